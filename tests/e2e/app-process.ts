@@ -58,21 +58,21 @@ export async function privateDatabaseUrl(): Promise<{ url: string | undefined; d
 
 export async function startApp(opts: { dataDir: string; port?: number; databaseUrl?: string; timeoutMs?: number }): Promise<RunningApp> {
   const port = opts.port ?? (await freePort());
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  // The launcher decides NODE_ENV itself; the test run's DATABASE_URL is replaced by the private one.
+  const { DATABASE_URL: _shared, NODE_ENV: _mode, ...inherited } = process.env;
+  const env: Record<string, string | undefined> = {
+    ...inherited,
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: opts.dataDir,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     NEXT_TELEMETRY_DISABLED: '1',
   };
-  delete env.DATABASE_URL;
-  delete env.NODE_ENV;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
 
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts')], {
     cwd: root,
-    env,
+    env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
