@@ -22,14 +22,26 @@ describe('seedDemo', () => {
     const creds = await seedDemo({ db: t.db, auth });
     expect(creds.created).toBe(true);
 
-    const res = await auth.handler(authRequest('/sign-in/email', { email: creds.email, password: creds.password }));
+    const res = await auth.handler(
+      authRequest('/sign-in/email', { email: creds.email, password: creds.password }),
+    );
     expect(res.status).toBe(200);
-    const caller = appRouter.createCaller(await createContext({ headers: sessionHeaders(res), db: t.db, auth }));
+    const caller = appRouter.createCaller(
+      await createContext({ headers: sessionHeaders(res), db: t.db, auth }),
+    );
     const list = await caller.strategies.list();
-    expect(list.map((s) => s.name).sort()).toEqual(['BANKNIFTY iron condor', 'NIFTY 09:20 short straddle']);
+    expect(list.map((s) => s.name).sort()).toEqual([
+      'BANKNIFTY iron condor',
+      'NIFTY 09:20 short straddle',
+    ]);
 
-    const straddle = await caller.strategies.byId({ id: list.find((s) => s.name.includes('straddle'))!.id });
-    expect(straddle.dsl).toMatchObject({ dslVersion: 1, basket: { strategies: [{ underlying: 'NIFTY' }] } });
+    const straddle = await caller.strategies.byId({
+      id: list.find((s) => s.name.includes('straddle'))!.id,
+    });
+    expect(straddle.dsl).toMatchObject({
+      dslVersion: 1,
+      basket: { strategies: [{ underlying: 'NIFTY' }] },
+    });
     expect((straddle.graph as { nodes: unknown[] }).nodes.length).toBeGreaterThan(4);
   });
 

@@ -5,8 +5,20 @@
  */
 
 type Json = Record<string, unknown>;
-type GraphNode = { id: string; type: string; typeVersion: 1; position: { x: number; y: number }; data: Json };
-type GraphEdge = { id: string; source: string; sourceHandle: 'out'; target: string; targetHandle: string };
+type GraphNode = {
+  id: string;
+  type: string;
+  typeVersion: 1;
+  position: { x: number; y: number };
+  data: Json;
+};
+type GraphEdge = {
+  id: string;
+  source: string;
+  sourceHandle: 'out';
+  target: string;
+  targetHandle: string;
+};
 
 export type DemoStrategy = { name: string; description: string; dsl: Json; graph: Json };
 
@@ -17,13 +29,25 @@ function graphOf(root: Block): Json {
   let row = 0;
   const place = (block: Block, depth: number): string => {
     const id = `n${nodes.length + 1}`;
-    const node: GraphNode = { id, type: block.type, typeVersion: 1, position: { x: 0, y: 0 }, data: block.data };
+    const node: GraphNode = {
+      id,
+      type: block.type,
+      typeVersion: 1,
+      position: { x: 0, y: 0 },
+      data: block.data,
+    };
     nodes.push(node);
     const ys: number[] = [];
     for (const [handle, children] of Object.entries(block.children ?? {})) {
       for (const child of children) {
         const childId = place(child, depth + 1);
-        edges.push({ id: `e${edges.length + 1}`, source: childId, sourceHandle: 'out', target: id, targetHandle: handle });
+        edges.push({
+          id: `e${edges.length + 1}`,
+          source: childId,
+          sourceHandle: 'out',
+          target: id,
+          targetHandle: handle,
+        });
         ys.push(nodes.find((n) => n.id === childId)!.position.y);
       }
     }
@@ -64,7 +88,8 @@ function straddle(): DemoStrategy {
   const basket = {
     typeVersion: 1,
     name: 'NIFTY 09:20 short straddle',
-    description: 'Sell the weekly ATM call and put at 09:20 with a 25% stop-loss on each leg; square off at 15:15.',
+    description:
+      'Sell the weekly ATM call and put at 09:20 with a 25% stop-loss on each leg; square off at 15:15.',
     capital: 500000,
     maxDailyLoss: { type: 'amount', value: 10000 },
     strategies: [strategy],
@@ -79,12 +104,23 @@ function straddle(): DemoStrategy {
   });
   const graph = graphOf({
     type: 'basket',
-    data: { name: basket.name, description: basket.description, capital: basket.capital, maxDailyLoss: basket.maxDailyLoss },
+    data: {
+      name: basket.name,
+      description: basket.description,
+      capital: basket.capital,
+      maxDailyLoss: basket.maxDailyLoss,
+    },
     children: {
       strategies: [
         {
           type: 'strategy',
-          data: { id: strategy.id, name: strategy.name, underlying: strategy.underlying, entry: strategy.entry, exit: strategy.exit },
+          data: {
+            id: strategy.id,
+            name: strategy.name,
+            underlying: strategy.underlying,
+            entry: strategy.entry,
+            exit: strategy.exit,
+          },
           children: {
             legs: strategy.legs.map(legBlock),
             stopLoss: [{ type: 'strategyStopLoss', data: { type: 'mtm', value: 5000 } }],
@@ -93,7 +129,12 @@ function straddle(): DemoStrategy {
       ],
     },
   });
-  return { name: basket.name, description: basket.description, dsl: { dslVersion: 1, basket }, graph };
+  return {
+    name: basket.name,
+    description: basket.description,
+    dsl: { dslVersion: 1, basket },
+    graph,
+  };
 }
 
 function ironCondor(): DemoStrategy {
@@ -127,7 +168,8 @@ function ironCondor(): DemoStrategy {
   const basket = {
     typeVersion: 1,
     name: 'BANKNIFTY iron condor',
-    description: 'Sell the 4th OTM call and put, buy the 10th OTM wings as hedges; take profit at half the premium, stop at 100%.',
+    description:
+      'Sell the 4th OTM call and put, buy the 10th OTM wings as hedges; take profit at half the premium, stop at 100%.',
     capital: 300000,
     strategies: [strategy],
   };
@@ -138,12 +180,29 @@ function ironCondor(): DemoStrategy {
       strategies: [
         {
           type: 'strategy',
-          data: { id: strategy.id, name: strategy.name, underlying: strategy.underlying, entry: strategy.entry, exit: strategy.exit },
+          data: {
+            id: strategy.id,
+            name: strategy.name,
+            underlying: strategy.underlying,
+            entry: strategy.entry,
+            exit: strategy.exit,
+          },
           children: {
             legs: legs.map((l) => ({
               type: 'leg',
-              data: { id: l.id, kind: l.kind, side: l.side, lots: l.lots, expiry: l.expiry, hedge: l.hedge },
-              children: { strike: [{ type: 'strike', data: { type: 'otm', steps: l.strike.steps, atmFrom: 'spot' } }] },
+              data: {
+                id: l.id,
+                kind: l.kind,
+                side: l.side,
+                lots: l.lots,
+                expiry: l.expiry,
+                hedge: l.hedge,
+              },
+              children: {
+                strike: [
+                  { type: 'strike', data: { type: 'otm', steps: l.strike.steps, atmFrom: 'spot' } },
+                ],
+              },
             })),
             target: [{ type: 'strategyTarget', data: { type: 'premiumPct', value: 50 } }],
             stopLoss: [{ type: 'strategyStopLoss', data: { type: 'premiumPct', value: 100 } }],
@@ -152,7 +211,12 @@ function ironCondor(): DemoStrategy {
       ],
     },
   });
-  return { name: basket.name, description: basket.description, dsl: { dslVersion: 1, basket }, graph };
+  return {
+    name: basket.name,
+    description: basket.description,
+    dsl: { dslVersion: 1, basket },
+    graph,
+  };
 }
 
 export function demoStrategies(): DemoStrategy[] {

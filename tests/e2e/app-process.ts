@@ -39,7 +39,10 @@ export function tempDataDir(): string {
  * With DATABASE_URL set (CI's Postgres run) the app gets a database of its own on that server,
  * dropped afterwards; otherwise it uses the embedded PGlite inside its data folder.
  */
-export async function privateDatabaseUrl(): Promise<{ url: string | undefined; drop: () => Promise<void> }> {
+export async function privateDatabaseUrl(): Promise<{
+  url: string | undefined;
+  drop: () => Promise<void>;
+}> {
   const base = process.env.DATABASE_URL?.trim();
   if (!base) return { url: undefined, drop: async () => {} };
   const name = `strikeflow_e2e_${process.pid}_${Date.now().toString(36)}`;
@@ -56,7 +59,12 @@ export async function privateDatabaseUrl(): Promise<{ url: string | undefined; d
   };
 }
 
-export async function startApp(opts: { dataDir: string; port?: number; databaseUrl?: string; timeoutMs?: number }): Promise<RunningApp> {
+export async function startApp(opts: {
+  dataDir: string;
+  port?: number;
+  databaseUrl?: string;
+  timeoutMs?: number;
+}): Promise<RunningApp> {
   const port = opts.port ?? (await freePort());
   // The launcher decides NODE_ENV itself; the test run's DATABASE_URL is replaced by the private one.
   const { DATABASE_URL: _shared, NODE_ENV: _mode, ...inherited } = process.env;
@@ -70,15 +78,21 @@ export async function startApp(opts: { dataDir: string; port?: number; databaseU
   };
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
 
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts')], {
-    cwd: root,
-    env: env as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'scripts', 'start.ts')],
+    {
+      cwd: root,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
 
   const timeoutMs = opts.timeoutMs ?? 240_000;
   const ready = await new Promise<boolean>((resolve) => {
@@ -105,7 +119,9 @@ export async function startApp(opts: { dataDir: string; port?: number; databaseU
 
   if (!ready) {
     await stop();
-    throw new Error(`the app did not report ready within ${timeoutMs / 1000} s; its output:\n${out}`);
+    throw new Error(
+      `the app did not report ready within ${timeoutMs / 1000} s; its output:\n${out}`,
+    );
   }
   return { url: `http://127.0.0.1:${port}`, port, dataDir: opts.dataDir, output: () => out, stop };
 }

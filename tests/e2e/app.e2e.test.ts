@@ -2,7 +2,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privateDatabaseUrl, removeDataDir, startApp, tempDataDir, type RunningApp } from './app-process';
+import {
+  privateDatabaseUrl,
+  removeDataDir,
+  startApp,
+  tempDataDir,
+  type RunningApp,
+} from './app-process';
 
 const artifacts = path.resolve(import.meta.dirname, '..', 'artifacts', 'e2e');
 const chromiumFlags = [
@@ -22,7 +28,11 @@ let dataDir: string;
 let database: Awaited<ReturnType<typeof privateDatabaseUrl>>;
 const embedded = !process.env.DATABASE_URL?.trim();
 
-const trader = { name: 'Asha Trader', email: `asha.${Date.now().toString(36)}@example.test`, password: 'strangle-at-9-20' };
+const trader = {
+  name: 'Asha Trader',
+  email: `asha.${Date.now().toString(36)}@example.test`,
+  password: 'strangle-at-9-20',
+};
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
@@ -31,7 +41,11 @@ beforeAll(async () => {
   app = await startApp({ dataDir, databaseUrl: database.url });
   // The address the launcher prints, as a person would open it.
   base = `http://localhost:${app.port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumFlags });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: chromiumFlags,
+  });
 });
 
 afterAll(async () => {
@@ -50,7 +64,10 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 }
 
-async function fillAuthForm(page: Page, fields: { name?: string; email: string; password: string }) {
+async function fillAuthForm(
+  page: Page,
+  fields: { name?: string; email: string; password: string },
+) {
   if (fields.name !== undefined) await page.getByLabel('Name').fill(fields.name);
   await page.getByLabel('Email').fill(fields.email);
   await page.getByLabel('Password').fill(fields.password);
@@ -103,7 +120,12 @@ describe('the running app', () => {
     await page.getByText('No strategies yet').waitFor();
     expect(await page.getByTestId('signed-in-as').textContent()).toContain(trader.email);
     for (const label of ['Strategies', 'Templates', 'Backtests', 'Deployments']) {
-      expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).isVisible()).toBe(true);
+      expect(
+        await page
+          .getByRole('navigation', { name: 'Main' })
+          .getByRole('link', { name: label })
+          .isVisible(),
+      ).toBe(true);
     }
     await shot(page, '03-strategies-empty');
 
