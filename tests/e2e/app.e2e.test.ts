@@ -169,6 +169,10 @@ describe('the running app', () => {
     await page.context().close();
   });
 
+  it.runIf(!embedded)('creates no demo account on a shared Postgres (DATABASE_URL)', () => {
+    expect(app.output()).not.toMatch(/demo login/);
+  });
+
   it.runIf(embedded)('prints a demo login that opens the example strategies', async () => {
     const m = /demo login: (\S+) \/ (\S+)/.exec(app.output());
     expect(m, `launcher output:\n${app.output()}`).not.toBeNull();
