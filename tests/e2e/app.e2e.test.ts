@@ -181,8 +181,8 @@ describe('the running app', () => {
     await page.waitForURL(/\/strategies$/);
     const table = page.getByTestId('strategy-table');
     await table.waitFor();
-    expect(await table.getByRole('row').count()).toBe(3);
-    expect(await table.textContent()).toContain('NIFTY 09:20 short straddle');
+    expect(await table.getByRole('row').count()).toBe(4);
+    expect(await table.textContent()).toContain('NIFTY short straddle, 25% SL, re-cost');
     await shot(page, '07-demo-strategies');
     await page.context().close();
   });
