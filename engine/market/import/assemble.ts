@@ -6,7 +6,7 @@
  */
 import { findInstrument } from '../instruments';
 import type { ChainSnapshot, ExpiryChain, OptionQuote } from '../snapshot';
-import type { ImportReport } from './report';
+import { RowError, type BadRowReason, type ImportReport } from './report';
 
 export interface OptionRow {
   line: number;
@@ -27,6 +27,22 @@ export interface OptionRow {
   iv?: number;
   oi?: number;
   volume?: number;
+}
+
+/** A row the format parser rejected, kept in line order so reports read top to bottom. */
+export interface RejectedRow {
+  rejected: true;
+  line: number;
+  reason: BadRowReason;
+  message: string;
+}
+
+export type RowItem = OptionRow | RejectedRow;
+
+/** The RejectedRow for a RowError (anything else is a bug and is rethrown). */
+export function rejected(line: number, err: unknown, prefix = ''): RejectedRow {
+  if (err instanceof RowError) return { rejected: true, line, reason: err.reason, message: prefix + err.message };
+  throw err;
 }
 
 interface Building {
@@ -62,10 +78,14 @@ function finish(b: Building, report: ImportReport): ChainSnapshot | undefined {
   return snap;
 }
 
-export async function* assembleSnapshots(rows: AsyncIterable<OptionRow[]>, report: ImportReport): AsyncGenerator<ChainSnapshot> {
+export async function* assembleSnapshots(rows: AsyncIterable<RowItem[]>, report: ImportReport): AsyncGenerator<ChainSnapshot> {
   let cur: Building | undefined;
   const lastTs = new Map<string, number>();
   for await (const batch of rows) for (const r of batch) {
+    if ('rejected' in r) {
+      report.bad(r.line, r.reason, r.message);
+      continue;
+    }
     if (!findInstrument(r.underlying)) {
       report.bad(r.line, 'unknown-underlying', `underlying "${r.underlying}" is not in the instrument catalog`);
       continue;

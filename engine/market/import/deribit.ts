@@ -7,7 +7,7 @@
  * Black-76 marks use, and that forward is kept on the expiry.
  */
 import { formatTimestamp } from '../calendar';
-import type { OptionRow } from './assemble';
+import { rejected, type OptionRow, type RowItem } from './assemble';
 import { columnIndex, type Table } from './csv';
 import { expiryDate, optionalCount, optionalNumber, optionalQuote, requiredPositive, right, underlying, percent } from './fields';
 import { RowError, type ImportReport } from './report';
@@ -16,12 +16,15 @@ export const DERIBIT_COLUMNS = ['instrument_name', 'underlying_price', 'index_pr
 
 const NAME = /^([A-Z]+)-(\d{1,2}[A-Z]{3}\d{2})-(\d+(?:\.\d+)?)-([CP])$/;
 
-export async function* deribitRows(table: Table, report: ImportReport): AsyncGenerator<OptionRow[]> {
+export async function* deribitRows(table: Table, report: ImportReport): AsyncGenerator<RowItem[]> {
   const ix = columnIndex(table.columns, { name: 'instrument_name', forward: 'underlying_price', index: 'index_price', ts: 'timestamp', bid: 'best_bid_price', ask: 'best_ask_price', ltp: 'last_price', iv: 'mark_iv', oi: 'open_interest', volume: 'stats.volume' }, ['volume'], 'the Deribit order-book CSV');
   let rows: OptionRow[] = [];
+  let rejects: RowItem[] = [];
   let byUnderlying = new Map<string, { ms: number; index: number }>();
   let seenNames = new Set<string>();
-  function* flush(): Generator<OptionRow[]> {
+  function* flush(): Generator<RowItem[]> {
+    if (rejects.length) yield rejects;
+    rejects = [];
     for (const [u, { ms, index }] of byUnderlying) {
       const ts = formatTimestamp(ms, 'UTC');
       const out: OptionRow[] = [];
@@ -62,7 +65,7 @@ export async function* deribitRows(table: Table, report: ImportReport): AsyncGen
       if (volume !== undefined) row.volume = volume;
       rows.push(row);
     } catch (err) {
-      report.fromError(line, err);
+      rejects.push(rejected(line, err));
     }
   }
   if (rows.length) report.note('Deribit prices were converted from the coin to USD at each expiry\'s underlying price; each sweep is one snapshot at its last timestamp');

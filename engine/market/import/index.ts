@@ -4,7 +4,7 @@
  * decoding live in workers/market-data; this layer never touches the file system.
  */
 import type { ChainSnapshot } from '../snapshot';
-import { assembleSnapshots, type OptionRow } from './assemble';
+import { assembleSnapshots, type RowItem } from './assemble';
 import { csvTable, lineBatches, type Lines, type Table } from './csv';
 import { deribitRows, DERIBIT_COLUMNS } from './deribit';
 import { longCsvRows, type ColumnMapping } from './long-csv';
@@ -20,7 +20,7 @@ export { csvTable, lineBatches, splitCsvLine, type Lines, type Table, type Table
 export { CANONICAL_CSV_HEADER, LONG_FIELDS, type ColumnMapping, type LongField } from './long-csv';
 export { nsePageContextFromName, type NsePageContext } from './nse-page';
 export { NSE_MINUTE_COLUMNS } from './nse-minute';
-export type { OptionRow } from './assemble';
+export type { OptionRow, RowItem, RejectedRow } from './assemble';
 
 export type ImportFormat = 'ndjson' | 'long-csv' | 'mapped-csv' | 'nse-json' | 'nse-minute' | 'nse-page' | 'yahoo-csv' | 'deribit-csv';
 export const IMPORT_FORMATS: readonly ImportFormat[] = ['ndjson', 'long-csv', 'mapped-csv', 'nse-json', 'nse-minute', 'nse-page', 'yahoo-csv', 'deribit-csv'];
@@ -64,7 +64,7 @@ export function detectTextFormat(firstLine: string): ImportFormat | undefined {
 }
 
 /** Rows of a table in a given format, before grouping into snapshots. */
-export function tableRows(format: ImportFormat, table: Table, report: ImportReport, opts: ImportOptions = {}): AsyncIterable<OptionRow[]> {
+export function tableRows(format: ImportFormat, table: Table, report: ImportReport, opts: ImportOptions = {}): AsyncIterable<RowItem[]> {
   switch (format) {
     case 'long-csv':
       return longCsvRows(table, report, {});

@@ -3,7 +3,7 @@
  * laid out one option a row: the user names which column holds each field.
  */
 import { getInstrument } from '../instruments';
-import type { OptionRow } from './assemble';
+import { rejected, type OptionRow, type RowItem } from './assemble';
 import { columnIndex, type Table } from './csv';
 import { expiryDate, optionalCount, optionalNumber, optionalPrice, requiredPositive, right, underlying, percent } from './fields';
 import { RowError, type ImportReport } from './report';
@@ -26,7 +26,7 @@ export interface ColumnMapping {
 
 const OPTIONAL: LongField[] = ['bid', 'ask', 'ltp', 'iv', 'oi', 'volume', 'vix', 'futures'];
 
-export async function* longCsvRows(table: Table, report: ImportReport, mapping: ColumnMapping = {}): AsyncGenerator<OptionRow[]> {
+export async function* longCsvRows(table: Table, report: ImportReport, mapping: ColumnMapping = {}): AsyncGenerator<RowItem[]> {
   const names = Object.fromEntries(LONG_FIELDS.map((f) => [f, mapping.columns?.[f] ?? f])) as Record<LongField, string>;
   const optional = mapping.underlying ? [...OPTIONAL, 'underlying' as const] : OPTIONAL;
   const ix = columnIndex(table.columns, names, optional, 'the CSV');
@@ -36,7 +36,7 @@ export async function* longCsvRows(table: Table, report: ImportReport, mapping: 
   const time = cachedTimeParser((u) => mapping.timezone ?? getInstrument(u as string).timezone);
   const cell = (v: unknown[], i: number) => (i >= 0 ? v[i] : undefined);
   for await (const batch of table.rows) {
-   const out: OptionRow[] = [];
+   const out: RowItem[] = [];
    for (const { line, values } of batch) {
     report.rows++;
     try {
@@ -73,7 +73,7 @@ export async function* longCsvRows(table: Table, report: ImportReport, mapping: 
       if (futures !== undefined && futures > 0) row.futures = futures;
       out.push(row);
     } catch (err) {
-      report.fromError(line, err);
+      out.push(rejected(line, err));
     }
   }
    if (out.length) yield out;

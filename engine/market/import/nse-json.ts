@@ -4,7 +4,7 @@
  * IVs are in percent; a 0 price, bid, ask or IV means "none" and stays missing. A file holds
  * one response (pretty-printed or not) or one response per line.
  */
-import type { OptionRow } from './assemble';
+import { rejected, type OptionRow, type RowItem } from './assemble';
 import { lineBatches, type Lines } from './csv';
 import { expiryDate, optionalCount, optionalNumber, optionalQuote, requiredPositive, underlying, percent } from './fields';
 import { RowError, type ImportReport } from './report';
@@ -28,7 +28,7 @@ interface NseResponse {
 
 const NSE_TIME = /^(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2})$/;
 
-function responseRows(doc: NseResponse, line: number, report: ImportReport, fallbackUnderlying?: string): OptionRow[] {
+function responseRows(doc: NseResponse, line: number, report: ImportReport, fallbackUnderlying?: string): RowItem[] {
   const rec = doc.records;
   if (!rec || !Array.isArray(rec.data)) {
     report.bad(line, 'malformed', 'not an NSE option-chain response: it has no records.data array');
@@ -48,7 +48,7 @@ function responseRows(doc: NseResponse, line: number, report: ImportReport, fall
     report.fromError(line, err);
     return [];
   }
-  const out: OptionRow[] = [];
+  const out: RowItem[] = [];
   rec.data.forEach((d, i) => {
     for (const side of ['CE', 'PE'] as const) {
       const q = d[side];
@@ -77,15 +77,14 @@ function responseRows(doc: NseResponse, line: number, report: ImportReport, fall
         if (volume !== undefined) row.volume = volume;
         out.push(row);
       } catch (err) {
-        if (err instanceof RowError) report.bad(line, err.reason, `${where}: ${err.message}`);
-        else throw err;
+        out.push(rejected(line, err, `${where}: `));
       }
     }
   });
   return out;
 }
 
-export async function* nseJsonRows(lines: Lines, report: ImportReport, opts: { underlying?: string } = {}): AsyncGenerator<OptionRow[]> {
+export async function* nseJsonRows(lines: Lines, report: ImportReport, opts: { underlying?: string } = {}): AsyncGenerator<RowItem[]> {
   // A pretty-printed response spans many lines; one response is one snapshot, so collect it.
   const parts: string[] = [];
   let lineNo = 0;

@@ -4,7 +4,7 @@
  * volume, oi, iv in percent. It has no bid/ask; its greeks are the scraper's own and are not
  * imported (we derive greeks ourselves). A 0 LTP or IV means "none" there, so stays missing.
  */
-import type { OptionRow } from './assemble';
+import { rejected, type OptionRow, type RowItem } from './assemble';
 import { columnIndex, type Table } from './csv';
 import { expiryDate, optionalCount, optionalQuote, requiredPositive, right, underlying, percent } from './fields';
 import type { ImportReport } from './report';
@@ -12,7 +12,7 @@ import { cachedTimeParser } from './timestamp';
 
 export const NSE_MINUTE_COLUMNS = ['timestamp', 'symbol', 'expiry', 'strike', 'option_type', 'spot', 'ltp', 'volume', 'oi', 'iv'];
 
-export async function* nseMinuteRows(table: Table, report: ImportReport): AsyncGenerator<OptionRow[]> {
+export async function* nseMinuteRows(table: Table, report: ImportReport): AsyncGenerator<RowItem[]> {
   const ix = columnIndex(table.columns, { ts: 'timestamp', symbol: 'symbol', expiry: 'expiry', strike: 'strike', right: 'option_type', spot: 'spot', ltp: 'ltp', volume: 'volume', oi: 'oi', iv: 'iv' }, [], 'the NSE one-minute file');
   const time = cachedTimeParser(() => 'Asia/Kolkata');
   let lastSymbol: unknown;
@@ -20,7 +20,7 @@ export async function* nseMinuteRows(table: Table, report: ImportReport): AsyncG
   let lastExpiryRaw: unknown;
   let lastExpiry = '';
   for await (const batch of table.rows) {
-   const out: OptionRow[] = [];
+   const out: RowItem[] = [];
    for (const { line, values } of batch) {
     report.rows++;
     try {
@@ -40,7 +40,7 @@ export async function* nseMinuteRows(table: Table, report: ImportReport): AsyncG
       if (volume !== undefined) row.volume = volume;
       out.push(row);
     } catch (err) {
-      report.fromError(line, err);
+      out.push(rejected(line, err));
     }
   }
    if (out.length) yield out;

@@ -6,7 +6,7 @@
  * after that day (NSE's index expiry weekday until 2025).
  */
 import { addDays, formatTimestamp, weekday, zonedInstant } from '../calendar';
-import type { OptionRow } from './assemble';
+import { rejected, type OptionRow, type RowItem } from './assemble';
 import { columnIndex, type Table } from './csv';
 import { optionalCount, optionalNumber, optionalQuote, requiredPositive, underlying, percent } from './fields';
 import { RowError, type ImportReport } from './report';
@@ -29,7 +29,7 @@ export function nsePageContextFromName(fileName: string): NsePageContext | undef
   return { underlying: m[1].toUpperCase(), ts: formatTimestamp(zonedInstant(date, `${m[5]}:${m[6]}`, 'Asia/Kolkata'), 'Asia/Kolkata') };
 }
 
-export async function* nsePageRows(table: Table, report: ImportReport, ctx: NsePageContext): AsyncGenerator<OptionRow[]> {
+export async function* nsePageRows(table: Table, report: ImportReport, ctx: NsePageContext): AsyncGenerator<RowItem[]> {
   const ix = columnIndex(table.columns, {
     cOi: 'CallOI', cVol: 'CallVolume', cIv: 'CallIV', cLtp: 'CallLTP', cBid: 'CallBidPrice', cAsk: 'CallAskPrice', strike: 'StrikePrice',
     pBid: 'PutBidPrice', pAsk: 'PutAskPrice', pLtp: 'PutLTP', pIv: 'PutIV', pVol: 'PutVolume', pOi: 'PutOI', spot: 'CurrentVal',
@@ -42,7 +42,7 @@ export async function* nsePageRows(table: Table, report: ImportReport, ctx: NseP
   if (!ctx.expiry) report.note(`the page names no expiry: took ${expiry}, the nearest Thursday on or after ${date}`);
   const cell = (v: unknown[], i: number) => (i >= 0 ? v[i] : undefined);
   for await (const batch of table.rows) {
-   const out: OptionRow[] = [];
+   const out: RowItem[] = [];
    for (const { line, values } of batch) {
     report.rows++;
     let strike: number;
@@ -51,7 +51,7 @@ export async function* nsePageRows(table: Table, report: ImportReport, ctx: NseP
       strike = requiredPositive(values[ix.strike], 'StrikePrice');
       spot = requiredPositive(values[ix.spot], 'CurrentVal');
     } catch (err) {
-      report.fromError(line, err);
+      out.push(rejected(line, err));
       continue;
     }
     for (const side of ['CE', 'PE'] as const) {
@@ -74,7 +74,7 @@ export async function* nsePageRows(table: Table, report: ImportReport, ctx: NseP
         if (volume !== undefined) row.volume = volume;
         out.push(row);
       } catch (err) {
-        report.fromError(line, err);
+        out.push(rejected(line, err));
       }
     }
   }

@@ -6,7 +6,7 @@
  */
 import { formatTimestamp } from '../calendar';
 import { getInstrument } from '../instruments';
-import type { OptionRow } from './assemble';
+import { rejected, type OptionRow, type RowItem } from './assemble';
 import { columnIndex, type Table } from './csv';
 import { expiryDate, optionalCount, optionalNumber, optionalPrice, optionalQuote, requiredPositive, right, underlying } from './fields';
 import { RowError, type ImportReport } from './report';
@@ -45,10 +45,11 @@ function paritySpot(rows: OptionRow[], afterDate: string): { spot: number; expir
   return undefined;
 }
 
-export async function* yahooRows(table: Table, report: ImportReport, opts: YahooOptions = {}): AsyncGenerator<OptionRow[]> {
+export async function* yahooRows(table: Table, report: ImportReport, opts: YahooOptions = {}): AsyncGenerator<RowItem[]> {
   const ix = columnIndex(table.columns, { symbol: 'contractSymbol', last: 'lastTradeDate', strike: 'strike', ltp: 'lastPrice', bid: 'bid', ask: 'ask', volume: 'volume', oi: 'openInterest', iv: 'impliedVolatility', expiry: 'Expiration_Date' }, ['expiry'], 'the Yahoo option-chain CSV');
   // One snapshot per file, so holding its rows is holding one snapshot.
   const rows: OptionRow[] = [];
+  const rejects: RowItem[] = [];
   let latest = -Infinity;
   let sym = '';
   for await (const batch of table.rows) for (const { line, values } of batch) {
@@ -77,9 +78,10 @@ export async function* yahooRows(table: Table, report: ImportReport, opts: Yahoo
       if (volume !== undefined) row.volume = volume;
       rows.push(row);
     } catch (err) {
-      report.fromError(line, err);
+      rejects.push(rejected(line, err));
     }
   }
+  if (rejects.length) yield rejects;
   if (rows.length === 0) return;
   const tz = getInstrument(sym).timezone;
   let ts: { ts: string; ms: number };
