@@ -35,6 +35,7 @@ const cases: Case[] = [
   ['drawdown 0', (d) => (d.basket.maxDrawdownPct = 0), '/basket/maxDrawdownPct', /./],
   ['no strategies', (d) => (d.basket.strategies = []), '/basket/strategies', /at least one strategy/],
   ['duplicate strategy id', (d) => d.basket.strategies.push(structuredClone(s(d))), '/basket/strategies/1/id', /used twice/],
+  ['basket mixing INR and USD underlyings', (d) => d.basket.strategies.push({ ...structuredClone(s(d)), id: 's2', underlying: 'SPY' }), '/basket/strategies/1/underlying', /SPY trades in USD, but this basket's capital is in INR/],
   ['unknown basket key', (d) => (d.basket.currency = 'INR'), '/basket/currency', /unknown key/],
   ['basket typeVersion newer', (d) => (d.basket.typeVersion = 2), '/basket/typeVersion', /newer/],
   // execution
