@@ -30,11 +30,9 @@ export type OptionQuote = {
   iv?: number;
   oi?: number;
   volume?: number;
-  /** Filled in by the market layer when it can (greeks of the quote); used by delta selectors. */
-  delta?: number;
 };
 
-export type ExpiryChain = { expiry: string; options: OptionQuote[]; future?: number };
+export type ExpiryChain = { expiry: string; forward?: number; options: OptionQuote[] };
 
 /** DESIGN.md's chain snapshot contract (one NDJSON line). `ts` is ISO-8601 with an offset. */
 export type ChainSnapshot = {
@@ -42,7 +40,7 @@ export type ChainSnapshot = {
   underlying: string;
   spot: number;
   vix?: number;
-  future?: number;
+  futures?: number;
   expiries: ExpiryChain[];
 };
 
