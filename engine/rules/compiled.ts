@@ -5,9 +5,9 @@
  */
 import { isLeaf, normalizeCondition, resolvePath, topCondition, factsOf } from './normalize.ts';
 import { CUSTOM_OPERATORS } from './operators.ts';
-import type { Condition, Evaluator, Facts, RuleSet } from './types.ts';
+import type { Condition, Evaluator, FactResolver, RuleSet } from './types.ts';
 
-type Pred = (facts: Facts) => boolean;
+type Pred = (facts: FactResolver) => boolean;
 type Op = (a: unknown, b: unknown) => boolean;
 
 const numeric = (a: unknown) => Number.parseFloat(a as string).toString() !== 'NaN';
@@ -38,10 +38,11 @@ function operator(name: string, rule: string): Op {
   return op;
 }
 
-function reader(fact: string, path: string | undefined): (facts: Facts) => unknown {
-  if (path === undefined || path === '') return (facts) => facts[fact];
-  return (facts) => {
-    const v = facts[fact];
+function reader(fact: string, params: Record<string, unknown> | undefined, path: string | undefined): (facts: FactResolver) => unknown {
+  const p = params && Object.keys(params).length ? params : undefined;
+  if (path === undefined || path === '') return (resolve) => resolve(fact, p);
+  return (resolve) => {
+    const v = resolve(fact, p);
     return v !== null && typeof v === 'object' ? resolvePath(v, path) : v;
   };
 }
@@ -68,17 +69,17 @@ function compile(c: Condition, rule: string): Pred {
   }
   if (!isLeaf(c)) throw new Error(`rule "${rule}": unreadable condition ${JSON.stringify(c)}`);
   const op = operator(c.operator, rule);
-  const left = reader(c.fact, c.path);
-  const v = c.value as { fact?: unknown; path?: string } | null;
+  const left = reader(c.fact, c.params, c.path);
+  const v = c.value as { fact?: unknown; params?: Record<string, unknown>; path?: string } | null;
   if (v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, 'fact')) {
-    const right = reader(String(v.fact), v.path);
+    const right = reader(String(v.fact), v.params, v.path);
     return (f) => op(left(f), right(f));
   }
   const constant = c.value;
   return (f) => op(left(f), constant);
 }
 
-export function compiledEvaluator(rules: RuleSet): Evaluator & { evaluateSync(facts: Facts): string[] } {
+export function compiledEvaluator(rules: RuleSet): Evaluator & { evaluateSync(facts: FactResolver): string[] } {
   const names = Object.keys(rules);
   const facts: string[] = [];
   const preds = names.map((name) => {
@@ -86,7 +87,7 @@ export function compiledEvaluator(rules: RuleSet): Evaluator & { evaluateSync(fa
     factsOf(cond, facts);
     return compile(cond, name);
   });
-  const evaluateSync = (input: Facts): string[] => {
+  const evaluateSync = (input: FactResolver): string[] => {
     const out: string[] = [];
     for (let i = 0; i < preds.length; i++) if (preds[i](input)) out.push(names[i]);
     return out;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compiledEvaluator } from './compiled.ts';
 import { referenceEvaluator } from './reference.ts';
-import type { Condition, Facts, RuleSet } from './types.ts';
+import type { Condition, FactResolver, RuleSet } from './types.ts';
 
 // Small value domains so equalities, boundaries and crossings actually happen.
 const num = fc.integer({ min: -5, max: 5 });
@@ -16,11 +16,13 @@ const leaf: fc.Arbitrary<Condition> = fc.oneof(
     operator: fc.constantFrom('lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'equal', 'notEqual', 'not:greaterThan', 'crossesAbove', 'crossesBelow'),
     value: num,
   }),
-  fc.record({ fact: fc.constantFrom(...numFacts), operator: fc.constant('between'), value: fc.tuple(num, num) }),
+  fc.record({ fact: fc.constantFrom(...numFacts), operator: fc.constantFrom('between', 'notBetween'), value: fc.tuple(num, num) }),
+  fc.record({ fact: fc.constant('timeOfDay'), operator: fc.constantFrom('greaterThanInclusive', 'lessThan', 'crossesAbove'), value: fc.constantFrom('09:20', '09:21', '09:22') }),
+  fc.record({ fact: fc.constant('legPnl'), params: fc.record({ leg: fc.constantFrom('L1', 'L2') }), operator: fc.constantFrom('lessThan', 'greaterThanInclusive', 'crossesBelow'), value: num }),
   fc.record({ fact: fc.constantFrom(...numFacts), operator: fc.constantFrom('greaterThan', 'equal'), value: fc.record({ fact: fc.constantFrom(...numFacts) }) }),
   fc.record({ fact: fc.constantFrom(...strFacts), operator: fc.constantFrom('equal', 'notEqual'), value: words }),
   fc.record({ fact: fc.constantFrom(...strFacts), operator: fc.constantFrom('in', 'notIn'), value: fc.array(words, { maxLength: 3 }) }),
-  fc.record({ fact: fc.constant('legPnl'), path: fc.constantFrom('$.L1', '$.L2'), operator: fc.constantFrom('lessThan', 'greaterThanInclusive'), value: num }),
+  fc.record({ fact: fc.constant('greeks'), path: fc.constantFrom('$.delta', '$.theta'), operator: fc.constantFrom('lessThan', 'greaterThanInclusive'), value: num }),
   fc.record({ fact: fc.constant('tags'), operator: fc.constantFrom('contains', 'doesNotContain'), value: words }),
 );
 
@@ -41,42 +43,47 @@ const top: fc.Arbitrary<Condition> = fc.oneof(
 );
 
 const maybe = <T,>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
-const facts: fc.Arbitrary<Facts> = fc
-  .record({
-    spot: maybe(num),
-    vix: maybe(num),
-    mtm: maybe(num),
-    ivRank: maybe(num),
-    prevSpot: maybe(num),
-    prevVix: maybe(num),
-    prevMtm: maybe(num),
-    prevIvRank: maybe(num),
-    regime: maybe(words),
-    weekday: maybe(words),
-    legPnl: maybe(fc.record({ L1: num, L2: maybe(num) })),
-    tags: maybe(fc.array(words, { maxLength: 3 })),
-  })
-  .map((r) => {
-    const f: Facts = { ...r };
-    f['spot:pair'] = [r.prevSpot, r.spot];
-    f['vix:pair'] = [r.prevVix, r.vix];
-    f['mtm:pair'] = [r.prevMtm, r.mtm];
-    f['ivRank:pair'] = [r.prevIvRank, r.ivRank];
-    return f;
-  });
+const pair = <T,>(a: fc.Arbitrary<T>) => fc.record({ previous: maybe(a), current: maybe(a) });
+const minute = fc.integer({ min: 559, max: 563 });
+
+type World = {
+  num: Record<string, { previous?: number; current?: number }>;
+  regime?: string;
+  weekday?: string;
+  legPnl: Record<string, { previous?: number; current?: number }>;
+  greeks?: { delta: number; theta?: number };
+  tags?: string[];
+};
+
+const worlds: fc.Arbitrary<World> = fc.record({
+  num: fc.record({ spot: pair(num), vix: pair(num), mtm: pair(num), ivRank: pair(num), timeOfDay: pair(minute) }),
+  regime: maybe(words),
+  weekday: maybe(words),
+  legPnl: fc.record({ L1: pair(num), L2: pair(num) }),
+  greeks: maybe(fc.record({ delta: num, theta: maybe(num) })),
+  tags: maybe(fc.array(words, { maxLength: 3 })),
+});
+
+// The same resolver feeds both evaluators, as the runtime's fact builder does.
+const resolverOf = (w: World): FactResolver => (name, params) => {
+  const crossing = params?.crossing === 1;
+  const series = name === 'legPnl' ? w.legPnl[String(params?.leg)] : w.num[name];
+  if (series) return crossing ? { previous: series.previous, current: series.current } : series.current;
+  return (w as unknown as Record<string, unknown>)[name];
+};
 
 describe('compiled evaluator vs json-rules-engine', () => {
   it('fires exactly the same rules on thousands of generated rule sets and fact sets', async () => {
     let fired = 0;
     let total = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(top, { minLength: 1, maxLength: 4 }), fc.array(facts, { minLength: 1, maxLength: 10 }), async (tops, factSets) => {
+      fc.asyncProperty(fc.array(top, { minLength: 1, maxLength: 4 }), fc.array(worlds, { minLength: 1, maxLength: 10 }), async (tops, factSets) => {
         const rules: RuleSet = Object.fromEntries(tops.map((t, i) => [`r${i}`, t]));
         const ref = referenceEvaluator(rules);
         const fast = compiledEvaluator(rules);
-        for (const f of factSets) {
-          const expected = await ref.evaluate(f);
-          expect(fast.evaluateSync(f)).toEqual(expected);
+        for (const w of factSets) {
+          const expected = await ref.evaluate(resolverOf(w));
+          expect(fast.evaluateSync(resolverOf(w))).toEqual(expected);
           fired += expected.length;
           total += tops.length;
         }
@@ -91,9 +98,12 @@ describe('compiled evaluator vs json-rules-engine', () => {
   it('crosses above fires on the move through the level, not while staying above', async () => {
     const rules: RuleSet = { breakout: { all: [{ fact: 'spot', operator: 'crossesAbove', value: 24400 }] } };
     for (const ev of [referenceEvaluator(rules), compiledEvaluator(rules)]) {
-      expect(await ev.evaluate({ 'spot:pair': [24390, 24410] })).toEqual(['breakout']);
-      expect(await ev.evaluate({ 'spot:pair': [24410, 24420] })).toEqual([]);
-      expect(await ev.evaluate({ 'spot:pair': [undefined, 24420] })).toEqual([]);
+      const at = (previous: number | undefined, current: number) => resolverOf({ num: { spot: { previous, current } }, legPnl: {} });
+      expect(await ev.evaluate(at(24390, 24410))).toEqual(['breakout']);
+      expect(await ev.evaluate(at(24390, 24400))).toEqual(['breakout']);
+      expect(await ev.evaluate(at(24400, 24420))).toEqual([]);
+      expect(await ev.evaluate(at(24410, 24420))).toEqual([]);
+      expect(await ev.evaluate(at(undefined, 24420))).toEqual([]);
     }
   });
 

@@ -6,7 +6,7 @@
 import { Engine } from 'json-rules-engine';
 import { normalizeCondition, resolvePath, topCondition, factsOf } from './normalize.ts';
 import { CUSTOM_OPERATORS } from './operators.ts';
-import type { Evaluator, Facts, RuleSet } from './types.ts';
+import type { Evaluator, FactResolver, RuleSet } from './types.ts';
 
 export function referenceEvaluator(rules: RuleSet): Evaluator {
   const names = Object.keys(rules);
@@ -25,10 +25,11 @@ export function referenceEvaluator(rules: RuleSet): Evaluator {
   return {
     names,
     facts,
-    async evaluate(input: Facts): Promise<string[]> {
-      const defined: Facts = {};
-      for (const k in input) if (input[k] !== undefined) defined[k] = input[k];
-      const { events } = await engine.run(defined);
+    async evaluate(resolve: FactResolver): Promise<string[]> {
+      // Dynamic facts: json-rules-engine calls them with each condition's params (leg id, crossing).
+      const runFacts: Record<string, (params: Record<string, unknown>) => unknown> = {};
+      for (const f of facts) runFacts[f] = (params) => resolve(f, params && Object.keys(params).length ? params : undefined);
+      const { events } = await engine.run(runFacts);
       const fired = new Set(events.map((e) => e.type));
       return names.filter((n) => fired.has(n));
     },
