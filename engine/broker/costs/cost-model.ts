@@ -114,3 +114,16 @@ export function costModelById(id: string): CostModel {
   if (!m) throw new Error(`unknown cost model "${id}"; use one of: ${Object.keys(costModels).join(', ')}`);
   return m;
 }
+
+/** The cost model a trader on this exchange pays unless the basket names another. */
+export function defaultCostModelFor(exchange: 'NSE' | 'BSE' | 'CBOE' | 'DERIBIT'): CostModel {
+  switch (exchange) {
+    case 'NSE':
+    case 'BSE':
+      return indiaIndexOptions;
+    case 'CBOE':
+      return usOptions;
+    case 'DERIBIT':
+      return deribitOptions;
+  }
+}
