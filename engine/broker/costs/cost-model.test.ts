@@ -56,3 +56,11 @@ describe('cost model lookup', () => {
     expect(() => costModelById('zerodah')).toThrow(/unknown cost model "zerodah"; use one of: none, india-index-options/);
   });
 });
+
+describe('fixed cost model from the basket', () => {
+  it('charges per order, per lot and % of premium turnover', async () => {
+    const { fixedCostModel } = await import('./cost-model');
+    // 20 + 2 lots x 5 + 0.1 % of 2 x 75 x 100 (15,000) = 20 + 10 + 15
+    expect(fixedCostModel({ perOrder: 20, perLot: 5, pctOfTurnover: 0.1 }).cost({ side: 'BUY', qty: 150, contracts: 2, price: 100, spot: 1 }).total).toBe(45);
+  });
+});

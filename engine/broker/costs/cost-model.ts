@@ -17,7 +17,10 @@ export type CostFill = {
 
 export type CostBreakdown = { total: number; items: Record<string, number> };
 
-export type CostModelId = 'none' | typeof INDIA_INDEX_OPTIONS.id | typeof US_OPTIONS.id | typeof DERIBIT_OPTIONS.id;
+export type CostModelId = 'none' | 'fixed' | typeof INDIA_INDEX_OPTIONS.id | typeof US_OPTIONS.id | typeof DERIBIT_OPTIONS.id;
+
+/** The named models a backtest or deployment can pick by id. */
+export type PresetCostModelId = Exclude<CostModelId, 'fixed'>;
 
 export type CostModel = {
   id: CostModelId;
@@ -101,7 +104,7 @@ export const deribitOptions: CostModel = {
   },
 };
 
-export const costModels: Record<CostModelId, CostModel> = {
+export const costModels: Record<PresetCostModelId, CostModel> = {
   none: noCosts,
   [INDIA_INDEX_OPTIONS.id]: indiaIndexOptions,
   [US_OPTIONS.id]: usOptions,
@@ -113,6 +116,15 @@ export function costModelById(id: string): CostModel {
   const m = (costModels as Record<string, CostModel | undefined>)[id];
   if (!m) throw new Error(`unknown cost model "${id}"; use one of: ${Object.keys(costModels).join(', ')}`);
   return m;
+}
+
+/** A basket's own flat schedule (DSL `costModel.type: "fixed"`): per order, per lot and % of premium turnover. */
+export function fixedCostModel(p: { perOrder: number; perLot: number; pctOfTurnover: number }): CostModel {
+  return {
+    id: 'fixed',
+    description: `fixed: ${p.perOrder} per order + ${p.perLot} per lot + ${p.pctOfTurnover}% of premium turnover`,
+    cost: (f) => breakdown({ perOrder: p.perOrder, perLot: p.perLot * f.contracts, turnover: (f.price * f.qty * p.pctOfTurnover) / 100 }, 2),
+  };
 }
 
 /** The cost model a trader on this exchange pays unless the basket names another. */

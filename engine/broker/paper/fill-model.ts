@@ -7,7 +7,8 @@
 import type { ChainSnapshot, OrderIntent } from '../../runtime/types.ts';
 import type { CostModel } from '../costs/cost-model.ts';
 
-export type Slippage = { kind: 'none' } | { kind: 'ticks'; ticks: number } | { kind: 'percent'; percent: number };
+/** Slippage against the trader: in ticks of the instrument, in price points, or in % of the touch. */
+export type Slippage = { kind: 'none' } | { kind: 'ticks'; ticks: number } | { kind: 'points'; points: number } | { kind: 'percent'; percent: number };
 
 export type FillModelSettings = {
   slippage: Slippage;
@@ -65,7 +66,7 @@ export function quoteFor(intent: OrderIntent, snapshot: ChainSnapshot, settings:
   const tick = settings.tickSize(intent.underlying);
   const dir = intent.side === 'BUY' ? 1 : -1;
   const s = settings.slippage;
-  const slip = s.kind === 'ticks' ? s.ticks * tick : s.kind === 'percent' ? (touch * s.percent) / 100 : 0;
+  const slip = s.kind === 'ticks' ? s.ticks * tick : s.kind === 'points' ? s.points : s.kind === 'percent' ? (touch * s.percent) / 100 : 0;
   // A sell cannot fill below one tick: slippage on a near-worthless option stops at the minimum price.
   const price = Math.max(tick, roundToTick(touch + dir * slip, tick));
   return { ok: true, price, touch, source: source! };
@@ -73,7 +74,7 @@ export function quoteFor(intent: OrderIntent, snapshot: ChainSnapshot, settings:
 
 export function describeFillModel(settings: FillModelSettings): string {
   const s = settings.slippage;
-  const slip = s.kind === 'ticks' ? `${s.ticks} tick(s)` : s.kind === 'percent' ? `${s.percent}%` : 'no';
+  const slip = s.kind === 'ticks' ? `${s.ticks} tick(s)` : s.kind === 'points' ? `${s.points} point(s)` : s.kind === 'percent' ? `${s.percent}%` : 'no';
   return `market orders fill at the touch (ask for a buy, bid for a sell, LTP without a quote) ${
     settings.latency === 'none' ? 'of the triggering snapshot' : 'of the next snapshot'
   } with ${slip} slippage, rounded to the tick size; costs: ${settings.costModel.id}`;

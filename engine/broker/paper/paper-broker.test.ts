@@ -48,11 +48,14 @@ describe('paper fill model', () => {
     expect(r).toEqual({ kind: 'rejected', intentId: 'contract:1', ts: T0, reason: `no quote for NIFTY 2026-11-26 24000 CE at ${T0}: no ask and no LTP` });
   });
 
-  it('adds slippage against the trader in ticks and in percent, rounded to the tick', async () => {
+  it('adds slippage against the trader in ticks, points and percent, rounded to the tick', async () => {
     const s = snap(T0, { bid: 120.1, ask: 121, ltp: 120.5 });
     const ticks: FillModelSettings = { ...base, slippage: { kind: 'ticks', ticks: 3 } };
     expect(await fillPrice(ticks, s, 'BUY')).toMatchObject({ fill: { price: 121.15 } });
     expect(await fillPrice(ticks, s, 'SELL')).toMatchObject({ fill: { price: 119.95 } });
+    const points: FillModelSettings = { ...base, slippage: { kind: 'points', points: 0.5 } };
+    expect(await fillPrice(points, s, 'BUY')).toMatchObject({ fill: { price: 121.5 } });
+    expect(await fillPrice(points, s, 'SELL')).toMatchObject({ fill: { price: 119.6 } });
     const pct: FillModelSettings = { ...base, slippage: { kind: 'percent', percent: 0.5 } };
     // 121 x 1.005 = 121.605 -> 121.6; 120.1 x 0.995 = 119.4995 -> 119.5
     expect(await fillPrice(pct, s, 'BUY')).toMatchObject({ fill: { price: 121.6 } });
