@@ -4,7 +4,7 @@ import type { LegState, RiskDecision, RuntimeEvent, RuntimeState } from './types
 export function applyRiskDecision(state: RuntimeState, decision: RiskDecision): { state: RuntimeState; events: RuntimeEvent[] } {
   if (decision.kind === 'trading-state') {
     if (state.tradingState === decision.tradingState) return { state, events: [] };
-    const next: RuntimeState = { ...state, tradingState: decision.tradingState, tradingStateReason: decision.reason };
+    const next: RuntimeState = { ...state, tradingState: decision.tradingState, tradingStateReason: decision.reason, tradingStateCause: decision.tradingState === 'ACTIVE' ? null : 'RISK_GATE' };
     return {
       state: next,
       events: [
@@ -28,7 +28,7 @@ export function applyRiskDecision(state: RuntimeState, decision: RiskDecision): 
     if (leg.pendingIntentId !== decision.intentId) return leg;
     // A denied entry never opened: the leg is done for now. A denied exit leaves the leg open,
     // so the next snapshot re-evaluates its exit and orders again.
-    if (leg.status === 'PENDING_ENTRY') return { ...leg, status: 'DONE', pendingIntentId: null };
+    if (leg.status === 'PENDING_ENTRY') return { ...leg, status: 'CANCELLED', pendingIntentId: null };
     return { ...leg, status: 'OPEN', pendingIntentId: null, exitReason: null };
   });
   return {

@@ -112,6 +112,13 @@ export type RuntimeEventType =
   | 'CONDITION'
   | 'STRIKE_SELECTED'
   | 'STRIKE_NOT_FOUND'
+  | 'EXPIRY_NOT_FOUND'
+  | 'FILTERED'
+  | 'NOT_ELIGIBLE'
+  | 'SIZING_ZERO'
+  | 'MOMENTUM_EXPIRED'
+  | 'RANGE_EMPTY'
+  | 'LAZY_LEG_ALREADY_OPEN'
   | 'NO_QUOTE'
   | 'STALE_CHAIN'
   | 'FILL'
@@ -159,102 +166,167 @@ export type RuntimeEvent = {
 /** ACTIVE: everything allowed. REDUCING: exits only (after a basket limit). HALTED: nothing (after KILL). */
 export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
 
-export type LegStatus = 'IDLE' | 'WAITING' | 'PENDING_ENTRY' | 'OPEN' | 'PENDING_EXIT' | 'CLOSED' | 'DONE';
+export type LegStatus = 'WAITING' | 'PENDING_ENTRY' | 'OPEN' | 'PENDING_EXIT' | 'CLOSED' | 'CANCELLED';
 
-/** A leg position inside a strategy; `legId` is the DSL leg id, several positions may share it over re-entries. */
+/** What a WAITING leg waits for before it orders: a momentum move, or the premium coming back to cost. */
+export type LegWait = {
+  kind: 'MOMENTUM' | 'COST';
+  on: 'PREMIUM' | 'UNDERLYING';
+  /** The price the wait started from (premium or spot) and the level that releases it. */
+  reference: number;
+  level: number;
+  /** UP: released when the watched price is >= level; DOWN: when it is <= level. */
+  direction: 'UP' | 'DOWN';
+};
+
+/** One position of a leg; re-entries and lazy legs add instances, so a DSL leg id may have several. */
 export type LegState = {
+  /** `${legId}#${n}`, unique within the strategy for the day. */
+  instanceId: string;
   legId: string;
+  /** The strategy cycle (1 = first entry of the day) this instance belongs to. */
+  cycle: number;
+  hedge: boolean;
   status: LegStatus;
-  /** How this leg instance came to exist: first entry, a re-entry or a lazy leg. */
+  /** Why this instance exists: the first entry, a re-entry (and of which kind) or a lazy-leg link. */
   origin: 'ENTRY' | 'REENTRY' | 'LAZY';
   side: Side;
   right: Right;
   expiry: string | null;
+  /** null for FUT legs. */
   strike: number | null;
   lots: number;
   qty: number;
-  /** Entry fill price (average), and the spot at entry for underlying-based stops. */
   entryPrice: number | null;
   entrySpot: number | null;
   entryTs: string | null;
-  /** The last price used for P&L and triggers (LTP, else mid); null until quoted. */
+  /** The last trigger price (LTP, else mid) seen for the contract, and when. */
   lastPrice: number | null;
   lastPriceTs: string | null;
-  /** Absolute premium levels; null when the leg has none. */
+  quoteMissing: boolean;
+  /** Premium stop and target levels, set from the entry fill; the stop moves with trailing / break-even. */
   stopLevel: number | null;
+  initialStopLevel: number | null;
   targetLevel: number | null;
-  /** Underlying levels for underlying-based stop/target (spot crossing them triggers). */
+  /** Underlying levels for underlying-points / underlying-% stops and targets. */
   stopSpotLevel: number | null;
   targetSpotLevel: number | null;
-  /** Best favourable premium excursion seen (for trailing), and how many Y steps the stop moved. */
+  /** Best premium seen in the leg's favour since entry (lowest for a sell, highest for a buy). */
   bestPrice: number | null;
+  /** Best favourable underlying seen since entry (trailing of underlying stops). */
+  bestSpot: number | null;
   trailSteps: number;
   movedToBreakeven: boolean;
-  reentriesOnStop: number;
-  reentriesOnTarget: number;
-  /** Set while waiting for a momentum or re-cost trigger: the reference price and the level. */
-  waitFor: { kind: 'MOMENTUM' | 'COST'; reference: number; level: number; direction: 'UP' | 'DOWN'; on: 'PREMIUM' | 'UNDERLYING'; reason: OrderReason } | null;
+  wait: LegWait | null;
+  /** For range breakout on strike: this leg's range, recorded from its strike's premium. */
+  range: { high: number; low: number } | null;
+  /** What happens once this instance's exit fills: a re-entry of some type, or a lazy leg opening. */
+  after: { kind: 'asap' | 'asapReverse' | 'momentum' | 'cost' | 'lazy'; lazyLeg?: string; reason: 'STOP_LOSS' | 'TARGET' } | null;
   pendingIntentId: string | null;
   exitReason: OrderReason | null;
   exitPrice: number | null;
+  exitTs: string | null;
+  /** Gross money realised by this instance (fill prices, before costs), and its costs. */
   realizedPnl: number;
   costs: number;
+  /** The last problem reported for this leg (no quote, no strike), so it is reported once, not every tick. */
+  problem: string | null;
 };
 
-export type StrategyStatus = 'WAITING' | 'ENTERED' | 'EXITED' | 'STOPPED';
+/** WAITING: before entry or waiting to re-enter; ENTERED: legs are live; EXITED: done for the day. */
+export type StrategyStatus = 'WAITING' | 'ENTERED' | 'EXITED';
 
 export type StrategyState = {
   strategyId: string;
   status: StrategyStatus;
-  /** The trading day (YYYY-MM-DD, exchange local) this state belongs to; a new day resets the strategy. */
+  /** The exchange-local session date (YYYY-MM-DD) this state belongs to; a new session starts afresh. */
   day: string | null;
+  /** Eligibility of the day (weekday, days to expiry) and the filters' verdict; null until decided. */
+  eligible: boolean | null;
+  filtered: boolean | null;
+  /** The entry gate opens once all entry rules fire and stays open for the day. */
+  gateOpen: boolean;
+  /** The strategy trigger (breakout, overall momentum or plain entry) of the current cycle has fired. */
+  triggered: boolean;
   legs: LegState[];
-  /** Money realised today by closed legs (gross, before costs) and costs paid today. */
-  realizedPnl: number;
-  costs: number;
-  /** Highest MTM seen since entry (for lock-and-trail and overall trailing). */
+  nextInstance: number;
+  /** Per DSL leg id: re-entries decided after a stop-loss and after a target today. */
+  reentries: Record<string, { stopLoss: number; target: number }>;
+  /** Whole-strategy re-entries decided today, per kind. */
+  strategyReentries: { stopLoss: number; target: number };
+  /** A strategy re-entry decided when the cycle ended; it starts once all exit orders have filled. */
+  pendingCycle: { type: 'asap' | 'momentum' } | null;
+  /** Cycles started today (the first is ENTRY, the rest REENTRY). */
+  cycles: number;
+  /** Realised P&L of the day before the current cycle: overall stops apply to the cycle. */
+  cycleBase: number;
+  /** Sum of E x qty of the current cycle's instances (for % of premium stops and targets). */
+  cyclePremium: number;
+  /** Highest cycle MTM seen, and whether the lock's reach level has been touched this cycle. */
   peakMtm: number;
-  /** Strategy-level floor on MTM from lock / lock-and-trail / overall trailing; null until set. */
-  mtmFloor: number | null;
-  lockTrailSteps: number;
-  entryCount: number;
-  overallReentries: number;
-  /** Opening-range high/low for range breakout; set once the range window closes. */
-  range: { high: number; low: number; closed: boolean } | null;
-  /** Spot (or premium) when the entry window opened, for overall momentum. */
-  momentumReference: number | null;
+  lockReached: boolean;
+  /** The overall stop level last reported (money), so trailing moves are reported once. */
+  reportedStop: number | null;
+  /** The multiplier chosen by sizing for the current cycle. */
+  multiplier: number;
+  /** Underlying range of a range breakout, and whether the breakout has happened. */
+  range: { high: number; low: number; seen: number } | null;
+  breakoutDone: boolean;
+  /** Overall momentum wait: the reference (spot or combined premium) and the release level. */
+  momentum: LegWait | null;
   dayOpenSpot: number | null;
   monitoringStopped: boolean;
+  /** Why nothing more enters today (not eligible, filtered, exit condition, square-off), or null. */
+  doneReason: string | null;
   exitReason: OrderReason | null;
+  /** Last message reported per topic, so waiting and blocking are reported once, not every tick. */
+  notes: Record<string, string>;
+  /** Previous values of crossing facts, per rule group and fact (crossesAbove / crossesBelow). */
+  crossings: Record<string, number>;
 };
+
+export type DailyClose = { day: string; spot: number; vix?: number; atmIv?: number };
 
 export type RuntimeState = {
   version: 1;
   deploymentId: string;
   /** Last intent sequence number used; the next intent is `${deploymentId}:${seq + 1}`. */
   seq: number;
+  /**
+   * ACTIVE / REDUCING / HALTED. The runtime itself moves to REDUCING when a basket limit is hit
+   * (and back to ACTIVE on the next day after a daily-loss limit) and to HALTED on KILL; the risk
+   * gate may move it too through applyRiskDecision. In HALTED only reason-KILL intents may pass.
+   */
   tradingState: TradingState;
   tradingStateReason: string | null;
-  /** Last input time seen; inputs older than this are rejected with a clear error. */
+  tradingStateCause: 'DAILY_LOSS' | 'DRAWDOWN' | 'KILL' | 'RISK_GATE' | null;
+  /** Last input time seen (ISO); older snapshots are ignored with a STALE_CHAIN event. */
   lastTs: string | null;
-  lastSnapshotTs: Record<string, string>;
+  /** The last snapshot per underlying: re-entries decided on exit fills select strikes from it. */
+  lastSnapshot: Record<string, ChainSnapshot>;
   lastSpot: Record<string, number>;
-  /** Basket P&L bookkeeping for daily-loss and drawdown limits. */
-  basket: { day: string | null; dayRealized: number; equityPeak: number; cumulativeRealized: number };
+  /** Daily closes per underlying (last snapshot of each day), for IV rank, VIX rank and HV facts. */
+  history: Record<string, DailyClose[]>;
+  /** Basket P&L bookkeeping for the daily-loss and drawdown limits (money). */
+  basket: { day: string | null; grossBeforeToday: number; costsBeforeToday: number; equityPeak: number };
   strategies: Record<string, StrategyState>;
   /** Intents waiting for a fill (or a denial). */
   pending: Record<string, OrderIntent>;
-  /** Previous values of facts compared by crosses-above / crosses-below, per rule set. */
-  factMemory: Record<string, Record<string, number>>;
 };
 
 export type StepResult = { state: RuntimeState; intents: OrderIntent[]; events: RuntimeEvent[] };
+
+/** P&L of a deployment read off its state (gross before costs, costs, net), per strategy and in total. */
+export type PnlSummary = { gross: number; costs: number; net: number; byStrategy: Record<string, { gross: number; costs: number; net: number }> };
 
 export type RuntimeSettings = {
   /** A snapshot older than this (ms) than the input time blocks new entries. Default 120 000. */
   staleAfterMs?: number;
   /** Which evaluator runs conditions; both fire the same events (differential test). Default 'compiled'. */
   evaluator?: 'compiled' | 'json-rules-engine';
+  /** Rate and dividend overrides for delta selectors and IV facts (defaults: the instrument catalog). */
+  rate?: number;
+  dividendYield?: number;
 };
 
 /**
