@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { riskGate } from './risk.ts';
-import type { LegState, OrderIntent, RuntimeEvent, RuntimeState, StrategyState } from './types.ts';
+import { freshStrategy } from './runtime.ts';
+import type { LegState, OrderIntent, RuntimeEvent, RuntimeState } from './types.ts';
 
 const TS = '2026-11-20T10:00:00+05:30';
 
+// The gate reads a leg's status and pending intent only; the rest of a leg is the runtime's business.
 function leg(legId: string, status: LegState['status'], pendingIntentId: string | null = null): LegState {
-  return {
-    legId, status, origin: 'ENTRY', side: 'SELL', right: 'CE', expiry: '2026-11-26', strike: 24000, lots: 1, qty: 75,
-    entryPrice: status === 'OPEN' || status === 'PENDING_EXIT' ? 100 : null, entrySpot: null, entryTs: null,
-    lastPrice: null, lastPriceTs: null, stopLevel: null, targetLevel: null, stopSpotLevel: null, targetSpotLevel: null,
-    bestPrice: null, trailSteps: 0, movedToBreakeven: false, reentriesOnStop: 0, reentriesOnTarget: 0, waitFor: null,
-    pendingIntentId, exitReason: null, exitPrice: null, realizedPnl: 0, costs: 0,
-  };
+  return { instanceId: `${legId}#1`, legId, status, pendingIntentId, side: 'SELL', right: 'CE', lots: 1, qty: 75, exitReason: null } as Partial<LegState> as LegState;
 }
 
 function intent(id: string, over: Partial<OrderIntent> = {}): OrderIntent {
@@ -22,15 +18,11 @@ function intent(id: string, over: Partial<OrderIntent> = {}): OrderIntent {
 }
 
 function stateWith(legs: LegState[], intents: OrderIntent[], tradingState: RuntimeState['tradingState'] = 'ACTIVE'): RuntimeState {
-  const strategy: StrategyState = {
-    strategyId: 's', status: 'ENTERED', day: '2026-11-20', legs, realizedPnl: 0, costs: 0, peakMtm: 0, mtmFloor: null,
-    lockTrailSteps: 0, entryCount: 1, overallReentries: 0, range: null, momentumReference: null, dayOpenSpot: null,
-    monitoringStopped: false, exitReason: null,
-  };
   return {
-    version: 1, deploymentId: 'd', seq: intents.length, tradingState, tradingStateReason: null, lastTs: TS,
-    lastSnapshotTs: {}, lastSpot: {}, basket: { day: '2026-11-20', dayRealized: 0, equityPeak: 0, cumulativeRealized: 0 },
-    strategies: { s: strategy }, pending: Object.fromEntries(intents.map((i) => [i.id, i])), factMemory: {},
+    version: 1, deploymentId: 'd', seq: intents.length, tradingState, tradingStateReason: null, tradingStateCause: null, lastTs: TS,
+    lastSnapshot: {}, lastSpot: {}, history: {}, basket: { day: '2026-11-20', grossBeforeToday: 0, costsBeforeToday: 0, equityPeak: 0 },
+    strategies: { s: { ...freshStrategy('s'), status: 'ENTERED', day: '2026-11-20', legs } },
+    pending: Object.fromEntries(intents.map((i) => [i.id, i])),
   };
 }
 
@@ -50,7 +42,7 @@ describe('risk gate', () => {
     expect(r.intents).toEqual([]);
     expect(r.events[0]).toMatchObject({ type: 'ORDER_DENIED', legId: 'big' });
     expect(r.events[0].message).toContain('5 lots is above the limit of 4 lots per order');
-    expect(r.state.strategies.s.legs[0].status).toBe('DONE');
+    expect(r.state.strategies.s.legs[0].status).toBe('CANCELLED');
     expect(r.state.pending.big).toBeUndefined();
   });
 
