@@ -65,11 +65,16 @@ export function entryLevels(side: Side, right: Right, entry: number, spot: numbe
   return out;
 }
 
+// Levels like 100 x 1.1 carry binary noise (110.00000000000001); a price on the level must reach it.
+const EPS = 1e-9;
+export const atOrAbove = (price: number, level: number) => price >= level - EPS * Math.max(1, Math.abs(level));
+export const atOrBelow = (price: number, level: number) => price <= level + EPS * Math.max(1, Math.abs(level));
+
 /** The premium has reached an adverse level: at or above it for a sell, at or below for a buy. */
-export const premiumHitsStop = (side: Side, price: number, level: number) => (side === 'SELL' ? price >= level : price <= level);
-export const premiumHitsTarget = (side: Side, price: number, level: number) => (side === 'SELL' ? price <= level : price >= level);
-export const spotHitsStop = (sign: 1 | -1, spot: number, level: number) => (sign === 1 ? spot <= level : spot >= level);
-export const spotHitsTarget = (sign: 1 | -1, spot: number, level: number) => (sign === 1 ? spot >= level : spot <= level);
+export const premiumHitsStop = (side: Side, price: number, level: number) => (side === 'SELL' ? atOrAbove(price, level) : atOrBelow(price, level));
+export const premiumHitsTarget = (side: Side, price: number, level: number) => (side === 'SELL' ? atOrBelow(price, level) : atOrAbove(price, level));
+export const spotHitsStop = (sign: 1 | -1, spot: number, level: number) => (sign === 1 ? atOrBelow(spot, level) : atOrAbove(spot, level));
+export const spotHitsTarget = (sign: 1 | -1, spot: number, level: number) => (sign === 1 ? atOrAbove(spot, level) : atOrBelow(spot, level));
 
 /**
  * Trailing: for every `every` (points, or % of entry) the premium has moved in favour from entry,

@@ -10,7 +10,7 @@ import { emit, fmt, note, type Ctx, type Now } from './context.ts';
 import { legExpiry } from './expiry.ts';
 import { crossingMemoryKey, factResolver } from './facts.ts';
 import { createInstance, instancePnl, isActive, isLive, openInstance, orderEntry, orderExit } from './leg.ts';
-import { deltaSign, premiumHitsStop, premiumHitsTarget, spotHitsStop, spotHitsTarget, trailedStop } from './levels.ts';
+import { atOrAbove, atOrBelow, deltaSign, premiumHitsStop, premiumHitsTarget, spotHitsStop, spotHitsTarget, trailedStop } from './levels.ts';
 import type { RuleGroup } from './plan.ts';
 import { multiplierFor } from './sizing.ts';
 import type { LegState, LegWait, OrderReason, StrategyState } from './types.ts';
@@ -121,7 +121,7 @@ export function momentumWait(m: Momentum, premium: number | undefined, spot: num
   return { kind: 'MOMENTUM', on: onUnderlying ? 'UNDERLYING' : 'PREMIUM', reference: ref, level, direction: up ? 'UP' : 'DOWN' };
 }
 
-const released = (w: LegWait, price: number) => (w.direction === 'UP' ? price >= w.level : price <= w.level);
+const released = (w: LegWait, price: number) => (w.direction === 'UP' ? atOrAbove(price, w.level) : atOrBelow(price, w.level));
 
 function startLegMomentum(ctx: Ctx, now: Now, inst: LegState, leg: Leg): boolean {
   if (!leg.momentum) return false;
@@ -371,24 +371,24 @@ function strategyRisk(ctx: Ctx, now: Now): boolean {
       if (steps > 0) stopWhy = `overall trailing stop (${steps} step(s) from peak ${fmt(st.peakMtm)})`;
     }
   }
-  if (stop !== null && mtm <= stop) {
+  if (stop !== null && atOrBelow(mtm, stop)) {
     exitCycle(ctx, now, 'STRATEGY_STOP', 'STRATEGY_STOP', `cycle MTM ${fmt(mtm)} <= ${fmt(stop)} (${stopWhy}) at ${ts}`, 'stopLoss', { mtm, level: stop, snapshotTs: ts });
     return true;
   }
   // Lock and lock-and-trail: a floor once the reach level has been touched this cycle.
   if (dsl.lock) {
-    if (!st.lockReached && st.peakMtm >= dsl.lock.reachProfit) {
+    if (!st.lockReached && atOrAbove(st.peakMtm, dsl.lock.reachProfit)) {
       st.lockReached = true;
       emit(ctx, 'LOCK', `MTM ${fmt(st.peakMtm)} reached ${dsl.lock.reachProfit}: profit locked at ${dsl.lock.lockProfit}`, { strategyId: st.strategyId, data: { mtm: st.peakMtm, floor: dsl.lock.lockProfit, snapshotTs: ts } });
     }
-    if (st.lockReached && mtm <= dsl.lock.lockProfit) {
-      exitCycle(ctx, now, 'STRATEGY_STOP', 'LOCK', `cycle MTM ${fmt(mtm)} <= locked profit ${dsl.lock.lockProfit} (lock: reached ${dsl.lock.reachProfit}) at ${ts}`, 'lock', { mtm, level: dsl.lock.lockProfit, snapshotTs: ts });
+    if (st.lockReached && atOrBelow(mtm, dsl.lock.lockProfit)) {
+      exitCycle(ctx, now, 'STRATEGY_STOP', 'STRATEGY_STOP', `cycle MTM ${fmt(mtm)} <= locked profit ${dsl.lock.lockProfit} (lock: reached ${dsl.lock.reachProfit}) at ${ts}`, 'lock', { mtm, level: dsl.lock.lockProfit, snapshotTs: ts });
       return true;
     }
   }
   if (dsl.lockAndTrail) {
     const lt = dsl.lockAndTrail;
-    if (st.peakMtm >= lt.reachProfit) {
+    if (atOrAbove(st.peakMtm, lt.reachProfit)) {
       const steps = Math.floor((st.peakMtm - lt.reachProfit) / lt.everyIncrease + 1e-9);
       const floor = lt.lockProfit + steps * lt.trailBy;
       if (!st.lockReached || st.reportedStop !== floor) {
@@ -396,15 +396,15 @@ function strategyRisk(ctx: Ctx, now: Now): boolean {
         st.lockReached = true;
         st.reportedStop = floor;
       }
-      if (mtm <= floor) {
-        exitCycle(ctx, now, 'STRATEGY_STOP', 'LOCK_TRAIL', `cycle MTM ${fmt(mtm)} <= trailed lock ${fmt(floor)} at ${ts}`, 'lock', { mtm, level: floor, snapshotTs: ts });
+      if (atOrBelow(mtm, floor)) {
+        exitCycle(ctx, now, 'STRATEGY_STOP', 'STRATEGY_STOP', `cycle MTM ${fmt(mtm)} <= trailed lock ${fmt(floor)} at ${ts}`, 'lock', { mtm, level: floor, snapshotTs: ts });
         return true;
       }
     }
   }
   if (dsl.target) {
     const t = money(dsl.target.type, dsl.target.value);
-    if (mtm >= t) {
+    if (atOrAbove(mtm, t)) {
       exitCycle(ctx, now, 'STRATEGY_TARGET', 'STRATEGY_TARGET', `cycle MTM ${fmt(mtm)} >= ${fmt(t)} (overall target ${dsl.target.type} ${dsl.target.value}) at ${ts}`, 'target', { mtm, level: t, snapshotTs: ts });
       return true;
     }
@@ -412,7 +412,7 @@ function strategyRisk(ctx: Ctx, now: Now): boolean {
   return false;
 }
 
-function exitCycle(ctx: Ctx, now: Now, reason: OrderReason, type: 'STRATEGY_STOP' | 'STRATEGY_TARGET' | 'LOCK' | 'LOCK_TRAIL', why: string, kind: 'stopLoss' | 'lock' | 'target', data: Record<string, number | string>): void {
+function exitCycle(ctx: Ctx, now: Now, reason: OrderReason, type: 'STRATEGY_STOP' | 'STRATEGY_TARGET', why: string, kind: 'stopLoss' | 'lock' | 'target', data: Record<string, number | string>): void {
   const { st, sp } = now;
   emit(ctx, type, why, { strategyId: st.strategyId, data });
   squareOffStrategy(ctx, now, reason, why);

@@ -20,29 +20,9 @@
  * Determinism: no clock, no randomness; the same inputs give the same outputs and intent ids.
  */
 
-/** One option (or future) quote of a chain; missing fields mean "not quoted", never zero. */
-export type OptionQuote = {
-  strike: number;
-  right: 'CE' | 'PE';
-  bid?: number;
-  ask?: number;
-  ltp?: number;
-  iv?: number;
-  oi?: number;
-  volume?: number;
-};
-
-export type ExpiryChain = { expiry: string; forward?: number; options: OptionQuote[] };
-
-/** DESIGN.md's chain snapshot contract (one NDJSON line). `ts` is ISO-8601 with an offset. */
-export type ChainSnapshot = {
-  ts: string;
-  underlying: string;
-  spot: number;
-  vix?: number;
-  futures?: number;
-  expiries: ExpiryChain[];
-};
+/** DESIGN.md's chain snapshot contract; the market layer's zod schema is its single source. */
+export type { ChainSnapshot, ExpiryChain, OptionQuote } from '../market/snapshot.ts';
+import type { ChainSnapshot } from '../market/snapshot.ts';
 
 export type Right = 'CE' | 'PE' | 'FUT';
 export type Side = 'BUY' | 'SELL';
