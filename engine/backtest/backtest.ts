@@ -56,6 +56,9 @@ export type ReportOrder = {
 
 export type ReportEvent = { ts: string; type: string; legId?: string; message: string };
 
+/** An expired leg closed at intrinsic value by the exchange: a cash flow without an order. */
+export type ReportSettlement = { ts: string; legId: string; underlying: string; expiry: string; strike: number; right: string; side: 'BUY' | 'SELL'; qty: number; price: number };
+
 export type BacktestReport = {
   strategy: string;
   from: string | null;
@@ -73,6 +76,7 @@ export type BacktestReport = {
   orders: ReportOrder[];
   events: ReportEvent[];
   equity: { ts: string; pnl: number }[];
+  settlements: ReportSettlement[];
   metrics: {
     maxDrawdownPct: number;
     sortino: number | null;
@@ -120,6 +124,7 @@ export async function runBacktest(snapshots: AsyncIterable<ChainSnapshot> | Iter
   const orders: ReportOrder[] = [];
   const events: ReportEvent[] = [];
   const equity: { ts: string; pnl: number }[] = [];
+  const settlements: ReportSettlement[] = [];
   const submitted = new Map<string, OrderIntent>();
   const underlyings = new Set<string>();
   const every = opts.progressEvery ?? 500;
@@ -140,10 +145,19 @@ export async function runBacktest(snapshots: AsyncIterable<ChainSnapshot> | Iter
     const gated = riskGate(result, settings.riskLimits);
     state = gated.state;
     record(gated.events);
+    for (const e of gated.events) if (e.type === 'SETTLEMENT') settle(e);
     for (const intent of gated.intents) {
       submitted.set(intent.id, intent);
       await handle(await broker.submit(intent));
     }
+  };
+
+  const settle = (e: RuntimeEvent) => {
+    const d = e.data ?? {};
+    const s = { ts: e.ts, strategyId: e.strategyId ?? '', legId: e.legId ?? '', expiry: String(d.expiry), strike: Number(d.strike), right: String(d.right), side: d.side === 'BUY' ? ('BUY' as const) : ('SELL' as const), qty: Number(d.qty), price: Number(d.price) };
+    const underlying = book.settle(s);
+    if (underlying === null) throw new Error(`settlement of ${s.legId} ${s.expiry} ${s.strike} ${s.right} at ${s.ts} matches no position in the backtest's book`);
+    settlements.push({ ts: s.ts, legId: s.legId, underlying, expiry: s.expiry, strike: s.strike, right: s.right, side: s.side === 'BUY' ? 'SELL' : 'BUY', qty: s.qty, price: s.price });
   };
 
   const handle = async (reports: BrokerReport[]) => {
@@ -218,6 +232,7 @@ export async function runBacktest(snapshots: AsyncIterable<ChainSnapshot> | Iter
     orders,
     events,
     equity,
+    settlements,
     metrics: {
       maxDrawdownPct: m.maxDrawdownPct,
       sortino: m.sortino,

@@ -102,6 +102,26 @@ export class FillBook {
     if (inst.lots.length === 0) this.instruments.delete(key);
   }
 
+  /**
+   * Cash settlement of an expired leg at its intrinsic value: closes it like a fill without
+   * costs. Returns the underlying it settled, or null when the book holds no such position.
+   */
+  settle(s: { ts: string; strategyId: string; legId: string; expiry: string; strike: number; right: string; side: 'BUY' | 'SELL'; qty: number; price: number }): string | null {
+    for (const inst of this.instruments.values()) {
+      if (inst.expiry !== s.expiry || inst.strike !== s.strike || inst.right !== s.right) continue;
+      if (!inst.lots.some((l) => l.legId === s.legId && l.strategyId === s.strategyId)) continue;
+      const closing: OrderIntent = {
+        id: `settlement:${s.legId}:${s.ts}`, ts: s.ts, deploymentId: '', strategyId: s.strategyId, legId: s.legId, underlying: inst.underlying,
+        expiry: s.expiry, strike: s.strike, right: s.right as OrderIntent['right'], side: s.side === 'BUY' ? 'SELL' : 'BUY', qty: s.qty, lots: 0,
+        orderType: 'MARKET', reason: 'EXIT_TIME', closing: true,
+      };
+      const underlying = inst.underlying;
+      this.apply(closing, { intentId: closing.id, ts: s.ts, price: s.price, qty: s.qty, costs: 0 });
+      return underlying;
+    }
+    return null;
+  }
+
   /** Moves the marks of held instruments of this underlying; an unquoted one keeps its last mark. */
   mark(snapshot: ChainSnapshot): void {
     for (const inst of this.instruments.values()) {
