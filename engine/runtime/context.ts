@@ -36,11 +36,15 @@ export function emit(ctx: Ctx, type: RuntimeEventType, message: string, opts: { 
   ctx.events.push(ev);
 }
 
-/** Emits only when the message for this topic changed, so a condition that persists is reported once. */
-export function note(ctx: Ctx, st: StrategyState, topic: string, type: RuntimeEventType, message: string, opts: { legId?: string; data?: RuntimeEvent['data'] } = {}): void {
-  if (st.notes[topic] === message) return;
-  st.notes[topic] = message;
-  emit(ctx, type, message, { strategyId: st.strategyId, ...opts });
+/**
+ * Emits only when the situation for this topic changed, so a condition that persists is reported
+ * once: `signature` names the situation (default: the message), the message may carry live values.
+ */
+export function note(ctx: Ctx, st: StrategyState, topic: string, type: RuntimeEventType, message: string, opts: { legId?: string; data?: RuntimeEvent['data']; signature?: string } = {}): void {
+  const sig = opts.signature ?? message;
+  if (st.notes[topic] === sig) return;
+  st.notes[topic] = sig;
+  emit(ctx, type, message, { strategyId: st.strategyId, legId: opts.legId, data: opts.data });
 }
 
 export function order(ctx: Ctx, now: Now, leg: LegState, side: Side, qty: number, reason: OrderReason, closing: boolean): OrderIntent {

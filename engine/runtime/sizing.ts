@@ -35,6 +35,7 @@ export function multiplierFor(ctx: Ctx, now: Now): { multiplier: number; why: st
       const missing: string[] = [];
       for (const leg of now.sp.dsl.legs.filter((l: Leg) => !l.lazy)) {
         const p = legPremiumNow(ctx, now, leg);
+        // A leg whose strike cannot be found now will not enter, so it carries no risk in this cycle.
         if (p === undefined || !leg.stopLoss) {
           missing.push(leg.id);
           continue;
@@ -42,9 +43,8 @@ export function multiplierFor(ctx: Ctx, now: Now): { multiplier: number; why: st
         const lv = entryLevels(leg.side, leg.kind, p, now.spot ?? 0, leg.stopLoss);
         lossPerSet += Math.abs((lv.stopLevel as number) - p) * leg.lots * now.instrument.lotSize;
       }
-      if (missing.length) return { multiplier: 0, why: `risk per trade needs a price and a premium stop-loss for ${missing.join(', ')}` };
       m = lossPerSet > 0 ? Math.floor(risk / lossPerSet + 1e-9) : 0;
-      why = `floor(risk ${Math.round(risk * 100) / 100} / loss per set at the stops ${Math.round(lossPerSet * 100) / 100}) = ${m}`;
+      why = `floor(risk ${Math.round(risk * 100) / 100} / loss per set at the stops ${Math.round(lossPerSet * 100) / 100}) = ${m}${missing.length ? ` (without ${missing.join(', ')}: no price now, so not entered)` : ''}`;
       break;
     }
   }

@@ -685,7 +685,7 @@ async function entryOfTheDay(ctx: Ctx, now: Now): Promise<void> {
       const r = await evaluateGroup(ctx, now, g);
       if (r.fired.length !== g.evaluator.names.length) {
         const waiting = g.evaluator.names.filter((n) => !r.fired.includes(n));
-        note(ctx, st, 'gate', 'ENTRY_WAIT', `entry conditions not met yet: ${waiting.join(', ')} (${describeFacts(r.facts)})`, { data: r.facts });
+        note(ctx, st, 'gate', 'ENTRY_WAIT', `entry conditions not met yet at ${snap.ts}: ${waiting.join(', ')} (${describeFacts(r.facts)})`, { data: r.facts, signature: `waiting:${waiting.join(',')}` });
         return;
       }
       emit(ctx, 'CONDITION', `entry conditions met at ${snap.ts}: ${g.evaluator.names.join(', ')} (${describeFacts(r.facts)})`, { strategyId: st.strategyId, data: r.facts });
