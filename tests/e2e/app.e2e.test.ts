@@ -98,9 +98,16 @@ describe('the running app', () => {
   it('sends a signed-out visitor to the sign-in page', async () => {
     const page = await newPage();
     await page.goto(`${base}/strategies`);
-    await page.waitForURL(/\/sign-in$/);
+    await page.waitForURL(/\/sign-in\?next=%2Fstrategies$/);
     await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
     await shot(page, '01-sign-in');
+
+    // A made-up session cookie gets past the quick cookie check but not the server's session check.
+    await page
+      .context()
+      .addCookies([{ name: 'better-auth.session_token', value: 'forged.token', url: base }]);
+    await page.goto(`${base}/templates`);
+    await page.waitForURL(/\/sign-in$/);
     await page.context().close();
   });
 
@@ -136,12 +143,13 @@ describe('the running app', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in$/);
-    await page.goto(`${base}/strategies`);
-    await page.waitForURL(/\/sign-in$/);
-
-    await signIn(page, trader.email, trader.password);
-    await page.waitForURL(/\/strategies$/);
-    await page.getByText('No strategies yet').waitFor();
+    // Signed out, a bookmarked page asks for sign-in first and then opens where the user was going.
+    await page.goto(`${base}/backtests`);
+    await page.waitForURL(/\/sign-in\?next=%2Fbacktests$/);
+    await fillAuthForm(page, { email: trader.email, password: trader.password });
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/backtests$/);
+    await page.getByText('No backtests yet').waitFor();
     await page.context().close();
   });
 
