@@ -59,7 +59,6 @@ export function buildNeeded(root: string): string | null {
 
 /** Runs `next build`, showing its output only when it fails, and records what it built. */
 export function runNextBuild(root: string): Promise<void> {
-  const fingerprint = sourceFingerprint(root);
   return new Promise((resolve, reject) => {
     const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
     const child = spawn(process.execPath, [nextBin, 'build'], {
@@ -73,7 +72,8 @@ export function runNextBuild(root: string): Promise<void> {
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`next build failed (exit ${code}):\n${out.trim()}`));
-      writeFileSync(stampFile(root), fingerprint);
+      // Taken after the build: next build may rewrite tsconfig.json.
+      writeFileSync(stampFile(root), sourceFingerprint(root));
       resolve();
     });
   });
