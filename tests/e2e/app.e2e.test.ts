@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,10 +51,23 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (app) expect(await app.stop()).toBe(0);
+  const exitCode = app ? await app.stop() : 0;
   await database?.drop();
   if (dataDir) removeDataDir(dataDir);
+  // Ctrl-C (SIGINT) is a clean stop: drained jobs, closed database, private Redis gone.
+  expect(exitCode, app?.output()).toBe(0);
 });
+
+function isListening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
@@ -203,7 +217,13 @@ describe('a restart', () => {
     await signIn(page, trader.email, trader.password);
     await page.waitForURL(/\/strategies$/);
 
+    const privateRedis = /private redis-server on ([^\s:;]+):(\d+)/.exec(app.output());
+    if (!process.env.REDIS_URL) expect(privateRedis, app.output()).not.toBeNull();
     expect(await app.stop()).toBe(0);
+    if (privateRedis) {
+      // Stopping the app stops the redis-server it started.
+      await expect(isListening(privateRedis[1], Number(privateRedis[2]))).resolves.toBe(false);
+    }
     app = await startApp({ dataDir, databaseUrl: database.url });
     base = `http://localhost:${app.port}`;
 
