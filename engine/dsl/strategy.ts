@@ -132,7 +132,7 @@ function checkLegs(legs: Leg[], issue: Issue) {
     if (index.has(leg.id)) issue(['legs', i, 'id'], `leg id "${leg.id}" is used twice in this strategy`);
     else index.set(leg.id, i);
   });
-  if (legs.every((l) => l.lazy)) issue(['legs'], 'every leg is lazy, so nothing is ever opened; make at least one leg not lazy');
+  if (legs.length > 0 && legs.every((l) => l.lazy)) issue(['legs'], 'every leg is lazy, so nothing is ever opened; make at least one leg not lazy');
   const opened = new Set<string>();
   legs.forEach((leg, i) => {
     for (const key of ['reEntryOnStopLoss', 'reEntryOnTarget'] as const) {
