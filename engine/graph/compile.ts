@@ -123,33 +123,39 @@ function compileGraph(graph: GraphDocument): CompileResult {
   // Walk from the basket; a node never reached sits on a cycle of parent edges.
   const reached = new Set<string>();
   const nodeAt = new Map<string, string>();
-  const build = (node: Node, path: (string | number)[]): Record<string, unknown> | null => {
+  // `at` is the block's JSON Pointer in the DSL, built incrementally (field names need no escaping).
+  const build = (node: Node, at: string): Record<string, unknown> | null => {
     reached.add(node.id);
-    nodeAt.set(pointer(path), node.id);
+    nodeAt.set(at, node.id);
     const block = liftNode(node, errors);
     if (!block) return null;
     const byHandle = children.get(node.id);
     for (const input of NODE_TYPES[node.type].inputs) {
       if (input.link) continue;
-      const list = byHandle?.get(input.handle) ?? [];
+      const list = byHandle?.get(input.handle);
+      if (!list) {
+        if (input.many) block[input.handle] = [];
+        continue;
+      }
       if (input.many) {
-        block[input.handle] = [...list].sort(canvasOrder).map((c, i) => build(c, [...path, input.handle, i]));
-      } else if (list.length) {
-        block[input.handle] = build(list[0], [...path, input.handle]);
+        const sorted = list.length > 1 ? [...list].sort(canvasOrder) : list;
+        block[input.handle] = sorted.map((c, i) => build(c, `${at}/${input.handle}/${i}`));
+      } else {
+        block[input.handle] = build(list[0], `${at}/${input.handle}`);
       }
     }
     if (node.type === 'reEntry') {
       const target = lazyLink.get(node.id);
       if (block.type === 'lazy') {
-        if (!target) errors.push({ nodeId: node.id, field: LAZY_LEG_HANDLE.handle, path: pointer(path), message: 'a lazy re-entry opens a leg: connect the lazy leg\'s out handle to this block\'s leg input' });
+        if (!target) errors.push({ nodeId: node.id, field: LAZY_LEG_HANDLE.handle, path: at, message: 'a lazy re-entry opens a leg: connect the lazy leg\'s out handle to this block\'s leg input' });
         else block.leg = target.data.id;
       } else if (target) {
-        errors.push({ nodeId: node.id, field: LAZY_LEG_HANDLE.handle, path: pointer(path), message: `only a lazy re-entry links a leg; this one is "${String(block.type)}"` });
+        errors.push({ nodeId: node.id, field: LAZY_LEG_HANDLE.handle, path: at, message: `only a lazy re-entry links a leg; this one is "${String(block.type)}"` });
       }
     }
     return block;
   };
-  const basket = build(roots[0], ['basket']);
+  const basket = build(roots[0], '/basket');
   for (const n of nodes.values()) {
     if (!reached.has(n.id)) errors.push({ nodeId: n.id, path: '/edges', message: `"${n.id}" is on a cycle of edges and never reaches the basket` });
   }
