@@ -4,3 +4,4 @@ export { NODE_TYPES, OUT_HANDLE, LAZY_LEG_HANDLE, isBlockType, inputOf, edgeFiel
 export { compile, canvasOrder, type CompileResult, type GraphError } from './compile.ts';
 export { decompile } from './decompile.ts';
 export { layoutTree, COLUMN_WIDTH, ROW_HEIGHT, type LayoutTree } from './layout.ts';
+export { nodeDataJsonSchema } from './inspector.ts';
