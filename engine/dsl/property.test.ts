@@ -2,7 +2,7 @@
 // compile(decompile(dsl)) gives back the same DSL.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compile, decompile } from '../graph/index.ts';
+import { GraphDocumentSchema, compile, decompile, isWellFormedGraph } from '../graph/index.ts';
 import { parseDsl, parseDslText, type DslError } from './index.ts';
 import { documentArb } from './testing/arbitraries.ts';
 import type { MutableJson } from './testing/fixtures.ts';
@@ -138,6 +138,8 @@ describe('properties', { timeout: 300_000 }, () => {
         if (!r.ok) throw new Error(JSON.stringify(r.errors));
         let g: MutableJson = decompile(r.value);
         for (const m of ms) g = mutate(g, m).doc;
+        // The fast well-formedness check never accepts what the zod schema refuses.
+        if (isWellFormedGraph(g)) expect(GraphDocumentSchema.safeParse(g).success).toBe(true);
         const c = compile(g);
         if (!c.ok) {
           expect(c.errors.length).toBeGreaterThan(0);

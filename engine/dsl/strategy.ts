@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ConditionsSchema, legIdsReferenced } from './conditions.ts';
 import { ExpirySchema, LegSchema, type Leg } from './leg.ts';
 import { MomentumSchema } from './momentum.ts';
-import { Id, Name, Time, Weekday, WEEKDAYS, minutesOf, typeVersion } from './primitives.ts';
+import { Id, Name, Time, Weekday, minutesOf, typeVersion } from './primitives.ts';
 import { RangeBreakoutSchema } from './range-breakout.ts';
 import { StrategyReEntrySchema } from './re-entry.ts';
 import { SizingSchema } from './sizing.ts';
@@ -185,4 +185,3 @@ export function findLazyCycle(legs: Pick<Leg, 'id' | 'reEntryOnStopLoss' | 'reEn
   return null;
 }
 
-export { WEEKDAYS };
