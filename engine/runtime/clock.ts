@@ -12,7 +12,17 @@ export function instantOf(ts: string): number {
   return ms;
 }
 
+// Every strategy of a step asks for the same instant: remember the last answer per zone.
+let memo: { ts: string; zone: string; value: LocalTime } | null = null;
+
 export function localTime(ts: string, instrument: Instrument): LocalTime {
+  if (memo && memo.ts === ts && memo.zone === instrument.timezone) return memo.value;
+  const value = computeLocalTime(ts, instrument);
+  memo = { ts, zone: instrument.timezone, value };
+  return value;
+}
+
+function computeLocalTime(ts: string, instrument: Instrument): LocalTime {
   const ms = instantOf(ts);
   const local = new Date(ms + zoneOffsetMinutes(instrument.timezone, ms) * 60_000);
   const minute = local.getUTCHours() * 60 + local.getUTCMinutes();

@@ -67,9 +67,18 @@ export function initialStateOf(plan: BasketPlan, deploymentId: string): RuntimeS
   };
 }
 
+/** Deep copy of plain JSON data; several times faster than structuredClone on small objects. */
+function cloneJson<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in v) out[k] = cloneJson((v as Record<string, unknown>)[k]);
+  return out as T;
+}
+
 /** A working copy: everything is cloned except snapshots, which are never mutated and are shared. */
 function draft(state: RuntimeState): RuntimeState {
-  const copy = structuredClone({ ...state, lastSnapshot: {} }) as RuntimeState;
+  const copy = cloneJson({ ...state, lastSnapshot: {} }) as RuntimeState;
   copy.lastSnapshot = { ...state.lastSnapshot };
   return copy;
 }
