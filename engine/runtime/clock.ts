@@ -6,19 +6,29 @@ export type LocalTime = { ms: number; day: string; minute: number; weekday: 'MON
 
 const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
 
+// Parsing the same few timestamps (this input, the last snapshot) again and again is most of a step.
+const instants = new Map<string, number>();
+
 export function instantOf(ts: string): number {
+  const known = instants.get(ts);
+  if (known !== undefined) return known;
   const ms = Date.parse(ts);
   if (Number.isNaN(ms)) throw new Error(`timestamp "${ts}" is not valid: inputs carry ISO-8601 with an offset, e.g. 2026-11-20T09:15:00+05:30`);
+  if (instants.size >= 64) instants.clear();
+  instants.set(ts, ms);
   return ms;
 }
 
-// Every strategy of a step asks for the same instant: remember the last answer per zone.
-let memo: { ts: string; zone: string; value: LocalTime } | null = null;
+// Every strategy of a step, and the fill steps after it, ask for the same few instants.
+const locals = new Map<string, LocalTime>();
 
 export function localTime(ts: string, instrument: Instrument): LocalTime {
-  if (memo && memo.ts === ts && memo.zone === instrument.timezone) return memo.value;
+  const key = `${ts}|${instrument.timezone}`;
+  const known = locals.get(key);
+  if (known) return known;
   const value = computeLocalTime(ts, instrument);
-  memo = { ts, zone: instrument.timezone, value };
+  if (locals.size >= 64) locals.clear();
+  locals.set(key, value);
   return value;
 }
 

@@ -76,10 +76,15 @@ function cloneJson<T>(v: T): T {
   return out as T;
 }
 
-/** A working copy: everything is cloned except snapshots, which are never mutated and are shared. */
+/**
+ * A working copy. Snapshots are never mutated and are shared; daily-close histories are
+ * copy-on-write (recordClose replaces the array it changes), so a year of history is not
+ * cloned on every step; everything else is small and deep-copied.
+ */
 function draft(state: RuntimeState): RuntimeState {
-  const copy = cloneJson({ ...state, lastSnapshot: {} }) as RuntimeState;
+  const copy = cloneJson({ ...state, lastSnapshot: {}, history: {} }) as RuntimeState;
   copy.lastSnapshot = { ...state.lastSnapshot };
+  copy.history = { ...state.history };
   return copy;
 }
 
@@ -122,7 +127,8 @@ function rollDay(ctx: Ctx, now: Now): void {
 }
 
 function recordClose(ctx: Ctx, snapshot: ChainSnapshot, day: string, needsIv: boolean): void {
-  const h = (ctx.state.history[snapshot.underlying] ??= []);
+  const h = [...(ctx.state.history[snapshot.underlying] ?? [])];
+  ctx.state.history[snapshot.underlying] = h;
   const close = { day, spot: snapshot.spot } as RuntimeState['history'][string][number];
   if (snapshot.vix !== undefined) close.vix = snapshot.vix;
   if (needsIv) {
@@ -300,7 +306,7 @@ export function createRuntime(basket: Basket, options: RuntimeOptions): Runtime 
     async step(state: RuntimeState, input: RuntimeInput): Promise<StepResult> {
       if (state.deploymentId !== options.deploymentId) throw new Error(`step: state belongs to deployment ${state.deploymentId}, this runtime to ${options.deploymentId}`);
       const ts = input.kind === 'snapshot' ? input.snapshot.ts : input.kind === 'fill' ? input.fill.ts : input.ts;
-      instantOf(ts);
+      const ms = instantOf(ts);
       const ctx: Ctx = { plan, state: draft(state), intents: [], events: [], ts };
       switch (input.kind) {
         case 'snapshot':
@@ -320,7 +326,7 @@ export function createRuntime(basket: Basket, options: RuntimeOptions): Runtime 
           throw new Error(`step: unknown input kind ${JSON.stringify(never)}`);
         }
       }
-      if (!ctx.state.lastTs || instantOf(ctx.state.lastTs) < instantOf(ts)) ctx.state.lastTs = ts;
+      if (!ctx.state.lastTs || instantOf(ctx.state.lastTs) < ms) ctx.state.lastTs = ts;
       return { state: ctx.state, intents: ctx.intents, events: ctx.events };
     },
   };
