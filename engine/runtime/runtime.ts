@@ -41,6 +41,7 @@ export function freshStrategy(strategyId: string): StrategyState {
     breakoutDone: false,
     momentum: null,
     dayOpenSpot: null,
+    spotCandle: null,
     monitoringStopped: false,
     doneReason: null,
     exitReason: null,
@@ -88,6 +89,8 @@ function draft(state: RuntimeState): RuntimeState {
   return copy;
 }
 
+const NO_TRIGGER: Now['trigger'] = { price: () => undefined, spot: undefined };
+
 function nowFor(ctx: Ctx, sp: StrategyPlan, ts: string, snapshot: ChainSnapshot | null): Now {
   const u = sp.dsl.underlying;
   return {
@@ -98,8 +101,43 @@ function nowFor(ctx: Ctx, sp: StrategyPlan, ts: string, snapshot: ChainSnapshot 
     snapshot,
     chain: snapshot ?? ctx.state.lastSnapshot[u] ?? null,
     spot: snapshot?.spot ?? ctx.state.lastSpot[u],
+    trigger: NO_TRIGGER,
   };
 }
+
+/**
+ * The trigger view of a snapshot (docs/dsl.md#execution). "ltp": every snapshot's prices.
+ * "candleClose": candles of N minutes aligned to midnight; on the first snapshot of a new candle
+ * the previous candle's close (its last price) is what triggers compare; otherwise nothing does.
+ */
+function triggerView(ctx: Ctx, now: Now): Now['trigger'] {
+  const snapshot = now.snapshot as ChainSnapshot;
+  const exec = ctx.plan.dsl.execution;
+  const quoted = (id: string) => {
+    const l = now.st.legs.find((x) => x.instanceId === id);
+    return l && !l.quoteMissing && l.lastPrice !== null && l.lastPriceTs === snapshot.ts ? l.lastPrice : undefined;
+  };
+  if (exec.trigger !== 'candleClose') return { price: quoted, spot: snapshot.spot };
+  const n = exec.candleMinutes as number;
+  const bucket = daysSinceEpoch(now.time.day) * Math.ceil(1440 / n) + Math.floor(now.time.minute / n);
+  const closed = new Map<string, number>();
+  const roll = (c: { bucket: number; close: number } | null, price: number | undefined): { candle: { bucket: number; close: number } | null; close?: number } => {
+    if (price === undefined) return { candle: c };
+    if (c && c.bucket < bucket) return { candle: { bucket, close: price }, close: c.close };
+    return { candle: { bucket, close: price } };
+  };
+  const s = roll(now.st.spotCandle, snapshot.spot);
+  now.st.spotCandle = s.candle;
+  for (const l of now.st.legs) {
+    if (l.status !== 'OPEN' && l.status !== 'WAITING') continue;
+    const r = roll(l.candle, quoted(l.instanceId));
+    l.candle = r.candle;
+    if (r.close !== undefined) closed.set(l.instanceId, r.close);
+  }
+  return { price: (id) => closed.get(id), spot: s.close };
+}
+
+const daysSinceEpoch = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 
 /** A new session: yesterday's P&L moves into the basket's running totals and the strategy starts afresh. */
 function rollDay(ctx: Ctx, now: Now): void {
@@ -213,6 +251,7 @@ async function onSnapshot(ctx: Ctx, snapshot: ChainSnapshot): Promise<void> {
     rollDay(ctx, now);
     for (const inst of now.st.legs) if (inst.status === 'OPEN' || inst.status === 'WAITING' || inst.status === 'PENDING_EXIT') updatePrice(ctx, now, inst);
     settleExpired(ctx, now);
+    now.trigger = triggerView(ctx, now);
   }
   basketLimits(ctx, snapshot.ts);
   for (const now of nows) await strategyStep(ctx, now);

@@ -156,7 +156,7 @@ function evaluateWaits(ctx: Ctx, now: Now): void {
   for (const inst of st.legs) {
     if (inst.status !== 'WAITING' || !inst.wait) continue;
     const w = inst.wait;
-    const price = w.on === 'UNDERLYING' ? now.spot : inst.quoteMissing ? undefined : (inst.lastPrice ?? undefined);
+    const price = w.on === 'UNDERLYING' ? now.trigger.spot : now.trigger.price(inst.instanceId);
     if (price === undefined) continue;
     if (!released(w, price)) continue;
     emit(ctx, w.kind === 'MOMENTUM' ? 'MOMENTUM_TRIGGERED' : 'REENTRY', `${inst.legId}: ${w.on === 'UNDERLYING' ? 'underlying' : 'premium'} ${fmt(price)} ${w.direction === 'UP' ? '>=' : '<='} ${fmt(w.level)} (${w.kind === 'COST' ? 'back at the exited entry price' : `momentum from ${fmt(w.reference)}`}) at ${now.chain?.ts}: entering`, {
@@ -247,9 +247,10 @@ function legTriggers(ctx: Ctx, now: Now): void {
   for (const inst of open) {
     if (inst.status !== 'OPEN') continue; // closed by a complete square-off earlier in this loop
     const leg = sp.legs.get(inst.legId) as Leg;
-    const hasPrice = !inst.quoteMissing && inst.lastPrice !== null && inst.lastPriceTs === now.chain?.ts;
-    const p = inst.lastPrice as number;
-    const u = now.spot;
+    const tp = now.trigger.price(inst.instanceId);
+    const hasPrice = tp !== undefined;
+    const p = tp as number;
+    const u = now.trigger.spot;
     const d = deltaSign(inst.side, inst.right);
     // 1. trailing
     if (leg.trailingStop) {
@@ -538,8 +539,8 @@ function overallMomentumCheck(ctx: Ctx, now: Now): void {
   const w = st.momentum!;
   const picked = st.legs.filter((l) => l.status === 'WAITING' && !l.wait && l.cycle === st.cycles);
   let price: number | undefined;
-  if (w.on === 'UNDERLYING') price = now.spot;
-  else if (picked.length && picked.every((l) => !l.quoteMissing && l.lastPrice !== null && l.lastPriceTs === now.chain?.ts)) price = picked.reduce((a, l) => a + (l.lastPrice as number), 0);
+  if (w.on === 'UNDERLYING') price = now.trigger.spot;
+  else if (picked.length && picked.every((l) => now.trigger.price(l.instanceId) !== undefined)) price = picked.reduce((a, l) => a + (now.trigger.price(l.instanceId) as number), 0);
   if (price === undefined || !released(w, price)) return;
   emit(ctx, 'MOMENTUM_TRIGGERED', `overall momentum: ${w.on === 'UNDERLYING' ? 'underlying' : 'combined premium'} ${fmt(price)} ${w.direction === 'UP' ? '>=' : '<='} ${fmt(w.level)} (from ${fmt(w.reference)}) at ${now.chain?.ts}`, {
     strategyId: st.strategyId,
@@ -589,7 +590,7 @@ function rangeStep(ctx: Ctx, now: Now): void {
   }
   if (!st.gateOpen) return;
   if (rb.on === 'underlying') {
-    const u = now.spot;
+    const u = now.trigger.spot;
     if (u === undefined) return;
     const broke = rb.side === 'high' ? u > st.range.high : u < st.range.low;
     note(ctx, st, 'range', 'RANGE_SET', `range ${rb.start}-${rb.end} on the underlying: high ${fmt(st.range.high)}, low ${fmt(st.range.low)}; waiting for a break ${rb.side === 'high' ? 'above the high' : 'below the low'}`, { data: { high: st.range.high, low: st.range.low } });
@@ -611,14 +612,15 @@ function rangeStep(ctx: Ctx, now: Now): void {
     for (const l of waiting) l.cycle = 1;
   }
   for (const l of waiting) {
-    if (l.quoteMissing || l.lastPrice === null || l.lastPriceTs !== now.chain?.ts) continue;
+    const price = now.trigger.price(l.instanceId);
+    if (price === undefined) continue;
     const r = l.range!;
-    const broke = rb.side === 'high' ? l.lastPrice > r.high : l.lastPrice < r.low;
+    const broke = rb.side === 'high' ? price > r.high : price < r.low;
     if (!broke) continue;
-    emit(ctx, 'RANGE_BREAKOUT', `${l.legId}: premium ${fmt(l.lastPrice)} ${rb.side === 'high' ? `> range high ${fmt(r.high)}` : `< range low ${fmt(r.low)}`} (${rb.start}-${rb.end}) at ${now.chain?.ts}`, {
+    emit(ctx, 'RANGE_BREAKOUT', `${l.legId}: premium ${fmt(price)} ${rb.side === 'high' ? `> range high ${fmt(r.high)}` : `< range low ${fmt(r.low)}`} (${rb.start}-${rb.end}) at ${now.chain?.ts}`, {
       strategyId: st.strategyId,
       legId: l.legId,
-      data: { price: l.lastPrice, high: r.high, low: r.low, snapshotTs: now.chain?.ts ?? null },
+      data: { price: price, high: r.high, low: r.low, snapshotTs: now.chain?.ts ?? null },
     });
     l.range = null;
     enterOrWait(ctx, now, l, sp.legs.get(l.legId) as Leg, 'ENTRY');
