@@ -37,7 +37,10 @@ export function dayCosts(st: StrategyState): number {
 
 // ---- conditions ------------------------------------------------------------------------
 
-async function evaluateGroup(ctx: Ctx, now: Now, g: RuleGroup): Promise<{ fired: string[]; facts: Record<string, string | number | boolean | null> }> {
+type FactValues = Record<string, string | number | boolean | null>;
+
+/** Evaluates a rule group; the compared fact values are read only when an event reports them. */
+async function evaluateGroup(ctx: Ctx, now: Now, g: RuleGroup): Promise<{ fired: string[]; facts: () => FactValues }> {
   const { st } = now;
   const resolver = factResolver(
     {
@@ -54,12 +57,15 @@ async function evaluateGroup(ctx: Ctx, now: Now, g: RuleGroup): Promise<{ fired:
     g.name,
   );
   const fired = await g.evaluator.evaluate(resolver);
-  const facts: Record<string, string | number | boolean | null> = { snapshotTs: now.chain?.ts ?? null };
-  for (const f of g.evaluator.facts) {
-    if (f === 'legPnl') continue;
-    const v = resolver(f, undefined);
-    facts[f] = typeof v === 'number' ? Math.round(v * 10000) / 10000 : typeof v === 'string' ? v : null;
-  }
+  const facts = (): FactValues => {
+    const out: FactValues = { snapshotTs: now.chain?.ts ?? null };
+    for (const f of g.evaluator.facts) {
+      if (f === 'legPnl') continue;
+      const v = resolver(f, undefined);
+      out[f] = typeof v === 'number' ? Math.round(v * 10000) / 10000 : typeof v === 'string' ? v : null;
+    }
+    return out;
+  };
   // Remember crossing facts for the next evaluation of this group (previous values).
   for (const leaf of g.crossings) {
     const params = { ...(leaf.params ?? {}) };
@@ -674,11 +680,13 @@ async function entryOfTheDay(ctx: Ctx, now: Now): Promise<void> {
       const failed = g.evaluator.names.filter((n) => !r.fired.includes(n));
       st.filtered = failed.length > 0;
       if (st.filtered) {
-        emit(ctx, 'FILTERED', `filters not met at ${snap.ts}: ${failed.join(', ')} did not fire (${describeFacts(r.facts)}); no trade today`, { strategyId: st.strategyId, data: r.facts });
+        const facts = r.facts();
+        emit(ctx, 'FILTERED', `filters not met at ${snap.ts}: ${failed.join(', ')} did not fire (${describeFacts(facts)}); no trade today`, { strategyId: st.strategyId, data: facts });
         endDay(st, 'filtered');
         return;
       }
-      emit(ctx, 'CONDITION', `filters met at ${snap.ts} (${describeFacts(r.facts)})`, { strategyId: st.strategyId, data: r.facts });
+      const facts = r.facts();
+      emit(ctx, 'CONDITION', `filters met at ${snap.ts} (${describeFacts(facts)})`, { strategyId: st.strategyId, data: facts });
     } else st.filtered = false;
   }
   if (!st.gateOpen) {
@@ -687,10 +695,15 @@ async function entryOfTheDay(ctx: Ctx, now: Now): Promise<void> {
       const r = await evaluateGroup(ctx, now, g);
       if (r.fired.length !== g.evaluator.names.length) {
         const waiting = g.evaluator.names.filter((n) => !r.fired.includes(n));
-        note(ctx, st, 'gate', 'ENTRY_WAIT', `entry conditions not met yet at ${snap.ts}: ${waiting.join(', ')} (${describeFacts(r.facts)})`, { data: r.facts, signature: `waiting:${waiting.join(',')}` });
+        const signature = `waiting:${waiting.join(',')}`;
+        if (st.notes.gate !== signature) {
+          const facts = r.facts();
+          note(ctx, st, 'gate', 'ENTRY_WAIT', `entry conditions not met yet at ${snap.ts}: ${waiting.join(', ')} (${describeFacts(facts)})`, { data: facts, signature });
+        }
         return;
       }
-      emit(ctx, 'CONDITION', `entry conditions met at ${snap.ts}: ${g.evaluator.names.join(', ')} (${describeFacts(r.facts)})`, { strategyId: st.strategyId, data: r.facts });
+      const facts = r.facts();
+      emit(ctx, 'CONDITION', `entry conditions met at ${snap.ts}: ${g.evaluator.names.join(', ')} (${describeFacts(facts)})`, { strategyId: st.strategyId, data: facts });
     }
     st.gateOpen = true;
   }
@@ -739,7 +752,8 @@ export async function strategyStep(ctx: Ctx, now: Now): Promise<void> {
     if (g && st.legs.some((l) => l.status === 'OPEN')) {
       const r = await evaluateGroup(ctx, now, g);
       if (r.fired.length) {
-        emit(ctx, 'EXIT_CONDITION', `exit condition ${r.fired[0]} fired at ${now.chain?.ts} (${describeFacts(r.facts)}): squaring off`, { strategyId: st.strategyId, data: r.facts });
+        const facts = r.facts();
+        emit(ctx, 'EXIT_CONDITION', `exit condition ${r.fired[0]} fired at ${now.chain?.ts} (${describeFacts(facts)}): squaring off`, { strategyId: st.strategyId, data: facts });
         squareOffStrategy(ctx, now, 'EXIT_CONDITION', `exit condition ${r.fired[0]}`);
         endDay(st, `exit condition ${r.fired[0]}`);
         return;
