@@ -2,10 +2,12 @@
 import { createCallerFactory, router } from '@/server/api/trpc';
 import { accountRouter } from '@/server/api/routers/account';
 import { strategiesRouter } from '@/server/api/routers/strategies';
+import { backtestsRouter } from '@/server/api/routers/backtests';
 
 export const appRouter = router({
   account: accountRouter,
   strategies: strategiesRouter,
+  backtests: backtestsRouter,
 });
 
 export type AppRouter = typeof appRouter;
