@@ -1,0 +1,100 @@
+/** The strategies API: owner-scoped CRUD, optimistic autosave, versions, import. Handlers only call the service. */
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { protectedProcedure, router } from '@/server/api/trpc';
+import * as service from '@/server/services/strategies';
+
+const id = z.string().min(1).max(64);
+const jsonObject = z.record(z.string(), z.unknown());
+const name = z.string().trim().min(1, 'Give the strategy a name').max(120, 'Keep the name under 120 characters');
+const description = z.string().max(2000, 'Keep the description under 2000 characters');
+const problem = z.object({ path: z.string(), message: z.string(), nodeId: z.string().nullable() });
+
+const summary = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  version: z.number().int(),
+  valid: z.boolean(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+const detail = summary.extend({
+  graph: jsonObject,
+  dsl: jsonObject.nullable(),
+  problems: z.array(problem),
+  forkedFromTemplateId: z.string().nullable(),
+});
+const version = z.object({ id: z.string(), version: z.number().int(), name: z.string(), description: z.string(), createdAt: z.date() });
+
+export const strategiesRouter = router({
+  list: protectedProcedure
+    .input(z.object({ search: z.string().max(200).optional() }).default({}))
+    .output(z.array(summary))
+    .query(async ({ ctx, input }) => service.listStrategies(await getDb(), ctx.user.id, input)),
+
+  get: protectedProcedure
+    .input(z.object({ id }))
+    .output(detail)
+    .query(async ({ ctx, input }) => service.getStrategy(await getDb(), ctx.user.id, input.id)),
+
+  create: protectedProcedure
+    .input(z.object({ name, description: description.optional(), graph: jsonObject.optional() }))
+    .output(detail)
+    .mutation(async ({ ctx, input }) =>
+      service.createStrategy(await getDb(), ctx.user.id, { ...input, graph: input.graph ?? service.starterGraph() }),
+    ),
+
+  save: protectedProcedure
+    .input(
+      z.object({
+        id,
+        expectedVersion: z.number().int().min(1),
+        graph: jsonObject.optional(),
+        name: name.optional(),
+        description: description.optional(),
+      }),
+    )
+    .output(detail)
+    .mutation(async ({ ctx, input }) => service.saveStrategy(await getDb(), ctx.user.id, input)),
+
+  duplicate: protectedProcedure
+    .input(z.object({ id }))
+    .output(detail)
+    .mutation(async ({ ctx, input }) => service.duplicateStrategy(await getDb(), ctx.user.id, input.id)),
+
+  delete: protectedProcedure
+    .input(z.object({ id }))
+    .output(z.object({ id: z.string(), name: z.string() }))
+    .mutation(async ({ ctx, input }) => service.deleteStrategy(await getDb(), ctx.user.id, input.id)),
+
+  restore: protectedProcedure
+    .input(z.object({ id }))
+    .output(summary)
+    .mutation(async ({ ctx, input }) => service.restoreStrategy(await getDb(), ctx.user.id, input.id)),
+
+  saveVersion: protectedProcedure
+    .input(z.object({ id, name: z.string().max(120).optional(), description: description.optional() }))
+    .output(version)
+    .mutation(async ({ ctx, input }) => service.saveVersion(await getDb(), ctx.user.id, input)),
+
+  versions: protectedProcedure
+    .input(z.object({ id }))
+    .output(z.array(version))
+    .query(async ({ ctx, input }) => service.listVersions(await getDb(), ctx.user.id, input.id)),
+
+  getVersion: protectedProcedure
+    .input(z.object({ id }))
+    .output(version.extend({ strategyId: z.string().nullable(), dsl: jsonObject, graph: jsonObject }))
+    .query(async ({ ctx, input }) => service.getVersion(await getDb(), ctx.user.id, input.id)),
+
+  import: protectedProcedure
+    .input(z.object({ name: z.string().max(120).optional(), document: z.unknown() }))
+    .output(
+      z.discriminatedUnion('ok', [
+        z.object({ ok: z.literal(true), strategy: detail }),
+        z.object({ ok: z.literal(false), kind: z.enum(['dsl', 'graph', 'unknown']), errors: z.array(problem) }),
+      ]),
+    )
+    .mutation(async ({ ctx, input }) => service.importStrategy(await getDb(), ctx.user.id, input)),
+});
