@@ -1,10 +1,9 @@
 /** The strategies API: owner-scoped CRUD, optimistic autosave, versions, import. Handlers only call the service. */
 import { z } from 'zod';
-import { getDb } from '@/db/client';
 import { protectedProcedure, router } from '@/server/api/trpc';
 import * as service from '@/server/services/strategies';
 
-const id = z.string().min(1).max(64);
+const id = z.uuid('Strategy id must be a UUID, as shown in the Strategies list.');
 const jsonObject = z.record(z.string(), z.unknown());
 const name = z.string().trim().min(1, 'Give the strategy a name').max(120, 'Keep the name under 120 characters');
 const description = z.string().max(2000, 'Keep the description under 2000 characters');
@@ -29,20 +28,20 @@ const version = z.object({ id: z.string(), version: z.number().int(), name: z.st
 
 export const strategiesRouter = router({
   list: protectedProcedure
-    .input(z.object({ search: z.string().max(200).optional() }).default({}))
+    .input(z.object({ search: z.string().max(200).optional() }).optional())
     .output(z.array(summary))
-    .query(async ({ ctx, input }) => service.listStrategies(await getDb(), ctx.user.id, input)),
+    .query(async ({ ctx, input }) => service.listStrategies(ctx.db, ctx.user.id, input ?? {})),
 
-  get: protectedProcedure
+  byId: protectedProcedure
     .input(z.object({ id }))
     .output(detail)
-    .query(async ({ ctx, input }) => service.getStrategy(await getDb(), ctx.user.id, input.id)),
+    .query(async ({ ctx, input }) => service.getStrategy(ctx.db, ctx.user.id, input.id)),
 
   create: protectedProcedure
     .input(z.object({ name, description: description.optional(), graph: jsonObject.optional() }))
     .output(detail)
     .mutation(async ({ ctx, input }) =>
-      service.createStrategy(await getDb(), ctx.user.id, { ...input, graph: input.graph ?? service.starterGraph() }),
+      service.createStrategy(ctx.db, ctx.user.id, { ...input, graph: input.graph ?? service.starterGraph() }),
     ),
 
   save: protectedProcedure
@@ -56,37 +55,37 @@ export const strategiesRouter = router({
       }),
     )
     .output(detail)
-    .mutation(async ({ ctx, input }) => service.saveStrategy(await getDb(), ctx.user.id, input)),
+    .mutation(async ({ ctx, input }) => service.saveStrategy(ctx.db, ctx.user.id, input)),
 
   duplicate: protectedProcedure
     .input(z.object({ id }))
     .output(detail)
-    .mutation(async ({ ctx, input }) => service.duplicateStrategy(await getDb(), ctx.user.id, input.id)),
+    .mutation(async ({ ctx, input }) => service.duplicateStrategy(ctx.db, ctx.user.id, input.id)),
 
   delete: protectedProcedure
     .input(z.object({ id }))
     .output(z.object({ id: z.string(), name: z.string() }))
-    .mutation(async ({ ctx, input }) => service.deleteStrategy(await getDb(), ctx.user.id, input.id)),
+    .mutation(async ({ ctx, input }) => service.deleteStrategy(ctx.db, ctx.user.id, input.id)),
 
   restore: protectedProcedure
     .input(z.object({ id }))
     .output(summary)
-    .mutation(async ({ ctx, input }) => service.restoreStrategy(await getDb(), ctx.user.id, input.id)),
+    .mutation(async ({ ctx, input }) => service.restoreStrategy(ctx.db, ctx.user.id, input.id)),
 
   saveVersion: protectedProcedure
     .input(z.object({ id, name: z.string().max(120).optional(), description: description.optional() }))
     .output(version)
-    .mutation(async ({ ctx, input }) => service.saveVersion(await getDb(), ctx.user.id, input)),
+    .mutation(async ({ ctx, input }) => service.saveVersion(ctx.db, ctx.user.id, input)),
 
   versions: protectedProcedure
     .input(z.object({ id }))
     .output(z.array(version))
-    .query(async ({ ctx, input }) => service.listVersions(await getDb(), ctx.user.id, input.id)),
+    .query(async ({ ctx, input }) => service.listVersions(ctx.db, ctx.user.id, input.id)),
 
   getVersion: protectedProcedure
     .input(z.object({ id }))
     .output(version.extend({ strategyId: z.string().nullable(), dsl: jsonObject, graph: jsonObject }))
-    .query(async ({ ctx, input }) => service.getVersion(await getDb(), ctx.user.id, input.id)),
+    .query(async ({ ctx, input }) => service.getVersion(ctx.db, ctx.user.id, input.id)),
 
   import: protectedProcedure
     .input(z.object({ name: z.string().max(120).optional(), document: z.unknown() }))
@@ -96,5 +95,5 @@ export const strategiesRouter = router({
         z.object({ ok: z.literal(false), kind: z.enum(['dsl', 'graph', 'unknown']), errors: z.array(problem) }),
       ]),
     )
-    .mutation(async ({ ctx, input }) => service.importStrategy(await getDb(), ctx.user.id, input)),
+    .mutation(async ({ ctx, input }) => service.importStrategy(ctx.db, ctx.user.id, input)),
 });
