@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from './env';
+
+describe('environment', () => {
+  it('starts with no variables at all: embedded database, port 3000, data under .data', () => {
+    const e = parseEnv({});
+    expect(e).toMatchObject({ PORT: 3000, DATA_DIR: '.data' });
+    expect(e.DATABASE_URL).toBeUndefined();
+    expect(e.REDIS_URL).toBeUndefined();
+  });
+
+  it('treats a blank variable as unset', () => {
+    expect(parseEnv({ PORT: '  ' }).PORT).toBe(3000);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^Invalid environment variable PORT: .*\(got "abc"\)$/],
+    [{ PORT: '70000' }, /^Invalid environment variable PORT: /],
+    [
+      { DATABASE_URL: 'mysql://x' },
+      /^Invalid environment variable DATABASE_URL: must look like postgres:\/\//,
+    ],
+    [
+      { REDIS_URL: 'localhost:6379' },
+      /^Invalid environment variable REDIS_URL: must look like redis:\/\/host:6379/,
+    ],
+    [
+      { BETTER_AUTH_SECRET: 'short' },
+      /^Invalid environment variable BETTER_AUTH_SECRET: must be at least 32 characters[^"]*$/,
+    ],
+    [{ LOG_LEVEL: 'loud' }, /^Invalid environment variable LOG_LEVEL: /],
+  ])('names the bad variable in one line: %j', (vars, message) => {
+    const err = (() => {
+      try {
+        parseEnv(vars);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(EnvError);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('never echoes a database password', () => {
+    expect(() => parseEnv({ DATABASE_URL: 'mysql://u:hunter2@host/db' })).toThrow(
+      /got "mysql:\/\/u:\*\*\*@host\/db"/,
+    );
+    expect(() => parseEnv({ DATABASE_URL: 'mysql://u:hunter2@host/db' })).not.toThrow(/hunter2/);
+  });
+});

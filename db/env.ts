@@ -1,0 +1,90 @@
+/**
+ * The process environment, validated once with zod so a bad variable stops start-up with one
+ * line naming it instead of failing later somewhere deep in a request.
+ */
+import { z } from 'zod';
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .optional()
+  .transform((v) =>
+    v === undefined || v === '' ? undefined : v === '1' || v === 'true' || v === 'yes',
+  );
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must look like postgres://user:password@host:5432/database')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must look like redis://host:6379')
+    .optional(),
+  BETTER_AUTH_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (try: openssl rand -hex 32)')
+    .optional(),
+  BETTER_AUTH_URL: z
+    .url('must be the public URL of the app, like http://localhost:3000')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEED_DEMO: flag,
+  WORKER_PROCESSES: z.coerce.number().int().min(0).max(64).default(1),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Raised with a one-line message naming the variable and what it must be. */
+export class EnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvError';
+  }
+}
+
+// Blank values count as unset: `PORT= npm start` should mean the default, not "invalid".
+function withoutBlanks(source: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(source))
+    if (v !== undefined && v.trim() !== '') out[k] = v.trim();
+  return out;
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(withoutBlanks(source));
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const name = String(issue.path[0] ?? 'environment');
+  const got = source[name];
+  const shown = name.includes('SECRET') || got === undefined ? '' : ` (got "${redact(got)}")`;
+  throw new EnvError(`Invalid environment variable ${name}: ${issue.message}${shown}`);
+}
+
+// Never print a password that was pasted into a connection URL.
+function redact(value: string): string {
+  return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+const cache = globalThis as unknown as { __strikeflowEnv?: Env };
+
+/** The validated environment of this process; parsed on first use and then fixed. */
+export function env(): Env {
+  cache.__strikeflowEnv ??= parseEnv();
+  return cache.__strikeflowEnv;
+}
+
+/** Forget the cached environment, for the launcher after it fills in REDIS_URL or a secret. */
+export function resetEnv(): void {
+  cache.__strikeflowEnv = undefined;
+}
+
+/** True when the app keeps its data in the embedded PGlite database under DATA_DIR. */
+export function isEmbedded(e: Env = env()): boolean {
+  return e.DATABASE_URL === undefined;
+}

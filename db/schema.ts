@@ -1,0 +1,235 @@
+/**
+ * The database schema (drizzle). One schema serves PGlite and Postgres; drizzle-kit turns it into
+ * the SQL migrations in db/migrations. better-auth's four tables keep the property names its
+ * drizzle adapter looks up (`emailVerified`, `userId`, ...), with snake_case columns.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).defaultNow().notNull();
+const updatedAt = () =>
+  timestamp('updated_at', { withTimezone: true })
+    .defaultNow()
+    .$onUpdate(() => new Date())
+    .notNull();
+
+// ---- better-auth -------------------------------------------------------------------------
+
+export const user = pgTable('user', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  email: text('email').notNull().unique(),
+  emailVerified: boolean('email_verified').default(false).notNull(),
+  image: text('image'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const session = pgTable(
+  'session',
+  {
+    id: text('id').primaryKey(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    token: text('token').notNull().unique(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('session_user_id_idx').on(t.userId)],
+);
+
+export const account = pgTable(
+  'account',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    idToken: text('id_token'),
+    accessTokenExpiresAt: timestamp('access_token_expires_at', { withTimezone: true }),
+    refreshTokenExpiresAt: timestamp('refresh_token_expires_at', { withTimezone: true }),
+    scope: text('scope'),
+    password: text('password'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('account_user_id_idx').on(t.userId)],
+);
+
+export const verification = pgTable(
+  'verification',
+  {
+    id: text('id').primaryKey(),
+    identifier: text('identifier').notNull(),
+    value: text('value').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('verification_identifier_idx').on(t.identifier)],
+);
+
+// ---- strategies ----------------------------------------------------------------------------
+
+/**
+ * A user's editable strategy. `dsl` is the validated strategy document, `graph` the canvas
+ * layout; `version` increases on every save so two tabs cannot overwrite each other silently.
+ */
+export const strategies = pgTable(
+  'strategies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    dsl: jsonb('dsl').$type<Record<string, unknown>>().notNull(),
+    graph: jsonb('graph').$type<Record<string, unknown>>().notNull(),
+    version: integer('version').notNull().default(1),
+    forkedFromTemplateId: uuid('forked_from_template_id').references(
+      (): AnyPgColumn => templates.id,
+      {
+        onDelete: 'set null',
+      },
+    ),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('strategies_owner_updated_idx').on(t.ownerId, t.updatedAt),
+    check('strategies_version_positive', sql`${t.version} >= 1`),
+  ],
+);
+
+/**
+ * An immutable snapshot of a strategy as it was when backtested or published. It outlives the
+ * strategy (strategy_id becomes null) because templates and backtest reports point at it.
+ */
+export const strategyVersions = pgTable(
+  'strategy_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    strategyId: uuid('strategy_id').references(() => strategies.id, { onDelete: 'set null' }),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    dsl: jsonb('dsl').$type<Record<string, unknown>>().notNull(),
+    graph: jsonb('graph').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('strategy_versions_strategy_version_uq').on(t.strategyId, t.version)],
+);
+
+// ---- templates -----------------------------------------------------------------------------
+
+/** A published strategy version others can browse and fork; lineage via forked_from_template_id. */
+export const templates = pgTable(
+  'templates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    strategyVersionId: uuid('strategy_version_id')
+      .notNull()
+      .references(() => strategyVersions.id, { onDelete: 'restrict' }),
+    authorId: text('author_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    isPublic: boolean('is_public').notNull().default(false),
+    forkCount: integer('fork_count').notNull().default(0),
+    forkedFromTemplateId: uuid('forked_from_template_id').references(
+      (): AnyPgColumn => templates.id,
+      {
+        onDelete: 'set null',
+      },
+    ),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('templates_public_created_idx').on(t.isPublic, t.createdAt),
+    index('templates_author_idx').on(t.authorId),
+    check('templates_fork_count_nonnegative', sql`${t.forkCount} >= 0`),
+  ],
+);
+
+// ---- backtests -----------------------------------------------------------------------------
+
+export const backtestStatus = pgEnum('backtest_status', [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+]);
+
+/**
+ * One backtest run of a strategy version. `dataSource` says which chains were replayed
+ * (uploaded file, simulator seed, ...), `settings` the fill model and costs used, `report` the
+ * public backtest report JSON once it succeeded, `error` the user-facing reason when it failed.
+ */
+export const backtests = pgTable(
+  'backtests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    strategyVersionId: uuid('strategy_version_id')
+      .notNull()
+      .references(() => strategyVersions.id, { onDelete: 'cascade' }),
+    dataSource: jsonb('data_source').$type<Record<string, unknown>>().notNull(),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
+    status: backtestStatus('status').notNull().default('queued'),
+    progress: real('progress').notNull().default(0),
+    report: jsonb('report').$type<Record<string, unknown>>(),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('backtests_owner_created_idx').on(t.ownerId, t.createdAt),
+    index('backtests_strategy_version_idx').on(t.strategyVersionId),
+    check('backtests_progress_range', sql`${t.progress} >= 0 and ${t.progress} <= 1`),
+  ],
+);
+
+export type User = typeof user.$inferSelect;
+export type Strategy = typeof strategies.$inferSelect;
+export type NewStrategy = typeof strategies.$inferInsert;
+export type StrategyVersion = typeof strategyVersions.$inferSelect;
+export type Template = typeof templates.$inferSelect;
+export type Backtest = typeof backtests.$inferSelect;
+export type BacktestStatus = (typeof backtestStatus.enumValues)[number];

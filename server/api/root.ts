@@ -1,0 +1,14 @@
+/** The API's one router: every domain router is mounted here, and its type is what clients import. */
+import { createCallerFactory, router } from '@/server/api/trpc';
+import { accountRouter } from '@/server/api/routers/account';
+import { strategiesRouter } from '@/server/api/routers/strategies';
+
+export const appRouter = router({
+  account: accountRouter,
+  strategies: strategiesRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Calls procedures in-process (server components, tests) with a context built by `createContext`. */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,90 @@
+/**
+ * Every BullMQ queue the app uses, by name, and the one place Redis connections are built.
+ * Producers (the web app) fail fast when Redis is away; workers wait for it to come back.
+ */
+import { Queue } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import { env } from '@/db/env';
+
+/** Queue names. Payloads carry ids only; processors reload what they need from the database. */
+export const QUEUES = {
+  /** Housekeeping jobs, including the heartbeat workers answer so health can see them. */
+  system: 'strikeflow-system',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export function redisUrl(): string {
+  const url = env().REDIS_URL ?? process.env.REDIS_URL;
+  if (!url)
+    throw new Error(
+      'REDIS_URL is not set: start the app with `npm start`, which runs a private redis-server, or set REDIS_URL',
+    );
+  return url;
+}
+
+/**
+ * role 'worker': blocking commands, retries forever (BullMQ requires maxRetriesPerRequest null).
+ * role 'client': commands fail after a short wait so a request or health check never hangs.
+ */
+export function createConnection(role: 'worker' | 'client', url = redisUrl()): Redis {
+  const common: RedisOptions = {
+    connectTimeout: 5_000,
+    connectionName: `strikeflow-${role}-${process.pid}`,
+  };
+  const opts: RedisOptions =
+    role === 'worker'
+      ? { ...common, maxRetriesPerRequest: null, enableReadyCheck: true }
+      : {
+          ...common,
+          maxRetriesPerRequest: 1,
+          commandTimeout: 3_000,
+          retryStrategy: (n) => Math.min(n * 200, 2_000),
+        };
+  const conn = new Redis(url, opts);
+  // ioredis reports every failed reconnect as an 'error' event; callers see failures on commands.
+  conn.on('error', () => {});
+  return conn;
+}
+
+type Shared = {
+  __strikeflowQueues?: { url: string; connection: Redis; queues: Map<QueueName, Queue> };
+};
+const shared = globalThis as unknown as Shared;
+
+function producers() {
+  const url = redisUrl();
+  if (!shared.__strikeflowQueues || shared.__strikeflowQueues.url !== url) {
+    shared.__strikeflowQueues = {
+      url,
+      connection: createConnection('client', url),
+      queues: new Map(),
+    };
+  }
+  return shared.__strikeflowQueues;
+}
+
+/** The process's producer for a queue (one Queue object per name, one Redis connection for all). */
+export function getQueue(name: QueueName): Queue {
+  const p = producers();
+  let q = p.queues.get(name);
+  if (!q) {
+    q = new Queue(name, { connection: p.connection });
+    q.on('error', () => {});
+    p.queues.set(name, q);
+  }
+  return q;
+}
+
+/** The shared client connection, for reads such as health checks. */
+export function getRedis(): Redis {
+  return producers().connection;
+}
+
+export async function closeQueues(): Promise<void> {
+  const p = shared.__strikeflowQueues;
+  shared.__strikeflowQueues = undefined;
+  if (!p) return;
+  await Promise.all([...p.queues.values()].map((q) => q.close()));
+  p.connection.disconnect();
+}
