@@ -44,6 +44,8 @@ export type BuilderProps = {
   onDocChange?: (doc: GraphDoc, compiled: Compiled) => void;
   /** The viewport is saved with the document but is not an edit; this lets autosave keep it. */
   onViewportChange?: (viewport: Viewport) => void;
+  /** Called with the engine's compile result whenever it changes (also on first render). */
+  onCompile?: (compiled: Compiled) => void;
   toolbarExtra?: ReactNode;
   exportName?: string;
 };
@@ -101,6 +103,9 @@ function BuilderCanvas(props: BuilderProps) {
     lastRevision.current = state.revision;
     onDocChange?.(state.doc, compiled);
   }, [state.revision, state.doc, compiled, onDocChange]);
+
+  const onCompile = props.onCompile;
+  useEffect(() => onCompile?.(compiled), [compiled, onCompile]);
 
   const problemsByNode = useMemo(() => {
     const m = new Map<string, string[]>();

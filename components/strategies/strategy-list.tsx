@@ -1,0 +1,242 @@
+'use client';
+/** My strategies: search, create, duplicate, delete with undo, import a DSL or graph file, open in the builder. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useDeferredValue, useRef, useState } from 'react';
+import { errorMessage, useTRPC } from '@/components/trpc/react';
+
+type ImportErrors = { file: string; kind: string; errors: { path: string; message: string }[] };
+
+const btn =
+  'rounded border border-zinc-700 px-2.5 py-1 text-xs text-zinc-200 hover:border-zinc-500 focus:outline-none focus:ring-1 focus:ring-sky-500 disabled:opacity-40';
+
+export function StrategyList() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const router = useRouter();
+  const [search, setSearch] = useState('');
+  const deferred = useDeferredValue(search.trim());
+  const list = useQuery(trpc.strategies.list.queryOptions(deferred ? { search: deferred } : undefined));
+  const invalidate = () => qc.invalidateQueries({ queryKey: trpc.strategies.list.queryKey() });
+  const [notice, setNotice] = useState<{ text: string; undoId?: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [importErrors, setImportErrors] = useState<ImportErrors | null>(null);
+  const [newName, setNewName] = useState('');
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  const create = useMutation(
+    trpc.strategies.create.mutationOptions({
+      onSuccess: (s) => router.push(`/strategies/${s.id}`),
+      onError: (e) => setError(errorMessage(e)),
+    }),
+  );
+  const duplicate = useMutation(
+    trpc.strategies.duplicate.mutationOptions({
+      onSuccess: (s) => {
+        setNotice({ text: `Created “${s.name}”.` });
+        void invalidate();
+      },
+      onError: (e) => setError(errorMessage(e)),
+    }),
+  );
+  const restore = useMutation(
+    trpc.strategies.restore.mutationOptions({
+      onSuccess: (s) => {
+        setNotice({ text: `Restored “${s.name}”.` });
+        void invalidate();
+      },
+      onError: (e) => setError(errorMessage(e)),
+    }),
+  );
+  const remove = useMutation(
+    trpc.strategies.delete.mutationOptions({
+      onSuccess: (s) => {
+        setNotice({ text: `Deleted “${s.name}”.`, undoId: s.id });
+        void invalidate();
+      },
+      onError: (e) => setError(errorMessage(e)),
+    }),
+  );
+  const importFile = useMutation(trpc.strategies.import.mutationOptions());
+
+  async function onImport(file: File) {
+    setImportErrors(null);
+    setError(null);
+    let document: unknown;
+    try {
+      document = JSON.parse(await file.text());
+    } catch (e) {
+      setImportErrors({ file: file.name, kind: 'JSON', errors: [{ path: '', message: `not JSON: ${(e as Error).message}` }] });
+      return;
+    }
+    try {
+      const res = await importFile.mutateAsync({ name: file.name.replace(/(\.dsl|\.graph)?\.json$/i, ''), document });
+      if (!res.ok) {
+        setImportErrors({ file: file.name, kind: res.kind === 'unknown' ? 'strategy (DSL) or graph' : res.kind.toUpperCase(), errors: res.errors });
+        return;
+      }
+      void invalidate();
+      router.push(`/strategies/${res.strategy.id}`);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }
+
+  const items = list.data ?? [];
+  return (
+    <div className="mx-auto max-w-5xl space-y-4 p-6">
+      <header className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-lg font-semibold text-zinc-100">My strategies</h1>
+          <p className="text-xs text-zinc-400">Build on the canvas, import a DSL or graph JSON file, or duplicate one to try a variation.</p>
+        </div>
+        <div className="flex items-end gap-2">
+          <form
+            className="flex items-end gap-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              setError(null);
+              create.mutate({ name: newName.trim() || 'Untitled strategy' });
+            }}
+          >
+            <div>
+              <label htmlFor="new-strategy-name" className="mb-1 block text-xs text-zinc-400">
+                New strategy name
+              </label>
+              <input
+                id="new-strategy-name"
+                value={newName}
+                onChange={(e) => setNewName(e.target.value)}
+                placeholder="Short straddle"
+                className="w-48 rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-sm text-zinc-100 focus:border-sky-500 focus:outline-none"
+              />
+            </div>
+            <button type="submit" className={`${btn} border-sky-700 bg-sky-900/40`} disabled={create.isPending}>
+              {create.isPending ? 'Creating…' : 'New strategy'}
+            </button>
+          </form>
+          <button type="button" className={btn} onClick={() => fileRef.current?.click()} disabled={importFile.isPending}>
+            {importFile.isPending ? 'Importing…' : 'Import JSON…'}
+          </button>
+          <input
+            ref={fileRef}
+            type="file"
+            accept="application/json,.json"
+            aria-label="Import a strategy DSL or graph JSON file"
+            data-testid="import-file"
+            className="hidden"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void onImport(f);
+            }}
+          />
+        </div>
+      </header>
+
+      <div>
+        <label htmlFor="strategy-search" className="sr-only">
+          Search strategies
+        </label>
+        <input
+          id="strategy-search"
+          type="search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          placeholder="Search by name or description"
+          className="w-full rounded border border-zinc-700 bg-zinc-900 px-3 py-1.5 text-sm text-zinc-100 focus:border-sky-500 focus:outline-none"
+        />
+      </div>
+
+      {notice ? (
+        <div role="status" className="flex items-center justify-between rounded border border-zinc-700 bg-zinc-900 px-3 py-2 text-sm text-zinc-200">
+          <span>{notice.text}</span>
+          <span className="flex gap-3">
+            {notice.undoId ? (
+              <button type="button" className="text-sky-300 underline" onClick={() => restore.mutate({ id: notice.undoId! })}>
+                Undo
+              </button>
+            ) : null}
+            <button type="button" className="text-zinc-400 underline" onClick={() => setNotice(null)}>
+              Dismiss
+            </button>
+          </span>
+        </div>
+      ) : null}
+      {error ? (
+        <p role="alert" className="rounded border border-rose-900 bg-rose-950/40 px-3 py-2 text-sm text-rose-200">
+          {error}
+        </p>
+      ) : null}
+      {importErrors ? (
+        <div role="alert" className="rounded border border-rose-900 bg-rose-950/40 px-3 py-2 text-sm text-rose-200" data-testid="import-errors">
+          <div className="flex justify-between">
+            <strong>
+              {importErrors.file} is not a valid {importErrors.kind} document ({importErrors.errors.length} error
+              {importErrors.errors.length === 1 ? '' : 's'})
+            </strong>
+            <button type="button" className="text-xs underline" onClick={() => setImportErrors(null)}>
+              Dismiss
+            </button>
+          </div>
+          <ul className="mt-1 max-h-48 space-y-0.5 overflow-y-auto text-xs">
+            {importErrors.errors.map((e, i) => (
+              <li key={i}>
+                <code className="text-rose-300">{e.path || '(document)'}</code> {e.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      {list.isError ? (
+        <p role="alert" className="text-sm text-rose-300">
+          {errorMessage(list.error)}
+        </p>
+      ) : list.isPending ? (
+        <p className="text-sm text-zinc-500">Loading strategies…</p>
+      ) : items.length === 0 ? (
+        <div className="rounded border border-dashed border-zinc-700 p-8 text-center text-sm text-zinc-400">
+          {deferred ? (
+            <>No strategy matches “{deferred}”.</>
+          ) : (
+            <>No strategies yet. Create one with “New strategy”, or import a DSL or graph JSON file.</>
+          )}
+        </div>
+      ) : (
+        <ul className="divide-y divide-zinc-800 rounded border border-zinc-800" data-testid="strategy-list">
+          {items.map((s) => (
+            <li key={s.id} className="flex items-center justify-between gap-3 px-3 py-2">
+              <div className="min-w-0">
+                <Link href={`/strategies/${s.id}`} className="font-medium text-zinc-100 hover:text-sky-300 focus:outline-none focus:ring-1 focus:ring-sky-500">
+                  {s.name}
+                </Link>
+                <div className="truncate text-xs text-zinc-500">
+                  {s.description || 'No description'} · v{s.version} · edited {s.updatedAt.toLocaleString()}
+                  {s.valid ? null : <span className="ml-2 text-amber-400">has problems</span>}
+                </div>
+              </div>
+              <div className="flex shrink-0 gap-2">
+                <Link href={`/strategies/${s.id}`} className={btn}>
+                  Open
+                </Link>
+                <button type="button" className={btn} onClick={() => duplicate.mutate({ id: s.id })} aria-label={`Duplicate ${s.name}`}>
+                  Duplicate
+                </button>
+                <button
+                  type="button"
+                  className={`${btn} hover:border-rose-600 hover:text-rose-300`}
+                  onClick={() => remove.mutate({ id: s.id })}
+                  aria-label={`Delete ${s.name}`}
+                >
+                  Delete
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
