@@ -3,6 +3,8 @@ import { copySelection, editorReducer, initialEditorState, type EditorAction, ty
 import type { GraphDoc } from './graph-types';
 
 const doc: GraphDoc = {
+  graphVersion: 1,
+  viewport: { x: 0, y: 0, zoom: 1 },
   nodes: [
     { id: 'leg1', type: 'leg', typeVersion: 1, position: { x: 0, y: 0 }, data: { side: 'SELL', lots: 1 } },
     { id: 'atm1', type: 'strike', typeVersion: 1, position: { x: 0, y: 100 }, data: { type: 'atm' } },

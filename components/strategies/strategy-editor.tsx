@@ -7,8 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Builder, downloadJson } from '@/components/builder/builder';
-import type { Compiled } from '@/components/builder/catalog';
-import { asGraphDoc } from '@/components/builder/catalog';
+import { readSavedGraph, type Compiled } from '@/components/builder/catalog';
 import type { GraphDoc } from '@/components/builder/graph-types';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 
@@ -44,7 +43,24 @@ export function StrategyEditor({ id }: { id: string }) {
         </Link>
       </div>
     );
-  const doc = asGraphDoc(query.data.graph);
+  const read = readSavedGraph(query.data.graph);
+  if (!read.ok)
+    return (
+      <div role="alert" className="space-y-2 p-6 text-sm text-rose-300">
+        <p>This strategy's saved graph cannot be opened on the canvas:</p>
+        <ul className="font-mono text-xs">
+          {read.errors.map((e, i) => (
+            <li key={i}>
+              {e.path || '(document)'} {e.message}
+            </li>
+          ))}
+        </ul>
+        <button type="button" className="underline" onClick={() => downloadJson(`${query.data.name}.graph.json`, query.data.graph)}>
+          Download it as JSON
+        </button>
+      </div>
+    );
+  const doc = read.doc;
   return (
     <EditorSession
       key={`${query.data.id}:${mountKey}`}

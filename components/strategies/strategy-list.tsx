@@ -5,8 +5,11 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useDeferredValue, useRef, useState } from 'react';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
+import { EmptyState, ErrorNotice, LoadingRows, PageHeader } from '@/components/ui/page';
 
 type ImportErrors = { file: string; kind: string; errors: { path: string; message: string }[] };
+
+const updatedFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 const btn =
   'rounded border border-zinc-700 px-2.5 py-1 text-xs text-zinc-200 hover:border-zinc-500 focus:outline-none focus:ring-1 focus:ring-sky-500 disabled:opacity-40';
@@ -85,55 +88,55 @@ export function StrategyList() {
 
   const items = list.data ?? [];
   return (
-    <div className="mx-auto max-w-5xl space-y-4 p-6">
-      <header className="flex flex-wrap items-end justify-between gap-3">
-        <div>
-          <h1 className="text-lg font-semibold text-zinc-100">My strategies</h1>
-          <p className="text-xs text-zinc-400">Build on the canvas, import a DSL or graph JSON file, or duplicate one to try a variation.</p>
-        </div>
-        <div className="flex items-end gap-2">
-          <form
-            className="flex items-end gap-2"
-            onSubmit={(e) => {
-              e.preventDefault();
-              setError(null);
-              create.mutate({ name: newName.trim() || 'Untitled strategy' });
-            }}
-          >
-            <div>
-              <label htmlFor="new-strategy-name" className="mb-1 block text-xs text-zinc-400">
-                New strategy name
-              </label>
-              <input
-                id="new-strategy-name"
-                value={newName}
-                onChange={(e) => setNewName(e.target.value)}
-                placeholder="Short straddle"
-                className="w-48 rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-sm text-zinc-100 focus:border-sky-500 focus:outline-none"
-              />
-            </div>
-            <button type="submit" className={`${btn} border-sky-700 bg-sky-900/40`} disabled={create.isPending}>
-              {create.isPending ? 'Creating…' : 'New strategy'}
+    <div className="space-y-4">
+      <PageHeader
+        title="Strategies"
+        description="Your option strategies: build them as blocks, backtest them, deploy them. Import a DSL or graph JSON file, or duplicate one to try a variation."
+        actions={
+          <div className="flex items-end gap-2">
+            <form
+              className="flex items-end gap-2"
+              onSubmit={(e) => {
+                e.preventDefault();
+                setError(null);
+                create.mutate({ name: newName.trim() || 'Untitled strategy' });
+              }}
+            >
+              <div>
+                <label htmlFor="new-strategy-name" className="mb-1 block text-xs text-zinc-400">
+                  New strategy name
+                </label>
+                <input
+                  id="new-strategy-name"
+                  value={newName}
+                  onChange={(e) => setNewName(e.target.value)}
+                  placeholder="Short straddle"
+                  className="w-48 rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-sm text-zinc-100 focus:border-sky-500 focus:outline-none"
+                />
+              </div>
+              <button type="submit" className={`${btn} border-sky-700 bg-sky-900/40`} disabled={create.isPending}>
+                {create.isPending ? 'Creating…' : 'New strategy'}
+              </button>
+            </form>
+            <button type="button" className={btn} onClick={() => fileRef.current?.click()} disabled={importFile.isPending}>
+              {importFile.isPending ? 'Importing…' : 'Import JSON…'}
             </button>
-          </form>
-          <button type="button" className={btn} onClick={() => fileRef.current?.click()} disabled={importFile.isPending}>
-            {importFile.isPending ? 'Importing…' : 'Import JSON…'}
-          </button>
-          <input
-            ref={fileRef}
-            type="file"
-            accept="application/json,.json"
-            aria-label="Import a strategy DSL or graph JSON file"
-            data-testid="import-file"
-            className="hidden"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              e.target.value = '';
-              if (f) void onImport(f);
-            }}
-          />
-        </div>
-      </header>
+            <input
+              ref={fileRef}
+              type="file"
+              accept="application/json,.json"
+              aria-label="Import a strategy DSL or graph JSON file"
+              data-testid="import-file"
+              className="hidden"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                e.target.value = '';
+                if (f) void onImport(f);
+              }}
+            />
+          </div>
+        }
+      />
 
       <div>
         <label htmlFor="strategy-search" className="sr-only">
@@ -164,11 +167,7 @@ export function StrategyList() {
           </span>
         </div>
       ) : null}
-      {error ? (
-        <p role="alert" className="rounded border border-rose-900 bg-rose-950/40 px-3 py-2 text-sm text-rose-200">
-          {error}
-        </p>
-      ) : null}
+      {error ? <ErrorNotice>{error}</ErrorNotice> : null}
       {importErrors ? (
         <div role="alert" className="rounded border border-rose-900 bg-rose-950/40 px-3 py-2 text-sm text-rose-200" data-testid="import-errors">
           <div className="flex justify-between">
@@ -191,21 +190,27 @@ export function StrategyList() {
       ) : null}
 
       {list.isError ? (
-        <p role="alert" className="text-sm text-rose-300">
-          {errorMessage(list.error)}
-        </p>
+        <ErrorNotice>{errorMessage(list.error)}</ErrorNotice>
       ) : list.isPending ? (
-        <p className="text-sm text-zinc-500">Loading strategies…</p>
+        <LoadingRows />
       ) : items.length === 0 ? (
-        <div className="rounded border border-dashed border-zinc-700 p-8 text-center text-sm text-zinc-400">
-          {deferred ? (
-            <>No strategy matches “{deferred}”.</>
-          ) : (
-            <>No strategies yet. Create one with “New strategy”, or import a DSL or graph JSON file.</>
-          )}
-        </div>
+        deferred ? (
+          <EmptyState title={`No strategy matches “${deferred}”`}>Try another word, or clear the search to see all your strategies.</EmptyState>
+        ) : (
+          <EmptyState
+            title="No strategies yet"
+            action={
+              <Link href="/templates" className="rounded bg-sky-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-sky-500">
+                Browse templates
+              </Link>
+            }
+          >
+            A strategy is a set of option legs with strike selection, stop-loss, target and re-entry rules. Create one with “New
+            strategy”, import a DSL or graph JSON file, or fork a ready-made one from Templates.
+          </EmptyState>
+        )
       ) : (
-        <ul className="divide-y divide-zinc-800 rounded border border-zinc-800" data-testid="strategy-list">
+        <ul className="divide-y divide-zinc-800 rounded border border-zinc-800" data-testid="strategy-table">
           {items.map((s) => (
             <li key={s.id} className="flex items-center justify-between gap-3 px-3 py-2">
               <div className="min-w-0">
@@ -213,7 +218,7 @@ export function StrategyList() {
                   {s.name}
                 </Link>
                 <div className="truncate text-xs text-zinc-500">
-                  {s.description || 'No description'} · v{s.version} · edited {s.updatedAt.toLocaleString()}
+                  {s.description || 'No description'} · v{s.version} · edited {updatedFormat.format(s.updatedAt)}
                   {s.valid ? null : <span className="ml-2 text-amber-400">has problems</span>}
                 </div>
               </div>

@@ -264,7 +264,7 @@ function FieldEditor(props: {
     }
     case 'object':
     case 'union':
-      return <CompositeEditor {...props} id={id} helpId={helpId} errs={errs} />;
+      return <CompositeEditor {...props} field={field} id={id} helpId={helpId} errs={errs} />;
     case 'list':
       return <ListEditor {...props} field={field} id={id} helpId={helpId} errs={errs} />;
     case 'json':

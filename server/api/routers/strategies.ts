@@ -2,12 +2,13 @@
 import { z } from 'zod';
 import { protectedProcedure, router } from '@/server/api/trpc';
 import * as service from '@/server/services/strategies';
+import { starterGraph } from '@/server/services/strategy-documents';
 
 const id = z.uuid('Strategy id must be a UUID, as shown in the Strategies list.');
 const jsonObject = z.record(z.string(), z.unknown());
 const name = z.string().trim().min(1, 'Give the strategy a name').max(120, 'Keep the name under 120 characters');
 const description = z.string().max(2000, 'Keep the description under 2000 characters');
-const problem = z.object({ path: z.string(), message: z.string(), nodeId: z.string().nullable() });
+const problem = z.object({ path: z.string(), field: z.string().nullable(), message: z.string(), nodeId: z.string().nullable() });
 
 const summary = z.object({
   id: z.string(),
@@ -41,7 +42,7 @@ export const strategiesRouter = router({
     .input(z.object({ name, description: description.optional(), graph: jsonObject.optional() }))
     .output(detail)
     .mutation(async ({ ctx, input }) =>
-      service.createStrategy(ctx.db, ctx.user.id, { ...input, graph: input.graph ?? service.starterGraph() }),
+      service.createStrategy(ctx.db, ctx.user.id, { ...input, graph: input.graph ?? starterGraph() }),
     ),
 
   save: protectedProcedure
@@ -83,7 +84,7 @@ export const strategiesRouter = router({
     .query(async ({ ctx, input }) => service.listVersions(ctx.db, ctx.user.id, input.id)),
 
   getVersion: protectedProcedure
-    .input(z.object({ id }))
+    .input(z.object({ id: z.uuid('Version id must be a UUID, as listed under the strategy\'s versions.') }))
     .output(version.extend({ strategyId: z.string().nullable(), dsl: jsonObject, graph: jsonObject }))
     .query(async ({ ctx, input }) => service.getVersion(ctx.db, ctx.user.id, input.id)),
 
