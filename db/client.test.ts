@@ -106,15 +106,13 @@ describe(`database (${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'})`, () =>
       .values({ ownerId: 'bob', version: 1, name: 'n', dsl: {}, graph: {} })
       .returning();
     await expect(
-      t.db
-        .insert(backtests)
-        .values({
-          ownerId: 'bob',
-          strategyVersionId: v.id,
-          dataSource: {},
-          settings: {},
-          progress: 1.5,
-        }),
+      t.db.insert(backtests).values({
+        ownerId: 'bob',
+        strategyVersionId: v.id,
+        dataSource: {},
+        settings: {},
+        progress: 1.5,
+      }),
     ).rejects.toThrow();
   });
 

@@ -14,7 +14,10 @@ describe('environment', () => {
   });
 
   it.each([
-    [{ PORT: 'abc' }, /^Invalid environment variable PORT: .*\(got "abc"\)$/],
+    [
+      { PORT: 'abc' },
+      /^Invalid environment variable PORT: must be a whole number from 1 to 65535 \(got "abc"\)$/,
+    ],
     [{ PORT: '70000' }, /^Invalid environment variable PORT: /],
     [
       { DATABASE_URL: 'mysql://x' },

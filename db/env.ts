@@ -11,9 +11,14 @@ const flag = z
     v === undefined || v === '' ? undefined : v === '1' || v === 'true' || v === 'yes',
   );
 
+function wholeNumber(min: number, max: number) {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: wholeNumber(1, 65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('.data'),
   DATABASE_URL: z
@@ -33,9 +38,9 @@ const envSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: flag,
-  WORKER_PROCESSES: z.coerce.number().int().min(0).max(64).default(1),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
-  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
+  WORKER_PROCESSES: wholeNumber(0, 64).default(1),
+  WORKER_CONCURRENCY: wholeNumber(1, 256).default(4),
+  HEARTBEAT_INTERVAL_MS: wholeNumber(200, 600_000).default(5_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -49,14 +54,14 @@ export class EnvError extends Error {
 }
 
 // Blank values count as unset: `PORT= npm start` should mean the default, not "invalid".
-function withoutBlanks(source: NodeJS.ProcessEnv): Record<string, string> {
+function withoutBlanks(source: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(source))
     if (v !== undefined && v.trim() !== '') out[k] = v.trim();
   return out;
 }
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = envSchema.safeParse(withoutBlanks(source));
   if (result.success) return result.data;
   const issue = result.error.issues[0];

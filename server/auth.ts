@@ -78,17 +78,19 @@ export function resolveOrigins(): { baseURL: string; trustedOrigins: string[] } 
   return { baseURL: new URL(baseURL).origin, trustedOrigins: [...new Set(local)] };
 }
 
-const holder = globalThis as unknown as { __strikeflowAuth?: Promise<Auth> };
+// Per module copy, not on globalThis: the launcher and Next's bundle each load their own
+// better-auth, and each builds its instance over the one shared database.
+let instance: Promise<Auth> | undefined;
 
 /** The process's auth instance, built on the shared database on first use. */
 export function getAuth(): Promise<Auth> {
-  holder.__strikeflowAuth ??= getDb()
+  instance ??= getDb()
     .then((db) => createAuth(db, { secret: resolveSecret(), ...resolveOrigins() }))
     .catch((err) => {
-      holder.__strikeflowAuth = undefined;
+      instance = undefined;
       throw err;
     });
-  return holder.__strikeflowAuth;
+  return instance;
 }
 
 /** The signed-in user's session for these request headers, or null. */

@@ -48,7 +48,7 @@ export async function startWorkers(
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const scheduler = new Queue(QUEUES.system, { connection: client });
   await scheduleHeartbeat(scheduler, heartbeatMs);
-  logger.info({ queues: Object.keys(processors), concurrency }, 'workers started');
+  logger.debug({ queues: Object.keys(processors), concurrency }, 'workers started');
 
   let closing: Promise<void> | undefined;
   return {
@@ -58,7 +58,7 @@ export async function startWorkers(
         await Promise.all(workers.map((w) => w.close()));
         await scheduler.close();
         client.disconnect();
-        logger.info('workers drained');
+        logger.debug('workers drained');
       })()),
   };
 }

@@ -94,6 +94,13 @@ export const StrategySchema = z
     }
 
     checkLegs(s.legs, issue);
+    if (s.squareOff === 'complete') {
+      s.legs.forEach((leg, i) => {
+        for (const key of ['reEntryOnStopLoss', 'reEntryOnTarget'] as const) {
+          if (leg[key]) issue(['legs', i, key], 'squareOff "complete" closes the whole strategy when a leg exits, so leg re-entries and lazy links never run; use squareOff "partial" or remove this');
+        }
+      });
+    }
 
     if (s.sizing.method === 'riskPerTrade') {
       s.legs.forEach((leg, i) => {

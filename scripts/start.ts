@@ -1,0 +1,346 @@
+/**
+ * `npm start`: the whole app in one command. Validates the environment, starts (or reaches)
+ * Redis, opens the database and migrates it, seeds the demo account, builds the web app when
+ * needed, then serves Next and runs the workers; Ctrl-C drains and stops all of it.
+ * PGlite is single-process, so in the embedded default Next and the workers share this process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Redis } from 'ioredis';
+import { closeDb, getClient, migrateDb, pingDb, type DbClient } from '@/db/client';
+import { EnvError, parseEnv, resetEnv, type Env } from '@/db/env';
+import { logger } from '@/db/logger';
+import { startWorkers, type RunningWorkers } from '@/workers/index';
+import { closeQueues } from '@/workers/queues';
+import { startRedisServer, type PrivateRedis } from '@/workers/redis-server';
+import { buildNeeded, runNextBuild } from './next-build';
+import { RedisMissingError, ensureRedisServer } from './redis-install';
+
+const root = path.resolve(import.meta.dirname, '..');
+const dev = process.argv.includes('--dev');
+const say = (line: string) => console.log(line);
+
+/** A start-up failure the user can act on: printed as one line, no stack. */
+class StartError extends Error {}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+
+async function main(): Promise<void> {
+  process.chdir(root);
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  (process.env as Record<string, string>).NODE_ENV = dev ? 'development' : 'production';
+
+  let e: Env;
+  try {
+    e = parseEnv();
+  } catch (err) {
+    if (err instanceof EnvError) throw new StartError(err.message);
+    throw err;
+  }
+  const started = Date.now();
+  const dataDir = path.resolve(e.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  lockDataDir(dataDir);
+  await checkPortFree(e.PORT, e.HOST);
+
+  // Reach external services before the (slow) build, so a typo in a URL fails within seconds.
+  if (e.REDIS_URL) await pingRedis(e.REDIS_URL);
+  if (e.DATABASE_URL) await openDatabase();
+  if (!e.REDIS_URL) {
+    try {
+      ensureRedisServer(say);
+    } catch (err) {
+      if (err instanceof RedisMissingError) throw new StartError(err.message);
+      throw err;
+    }
+  }
+
+  if (!dev) {
+    const why = buildNeeded(root);
+    if (why) {
+      say(`Building the web app (${why}); this takes about a minute...`);
+      const t = Date.now();
+      await runNextBuild(root).catch((err: Error) => {
+        throw new StartError(err.message);
+      });
+      say(`Built in ${((Date.now() - t) / 1000).toFixed(0)} s.`);
+    }
+  }
+
+  let redisWhere: string;
+  if (e.REDIS_URL) {
+    redisWhere = `Redis at ${redact(e.REDIS_URL)}`;
+  } else {
+    const redis: PrivateRedis = await startRedisServer({
+      dataDir: path.join(dataDir, 'redis'),
+    }).catch((err: Error) => {
+      throw new StartError(`Could not start the private redis-server: ${err.message}`);
+    });
+    cleanups.push(() => redis.stop());
+    process.env.REDIS_URL = redis.url;
+    // `npm run workers` on this machine finds the private Redis here.
+    writeFileSync(path.join(dataDir, 'redis-url'), redis.url);
+    cleanups.push(() => rmSync(path.join(dataDir, 'redis-url'), { force: true }));
+    redisWhere = `private redis-server on ${redis.url.replace('redis://', '')}`;
+  }
+  resetEnv();
+
+  const client = await openDatabase();
+  await migrateDb(client).catch((err: Error) => {
+    throw new StartError(`Could not apply database migrations: ${err.message}`);
+  });
+  const dbWhere =
+    client.kind === 'pglite'
+      ? `embedded database in ${shortPath(client.location)}`
+      : `Postgres at ${client.location}`;
+
+  const demo = await seedDemoIfWanted(e, client.kind === 'pglite');
+
+  const stopWorkers = await runWorkers(e, client.kind === 'pglite');
+  cleanups.push(stopWorkers);
+  cleanups.push(() => closeQueues());
+
+  const { default: next } = await import('next');
+  const app = next({ dev, dir: root, hostname: 'localhost', port: e.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ err, url: req.url }, 'request failed');
+      if (!res.headersSent) res.writeHead(500).end('Internal error');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new StartError(portBusy(e.PORT, e.HOST)) : err),
+    );
+    server.listen(e.PORT, e.HOST, () => resolve());
+  });
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+      }),
+  );
+  cleanups.push(() => app.close());
+
+  const shown =
+    e.HOST === '0.0.0.0' || e.HOST === '127.0.0.1' || e.HOST === '::' ? 'localhost' : e.HOST;
+  say(
+    `Strikeflow is ready at http://${shown}:${e.PORT} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  say(`  data: ${dbWhere}; ${redisWhere}`);
+  if (demo) say(`  demo login: ${demo.email} / ${demo.password}`);
+  say('  press Ctrl-C to stop');
+  say(`  health: http://${shown}:${e.PORT}/api/health`);
+}
+
+let dbOpened: Promise<DbClient> | undefined;
+
+function openDatabase(): Promise<DbClient> {
+  dbOpened ??= (async () => {
+    const client = await getClient().catch((err: Error) => {
+      throw new StartError(err.message);
+    });
+    cleanups.push(() => closeDb());
+    await pingDb(client).catch((err: Error) => {
+      throw new StartError(err.message);
+    });
+    return client;
+  })();
+  return dbOpened;
+}
+
+function shortPath(p: string): string {
+  const rel = path.relative(root, p);
+  return rel && !rel.startsWith('..') ? rel : p;
+}
+
+function portBusy(port: number, host: string): string {
+  return `Port ${port} on ${host} is already in use: stop what is using it, or start with another port, e.g. PORT=${port + 1} npm start`;
+}
+
+function checkPortFree(port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new StartError(portBusy(port, host))
+          : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
+            ? new StartError(
+                `Invalid environment variable HOST: ${host} is not an address of this machine`,
+              )
+            : err,
+      ),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+}
+
+async function pingRedis(url: string): Promise<void> {
+  const r = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 5_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  let lastError: NodeJS.ErrnoException | undefined;
+  r.on('error', (err: NodeJS.ErrnoException) => (lastError = err));
+  try {
+    await r.connect();
+    await r.ping();
+    const policy = ((await r.config('GET', 'maxmemory-policy').catch(() => [])) as string[])[1];
+    if (policy && policy !== 'noeviction') {
+      say(
+        `Warning: Redis at ${redact(url)} uses maxmemory-policy ${policy}; queued jobs can be evicted. Set it to noeviction.`,
+      );
+    }
+  } catch (err) {
+    const cause = lastError ?? (err as NodeJS.ErrnoException);
+    const reasons: Record<string, string> = {
+      ECONNREFUSED: 'connection refused',
+      ENOTFOUND: 'host not found',
+      ETIMEDOUT: 'connection timed out',
+      EHOSTUNREACH: 'host unreachable',
+      ENETUNREACH: 'network unreachable',
+    };
+    const reason =
+      (cause.code && reasons[cause.code]) ||
+      (/Protocol error/.test(cause.message)
+        ? 'the server there does not speak the Redis protocol'
+        : cause.message.replace(/\.$/, ''));
+    throw new StartError(
+      `Cannot reach Redis at REDIS_URL=${redact(url)}: ${reason}. Start Redis or fix REDIS_URL.`,
+    );
+  } finally {
+    r.disconnect();
+  }
+}
+
+function lockDataDir(dataDir: string): void {
+  const lock = path.join(dataDir, 'strikeflow.pid');
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8').trim());
+    let running = false;
+    try {
+      running =
+        pid > 0 &&
+        pid !== process.pid &&
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node');
+    } catch {
+      running = false;
+    }
+    if (running) {
+      throw new StartError(
+        `Another Strikeflow (pid ${pid}) is already running with DATA_DIR=${dataDir}: stop it first, or use another DATA_DIR`,
+      );
+    }
+  }
+  writeFileSync(lock, String(process.pid));
+  cleanups.push(() => rmSync(lock, { force: true }));
+}
+
+type Demo = { email: string; password: string };
+
+async function seedDemoIfWanted(e: Env, embedded: boolean): Promise<Demo | null> {
+  const wanted = e.SEED_DEMO ?? embedded;
+  if (!wanted) return null;
+  if (!existsSync(path.join(root, 'server', 'seed.ts'))) return null;
+  const seedFile = pathToFileURL(path.join(root, 'server', 'seed.ts')).href;
+  const mod = (await import(seedFile)) as { seedDemo: () => Promise<Demo> };
+  return mod.seedDemo();
+}
+
+async function runWorkers(e: Env, embedded: boolean): Promise<() => Promise<void>> {
+  if (embedded) {
+    const workers: RunningWorkers = await startWorkers();
+    return () => workers.close();
+  }
+  // With DATABASE_URL the workers are their own processes, as in production; more can be added
+  // with `npm run workers` on any machine that reaches the same Postgres and Redis.
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < e.WORKER_PROCESSES; i++) {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'scripts', 'workers.ts')],
+      {
+        cwd: root,
+        env: process.env,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    child.on('exit', (code, signal) => {
+      if (!shuttingDown)
+        say(
+          `Warning: worker process ${child.pid} stopped (${signal ?? `exit ${code}`}); health will report it.`,
+        );
+    });
+    children.push(child);
+  }
+  return async () => {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            c.once('exit', () => resolve());
+            c.kill('SIGTERM');
+            setTimeout(() => c.kill('SIGKILL'), 30_000).unref();
+          }),
+      ),
+    );
+  };
+}
+
+let shuttingDown = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (shuttingDown) process.exit(code);
+  shuttingDown = true;
+  for (const step of cleanups.reverse()) {
+    try {
+      await step();
+    } catch (err) {
+      logger.warn({ err }, 'shutdown step failed');
+    }
+  }
+  process.exit(code);
+}
+
+let firstSignalAt = 0;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    // One Ctrl-C can arrive twice (from the terminal and relayed by npm/tsx): only a second
+    // press, a moment later, forces the stop.
+    if (firstSignalAt) {
+      if (Date.now() - firstSignalAt < 1_000) return;
+      say('Stopping now.');
+      process.exit(130);
+    }
+    firstSignalAt = Date.now();
+    say('Stopping: finishing running jobs (Ctrl-C again to force)...');
+    void shutdown(0);
+  });
+}
+process.on('uncaughtException', (err) => {
+  logger.fatal({ err }, 'uncaught exception');
+  void shutdown(1);
+});
+
+main().catch(async (err: unknown) => {
+  console.error(
+    err instanceof StartError ? err.message : `Start-up failed: ${(err as Error)?.stack ?? err}`,
+  );
+  await shutdown(1);
+});

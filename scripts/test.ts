@@ -1,0 +1,117 @@
+/**
+ * `npm test`: unit + integration tests (vitest), then the end-to-end suite against the built app,
+ * ending with one line `tests: N passed, N failed, N skipped` that CI and people can read.
+ * Needs redis-server (installed here when missing and allowed) unless REDIS_URL is set.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildNeeded, runNextBuild } from './next-build';
+import { RedisMissingError, ensureRedisServer } from './redis-install';
+
+const root = path.resolve(import.meta.dirname, '..');
+type Totals = { passed: number; failed: number; skipped: number };
+
+type JsonReport = {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  numFailedTestSuites: number;
+};
+
+function vitest(args: string[], reportFile: string): Promise<{ code: number; totals: Totals }> {
+  return new Promise((resolve, reject) => {
+    const bin = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'run',
+        ...args,
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${reportFile}`,
+      ],
+      { cwd: root, stdio: 'inherit', env: process.env },
+    );
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      const exit = code ?? (signal ? 1 : 0);
+      if (!existsSync(reportFile)) {
+        resolve({ code: exit || 1, totals: { passed: 0, failed: 1, skipped: 0 } });
+        return;
+      }
+      const r = JSON.parse(readFileSync(reportFile, 'utf8')) as JsonReport;
+      let failed = r.numFailedTests;
+      // A file that cannot even load fails no single test, but it is a failure all the same.
+      if (exit !== 0 && failed === 0) failed = Math.max(1, r.numFailedTestSuites);
+      resolve({
+        code: exit,
+        totals: { passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests },
+      });
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  process.chdir(root);
+  if (!process.env.REDIS_URL) {
+    try {
+      ensureRedisServer();
+    } catch (err) {
+      if (err instanceof RedisMissingError) {
+        console.error(err.message);
+        return 1;
+      }
+      throw err;
+    }
+  }
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-test-report-'));
+  const totals: Totals = { passed: 0, failed: 0, skipped: 0 };
+  const add = (t: Totals) => {
+    totals.passed += t.passed;
+    totals.failed += t.failed;
+    totals.skipped += t.skipped;
+  };
+  let failedRun = false;
+  try {
+    const db = process.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : 'embedded PGlite';
+    console.log(`\n== unit and integration tests on ${db} ==`);
+    const unit = await vitest([], path.join(tmp, 'unit.json'));
+    add(unit.totals);
+    failedRun ||= unit.code !== 0;
+
+    if (existsSync(path.join(root, 'vitest.e2e.config.ts'))) {
+      const why = buildNeeded(root);
+      if (why) {
+        console.log(`\n== building the app for the end-to-end tests (${why}) ==`);
+        await runNextBuild(root);
+      }
+      console.log(`\n== end-to-end tests on ${db} ==`);
+      const e2e = await vitest(['-c', 'vitest.e2e.config.ts'], path.join(tmp, 'e2e.json'));
+      add(e2e.totals);
+      failedRun ||= e2e.code !== 0;
+    } else {
+      console.log('\n(no end-to-end suite: vitest.e2e.config.ts is missing)');
+    }
+  } catch (err) {
+    console.error((err as Error).message);
+    totals.failed += 1;
+    failedRun = true;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  return failedRun || totals.failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error((err as Error)?.stack ?? err);
+    console.log('tests: 0 passed, 1 failed, 0 skipped');
+    process.exit(1);
+  },
+);

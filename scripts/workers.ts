@@ -1,0 +1,55 @@
+/**
+ * `npm run workers`: one more worker process for an app running on Postgres (DATABASE_URL).
+ * Start as many as the machine allows; each drains its running jobs on Ctrl-C / SIGTERM.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { closeDb, getClient, pingDb } from '@/db/client';
+import { EnvError, parseEnv, resetEnv } from '@/db/env';
+import { startWorkers } from '@/workers/index';
+
+async function main(): Promise<number> {
+  const root = path.resolve(import.meta.dirname, '..');
+  process.chdir(root);
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const e = parseEnv();
+  if (!e.DATABASE_URL) {
+    console.error(
+      'npm run workers needs DATABASE_URL: with the embedded database the workers run inside `npm start` (PGlite is single-process)',
+    );
+    return 1;
+  }
+  if (!e.REDIS_URL) {
+    const file = path.resolve(e.DATA_DIR, 'redis-url');
+    if (!existsSync(file)) {
+      console.error(
+        'npm run workers needs REDIS_URL: set it to the Redis your app uses (npm start prints it)',
+      );
+      return 1;
+    }
+    process.env.REDIS_URL = readFileSync(file, 'utf8').trim();
+    resetEnv();
+  }
+  await pingDb(await getClient());
+  const workers = await startWorkers();
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await workers.close();
+    await closeDb();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  return -1;
+}
+
+main()
+  .then((code) => {
+    if (code >= 0) process.exit(code);
+  })
+  .catch((err: unknown) => {
+    console.error(err instanceof EnvError ? err.message : (err as Error).message);
+    process.exit(1);
+  });

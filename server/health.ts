@@ -1,0 +1,49 @@
+/** The health report behind GET /api/health: each part is 'ok' or the reason it is not. */
+import { getClient, pingDb } from '@/db/client';
+import { env } from '@/db/env';
+import { workersState } from '@/workers/heartbeat';
+import { getRedis } from '@/workers/queues';
+
+export type HealthReport = { status: 'ok' | 'down'; db: string; redis: string; workers: string };
+
+const timeoutMs = 3_000;
+
+function within<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${what} did not answer within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function check(fn: () => Promise<void>, what: string): Promise<string> {
+  try {
+    await within(fn(), what);
+    return 'ok';
+  } catch (err) {
+    return (err as Error).message || String(err);
+  }
+}
+
+export async function healthReport(): Promise<HealthReport> {
+  const [db, redis] = await Promise.all([
+    check(async () => pingDb(await getClient(), timeoutMs), 'the database'),
+    check(async () => {
+      await getRedis().ping();
+    }, 'Redis'),
+  ]);
+  const workers =
+    redis === 'ok'
+      ? await check(async () => {
+          const state = await workersState(getRedis(), env().HEARTBEAT_INTERVAL_MS);
+          if (!state.ok) throw new Error(state.reason);
+        }, 'Redis')
+      : `unknown: Redis is down (${redis})`;
+  const status = db === 'ok' && redis === 'ok' && workers === 'ok' ? 'ok' : 'down';
+  return { status, db, redis, workers };
+}

@@ -1,0 +1,44 @@
+/** Creates the demo account and its example strategies on first start; later starts leave them as the user left them. */
+import { eq } from 'drizzle-orm';
+import { getDb, type Db } from '@/db/client';
+import { logger } from '@/db/logger';
+import { strategies, strategyVersions, user } from '@/db/schema';
+import { getAuth, type Auth } from '@/server/auth';
+import { demoStrategies } from '@/server/demo/examples';
+
+export const DEMO_EMAIL = 'demo@strikeflow.local';
+export const DEMO_PASSWORD = 'demo-password';
+const DEMO_NAME = 'Demo Trader';
+
+export type DemoCredentials = { email: string; password: string; created: boolean };
+
+export async function seedDemo(deps: { db?: Db; auth?: Auth } = {}): Promise<DemoCredentials> {
+  const db = deps.db ?? (await getDb());
+  const auth = deps.auth ?? (await getAuth());
+
+  const [existing] = await db.select({ id: user.id }).from(user).where(eq(user.email, DEMO_EMAIL)).limit(1);
+  if (existing) return { email: DEMO_EMAIL, password: DEMO_PASSWORD, created: false };
+
+  // Through better-auth, so the password is hashed exactly as a sign-up through the page would.
+  const { user: demo } = await auth.api.signUpEmail({ body: { email: DEMO_EMAIL, password: DEMO_PASSWORD, name: DEMO_NAME } });
+
+  await db.transaction(async (tx) => {
+    for (const example of demoStrategies()) {
+      const [row] = await tx
+        .insert(strategies)
+        .values({ ownerId: demo.id, name: example.name, description: example.description, dsl: example.dsl, graph: example.graph })
+        .returning({ id: strategies.id, version: strategies.version });
+      await tx.insert(strategyVersions).values({
+        strategyId: row.id,
+        ownerId: demo.id,
+        version: row.version,
+        name: example.name,
+        description: example.description,
+        dsl: example.dsl,
+        graph: example.graph,
+      });
+    }
+  });
+  logger.info({ email: DEMO_EMAIL, strategies: demoStrategies().length }, 'demo account created');
+  return { email: DEMO_EMAIL, password: DEMO_PASSWORD, created: true };
+}
