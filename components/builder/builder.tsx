@@ -457,8 +457,8 @@ function BuilderCanvas(props: BuilderProps) {
               deleteKeyCode={null}
               nodesDraggable={!readOnly}
               nodesConnectable={!readOnly}
-              defaultViewport={props.initialDoc.viewport}
-              fitView={!props.initialDoc.viewport}
+              // Open on the whole graph: a saved viewport from another screen size can show nothing.
+              fitView
               fitViewOptions={fitViewOptions}
               onMoveEnd={(_, viewport) => {
                 dispatch({ type: 'viewport', viewport });

@@ -16,7 +16,7 @@ export function Inspector(props: {
   onDelete: (id: string) => void;
   labelOf: (nodeId: string) => string;
 }) {
-  const { node, doc } = props;
+  const { node } = props;
   if (!node) {
     return (
       <div className="p-3 text-xs text-zinc-400">

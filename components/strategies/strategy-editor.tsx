@@ -131,7 +131,6 @@ function EditorSession(props: {
     await run;
     inFlight.current = null;
     if (pending.current && !blocked.current) schedule();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [strategy.id]);
 
   const schedule = useCallback(() => {

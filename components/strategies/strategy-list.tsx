@@ -210,37 +210,60 @@ export function StrategyList() {
           </EmptyState>
         )
       ) : (
-        <ul className="divide-y divide-zinc-800 rounded border border-zinc-800" data-testid="strategy-table">
-          {items.map((s) => (
-            <li key={s.id} className="flex items-center justify-between gap-3 px-3 py-2">
-              <div className="min-w-0">
-                <Link href={`/strategies/${s.id}`} className="font-medium text-zinc-100 hover:text-sky-300 focus:outline-none focus:ring-1 focus:ring-sky-500">
-                  {s.name}
-                </Link>
-                <div className="truncate text-xs text-zinc-500">
-                  {s.description || 'No description'} · v{s.version} · edited {updatedFormat.format(s.updatedAt)}
-                  {s.valid ? null : <span className="ml-2 text-amber-400">has problems</span>}
-                </div>
-              </div>
-              <div className="flex shrink-0 gap-2">
-                <Link href={`/strategies/${s.id}`} className={btn}>
-                  Open
-                </Link>
-                <button type="button" className={btn} onClick={() => duplicate.mutate({ id: s.id })} aria-label={`Duplicate ${s.name}`}>
-                  Duplicate
-                </button>
-                <button
-                  type="button"
-                  className={`${btn} hover:border-rose-600 hover:text-rose-300`}
-                  onClick={() => remove.mutate({ id: s.id })}
-                  aria-label={`Delete ${s.name}`}
-                >
-                  Delete
-                </button>
-              </div>
-            </li>
-          ))}
-        </ul>
+        <div className="overflow-x-auto rounded border border-zinc-800">
+          <table className="w-full text-left text-xs" data-testid="strategy-table">
+            <thead className="bg-zinc-900 text-[11px] uppercase tracking-wide text-zinc-500">
+              <tr>
+                <th className="px-3 py-2 font-medium">Name</th>
+                <th className="px-3 py-2 font-medium">Description</th>
+                <th className="px-3 py-2 text-right font-medium">Version</th>
+                <th className="px-3 py-2 text-right font-medium">Last edited</th>
+                <th className="px-3 py-2 text-right font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-800/80">
+              {items.map((s) => (
+                <tr key={s.id} className="hover:bg-zinc-900/60">
+                  <td className="whitespace-nowrap px-3 py-2 font-medium text-zinc-100">
+                    <Link href={`/strategies/${s.id}`} className="hover:text-sky-300 focus:outline-none focus:ring-1 focus:ring-sky-500">
+                      {s.name}
+                    </Link>
+                    {s.valid ? null : (
+                      <span className="ml-2 rounded bg-amber-950 px-1 text-[10px] font-normal text-amber-300" title="The graph has problems to fix in the builder">
+                        draft
+                      </span>
+                    )}
+                  </td>
+                  <td className="max-w-md truncate px-3 py-2 text-zinc-400" title={s.description}>
+                    {s.description || '—'}
+                  </td>
+                  <td className="px-3 py-2 text-right font-mono text-zinc-300">v{s.version}</td>
+                  <td className="whitespace-nowrap px-3 py-2 text-right text-zinc-400">{updatedFormat.format(s.updatedAt)}</td>
+                  <td className="whitespace-nowrap px-3 py-2 text-right">
+                    <span className="inline-flex gap-2">
+                      <Link href={`/strategies/${s.id}`} className={btn}>
+                        Open
+                      </Link>
+                      <button type="button" className={btn} onClick={() => duplicate.mutate({ id: s.id })} aria-label={`Duplicate ${s.name}`}>
+                        Duplicate
+                      </button>
+                      <button
+                        type="button"
+                        className={`${btn} hover:border-rose-600 hover:text-rose-300`}
+                        onClick={() => remove.mutate({ id: s.id })}
+                        aria-label={`Delete ${s.name}`}
+                      >
+                        Delete
+                      </button>
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );

@@ -23,7 +23,7 @@ describe('inspector fields from a zod schema', () => {
 
   it('takes labels, help and units from the schema', () => {
     expect(byKey.lots).toMatchObject({ kind: 'number', label: 'Lots', unit: 'lots', help: 'Number of lots', integer: true, min: 1, max: 1000, required: true });
-    expect(byKey.stopLossPct).toMatchObject({ kind: 'number', label: 'Stop loss pct', exclusiveMin: 0, max: 100, required: false });
+    expect(byKey.stopLossPct).toMatchObject({ kind: 'number', label: 'Stop loss %', exclusiveMin: 0, max: 100, required: false });
     expect(byKey.side).toMatchObject({ kind: 'select', help: 'Buy or sell the option', options: [{ value: 'BUY', label: 'BUY' }, { value: 'SELL', label: 'SELL' }] });
   });
 
@@ -54,9 +54,11 @@ describe('inspector fields from a zod schema', () => {
   });
 
   it('reads acronyms the way a trader writes them', () => {
-    expect(humanize('atmFrom')).toBe('Atm from');
-    expect(humanize('maxDailyLossPct')).toBe('Max daily loss pct');
-    expect(humanize('ivRankLookbackDays')).toBe('Iv rank lookback days');
+    expect(humanize('atmFrom')).toBe('ATM from');
+    expect(humanize('maxDailyLossPct')).toBe('Max daily loss %');
+    expect(humanize('ivRankLookbackDays')).toBe('IV rank lookback days');
+    expect(humanize('pctOfAtm')).toBe('% of ATM');
+    expect(humanize('otm')).toBe('OTM');
     expect(humanize('ATMStraddle')).toBe('ATM straddle');
   });
 });

@@ -88,7 +88,9 @@ export function resolve(schema: JsonSchema, root: JsonSchema): JsonSchema {
   return s;
 }
 
-/** `stopLossPct` -> `Stop loss pct`; keeps acronyms such as `ATM` and `IV` readable. */
+const ACRONYMS = new Set(['atm', 'itm', 'otm', 'iv', 'vix', 'mtm', 'ltp', 'hv', 'ce', 'pe', 'fut', 'sl', 'dte']);
+
+/** `stopLossPct` -> `Stop loss %`, `atmFrom` -> `ATM from`: the words a trader uses. */
 export function humanize(key: string): string {
   const words = key
     .replace(/[_-]+/g, ' ')
@@ -97,7 +99,12 @@ export function humanize(key: string): string {
     .trim()
     .split(/\s+/);
   return words
-    .map((w, i) => (/^[A-Z0-9]{2,}$/.test(w) ? w : i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w.toLowerCase()))
+    .map((w, i) => {
+      const lower = w.toLowerCase();
+      if (ACRONYMS.has(lower) || /^[A-Z0-9]{2,}$/.test(w)) return w.toUpperCase();
+      if (lower === 'pct') return '%';
+      return i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : lower;
+    })
     .join(' ');
 }
 

@@ -32,7 +32,12 @@ export function SchemaForm(props: {
         path={[]}
         value={props.value}
         errors={props.errors ?? {}}
-        onChange={(v) => props.onChange((v ?? {}) as Value, 'kind')}
+        onChange={(v) => {
+          // A new variant starts from the schema; keys that live on the node or on edges stay out of data.
+          const next = { ...((v ?? {}) as Value) };
+          for (const k of props.skip ?? []) delete next[k];
+          props.onChange(next, 'kind');
+        }}
       />
     );
   }
@@ -150,7 +155,7 @@ function FieldEditor(props: {
   errors: FieldErrors;
   onChange: (v: unknown) => void;
 }) {
-  const { field, value, root, path, errors, onChange } = props;
+  const { field, value, path, errors, onChange } = props;
   const uid = useId();
   const id = `f${uid}`;
   const helpId = `${id}-help`;
