@@ -20,6 +20,11 @@ export type PayoffLeg = {
   t: number;
   /** Annualised implied volatility, decimal (options only). */
   iv: number;
+  /**
+   * The expiry's forward over spot at the snapshot (quoted forward or futures basis included);
+   * defaults to the carry e^((r-q)t). Futures and Black-76 options are valued off spot times this.
+   */
+  forwardRatio?: number;
 };
 
 export type PayoffMarket = {
@@ -52,20 +57,22 @@ export function firstExpiryYears(legs: readonly PayoffLeg[]): number {
 }
 
 /**
- * The underlying a leg is priced off when spot is `s`: Black-76 legs take the carried forward,
- * so a move of spot moves every expiry's forward by the same percentage.
+ * Forward over spot for a leg with `t` years left: the snapshot's ratio, carried for the time that
+ * passed, so a spot move moves the forward by the same percentage and it meets spot at expiry.
  */
-function pricingUnderlying(m: PayoffMarket, s: number, t: number): number {
-  return m.model === 'black-76' ? s * Math.exp((m.rate - m.div) * t) : s;
+function forwardFactor(leg: PayoffLeg, m: PayoffMarket, t: number): number {
+  if (!(t > 0)) return 1;
+  const carry = m.rate - m.div;
+  return (leg.forwardRatio ?? Math.exp(carry * leg.t)) * Math.exp(carry * (t - leg.t));
 }
 
 /** Value per unit of one leg at spot `s`, `t` years before its expiry, at volatility `vol`. */
 function legValue(leg: PayoffLeg, m: PayoffMarket, s: number, t: number, vol: number): number {
-  if (leg.kind === 'FUT') return s;
+  if (leg.kind === 'FUT') return s * forwardFactor(leg, m, t);
   if (!(t > 0)) return leg.kind === 'CE' ? Math.max(0, s - leg.strike) : Math.max(0, leg.strike - s);
   return greeks({
     right: leg.kind,
-    spot: pricingUnderlying(m, s, t),
+    spot: m.model === 'black-76' ? s * forwardFactor(leg, m, t) : s,
     strike: leg.strike,
     t,
     rate: m.rate,
@@ -108,12 +115,12 @@ export function netGreeks(legs: readonly PayoffLeg[], m: PayoffMarket, sc: Scena
   const out: NetGreeks = { delta: 0, gamma: 0, theta: 0, vega: 0 };
   for (const leg of legs) {
     const w = sign(leg) * leg.qty;
+    const t = Math.max(0, leg.t - elapsed);
     if (leg.kind === 'FUT') {
-      out.delta += w;
+      out.delta += w * forwardFactor(leg, m, t);
       continue;
     }
-    const t = Math.max(0, leg.t - elapsed);
-    const f = m.model === 'black-76' ? Math.exp((m.rate - m.div) * t) : 1;
+    const f = m.model === 'black-76' ? forwardFactor(leg, m, t) : 1;
     const g = greeks({
       right: leg.kind,
       spot: s * f,
