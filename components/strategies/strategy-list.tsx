@@ -4,7 +4,10 @@ import Link from 'next/link';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { EmptyState, ErrorNotice, LoadingRows } from '@/components/ui/page';
 
-const updatedFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const updatedFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
 
 export function StrategyList() {
   const trpc = useTRPC();
@@ -17,13 +20,17 @@ export function StrategyList() {
       <EmptyState
         title="No strategies yet"
         action={
-          <Link href="/templates" className="rounded bg-sky-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-sky-500">
+          <Link
+            href="/templates"
+            className="rounded bg-sky-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-sky-500"
+          >
             Browse templates
           </Link>
         }
       >
-        A strategy is a set of option legs with strike selection, stop-loss, target and re-entry rules. Fork a
-        ready-made one from Templates to start; your strategies are listed here with their version and last edit.
+        A strategy is a set of option legs with strike selection, stop-loss, target and re-entry
+        rules. Fork a ready-made one from Templates to start; your strategies are listed here with
+        their version and last edit.
       </EmptyState>
     );
   }
@@ -47,7 +54,9 @@ export function StrategyList() {
                 {s.description || '—'}
               </td>
               <td className="px-3 py-2 text-right font-mono text-zinc-300">v{s.version}</td>
-              <td className="whitespace-nowrap px-3 py-2 text-right text-zinc-400">{updatedFormat.format(s.updatedAt)}</td>
+              <td className="whitespace-nowrap px-3 py-2 text-right text-zinc-400">
+                {updatedFormat.format(s.updatedAt)}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -7,7 +7,10 @@ export const metadata: Metadata = { title: 'Strategies' };
 export default function StrategiesPage() {
   return (
     <>
-      <PageHeader title="Strategies" description="Your option strategies: build them as blocks, backtest them, deploy them." />
+      <PageHeader
+        title="Strategies"
+        description="Your option strategies: build them as blocks, backtest them, deploy them."
+      />
       <StrategyList />
     </>
   );
