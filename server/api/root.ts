@@ -3,11 +3,13 @@ import { createCallerFactory, router } from '@/server/api/trpc';
 import { accountRouter } from '@/server/api/routers/account';
 import { strategiesRouter } from '@/server/api/routers/strategies';
 import { templatesRouter } from '@/server/api/routers/templates';
+import { marketRouter } from '@/server/api/routers/market';
 
 export const appRouter = router({
   account: accountRouter,
   strategies: strategiesRouter,
   templates: templatesRouter,
+  market: marketRouter,
 });
 
 export type AppRouter = typeof appRouter;
