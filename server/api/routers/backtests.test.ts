@@ -18,6 +18,7 @@ import { createTestAuth, signUp } from '@/server/testing/accounts';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { backtestProcessor } from '@/workers/backtests';
+import { sharedDataDir } from '@/workers/backtests/data-source';
 import { closeQueues, createConnection, QUEUES } from '@/workers/queues';
 
 let t: TestDb;
@@ -32,7 +33,7 @@ beforeAll(async () => {
   resetEnv();
   t = await openTestDb();
   auth = createTestAuth(t.db);
-  worker = new Worker(QUEUES.backtests, backtestProcessor({ db: async () => t.db, dataDir, sharedData: null }), {
+  worker = new Worker(QUEUES.backtests, backtestProcessor({ db: async () => t.db, dataDir, sharedData: sharedDataDir() }), {
     connection: createConnection('worker', process.env.REDIS_URL),
     concurrency: 2,
   });
@@ -145,4 +146,17 @@ describe('backtests API and job', () => {
     expect(await b.caller.backtests.list()).toEqual([]);
     await settled(a.caller, created.id);
   });
+
+  const realDay = 'chiragaibooks-Option-chain-Parquet/option_chain_20260818.parquet';
+  it.skipIf(!sharedDataDir())('runs on a real dataset from the shared data folder and lists it', async () => {
+    const { caller, strategyId } = await userWithStrategy('dataset@example.test');
+    expect((await caller.backtests.datasets()).map((d) => d.path)).toContain(realDay);
+    const created = await caller.backtests.create({ strategyId, dataSource: { kind: 'dataset', path: realDay }, settings: { costModel: 'india-index-options' } });
+    const done = await settled(caller, created.id);
+    expect(done.error).toBeNull();
+    const report = done.report as { data: { snapshots: number; import: { badRows: number } }; from: string };
+    expect(report.data.snapshots).toBe(288);
+    expect(report.from).toBe('2026-08-18T10:43:00+05:30');
+    await expect(caller.backtests.create({ strategyId, dataSource: { kind: 'dataset', path: '../secrets' } })).rejects.toThrow(/without "\.\."/);
+  }, 60_000);
 });

@@ -5,6 +5,7 @@ import { env } from '@/db/env';
 import { protectedProcedure, router } from '@/server/api/trpc';
 import { cancelBacktest, createBacktest, getBacktest, listBacktests } from '@/server/services/backtests';
 import { BacktestOverridesSchema } from '@/engine/backtest/settings';
+import { listDatasets, sharedDataDir } from '@/workers/backtests/data-source';
 
 const Id = z.uuid('Backtest id must be a UUID, as shown in the Backtests list.');
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
@@ -74,6 +75,11 @@ export const backtestsRouter = router({
     .input(z.object({ id: Id }))
     .output(Row)
     .mutation(async ({ ctx, input }) => publicRow(await cancelBacktest(ctx.db, ctx.user.id, input.id))),
+
+  /** The real datasets this server has (../shared/data), to pick as a data source. */
+  datasets: protectedProcedure
+    .output(z.array(z.object({ path: z.string(), bytes: z.number() })))
+    .query(() => listDatasets(sharedDataDir())),
 
   /** Progress until the backtest ends: one event per change, resumable by the last event id. */
   progress: protectedProcedure
