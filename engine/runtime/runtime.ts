@@ -166,6 +166,14 @@ function rollDay(ctx: Ctx, now: Now): void {
   const st = now.st;
   if (st.day === now.time.day) return;
   if (st.day !== null) {
+    // An entry order never answered in its session is dropped: it is not retried on a new day.
+    for (const l of st.legs) {
+      if (l.status !== 'PENDING_ENTRY') continue;
+      emit(ctx, 'ORDER_DENIED', `${l.legId}: entry order ${l.pendingIntentId} got no fill in session ${st.day}; it is dropped`, { strategyId: st.strategyId, legId: l.legId, data: { intentId: l.pendingIntentId } });
+      if (l.pendingIntentId) delete ctx.state.pending[l.pendingIntentId];
+      l.status = 'CANCELLED';
+      l.pendingIntentId = null;
+    }
     const carried = st.legs.filter(isLive);
     const closed = st.legs.filter((l) => !isLive(l));
     ctx.state.basket.grossBeforeToday += closed.reduce((a, l) => a + l.realizedPnl, 0);
