@@ -11,6 +11,7 @@ import type { ChainSnapshot } from '@/engine/runtime/types';
 import { simulateDays } from '@/engine/market/simulator';
 import { findInstrument } from '@/engine/market/instruments';
 import { readSnapshots } from '@/workers/market-data/read-snapshots';
+import { sharedDataDir as findSharedData } from '@/workers/market-data/shared-data';
 import type { ImportReport } from '@/engine/market/import';
 import type { BacktestReport } from '@/engine/backtest/backtest';
 
@@ -41,10 +42,9 @@ export const DataSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type DataSource = z.infer<typeof DataSourceSchema>;
 
-/** The folder of real third-party datasets: STRIKEFLOW_SHARED_DATA, else ../shared/data beside the repo. */
+/** The folder of real third-party datasets (STRIKEFLOW_SHARED_DATA, else ../shared/data beside the checkout), or null. */
 export function sharedDataDir(): string | null {
-  const dir = process.env.STRIKEFLOW_SHARED_DATA?.trim() || path.resolve(process.cwd(), '../shared/data');
-  return existsSync(dir) ? dir : null;
+  return findSharedData() ?? null;
 }
 
 const READABLE = /\.(ndjson|jsonl|json|csv|parquet)(\.gz)?$/i;

@@ -54,7 +54,11 @@ function publicRow<T extends z.infer<typeof Row>>(r: T & Record<string, unknown>
 
 export const backtestsRouter = router({
   create: protectedProcedure
-    .input(z.object({ strategyId: z.uuid('Strategy id must be a UUID.'), dataSource: DataSourceInput, settings: BacktestOverridesSchema.optional() }))
+    .input(
+      z
+        .object({ strategyId: z.uuid('Strategy id must be a UUID.').optional(), strategyVersionId: z.uuid('Version id must be a UUID.').optional(), dataSource: DataSourceInput, settings: BacktestOverridesSchema.optional() })
+        .refine((i) => (i.strategyId === undefined) !== (i.strategyVersionId === undefined), { message: 'give either strategyId (the strategy as it is now) or strategyVersionId (a saved version)' }),
+    )
     .output(Row)
     .mutation(async ({ ctx, input }) => publicRow(await createBacktest(ctx.db, ctx.user.id, input, { dataDir: env().DATA_DIR }))),
 
