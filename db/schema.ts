@@ -106,7 +106,8 @@ export const strategies = pgTable(
       .references(() => user.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
-    dsl: jsonb('dsl').$type<Record<string, unknown>>().notNull(),
+    /** The compiled strategy while the graph compiles; null while the draft has problems. */
+    dsl: jsonb('dsl').$type<Record<string, unknown>>(),
     graph: jsonb('graph').$type<Record<string, unknown>>().notNull(),
     version: integer('version').notNull().default(1),
     forkedFromTemplateId: uuid('forked_from_template_id').references(
@@ -115,8 +116,12 @@ export const strategies = pgTable(
         onDelete: 'set null',
       },
     ),
+    /** The template version a fork was taken from, so a newer published version can be offered. */
+    forkedFromTemplateVersion: integer('forked_from_template_version'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** Soft delete, so "Undo" after a delete can bring the strategy back. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
     index('strategies_owner_updated_idx').on(t.ownerId, t.updatedAt),
@@ -173,6 +178,12 @@ export const templates = pgTable(
         onDelete: 'set null',
       },
     ),
+    /** The latest published version number; strategy_version_id is that version's snapshot. */
+    version: integer('version').notNull().default(1),
+    /** The author's strategy new versions are published from (null for seeded examples). */
+    sourceStrategyId: uuid('source_strategy_id').references((): AnyPgColumn => strategies.id, { onDelete: 'set null' }),
+    /** Set for the gallery's built-in examples, so seeding them again finds them instead of duplicating. */
+    exampleKey: text('example_key').unique(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -181,6 +192,24 @@ export const templates = pgTable(
     index('templates_author_idx').on(t.authorId),
     check('templates_fork_count_nonnegative', sql`${t.forkCount} >= 0`),
   ],
+);
+
+/** Every published version of a template, oldest first; forks compare their version with the latest. */
+export const templateVersions = pgTable(
+  'template_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    templateId: uuid('template_id')
+      .notNull()
+      .references(() => templates.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    strategyVersionId: uuid('strategy_version_id')
+      .notNull()
+      .references(() => strategyVersions.id, { onDelete: 'restrict' }),
+    notes: text('notes').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('template_versions_template_version_uq').on(t.templateId, t.version)],
 );
 
 // ---- backtests -----------------------------------------------------------------------------
@@ -231,5 +260,6 @@ export type Strategy = typeof strategies.$inferSelect;
 export type NewStrategy = typeof strategies.$inferInsert;
 export type StrategyVersion = typeof strategyVersions.$inferSelect;
 export type Template = typeof templates.$inferSelect;
+export type TemplateVersion = typeof templateVersions.$inferSelect;
 export type Backtest = typeof backtests.$inferSelect;
 export type BacktestStatus = (typeof backtestStatus.enumValues)[number];
