@@ -32,7 +32,12 @@ export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly userMessage: string;
 
-  constructor(code: AppErrorCode, message: string, userMessage: string = message, options?: { cause?: unknown }) {
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    userMessage: string = message,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'AppError';
     this.code = code;

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { strategies } from '@/db/schema';
+import { parseDsl } from '@/engine/dsl';
+import { compile } from '@/engine/graph';
 import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
 import { seedDemo } from '@/server/seed';
@@ -22,15 +24,26 @@ describe('seedDemo', () => {
     const creds = await seedDemo({ db: t.db, auth });
     expect(creds.created).toBe(true);
 
-    const res = await auth.handler(authRequest('/sign-in/email', { email: creds.email, password: creds.password }));
+    const res = await auth.handler(
+      authRequest('/sign-in/email', { email: creds.email, password: creds.password }),
+    );
     expect(res.status).toBe(200);
-    const caller = appRouter.createCaller(await createContext({ headers: sessionHeaders(res), db: t.db, auth }));
+    const caller = appRouter.createCaller(
+      await createContext({ headers: sessionHeaders(res), db: t.db, auth }),
+    );
     const list = await caller.strategies.list();
-    expect(list.map((s) => s.name).sort()).toEqual(['BANKNIFTY iron condor', 'NIFTY 09:20 short straddle']);
+    expect(list.map((s) => s.name).sort()).toEqual([
+      'BANKNIFTY straddle width with momentum entry',
+      'NIFTY iron condor by delta',
+      'NIFTY short straddle, 25% SL, re-cost',
+    ]);
 
-    const straddle = await caller.strategies.byId({ id: list.find((s) => s.name.includes('straddle'))!.id });
-    expect(straddle.dsl).toMatchObject({ dslVersion: 1, basket: { strategies: [{ underlying: 'NIFTY' }] } });
-    expect((straddle.graph as { nodes: unknown[] }).nodes.length).toBeGreaterThan(4);
+    const straddle = await caller.strategies.byId({
+      id: list.find((s) => s.name.startsWith('NIFTY short straddle'))!.id,
+    });
+    expect(parseDsl(straddle.dsl)).toMatchObject({ ok: true });
+    // What the canvas shows compiles back to exactly the stored strategy.
+    expect(compile(straddle.graph)).toEqual({ ok: true, value: straddle.dsl });
   });
 
   it('leaves the data alone on the next start', async () => {

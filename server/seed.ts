@@ -16,17 +16,29 @@ export async function seedDemo(deps: { db?: Db; auth?: Auth } = {}): Promise<Dem
   const db = deps.db ?? (await getDb());
   const auth = deps.auth ?? (await getAuth());
 
-  const [existing] = await db.select({ id: user.id }).from(user).where(eq(user.email, DEMO_EMAIL)).limit(1);
+  const [existing] = await db
+    .select({ id: user.id })
+    .from(user)
+    .where(eq(user.email, DEMO_EMAIL))
+    .limit(1);
   if (existing) return { email: DEMO_EMAIL, password: DEMO_PASSWORD, created: false };
 
   // Through better-auth, so the password is hashed exactly as a sign-up through the page would.
-  const { user: demo } = await auth.api.signUpEmail({ body: { email: DEMO_EMAIL, password: DEMO_PASSWORD, name: DEMO_NAME } });
+  const { user: demo } = await auth.api.signUpEmail({
+    body: { email: DEMO_EMAIL, password: DEMO_PASSWORD, name: DEMO_NAME },
+  });
 
   await db.transaction(async (tx) => {
     for (const example of demoStrategies()) {
       const [row] = await tx
         .insert(strategies)
-        .values({ ownerId: demo.id, name: example.name, description: example.description, dsl: example.dsl, graph: example.graph })
+        .values({
+          ownerId: demo.id,
+          name: example.name,
+          description: example.description,
+          dsl: example.dsl,
+          graph: example.graph,
+        })
         .returning({ id: strategies.id, version: strategies.version });
       await tx.insert(strategyVersions).values({
         strategyId: row.id,

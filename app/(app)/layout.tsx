@@ -8,5 +8,7 @@ import { getSession } from '@/server/auth';
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   const session = await getSession(await headers());
   if (!session) redirect('/sign-in');
-  return <AppShell user={{ name: session.user.name, email: session.user.email }}>{children}</AppShell>;
+  return (
+    <AppShell user={{ name: session.user.name, email: session.user.email }}>{children}</AppShell>
+  );
 }

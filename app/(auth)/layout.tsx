@@ -8,8 +8,12 @@ export default function AuthLayout({ children }: { children: ReactNode }) {
         <div className="mb-6 flex justify-center">
           <Logo />
         </div>
-        <div className="rounded-lg border border-zinc-800 bg-zinc-900 p-6 shadow-xl shadow-black/40">{children}</div>
-        <p className="mt-4 text-center text-xs text-zinc-500">Build, backtest and run options strategies without code.</p>
+        <div className="rounded-lg border border-zinc-800 bg-zinc-900 p-6 shadow-xl shadow-black/40">
+          {children}
+        </div>
+        <p className="mt-4 text-center text-xs text-zinc-500">
+          Build, backtest and run options strategies without code.
+        </p>
       </div>
     </div>
   );

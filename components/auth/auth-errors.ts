@@ -12,35 +12,64 @@ export function checkAuthInput(
   minPasswordLength: number,
 ): FormProblem[] {
   const problems: FormProblem[] = [];
-  if (mode === 'sign-up' && !input.name?.trim()) problems.push({ field: 'name', message: 'Enter your name.' });
+  if (mode === 'sign-up' && !input.name?.trim())
+    problems.push({ field: 'name', message: 'Enter your name.' });
   if (!input.email.trim()) problems.push({ field: 'email', message: 'Enter your email address.' });
   else if (!emailPattern.test(input.email.trim()))
-    problems.push({ field: 'email', message: `"${input.email.trim()}" is not an email address; it should look like you@example.com.` });
+    problems.push({
+      field: 'email',
+      message: `"${input.email.trim()}" is not an email address; it should look like you@example.com.`,
+    });
   if (!input.password) problems.push({ field: 'password', message: 'Enter your password.' });
   else if (mode === 'sign-up' && input.password.length < minPasswordLength)
-    problems.push({ field: 'password', message: `Use at least ${minPasswordLength} characters for your password.` });
+    problems.push({
+      field: 'password',
+      message: `Use at least ${minPasswordLength} characters for your password.`,
+    });
   return problems;
 }
 
-export function describeAuthFailure(mode: 'sign-in' | 'sign-up', failure: AuthFailure, minPasswordLength: number): FormProblem {
+export function describeAuthFailure(
+  mode: 'sign-in' | 'sign-up',
+  failure: AuthFailure,
+  minPasswordLength: number,
+): FormProblem {
   const code = failure?.code ?? '';
-  if (failure?.status === 429) return { message: 'Too many attempts in a short time. Wait a minute, then try again.' };
+  if (failure?.status === 429)
+    return { message: 'Too many attempts in a short time. Wait a minute, then try again.' };
   switch (code) {
     case 'INVALID_EMAIL_OR_PASSWORD':
     case 'INVALID_PASSWORD':
       return { field: 'password', message: 'Wrong email or password. Check both and try again.' };
     case 'USER_ALREADY_EXISTS':
     case 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL':
-      return { field: 'email', message: 'An account with this email already exists. Sign in instead, or use another email.' };
+      return {
+        field: 'email',
+        message:
+          'An account with this email already exists. Sign in instead, or use another email.',
+      };
     case 'INVALID_EMAIL':
-      return { field: 'email', message: 'That is not a valid email address; it should look like you@example.com.' };
+      return {
+        field: 'email',
+        message: 'That is not a valid email address; it should look like you@example.com.',
+      };
     case 'PASSWORD_TOO_SHORT':
-      return { field: 'password', message: `Use at least ${minPasswordLength} characters for your password.` };
+      return {
+        field: 'password',
+        message: `Use at least ${minPasswordLength} characters for your password.`,
+      };
     case 'PASSWORD_TOO_LONG':
-      return { field: 'password', message: 'That password is too long; use at most 128 characters.' };
+      return {
+        field: 'password',
+        message: 'That password is too long; use at most 128 characters.',
+      };
   }
   if (failure?.status === 0 || failure?.status === undefined)
-    return { message: 'Cannot reach the Strikeflow server. Check that it is running, then try again.' };
+    return {
+      message: 'Cannot reach the Strikeflow server. Check that it is running, then try again.',
+    };
   const verb = mode === 'sign-in' ? 'Sign-in' : 'Sign-up';
-  return { message: `${verb} failed: ${failure?.message || `the server answered ${failure?.status}`}.` };
+  return {
+    message: `${verb} failed: ${failure?.message || `the server answered ${failure?.status}`}.`,
+  };
 }

@@ -3,7 +3,12 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { authClient } from './auth-client';
-import { checkAuthInput, describeAuthFailure, type AuthField, type FormProblem } from './auth-errors';
+import {
+  checkAuthInput,
+  describeAuthFailure,
+  type AuthField,
+  type FormProblem,
+} from './auth-errors';
 
 type Props = { mode: 'sign-in' | 'sign-up'; next: string; minPasswordLength: number };
 
@@ -32,7 +37,11 @@ export function AuthForm({ mode, next, minPasswordLength }: Props) {
       const { error } =
         mode === 'sign-in'
           ? await authClient.signIn.email({ email: input.email, password: input.password })
-          : await authClient.signUp.email({ name: input.name.trim(), email: input.email, password: input.password });
+          : await authClient.signUp.email({
+              name: input.name.trim(),
+              email: input.email,
+              password: input.password,
+            });
       if (error) {
         setProblems([describeAuthFailure(mode, error, minPasswordLength)]);
         return;
@@ -48,11 +57,22 @@ export function AuthForm({ mode, next, minPasswordLength }: Props) {
 
   const isSignUp = mode === 'sign-up';
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label={isSignUp ? 'Create account' : 'Sign in'}>
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      className="space-y-4"
+      aria-label={isSignUp ? 'Create account' : 'Sign in'}
+    >
       {isSignUp && (
         <Field label="Name" name="name" autoComplete="name" problem={problemFor('name')} />
       )}
-      <Field label="Email" name="email" type="email" autoComplete="email" problem={problemFor('email')} />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        problem={problemFor('email')}
+      />
       <Field
         label="Password"
         name="password"
@@ -62,7 +82,11 @@ export function AuthForm({ mode, next, minPasswordLength }: Props) {
         problem={problemFor('password')}
       />
       {formProblem && (
-        <p role="alert" data-testid="form-error" className="rounded border border-red-900/60 bg-red-950/40 px-3 py-2 text-sm text-red-300">
+        <p
+          role="alert"
+          data-testid="form-error"
+          className="rounded border border-red-900/60 bg-red-950/40 px-3 py-2 text-sm text-red-300"
+        >
           {formProblem}
         </p>
       )}
@@ -71,7 +95,13 @@ export function AuthForm({ mode, next, minPasswordLength }: Props) {
         disabled={pending}
         className="w-full rounded bg-sky-600 px-3 py-2 text-sm font-medium text-white hover:bg-sky-500 disabled:cursor-wait disabled:opacity-60"
       >
-        {pending ? (isSignUp ? 'Creating account…' : 'Signing in…') : isSignUp ? 'Create account' : 'Sign in'}
+        {pending
+          ? isSignUp
+            ? 'Creating account…'
+            : 'Signing in…'
+          : isSignUp
+            ? 'Create account'
+            : 'Sign in'}
       </button>
       <p className="text-center text-xs text-zinc-400">
         {isSignUp ? 'Already have an account? ' : 'New to Strikeflow? '}
@@ -98,7 +128,10 @@ function Field(props: {
   const describedBy = props.problem ? `${id}-problem` : props.hint ? `${id}-hint` : undefined;
   return (
     <div className="space-y-1">
-      <label htmlFor={id} className="block text-xs font-medium uppercase tracking-wide text-zinc-400">
+      <label
+        htmlFor={id}
+        className="block text-xs font-medium uppercase tracking-wide text-zinc-400"
+      >
         {props.label}
       </label>
       <input
@@ -113,7 +146,12 @@ function Field(props: {
         }`}
       />
       {props.problem ? (
-        <p id={`${id}-problem`} role="alert" data-testid={`${props.name}-error`} className="text-xs text-red-400">
+        <p
+          id={`${id}-problem`}
+          role="alert"
+          data-testid={`${props.name}-error`}
+          className="text-xs text-red-400"
+        >
           {props.problem}
         </p>
       ) : props.hint ? (

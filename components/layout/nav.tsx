@@ -6,15 +6,30 @@ import type { ReactNode } from 'react';
 export type NavItem = { href: string; label: string; icon: ReactNode };
 
 const icon = (d: string) => (
-  <svg viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth={1.6} className="h-4 w-4 shrink-0" aria-hidden>
+  <svg
+    viewBox="0 0 20 20"
+    fill="none"
+    stroke="currentColor"
+    strokeWidth={1.6}
+    className="h-4 w-4 shrink-0"
+    aria-hidden
+  >
     <path d={d} strokeLinecap="round" strokeLinejoin="round" />
   </svg>
 );
 
 export const navItems: NavItem[] = [
   { href: '/strategies', label: 'Strategies', icon: icon('M3 15l4-5 3 3 4-6 3 4M3 4v12h14') },
-  { href: '/templates', label: 'Templates', icon: icon('M4 4h5v5H4zM11 4h5v5h-5zM4 11h5v5H4zM11 11h5v5h-5z') },
-  { href: '/backtests', label: 'Backtests', icon: icon('M10 4v6l4 2M17 10a7 7 0 11-14 0 7 7 0 0114 0z') },
+  {
+    href: '/templates',
+    label: 'Templates',
+    icon: icon('M4 4h5v5H4zM11 4h5v5h-5zM4 11h5v5H4zM11 11h5v5h-5z'),
+  },
+  {
+    href: '/backtests',
+    label: 'Backtests',
+    icon: icon('M10 4v6l4 2M17 10a7 7 0 11-14 0 7 7 0 0114 0z'),
+  },
   { href: '/deployments', label: 'Deployments', icon: icon('M4 16l4-4m0 0l3-7 5 5-7 3zm0 0l-2-2') },
 ];
 
@@ -30,7 +45,9 @@ export function Nav() {
             href={item.href}
             aria-current={active ? 'page' : undefined}
             className={`flex items-center gap-2 rounded px-2.5 py-1.5 text-sm ${
-              active ? 'bg-zinc-800 text-zinc-50' : 'text-zinc-400 hover:bg-zinc-900 hover:text-zinc-200'
+              active
+                ? 'bg-zinc-800 text-zinc-50'
+                : 'text-zinc-400 hover:bg-zinc-900 hover:text-zinc-200'
             }`}
           >
             {item.icon}

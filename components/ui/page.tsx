@@ -1,6 +1,14 @@
 import type { ReactNode } from 'react';
 
-export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: string;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-4 flex flex-wrap items-end justify-between gap-3 border-b border-zinc-800 pb-3">
       <div>
@@ -13,9 +21,20 @@ export function PageHeader({ title, description, actions }: { title: string; des
 }
 
 /** What a page shows when it has nothing yet: what this place is for and the next step to take. */
-export function EmptyState({ title, children, action }: { title: string; children: ReactNode; action?: ReactNode }) {
+export function EmptyState({
+  title,
+  children,
+  action,
+}: {
+  title: string;
+  children: ReactNode;
+  action?: ReactNode;
+}) {
   return (
-    <div data-testid="empty-state" className="rounded border border-dashed border-zinc-800 bg-zinc-900/40 px-6 py-10 text-center">
+    <div
+      data-testid="empty-state"
+      className="rounded border border-dashed border-zinc-800 bg-zinc-900/40 px-6 py-10 text-center"
+    >
       <h2 className="text-sm font-medium text-zinc-200">{title}</h2>
       <div className="mx-auto mt-1 max-w-md text-xs leading-relaxed text-zinc-400">{children}</div>
       {action && <div className="mt-4 flex justify-center gap-2">{action}</div>}
@@ -25,7 +44,10 @@ export function EmptyState({ title, children, action }: { title: string; childre
 
 export function ErrorNotice({ children }: { children: ReactNode }) {
   return (
-    <p role="alert" className="rounded border border-red-900/60 bg-red-950/40 px-3 py-2 text-sm text-red-300">
+    <p
+      role="alert"
+      className="rounded border border-red-900/60 bg-red-950/40 px-3 py-2 text-sm text-red-300"
+    >
       {children}
     </p>
   );

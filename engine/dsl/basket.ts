@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Name, NonNegativeNumber, Percent, PositiveNumber, typeVersion } from './primitives.ts';
 import { StrategySchema } from './strategy.ts';
+import { currencyOf } from './underlyings.ts';
 
 export const SlippageSchema = z.strictObject({ type: z.enum(['points', 'pct']), value: NonNegativeNumber });
 
@@ -47,9 +48,15 @@ export const BasketSchema = z
   })
   .superRefine((b, ctx) => {
     const seen = new Set<string>();
+    if (b.strategies.length === 0) return;
+    const currency = currencyOf(b.strategies[0].underlying);
     b.strategies.forEach((s, i) => {
       if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['strategies', i, 'id'], message: `strategy id "${s.id}" is used twice in this basket` });
       seen.add(s.id);
+      const c = currencyOf(s.underlying);
+      if (c !== currency) {
+        ctx.addIssue({ code: 'custom', path: ['strategies', i, 'underlying'], message: `${s.underlying} trades in ${c}, but this basket's capital is in ${currency} (from ${b.strategies[0].underlying}); put strategies of one currency in a basket` });
+      }
     });
   });
 export type Basket = z.infer<typeof BasketSchema>;

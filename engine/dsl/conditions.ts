@@ -245,10 +245,6 @@ export const FactConditionSchema = z
       ctx.addIssue({ code: 'custom', path: ['operator'], message: `operator "${op.name}" does not apply to fact "${spec.name}" (${spec.kind}); use one of ${OPERATORS.filter((o) => o.kinds.includes(spec.kind)).map((o) => o.name).join(', ')}` });
       return;
     }
-    if (!('value' in c)) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: 'value is required' });
-      return;
-    }
     checkParams(spec, c.params, ctx, ['params']);
     checkValue(spec, op, c.value, ctx, ['value']);
   });

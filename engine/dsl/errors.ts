@@ -47,16 +47,25 @@ export function toDslErrors(issues: readonly z.core.$ZodIssue[], input: unknown)
         continue;
       }
       if (issue.errors.length > 0) {
-        // A plain union (conditions): report the branch the input meant, i.e. the one missing the fewest required keys.
+        // A plain union (conditions): report the branch the input meant, i.e. the one whose keys it uses.
+        const here = issue.path.length;
         const branches = issue.errors.map((errs) => errs.map((i) => ({ ...i, path: [...issue.path, ...i.path] })) as z.core.$ZodIssue[]);
-        const missing = (errs: z.core.$ZodIssue[]) => errs.filter((i) => i.code === 'invalid_type' && valueAt(input, i.path) === undefined).length;
-        const best = branches.reduce((a, b) => (missing(b) < missing(a) || (missing(b) === missing(a) && deepest(b) > deepest(a)) ? b : a));
+        const unknownKeys = (errs: z.core.$ZodIssue[]) => errs.reduce((n, i) => n + (i.code === 'unrecognized_keys' && i.path.length === here ? i.keys.length : 0), 0);
+        const missingKeys = (errs: z.core.$ZodIssue[]) => errs.filter((i) => i.path.length === here + 1 && valueAt(input, i.path) === undefined).map((i) => String(i.path[here]));
+        if (branches.every((errs) => unknownKeys(errs) > 0)) {
+          const shapes = branches.map((errs) => missingKeys(errs).join(', ')).filter(Boolean);
+          out.push({ path: pointer(issue.path), message: `expected an object with ${shapes.length ? `the key(s) ${shapes.map((x) => `{${x}}`).join(' or ')}` : 'a different shape'}` });
+          continue;
+        }
+        const score = (errs: z.core.$ZodIssue[]) => unknownKeys(errs) * 1000 + missingKeys(errs).length * 10 - deepest(errs);
+        const best = branches.reduce((x, y) => (score(y) < score(x) ? y : x));
         out.push(...toDslErrors(best, input));
         continue;
       }
     }
-    if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined && issue.path.length > 0) {
-      out.push({ path: pointer(issue.path), message: `required: ${issue.message.replace(/^Invalid input: /, '')}` });
+    if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && valueAt(input, issue.path) === undefined && issue.path.length > 0) {
+      const expected = issue.code === 'invalid_type' && issue.expected !== 'nonoptional' ? ` (${issue.expected})` : '';
+      out.push({ path: pointer(issue.path), message: `required: "${String(issue.path[issue.path.length - 1])}" is missing${expected}` });
       continue;
     }
     out.push({ path: pointer(issue.path), message: issue.message });

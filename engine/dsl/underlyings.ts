@@ -1,23 +1,13 @@
-/**
- * TEMPORARY underlying list: the instrument catalog (engine/market/instruments.ts, written in
- * parallel) is the source of truth. Until it lands, these are the ten symbols it will export.
- * This is the one place to swap for `INSTRUMENTS` from the catalog.
- */
-export const TEMPORARY_UNDERLYING_SYMBOLS = [
-  'NIFTY',
-  'BANKNIFTY',
-  'FINNIFTY',
-  'MIDCPNIFTY',
-  'SENSEX',
-  'SPY',
-  'QQQ',
-  'SPX',
-  'BTC',
-  'ETH',
-] as const;
+/** Underlyings a strategy may trade: exactly the instrument catalog's symbols (engine/market/instruments.ts). */
+import { INSTRUMENTS, findInstrument } from '../market/instruments.ts';
 
-export const UNDERLYING_SYMBOLS: readonly [string, ...string[]] = TEMPORARY_UNDERLYING_SYMBOLS;
+export const UNDERLYING_SYMBOLS = INSTRUMENTS.map((i) => i.symbol) as unknown as readonly [string, ...string[]];
 
 export function isKnownUnderlying(symbol: string): boolean {
   return UNDERLYING_SYMBOLS.includes(symbol);
+}
+
+/** The currency money fields are in for this underlying (INR, USD). */
+export function currencyOf(symbol: string): string | undefined {
+  return findInstrument(symbol)?.currency;
 }

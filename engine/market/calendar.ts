@@ -107,7 +107,8 @@ export function zonedInstant(date: string, hhmm: string, timezone: string): numb
 /** ISO-8601 with the zone's offset, e.g. 2026-11-20T09:15:00+05:30 (the snapshot `ts` form). */
 export function formatTimestamp(instantMs: number, timezone: string): string {
   const off = zoneOffsetMinutes(timezone, instantMs);
-  const local = new Date(instantMs + off * 60_000).toISOString().slice(0, 19);
+  const iso = new Date(instantMs + off * 60_000).toISOString();
+  const local = instantMs % 1000 === 0 ? iso.slice(0, 19) : iso.slice(0, 23);
   if (off === 0) return `${local}Z`;
   const a = Math.abs(off);
   return `${local}${off < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;

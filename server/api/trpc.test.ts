@@ -20,11 +20,13 @@ afterAll(async () => {
 
 // A router made from the real procedure builders, so it gets the real formatter and error mapping.
 const probe = router({
-  fail: publicProcedure
-    .input(z.object({ code: z.string() }))
-    .query(({ input }) => {
-      throw new AppError(input.code as AppErrorCode, `internal detail for ${input.code}`, `user-facing ${input.code}`);
-    }),
+  fail: publicProcedure.input(z.object({ code: z.string() })).query(({ input }) => {
+    throw new AppError(
+      input.code as AppErrorCode,
+      `internal detail for ${input.code}`,
+      `user-facing ${input.code}`,
+    );
+  }),
   crash: publicProcedure.query(() => {
     throw new Error('password=hunter2 leaked from a driver');
   }),
@@ -39,7 +41,10 @@ async function call(
 ) {
   const method = opts.method ?? 'GET';
   const payload = encodeURIComponent(JSON.stringify({ json: opts.input ?? null }));
-  const url = method === 'GET' ? `${TEST_ORIGIN}/api/trpc/${path}?input=${payload}` : `${TEST_ORIGIN}/api/trpc/${path}`;
+  const url =
+    method === 'GET'
+      ? `${TEST_ORIGIN}/api/trpc/${path}?input=${payload}`
+      : `${TEST_ORIGIN}/api/trpc/${path}`;
   const req = new Request(url, {
     method,
     headers: { 'content-type': 'application/json', ...Object.fromEntries(opts.headers ?? []) },
@@ -52,7 +57,9 @@ async function call(
     createContext: () => createContext({ headers: req.headers, db: t.db, auth }),
     onError: () => {},
   });
-  const body = (await res.json()) as { error?: { json: { message: string; data: Record<string, unknown> } } };
+  const body = (await res.json()) as {
+    error?: { json: { message: string; data: Record<string, unknown> } };
+  };
   return { status: res.status, error: body.error?.json };
 }
 
@@ -79,9 +86,16 @@ describe('tRPC error contract', () => {
   });
 
   it('flattens zod errors into per-field messages', async () => {
-    const r = await call('order', { method: 'POST', input: { strike: -5, lots: 0.5 }, on: 'probe' });
+    const r = await call('order', {
+      method: 'POST',
+      input: { strike: -5, lots: 0.5 },
+      on: 'probe',
+    });
     expect(r.status).toBe(400);
-    const zodError = r.error?.data.zodError as { fieldErrors: Record<string, string[]>; formErrors: string[] };
+    const zodError = r.error?.data.zodError as {
+      fieldErrors: Record<string, string[]>;
+      formErrors: string[];
+    };
     expect(Object.keys(zodError.fieldErrors).sort()).toEqual(['lots', 'strike']);
     expect(zodError.fieldErrors.strike[0]).toMatch(/>0|positive|greater/i);
     expect(r.error?.data.userMessage).toMatch(/^Invalid input\. (strike|lots): /);
@@ -104,8 +118,13 @@ describe('tRPC error contract', () => {
   it('answers account.session with the signed-in user, and null when signed out', async () => {
     const headers = await signUp(auth, { email: 'trader@example.test', name: 'Trader' });
     const caller = appRouter.createCaller(await createContext({ headers, db: t.db, auth }));
-    expect(await caller.account.session()).toMatchObject({ email: 'trader@example.test', name: 'Trader' });
-    const anonymous = appRouter.createCaller(await createContext({ headers: new Headers(), db: t.db, auth }));
+    expect(await caller.account.session()).toMatchObject({
+      email: 'trader@example.test',
+      name: 'Trader',
+    });
+    const anonymous = appRouter.createCaller(
+      await createContext({ headers: new Headers(), db: t.db, auth }),
+    );
     expect(await anonymous.account.session()).toBeNull();
   });
 });

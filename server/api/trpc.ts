@@ -14,7 +14,11 @@ import { logger } from '@/db/logger';
  */
 export type Context = { db: Db; session: SessionWithUser | null };
 
-export async function createContext(opts: { headers: Headers; db?: Db; auth?: Auth }): Promise<Context> {
+export async function createContext(opts: {
+  headers: Headers;
+  db?: Db;
+  auth?: Auth;
+}): Promise<Context> {
   const db = opts.db ?? (await getDb());
   const auth = opts.auth ?? (await getAuth());
   return { db, session: await getSession(opts.headers, auth) };
@@ -26,7 +30,8 @@ export async function createContext(opts: { headers: Headers; db?: Db; auth?: Au
  * input, `data.zodError` with the zod issues flattened to `{ formErrors, fieldErrors }`.
  * Internal failures never leak their message: the user reads a generic sentence, logs get the rest.
  */
-const internalUserMessage = 'Something went wrong on our side. Try again; if it keeps happening, check the server log.';
+const internalUserMessage =
+  'Something went wrong on our side. Try again; if it keeps happening, check the server log.';
 
 export function userMessageFor(error: TRPCError): string {
   if (error.cause instanceof AppError) return error.cause.userMessage;
@@ -55,7 +60,8 @@ export function userMessageFor(error: TRPCError): string {
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
-    const hideInternals = error.code === 'INTERNAL_SERVER_ERROR' && !(error.cause instanceof AppError);
+    const hideInternals =
+      error.code === 'INTERNAL_SERVER_ERROR' && !(error.cause instanceof AppError);
     return {
       ...shape,
       message: hideInternals ? internalUserMessage : shape.message,
@@ -80,7 +86,8 @@ const mapErrors = t.middleware(async ({ next, path, type }) => {
   if (result.ok) return result;
   const { error } = result;
   if (error.cause instanceof AppError) throw toTRPCError(error.cause);
-  if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path, type }, 'tRPC procedure failed');
+  if (error.code === 'INTERNAL_SERVER_ERROR')
+    logger.error({ err: error.cause ?? error, path, type }, 'tRPC procedure failed');
   return result;
 });
 
@@ -94,7 +101,11 @@ export const publicProcedure = t.procedure.use(mapErrors);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) {
-    throw new AppError('UNAUTHENTICATED', 'No session on a protected procedure', 'You are signed out. Sign in to continue.');
+    throw new AppError(
+      'UNAUTHENTICATED',
+      'No session on a protected procedure',
+      'You are signed out. Sign in to continue.',
+    );
   }
   return next({ ctx: { session: ctx.session, user: ctx.session.user } });
 });

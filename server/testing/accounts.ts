@@ -5,10 +5,17 @@ import { createAuth, type Auth } from '@/server/auth';
 export const TEST_ORIGIN = 'http://localhost:3000';
 
 export function createTestAuth(db: Db): Auth {
-  return createAuth(db, { secret: 'test-secret-that-is-long-enough-0123456789', baseURL: TEST_ORIGIN });
+  return createAuth(db, {
+    secret: 'test-secret-that-is-long-enough-0123456789',
+    baseURL: TEST_ORIGIN,
+  });
 }
 
-export function authRequest(path: string, body: unknown, headers: Record<string, string> = {}): Request {
+export function authRequest(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Request {
   return new Request(`${TEST_ORIGIN}/api/auth${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: TEST_ORIGIN, ...headers },
@@ -17,9 +24,16 @@ export function authRequest(path: string, body: unknown, headers: Record<string,
 }
 
 /** Signs up and returns request headers carrying the new session cookie. */
-export async function signUp(auth: Auth, who: { email: string; password?: string; name?: string }): Promise<Headers> {
+export async function signUp(
+  auth: Auth,
+  who: { email: string; password?: string; name?: string },
+): Promise<Headers> {
   const res = await auth.handler(
-    authRequest('/sign-up/email', { email: who.email, password: who.password ?? 'correct-horse-battery', name: who.name ?? who.email }),
+    authRequest('/sign-up/email', {
+      email: who.email,
+      password: who.password ?? 'correct-horse-battery',
+      name: who.name ?? who.email,
+    }),
   );
   if (!res.ok) throw new Error(`sign-up of ${who.email} failed: ${res.status} ${await res.text()}`);
   return sessionHeaders(res);

@@ -7,7 +7,11 @@ import { nextPath } from '../next-path';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const next = nextPath((await searchParams).next);
   if (await getSession(await headers())) redirect(next);
   return (

@@ -7,7 +7,11 @@ import { nextPath } from '../next-path';
 
 export const metadata: Metadata = { title: 'Create account' };
 
-export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignUpPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const next = nextPath((await searchParams).next);
   if (await getSession(await headers())) redirect(next);
   return (

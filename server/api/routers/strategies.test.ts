@@ -34,12 +34,19 @@ describe('strategies router', () => {
     const b = await callerFor('bob@example.test');
     const [mine] = await t.db
       .insert(strategies)
-      .values({ ownerId: a.userId, name: 'Alice straddle', dsl: { legs: [] }, graph: { nodes: [] } })
+      .values({
+        ownerId: a.userId,
+        name: 'Alice straddle',
+        dsl: { legs: [] },
+        graph: { nodes: [] },
+      })
       .returning();
 
     const aList = await a.caller.strategies.list();
     expect(aList.map((s) => s.name)).toEqual(['Alice straddle']);
-    expect(await a.caller.strategies.byId({ id: mine.id })).toMatchObject({ name: 'Alice straddle' });
+    expect(await a.caller.strategies.byId({ id: mine.id })).toMatchObject({
+      name: 'Alice straddle',
+    });
 
     expect(await b.caller.strategies.list()).toEqual([]);
     await expect(b.caller.strategies.byId({ id: mine.id })).rejects.toMatchObject({
@@ -51,9 +58,24 @@ describe('strategies router', () => {
   it('lists the most recently edited strategy first', async () => {
     const c = await callerFor('carol@example.test');
     await t.db.insert(strategies).values([
-      { ownerId: c.userId, name: 'Old iron condor', dsl: {}, graph: {}, updatedAt: new Date('2026-01-01T00:00:00Z') },
-      { ownerId: c.userId, name: 'New strangle', dsl: {}, graph: {}, updatedAt: new Date('2026-06-01T00:00:00Z') },
+      {
+        ownerId: c.userId,
+        name: 'Old iron condor',
+        dsl: {},
+        graph: {},
+        updatedAt: new Date('2026-01-01T00:00:00Z'),
+      },
+      {
+        ownerId: c.userId,
+        name: 'New strangle',
+        dsl: {},
+        graph: {},
+        updatedAt: new Date('2026-06-01T00:00:00Z'),
+      },
     ]);
-    expect((await c.caller.strategies.list()).map((s) => s.name)).toEqual(['New strangle', 'Old iron condor']);
+    expect((await c.caller.strategies.list()).map((s) => s.name)).toEqual([
+      'New strangle',
+      'Old iron condor',
+    ]);
   });
 });

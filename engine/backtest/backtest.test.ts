@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { parseDsl, type DslDocument } from '../dsl/index.ts';
+import { simulateDays } from '../market/simulator.ts';
+import type { ChainSnapshot } from '../runtime/types.ts';
+import { BacktestCancelled } from './backtest.ts';
+import { backtestDocument } from './basket.ts';
+
+// A short ATM straddle with a 25 % stop on each leg and a 15:15 exit, on hand-made snapshots.
+function straddle(): DslDocument {
+  const leg = (id: string, kind: 'CE' | 'PE') => ({
+    typeVersion: 1, id, kind, side: 'SELL', lots: 1, expiry: { kind: 'weekly', offset: 0 },
+    strike: { typeVersion: 1, type: 'atm', atmFrom: 'spot' }, stopLoss: { typeVersion: 1, type: 'pct', value: 25 },
+  });
+  const r = parseDsl({
+    dslVersion: 1,
+    basket: {
+      typeVersion: 1, name: 'golden straddle', capital: 500000,
+      strategies: [{ typeVersion: 1, id: 's', name: 'straddle', underlying: 'NIFTY', entry: { time: '09:20' }, exit: { time: '15:15' }, legs: [leg('ce', 'CE'), leg('pe', 'PE')] }],
+    },
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.value;
+}
+
+type Q = { bid: number; ask: number; ltp: number };
+const q = (ltp: number, half = 0.1): Q => ({ bid: ltp - half, ask: ltp + half, ltp });
+function snap(hm: string, ce: Q, pe: Q): ChainSnapshot {
+  const far = (strike: number) => [
+    { strike, right: 'CE' as const, ...q(50) },
+    { strike, right: 'PE' as const, ...q(50) },
+  ];
+  return {
+    ts: `2026-11-20T${hm}:00+05:30`,
+    underlying: 'NIFTY',
+    spot: 24000,
+    vix: 13,
+    expiries: [{ expiry: '2026-11-24', options: [...far(23950), { strike: 24000, right: 'CE', ...ce }, { strike: 24000, right: 'PE', ...pe }, ...far(24050)] }],
+  };
+}
+
+const day = [
+  snap('09:19', q(100), q(80)),
+  snap('09:20', { bid: 100, ask: 100.5, ltp: 100.2 }, { bid: 80, ask: 80.5, ltp: 80.2 }),
+  snap('09:30', q(120), q(70)),
+  snap('09:40', q(126), q(65)), // CE LTP 126 >= stop 125 (25 % above 100): buy back at the ask 126.1
+  snap('09:41', q(130), q(64)),
+  snap('15:15', q(10), { bid: 50, ask: 50.5, ltp: 50.2 }), // exit time: PE bought back at the ask 50.5
+];
+
+describe('backtest report (golden straddle, hand-computed)', () => {
+  it('orders fill at the touch and the report adds up', async () => {
+    const r = await backtestDocument(straddle(), day, { overrides: { costModel: 'none' } });
+    expect(r.orders.map((o) => [o.legId, o.side, o.qty, o.price, o.reason, o.ts.slice(11, 16)])).toEqual([
+      ['ce', 'SELL', 65, 100, 'ENTRY', '09:20'],
+      ['pe', 'SELL', 65, 80, 'ENTRY', '09:20'],
+      ['ce', 'BUY', 65, 126.1, 'STOP_LOSS', '09:40'],
+      ['pe', 'BUY', 65, 50.5, 'EXIT_TIME', '15:15'],
+    ]);
+    // CE (100 - 126.1) x 65 = -1,696.5; PE (80 - 50.5) x 65 = 1,917.5
+    expect(r.summary).toEqual({ netPnl: 221, grossPnl: 221, costs: 0, trades: 2, winRate: 50, maxDrawdown: 721.5, sharpe: null, profitFactor: 1.1303 });
+    // Marks at LTP: 09:20 both legs 0.2 against (-26); 09:30 CE -1,300 + PE 650; 09:40 CE closed -1,696.5 + PE 975.
+    expect(r.equity.map((e) => e.pnl)).toEqual([0, -26, -650, -721.5, -1696.5 + 1040, 221]);
+    expect(r.from).toBe('2026-11-20T09:19:00+05:30');
+    expect(r.to).toBe('2026-11-20T15:15:00+05:30');
+    expect(r.openPositions).toEqual([]);
+    expect(r.metrics).toMatchObject({ wins: 1, losses: 1, avgWin: 1917.5, avgLoss: -1696.5, expectancy: 110.5, maxConsecutiveLosses: 1 });
+    expect(r.events.find((e) => e.type === 'STOP_LOSS')).toMatchObject({ legId: 'ce', ts: '2026-11-20T09:40:00+05:30' });
+    expect(Object.keys(r).slice(0, 7)).toEqual(['strategy', 'from', 'to', 'summary', 'orders', 'events', 'equity']);
+  });
+
+  it('reports costs apart from gross P&L and states the settings used', async () => {
+    const r = await backtestDocument(straddle(), day, { overrides: { costModel: 'india-index-options', slippage: { kind: 'ticks', ticks: 1 } } });
+    // One tick (0.05) against on each fill: CE 99.95 -> 126.15, PE 79.95 -> 50.55.
+    expect(r.orders.map((o) => o.price)).toEqual([99.95, 79.95, 126.15, 50.55]);
+    expect(r.summary.grossPnl).toBe(208); // 221 - 4 fills x 0.05 x 65
+    expect(r.summary.costs).toBeGreaterThan(80); // 4 x INR 20 brokerage at least
+    expect(r.summary.netPnl).toBe(Math.round((208 - r.summary.costs) * 100) / 100);
+    expect(r.settings).toMatchObject({ latency: 'none', slippage: { kind: 'ticks', ticks: 1 }, costModel: { id: 'india-index-options' }, triggerPrice: 'LTP', currency: 'INR', capital: 500000 });
+    expect(r.settings.fillModel).toContain('1 tick(s) slippage');
+  });
+
+  it('with latency fills on the next snapshot, and reports orders the data ended before', async () => {
+    const r = await backtestDocument(straddle(), day, { overrides: { costModel: 'none', latency: 'next-snapshot' } });
+    // Entries decided at 09:20 fill at 09:30's bids; the stop is then 25 % above 119.9 and never hit.
+    expect(r.orders.map((o) => [o.legId, o.price, o.ts.slice(11, 16)])).toEqual([
+      ['ce', 119.9, '09:30'],
+      ['pe', 69.9, '09:30'],
+    ]);
+    // The 15:15 exits have no later snapshot to fill on: they are reported, and the legs stay open at their marks.
+    expect(r.events.filter((e) => e.type === 'ORDER_UNFILLED').map((e) => e.legId)).toEqual(['ce', 'pe']);
+    expect(r.openPositions).toMatchObject([
+      { legId: 'ce', side: 'SELL', qty: 65, entryPrice: 119.9, mark: 10 },
+      { legId: 'pe', side: 'SELL', qty: 65, entryPrice: 69.9, mark: 50.2 },
+    ]);
+    expect(r.summary.netPnl).toBe(8424); // (119.9 - 10) x 65 + (69.9 - 50.2) x 65
+  });
+
+  it('refuses snapshots out of time order with a message that says how to fix the data', async () => {
+    await expect(backtestDocument(straddle(), [day[2], day[1]])).rejects.toThrow(/snapshot 2 at 2026-11-20T09:20:00\+05:30 is older than the one before it .*sort the data by time/);
+  });
+});
+
+describe('backtest runs', () => {
+  const doc = straddle();
+  const week = () => simulateDays({ underlying: 'NIFTY', seed: 11, from: '2026-11-16', to: '2026-11-17', strikesEachSide: 8 });
+
+  it('are deterministic: the same inputs twice give a byte-identical report', async () => {
+    const a = JSON.stringify(await backtestDocument(doc, week(), { overrides: { costModel: 'india-index-options' } }));
+    const b = JSON.stringify(await backtestDocument(doc, week(), { overrides: { costModel: 'india-index-options' } }));
+    expect(a).toBe(b);
+    expect(JSON.parse(a).days).toHaveLength(2);
+  });
+
+  it('report progress and stop when cancelled', async () => {
+    const seen: number[] = [];
+    const ac = new AbortController();
+    const run = backtestDocument(doc, week(), {
+      progressEvery: 50,
+      signal: ac.signal,
+      onProgress: (p) => {
+        seen.push(p.snapshots);
+        if (p.snapshots >= 100) ac.abort();
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(BacktestCancelled);
+    expect(seen).toEqual([50, 100]);
+  });
+});

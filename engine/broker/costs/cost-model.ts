@@ -1,0 +1,141 @@
+/**
+ * Cost models turn one fill into the charges a broker's contract note would show. They are
+ * reported apart from gross P&L, and the report names the model that was used.
+ */
+import { DERIBIT_OPTIONS, INDIA_INDEX_OPTIONS, US_OPTIONS } from './rates';
+
+export type CostFill = {
+  side: 'BUY' | 'SELL';
+  /** Units (lots x lot size): premium turnover is price x qty. */
+  qty: number;
+  /** Contracts or lots: per-contract fees multiply this. */
+  contracts: number;
+  price: number;
+  /** Underlying price at the fill, for fees charged on the underlying. */
+  spot: number;
+};
+
+export type CostBreakdown = { total: number; items: Record<string, number> };
+
+export type CostModelId = 'none' | 'fixed' | typeof INDIA_INDEX_OPTIONS.id | typeof US_OPTIONS.id | typeof DERIBIT_OPTIONS.id;
+
+/** The named models a backtest or deployment can pick by id. */
+export type PresetCostModelId = Exclude<CostModelId, 'fixed'>;
+
+export type CostModel = {
+  id: CostModelId;
+  description: string;
+  cost(fill: CostFill): CostBreakdown;
+};
+
+function round(x: number, decimals: number): number {
+  const f = 10 ** decimals;
+  // Nudge by a tiny epsilon so 0.125 rounds like a contract note (half up), not to float noise.
+  return Math.round((x + Math.sign(x) * 1e-9) * f) / f;
+}
+
+function breakdown(items: Record<string, number>, decimals: number): CostBreakdown {
+  const rounded: Record<string, number> = {};
+  let total = 0;
+  for (const [k, v] of Object.entries(items)) {
+    rounded[k] = round(v, decimals);
+    total += rounded[k];
+  }
+  return { total: round(total, decimals), items: rounded };
+}
+
+export const noCosts: CostModel = {
+  id: 'none',
+  description: 'no brokerage, fees or taxes',
+  cost: () => ({ total: 0, items: {} }),
+};
+
+export const indiaIndexOptions: CostModel = {
+  id: INDIA_INDEX_OPTIONS.id,
+  description:
+    'NSE index options, Zerodha-style: INR 20 brokerage per order, STT 0.15 % of sell premium, NSE 0.03553 %, SEBI INR 10/crore, stamp 0.003 % of buy premium, GST 18 % on brokerage + exchange + SEBI',
+  cost(f) {
+    const r = INDIA_INDEX_OPTIONS;
+    const premium = f.price * f.qty;
+    const brokerage = r.brokeragePerOrder;
+    const exchange = premium * r.exchangeOnPremium;
+    const sebi = premium * r.sebiOnPremium;
+    return breakdown(
+      {
+        brokerage,
+        stt: f.side === 'SELL' ? premium * r.sttSellOnPremium : 0,
+        exchange,
+        sebi,
+        stampDuty: f.side === 'BUY' ? premium * r.stampBuyOnPremium : 0,
+        gst: (brokerage + exchange + sebi) * r.gstRate,
+      },
+      2,
+    );
+  },
+};
+
+export const usOptions: CostModel = {
+  id: US_OPTIONS.id,
+  description:
+    'US listed options: USD 0.65 commission per contract, ORF USD 0.02815 and OCC USD 0.02 (max 55/order) per contract, SEC fee and FINRA TAF on sells',
+  cost(f) {
+    const r = US_OPTIONS;
+    const sell = f.side === 'SELL';
+    return breakdown(
+      {
+        commission: f.contracts * r.commissionPerContract,
+        orf: f.contracts * r.orfPerContract,
+        occ: Math.min(f.contracts * r.occPerContract, r.occMaxPerOrder),
+        sec: sell ? f.price * f.qty * r.secOnSellValue : 0,
+        finraTaf: sell ? f.contracts * r.finraTafPerContractSold : 0,
+      },
+      2,
+    );
+  },
+};
+
+export const deribitOptions: CostModel = {
+  id: DERIBIT_OPTIONS.id,
+  description: 'Deribit options: 0.03 % of the underlying per contract, capped at 12.5 % of the option price',
+  cost(f) {
+    const r = DERIBIT_OPTIONS;
+    const perUnit = Math.min(r.takerOnUnderlying * f.spot, r.capOnPremium * f.price);
+    return breakdown({ fee: perUnit * f.qty }, 4);
+  },
+};
+
+export const costModels: Record<PresetCostModelId, CostModel> = {
+  none: noCosts,
+  [INDIA_INDEX_OPTIONS.id]: indiaIndexOptions,
+  [US_OPTIONS.id]: usOptions,
+  [DERIBIT_OPTIONS.id]: deribitOptions,
+};
+
+/** Resolves a cost model by id; an unknown id is an error that lists the known ones. */
+export function costModelById(id: string): CostModel {
+  const m = (costModels as Record<string, CostModel | undefined>)[id];
+  if (!m) throw new Error(`unknown cost model "${id}"; use one of: ${Object.keys(costModels).join(', ')}`);
+  return m;
+}
+
+/** A basket's own flat schedule (DSL `costModel.type: "fixed"`): per order, per lot and % of premium turnover. */
+export function fixedCostModel(p: { perOrder: number; perLot: number; pctOfTurnover: number }): CostModel {
+  return {
+    id: 'fixed',
+    description: `fixed: ${p.perOrder} per order + ${p.perLot} per lot + ${p.pctOfTurnover}% of premium turnover`,
+    cost: (f) => breakdown({ perOrder: p.perOrder, perLot: p.perLot * f.contracts, turnover: (f.price * f.qty * p.pctOfTurnover) / 100 }, 2),
+  };
+}
+
+/** The cost model a trader on this exchange pays unless the basket names another. */
+export function defaultCostModelFor(exchange: 'NSE' | 'BSE' | 'CBOE' | 'DERIBIT'): CostModel {
+  switch (exchange) {
+    case 'NSE':
+    case 'BSE':
+      return indiaIndexOptions;
+    case 'CBOE':
+      return usOptions;
+    case 'DERIBIT':
+      return deribitOptions;
+  }
+}

@@ -1,0 +1,74 @@
+/** One step's working set: the draft state, the intents and events it produces, and how to add them. */
+import type { Instrument } from '../market/instruments.ts';
+import type { LocalTime } from './clock.ts';
+import type { BasketPlan, StrategyPlan } from './plan.ts';
+import type { ChainSnapshot, LegState, OrderIntent, OrderReason, RuntimeEvent, RuntimeEventType, RuntimeState, Side, StrategyState } from './types.ts';
+
+export type Ctx = {
+  plan: BasketPlan;
+  state: RuntimeState;
+  intents: OrderIntent[];
+  events: RuntimeEvent[];
+  /** Time of the input being processed. */
+  ts: string;
+};
+
+/** Everything a strategy decision needs about "now" for one strategy. */
+export type Now = {
+  sp: StrategyPlan;
+  st: StrategyState;
+  instrument: Instrument;
+  time: LocalTime;
+  /** The snapshot of this input (null for fills, clock ticks and commands: decisions then use the last one). */
+  snapshot: ChainSnapshot | null;
+  /** The last snapshot of the underlying (this one when a snapshot is the input). */
+  chain: ChainSnapshot | null;
+  spot: number | undefined;
+};
+
+export const fmt = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : String(Math.round(x * 100) / 100));
+
+export function emit(ctx: Ctx, type: RuntimeEventType, message: string, opts: { strategyId?: string; legId?: string; data?: RuntimeEvent['data'] } = {}): void {
+  const ev: RuntimeEvent = { ts: ctx.ts, type, message };
+  if (opts.strategyId) ev.strategyId = opts.strategyId;
+  if (opts.legId) ev.legId = opts.legId;
+  if (opts.data) ev.data = opts.data;
+  ctx.events.push(ev);
+}
+
+/**
+ * Emits only when the situation for this topic changed, so a condition that persists is reported
+ * once: `signature` names the situation (default: the message), the message may carry live values.
+ */
+export function note(ctx: Ctx, st: StrategyState, topic: string, type: RuntimeEventType, message: string, opts: { legId?: string; data?: RuntimeEvent['data']; signature?: string } = {}): void {
+  const sig = opts.signature ?? message;
+  if (st.notes[topic] === sig) return;
+  st.notes[topic] = sig;
+  emit(ctx, type, message, { strategyId: st.strategyId, legId: opts.legId, data: opts.data });
+}
+
+export function order(ctx: Ctx, now: Now, leg: LegState, side: Side, qty: number, reason: OrderReason, closing: boolean): OrderIntent {
+  const state = ctx.state;
+  state.seq += 1;
+  const intent: OrderIntent = {
+    id: `${state.deploymentId}:${state.seq}`,
+    ts: ctx.ts,
+    deploymentId: state.deploymentId,
+    strategyId: now.sp.id,
+    legId: leg.legId,
+    underlying: now.sp.dsl.underlying,
+    expiry: leg.expiry as string,
+    strike: leg.strike ?? 0,
+    right: leg.right,
+    side,
+    qty,
+    lots: leg.lots,
+    orderType: 'MARKET',
+    reason,
+    closing,
+  };
+  state.pending[intent.id] = intent;
+  ctx.intents.push(intent);
+  leg.pendingIntentId = intent.id;
+  return intent;
+}

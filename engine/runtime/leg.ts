@@ -1,0 +1,177 @@
+/**
+ * A leg instance's life: created with an expiry and strike chosen on a snapshot, ordered, opened
+ * by its entry fill (levels fixed then), watched, closed by its exit fill or by settlement.
+ */
+import { expiryInstant } from '../market/expiry.ts';
+import type { Leg } from '../dsl/leg.ts';
+import { emit, fmt, note, order, type Ctx, type Now } from './context.ts';
+import { legExpiry } from './expiry.ts';
+import { entryLevels, sideSign } from './levels.ts';
+import { contractPrice, expiryChain } from './prices.ts';
+import { selectStrike } from './strike.ts';
+import type { LegState, OrderReason, Side } from './types.ts';
+
+export const isLive = (l: LegState) => l.status === 'OPEN' || l.status === 'PENDING_ENTRY' || l.status === 'PENDING_EXIT';
+export const isActive = (l: LegState) => isLive(l) || l.status === 'WAITING';
+
+/** Creates an instance on the current chain, or reports why it cannot (no chain, expiry, strike). */
+export function createInstance(ctx: Ctx, now: Now, leg: Leg, side: Side, origin: LegState['origin'], contract?: { expiry: string; strike: number | null }): LegState | null {
+  const { st, chain } = now;
+  if (!chain) {
+    emit(ctx, 'STRIKE_NOT_FOUND', `${leg.id}: no ${now.sp.dsl.underlying} chain has been seen yet, so no strike can be selected`, { strategyId: st.strategyId, legId: leg.id });
+    return null;
+  }
+  let expiry = contract?.expiry ?? null;
+  let strike = contract?.strike ?? null;
+  let premium: number | undefined;
+  let why = 'same contract as the exited instance';
+  if (!contract) {
+    const e = legExpiry(chain, now.time.day, leg.expiry.kind, leg.expiry.offset);
+    if (e.expiry === null) {
+      emit(ctx, 'EXPIRY_NOT_FOUND', `${leg.id}: ${e.why}`, { strategyId: st.strategyId, legId: leg.id, data: { snapshotTs: chain.ts } });
+      return null;
+    }
+    expiry = e.expiry;
+    if (leg.kind !== 'FUT') {
+      const ec = expiryChain(chain, expiry);
+      const choice = ec && leg.strike ? selectStrike(chain, ec, leg.kind, side, leg.strike, { rate: ctx.plan.settings.rate, dividendYield: ctx.plan.settings.dividendYield }) : { strike: null, why: `expiry ${expiry} has no chain` };
+      if (choice.strike === null) {
+        emit(ctx, 'STRIKE_NOT_FOUND', `${leg.id}: ${choice.why}`, { strategyId: st.strategyId, legId: leg.id, data: { snapshotTs: chain.ts, expiry } });
+        return null;
+      }
+      strike = choice.strike;
+      premium = choice.premium;
+      why = choice.why;
+    } else {
+      premium = contractPrice(chain, expiry, null, 'FUT');
+      why = premium === undefined ? 'future has no price yet' : `future at ${fmt(premium)}`;
+    }
+  }
+  st.nextInstance += 1;
+  const lots = leg.lots * st.multiplier;
+  const inst: LegState = {
+    instanceId: `${leg.id}#${st.nextInstance}`,
+    legId: leg.id,
+    cycle: st.cycles,
+    hedge: leg.hedge,
+    status: 'WAITING',
+    origin,
+    side,
+    right: leg.kind,
+    expiry,
+    strike,
+    lots,
+    qty: lots * now.instrument.lotSize,
+    entryPrice: null,
+    entrySpot: null,
+    entryTs: null,
+    lastPrice: premium ?? contractPrice(chain, expiry as string, strike, leg.kind) ?? null,
+    lastPriceTs: chain.ts,
+    quoteMissing: false,
+    stopLevel: null,
+    initialStopLevel: null,
+    targetLevel: null,
+    stopSpotLevel: null,
+    targetSpotLevel: null,
+    bestPrice: null,
+    bestSpot: null,
+    trailSteps: 0,
+    movedToBreakeven: false,
+    wait: null,
+    range: null,
+    after: null,
+    pendingIntentId: null,
+    exitReason: null,
+    exitPrice: null,
+    exitTs: null,
+    realizedPnl: 0,
+    costs: 0,
+    problem: null,
+  };
+  st.legs.push(inst);
+  emit(ctx, 'STRIKE_SELECTED', `${leg.id} ${side} ${inst.lots} lot(s) ${now.sp.dsl.underlying} ${expiry} ${strike ?? ''} ${leg.kind}: ${why}`.replace(/  +/g, ' '), {
+    strategyId: st.strategyId,
+    legId: leg.id,
+    data: { instanceId: inst.instanceId, expiry, strike, right: leg.kind, side, premium: premium ?? null, snapshotTs: chain.ts },
+  });
+  return inst;
+}
+
+export function orderEntry(ctx: Ctx, now: Now, inst: LegState, reason: OrderReason): void {
+  inst.status = 'PENDING_ENTRY';
+  inst.wait = null;
+  order(ctx, now, inst, inst.side, inst.qty, reason, false);
+}
+
+export function orderExit(ctx: Ctx, now: Now, inst: LegState, reason: OrderReason): void {
+  if (inst.status !== 'OPEN') return;
+  inst.status = 'PENDING_EXIT';
+  inst.exitReason = reason;
+  order(ctx, now, inst, inst.side === 'BUY' ? 'SELL' : 'BUY', inst.qty, reason, true);
+}
+
+/** Refreshes the instance's price from the snapshot; a missing price holds the leg and says so once. */
+export function updatePrice(ctx: Ctx, now: Now, inst: LegState): number | undefined {
+  if (!now.snapshot || inst.expiry === null) return undefined;
+  const p = contractPrice(now.snapshot, inst.expiry, inst.strike, inst.right);
+  if (p === undefined) {
+    if (!inst.quoteMissing) {
+      inst.quoteMissing = true;
+      emit(ctx, 'NO_QUOTE', `${inst.legId} ${inst.expiry} ${inst.strike ?? ''} ${inst.right} has no price in the snapshot at ${now.snapshot.ts}: the leg holds; no stop, target or wait is evaluated for it until it is quoted again (last price ${fmt(inst.lastPrice)} at ${inst.lastPriceTs ?? 'n/a'})`, {
+        strategyId: now.st.strategyId,
+        legId: inst.legId,
+        data: { instanceId: inst.instanceId, snapshotTs: now.snapshot.ts },
+      });
+    }
+    return undefined;
+  }
+  inst.quoteMissing = false;
+  inst.lastPrice = p;
+  inst.lastPriceTs = now.snapshot.ts;
+  return p;
+}
+
+/** Marks to market: (P - E) x qty for a buy, (E - P) x qty for a sell; closed instances are realised. */
+export function instancePnl(inst: LegState): number {
+  if (inst.entryPrice === null) return 0;
+  const open = inst.status === 'OPEN' || inst.status === 'PENDING_EXIT' ? sideSign(inst.side) * ((inst.lastPrice ?? inst.entryPrice) - inst.entryPrice) * inst.qty : 0;
+  return inst.realizedPnl + open;
+}
+
+/** Settlement at intrinsic value: an open instance whose expiry time has passed is closed at max(0, ±(U - K)). */
+export function settleExpired(ctx: Ctx, now: Now): void {
+  const spot = now.spot;
+  if (spot === undefined) return;
+  for (const inst of now.st.legs) {
+    if (inst.status !== 'OPEN' || inst.expiry === null || inst.entryPrice === null) continue;
+    if (now.time.ms < expiryInstant(now.instrument, inst.expiry)) continue;
+    const value = inst.right === 'FUT' ? spot : Math.max(0, inst.right === 'CE' ? spot - (inst.strike as number) : (inst.strike as number) - spot);
+    const pnl = sideSign(inst.side) * (value - inst.entryPrice) * inst.qty;
+    inst.realizedPnl += pnl;
+    inst.status = 'CLOSED';
+    inst.exitPrice = value;
+    inst.exitTs = ctx.ts;
+    inst.lastPrice = value;
+    emit(ctx, 'SETTLEMENT', `${inst.legId} ${inst.expiry} ${inst.strike ?? ''} ${inst.right} expired: settled at intrinsic ${fmt(value)} against ${now.sp.dsl.underlying} ${fmt(spot)} (entry ${fmt(inst.entryPrice)}, ${inst.side} ${inst.qty}): P&L ${fmt(pnl)}`.replace(/  +/g, ' '), {
+      strategyId: now.st.strategyId,
+      legId: inst.legId,
+      data: { instanceId: inst.instanceId, side: inst.side, qty: inst.qty, price: value, spot, pnl, expiry: inst.expiry, strike: inst.strike, right: inst.right },
+    });
+  }
+}
+
+/** Fixes the levels of a freshly filled instance from its entry price and the spot at entry. */
+export function openInstance(inst: LegState, leg: Leg, price: number, spot: number, ts: string): void {
+  inst.status = 'OPEN';
+  inst.entryPrice = price;
+  inst.entrySpot = spot;
+  inst.entryTs = ts;
+  inst.lastPrice = price;
+  inst.bestPrice = price;
+  inst.bestSpot = spot;
+  Object.assign(inst, entryLevels(inst.side, inst.right, price, spot, leg.stopLoss, leg.target));
+}
+
+export function noteProblem(ctx: Ctx, now: Now, inst: LegState, message: string): void {
+  note(ctx, now.st, `leg:${inst.instanceId}`, 'ENTRY_WAIT', message, { legId: inst.legId });
+}

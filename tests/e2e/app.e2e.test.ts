@@ -1,0 +1,209 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  privateDatabaseUrl,
+  removeDataDir,
+  startApp,
+  tempDataDir,
+  type RunningApp,
+} from './app-process';
+
+const artifacts = path.resolve(import.meta.dirname, '..', 'artifacts', 'e2e');
+const chromiumFlags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+let app: RunningApp;
+let base: string;
+let browser: Browser;
+let dataDir: string;
+let database: Awaited<ReturnType<typeof privateDatabaseUrl>>;
+const embedded = !process.env.DATABASE_URL?.trim();
+
+const trader = {
+  name: 'Asha Trader',
+  email: `asha.${Date.now().toString(36)}@example.test`,
+  password: 'strangle-at-9-20',
+};
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  dataDir = tempDataDir();
+  database = await privateDatabaseUrl();
+  app = await startApp({ dataDir, databaseUrl: database.url });
+  // The address the launcher prints, as a person would open it.
+  base = `http://localhost:${app.port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: chromiumFlags,
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (app) expect(await app.stop()).toBe(0);
+  await database?.drop();
+  if (dataDir) removeDataDir(dataDir);
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  return context.newPage();
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
+
+async function fillAuthForm(
+  page: Page,
+  fields: { name?: string; email: string; password: string },
+) {
+  if (fields.name !== undefined) await page.getByLabel('Name').fill(fields.name);
+  await page.getByLabel('Email').fill(fields.email);
+  await page.getByLabel('Password').fill(fields.password);
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto(`${base}/sign-in`);
+  await fillAuthForm(page, { email, password });
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('the running app', () => {
+  it('reports db, redis and workers healthy at /api/health', async () => {
+    // Workers answer the heartbeat a few seconds after start.
+    let body: Record<string, unknown> = {};
+    let status = 0;
+    for (let i = 0; i < 40; i++) {
+      const res = await fetch(`${base}/api/health`);
+      status = res.status;
+      body = (await res.json()) as Record<string, unknown>;
+      if (status === 200) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect({ status, body }).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(JSON.stringify(body)).toMatch(/"version":"\d+\.\d+\.\d+"/);
+  });
+
+  it('sends a signed-out visitor to the sign-in page', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/strategies`);
+    await page.waitForURL(/\/sign-in$/);
+    await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    await shot(page, '01-sign-in');
+    await page.context().close();
+  });
+
+  it('signs up, shows the empty Strategies page, signs out, and signs back in', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/sign-up`);
+
+    await fillAuthForm(page, { name: trader.name, email: 'asha-at-example', password: 'short' });
+    await page.getByRole('button', { name: 'Create account' }).click();
+    expect(await page.getByTestId('email-error').textContent()).toMatch(/not an email address/);
+    expect(await page.getByTestId('password-error').textContent()).toMatch(/at least 8 characters/);
+    await shot(page, '02-sign-up-invalid');
+
+    await fillAuthForm(page, trader);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(/\/strategies$/);
+    await page.getByText('No strategies yet').waitFor();
+    expect(await page.getByTestId('signed-in-as').textContent()).toContain(trader.email);
+    for (const label of ['Strategies', 'Templates', 'Backtests', 'Deployments']) {
+      expect(
+        await page
+          .getByRole('navigation', { name: 'Main' })
+          .getByRole('link', { name: label })
+          .isVisible(),
+      ).toBe(true);
+    }
+    await shot(page, '03-strategies-empty');
+
+    await page.getByRole('link', { name: 'Deployments' }).click();
+    await page.waitForURL(/\/deployments$/);
+    await page.getByText('Nothing deployed').waitFor();
+    await shot(page, '04-deployments-empty');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in$/);
+    await page.goto(`${base}/strategies`);
+    await page.waitForURL(/\/sign-in$/);
+
+    await signIn(page, trader.email, trader.password);
+    await page.waitForURL(/\/strategies$/);
+    await page.getByText('No strategies yet').waitFor();
+    await page.context().close();
+  });
+
+  it('says so when the password is wrong', async () => {
+    const page = await newPage();
+    await signIn(page, trader.email, 'not-my-password');
+    const error = page.getByTestId('password-error');
+    await error.waitFor();
+    expect(await error.textContent()).toBe('Wrong email or password. Check both and try again.');
+    expect(page.url()).toMatch(/\/sign-in$/);
+    await shot(page, '05-wrong-password');
+    await page.context().close();
+  });
+
+  it('refuses a second account with the same email', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/sign-up`);
+    await fillAuthForm(page, { ...trader, name: 'Someone Else' });
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const error = page.getByTestId('email-error');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/already exists\. Sign in instead/);
+    expect(page.url()).toMatch(/\/sign-up$/);
+    await shot(page, '06-duplicate-sign-up');
+    await page.context().close();
+  });
+
+  it.runIf(!embedded)('creates no demo account on a shared Postgres (DATABASE_URL)', () => {
+    expect(app.output()).not.toMatch(/demo login/);
+  });
+
+  it.runIf(embedded)('prints a demo login that opens the example strategies', async () => {
+    const m = /demo login: (\S+) \/ (\S+)/.exec(app.output());
+    expect(m, `launcher output:\n${app.output()}`).not.toBeNull();
+    const page = await newPage();
+    await signIn(page, m![1], m![2]);
+    await page.waitForURL(/\/strategies$/);
+    const table = page.getByTestId('strategy-table');
+    await table.waitFor();
+    expect(await table.getByRole('row').count()).toBe(4);
+    expect(await table.textContent()).toContain('NIFTY short straddle, 25% SL, re-cost');
+    await shot(page, '07-demo-strategies');
+    await page.context().close();
+  });
+});
+
+describe('a restart', () => {
+  it('keeps accounts, sessions and data, and stops cleanly', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    await signIn(page, trader.email, trader.password);
+    await page.waitForURL(/\/strategies$/);
+
+    expect(await app.stop()).toBe(0);
+    app = await startApp({ dataDir, databaseUrl: database.url });
+    base = `http://localhost:${app.port}`;
+
+    // Cookies belong to the host, not the port: the same browser is still signed in.
+    await page.goto(`${base}/strategies`);
+    await page.getByText('No strategies yet').waitFor();
+    expect(page.url()).toMatch(/\/strategies$/);
+    if (embedded) expect(app.output()).toMatch(/demo login: /);
+    await context.close();
+  });
+});
