@@ -9,7 +9,6 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Builder, downloadJson } from '@/components/builder/builder';
 import { readSavedGraph, type Compiled } from '@/components/builder/catalog';
 import type { GraphDoc } from '@/components/builder/graph-types';
-import { PublishPanel, UpstreamBanner } from '@/components/templates/publish-panel';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 
 type SaveState =
@@ -85,8 +84,6 @@ function EditorSession(props: {
   const save = useMutation(trpc.strategies.save.mutationOptions());
   const saveVersion = useMutation(trpc.strategies.saveVersion.mutationOptions());
   const versions = useQuery(trpc.strategies.versions.queryOptions({ id: strategy.id }));
-  const upstream = useQuery(trpc.templates.upstream.queryOptions({ strategyId: strategy.id }));
-  const [publishing, setPublishing] = useState(false);
 
   const [state, setState] = useState<SaveState>({ kind: 'saved', version: strategy.version });
   const [name, setName] = useState(strategy.name);
@@ -233,30 +230,8 @@ function EditorSession(props: {
             Save version
           </button>
           {versions.data?.length ? <span className="text-xs text-zinc-500">{versions.data.length} saved</span> : null}
-          <button
-            type="button"
-            disabled={!!problemCount}
-            title={problemCount ? 'Fix the problems first: a template must be a strategy that runs' : 'Publish this strategy as a template'}
-            onClick={() => setPublishing((p) => !p)}
-            className="rounded border border-sky-700 px-2 py-0.5 text-xs text-sky-200 hover:bg-sky-950 disabled:opacity-40"
-          >
-            Publish…
-          </button>
         </form>
       </div>
-      {publishing ? (
-        <PublishPanel
-          strategyId={strategy.id}
-          defaultTitle={name}
-          defaultDescription={strategy.description}
-          beforePublish={async () => {
-            await flush();
-            return !blocked.current;
-          }}
-          onClose={() => setPublishing(false)}
-        />
-      ) : null}
-      {upstream.data ? <UpstreamBanner upstream={upstream.data} /> : null}
       {versionNote ? (
         <p role="status" className="border-b border-zinc-800 px-3 py-1 text-xs text-zinc-300">
           {versionNote}
