@@ -120,10 +120,6 @@ export const strategies = pgTable(
     updatedAt: updatedAt(),
     /** Soft delete, so "Undo" after a delete can bring the strategy back. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
-    /** Lineage of a fork: the template version it was copied from, to offer newer versions with a diff. */
-    forkedFromVersionId: uuid('forked_from_version_id').references((): AnyPgColumn => strategyVersions.id, {
-      onDelete: 'set null',
-    }),
   },
   (t) => [
     index('strategies_owner_updated_idx').on(t.ownerId, t.updatedAt),

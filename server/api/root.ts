@@ -2,12 +2,10 @@
 import { createCallerFactory, router } from '@/server/api/trpc';
 import { accountRouter } from '@/server/api/routers/account';
 import { strategiesRouter } from '@/server/api/routers/strategies';
-import { templatesRouter } from '@/server/api/routers/templates';
 
 export const appRouter = router({
   account: accountRouter,
   strategies: strategiesRouter,
-  templates: templatesRouter,
 });
 
 export type AppRouter = typeof appRouter;

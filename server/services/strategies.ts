@@ -99,13 +99,7 @@ export async function getStrategy(db: Db, ownerId: string, id: string): Promise<
 export async function createStrategy(
   db: Db,
   ownerId: string,
-  input: {
-    name: string;
-    description?: string;
-    graph: Record<string, unknown>;
-    forkedFromTemplateId?: string | null;
-    forkedFromVersionId?: string | null;
-  },
+  input: { name: string; description?: string; graph: Record<string, unknown>; forkedFromTemplateId?: string | null },
 ): Promise<StrategyDetail> {
   const { dsl } = compileForSave(input.graph);
   const [row] = await db
@@ -117,7 +111,6 @@ export async function createStrategy(
       graph: input.graph,
       dsl,
       forkedFromTemplateId: input.forkedFromTemplateId ?? null,
-      forkedFromVersionId: input.forkedFromVersionId ?? null,
     })
     .returning();
   return detail(row);

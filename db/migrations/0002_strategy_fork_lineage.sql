@@ -1,2 +1,0 @@
-ALTER TABLE "strategies" ADD COLUMN "forked_from_version_id" uuid;--> statement-breakpoint
-ALTER TABLE "strategies" ADD CONSTRAINT "strategies_forked_from_version_id_strategy_versions_id_fk" FOREIGN KEY ("forked_from_version_id") REFERENCES "public"."strategy_versions"("id") ON DELETE set null ON UPDATE no action;
