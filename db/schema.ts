@@ -116,6 +116,8 @@ export const strategies = pgTable(
         onDelete: 'set null',
       },
     ),
+    /** The template version a fork was taken from, so a newer published version can be offered. */
+    forkedFromTemplateVersion: integer('forked_from_template_version'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     /** Soft delete, so "Undo" after a delete can bring the strategy back. */
@@ -176,6 +178,12 @@ export const templates = pgTable(
         onDelete: 'set null',
       },
     ),
+    /** The latest published version number; strategy_version_id is that version's snapshot. */
+    version: integer('version').notNull().default(1),
+    /** The author's strategy new versions are published from (null for seeded examples). */
+    sourceStrategyId: uuid('source_strategy_id').references((): AnyPgColumn => strategies.id, { onDelete: 'set null' }),
+    /** Set for the gallery's built-in examples, so seeding them again finds them instead of duplicating. */
+    exampleKey: text('example_key').unique(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -184,6 +192,24 @@ export const templates = pgTable(
     index('templates_author_idx').on(t.authorId),
     check('templates_fork_count_nonnegative', sql`${t.forkCount} >= 0`),
   ],
+);
+
+/** Every published version of a template, oldest first; forks compare their version with the latest. */
+export const templateVersions = pgTable(
+  'template_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    templateId: uuid('template_id')
+      .notNull()
+      .references(() => templates.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    strategyVersionId: uuid('strategy_version_id')
+      .notNull()
+      .references(() => strategyVersions.id, { onDelete: 'restrict' }),
+    notes: text('notes').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('template_versions_template_version_uq').on(t.templateId, t.version)],
 );
 
 // ---- backtests -----------------------------------------------------------------------------
@@ -234,5 +260,6 @@ export type Strategy = typeof strategies.$inferSelect;
 export type NewStrategy = typeof strategies.$inferInsert;
 export type StrategyVersion = typeof strategyVersions.$inferSelect;
 export type Template = typeof templates.$inferSelect;
+export type TemplateVersion = typeof templateVersions.$inferSelect;
 export type Backtest = typeof backtests.$inferSelect;
 export type BacktestStatus = (typeof backtestStatus.enumValues)[number];

@@ -5,6 +5,7 @@ import { logger } from '@/db/logger';
 import { strategies, strategyVersions, user } from '@/db/schema';
 import { getAuth, type Auth } from '@/server/auth';
 import { demoStrategies } from '@/server/demo/examples';
+import { seedExampleTemplates } from '@/server/services/template-examples';
 
 export const DEMO_EMAIL = 'demo@strikeflow.local';
 export const DEMO_PASSWORD = 'demo-password';
@@ -15,6 +16,8 @@ export type DemoCredentials = { email: string; password: string; created: boolea
 export async function seedDemo(deps: { db?: Db; auth?: Auth } = {}): Promise<DemoCredentials> {
   const db = deps.db ?? (await getDb());
   const auth = deps.auth ?? (await getAuth());
+  // The template gallery starts with the DSL examples, on every start (idempotent).
+  await seedExampleTemplates(db);
 
   const [existing] = await db
     .select({ id: user.id })
