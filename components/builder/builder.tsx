@@ -48,6 +48,8 @@ export type BuilderProps = {
   onCompile?: (compiled: Compiled) => void;
   toolbarExtra?: ReactNode;
   exportName?: string;
+  /** More side-panel tabs beside Inspector and Compiled DSL (the payoff panel), drawn from the compile result. */
+  sideTabs?: { id: string; label: string; render: (compiled: Compiled) => ReactNode }[];
 };
 
 export function Builder(props: BuilderProps) {
@@ -85,7 +87,7 @@ function BuilderCanvas(props: BuilderProps) {
   const clipboard = useRef<Fragment | null>(null);
   const pasteCount = useRef(0);
   const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
-  const [side, setSide] = useState<'inspector' | 'dsl'>('inspector');
+  const [side, setSide] = useState<string>('inspector');
   const [announce, setAnnounce] = useState('');
   const [importErrors, setImportErrors] = useState<{ title: string; errors: { path: string; message: string }[] } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -477,18 +479,22 @@ function BuilderCanvas(props: BuilderProps) {
             <ProblemsPanel problems={compiled.problems} labelOf={labelOf} onFocus={focusProblem} />
           </div>
         </div>
-        <aside className="flex w-80 shrink-0 flex-col border-l border-zinc-800">
+        <aside className={`flex shrink-0 flex-col border-l border-zinc-800 ${side === 'inspector' || side === 'dsl' ? 'w-80' : 'w-[30rem]'}`}>
           <div role="tablist" aria-label="Side panel" className="flex border-b border-zinc-800 text-xs">
-            {(['inspector', 'dsl'] as const).map((t) => (
+            {[
+              { id: 'inspector', label: 'Inspector' },
+              { id: 'dsl', label: 'Compiled DSL' },
+              ...(props.sideTabs ?? []).map((t) => ({ id: t.id, label: t.label })),
+            ].map((t) => (
               <button
-                key={t}
+                key={t.id}
                 type="button"
                 role="tab"
-                aria-selected={side === t}
-                onClick={() => setSide(t)}
-                className={`flex-1 px-2 py-1.5 ${side === t ? 'border-b-2 border-sky-500 text-zinc-100' : 'text-zinc-400 hover:text-zinc-200'}`}
+                aria-selected={side === t.id}
+                onClick={() => setSide(t.id)}
+                className={`flex-1 px-2 py-1.5 ${side === t.id ? 'border-b-2 border-sky-500 text-zinc-100' : 'text-zinc-400 hover:text-zinc-200'}`}
               >
-                {t === 'inspector' ? 'Inspector' : 'Compiled DSL'}
+                {t.label}
               </button>
             ))}
           </div>
@@ -505,8 +511,10 @@ function BuilderCanvas(props: BuilderProps) {
                 onDisconnect={(edgeId) => dispatch({ type: 'remove', nodeIds: [], edgeIds: [edgeId] })}
                 onDelete={(id) => dispatch({ type: 'remove', nodeIds: [id], edgeIds: [] })}
               />
-            ) : (
+            ) : side === 'dsl' ? (
               <DslView compiled={compiled} />
+            ) : (
+              <div className="p-3">{props.sideTabs?.find((t) => t.id === side)?.render(compiled)}</div>
             )}
           </div>
         </aside>
