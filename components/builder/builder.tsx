@@ -48,8 +48,6 @@ export type BuilderProps = {
   onCompile?: (compiled: Compiled) => void;
   toolbarExtra?: ReactNode;
   exportName?: string;
-  /** More side-panel tabs beside Inspector and Compiled DSL (the payoff panel), drawn from the compile result. */
-  sideTabs?: { id: string; label: string; render: (compiled: Compiled) => ReactNode }[];
 };
 
 export function Builder(props: BuilderProps) {
@@ -87,7 +85,7 @@ function BuilderCanvas(props: BuilderProps) {
   const clipboard = useRef<Fragment | null>(null);
   const pasteCount = useRef(0);
   const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
-  const [side, setSide] = useState<string>('inspector');
+  const [side, setSide] = useState<'inspector' | 'dsl'>('inspector');
   const [announce, setAnnounce] = useState('');
   const [importErrors, setImportErrors] = useState<{ title: string; errors: { path: string; message: string }[] } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -479,22 +477,18 @@ function BuilderCanvas(props: BuilderProps) {
             <ProblemsPanel problems={compiled.problems} labelOf={labelOf} onFocus={focusProblem} />
           </div>
         </div>
-        <aside className={`flex shrink-0 flex-col border-l border-zinc-800 ${side === 'inspector' || side === 'dsl' ? 'w-80' : 'w-[30rem]'}`}>
+        <aside className="flex w-80 shrink-0 flex-col border-l border-zinc-800">
           <div role="tablist" aria-label="Side panel" className="flex border-b border-zinc-800 text-xs">
-            {[
-              { id: 'inspector', label: 'Inspector' },
-              { id: 'dsl', label: 'Compiled DSL' },
-              ...(props.sideTabs ?? []).map((t) => ({ id: t.id, label: t.label })),
-            ].map((t) => (
+            {(['inspector', 'dsl'] as const).map((t) => (
               <button
-                key={t.id}
+                key={t}
                 type="button"
                 role="tab"
-                aria-selected={side === t.id}
-                onClick={() => setSide(t.id)}
-                className={`flex-1 px-2 py-1.5 ${side === t.id ? 'border-b-2 border-sky-500 text-zinc-100' : 'text-zinc-400 hover:text-zinc-200'}`}
+                aria-selected={side === t}
+                onClick={() => setSide(t)}
+                className={`flex-1 px-2 py-1.5 ${side === t ? 'border-b-2 border-sky-500 text-zinc-100' : 'text-zinc-400 hover:text-zinc-200'}`}
               >
-                {t.label}
+                {t === 'inspector' ? 'Inspector' : 'Compiled DSL'}
               </button>
             ))}
           </div>
@@ -511,10 +505,8 @@ function BuilderCanvas(props: BuilderProps) {
                 onDisconnect={(edgeId) => dispatch({ type: 'remove', nodeIds: [], edgeIds: [edgeId] })}
                 onDelete={(id) => dispatch({ type: 'remove', nodeIds: [id], edgeIds: [] })}
               />
-            ) : side === 'dsl' ? (
-              <DslView compiled={compiled} />
             ) : (
-              <div className="p-3">{props.sideTabs?.find((t) => t.id === side)?.render(compiled)}</div>
+              <DslView compiled={compiled} />
             )}
           </div>
         </aside>

@@ -9,9 +9,6 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Builder, downloadJson } from '@/components/builder/builder';
 import { readSavedGraph, type Compiled } from '@/components/builder/catalog';
 import type { GraphDoc } from '@/components/builder/graph-types';
-import { PayoffPanel } from '@/components/payoff/payoff-panel';
-import { ForkStatusBanner } from '@/components/templates/fork-status-banner';
-import { PublishTemplateButton } from '@/components/templates/publish-template';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 
 type SaveState =
@@ -22,9 +19,6 @@ type SaveState =
   | { kind: 'conflict'; message: string };
 
 const AUTOSAVE_DELAY_MS = 600;
-
-// Module scope so the builder does not see a new tab list on every render.
-const sideTabs = [{ id: 'payoff', label: 'Payoff', render: (c: Compiled) => <PayoffPanel dsl={c.dsl} /> }];
 
 function isConflict(e: unknown): boolean {
   return (e as { data?: { code?: string } })?.data?.code === 'CONFLICT';
@@ -237,9 +231,7 @@ function EditorSession(props: {
           </button>
           {versions.data?.length ? <span className="text-xs text-zinc-500">{versions.data.length} saved</span> : null}
         </form>
-        <PublishTemplateButton strategyId={strategy.id} defaultTitle={name} defaultDescription={strategy.description} />
       </div>
-      <ForkStatusBanner strategyId={strategy.id} strategyVersion={version.current} onUpdated={() => void props.onReload()} />
       {versionNote ? (
         <p role="status" className="border-b border-zinc-800 px-3 py-1 text-xs text-zinc-300">
           {versionNote}
@@ -268,11 +260,7 @@ function EditorSession(props: {
         </div>
       ) : null}
       <div className="min-h-0 flex-1">
-        <Builder
-          initialDoc={strategy.graph}
-          onDocChange={onDocChange}
-          onCompile={setCompiled}
-          sideTabs={sideTabs} exportName={name.replace(/[^\w.-]+/g, '-') || 'strategy'} />
+        <Builder initialDoc={strategy.graph} onDocChange={onDocChange} onCompile={setCompiled} exportName={name.replace(/[^\w.-]+/g, '-') || 'strategy'} />
       </div>
     </div>
   );
