@@ -59,7 +59,7 @@ describe(`database (${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'})`, () =>
         ownerId: 'alice',
         version: 1,
         name: s.name,
-        dsl: s.dsl,
+        dsl: s.dsl ?? {},
         graph: s.graph,
       })
       .returning();

@@ -106,7 +106,8 @@ export const strategies = pgTable(
       .references(() => user.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
-    dsl: jsonb('dsl').$type<Record<string, unknown>>().notNull(),
+    /** The compiled strategy while the graph compiles; null while the draft has problems. */
+    dsl: jsonb('dsl').$type<Record<string, unknown>>(),
     graph: jsonb('graph').$type<Record<string, unknown>>().notNull(),
     version: integer('version').notNull().default(1),
     forkedFromTemplateId: uuid('forked_from_template_id').references(
@@ -119,6 +120,8 @@ export const strategies = pgTable(
     forkedFromTemplateVersion: integer('forked_from_template_version'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** Soft delete, so "Undo" after a delete can bring the strategy back. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
     index('strategies_owner_updated_idx').on(t.ownerId, t.updatedAt),

@@ -1,42 +1,63 @@
-/** Builds the Next app when there is no build yet or a source file changed since the last one. */
+/**
+ * Builds the Next app when there is no build yet or the sources differ from the last build's
+ * (a fingerprint of every source file's path, size and mtime, so added, edited and deleted files
+ * all count, and so does switching branches).
+ */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const sourceDirs = ['app', 'components', 'server', 'db', 'engine', 'workers', 'public'];
-const sourceFiles = ['next.config.mjs', 'package.json', 'postcss.config.mjs', 'tsconfig.json'];
+const sourceFiles = [
+  'next.config.mjs',
+  'package.json',
+  'package-lock.json',
+  'postcss.config.mjs',
+  'tsconfig.json',
+  'proxy.ts',
+  'middleware.ts',
+  'instrumentation.ts',
+];
+const stampFile = (root: string) => path.join(root, '.next', 'strikeflow-sources');
 
-function newestIn(dir: string): number {
-  let newest = 0;
+function walk(dir: string, out: string[]): void {
   let entries: import('node:fs').Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
-    return 0;
+    return;
   }
   for (const e of entries) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestIn(p));
-    else if (!/\.test\.tsx?$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+    if (e.isDirectory()) walk(p, out);
+    else if (!/\.test\.tsx?$/.test(e.name)) out.push(p);
   }
-  return newest;
+}
+
+export function sourceFingerprint(root: string): string {
+  const files: string[] = [];
+  for (const d of sourceDirs) walk(path.join(root, d), files);
+  for (const f of sourceFiles) if (existsSync(path.join(root, f))) files.push(path.join(root, f));
+  const hash = createHash('sha256');
+  for (const f of files.sort()) {
+    const s = statSync(f);
+    hash.update(`${path.relative(root, f)}\0${s.size}\0${s.mtimeMs}\n`);
+  }
+  return hash.digest('hex');
 }
 
 /** Why a build is needed, or null when the current one is up to date. */
 export function buildNeeded(root: string): string | null {
-  const buildId = path.join(root, '.next', 'BUILD_ID');
-  if (!existsSync(buildId)) return 'no build yet';
-  const built = statSync(buildId).mtimeMs;
-  const newest = Math.max(
-    ...sourceDirs.map((d) => newestIn(path.join(root, d))),
-    ...sourceFiles.map((f) =>
-      existsSync(path.join(root, f)) ? statSync(path.join(root, f)).mtimeMs : 0,
-    ),
-  );
-  return newest > built ? 'sources changed since the last build' : null;
+  if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) return 'no build yet';
+  const stamp = stampFile(root);
+  if (!existsSync(stamp)) return 'the build was not made by npm start';
+  return readFileSync(stamp, 'utf8').trim() === sourceFingerprint(root)
+    ? null
+    : 'sources changed since the last build';
 }
 
-/** Runs `next build`, showing its output only when it fails. */
+/** Runs `next build`, showing its output only when it fails, and records what it built. */
 export function runNextBuild(root: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -49,10 +70,11 @@ export function runNextBuild(root: string): Promise<void> {
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
     child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`next build failed (exit ${code}):\n${out.trim()}`)),
-    );
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`next build failed (exit ${code}):\n${out.trim()}`));
+      // Taken after the build: next build may rewrite tsconfig.json.
+      writeFileSync(stampFile(root), sourceFingerprint(root));
+      resolve();
+    });
   });
 }

@@ -59,46 +59,15 @@ async function main(): Promise<void> {
     }
   }
 
-  if (!dev) {
-    const why = buildNeeded(root);
-    if (why) {
-      say(`Building the web app (${why}); this takes about a minute...`);
-      const t = Date.now();
-      await runNextBuild(root).catch((err: Error) => {
-        throw new StartError(err.message);
-      });
-      say(`Built in ${((Date.now() - t) / 1000).toFixed(0)} s.`);
-    }
-  }
-
-  let redisWhere: string;
-  if (e.REDIS_URL) {
-    redisWhere = `Redis at ${redact(e.REDIS_URL)}`;
-  } else {
-    const redis: PrivateRedis = await startRedisServer({
-      dataDir: path.join(dataDir, 'redis'),
-    }).catch((err: Error) => {
-      throw new StartError(`Could not start the private redis-server: ${err.message}`);
-    });
-    cleanups.push(() => redis.stop());
-    process.env.REDIS_URL = redis.url;
-    // `npm run workers` on this machine finds the private Redis here.
-    writeFileSync(path.join(dataDir, 'redis-url'), redis.url);
-    cleanups.push(() => rmSync(path.join(dataDir, 'redis-url'), { force: true }));
-    redisWhere = `private redis-server on ${redis.url.replace('redis://', '')}`;
-  }
-  resetEnv();
-
-  const client = await openDatabase();
-  await migrateDb(client).catch((err: Error) => {
-    throw new StartError(`Could not apply database migrations: ${err.message}`);
-  });
-  const dbWhere =
-    client.kind === 'pglite'
-      ? `embedded database in ${shortPath(client.location)}`
-      : `Postgres at ${client.location}`;
-
-  const demo = await seedDemoIfWanted(e, client.kind === 'pglite');
+  // The build runs in its own process while this one starts Redis and opens, migrates and
+  // seeds the database: on a first start that overlaps the two slowest steps.
+  const [built, data] = await Promise.allSettled([
+    dev ? Promise.resolve() : buildIfNeeded(),
+    prepareData(e, dataDir),
+  ]);
+  if (built.status === 'rejected') throw built.reason;
+  if (data.status === 'rejected') throw data.reason;
+  const { client, redisWhere, dbWhere, demo } = data.value;
 
   const stopWorkers = await runWorkers(e, client.kind === 'pglite');
   cleanups.push(stopWorkers);
@@ -139,6 +108,48 @@ async function main(): Promise<void> {
   if (demo) say(`  demo login: ${demo.email} / ${demo.password}`);
   say('  press Ctrl-C to stop');
   say(`  health: http://${shown}:${e.PORT}/api/health`);
+}
+
+async function buildIfNeeded(): Promise<void> {
+  const why = buildNeeded(root);
+  if (!why) return;
+  say(`Building the web app (${why}); this takes about a minute...`);
+  const t = Date.now();
+  await runNextBuild(root).catch((err: Error) => {
+    throw new StartError(err.message);
+  });
+  say(`Built in ${((Date.now() - t) / 1000).toFixed(0)} s.`);
+}
+
+async function prepareData(e: Env, dataDir: string) {
+  let redisWhere: string;
+  if (e.REDIS_URL) {
+    redisWhere = `Redis at ${redact(e.REDIS_URL)}`;
+  } else {
+    const redis: PrivateRedis = await startRedisServer({
+      dataDir: path.join(dataDir, 'redis'),
+    }).catch((err: Error) => {
+      throw new StartError(`Could not start the private redis-server: ${err.message}`);
+    });
+    cleanups.push(() => redis.stop());
+    process.env.REDIS_URL = redis.url;
+    // `npm run workers` on this machine finds the private Redis here.
+    writeFileSync(path.join(dataDir, 'redis-url'), redis.url);
+    cleanups.push(() => rmSync(path.join(dataDir, 'redis-url'), { force: true }));
+    redisWhere = `private redis-server on ${redis.url.replace('redis://', '')}`;
+  }
+  resetEnv();
+
+  const client = await openDatabase();
+  await migrateDb(client).catch((err: Error) => {
+    throw new StartError(`Could not apply database migrations: ${err.message}`);
+  });
+  const dbWhere =
+    client.kind === 'pglite'
+      ? `embedded database in ${shortPath(client.location)}`
+      : `Postgres at ${client.location}`;
+  const demo = await seedDemoIfWanted(e, client.kind === 'pglite');
+  return { client, redisWhere, dbWhere, demo };
 }
 
 let dbOpened: Promise<DbClient> | undefined;

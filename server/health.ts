@@ -2,7 +2,7 @@
 import { getClient, pingDb } from '@/db/client';
 import { env } from '@/db/env';
 import { workersState } from '@/workers/heartbeat';
-import { getRedis } from '@/workers/queues';
+import { getRedis, redisUrl } from '@/workers/queues';
 
 export type HealthReport = { status: 'ok' | 'down'; db: string; redis: string; workers: string };
 
@@ -34,7 +34,12 @@ export async function healthReport(): Promise<HealthReport> {
   const [db, redis] = await Promise.all([
     check(async () => pingDb(await getClient(), timeoutMs), 'the database'),
     check(async () => {
-      await getRedis().ping();
+      try {
+        await getRedis().ping();
+      } catch (err) {
+        const where = redisUrl().replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+        throw new Error(`cannot reach Redis at ${where}: ${(err as Error).message}`);
+      }
     }, 'Redis'),
   ]);
   const workers =

@@ -7,6 +7,9 @@ import { env } from '@/db/env';
 import { logger } from '@/db/logger';
 import { HEARTBEAT_JOB, answerHeartbeat, scheduleHeartbeat } from './heartbeat';
 import { QUEUES, createConnection, redisUrl, type QueueName } from './queues';
+import { getDb } from '@/db/client';
+import { backtestProcessor } from './backtests';
+import { sharedDataDir } from './backtests/data-source';
 
 export type RunningWorkers = { close: () => Promise<void> };
 
@@ -29,6 +32,7 @@ export async function startWorkers(
       if (job.name === HEARTBEAT_JOB) return answerHeartbeat(client, heartbeatMs);
       throw new Error(`unknown system job "${job.name}"`);
     },
+    [QUEUES.backtests]: backtestProcessor({ db: getDb, dataDir: env().DATA_DIR, sharedData: sharedDataDir() }),
   };
   const processors: Record<string, Processor> = { ...opts.extra, ...own };
 

@@ -10,6 +10,8 @@ import { env } from '@/db/env';
 export const QUEUES = {
   /** Housekeeping jobs, including the heartbeat workers answer so health can see them. */
   system: 'strikeflow-system',
+  /** Backtest runs: one job per backtest, jobId = the backtest id, payload `{ backtestId }`. */
+  backtests: 'strikeflow-backtests',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

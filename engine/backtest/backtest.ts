@@ -34,7 +34,8 @@ export type BacktestOptions = {
   settings: BacktestSettings;
   /** Known snapshot count, so progress can be a fraction. */
   total?: number;
-  onProgress?: (p: BacktestProgress) => void;
+  /** Awaited when it returns a promise, so a worker can yield to its event loop and write progress. */
+  onProgress?: (p: BacktestProgress) => void | Promise<void>;
   /** Progress is reported every this many snapshots (and at the end). Default 500. */
   progressEvery?: number;
   signal?: AbortSignal;
@@ -106,7 +107,12 @@ export type BacktestReport = {
     riskLimits: RiskLimits;
     currency: string;
   };
-  data: { snapshots: number; underlyings: string[] };
+  data: {
+    snapshots: number;
+    underlyings: string[];
+    /** How the file was read, when the snapshots came from an import: bad rows skipped and notes. */
+    import?: { rows: number; badRows: number; samples: { line: number; reason: string; message: string; source?: string }[]; notes: string[] };
+  };
 };
 
 /** Thrown when the AbortSignal fires: the caller stores "cancelled", not a failure. */
@@ -205,12 +211,12 @@ export async function runBacktest(snapshots: AsyncIterable<ChainSnapshot> | Iter
     await stepAndRoute({ kind: 'snapshot', snapshot });
     book.mark(snapshot);
     equity.push({ ts: snapshot.ts, pnl: roundMoney(book.equity()) });
-    if (opts.onProgress && count % every === 0) opts.onProgress({ snapshots: count, total, ts: snapshot.ts, fraction: total ? Math.min(1, count / total) : null });
+    if (opts.onProgress && count % every === 0) await opts.onProgress({ snapshots: count, total, ts: snapshot.ts, fraction: total ? Math.min(1, count / total) : null });
   }
   for (const intent of broker.unfilled()) {
     events.push({ ts: to ?? intent.ts, type: 'ORDER_UNFILLED', legId: intent.legId, message: `Order ${intent.id} (${intent.side} ${intent.qty} ${intent.underlying} ${intent.strike} ${intent.right}) was still waiting for a snapshot when the data ended` });
   }
-  if (opts.onProgress && to !== null) opts.onProgress({ snapshots: count, total, ts: to, fraction: 1 });
+  if (opts.onProgress && to !== null) await opts.onProgress({ snapshots: count, total, ts: to, fraction: 1 });
 
   const m = computeMetrics({ trades: book.trades, equity, capital: settings.capital });
   const net = equity.length ? equity[equity.length - 1].pnl : 0;

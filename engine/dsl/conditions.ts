@@ -252,11 +252,12 @@ export const FactConditionSchema = z
 const meta = { name: z.string().max(120).optional(), priority: Priority.optional() };
 
 export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  // Fact conditions first: they are most conditions, and a union stops at the first branch that passes.
   z.union([
+    FactConditionSchema,
     z.strictObject({ all: z.array(ConditionSchema).min(1, { message: '"all" needs at least one condition' }), ...meta }),
     z.strictObject({ any: z.array(ConditionSchema).min(1, { message: '"any" needs at least one condition' }), ...meta }),
     z.strictObject({ not: ConditionSchema, ...meta }),
-    FactConditionSchema,
   ]),
 ) as z.ZodType<Condition>;
 

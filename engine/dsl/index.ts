@@ -6,7 +6,7 @@ export { pointer, parsePointer, toDslErrors, type DslError } from './errors.ts';
 export { dslJsonSchema, DSL_SCHEMA_ID } from './json-schema.ts';
 export { BLOCK_SCHEMAS, BLOCK_CHILDREN, type ChildField } from './blocks.ts';
 export { Time, TIME_RE, minutesOf, Id, WEEKDAYS, Weekday } from './primitives.ts';
-export { UNDERLYING_SYMBOLS, isKnownUnderlying } from './underlyings.ts';
+export { UNDERLYING_SYMBOLS, isKnownUnderlying, currencyOf } from './underlyings.ts';
 export {
   DslDocumentSchema,
   BasketSchema,

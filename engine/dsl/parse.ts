@@ -10,26 +10,41 @@ export const MAX_DOCUMENT_DEPTH = 64;
 
 export type ParseResult = { ok: true; value: DslDocument } | { ok: false; errors: DslError[] };
 
-/** Depth of a JSON value, iteratively (so hostile nesting cannot overflow the stack); stops past `limit`. */
+/** Depth of a JSON value; stops descending past `limit`, so hostile nesting cannot overflow the stack. */
 export function jsonDepth(value: unknown, limit = MAX_DOCUMENT_DEPTH): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (d > max) max = d;
-    if (max > limit) return max;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
-  }
-  return max;
+  const depth = (v: unknown, d: number): number => {
+    if (v === null || typeof v !== 'object') return d - 1;
+    if (d > limit) return d;
+    let max = d;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const c = v[i];
+        if (c !== null && typeof c === 'object') max = Math.max(max, depth(c, d + 1));
+        if (max > limit) return max;
+      }
+    } else {
+      for (const k in v) {
+        const c = (v as Record<string, unknown>)[k];
+        if (c !== null && typeof c === 'object') max = Math.max(max, depth(c, d + 1));
+        if (max > limit) return max;
+      }
+    }
+    return max;
+  };
+  return Math.max(0, depth(value, 1));
 }
 
 export function parseDsl(json: unknown): ParseResult {
   const depth = jsonDepth(json);
   if (depth > MAX_DOCUMENT_DEPTH) return { ok: false, errors: [{ path: '', message: `document nests deeper than ${MAX_DOCUMENT_DEPTH} levels; a DSL document never needs that` }] };
-  const migrated = migrate(json);
-  if (!migrated.ok) return migrated;
   try {
+    // A document valid as the current version needs no migration (every typeVersion matched), so
+    // the common case skips the migration walk; anything else is migrated and validated again.
+    const direct = DslDocumentSchema.safeParse(json);
+    if (direct.success) return { ok: true, value: direct.data };
+    const migrated = migrate(json);
+    if (!migrated.ok) return migrated;
+    if (!migrated.migrated) return { ok: false, errors: toDslErrors(direct.error.issues, json) };
     const r = DslDocumentSchema.safeParse(migrated.value);
     if (r.success) return { ok: true, value: r.data };
     return { ok: false, errors: toDslErrors(r.error.issues, migrated.value) };

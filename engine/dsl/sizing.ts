@@ -35,4 +35,4 @@ export const SizingSchema = z.discriminatedUnion('method', [
   }),
 ]);
 export type Sizing = z.infer<typeof SizingSchema>;
-export const SIZING_METHODS = SizingSchema.options.map((o) => ('shape' in o ? o.shape.method.value : ''));
+export const SIZING_METHODS = SizingSchema.options.map((o) => o.shape.method.value);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ConditionsSchema, legIdsReferenced } from './conditions.ts';
 import { ExpirySchema, LegSchema, type Leg } from './leg.ts';
 import { MomentumSchema } from './momentum.ts';
-import { Id, Name, Time, Weekday, WEEKDAYS, minutesOf, typeVersion } from './primitives.ts';
+import { Id, Name, Time, Weekday, minutesOf, typeVersion } from './primitives.ts';
 import { RangeBreakoutSchema } from './range-breakout.ts';
 import { StrategyReEntrySchema } from './re-entry.ts';
 import { SizingSchema } from './sizing.ts';
@@ -132,7 +132,7 @@ function checkLegs(legs: Leg[], issue: Issue) {
     if (index.has(leg.id)) issue(['legs', i, 'id'], `leg id "${leg.id}" is used twice in this strategy`);
     else index.set(leg.id, i);
   });
-  if (legs.every((l) => l.lazy)) issue(['legs'], 'every leg is lazy, so nothing is ever opened; make at least one leg not lazy');
+  if (legs.length > 0 && legs.every((l) => l.lazy)) issue(['legs'], 'every leg is lazy, so nothing is ever opened; make at least one leg not lazy');
   const opened = new Set<string>();
   legs.forEach((leg, i) => {
     for (const key of ['reEntryOnStopLoss', 'reEntryOnTarget'] as const) {
@@ -185,4 +185,3 @@ export function findLazyCycle(legs: Pick<Leg, 'id' | 'reEntryOnStopLoss' | 'reEn
   return null;
 }
 
-export { WEEKDAYS };

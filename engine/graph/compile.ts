@@ -11,8 +11,10 @@ import {
   type DslDocument,
   type ReEntry,
 } from '../dsl/index.ts';
-import { GraphDocumentSchema, type GraphDocument, type GraphEdge, type GraphNode } from './document.ts';
+import { GraphDocumentSchema, isWellFormedGraph, type GraphDocument, type GraphEdge, type GraphNode } from './document.ts';
 import { LAZY_LEG_HANDLE, NODE_TYPES, OUT_HANDLE, edgeFields, inputOf, isBlockType } from './registry.ts';
+
+const EDGE_FIELDS = Object.fromEntries(Object.keys(NODE_TYPES).map((t) => [t, edgeFields(t as BlockType)])) as Record<BlockType, string[]>;
 
 /** An error on the canvas: the node (and its field) or edge to highlight, and the DSL/graph path. */
 export type GraphError = { nodeId?: string; edgeId?: string; field?: string; path: string; message: string };
@@ -45,6 +47,7 @@ function liftNode(node: GraphNode, errors: GraphError[]): Record<string, unknown
 }
 
 export function compile(input: unknown): CompileResult {
+  if (isWellFormedGraph(input)) return compileGraph(input);
   const parsed = GraphDocumentSchema.safeParse(input);
   if (!parsed.success) {
     const errors = toDslErrors(parsed.error.issues, input).map((e): GraphError => {
@@ -62,55 +65,61 @@ export function compile(input: unknown): CompileResult {
 function compileGraph(graph: GraphDocument): CompileResult {
   const errors: GraphError[] = [];
   const nodes = new Map<string, Node>();
-  graph.nodes.forEach((n, i) => {
-    const path = pointer(['nodes', i]);
+  for (let i = 0; i < graph.nodes.length; i++) {
+    const n = graph.nodes[i];
+    const path = `/nodes/${i}`;
     if (nodes.has(n.id)) errors.push({ nodeId: n.id, field: 'id', path, message: `node id "${n.id}" is used twice` });
     else if (!isBlockType(n.type)) errors.push({ nodeId: n.id, field: 'type', path, message: `unknown node type "${n.type}"; known: ${Object.keys(NODE_TYPES).join(', ')}` });
     else {
       nodes.set(n.id, n as Node);
       if ('typeVersion' in n.data) errors.push({ nodeId: n.id, field: 'typeVersion', path, message: 'typeVersion belongs on the node, not in its data' });
-      for (const f of edgeFields(n.type)) {
+      for (const f of EDGE_FIELDS[n.type]) {
         if (f in n.data) errors.push({ nodeId: n.id, field: f, path, message: `"${f}" comes from an edge into the ${f} handle, not from node data` });
       }
     }
-  });
+  }
 
   // children[targetId][handle] = source nodes; parent[sourceId] = the tree edge into its parent.
   const children = new Map<string, Map<string, Node[]>>();
   const parent = new Map<string, GraphEdge>();
   const lazyLink = new Map<string, Node>();
   const seenEdges = new Set<string>();
-  graph.edges.forEach((e, i) => {
-    const path = pointer(['edges', i]);
-    const err = (message: string, extra: Partial<GraphError> = {}) => errors.push({ edgeId: e.id, path, message, ...extra });
-    if (seenEdges.has(e.id)) return err(`edge id "${e.id}" is used twice`);
+  /** The problem with one edge, or null once it is recorded. */
+  const connect = (e: GraphEdge): { message: string; nodeId?: string; field?: string } | null => {
+    if (seenEdges.has(e.id)) return { message: `edge id "${e.id}" is used twice` };
     seenEdges.add(e.id);
     const source = nodes.get(e.source);
     const target = nodes.get(e.target);
-    if (!source) return err(`edge source "${e.source}" is not a node`);
-    if (!target) return err(`edge target "${e.target}" is not a node`);
-    if (e.source === e.target) return err('an edge cannot connect a node to itself', { nodeId: e.source });
-    if (e.sourceHandle !== OUT_HANDLE || !NODE_TYPES[source.type].hasOutput) return err(`edges start at a block's "${OUT_HANDLE}" handle (the basket has none)`, { nodeId: source.id });
+    if (!source) return { message: `edge source "${e.source}" is not a node` };
+    if (!target) return { message: `edge target "${e.target}" is not a node` };
+    if (e.source === e.target) return { message: 'an edge cannot connect a node to itself', nodeId: e.source };
+    if (e.sourceHandle !== OUT_HANDLE || !NODE_TYPES[source.type].hasOutput) return { message: `edges start at a block's "${OUT_HANDLE}" handle (the basket has none)`, nodeId: source.id };
     const input = inputOf(target.type, e.targetHandle);
     if (!input) {
       const handles = NODE_TYPES[target.type].inputs.map((x) => x.handle);
-      return err(`${target.type} has no input "${e.targetHandle}"${handles.length ? `; its inputs: ${handles.join(', ')}` : ''}`, { nodeId: target.id, field: e.targetHandle });
+      return { message: `${target.type} has no input "${e.targetHandle}"${handles.length ? `; its inputs: ${handles.join(', ')}` : ''}`, nodeId: target.id, field: e.targetHandle };
     }
-    if (!input.accepts.includes(source.type)) return err(`the ${e.targetHandle} input of ${target.type} takes ${input.accepts.join(' or ')}, not ${source.type}`, { nodeId: target.id, field: e.targetHandle });
+    if (!input.accepts.includes(source.type)) return { message: `the ${e.targetHandle} input of ${target.type} takes ${input.accepts.join(' or ')}, not ${source.type}`, nodeId: target.id, field: e.targetHandle };
     if (input.link) {
-      if (lazyLink.has(target.id)) return err('a lazy re-entry opens exactly one leg; remove the extra link', { nodeId: target.id, field: input.handle });
+      if (lazyLink.has(target.id)) return { message: 'a lazy re-entry opens exactly one leg; remove the extra link', nodeId: target.id, field: input.handle };
       lazyLink.set(target.id, source);
-      return;
+      return null;
     }
-    if (parent.has(source.id)) return err(`node "${source.id}" already feeds "${parent.get(source.id)!.target}"; a block has one parent`, { nodeId: source.id });
+    if (parent.has(source.id)) return { message: `node "${source.id}" already feeds "${parent.get(source.id)!.target}"; a block has one parent`, nodeId: source.id };
+    // Recorded as the parent even when refused below, so the extra block is not also reported as unconnected.
     parent.set(source.id, e);
-    const byHandle = children.get(target.id) ?? new Map<string, Node[]>();
-    children.set(target.id, byHandle);
-    const list = byHandle.get(input.handle) ?? [];
-    if (!input.many && list.length) return err(`the ${input.handle} input of ${target.type} takes one block; remove the extra edge`, { nodeId: target.id, field: input.handle });
-    list.push(source);
-    byHandle.set(input.handle, list);
-  });
+    let byHandle = children.get(target.id);
+    if (!byHandle) children.set(target.id, (byHandle = new Map<string, Node[]>()));
+    const list = byHandle.get(input.handle);
+    if (list && !input.many) return { message: `the ${input.handle} input of ${target.type} takes one block; remove the extra edge`, nodeId: target.id, field: input.handle };
+    if (list) list.push(source);
+    else byHandle.set(input.handle, [source]);
+    return null;
+  };
+  for (let i = 0; i < graph.edges.length; i++) {
+    const problem = connect(graph.edges[i]);
+    if (problem) errors.push({ edgeId: graph.edges[i].id, path: `/edges/${i}`, ...problem });
+  }
 
   const roots = [...nodes.values()].filter((n) => n.type === 'basket');
   if (roots.length === 0) errors.push({ path: '/nodes', message: 'the graph has no basket node; add one and connect strategies to it' });
@@ -123,33 +132,39 @@ function compileGraph(graph: GraphDocument): CompileResult {
   // Walk from the basket; a node never reached sits on a cycle of parent edges.
   const reached = new Set<string>();
   const nodeAt = new Map<string, string>();
-  const build = (node: Node, path: (string | number)[]): Record<string, unknown> | null => {
+  // `at` is the block's JSON Pointer in the DSL, built incrementally (field names need no escaping).
+  const build = (node: Node, at: string): Record<string, unknown> | null => {
     reached.add(node.id);
-    nodeAt.set(pointer(path), node.id);
+    nodeAt.set(at, node.id);
     const block = liftNode(node, errors);
     if (!block) return null;
     const byHandle = children.get(node.id);
     for (const input of NODE_TYPES[node.type].inputs) {
       if (input.link) continue;
-      const list = byHandle?.get(input.handle) ?? [];
+      const list = byHandle?.get(input.handle);
+      if (!list) {
+        if (input.many) block[input.handle] = [];
+        continue;
+      }
       if (input.many) {
-        block[input.handle] = [...list].sort(canvasOrder).map((c, i) => build(c, [...path, input.handle, i]));
-      } else if (list.length) {
-        block[input.handle] = build(list[0], [...path, input.handle]);
+        const sorted = list.length > 1 ? [...list].sort(canvasOrder) : list;
+        block[input.handle] = sorted.map((c, i) => build(c, `${at}/${input.handle}/${i}`));
+      } else {
+        block[input.handle] = build(list[0], `${at}/${input.handle}`);
       }
     }
     if (node.type === 'reEntry') {
       const target = lazyLink.get(node.id);
       if (block.type === 'lazy') {
-        if (!target) errors.push({ nodeId: node.id, field: LAZY_LEG_HANDLE.handle, path: pointer(path), message: 'a lazy re-entry opens a leg: connect the lazy leg\'s out handle to this block\'s leg input' });
+        if (!target) errors.push({ nodeId: node.id, field: LAZY_LEG_HANDLE.handle, path: at, message: 'a lazy re-entry opens a leg: connect the lazy leg\'s out handle to this block\'s leg input' });
         else block.leg = target.data.id;
       } else if (target) {
-        errors.push({ nodeId: node.id, field: LAZY_LEG_HANDLE.handle, path: pointer(path), message: `only a lazy re-entry links a leg; this one is "${String(block.type)}"` });
+        errors.push({ nodeId: node.id, field: LAZY_LEG_HANDLE.handle, path: at, message: `only a lazy re-entry links a leg; this one is "${String(block.type)}"` });
       }
     }
     return block;
   };
-  const basket = build(roots[0], ['basket']);
+  const basket = build(roots[0], '/basket');
   for (const n of nodes.values()) {
     if (!reached.has(n.id)) errors.push({ nodeId: n.id, path: '/edges', message: `"${n.id}" is on a cycle of edges and never reaches the basket` });
   }

@@ -254,19 +254,18 @@ export class SimulatedMarket {
           options.push(quote);
         }
       }
-      const chain: ExpiryChain = { expiry, options };
-      if (model === 'black-76') chain.forward = this.clean(forward);
+      const chain: ExpiryChain = model === 'black-76' ? { expiry, forward: this.clean(forward), options } : { expiry, options };
       chains.push(chain);
     }
-    const snap: ChainSnapshot = {
+    // Keys in the schema's order, so a snapshot round-trips through NDJSON byte for byte.
+    return {
       ts: formatTimestamp(instantMs, ins.timezone),
       underlying: ins.symbol,
       spot: spotPrinted,
       vix: Math.round(this.vixNow * 100) / 100,
+      ...(futures !== undefined ? { futures } : {}),
       expiries: chains,
     };
-    if (futures !== undefined) snap.futures = futures;
-    return snap;
   }
 }
 

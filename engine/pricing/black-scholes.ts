@@ -3,7 +3,9 @@
  * for options on futures (b = 0), in Haug's generalised form so both share one set of greeks.
  * Units follow DESIGN.md: theta per calendar day, vega and rho per 1 percentage point.
  */
-import { normCdf, normPdf } from './normal';
+import { FAST_CDF_LIMIT, normCdf, normCdfGivenExp, normPdf } from './normal';
+
+const INV_SQRT_2PI = 0.3989422804014327;
 
 export type Right = 'CE' | 'PE';
 export type PricingModel = 'black-scholes' | 'black-76';
@@ -54,20 +56,35 @@ export function priceInto(out: Float64Array, o: number, isCall: boolean, s: numb
     out[o + 2] = 0; out[o + 3] = 0; out[o + 4] = 0; out[o + 5] = 0;
     return;
   }
-  const sqrtT = Math.sqrt(t);
-  const carryDisc = Math.exp((b - r) * t); // e^{-qT} (BS) or e^{-rT} (Black-76)
-  const disc = Math.exp(-r * t);
+  // Options of one expiry share these; a chain is priced expiry by expiry, so remember the last.
+  if (t !== memoT || r !== memoR || b !== memoB) {
+    memoT = t; memoR = r; memoB = b;
+    memoSqrtT = Math.sqrt(t);
+    memoCarryDisc = Math.exp((b - r) * t); // e^{-qT} (BS) or e^{-rT} (Black-76)
+    memoDisc = Math.exp(-r * t);
+  }
+  const sqrtT = memoSqrtT;
+  const carryDisc = memoCarryDisc;
   const sd = s * carryDisc;
-  const kd = k * disc;
+  const kd = k * memoDisc;
   const volSqrtT = vol * sqrtT;
   let nd1: number, nd2: number, pdf: number;
   if (volSqrtT > 0) {
     const d1 = (Math.log(s / k) + (b + 0.5 * vol * vol) * t) / volSqrtT;
     const d2 = d1 - volSqrtT;
-    // N(-d) computed directly for puts keeps deep-ITM/OTM put prices accurate.
-    nd1 = normCdf(isCall ? d1 : -d1);
-    nd2 = normCdf(isCall ? d2 : -d2);
-    pdf = normPdf(d1);
+    if (d1 <= FAST_CDF_LIMIT && d1 >= -FAST_CDF_LIMIT && d2 <= FAST_CDF_LIMIT && d2 >= -FAST_CDF_LIMIT) {
+      // One exponential serves both densities: exp(-d2²/2) = exp(-d1²/2)·F/K.
+      const e1 = Math.exp(-0.5 * d1 * d1);
+      pdf = INV_SQRT_2PI * e1;
+      const e2 = (e1 * sd) / kd;
+      nd1 = normCdfGivenExp(isCall ? d1 : -d1, e1);
+      nd2 = normCdfGivenExp(isCall ? d2 : -d2, e2);
+    } else {
+      // N(-d) computed directly for puts keeps deep-ITM/OTM put prices accurate.
+      nd1 = normCdf(isCall ? d1 : -d1);
+      nd2 = normCdf(isCall ? d2 : -d2);
+      pdf = normPdf(d1);
+    }
   } else {
     // Zero volatility: the option is worth its discounted forward intrinsic value.
     const m = sd - kd;
@@ -86,6 +103,8 @@ export function priceInto(out: Float64Array, o: number, isCall: boolean, s: numb
   // Black-76 holds the forward fixed, so the rate only discounts: rho = -T·price.
   out[o + 5] = futures ? (-t * price) / 100 : (sign * t * kd * nd2) / 100;
 }
+
+let memoT = NaN, memoR = NaN, memoB = NaN, memoSqrtT = NaN, memoCarryDisc = NaN, memoDisc = NaN;
 
 const scratch = new Float64Array(6);
 

@@ -1,12 +1,15 @@
 /**
- * Implied volatility that always converges: Newton's method started at the price curve's
- * inflection point (Manaster-Koehler), working on the out-of-the-money side of put-call parity
- * (better conditioned), in log-price below the inflection, and kept inside a shrinking bracket
- * that falls back to bisection whenever a Newton step would leave it. When no volatility can
- * produce the price it says why instead of returning a number.
+ * Implied volatility that always converges: Newton's method seeded by Corrado-Miller near the
+ * money or at the price curve's inflection point (Manaster-Koehler), on the out-of-the-money
+ * side of put-call parity (better conditioned), in log-price against 1/σ² below the inflection
+ * (where that is nearly linear), and kept inside a shrinking bracket that falls back to
+ * bisection whenever a step would leave it. When no volatility can produce the price it says
+ * why instead of returning a number.
  */
-import { normCdf, normPdf } from './normal';
 import type { OptionParams } from './black-scholes';
+import { FAST_CDF_LIMIT, normCdf, normCdfGivenExp, normPdf } from './normal';
+
+const INV_SQRT_2PI = 0.3989422804014327;
 
 export type IvFailureReason = 'below-intrinsic' | 'above-bound' | 'expired' | 'invalid-input';
 export type IvResult = { ok: true; iv: number } | { ok: false; reason: IvFailureReason; message: string };
@@ -45,20 +48,38 @@ export function solveIv(isCall: boolean, s: number, k: number, t: number, r: num
   const inflection = Math.sqrt((2 * Math.abs(x)) / t);
   let lo = 0;
   let hi = MAX_VOL;
-  // Seed: inflection point away from the money, Brenner-Subrahmanyam at the money.
-  let vol = inflection > 1e-3 ? inflection : (target / Math.sqrt(sd * kd)) * Math.sqrt((2 * Math.PI) / t);
+  // Seed: Corrado-Miller (good near the money) when it is defined and on the right side of the
+  // inflection point, else the inflection point itself (Manaster-Koehler: Newton converges from there).
+  const c = call ? target : target + sd - kd;
+  const half = c - 0.5 * (sd - kd);
+  const disc = half * half - ((sd - kd) * (sd - kd)) / Math.PI;
+  const cm = disc > 0 ? (Math.sqrt(2 * Math.PI) / (sd + kd)) * (half + Math.sqrt(disc)) / sqrtT : NaN;
+  let vol = cm > 0 && cm < MAX_VOL ? cm : inflection > 1e-3 ? inflection : (target / Math.sqrt(sd * kd)) * Math.sqrt((2 * Math.PI) / t);
   if (!(vol > 0) || vol > MAX_VOL) vol = 0.5;
   for (let i = 0; i < MAX_ITER; i++) {
     const vs = vol * sqrtT;
     const d1 = x / vs + 0.5 * vs;
     const d2 = d1 - vs;
-    const model = sign * (sd * normCdf(sign * d1) - kd * normCdf(sign * d2));
-    const vega = sd * normPdf(d1) * sqrtT;
+    let n1: number, n2: number, pdf: number;
+    if (d1 <= FAST_CDF_LIMIT && d1 >= -FAST_CDF_LIMIT && d2 <= FAST_CDF_LIMIT && d2 >= -FAST_CDF_LIMIT) {
+      const e1 = Math.exp(-0.5 * d1 * d1);
+      pdf = INV_SQRT_2PI * e1;
+      n1 = normCdfGivenExp(sign * d1, e1);
+      n2 = normCdfGivenExp(sign * d2, (e1 * sd) / kd);
+    } else {
+      n1 = normCdf(sign * d1);
+      n2 = normCdf(sign * d2);
+      pdf = normPdf(d1);
+    }
+    const model = sign * (sd * n1 - kd * n2);
+    const vega = sd * pdf * sqrtT;
     const diff = model - target;
     if (diff > 0) hi = vol; else lo = vol;
-    if (Math.abs(diff) <= 1e-14 * target || hi - lo <= 1e-15 * hi) return vol;
+    // Done when the price matches to 1e-14, or to the rounding floor of the model's own terms.
+    if (Math.abs(diff) <= 1e-14 * target + 4e-16 * (sd * n1 + kd * n2) || hi - lo <= 1e-15 * hi) return vol;
     let next: number;
-    if (model > 0 && vol < inflection) next = vol - ((Math.log(model) - logTarget) * model) / vega; // ln C is near linear here
+    // Below the inflection ln C ≈ −x²/(2Tσ²) + …, nearly linear in 1/σ²: Newton in that variable.
+    if (model > 0 && vol <= inflection) next = 1 / Math.sqrt(1 / (vol * vol) + (2 * (Math.log(model) - logTarget) * model) / (vega * vol * vol * vol));
     else next = vol - diff / vega;
     if (!(next > lo && next < hi)) next = hi === MAX_VOL && diff < 0 ? Math.min(2 * vol, MAX_VOL) : 0.5 * (lo + hi);
     if (Math.abs(next - vol) <= 1e-14 * vol) return next;

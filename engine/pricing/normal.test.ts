@@ -46,3 +46,13 @@ describe('normal CDF', () => {
     expect(normInv(1.5)).toBeNaN();
   });
 });
+
+describe('Φ given exp(−x²/2) (the pricing fast path)', () => {
+  it('agrees with the general CDF to 3e-15 relative over its range', async () => {
+    const { normCdfGivenExp, FAST_CDF_LIMIT } = await import('./normal');
+    for (let x = -FAST_CDF_LIMIT; x <= FAST_CDF_LIMIT; x += 0.0137) {
+      const want = normCdf(x);
+      expect(Math.abs(normCdfGivenExp(x, Math.exp(-0.5 * x * x)) - want) / want).toBeLessThan(3e-15);
+    }
+  });
+});

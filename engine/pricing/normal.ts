@@ -20,20 +20,36 @@ const Q0 = 1.284260096144911, Q1 = 0.4682382124808651, Q2 = 0.06598813786892856,
 const INV_SQRT_2PI = 0.3989422804014327;
 const SQRT32 = 5.656854249492381;
 
+/** Cody's middle-range ratio: the upper tail is exp(-y²/2) times this, for 0.674 ≤ y ≤ √32. */
+function midRatio(y: number): number {
+  let num = C8 * y;
+  let den = y;
+  num = (num + C0) * y; den = (den + D0) * y;
+  num = (num + C1) * y; den = (den + D1) * y;
+  num = (num + C2) * y; den = (den + D2) * y;
+  num = (num + C3) * y; den = (den + D3) * y;
+  num = (num + C4) * y; den = (den + D4) * y;
+  num = (num + C5) * y; den = (den + D5) * y;
+  num = (num + C6) * y; den = (den + D6) * y;
+  return (num + C7) / (den + D7);
+}
+
+/** Cody's central rational: Φ(x) for |x| ≤ 0.67448975, no exponential needed. */
+function central(x: number): number {
+  const s = x * x;
+  let num = A4 * s;
+  let den = s;
+  num = (num + A0) * s; den = (den + B0) * s;
+  num = (num + A1) * s; den = (den + B1) * s;
+  num = (num + A2) * s; den = (den + B2) * s;
+  return 0.5 + (x * (num + A3)) / (den + B3);
+}
+
 /** Upper tail of the standard normal for y >= 0.67448975 (no cancellation: computed directly). */
 function upperTail(y: number): number {
   let r: number;
   if (y <= SQRT32) {
-    let num = C8 * y;
-    let den = y;
-    num = (num + C0) * y; den = (den + D0) * y;
-    num = (num + C1) * y; den = (den + D1) * y;
-    num = (num + C2) * y; den = (den + D2) * y;
-    num = (num + C3) * y; den = (den + D3) * y;
-    num = (num + C4) * y; den = (den + D4) * y;
-    num = (num + C5) * y; den = (den + D5) * y;
-    num = (num + C6) * y; den = (den + D6) * y;
-    r = (num + C7) / (den + D7);
+    r = midRatio(y);
   } else {
     if (y > 38.5) return 0;
     const z = 1 / (y * y);
@@ -52,18 +68,23 @@ function upperTail(y: number): number {
   return Math.exp(-ys * ys * 0.5) * Math.exp(-del * 0.5) * r;
 }
 
+/** Largest |x| for which normCdfGivenExp is valid. */
+export const FAST_CDF_LIMIT = SQRT32;
+
+/**
+ * Φ(x) for |x| ≤ √32 when exp(-x²/2) is already known (pricing computes it for the density
+ * anyway): saves the two exponentials of the general path at a relative cost below 2e-15.
+ */
+export function normCdfGivenExp(x: number, expHalfX2: number): number {
+  if (x >= -0.67448975 && x <= 0.67448975) return central(x);
+  const tail = expHalfX2 * midRatio(x < 0 ? -x : x);
+  return x > 0 ? 1 - tail : tail;
+}
+
 /** Φ(x) = P(Z ≤ x). */
 export function normCdf(x: number): number {
   const y = x < 0 ? -x : x;
-  if (y <= 0.67448975) {
-    const s = x * x;
-    let num = A4 * s;
-    let den = s;
-    num = (num + A0) * s; den = (den + B0) * s;
-    num = (num + A1) * s; den = (den + B1) * s;
-    num = (num + A2) * s; den = (den + B2) * s;
-    return 0.5 + (x * (num + A3)) / (den + B3);
-  }
+  if (y <= 0.67448975) return central(x);
   if (x !== x) return NaN;
   const tail = upperTail(y);
   return x > 0 ? 1 - tail : tail;

@@ -59,6 +59,22 @@ describe('conditional entry through the rule engine', () => {
     expect(r.intents[0].lots).toBe(5);
   });
 
+  it('kelly sizing: f = W - (1 - W) / payoff; floor(deployable x fraction x f / capitalPerSet)', async () => {
+    // f = 0.6 - 0.4 / 1.5 = 1/3; 1,000,000 x 0.5 x 1/3 / 100,000 = 1.67 -> 1
+    const s = strategy({ sizing: { typeVersion: 1, method: 'kelly', winRate: 0.6, payoff: 1.5, fraction: 0.5, capitalPerSet: 100_000 }, legs: [leg('CE')] });
+    const r = await runScenario(basket([s]), [at(snap('09:20', 24300, q, { vix: 14 }))]);
+    expect(r.intents.map((i) => i.lots)).toEqual([1]);
+  });
+
+  it('regime multipliers scale the multiplier and maxMultiplier caps it', async () => {
+    // One session of history: VIX rank 50 (max = min), no HV yet -> regime neutral.
+    const s = strategy({ sizing: { typeVersion: 1, method: 'fixed', multiplier: 1, regimeMultipliers: { neutral: 3 }, maxMultiplier: 2 }, legs: [leg('CE')] });
+    const r = await runScenario(basket([s]), [at(snap('09:20', 24300, q, { vix: 14 }))]);
+    expect(r.intents.map((i) => i.lots)).toEqual([2]);
+    const uncapped = strategy({ sizing: { typeVersion: 1, method: 'fixed', multiplier: 1, regimeMultipliers: { neutral: 3 } }, legs: [leg('CE')] });
+    expect((await runScenario(basket([uncapped]), [at(snap('09:20', 24300, q, { vix: 14 }))])).intents.map((i) => i.lots)).toEqual([3]);
+  });
+
   it('a FUT hedge leg is priced and ordered at its expiry forward', async () => {
     const s = strategy({ legs: [leg('F', { kind: 'FUT', side: 'BUY', strike: undefined, hedge: true, stopLoss: { typeVersion: 1, type: 'points', value: 50 } })] });
     const r = await runScenario(basket([s]), [at(snap('09:20', 24300, q, { forward: 24350 })), at(snap('09:30', 24250, q, { forward: 24300 }))]);

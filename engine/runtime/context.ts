@@ -24,6 +24,12 @@ export type Now = {
   /** The last snapshot of the underlying (this one when a snapshot is the input). */
   chain: ChainSnapshot | null;
   spot: number | undefined;
+  /**
+   * What stop-loss, target, trailing, momentum and breakout triggers compare on this input: with
+   * execution.trigger "ltp", the instance's price on this snapshot and the spot; with
+   * "candleClose", the close of a candle that has just ended, else nothing (no trigger now).
+   */
+  trigger: { price(instanceId: string): number | undefined; spot: number | undefined };
 };
 
 export const fmt = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : String(Math.round(x * 100) / 100));

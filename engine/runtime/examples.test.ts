@@ -54,6 +54,11 @@ describe('every DSL example runs a simulated session through step and the paper 
       if (r.fills.length === 0) expect(r.events.some((e) => ['NOT_ELIGIBLE', 'FILTERED', 'ENTRY_WAIT', 'SIZING_ZERO', 'RANGE_EMPTY', 'MOMENTUM_EXPIRED', 'STRIKE_NOT_FOUND'].includes(e.type)), `${file}: no trade and no reason`).toBe(true);
       // Every decision came with an event.
       expect(r.events.length).toBeGreaterThan(0);
+      // Conditions through json-rules-engine itself decide exactly the same.
+      if (b.strategies.some((s) => s.conditions)) {
+        const ref = await runScenario(b, inputs, { settings: { evaluator: 'json-rules-engine' } });
+        expect(JSON.stringify({ i: ref.intents, e: ref.events })).toBe(JSON.stringify({ i: r.intents, e: r.events }));
+      }
     });
   }
 });

@@ -68,6 +68,7 @@ export function createInstance(ctx: Ctx, now: Now, leg: Leg, side: Side, origin:
     lastPrice: premium ?? contractPrice(chain, expiry as string, strike, leg.kind) ?? null,
     lastPriceTs: chain.ts,
     quoteMissing: false,
+    candle: null,
     stopLevel: null,
     initialStopLevel: null,
     targetLevel: null,

@@ -107,6 +107,14 @@ describe('momentum and range breakout entries', () => {
     expect(orders(r).map((o) => [o[0], o[1], o[3]])).toEqual([['09:31', 'CE', 24300], ['09:31', 'PE', 24300]]);
   });
 
+  it('overall momentum on premium: the sum of the selected strikes\' premiums must rise 10 %', async () => {
+    const s = basket([strategy({ momentum: { typeVersion: 1, type: 'pct', direction: 'up', value: 10 } })]);
+    // CE 100 + PE 100 = 200 -> wait for 220
+    const r = await runScenario(s, [at(snap('09:20', 24300, chainAt(100))), at(snap('09:30', 24300, chainAt(119.95))), at(snap('09:31', 24300, chainAt(120)))]);
+    expect(orders(r).map((o) => [o[0], o[1]])).toEqual([['09:31', 'CE'], ['09:31', 'PE']]);
+    expect(r.events.find((e) => e.type === 'MOMENTUM_ARMED')?.message).toMatch(/combined premium of 24300CE \+ 24300PE to move up from 200 to 220/);
+  });
+
   it('overall momentum of a momentum leg: the leg starts its own wait when the strategy trigger fires', async () => {
     const s = basket([strategy({ momentum: { typeVersion: 1, type: 'underlyingPoints', direction: 'up', value: 20 }, legs: [leg('CE', { momentum: { typeVersion: 1, type: 'points', direction: 'up', value: 5 } })] })]);
     const r = await runScenario(s, [at(snap('09:20', 24300, chainAt(100))), at(snap('09:30', 24320, chainAt(110))), at(snap('09:31', 24320, chainAt(114.95))), at(snap('09:32', 24320, chainAt(115)))]);

@@ -41,6 +41,7 @@ export function freshStrategy(strategyId: string): StrategyState {
     breakoutDone: false,
     momentum: null,
     dayOpenSpot: null,
+    spotCandle: null,
     monitoringStopped: false,
     doneReason: null,
     exitReason: null,
@@ -67,12 +68,28 @@ export function initialStateOf(plan: BasketPlan, deploymentId: string): RuntimeS
   };
 }
 
-/** A working copy: everything is cloned except snapshots, which are never mutated and are shared. */
+/** Deep copy of plain JSON data; several times faster than structuredClone on small objects. */
+function cloneJson<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in v) out[k] = cloneJson((v as Record<string, unknown>)[k]);
+  return out as T;
+}
+
+/**
+ * A working copy. Snapshots are never mutated and are shared; daily-close histories are
+ * copy-on-write (recordClose replaces the array it changes), so a year of history is not
+ * cloned on every step; everything else is small and deep-copied.
+ */
 function draft(state: RuntimeState): RuntimeState {
-  const copy = structuredClone({ ...state, lastSnapshot: {} }) as RuntimeState;
+  const copy = cloneJson({ ...state, lastSnapshot: {}, history: {} }) as RuntimeState;
   copy.lastSnapshot = { ...state.lastSnapshot };
+  copy.history = { ...state.history };
   return copy;
 }
+
+const NO_TRIGGER: Now['trigger'] = { price: () => undefined, spot: undefined };
 
 function nowFor(ctx: Ctx, sp: StrategyPlan, ts: string, snapshot: ChainSnapshot | null): Now {
   const u = sp.dsl.underlying;
@@ -84,8 +101,43 @@ function nowFor(ctx: Ctx, sp: StrategyPlan, ts: string, snapshot: ChainSnapshot 
     snapshot,
     chain: snapshot ?? ctx.state.lastSnapshot[u] ?? null,
     spot: snapshot?.spot ?? ctx.state.lastSpot[u],
+    trigger: NO_TRIGGER,
   };
 }
+
+/**
+ * The trigger view of a snapshot (docs/dsl.md#execution). "ltp": every snapshot's prices.
+ * "candleClose": candles of N minutes aligned to midnight; on the first snapshot of a new candle
+ * the previous candle's close (its last price) is what triggers compare; otherwise nothing does.
+ */
+function triggerView(ctx: Ctx, now: Now): Now['trigger'] {
+  const snapshot = now.snapshot as ChainSnapshot;
+  const exec = ctx.plan.dsl.execution;
+  const quoted = (id: string) => {
+    const l = now.st.legs.find((x) => x.instanceId === id);
+    return l && !l.quoteMissing && l.lastPrice !== null && l.lastPriceTs === snapshot.ts ? l.lastPrice : undefined;
+  };
+  if (exec.trigger !== 'candleClose') return { price: quoted, spot: snapshot.spot };
+  const n = exec.candleMinutes as number;
+  const bucket = daysSinceEpoch(now.time.day) * Math.ceil(1440 / n) + Math.floor(now.time.minute / n);
+  const closed = new Map<string, number>();
+  const roll = (c: { bucket: number; close: number } | null, price: number | undefined): { candle: { bucket: number; close: number } | null; close?: number } => {
+    if (price === undefined) return { candle: c };
+    if (c && c.bucket < bucket) return { candle: { bucket, close: price }, close: c.close };
+    return { candle: { bucket, close: price } };
+  };
+  const s = roll(now.st.spotCandle, snapshot.spot);
+  now.st.spotCandle = s.candle;
+  for (const l of now.st.legs) {
+    if (l.status !== 'OPEN' && l.status !== 'WAITING') continue;
+    const r = roll(l.candle, quoted(l.instanceId));
+    l.candle = r.candle;
+    if (r.close !== undefined) closed.set(l.instanceId, r.close);
+  }
+  return { price: (id) => closed.get(id), spot: s.close };
+}
+
+const daysSinceEpoch = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 
 /** A new session: yesterday's P&L moves into the basket's running totals and the strategy starts afresh. */
 function rollDay(ctx: Ctx, now: Now): void {
@@ -113,7 +165,8 @@ function rollDay(ctx: Ctx, now: Now): void {
 }
 
 function recordClose(ctx: Ctx, snapshot: ChainSnapshot, day: string, needsIv: boolean): void {
-  const h = (ctx.state.history[snapshot.underlying] ??= []);
+  const h = [...(ctx.state.history[snapshot.underlying] ?? [])];
+  ctx.state.history[snapshot.underlying] = h;
   const close = { day, spot: snapshot.spot } as RuntimeState['history'][string][number];
   if (snapshot.vix !== undefined) close.vix = snapshot.vix;
   if (needsIv) {
@@ -198,6 +251,7 @@ async function onSnapshot(ctx: Ctx, snapshot: ChainSnapshot): Promise<void> {
     rollDay(ctx, now);
     for (const inst of now.st.legs) if (inst.status === 'OPEN' || inst.status === 'WAITING' || inst.status === 'PENDING_EXIT') updatePrice(ctx, now, inst);
     settleExpired(ctx, now);
+    now.trigger = triggerView(ctx, now);
   }
   basketLimits(ctx, snapshot.ts);
   for (const now of nows) await strategyStep(ctx, now);
@@ -291,7 +345,7 @@ export function createRuntime(basket: Basket, options: RuntimeOptions): Runtime 
     async step(state: RuntimeState, input: RuntimeInput): Promise<StepResult> {
       if (state.deploymentId !== options.deploymentId) throw new Error(`step: state belongs to deployment ${state.deploymentId}, this runtime to ${options.deploymentId}`);
       const ts = input.kind === 'snapshot' ? input.snapshot.ts : input.kind === 'fill' ? input.fill.ts : input.ts;
-      instantOf(ts);
+      const ms = instantOf(ts);
       const ctx: Ctx = { plan, state: draft(state), intents: [], events: [], ts };
       switch (input.kind) {
         case 'snapshot':
@@ -311,7 +365,7 @@ export function createRuntime(basket: Basket, options: RuntimeOptions): Runtime 
           throw new Error(`step: unknown input kind ${JSON.stringify(never)}`);
         }
       }
-      if (!ctx.state.lastTs || instantOf(ctx.state.lastTs) < instantOf(ts)) ctx.state.lastTs = ts;
+      if (!ctx.state.lastTs || instantOf(ctx.state.lastTs) < ms) ctx.state.lastTs = ts;
       return { state: ctx.state, intents: ctx.intents, events: ctx.events };
     },
   };

@@ -82,6 +82,14 @@ describe('leg stop-loss, target and trailing stop', () => {
     expect(r.state.strategies.s1.legs[0].realizedPnl).toBe(0);
   });
 
+  it('trailing an underlying stop: a short call\'s stop follows the spot down 10 for every 20 in favour', async () => {
+    const s = strategy({ legs: [leg('CE', { stopLoss: sl('underlyingPoints', 50), trailingStop: { typeVersion: 1, unit: 'points', every: 20, by: 10 } })] });
+    // U0 24300 -> stop 24350; spot 24260 = 40 in favour -> 2 steps -> stop 24330; 24330 exits.
+    const r = await runScenario(basket([s]), [at(snap('09:20', 24300, q(100))), at(snap('09:30', 24260, q(80))), at(snap('09:40', 24329, q(95))), at(snap('09:41', 24330, q(96)))]);
+    expect(r.events.filter((e) => e.type === 'TRAILING_MOVED').map((e) => e.data?.stop)).toEqual([24330]);
+    expect(exitsOf(r)).toEqual([['09:41', 'CE', 'BUY', 'TRAILING_STOP']]);
+  });
+
   it('trail to break-even (all legs): the CE stop moves the PE stop to its entry price', async () => {
     const s = strategy({ trailToBreakEven: { typeVersion: 1, scope: 'allLegs' }, legs: [leg('CE', { stopLoss: sl('pct', 30) }), leg('PE', { kind: 'PE' })] });
     const r = await runScenario(basket([s]), [at(snap('09:20', 24300, q(100, 100))), at(snap('09:30', 24300, q(130, 70))), at(snap('09:40', 24300, q(130, 99))), at(snap('09:41', 24300, q(130, 100)))]);

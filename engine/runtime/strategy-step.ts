@@ -37,7 +37,10 @@ export function dayCosts(st: StrategyState): number {
 
 // ---- conditions ------------------------------------------------------------------------
 
-async function evaluateGroup(ctx: Ctx, now: Now, g: RuleGroup): Promise<{ fired: string[]; facts: Record<string, string | number | boolean | null> }> {
+type FactValues = Record<string, string | number | boolean | null>;
+
+/** Evaluates a rule group; the compared fact values are read only when an event reports them. */
+async function evaluateGroup(ctx: Ctx, now: Now, g: RuleGroup): Promise<{ fired: string[]; facts: () => FactValues }> {
   const { st } = now;
   const resolver = factResolver(
     {
@@ -54,12 +57,15 @@ async function evaluateGroup(ctx: Ctx, now: Now, g: RuleGroup): Promise<{ fired:
     g.name,
   );
   const fired = await g.evaluator.evaluate(resolver);
-  const facts: Record<string, string | number | boolean | null> = { snapshotTs: now.chain?.ts ?? null };
-  for (const f of g.evaluator.facts) {
-    if (f === 'legPnl') continue;
-    const v = resolver(f, undefined);
-    facts[f] = typeof v === 'number' ? Math.round(v * 10000) / 10000 : typeof v === 'string' ? v : null;
-  }
+  const facts = (): FactValues => {
+    const out: FactValues = { snapshotTs: now.chain?.ts ?? null };
+    for (const f of g.evaluator.facts) {
+      if (f === 'legPnl') continue;
+      const v = resolver(f, undefined);
+      out[f] = typeof v === 'number' ? Math.round(v * 10000) / 10000 : typeof v === 'string' ? v : null;
+    }
+    return out;
+  };
   // Remember crossing facts for the next evaluation of this group (previous values).
   for (const leaf of g.crossings) {
     const params = { ...(leaf.params ?? {}) };
@@ -156,7 +162,7 @@ function evaluateWaits(ctx: Ctx, now: Now): void {
   for (const inst of st.legs) {
     if (inst.status !== 'WAITING' || !inst.wait) continue;
     const w = inst.wait;
-    const price = w.on === 'UNDERLYING' ? now.spot : inst.quoteMissing ? undefined : (inst.lastPrice ?? undefined);
+    const price = w.on === 'UNDERLYING' ? now.trigger.spot : now.trigger.price(inst.instanceId);
     if (price === undefined) continue;
     if (!released(w, price)) continue;
     emit(ctx, w.kind === 'MOMENTUM' ? 'MOMENTUM_TRIGGERED' : 'REENTRY', `${inst.legId}: ${w.on === 'UNDERLYING' ? 'underlying' : 'premium'} ${fmt(price)} ${w.direction === 'UP' ? '>=' : '<='} ${fmt(w.level)} (${w.kind === 'COST' ? 'back at the exited entry price' : `momentum from ${fmt(w.reference)}`}) at ${now.chain?.ts}: entering`, {
@@ -247,9 +253,10 @@ function legTriggers(ctx: Ctx, now: Now): void {
   for (const inst of open) {
     if (inst.status !== 'OPEN') continue; // closed by a complete square-off earlier in this loop
     const leg = sp.legs.get(inst.legId) as Leg;
-    const hasPrice = !inst.quoteMissing && inst.lastPrice !== null && inst.lastPriceTs === now.chain?.ts;
-    const p = inst.lastPrice as number;
-    const u = now.spot;
+    const tp = now.trigger.price(inst.instanceId);
+    const hasPrice = tp !== undefined;
+    const p = tp as number;
+    const u = now.trigger.spot;
     const d = deltaSign(inst.side, inst.right);
     // 1. trailing
     if (leg.trailingStop) {
@@ -538,8 +545,8 @@ function overallMomentumCheck(ctx: Ctx, now: Now): void {
   const w = st.momentum!;
   const picked = st.legs.filter((l) => l.status === 'WAITING' && !l.wait && l.cycle === st.cycles);
   let price: number | undefined;
-  if (w.on === 'UNDERLYING') price = now.spot;
-  else if (picked.length && picked.every((l) => !l.quoteMissing && l.lastPrice !== null && l.lastPriceTs === now.chain?.ts)) price = picked.reduce((a, l) => a + (l.lastPrice as number), 0);
+  if (w.on === 'UNDERLYING') price = now.trigger.spot;
+  else if (picked.length && picked.every((l) => now.trigger.price(l.instanceId) !== undefined)) price = picked.reduce((a, l) => a + (now.trigger.price(l.instanceId) as number), 0);
   if (price === undefined || !released(w, price)) return;
   emit(ctx, 'MOMENTUM_TRIGGERED', `overall momentum: ${w.on === 'UNDERLYING' ? 'underlying' : 'combined premium'} ${fmt(price)} ${w.direction === 'UP' ? '>=' : '<='} ${fmt(w.level)} (from ${fmt(w.reference)}) at ${now.chain?.ts}`, {
     strategyId: st.strategyId,
@@ -589,7 +596,7 @@ function rangeStep(ctx: Ctx, now: Now): void {
   }
   if (!st.gateOpen) return;
   if (rb.on === 'underlying') {
-    const u = now.spot;
+    const u = now.trigger.spot;
     if (u === undefined) return;
     const broke = rb.side === 'high' ? u > st.range.high : u < st.range.low;
     note(ctx, st, 'range', 'RANGE_SET', `range ${rb.start}-${rb.end} on the underlying: high ${fmt(st.range.high)}, low ${fmt(st.range.low)}; waiting for a break ${rb.side === 'high' ? 'above the high' : 'below the low'}`, { data: { high: st.range.high, low: st.range.low } });
@@ -611,14 +618,15 @@ function rangeStep(ctx: Ctx, now: Now): void {
     for (const l of waiting) l.cycle = 1;
   }
   for (const l of waiting) {
-    if (l.quoteMissing || l.lastPrice === null || l.lastPriceTs !== now.chain?.ts) continue;
+    const price = now.trigger.price(l.instanceId);
+    if (price === undefined) continue;
     const r = l.range!;
-    const broke = rb.side === 'high' ? l.lastPrice > r.high : l.lastPrice < r.low;
+    const broke = rb.side === 'high' ? price > r.high : price < r.low;
     if (!broke) continue;
-    emit(ctx, 'RANGE_BREAKOUT', `${l.legId}: premium ${fmt(l.lastPrice)} ${rb.side === 'high' ? `> range high ${fmt(r.high)}` : `< range low ${fmt(r.low)}`} (${rb.start}-${rb.end}) at ${now.chain?.ts}`, {
+    emit(ctx, 'RANGE_BREAKOUT', `${l.legId}: premium ${fmt(price)} ${rb.side === 'high' ? `> range high ${fmt(r.high)}` : `< range low ${fmt(r.low)}`} (${rb.start}-${rb.end}) at ${now.chain?.ts}`, {
       strategyId: st.strategyId,
       legId: l.legId,
-      data: { price: l.lastPrice, high: r.high, low: r.low, snapshotTs: now.chain?.ts ?? null },
+      data: { price: price, high: r.high, low: r.low, snapshotTs: now.chain?.ts ?? null },
     });
     l.range = null;
     enterOrWait(ctx, now, l, sp.legs.get(l.legId) as Leg, 'ENTRY');
@@ -672,11 +680,13 @@ async function entryOfTheDay(ctx: Ctx, now: Now): Promise<void> {
       const failed = g.evaluator.names.filter((n) => !r.fired.includes(n));
       st.filtered = failed.length > 0;
       if (st.filtered) {
-        emit(ctx, 'FILTERED', `filters not met at ${snap.ts}: ${failed.join(', ')} did not fire (${describeFacts(r.facts)}); no trade today`, { strategyId: st.strategyId, data: r.facts });
+        const facts = r.facts();
+        emit(ctx, 'FILTERED', `filters not met at ${snap.ts}: ${failed.join(', ')} did not fire (${describeFacts(facts)}); no trade today`, { strategyId: st.strategyId, data: facts });
         endDay(st, 'filtered');
         return;
       }
-      emit(ctx, 'CONDITION', `filters met at ${snap.ts} (${describeFacts(r.facts)})`, { strategyId: st.strategyId, data: r.facts });
+      const facts = r.facts();
+      emit(ctx, 'CONDITION', `filters met at ${snap.ts} (${describeFacts(facts)})`, { strategyId: st.strategyId, data: facts });
     } else st.filtered = false;
   }
   if (!st.gateOpen) {
@@ -685,10 +695,15 @@ async function entryOfTheDay(ctx: Ctx, now: Now): Promise<void> {
       const r = await evaluateGroup(ctx, now, g);
       if (r.fired.length !== g.evaluator.names.length) {
         const waiting = g.evaluator.names.filter((n) => !r.fired.includes(n));
-        note(ctx, st, 'gate', 'ENTRY_WAIT', `entry conditions not met yet at ${snap.ts}: ${waiting.join(', ')} (${describeFacts(r.facts)})`, { data: r.facts, signature: `waiting:${waiting.join(',')}` });
+        const signature = `waiting:${waiting.join(',')}`;
+        if (st.notes.gate !== signature) {
+          const facts = r.facts();
+          note(ctx, st, 'gate', 'ENTRY_WAIT', `entry conditions not met yet at ${snap.ts}: ${waiting.join(', ')} (${describeFacts(facts)})`, { data: facts, signature });
+        }
         return;
       }
-      emit(ctx, 'CONDITION', `entry conditions met at ${snap.ts}: ${g.evaluator.names.join(', ')} (${describeFacts(r.facts)})`, { strategyId: st.strategyId, data: r.facts });
+      const facts = r.facts();
+      emit(ctx, 'CONDITION', `entry conditions met at ${snap.ts}: ${g.evaluator.names.join(', ')} (${describeFacts(facts)})`, { strategyId: st.strategyId, data: facts });
     }
     st.gateOpen = true;
   }
@@ -737,7 +752,8 @@ export async function strategyStep(ctx: Ctx, now: Now): Promise<void> {
     if (g && st.legs.some((l) => l.status === 'OPEN')) {
       const r = await evaluateGroup(ctx, now, g);
       if (r.fired.length) {
-        emit(ctx, 'EXIT_CONDITION', `exit condition ${r.fired[0]} fired at ${now.chain?.ts} (${describeFacts(r.facts)}): squaring off`, { strategyId: st.strategyId, data: r.facts });
+        const facts = r.facts();
+        emit(ctx, 'EXIT_CONDITION', `exit condition ${r.fired[0]} fired at ${now.chain?.ts} (${describeFacts(facts)}): squaring off`, { strategyId: st.strategyId, data: facts });
         squareOffStrategy(ctx, now, 'EXIT_CONDITION', `exit condition ${r.fired[0]}`);
         endDay(st, `exit condition ${r.fired[0]}`);
         return;

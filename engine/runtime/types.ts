@@ -184,6 +184,8 @@ export type LegState = {
   lastPrice: number | null;
   lastPriceTs: string | null;
   quoteMissing: boolean;
+  /** The open candle of this instance's price (candle-close triggers): its bucket and last price. */
+  candle: { bucket: number; close: number } | null;
   /** Premium stop and target levels, set from the entry fill; the stop moves with trailing / break-even. */
   stopLevel: number | null;
   initialStopLevel: number | null;
@@ -255,6 +257,8 @@ export type StrategyState = {
   /** Overall momentum wait: the reference (spot or combined premium) and the release level. */
   momentum: LegWait | null;
   dayOpenSpot: number | null;
+  /** The open candle of the underlying (candle-close triggers). */
+  spotCandle: { bucket: number; close: number } | null;
   monitoringStopped: boolean;
   /** Why nothing more enters today (not eligible, filtered, exit condition, square-off), or null. */
   doneReason: string | null;

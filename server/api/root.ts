@@ -4,12 +4,14 @@ import { accountRouter } from '@/server/api/routers/account';
 import { strategiesRouter } from '@/server/api/routers/strategies';
 import { templatesRouter } from '@/server/api/routers/templates';
 import { marketRouter } from '@/server/api/routers/market';
+import { backtestsRouter } from '@/server/api/routers/backtests';
 
 export const appRouter = router({
   account: accountRouter,
   strategies: strategiesRouter,
   templates: templatesRouter,
   market: marketRouter,
+  backtests: backtestsRouter,
 });
 
 export type AppRouter = typeof appRouter;

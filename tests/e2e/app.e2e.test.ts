@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,10 +51,23 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (app) expect(await app.stop()).toBe(0);
+  const exitCode = app ? await app.stop() : 0;
   await database?.drop();
   if (dataDir) removeDataDir(dataDir);
+  // Ctrl-C (SIGINT) is a clean stop: drained jobs, closed database, private Redis gone.
+  expect(exitCode, app?.output()).toBe(0);
 });
+
+function isListening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
@@ -98,9 +112,16 @@ describe('the running app', () => {
   it('sends a signed-out visitor to the sign-in page', async () => {
     const page = await newPage();
     await page.goto(`${base}/strategies`);
-    await page.waitForURL(/\/sign-in$/);
+    await page.waitForURL(/\/sign-in\?next=%2Fstrategies$/);
     await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
     await shot(page, '01-sign-in');
+
+    // A made-up session cookie gets past the quick cookie check but not the server's session check.
+    await page
+      .context()
+      .addCookies([{ name: 'better-auth.session_token', value: 'forged.token', url: base }]);
+    await page.goto(`${base}/templates`);
+    await page.waitForURL(/\/sign-in$/);
     await page.context().close();
   });
 
@@ -136,12 +157,13 @@ describe('the running app', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in$/);
-    await page.goto(`${base}/strategies`);
-    await page.waitForURL(/\/sign-in$/);
-
-    await signIn(page, trader.email, trader.password);
-    await page.waitForURL(/\/strategies$/);
-    await page.getByText('No strategies yet').waitFor();
+    // Signed out, a bookmarked page asks for sign-in first and then opens where the user was going.
+    await page.goto(`${base}/backtests`);
+    await page.waitForURL(/\/sign-in\?next=%2Fbacktests$/);
+    await fillAuthForm(page, { email: trader.email, password: trader.password });
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/backtests$/);
+    await page.getByText('No backtests yet').waitFor();
     await page.context().close();
   });
 
@@ -195,7 +217,13 @@ describe('a restart', () => {
     await signIn(page, trader.email, trader.password);
     await page.waitForURL(/\/strategies$/);
 
+    const privateRedis = /private redis-server on ([^\s:;]+):(\d+)/.exec(app.output());
+    if (!process.env.REDIS_URL) expect(privateRedis, app.output()).not.toBeNull();
     expect(await app.stop()).toBe(0);
+    if (privateRedis) {
+      // Stopping the app stops the redis-server it started.
+      await expect(isListening(privateRedis[1], Number(privateRedis[2]))).resolves.toBe(false);
+    }
     app = await startApp({ dataDir, databaseUrl: database.url });
     base = `http://localhost:${app.port}`;
 

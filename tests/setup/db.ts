@@ -2,7 +2,7 @@
  * A private, migrated database for one test file: a fresh database on the Postgres server named
  * by DATABASE_URL when it is set, else a fresh PGlite in a temp folder. Tests never share state.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -19,6 +19,8 @@ export async function openTestDb(): Promise<TestDb> {
   const url = process.env.DATABASE_URL?.trim();
   if (url) return openPostgresTestDb(url);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-pglite-'));
+  const template = process.env.STRIKEFLOW_PGLITE_TEMPLATE;
+  if (template && existsSync(template)) cpSync(template, dir, { recursive: true });
   const client = await openClient({ pgliteDir: dir });
   await migrateDb(client);
   return {

@@ -67,15 +67,17 @@ function finish(b: Building, report: ImportReport): ChainSnapshot | undefined {
   }
   const expiries: ExpiryChain[] = [...b.expiries.keys()].sort().map((e) => {
     const x = b.expiries.get(e)!;
-    const chain: ExpiryChain = { expiry: e, options: x.options.sort(byStrikeThenRight) };
-    if (x.forward !== undefined) chain.forward = x.forward;
-    return chain;
+    const options = x.options.sort(byStrikeThenRight);
+    return x.forward !== undefined ? { expiry: e, forward: x.forward, options } : { expiry: e, options };
   });
-  const snap: ChainSnapshot = { ts: b.ts, underlying: b.underlying, spot: b.spot, expiries };
-  if (b.vix !== undefined) snap.vix = b.vix;
-  if (b.futures !== undefined) snap.futures = b.futures;
   report.snapshots++;
-  return snap;
+  // Keys in the schema's order, as the NDJSON reader writes them.
+  return {
+    ts: b.ts, underlying: b.underlying, spot: b.spot,
+    ...(b.vix !== undefined ? { vix: b.vix } : {}),
+    ...(b.futures !== undefined ? { futures: b.futures } : {}),
+    expiries,
+  };
 }
 
 export async function* assembleSnapshots(rows: AsyncIterable<RowItem[]>, report: ImportReport): AsyncGenerator<ChainSnapshot> {

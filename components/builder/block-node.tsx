@@ -1,0 +1,95 @@
+'use client';
+/** The one node renderer: every block draws from its catalog entry; data carries values and problems only. */
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { blockSpec, GROUP_STYLE, summarize } from './catalog';
+
+export type BlockNodeData = {
+  blockType: string;
+  values: Record<string, unknown>;
+  problems: string[];
+};
+export type BlockFlowNode = Node<BlockNodeData, 'block'>;
+
+function BlockNodeView({ data, selected, id }: NodeProps<BlockFlowNode>) {
+  const spec = blockSpec(data.blockType);
+  if (!spec) {
+    return (
+      <div className="rounded border border-rose-600 bg-zinc-900 px-3 py-2 text-xs text-rose-300">
+        Unknown block type “{data.blockType}”. Delete it or import a graph made by this version.
+      </div>
+    );
+  }
+  const style = GROUP_STYLE[spec.group];
+  const inputs = spec.handles.filter((h) => h.kind === 'target');
+  const outputs = spec.handles.filter((h) => h.kind === 'source');
+  const hasProblems = data.problems.length > 0;
+  return (
+    <div
+      data-testid={`block-${id}`}
+      data-block-type={spec.type}
+      data-problems={data.problems.length}
+      className={`min-w-[200px] max-w-[260px] rounded-md border bg-zinc-900 text-xs shadow-lg ${
+        hasProblems ? 'border-rose-500' : selected ? 'border-sky-400' : 'border-zinc-700'
+      } ${selected ? 'ring-2 ring-sky-500/60' : ''}`}
+    >
+      <div className={`flex items-center justify-between gap-2 rounded-t-md px-2 py-1 ${style.header}`}>
+        <span className="font-semibold text-zinc-50">{spec.label}</span>
+        <span className="text-[10px] uppercase tracking-wide text-zinc-300/80">{style.title}</span>
+      </div>
+      <div className="space-y-0.5 px-2 py-1.5 text-zinc-300">
+        {summarize(spec, data.values).map((line) => (
+          <div key={line} className="truncate">
+            {line}
+          </div>
+        ))}
+      </div>
+      {inputs.length || outputs.length ? (
+        <div className="flex justify-between gap-2 border-t border-zinc-800 px-2 py-1 text-[10px] text-zinc-500">
+          <div className="space-y-1">
+            {inputs.map((h) => (
+              <div key={h.id}>{h.label}</div>
+            ))}
+          </div>
+          <div className="space-y-1 text-right">
+            {outputs.map((h) => (
+              <div key={h.id}>{h.label}</div>
+            ))}
+          </div>
+        </div>
+      ) : null}
+      {hasProblems ? (
+        <div role="status" className="rounded-b-md border-t border-rose-900 bg-rose-950/60 px-2 py-1 text-rose-300" data-testid="block-problem">
+          {data.problems[0]}
+          {data.problems.length > 1 ? <span className="text-rose-400/80"> (+{data.problems.length - 1} more)</span> : null}
+        </div>
+      ) : null}
+      {inputs.map((h, i) => (
+        <Handle
+          key={h.id}
+          id={h.id}
+          type="target"
+          position={Position.Left}
+          title={`${h.label}: connect ${h.accepts}`}
+          data-testid={`handle-${id}-${h.id}`}
+          style={{ top: `${((i + 1) / (inputs.length + 1)) * 100}%` }}
+          className="!h-3 !w-3 !border-2 !border-zinc-900 !bg-sky-400"
+        />
+      ))}
+      {outputs.map((h, i) => (
+        <Handle
+          key={h.id}
+          id={h.id}
+          type="source"
+          position={Position.Right}
+          title={`${h.label}: connects to ${h.accepts}`}
+          data-testid={`handle-${id}-${h.id}`}
+          style={{ top: `${((i + 1) / (outputs.length + 1)) * 100}%` }}
+          className="!h-3 !w-3 !border-2 !border-zinc-900 !bg-amber-400"
+        />
+      ))}
+    </div>
+  );
+}
+
+export const BlockNode = memo(BlockNodeView);

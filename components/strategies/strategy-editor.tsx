@@ -1,0 +1,267 @@
+'use client';
+/**
+ * The builder page's data side: loads a strategy, autosaves every edit with the version it was
+ * based on, and turns a save from another tab into a visible conflict the trader resolves.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Builder, downloadJson } from '@/components/builder/builder';
+import { readSavedGraph, type Compiled } from '@/components/builder/catalog';
+import type { GraphDoc } from '@/components/builder/graph-types';
+import { errorMessage, useTRPC } from '@/components/trpc/react';
+
+type SaveState =
+  | { kind: 'saved'; version: number }
+  | { kind: 'dirty' }
+  | { kind: 'saving' }
+  | { kind: 'error'; message: string }
+  | { kind: 'conflict'; message: string };
+
+const AUTOSAVE_DELAY_MS = 600;
+
+function isConflict(e: unknown): boolean {
+  return (e as { data?: { code?: string } })?.data?.code === 'CONFLICT';
+}
+
+export function StrategyEditor({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const query = useQuery({ ...trpc.strategies.byId.queryOptions({ id }), staleTime: Infinity, refetchOnWindowFocus: false });
+  // Remounting the builder (after "Reload latest") starts a fresh editor from the server's graph.
+  const [mountKey, setMountKey] = useState(0);
+
+  if (query.isPending) return <p className="p-6 text-sm text-zinc-500">Loading strategy…</p>;
+  if (query.isError)
+    return (
+      <div className="space-y-2 p-6">
+        <p role="alert" className="text-sm text-rose-300">
+          {errorMessage(query.error)}
+        </p>
+        <Link href="/strategies" className="text-sm text-sky-300 underline">
+          Back to my strategies
+        </Link>
+      </div>
+    );
+  const read = readSavedGraph(query.data.graph);
+  if (!read.ok)
+    return (
+      <div role="alert" className="space-y-2 p-6 text-sm text-rose-300">
+        <p>This strategy's saved graph cannot be opened on the canvas:</p>
+        <ul className="font-mono text-xs">
+          {read.errors.map((e, i) => (
+            <li key={i}>
+              {e.path || '(document)'} {e.message}
+            </li>
+          ))}
+        </ul>
+        <button type="button" className="underline" onClick={() => downloadJson(`${query.data.name}.graph.json`, query.data.graph)}>
+          Download it as JSON
+        </button>
+      </div>
+    );
+  const doc = read.doc;
+  return (
+    <EditorSession
+      key={`${query.data.id}:${mountKey}`}
+      strategy={{ ...query.data, graph: doc }}
+      onReload={async () => {
+        await qc.invalidateQueries({ queryKey: trpc.strategies.byId.queryKey({ id }) });
+        await query.refetch();
+        setMountKey((k) => k + 1);
+      }}
+    />
+  );
+}
+
+function EditorSession(props: {
+  strategy: { id: string; name: string; description: string; version: number; graph: GraphDoc };
+  onReload: () => Promise<void>;
+}) {
+  const { strategy } = props;
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const save = useMutation(trpc.strategies.save.mutationOptions());
+  const saveVersion = useMutation(trpc.strategies.saveVersion.mutationOptions());
+  const versions = useQuery(trpc.strategies.versions.queryOptions({ id: strategy.id }));
+
+  const [state, setState] = useState<SaveState>({ kind: 'saved', version: strategy.version });
+  const [name, setName] = useState(strategy.name);
+  const [compiled, setCompiled] = useState<Compiled | null>(null);
+  const [versionName, setVersionName] = useState('');
+  const [versionNote, setVersionNote] = useState<string | null>(null);
+
+  const version = useRef(strategy.version);
+  const latestDoc = useRef<GraphDoc>(strategy.graph);
+  const pending = useRef<{ graph?: GraphDoc; name?: string } | null>(null);
+  const inFlight = useRef<Promise<void> | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const blocked = useRef(false);
+
+  const flush = useCallback(async (): Promise<void> => {
+    if (timer.current) {
+      clearTimeout(timer.current);
+      timer.current = null;
+    }
+    if (inFlight.current) await inFlight.current;
+    const work = pending.current;
+    if (!work || blocked.current) return;
+    pending.current = null;
+    setState({ kind: 'saving' });
+    const run = (async () => {
+      try {
+        const saved = await save.mutateAsync({ id: strategy.id, expectedVersion: version.current, ...work });
+        version.current = saved.version;
+        qc.setQueryData(trpc.strategies.byId.queryKey({ id: strategy.id }), saved);
+        void qc.invalidateQueries({ queryKey: trpc.strategies.list.queryKey() });
+        setState(pending.current ? { kind: 'dirty' } : { kind: 'saved', version: saved.version });
+      } catch (e) {
+        if (isConflict(e)) {
+          blocked.current = true;
+          pending.current = { ...work, ...pending.current };
+          setState({ kind: 'conflict', message: errorMessage(e) });
+        } else {
+          // Keep the edit queued so the next change (or Retry) sends it again.
+          pending.current = { ...work, ...pending.current };
+          setState({ kind: 'error', message: errorMessage(e) });
+        }
+      }
+    })();
+    inFlight.current = run;
+    await run;
+    inFlight.current = null;
+    if (pending.current && !blocked.current) schedule();
+  }, [strategy.id]);
+
+  const schedule = useCallback(() => {
+    if (blocked.current) return;
+    setState((s) => (s.kind === 'conflict' ? s : { kind: 'dirty' }));
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => void flush(), AUTOSAVE_DELAY_MS);
+  }, [flush]);
+
+  const onDocChange = useCallback(
+    (doc: GraphDoc) => {
+      latestDoc.current = doc;
+      pending.current = { ...pending.current, graph: doc };
+      schedule();
+    },
+    [schedule],
+  );
+
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (pending.current || inFlight.current) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, []);
+
+  async function keepMine() {
+    // An explicit choice after seeing the conflict: save this tab's graph over the newer one.
+    const fresh = await qc.fetchQuery({ ...trpc.strategies.byId.queryOptions({ id: strategy.id }), staleTime: 0 });
+    version.current = fresh.version;
+    blocked.current = false;
+    pending.current = { ...pending.current, graph: latestDoc.current };
+    await flush();
+  }
+
+  async function onSaveVersion(e: React.FormEvent) {
+    e.preventDefault();
+    setVersionNote(null);
+    await flush();
+    if (blocked.current) return;
+    try {
+      const v = await saveVersion.mutateAsync({ id: strategy.id, name: versionName.trim() || undefined });
+      setVersionName('');
+      setVersionNote(`Saved version ${v.version}: ${v.name}`);
+      void versions.refetch();
+    } catch (err) {
+      setVersionNote(errorMessage(err));
+    }
+  }
+
+  const problemCount = compiled?.problems.length;
+  const status = (
+    <span data-testid="save-status" data-state={state.kind} className="text-xs text-zinc-400">
+      {state.kind === 'saved' ? `Saved · v${state.version}` : state.kind === 'saving' ? 'Saving…' : state.kind === 'dirty' ? 'Unsaved changes' : state.kind === 'error' ? 'Not saved' : 'Conflict'}
+    </span>
+  );
+
+  return (
+    <div className="flex h-full min-h-0 flex-col">
+      <div className="flex flex-wrap items-center gap-3 border-b border-zinc-800 px-3 py-2">
+        <Link href="/strategies" className="text-xs text-zinc-400 hover:text-zinc-200">
+          ← My strategies
+        </Link>
+        <label htmlFor="strategy-name" className="sr-only">
+          Strategy name
+        </label>
+        <input
+          id="strategy-name"
+          value={name}
+          onChange={(e) => {
+            setName(e.target.value);
+            if (e.target.value.trim()) {
+              pending.current = { ...pending.current, name: e.target.value.trim() };
+              schedule();
+            }
+          }}
+          className="w-64 rounded border border-transparent bg-transparent px-1 py-0.5 text-sm font-semibold text-zinc-100 hover:border-zinc-700 focus:border-sky-500 focus:outline-none"
+        />
+        {status}
+        <form onSubmit={onSaveVersion} className="ml-auto flex items-center gap-2">
+          <label htmlFor="version-name" className="text-xs text-zinc-400">
+            Version name
+          </label>
+          <input
+            id="version-name"
+            value={versionName}
+            onChange={(e) => setVersionName(e.target.value)}
+            placeholder={`${name} v${(versions.data?.[0]?.version ?? 0) + 1}`}
+            className="w-44 rounded border border-zinc-700 bg-zinc-900 px-2 py-0.5 text-xs text-zinc-100 focus:border-sky-500 focus:outline-none"
+          />
+          <button
+            type="submit"
+            disabled={saveVersion.isPending || !!problemCount}
+            title={problemCount ? `Fix the ${problemCount} problem(s) first: a version must be a strategy that runs` : 'Save an immutable snapshot'}
+            className="rounded border border-emerald-700 px-2 py-0.5 text-xs text-emerald-200 hover:bg-emerald-950 disabled:opacity-40"
+          >
+            Save version
+          </button>
+          {versions.data?.length ? <span className="text-xs text-zinc-500">{versions.data.length} saved</span> : null}
+        </form>
+      </div>
+      {versionNote ? (
+        <p role="status" className="border-b border-zinc-800 px-3 py-1 text-xs text-zinc-300">
+          {versionNote}
+        </p>
+      ) : null}
+      {state.kind === 'conflict' ? (
+        <div role="alert" data-testid="conflict" className="flex flex-wrap items-center gap-3 border-b border-amber-800 bg-amber-950/50 px-3 py-2 text-sm text-amber-100">
+          <span className="flex-1">{state.message}</span>
+          <button type="button" className="rounded border border-amber-600 px-2 py-0.5 text-xs" onClick={() => void props.onReload()}>
+            Reload latest
+          </button>
+          <button type="button" className="rounded border border-amber-600 px-2 py-0.5 text-xs" onClick={() => downloadJson(`${name}.graph.json`, latestDoc.current)}>
+            Export my graph
+          </button>
+          <button type="button" className="rounded border border-rose-600 px-2 py-0.5 text-xs text-rose-200" onClick={() => void keepMine()}>
+            Keep mine (overwrite theirs)
+          </button>
+        </div>
+      ) : null}
+      {state.kind === 'error' ? (
+        <div role="alert" className="flex items-center gap-3 border-b border-rose-900 bg-rose-950/50 px-3 py-2 text-sm text-rose-200">
+          <span className="flex-1">Your last change was not saved: {state.message}</span>
+          <button type="button" className="rounded border border-rose-600 px-2 py-0.5 text-xs" onClick={() => void flush()}>
+            Retry
+          </button>
+        </div>
+      ) : null}
+      <div className="min-h-0 flex-1">
+        <Builder initialDoc={strategy.graph} onDocChange={onDocChange} onCompile={setCompiled} exportName={name.replace(/[^\w.-]+/g, '-') || 'strategy'} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeDb } from '@/db/client';
+import { resetEnv } from '@/db/env';
+import { testRedisUrl } from '@/tests/setup/redis';
+import { startWorkers } from '@/workers/index';
+import { closeQueues } from '@/workers/queues';
+import { healthReport } from './health';
+
+const saved = { ...process.env };
+let dataDir: string;
+let redisUrl: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-health-'));
+  const template = process.env.STRIKEFLOW_PGLITE_TEMPLATE;
+  if (template && existsSync(template))
+    cpSync(template, path.join(dataDir, 'pglite'), { recursive: true });
+  redisUrl = await testRedisUrl();
+  Object.assign(process.env, {
+    DATA_DIR: dataDir,
+    REDIS_URL: redisUrl,
+    HEARTBEAT_INTERVAL_MS: '300',
+  });
+  resetEnv();
+});
+
+afterAll(async () => {
+  await closeQueues();
+  await closeDb();
+  process.env = saved;
+  resetEnv();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('health report', () => {
+  it('is ok only once a worker answers the heartbeat, and says why not before', async () => {
+    const before = await healthReport();
+    expect(before).toMatchObject({ status: 'down', db: 'ok', redis: 'ok' });
+    expect(before.workers).toMatch(/no worker has answered the heartbeat/);
+
+    const workers = await startWorkers({ heartbeatMs: 300, concurrency: 1 });
+    try {
+      await expect
+        .poll(() => healthReport(), { timeout: 10_000, interval: 100 })
+        .toEqual({
+          status: 'ok',
+          db: 'ok',
+          redis: 'ok',
+          workers: 'ok',
+        });
+    } finally {
+      await workers.close();
+    }
+    await expect
+      .poll(async () => (await healthReport()).workers, { timeout: 5_000, interval: 200 })
+      .toMatch(/no worker has answered the heartbeat for \d+ s/);
+  });
+
+  it('names Redis as the broken part when it cannot be reached, within seconds', async () => {
+    await closeQueues();
+    process.env.REDIS_URL = 'redis://127.0.0.1:1';
+    resetEnv();
+    try {
+      const started = Date.now();
+      const report = await healthReport();
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect(report.status).toBe('down');
+      expect(report.db).toBe('ok');
+      expect(report.redis).not.toBe('ok');
+      expect(report.workers).toMatch(/^unknown: Redis is down/);
+    } finally {
+      await closeQueues();
+      process.env.REDIS_URL = redisUrl;
+      resetEnv();
+    }
+  });
+});

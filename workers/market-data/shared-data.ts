@@ -1,0 +1,9 @@
+/** Where the real third-party data sets live (never copied into the repo): env first, then beside the checkout. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export function sharedDataDir(): string | undefined {
+  const root = path.resolve(import.meta.dirname, '../..');
+  const candidates = [process.env.STRIKEFLOW_SHARED_DATA, path.resolve(root, '../shared/data'), path.resolve(root, '../../shared/data')];
+  return candidates.find((c): c is string => !!c && existsSync(c));
+}
