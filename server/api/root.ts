@@ -2,16 +2,16 @@
 import { createCallerFactory, router } from '@/server/api/trpc';
 import { accountRouter } from '@/server/api/routers/account';
 import { strategiesRouter } from '@/server/api/routers/strategies';
+import { backtestsRouter } from '@/server/api/routers/backtests';
 import { templatesRouter } from '@/server/api/routers/templates';
 import { marketRouter } from '@/server/api/routers/market';
-import { backtestsRouter } from '@/server/api/routers/backtests';
 
 export const appRouter = router({
   account: accountRouter,
   strategies: strategiesRouter,
+  backtests: backtestsRouter,
   templates: templatesRouter,
   market: marketRouter,
-  backtests: backtestsRouter,
 });
 
 export type AppRouter = typeof appRouter;

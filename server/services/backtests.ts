@@ -23,7 +23,10 @@ const notFound = (id: string) => new AppError('NOT_FOUND', `backtest ${id} not f
 async function currentVersionId(db: Db, ownerId: string, strategyId: string): Promise<string> {
   const [s] = await db.select().from(strategies).where(and(eq(strategies.id, strategyId), eq(strategies.ownerId, ownerId)));
   if (!s) throw new AppError('NOT_FOUND', `strategy ${strategyId} not found for ${ownerId}`, 'That strategy does not exist or is not yours.');
-  const parsed = parseDsl(s.dsl);
+  // A draft whose graph does not compile yet is saved with no DSL (see the builder's autosave).
+  const dsl = s.dsl;
+  if (!dsl) throw new AppError('UNPROCESSABLE', `strategy ${strategyId} has no compiled DSL`, 'The strategy has problems on the canvas; fix them before backtesting.');
+  const parsed = parseDsl(dsl);
   if (!parsed.ok) {
     const first = parsed.errors[0];
     throw new AppError('UNPROCESSABLE', `strategy ${strategyId} has DSL errors`, `The strategy is not valid yet (${first.path || '/'}: ${first.message}); fix it before backtesting.`);
@@ -35,7 +38,7 @@ async function currentVersionId(db: Db, ownerId: string, strategyId: string): Pr
   if (existing) return existing.id;
   const [created] = await db
     .insert(strategyVersions)
-    .values({ strategyId: s.id, ownerId, version: s.version, name: s.name, description: s.description, dsl: s.dsl, graph: s.graph })
+    .values({ strategyId: s.id, ownerId, version: s.version, name: s.name, description: s.description, dsl, graph: s.graph })
     .onConflictDoNothing()
     .returning({ id: strategyVersions.id });
   if (created) return created.id;
