@@ -19,7 +19,18 @@ function isoDaysAgo(days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-export function BacktestLauncher({ strategyId, underlying = 'NIFTY', onStarted }: { strategyId: string; underlying?: string; onStarted?: (id: string) => void }) {
+export function BacktestLauncher({
+  strategyId,
+  underlying = 'NIFTY',
+  onStarted,
+  beforeStart,
+}: {
+  strategyId: string;
+  underlying?: string;
+  onStarted?: (id: string) => void;
+  /** Runs first, e.g. the builder's autosave flush, so the job backtests what is on screen. */
+  beforeStart?: () => Promise<void>;
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const ids = useId();
@@ -49,7 +60,8 @@ export function BacktestLauncher({ strategyId, underlying = 'NIFTY', onStarted }
   );
   const fieldErrors = (create.error as { data?: { zodError?: { fieldErrors?: Record<string, string[]> } } } | null)?.data?.zodError?.fieldErrors ?? {};
 
-  const start = () => {
+  const start = async () => {
+    if (beforeStart) await beforeStart();
     const dataSource =
       kind === 'simulator'
         ? { kind: 'simulator' as const, ...sim }
@@ -129,7 +141,7 @@ export function BacktestLauncher({ strategyId, underlying = 'NIFTY', onStarted }
         </p>
       ))}
       {create.error && Object.keys(fieldErrors).length === 0 && <p role="alert" className="text-rose-400">{errorMessage(create.error)}</p>}
-      <button type="button" disabled={!ready || create.isPending || (running !== null && !done)} onClick={start} className="rounded bg-sky-600 px-3 py-1.5 font-medium text-white hover:bg-sky-500 disabled:opacity-50">
+      <button type="button" disabled={!ready || create.isPending || (running !== null && !done)} onClick={() => void start()} className="rounded bg-sky-600 px-3 py-1.5 font-medium text-white hover:bg-sky-500 disabled:opacity-50">
         {create.isPending ? 'Starting…' : 'Run backtest'}
       </button>
       {running && <BacktestProgress key={running} id={running} onDone={onDone} />}
@@ -143,7 +155,7 @@ export function BacktestLauncher({ strategyId, underlying = 'NIFTY', onStarted }
 }
 
 /** The builder's "Backtest" button: opens the launcher in a panel. */
-export function BacktestButton({ strategyId, underlying }: { strategyId: string; underlying?: string }) {
+export function BacktestButton({ strategyId, underlying, beforeStart }: { strategyId: string; underlying?: string; beforeStart?: () => Promise<void> }) {
   const [open, setOpen] = useState(false);
   return (
     <div className="relative">
@@ -152,7 +164,7 @@ export function BacktestButton({ strategyId, underlying }: { strategyId: string;
       </button>
       {open && (
         <div role="dialog" aria-label="Backtest" className="absolute right-0 z-20 mt-1 w-96 rounded border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
-          <BacktestLauncher strategyId={strategyId} underlying={underlying} />
+          <BacktestLauncher strategyId={strategyId} underlying={underlying} beforeStart={beforeStart} />
         </div>
       )}
     </div>
