@@ -20,9 +20,10 @@ import { CUSTOM_OPERATORS } from '../engine/rules/operators.ts';
 import type { RuleSet } from '../engine/rules/types.ts';
 import type { ChainSnapshot } from '../engine/runtime/types.ts';
 import { readSnapshots } from '../workers/market-data/read-snapshots.ts';
+import { sharedDataDir } from '../workers/market-data/shared-data.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const shared = process.env.STRIKEFLOW_SHARED_DATA?.trim() || path.resolve(root, '../shared/data');
+const shared = sharedDataDir() ?? path.resolve(root, '../shared/data');
 const dayFile = path.join(shared, 'chiragaibooks-Option-chain-Parquet', 'option_chain_20260818.parquet');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number, d = 1) => Number(x.toFixed(d));

@@ -1,8 +1,7 @@
 'use client';
 /** A small at-expiry payoff sketch for gallery cards, from the same opening position the payoff panel shows. */
-import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { useTRPC } from '@/components/trpc/react';
+import { useOpeningPosition } from '@/components/payoff/use-opening-position';
 import { payoffCurve, summarize } from '@/engine/payoff/payoff';
 import { formatMoney } from '@/components/templates/format';
 
@@ -10,8 +9,7 @@ const W = 240;
 const H = 64;
 
 export function PayoffThumbnail({ dsl }: { dsl: Record<string, unknown> }) {
-  const trpc = useTRPC();
-  const q = useQuery({ ...trpc.market.openingPosition.queryOptions({ dsl, source: { kind: 'simulator', seed: 7 } }), staleTime: 5 * 60_000 });
+  const q = useOpeningPosition(dsl, { kind: 'simulator', seed: 7 });
   const first = q.data?.find((s) => s.position && s.position.legs.length > 0)?.position;
   const drawn = useMemo(() => {
     if (!first) return null;

@@ -7,13 +7,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDsl, type DslDocument } from '@/engine/dsl';
 import type { ChainSnapshot } from '@/engine/runtime/types';
 import { readSnapshots } from '@/workers/market-data/read-snapshots';
+import { sharedDataDir } from '@/workers/market-data/shared-data';
 import { costModelById } from '../broker/costs/cost-model.ts';
 import { getInstrument } from '../market/instruments.ts';
 import { backtestDocument } from './basket.ts';
 import type { BacktestReport } from './backtest.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const shared = process.env.STRIKEFLOW_SHARED_DATA?.trim() || path.resolve(repoRoot, '../shared/data');
+const shared = sharedDataDir() ?? path.resolve(repoRoot, '../shared/data');
 const dayFile = path.join(shared, 'chiragaibooks-Option-chain-Parquet', 'option_chain_20260818.parquet');
 const examplesDir = path.join(repoRoot, 'engine/dsl/examples');
 const haveData = existsSync(dayFile);
