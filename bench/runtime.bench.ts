@@ -20,9 +20,10 @@ import { CUSTOM_OPERATORS } from '../engine/rules/operators.ts';
 import type { RuleSet } from '../engine/rules/types.ts';
 import type { ChainSnapshot } from '../engine/runtime/types.ts';
 import { readSnapshots } from '../workers/market-data/read-snapshots.ts';
+import { sharedDataDir } from '../workers/market-data/shared-data.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const shared = process.env.STRIKEFLOW_SHARED_DATA?.trim() || path.resolve(root, '../shared/data');
+const shared = sharedDataDir() ?? path.resolve(root, '../shared/data');
 const dayFile = path.join(shared, 'chiragaibooks-Option-chain-Parquet', 'option_chain_20260818.parquet');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number, d = 1) => Number(x.toFixed(d));
@@ -71,8 +72,9 @@ async function realDay() {
   const snaps: ChainSnapshot[] = [];
   for await (const s of readSnapshots(dayFile)) snaps.push(s);
   const importMs = performance.now() - t;
-  await backtestDocument(doc, snaps, { overrides }); // warm-up: JIT, caches
-  const res = await timeBacktest(snaps, 9);
+  // Warm-up: a day is short enough that the first runs measure the JIT, not the runtime.
+  for (let w = 0; w < 5; w++) await backtestDocument(doc, snaps, { overrides });
+  const res = await timeBacktest(snaps, 15);
   return { data: path.relative(shared, dayFile), snapshots: snaps.length, importMs: round(importMs), ...res, targetMs: 100, meetsTarget: res.backtestMs <= 100, snaps };
 }
 

@@ -169,9 +169,12 @@ export function summarize(spec: BlockSpec, values: Record<string, unknown>): str
   return lines;
 }
 
+const NO_VIEWPORT = { x: 0, y: 0, zoom: 1 };
+
 /** The engine's compiler, its errors shaped for the canvas (field as a dotted path for the inspector). */
 export function compileDoc(doc: Pick<GraphDoc, 'nodes' | 'edges'>): Compiled {
-  const r = compile({ graphVersion: GRAPH_VERSION, nodes: doc.nodes, edges: doc.edges });
+  // A complete document (viewport included) takes the compiler's fast path for well-formed graphs.
+  const r = compile({ graphVersion: GRAPH_VERSION, nodes: doc.nodes, edges: doc.edges, viewport: NO_VIEWPORT });
   if (r.ok) return { dsl: r.value as unknown as Record<string, unknown>, problems: [] };
   return {
     dsl: null,

@@ -7,13 +7,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { PayoffChart } from '@/components/payoff/payoff-chart';
+import { useOpeningPosition, type ChainSource } from '@/components/payoff/use-opening-position';
 import { formatMoney } from '@/components/templates/format';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { ErrorNotice, LoadingRows } from '@/components/ui/page';
 import { DAYS_PER_YEAR } from '@/engine/pricing';
 import { firstExpiryYears, netGreeks, payoffCurve, pnlToday, summarize, type Scenario } from '@/engine/payoff/payoff';
 
-type Source = { kind: 'simulator'; seed: number } | { kind: 'dataset'; dataset: string; index: number };
+type Source = ChainSource;
 
 const fix = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : x > 0 ? '∞' : '-∞');
 
@@ -24,7 +25,7 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
   const [pick, setPick] = useState(0);
   const [sc, setSc] = useState<Scenario>({ spotPct: 0, ivPoints: 0, daysForward: 0 });
   const datasets = useQuery(trpc.market.datasets.queryOptions());
-  const q = useQuery({ ...trpc.market.openingPosition.queryOptions({ dsl: dsl ?? {}, source }), enabled: dsl !== null });
+  const q = useOpeningPosition(dsl, source);
 
   const strategies = q.data ?? [];
   const chosen = strategies[Math.min(pick, Math.max(0, strategies.length - 1))];

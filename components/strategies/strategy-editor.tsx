@@ -10,6 +10,7 @@ import { Builder, downloadJson } from '@/components/builder/builder';
 import { readSavedGraph, type Compiled } from '@/components/builder/catalog';
 import type { GraphDoc } from '@/components/builder/graph-types';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
+import { ForkStatusBanner, PayoffDrawer, StrategyToolbarActions } from '@/components/templates/strategy-extras';
 
 type SaveState =
   | { kind: 'saved'; version: number }
@@ -231,7 +232,9 @@ function EditorSession(props: {
           </button>
           {versions.data?.length ? <span className="text-xs text-zinc-500">{versions.data.length} saved</span> : null}
         </form>
+        <StrategyToolbarActions strategyId={strategy.id} name={name} dsl={compiled?.dsl ?? null} beforeStart={flush} />
       </div>
+      <ForkStatusBanner strategyId={strategy.id} strategyVersion={state.kind === 'saved' ? state.version : version.current} onUpdated={() => void props.onReload()} />
       {versionNote ? (
         <p role="status" className="border-b border-zinc-800 px-3 py-1 text-xs text-zinc-300">
           {versionNote}
@@ -262,6 +265,7 @@ function EditorSession(props: {
       <div className="min-h-0 flex-1">
         <Builder initialDoc={strategy.graph} onDocChange={onDocChange} onCompile={setCompiled} exportName={name.replace(/[^\w.-]+/g, '-') || 'strategy'} />
       </div>
+      <PayoffDrawer dsl={compiled?.problems.length ? null : (compiled?.dsl ?? null)} />
     </div>
   );
 }

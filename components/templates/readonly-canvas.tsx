@@ -21,7 +21,7 @@ function describe(value: unknown): string {
 const ViewBlock = memo(function ViewBlock({ data }: NodeProps<ViewNode>) {
   return (
     <div className="min-w-[180px] max-w-[240px] rounded-md border border-zinc-700 bg-zinc-900 text-[11px] shadow" data-block-type={data.blockType}>
-      <Handle type="target" position={Position.Right} className="!bg-zinc-500" isConnectable={false} />
+      <Handle type="target" position={Position.Left} className="!bg-zinc-500" isConnectable={false} />
       <div className="rounded-t-md bg-zinc-800 px-2 py-1 font-semibold text-zinc-100">{data.blockType}</div>
       <div className="space-y-0.5 px-2 py-1.5 text-zinc-400">
         {data.lines.map((l) => (
@@ -30,7 +30,7 @@ const ViewBlock = memo(function ViewBlock({ data }: NodeProps<ViewNode>) {
           </div>
         ))}
       </div>
-      <Handle type="source" position={Position.Left} className="!bg-zinc-500" isConnectable={false} />
+      <Handle type="source" position={Position.Right} className="!bg-zinc-500" isConnectable={false} />
     </div>
   );
 });

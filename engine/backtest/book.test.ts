@@ -46,4 +46,15 @@ describe('fill book', () => {
   it('finds no mark for a strike the chain does not list', () => {
     expect(markOf(snap(T('09:20'), 5), '2026-11-26', 25000, 'CE')).toBeNull();
   });
+
+  it('settles an expired short at intrinsic value as a cash flow without costs', () => {
+    const b = new FillBook();
+    b.apply(intent('1', 'SELL', 75), { intentId: '1', ts: T('09:20'), price: 120, qty: 75, costs: 40 });
+    const u = b.settle({ ts: T('15:30'), strategyId: 's', legId: 'ce', expiry: '2026-11-26', strike: 24000, right: 'CE', side: 'SELL', qty: 75, price: 35 });
+    expect(u).toBe('NIFTY');
+    expect(b.openPositions()).toEqual([]);
+    expect(b.equity()).toBe((120 - 35) * 75 - 40);
+    expect(b.trades[0]).toMatchObject({ exitPrice: 35, costs: 40, netPnl: 85 * 75 - 40 });
+    expect(b.settle({ ts: T('15:30'), strategyId: 's', legId: 'ce', expiry: '2026-11-26', strike: 24000, right: 'CE', side: 'SELL', qty: 75, price: 35 })).toBeNull();
+  });
 });

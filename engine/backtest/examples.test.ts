@@ -7,13 +7,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDsl, type DslDocument } from '@/engine/dsl';
 import type { ChainSnapshot } from '@/engine/runtime/types';
 import { readSnapshots } from '@/workers/market-data/read-snapshots';
+import { sharedDataDir } from '@/workers/market-data/shared-data';
 import { costModelById } from '../broker/costs/cost-model.ts';
 import { getInstrument } from '../market/instruments.ts';
 import { backtestDocument } from './basket.ts';
 import type { BacktestReport } from './backtest.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const shared = process.env.STRIKEFLOW_SHARED_DATA?.trim() || path.resolve(repoRoot, '../shared/data');
+const shared = sharedDataDir() ?? path.resolve(repoRoot, '../shared/data');
 const dayFile = path.join(shared, 'chiragaibooks-Option-chain-Parquet', 'option_chain_20260818.parquet');
 const examplesDir = path.join(repoRoot, 'engine/dsl/examples');
 const haveData = existsSync(dayFile);
@@ -81,6 +82,24 @@ describe.skipIf(!haveData)('examples on the real NIFTY day 2026-08-18', () => {
       expect(report.summary.grossPnl).toBeCloseTo(cash + open, 1);
     });
   }
+
+  // The iron condor's days-to-expiry filter keeps it out of this expiry day; lifted, its four
+  // closest-delta legs trade and get the same checks.
+  it('nifty-iron-condor-delta.json with its days-to-expiry filter lifted: same checks, and it trades', async () => {
+    const json = JSON.parse(readFileSync(path.join(examplesDir, 'nifty-iron-condor-delta.json'), 'utf8'));
+    delete json.basket.strategies[0].daysToExpiry;
+    json.basket.strategies[0].conditions.filters = [];
+    const parsed = parseDsl(json);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const report = await backtestDocument(parsed.value, day, { overrides: { costModel: 'india-index-options', slippage: { kind: 'none' } } });
+    expect(new Set(report.orders.filter((o) => o.reason === 'ENTRY').map((o) => o.legId)).size).toBe(4);
+    for (const o of report.orders) {
+      const q = byTs.get(o.ts)!.expiries.find((x) => x.expiry === o.expiry)?.options.find((x) => x.strike === o.strike && x.right === o.right);
+      expect([q?.bid, q?.ask, q?.ltp]).toContain(o.price);
+    }
+    const { cash, costs, open } = cashFlowCheck(report, parsed.value);
+    expect(report.summary.netPnl).toBeCloseTo(cash + open - costs, 1);
+  });
 
   it('at least one NIFTY example trades on this day (the checks above are not vacuous)', () => {
     expect(ordersSeen).toBeGreaterThan(0);

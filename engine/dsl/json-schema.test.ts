@@ -1,6 +1,6 @@
 // The JSON Schema is generated from the zod schemas: strict objects, every block, every enum value.
 import { describe, expect, it } from 'vitest';
-import { DSL_SCHEMA_ID, STRIKE_SELECTOR_TYPES, UNDERLYING_SYMBOLS, dslJsonSchema } from './index.ts';
+import { BLOCK_TYPES, DSL_SCHEMA_ID, STRIKE_SELECTOR_TYPES, UNDERLYING_SYMBOLS, dslJsonSchema } from './index.ts';
 
 type Schema = { [k: string]: unknown };
 
@@ -27,13 +27,19 @@ describe('dslJsonSchema', () => {
     for (const o of objects) expect(o.additionalProperties, JSON.stringify(o).slice(0, 120)).toBe(false);
   });
 
+  it('names every block as a definition', () => {
+    const defs = Object.keys(schema.$defs as Record<string, unknown>).sort();
+    expect(defs).toEqual([...BLOCK_TYPES, 'rule', 'condition'].sort());
+    expect((schema.properties as Record<string, Schema>).basket).toEqual({ $ref: '#/$defs/basket' });
+  });
+
   it('lists every underlying and every strike selector type', () => {
     for (const u of UNDERLYING_SYMBOLS) expect(text).toContain(`"${u}"`);
     for (const t of STRIKE_SELECTOR_TYPES) expect(text).toContain(`"const":"${t}"`);
   });
 
   it('marks defaulted fields optional and records the default', () => {
-    const basket = (schema.properties as Record<string, Schema>).basket;
+    const basket = (schema.$defs as Record<string, Schema>).basket;
     expect(basket.required).toEqual(expect.arrayContaining(['typeVersion', 'name', 'capital', 'strategies']));
     expect(basket.required).not.toContain('deployablePct');
     expect((basket.properties as Record<string, Schema>).deployablePct.default).toBe(100);

@@ -8,6 +8,10 @@ describe('parseDslText', () => {
     expect(parseDslText(JSON.stringify(baseDocument())).ok).toBe(true);
   });
 
+  it('accepts a file saved with a byte-order mark', () => {
+    expect(parseDslText('\uFEFF' + JSON.stringify(baseDocument())).ok).toBe(true);
+  });
+
   it('reports text that is not JSON at the root path', () => {
     const r = parseDslText('{"dslVersion": 1,');
     expect(r).toMatchObject({ ok: false, errors: [{ path: '', message: expect.stringMatching(/^not JSON: /) }] });

@@ -59,7 +59,8 @@ export function parseDslText(text: string): ParseResult {
   if (bytes > MAX_DOCUMENT_BYTES) return { ok: false, errors: [{ path: '', message: `document is ${bytes} bytes; the limit is ${MAX_DOCUMENT_BYTES}` }] };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Editors on Windows save a byte-order mark that JSON.parse rejects; it carries no content.
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
     return { ok: false, errors: [{ path: '', message: `not JSON: ${err instanceof Error ? err.message : String(err)}` }] };
   }

@@ -143,7 +143,14 @@ describe('properties', { timeout: 300_000 }, () => {
         const c = compile(g);
         if (!c.ok) {
           expect(c.errors.length).toBeGreaterThan(0);
-          for (const e of c.errors) expect(e.message).not.toMatch(/unexpectedly/);
+          // Every error the canvas highlights points at a node or edge that is on the canvas.
+          const nodeIds = new Set(Array.isArray(g?.nodes) ? g.nodes.map((n: MutableJson) => n?.id) : []);
+          const edgeIds = new Set(Array.isArray(g?.edges) ? g.edges.map((e: MutableJson) => e?.id) : []);
+          for (const e of c.errors) {
+            expect(e.message).not.toMatch(/unexpectedly/);
+            if (e.nodeId !== undefined) expect(nodeIds.has(e.nodeId)).toBe(true);
+            if (e.edgeId !== undefined) expect(edgeIds.has(e.edgeId)).toBe(true);
+          }
         }
       }),
       { numRuns: RUNS },

@@ -136,7 +136,11 @@ export class SimulatedMarket {
 
   private openDay(date: string): void {
     this.day = date;
-    for (const s of this.book.values()) s.volume = 0;
+    // Volume is per session; options of expiries already past are gone for good.
+    for (const [key, s] of this.book) {
+      if (key.slice(0, 10) < date) this.book.delete(key);
+      else s.volume = 0;
+    }
     this.grids.clear();
   }
 

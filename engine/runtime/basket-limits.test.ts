@@ -56,6 +56,12 @@ describe('basket limits, settlement, user commands, denials', () => {
     expect(orders(r).map((o) => o[4])).toEqual(['ENTRY', 'BASKET_LIMIT']);
     expect(r.state.tradingState).toBe('REDUCING');
     expect(r.events.find((e) => e.type === 'BASKET_LIMIT')?.message).toMatch(/drawdown 2% .*>= maxDrawdownPct 2/);
+    // The user restarts the deployment: drawdown is measured afresh and the strategy trades again.
+    const rt = createRuntime(b, { deploymentId: 'dep' });
+    const restarted = applyRiskDecision(r.state, { kind: 'trading-state', tradingState: 'ACTIVE', ts: '2026-11-23T09:25:00+05:30', reason: 'restarted by the user' }).state;
+    const next = await rt.step(restarted, at(snap('09:30', 24300, q(100), { day: '2026-11-23' })));
+    expect(next.intents.map((i) => i.reason)).toEqual(['ENTRY']);
+    expect(next.state.tradingState).toBe('ACTIVE');
   });
 
   it('settles an open leg at intrinsic value when its expiry time passes: no order, P&L = (E - intrinsic) x qty', async () => {

@@ -11,6 +11,18 @@ import { contractPrice, expiryChain } from './prices.ts';
 import { selectStrike } from './strike.ts';
 import type { LegState, OrderReason, Side } from './types.ts';
 
+// An expiry's instant is asked for on every snapshot for every open leg; it never changes.
+const expiryInstants = new Map<string, number>();
+function expiryMs(instrument: Now['instrument'], expiry: string): number {
+  const key = `${instrument.symbol}|${expiry}`;
+  let ms = expiryInstants.get(key);
+  if (ms === undefined) {
+    ms = expiryInstant(instrument, expiry);
+    expiryInstants.set(key, ms);
+  }
+  return ms;
+}
+
 export const isLive = (l: LegState) => l.status === 'OPEN' || l.status === 'PENDING_ENTRY' || l.status === 'PENDING_EXIT';
 export const isActive = (l: LegState) => isLive(l) || l.status === 'WAITING';
 
@@ -145,7 +157,7 @@ export function settleExpired(ctx: Ctx, now: Now): void {
   if (spot === undefined) return;
   for (const inst of now.st.legs) {
     if (inst.status !== 'OPEN' || inst.expiry === null || inst.entryPrice === null) continue;
-    if (now.time.ms < expiryInstant(now.instrument, inst.expiry)) continue;
+    if (now.time.ms < expiryMs(now.instrument, inst.expiry)) continue;
     const value = inst.right === 'FUT' ? spot : Math.max(0, inst.right === 'CE' ? spot - (inst.strike as number) : (inst.strike as number) - spot);
     const pnl = sideSign(inst.side) * (value - inst.entryPrice) * inst.qty;
     inst.realizedPnl += pnl;

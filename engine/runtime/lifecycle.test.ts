@@ -112,6 +112,16 @@ describe('lifecycle details', () => {
     expect(r.state.strategies.s1.legs[0].realizedPnl).toBe(10 * LOT);
   });
 
+  it('an entry order never answered in its session is dropped on the next session, which trades afresh', async () => {
+    const rt = createRuntime(basket([strategy({ legs: [leg('CE')] })]), { deploymentId: 'd' });
+    const r1 = await rt.step(rt.initialState(), at(snap('09:20', 24300, q(100))));
+    expect(Object.keys(r1.state.pending)).toEqual(['d:1']);
+    const r2 = await rt.step(r1.state, at(snap('09:20', 24300, q(100), { day: '2026-11-23' })));
+    expect(r2.events.find((e) => e.type === 'ORDER_DENIED')?.message).toMatch(/entry order d:1 got no fill in session 2026-11-20; it is dropped/);
+    expect(Object.keys(r2.state.pending)).toEqual(['d:2']);
+    expect(r2.intents.map((i) => [i.id, i.reason])).toEqual([['d:2', 'ENTRY']]);
+  });
+
   it('rejects a state from another deployment and a command for an unknown strategy', async () => {
     const rt = createRuntime(basket([strategy()]), { deploymentId: 'a' });
     const other = createRuntime(basket([strategy()]), { deploymentId: 'b' });

@@ -12,7 +12,7 @@ import { isLive, settleExpired, updatePrice } from './leg.ts';
 import { sideSign } from './levels.ts';
 import { planBasket, type BasketPlan, type StrategyPlan } from './plan.ts';
 import { cancelWaits, dayCosts, dayMtm, maybeStartPendingCycle, onEntryFill, runFollowUp, squareOffStrategy, strategyStep } from './strategy-step.ts';
-import type { ChainSnapshot, Fill, PnlSummary, Runtime, RuntimeInput, RuntimeOptions, RuntimeState, StepResult, StrategyState } from './types.ts';
+import type { ChainSnapshot, Fill, LegState, PnlSummary, Runtime, RuntimeInput, RuntimeOptions, RuntimeState, StepResult, StrategyState } from './types.ts';
 
 const HISTORY_DAYS = 1100;
 
@@ -68,25 +68,47 @@ export function initialStateOf(plan: BasketPlan, deploymentId: string): RuntimeS
   };
 }
 
-/** Deep copy of plain JSON data; several times faster than structuredClone on small objects. */
-function cloneJson<T>(v: T): T {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(cloneJson) as T;
-  const out: Record<string, unknown> = {};
-  for (const k in v) out[k] = cloneJson((v as Record<string, unknown>)[k]);
-  return out as T;
+const copy = <T extends object>(o: T | null): T | null => (o === null ? null : { ...o });
+
+function copyLeg(l: LegState): LegState {
+  return { ...l, wait: copy(l.wait), candle: copy(l.candle), range: copy(l.range), after: copy(l.after) };
+}
+
+function copyStrategy(st: StrategyState): StrategyState {
+  const reentries: StrategyState['reentries'] = {};
+  for (const k in st.reentries) reentries[k] = { ...st.reentries[k] };
+  return {
+    ...st,
+    legs: st.legs.map(copyLeg),
+    reentries,
+    strategyReentries: { ...st.strategyReentries },
+    pendingCycle: copy(st.pendingCycle),
+    range: copy(st.range),
+    momentum: copy(st.momentum),
+    spotCandle: copy(st.spotCandle),
+    notes: { ...st.notes },
+    crossings: { ...st.crossings },
+  };
 }
 
 /**
- * A working copy. Snapshots are never mutated and are shared; daily-close histories are
- * copy-on-write (recordClose replaces the array it changes), so a year of history is not
- * cloned on every step; everything else is small and deep-copied.
+ * A working copy of the state that the step may mutate, copied field by field (several times
+ * faster than a generic deep clone, which dominated a step). Snapshots and intents are never
+ * mutated and are shared; daily-close histories are copy-on-write (recordClose replaces the
+ * array it changes). immutability.test.ts checks that a step never changes its input state.
  */
 function draft(state: RuntimeState): RuntimeState {
-  const copy = cloneJson({ ...state, lastSnapshot: {}, history: {} }) as RuntimeState;
-  copy.lastSnapshot = { ...state.lastSnapshot };
-  copy.history = { ...state.history };
-  return copy;
+  const strategies: RuntimeState['strategies'] = {};
+  for (const k in state.strategies) strategies[k] = copyStrategy(state.strategies[k]);
+  return {
+    ...state,
+    lastSnapshot: { ...state.lastSnapshot },
+    lastSpot: { ...state.lastSpot },
+    history: { ...state.history },
+    basket: { ...state.basket },
+    strategies,
+    pending: { ...state.pending },
+  };
 }
 
 const NO_TRIGGER: Now['trigger'] = { price: () => undefined, spot: undefined };
@@ -144,6 +166,14 @@ function rollDay(ctx: Ctx, now: Now): void {
   const st = now.st;
   if (st.day === now.time.day) return;
   if (st.day !== null) {
+    // An entry order never answered in its session is dropped: it is not retried on a new day.
+    for (const l of st.legs) {
+      if (l.status !== 'PENDING_ENTRY') continue;
+      emit(ctx, 'ORDER_DENIED', `${l.legId}: entry order ${l.pendingIntentId} got no fill in session ${st.day}; it is dropped`, { strategyId: st.strategyId, legId: l.legId, data: { intentId: l.pendingIntentId } });
+      if (l.pendingIntentId) delete ctx.state.pending[l.pendingIntentId];
+      l.status = 'CANCELLED';
+      l.pendingIntentId = null;
+    }
     const carried = st.legs.filter(isLive);
     const closed = st.legs.filter((l) => !isLive(l));
     ctx.state.basket.grossBeforeToday += closed.reduce((a, l) => a + l.realizedPnl, 0);

@@ -100,8 +100,8 @@ export function cancelWaits(ctx: Ctx, now: Now, why: string, only?: (l: LegState
   for (const l of now.st.legs) {
     if (l.status !== 'WAITING' || (only && !only(l))) continue;
     l.status = 'CANCELLED';
-    const type = l.wait?.kind === 'MOMENTUM' ? 'MOMENTUM_EXPIRED' : 'REENTRY_SKIPPED';
-    emit(ctx, type, `${l.legId}: ${l.wait ? `${l.wait.kind.toLowerCase()} wait` : 'pending entry'} cancelled: ${why}`, { strategyId: now.st.strategyId, legId: l.legId, data: { instanceId: l.instanceId } });
+    const type = l.wait?.kind === 'MOMENTUM' ? 'MOMENTUM_EXPIRED' : l.wait?.kind === 'COST' ? 'REENTRY_SKIPPED' : 'ENTRY_BLOCKED';
+    emit(ctx, type, `${l.legId}: ${l.wait ? `${l.wait.kind.toLowerCase()} wait` : l.range ? 'range breakout wait' : 'pending entry'} cancelled: ${why}`, { strategyId: now.st.strategyId, legId: l.legId, data: { instanceId: l.instanceId } });
   }
   if (now.st.momentum && !only) {
     emit(ctx, 'MOMENTUM_EXPIRED', `overall momentum wait cancelled: ${why}`, { strategyId: now.st.strategyId });

@@ -5,6 +5,8 @@ export function applyRiskDecision(state: RuntimeState, decision: RiskDecision): 
   if (decision.kind === 'trading-state') {
     if (state.tradingState === decision.tradingState) return { state, events: [] };
     const next: RuntimeState = { ...state, tradingState: decision.tradingState, tradingStateReason: decision.reason, tradingStateCause: decision.tradingState === 'ACTIVE' ? null : 'RISK_GATE' };
+    // A restart after the drawdown limit measures drawdown afresh from the equity of that moment.
+    if (decision.tradingState === 'ACTIVE' && state.tradingStateCause === 'DRAWDOWN') next.basket = { ...state.basket, equityPeak: 0 };
     return {
       state: next,
       events: [

@@ -12,11 +12,15 @@
  *   3. The broker (the paper fill model or a live broker) answers with
  *      `step(state, {kind:'fill', fill})`, on the same snapshot or later (latency). A leg is open
  *      once its entry fill arrives and closed once its exit fill arrives; P&L uses fill prices.
+ *      Re-entries and lazy legs decided on an exit are ordered by the step that receives that
+ *      exit's fill (on the last snapshot seen, kept in the state), as docs/dsl.md requires.
  *   4. Clock inputs move time without a chain (exit times, cut-offs, settlement); commands are the
  *      user's square-off and kill.
+ *   5. Expiry settles open legs at intrinsic value without an order: a SETTLEMENT event carries
+ *      {side, qty, price, pnl}, a cash flow the backtest report books like a fill.
  *
- * `step` is async because json-rules-engine's `run()` is; with the default compiled evaluator no
- * promise is awaited on the hot path except the one `step` itself returns.
+ * `step` is async because json-rules-engine's `run()` is (settings.evaluator 'json-rules-engine');
+ * the default compiled evaluator answers synchronously (an already resolved promise).
  * Determinism: no clock, no randomness; the same inputs give the same outputs and intent ids.
  */
 

@@ -1,56 +1,62 @@
 /** Backtests for the API: create (snapshot the strategy, store the data source, enqueue), read, list and cancel, always owner-scoped. */
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { backtests, strategies, strategyVersions, type Backtest } from '@/db/schema';
+import { backtests, strategyVersions, type Backtest } from '@/db/schema';
+import { getStrategy, saveVersion } from '@/server/services/strategies';
 import { AppError } from '@/server/errors';
 import { logger } from '@/db/logger';
 import { getQueue, QUEUES } from '@/workers/queues';
 import { BACKTEST_JOB } from '@/workers/backtests';
 import { DataSourceSchema, storeUpload, type DataSource } from '@/workers/backtests/data-source';
 import { BacktestOverridesSchema, type BacktestOverridesInput } from '@/engine/backtest/settings';
-import { parseDsl } from '@/engine/dsl';
 
 export type DataSourceInput =
   | { kind: 'upload'; filename: string; content: string }
   | { kind: 'simulator'; underlying: string; from: string; to: string; seed: number; intervalSeconds?: number }
   | { kind: 'dataset'; path: string };
 
-export type CreateBacktestInput = { strategyId: string; dataSource: DataSourceInput; settings?: BacktestOverridesInput };
+export type CreateBacktestInput = { strategyId?: string; strategyVersionId?: string; dataSource: DataSourceInput; settings?: BacktestOverridesInput };
 
 const notFound = (id: string) => new AppError('NOT_FOUND', `backtest ${id} not found for this user`, 'That backtest does not exist or is not yours.');
 
-/** The immutable version a backtest points at: the strategy's current version, created once. */
-async function currentVersionId(db: Db, ownerId: string, strategyId: string): Promise<string> {
-  const [s] = await db.select().from(strategies).where(and(eq(strategies.id, strategyId), eq(strategies.ownerId, ownerId)));
-  if (!s) throw new AppError('NOT_FOUND', `strategy ${strategyId} not found for ${ownerId}`, 'That strategy does not exist or is not yours.');
-  // A draft whose graph does not compile yet is saved with no DSL (see the builder's autosave).
-  const dsl = s.dsl;
-  if (!dsl) throw new AppError('UNPROCESSABLE', `strategy ${strategyId} has no compiled DSL`, 'The strategy has problems on the canvas; fix them before backtesting.');
-  const parsed = parseDsl(dsl);
-  if (!parsed.ok) {
-    const first = parsed.errors[0];
-    throw new AppError('UNPROCESSABLE', `strategy ${strategyId} has DSL errors`, `The strategy is not valid yet (${first.path || '/'}: ${first.message}); fix it before backtesting.`);
+/** JSON equality that ignores key order (jsonb gives keys back in its own order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(norm) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, x]) => [k, norm(x)])) : v;
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+}
+
+/**
+ * The immutable version a backtest runs: the one named, or else the strategy as it is now,
+ * reusing its latest saved version when that is the same document and saving one otherwise.
+ */
+async function versionToRun(db: Db, ownerId: string, input: { strategyId?: string; strategyVersionId?: string }): Promise<string> {
+  if (input.strategyVersionId) {
+    const [v] = await db
+      .select({ id: strategyVersions.id })
+      .from(strategyVersions)
+      .where(and(eq(strategyVersions.id, input.strategyVersionId), eq(strategyVersions.ownerId, ownerId)));
+    if (!v) throw new AppError('NOT_FOUND', `strategy version ${input.strategyVersionId} not found for ${ownerId}`, 'That strategy version does not exist or is not yours.');
+    return v.id;
   }
-  const [existing] = await db
-    .select({ id: strategyVersions.id })
+  if (!input.strategyId) throw new AppError('INVALID_INPUT', 'no strategy named', 'Choose the strategy (or a saved version of it) to backtest.');
+  const s = await getStrategy(db, ownerId, input.strategyId);
+  if (!s.dsl) {
+    const first = s.problems[0];
+    throw new AppError('UNPROCESSABLE', `strategy ${s.id} does not compile`, `The strategy is not valid yet${first ? ` (${first.message})` : ''}; fix it before backtesting.`);
+  }
+  const [latest] = await db
+    .select({ id: strategyVersions.id, dsl: strategyVersions.dsl })
     .from(strategyVersions)
-    .where(and(eq(strategyVersions.strategyId, s.id), eq(strategyVersions.version, s.version)));
-  if (existing) return existing.id;
-  const [created] = await db
-    .insert(strategyVersions)
-    .values({ strategyId: s.id, ownerId, version: s.version, name: s.name, description: s.description, dsl, graph: s.graph })
-    .onConflictDoNothing()
-    .returning({ id: strategyVersions.id });
-  if (created) return created.id;
-  const [raced] = await db
-    .select({ id: strategyVersions.id })
-    .from(strategyVersions)
-    .where(and(eq(strategyVersions.strategyId, s.id), eq(strategyVersions.version, s.version)));
-  return raced.id;
+    .where(eq(strategyVersions.strategyId, s.id))
+    .orderBy(desc(strategyVersions.version))
+    .limit(1);
+  if (latest && sameJson(latest.dsl, s.dsl)) return latest.id;
+  return (await saveVersion(db, ownerId, { id: s.id, name: `${s.name} (backtested)` })).id;
 }
 
 export async function createBacktest(db: Db, ownerId: string, input: CreateBacktestInput, dirs: { dataDir: string }): Promise<Backtest> {
-  const versionId = await currentVersionId(db, ownerId, input.strategyId);
+  const versionId = await versionToRun(db, ownerId, input);
   const settings = BacktestOverridesSchema.safeParse(input.settings ?? {});
   if (!settings.success) throw new AppError('INVALID_INPUT', 'bad backtest settings', `Backtest settings: ${settings.error.issues[0].path.join('.')}: ${settings.error.issues[0].message}`);
   let source: DataSource;

@@ -66,10 +66,15 @@ async function signedUpContext(who: { name: string; email: string; password: str
   return context;
 }
 
+/** Polls until the page shows it; a dev server or a busy machine can take seconds per render. */
+function poll<T>(fn: () => T | Promise<T>) {
+  return expect.poll(fn, { timeout: 20_000, interval: 100 });
+}
+
 /** The node id of the only block of this type on the canvas. */
 async function blockId(page: Page, type: string): Promise<string> {
   const el = page.locator(`[data-block-type="${type}"]`);
-  await expect.poll(() => el.count()).toBe(1);
+  await poll(() => el.count()).toBe(1);
   const testId = await el.getAttribute('data-testid');
   return testId!.replace(/^block-/, '');
 }
@@ -92,7 +97,7 @@ async function connect(page: Page, from: string, to: string) {
 /** Waits for a clean graph; on failure the message lists the problems the page shows. */
 async function expectNoProblems(page: Page) {
   try {
-    await expect.poll(() => page.getByTestId('problem-count').textContent()).toBe('0');
+    await poll(() => page.getByTestId('problem-count').textContent()).toBe('0');
   } catch (err) {
     const listed = await page.getByTestId('problems').textContent().catch(() => '(no list)');
     await shot(page, 'failure-problems');
@@ -102,7 +107,7 @@ async function expectNoProblems(page: Page) {
 
 async function savedVersion(page: Page): Promise<number> {
   const status = page.getByTestId('save-status');
-  await expect.poll(() => status.getAttribute('data-state'), { timeout: 15_000 }).toBe('saved');
+  await poll(() => status.getAttribute('data-state')).toBe('saved');
   return Number(/v(\d+)/.exec((await status.textContent()) ?? '')?.[1]);
 }
 
@@ -117,7 +122,7 @@ describe('building a strategy on the canvas', () => {
     await page.getByTestId('canvas').waitFor();
     const strategy = await blockId(page, 'strategy');
     // A new strategy has no legs yet: its block and the problems list say so.
-    await expect.poll(() => problemsOn(page, strategy)).toBeGreaterThan(0);
+    await poll(() => problemsOn(page, strategy)).toBeGreaterThan(0);
     expect(await page.getByTestId('block-' + strategy).getByTestId('block-problem').textContent()).toMatch(/at least one leg/);
     await shot(page, '01-new-strategy');
 
@@ -131,9 +136,9 @@ describe('building a strategy on the canvas', () => {
 
     await connect(page, `handle-${strike}-out`, `handle-${leg}-strike`);
     await connect(page, `handle-${leg}-out`, `handle-${strategy}-legs`);
-    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(3);
+    await poll(() => page.locator('.react-flow__edge').count()).toBe(3);
     // Wired up, the errors on the leg and the strategy disappear.
-    await expect.poll(() => problemsOn(page, leg)).toBe(0);
+    await poll(() => problemsOn(page, leg)).toBe(0);
     await expectNoProblems(page);
 
     await page.getByTestId(`block-${leg}`).click();
@@ -141,11 +146,16 @@ describe('building a strategy on the canvas', () => {
     await inspector.getByLabel('Side', { exact: true }).selectOption({ label: 'SELL' });
     // A bad value shows on the block and in the problems list, and clears once fixed.
     await inspector.getByLabel('Lots', { exact: false }).fill('0');
-    await expect.poll(() => problemsOn(page, leg)).toBe(1);
+    await poll(() => problemsOn(page, leg)).toBe(1);
+    // Choosing the problem in the list selects its block and puts the caret in the bad field.
+    await page.getByTestId(`block-${strike}`).click();
+    await page.getByTestId('problems').getByRole('button', { name: /lots/ }).click();
+    await inspector.getByRole('heading', { name: new RegExp(`Leg ${leg}`) }).waitFor();
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-invalid'))).toBe('true');
     expect(await page.getByTestId(`block-${leg}`).getByTestId('block-problem').textContent()).toMatch(/^lots: /);
     await shot(page, '03-leg-lots-error');
     await inspector.getByLabel('Lots', { exact: false }).fill('2');
-    await expect.poll(() => problemsOn(page, leg)).toBe(0);
+    await poll(() => problemsOn(page, leg)).toBe(0);
 
     await page.getByTestId(`block-${strike}`).click();
     await inspector.getByLabel('Strike selector type').selectOption({ label: 'OTM' });
@@ -185,14 +195,14 @@ describe('building a strategy on the canvas', () => {
     await page.close();
   });
 
-  it('works from the keyboard alone: add from the palette, edit and connect in the inspector, undo', async () => {
+  it('works from the keyboard alone: add from the palette, edit and connect in the inspector; copy, paste, auto-layout, undo, redo', async () => {
     const page = await alice.newPage();
     await page.goto(strategyUrl);
     const leg = await blockId(page, 'leg');
     await page.getByLabel('Find a block').focus();
     await page.keyboard.type('stop');
     await page.keyboard.press('Tab');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('palette-stopLoss');
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('palette-stopLoss');
     await page.keyboard.press('Enter');
     const sl = await blockId(page, 'stopLoss');
     const inspector = page.getByTestId('inspector');
@@ -216,12 +226,30 @@ describe('building a strategy on the canvas', () => {
     expect(dsl.basket.strategies[0].legs[0]).toMatchObject({ id: leg, stopLoss: { type: 'premium', value: 40 } });
     await shot(page, '06-keyboard-stop-loss');
 
+    // Copy and paste the stop-loss: a second, unconnected copy appears; undo removes it again.
+    await page.getByTestId(`block-${sl}`).click();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await poll(() => page.locator('[data-block-type="stopLoss"]').count()).toBe(2);
+    await poll(() => page.getByTestId('problem-count').textContent()).toBe('1');
+    await page.keyboard.press('Control+z');
+    await poll(() => page.locator('[data-block-type="stopLoss"]').count()).toBe(1);
+    // Auto-layout moves blocks but never changes what the graph compiles to.
+    await page.getByRole('tab', { name: 'Compiled DSL' }).click();
+    const beforeLayout = await page.getByTestId('dsl-view').textContent();
+    await page.getByRole('button', { name: 'Auto-layout' }).click();
+    await expectNoProblems(page);
+    expect(await page.getByTestId('dsl-view').textContent()).toBe(beforeLayout);
+    await shot(page, '07-auto-layout');
+
     // Undo takes the connection back; redo restores it.
     await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
-    await page.keyboard.press('Control+z');
-    await expect.poll(async () => Number(await problemsOn(page, sl))).toBeGreaterThan(0);
+    await page.keyboard.press('Control+z'); // the layout
+    await page.keyboard.press('Control+z'); // the connection
+    await poll(async () => Number(await problemsOn(page, sl))).toBeGreaterThan(0);
     await page.keyboard.press('Control+Shift+z');
     await expectNoProblems(page);
+    await page.keyboard.press('Control+Shift+z');
     await savedVersion(page);
     await page.close();
   });
@@ -242,12 +270,12 @@ describe('building a strategy on the canvas', () => {
     const conflict = tab2.getByTestId('conflict');
     await conflict.waitFor();
     expect(await conflict.textContent()).toMatch(/saved elsewhere/);
-    await shot(tab2, '07-conflict-in-second-tab');
+    await shot(tab2, '08-conflict-in-second-tab');
 
     await tab1.reload();
     expect(await tab1.getByLabel('Strategy name').inputValue()).toBe('Renamed in tab 1');
     await tab2.getByRole('button', { name: 'Reload latest' }).click();
-    await expect.poll(() => tab2.getByLabel('Strategy name').inputValue()).toBe('Renamed in tab 1');
+    await poll(() => tab2.getByLabel('Strategy name').inputValue()).toBe('Renamed in tab 1');
     await tab1.close();
     await tab2.close();
   });
@@ -260,12 +288,12 @@ describe('building a strategy on the canvas', () => {
     await page.getByRole('button', { name: 'Duplicate Renamed in tab 1' }).click();
     await table.getByText('Copy of Renamed in tab 1').waitFor();
     await page.getByLabel('Search strategies').fill('copy of');
-    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    await poll(() => table.getByRole('row').count()).toBe(2);
     await page.getByLabel('Search strategies').fill('');
 
     await page.getByRole('button', { name: 'Delete Copy of Renamed in tab 1' }).click();
     await page.getByText('Deleted “Copy of Renamed in tab 1”.').waitFor();
-    await expect.poll(() => table.getByText('Copy of Renamed in tab 1').count()).toBe(0);
+    await poll(() => table.getByText('Copy of Renamed in tab 1').count()).toBe(0);
     await page.getByRole('button', { name: 'Undo' }).click();
     await table.getByText('Copy of Renamed in tab 1').waitFor();
 
@@ -275,7 +303,7 @@ describe('building a strategy on the canvas', () => {
     await errors.waitFor();
     expect(await errors.textContent()).toContain('/basket/capital');
     expect(await errors.textContent()).toContain('/basket/strategies');
-    await shot(page, '08-import-errors');
+    await shot(page, '09-import-errors');
     await page.close();
   });
 
@@ -284,7 +312,7 @@ describe('building a strategy on the canvas', () => {
     const page = await bob.newPage();
     await page.goto(strategyUrl);
     await page.getByText(/does not exist or is not yours/).waitFor();
-    await shot(page, '09-not-yours');
+    await shot(page, '10-not-yours');
     await bob.close();
   });
 });

@@ -3,7 +3,7 @@
  * user uploaded (kept under DATA_DIR/uploads), the simulated market (underlying, dates, seed), or
  * one of the real datasets in ../shared/data. The job reloads the source from this description.
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import type { ChainSnapshot } from '@/engine/runtime/types';
 import { simulateDays } from '@/engine/market/simulator';
 import { findInstrument } from '@/engine/market/instruments';
 import { readSnapshots } from '@/workers/market-data/read-snapshots';
+import { sharedDataDir as findSharedData } from '@/workers/market-data/shared-data';
 import type { ImportReport } from '@/engine/market/import';
 import type { BacktestReport } from '@/engine/backtest/backtest';
 
@@ -41,10 +42,26 @@ export const DataSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type DataSource = z.infer<typeof DataSourceSchema>;
 
-/** The folder of real third-party datasets: STRIKEFLOW_SHARED_DATA, else ../shared/data beside the repo. */
+/** The folder of real third-party datasets (STRIKEFLOW_SHARED_DATA, else ../shared/data beside the checkout), or null. */
 export function sharedDataDir(): string | null {
-  const dir = process.env.STRIKEFLOW_SHARED_DATA?.trim() || path.resolve(process.cwd(), '../shared/data');
-  return existsSync(dir) ? dir : null;
+  return findSharedData() ?? null;
+}
+
+const READABLE = /\.(ndjson|jsonl|json|csv|parquet)(\.gz)?$/i;
+
+/** Snapshot files in the shared datasets folder (one level of folders), for the data-source picker. */
+export function listDatasets(dir: string | null): { path: string; bytes: number }[] {
+  if (!dir) return [];
+  const out: { path: string; bytes: number }[] = [];
+  for (const folder of readdirSync(dir).sort()) {
+    const full = path.join(dir, folder);
+    if (!statSync(full).isDirectory()) continue;
+    for (const name of readdirSync(full).sort()) {
+      const file = path.join(full, name);
+      if (READABLE.test(name) && statSync(file).isFile()) out.push({ path: `${folder}/${name}`, bytes: statSync(file).size });
+    }
+  }
+  return out;
 }
 
 /** Stores uploaded snapshot text under DATA_DIR/uploads and returns the source that points at it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { describeObject, humanize, initialValue, type JsonSchema } from './field-model';
+import { describeObject, humanize, initialValue, withUnit, type JsonSchema } from './field-model';
 
 const jsonOf = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
 
@@ -60,5 +60,15 @@ describe('inspector fields from a zod schema', () => {
     expect(humanize('pctOfAtm')).toBe('% of ATM');
     expect(humanize('otm')).toBe('OTM');
     expect(humanize('ATMStraddle')).toBe('ATM straddle');
+  });
+});
+
+describe('units of a level', () => {
+  const value = describeObject(jsonOf(z.strictObject({ type: z.enum(['points', 'pct', 'mtm']), value: z.number().positive() }))).find((f) => f.key === 'value')!;
+  it('follows the chosen type, so "30" reads as 30 % or 30 points', () => {
+    expect(withUnit(value, { type: 'pct', value: 30 }).unit).toBe('%');
+    expect(withUnit(value, { type: 'points', value: 30 }).unit).toBe('points');
+    expect(withUnit(value, { type: 'mtm', value: 30 }).unit).toBe('money');
+    expect(withUnit(value, {}).unit).toBeUndefined();
   });
 });

@@ -271,3 +271,23 @@ export function initialValue(schema: JsonSchema, root: JsonSchema): unknown {
   if (type === 'number' || type === 'integer') return s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 0);
   return null;
 }
+
+/** What a level's number means, read from its sibling `type`/`unit` choice (a 30 "pct" stop-loss is 30 %). */
+const LEVEL_UNITS: Record<string, string> = {
+  points: 'points',
+  pct: '%',
+  underlyingPoints: 'underlying points',
+  underlyingPct: 'underlying %',
+  premium: 'premium',
+  mtm: 'money',
+  premiumPct: '% of total premium',
+  amount: 'money',
+};
+
+export function withUnit(field: Field, parent: unknown): Field {
+  if (field.kind !== 'number' || field.unit || !parent || typeof parent !== 'object') return field;
+  const p = parent as Record<string, unknown>;
+  const choice = typeof p.unit === 'string' ? p.unit : typeof p.type === 'string' ? p.type : undefined;
+  const unit = choice ? LEVEL_UNITS[choice] : undefined;
+  return unit ? { ...field, unit } : field;
+}

@@ -4,7 +4,7 @@
  * zod schema), so labels, help, units, choices and bounds are never written twice.
  */
 import { useEffect, useId, useState } from 'react';
-import { describeField, describeObject, initialValue, resolve, type Field, type JsonSchema } from './field-model';
+import { describeField, describeObject, initialValue, resolve, withUnit, type Field, type JsonSchema } from './field-model';
 
 type Value = Record<string, unknown>;
 export type FieldErrors = Record<string, string[]>;
@@ -47,7 +47,7 @@ export function SchemaForm(props: {
       {fields.map((f) => (
         <FieldEditor
           key={f.key}
-          field={f}
+          field={withUnit(f, props.value)}
           root={props.schema}
           path={[f.key]}
           value={props.value[f.key]}
@@ -346,7 +346,7 @@ function CompositeEditor(props: {
           ? inner.map((f) => (
               <FieldEditor
                 key={f.key}
-                field={f}
+                field={withUnit(f, obj)}
                 root={root}
                 path={[...path, f.key]}
                 value={obj[f.key]}

@@ -10,7 +10,9 @@ import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetEnv } from '@/db/env';
 import { strategies } from '@/db/schema';
-import { straddleDay, straddleJson } from '@/engine/backtest/golden-straddle';
+import { straddle, straddleDay, straddleJson } from '@/engine/backtest/golden-straddle';
+import { decompile } from '@/engine/graph';
+import { compileForSave } from '@/server/services/strategy-documents';
 import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
 import type { Auth } from '@/server/auth';
@@ -18,6 +20,7 @@ import { createTestAuth, signUp } from '@/server/testing/accounts';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { backtestProcessor } from '@/workers/backtests';
+import { sharedDataDir } from '@/workers/backtests/data-source';
 import { closeQueues, createConnection, QUEUES } from '@/workers/queues';
 
 let t: TestDb;
@@ -32,7 +35,7 @@ beforeAll(async () => {
   resetEnv();
   t = await openTestDb();
   auth = createTestAuth(t.db);
-  worker = new Worker(QUEUES.backtests, backtestProcessor({ db: async () => t.db, dataDir, sharedData: null }), {
+  worker = new Worker(QUEUES.backtests, backtestProcessor({ db: async () => t.db, dataDir, sharedData: sharedDataDir() }), {
     connection: createConnection('worker', process.env.REDIS_URL),
     concurrency: 2,
   });
@@ -45,11 +48,16 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function userWithStrategy(email: string, dsl: Record<string, unknown> = straddleJson) {
+// A strategy as the builder stores it: the canvas graph and, when it compiles, its DSL.
+async function userWithStrategy(email: string, valid = true) {
   const headers = await signUp(auth, { email });
   const ctx = await createContext({ headers, db: t.db, auth });
   const userId = ctx.session!.user.id;
-  const [s] = await t.db.insert(strategies).values({ ownerId: userId, name: 'Golden straddle', dsl, graph: { nodes: [] } }).returning();
+  const graph = valid ? decompile(straddle()) : { nodes: [], edges: [], viewport: { x: 0, y: 0, zoom: 1 } };
+  const [s] = await t.db
+    .insert(strategies)
+    .values({ ownerId: userId, name: 'Golden straddle', dsl: valid ? compileForSave(graph as unknown as Record<string, unknown>).dsl : null, graph: graph as unknown as Record<string, unknown> })
+    .returning();
   return { caller: appRouter.createCaller(ctx), strategyId: s.id };
 }
 
@@ -73,14 +81,23 @@ describe('backtests API and job', () => {
     const report = done.report as { summary: Record<string, unknown>; orders: unknown[] };
     expect(report.summary).toMatchObject({ netPnl: 221, trades: 2, costs: 0 });
     expect(report.orders).toHaveLength(4);
-    const list = await caller.backtests.list();
-    expect(list.map((b) => [b.id, b.strategyName, b.summary?.netPnl])).toEqual([[created.id, 'Golden straddle', 221]]);
+    // A second run of the unchanged strategy reuses the version saved for the first.
+    const again = await caller.backtests.create({ strategyId, dataSource: { kind: 'upload', filename: 'day.ndjson', content: ndjson }, settings: { costModel: 'none' } });
+    expect(again.strategyVersionId).toBe(created.strategyVersionId);
+    await settled(caller, again.id);
+    const byVersion = await caller.backtests.create({ strategyVersionId: created.strategyVersionId, dataSource: { kind: 'upload', filename: 'day.ndjson', content: ndjson }, settings: { costModel: 'none' } });
+    expect((await settled(caller, byVersion.id)).report).toMatchObject({ summary: { netPnl: 221 } });
+    const list = (await caller.backtests.list()).filter((b) => b.id === created.id);
+    expect(list.map((b) => [b.id, b.strategyName, b.summary?.netPnl])).toEqual([[created.id, 'Golden straddle (backtested)', 221]]);
   });
 
   it('streams progress over SSE (the HTTP subscription the app uses) until the run ends', async () => {
     const headers = await signUp(auth, { email: 'progress@example.test' });
     const ctx = await createContext({ headers, db: t.db, auth });
-    const [s] = await t.db.insert(strategies).values({ ownerId: ctx.session!.user.id, name: 'Golden straddle', dsl: straddleJson, graph: { nodes: [] } }).returning();
+    const [s] = await t.db
+      .insert(strategies)
+      .values({ ownerId: ctx.session!.user.id, name: 'Golden straddle', dsl: straddleJson, graph: decompile(straddle()) as unknown as Record<string, unknown> })
+      .returning();
     const caller = appRouter.createCaller(ctx);
     const created = await caller.backtests.create({ strategyId: s.id, dataSource: { kind: 'simulator', underlying: 'NIFTY', from: '2026-11-16', to: '2026-11-17', seed: 5 } });
 
@@ -128,8 +145,9 @@ describe('backtests API and job', () => {
   });
 
   it('refuses an invalid strategy, a non-snapshot upload and an unknown underlying up front', async () => {
-    const { caller, strategyId } = await userWithStrategy('invalid@example.test', { dslVersion: 1, basket: { name: 'x' } });
+    const { caller, strategyId } = await userWithStrategy('invalid@example.test', false);
     await expect(caller.backtests.create({ strategyId, dataSource: { kind: 'simulator', underlying: 'NIFTY', from: '2026-11-16', to: '2026-11-16', seed: 1 } })).rejects.toThrow(/not valid yet/);
+    await expect(caller.backtests.create({ dataSource: { kind: 'simulator', underlying: 'NIFTY', from: '2026-11-16', to: '2026-11-16', seed: 1 } })).rejects.toThrow(/either strategyId .* or strategyVersionId/);
     const ok = await userWithStrategy('valid@example.test');
     await expect(ok.caller.backtests.create({ strategyId: ok.strategyId, dataSource: { kind: 'upload', filename: 'notes.txt', content: 'hello' } })).rejects.toThrow(/not a snapshot file/);
     await expect(ok.caller.backtests.create({ strategyId: ok.strategyId, dataSource: { kind: 'simulator', underlying: 'DOGE', from: '2026-11-16', to: '2026-11-16', seed: 1 } })).rejects.toThrow(/unknown underlying/);
@@ -145,4 +163,17 @@ describe('backtests API and job', () => {
     expect(await b.caller.backtests.list()).toEqual([]);
     await settled(a.caller, created.id);
   });
+
+  const realDay = 'chiragaibooks-Option-chain-Parquet/option_chain_20260818.parquet';
+  it.skipIf(!sharedDataDir())('runs on a real dataset from the shared data folder and lists it', async () => {
+    const { caller, strategyId } = await userWithStrategy('dataset@example.test');
+    expect((await caller.backtests.datasets()).map((d) => d.path)).toContain(realDay);
+    const created = await caller.backtests.create({ strategyId, dataSource: { kind: 'dataset', path: realDay }, settings: { costModel: 'india-index-options' } });
+    const done = await settled(caller, created.id);
+    expect(done.error).toBeNull();
+    const report = done.report as { data: { snapshots: number; import: { badRows: number } }; from: string };
+    expect(report.data.snapshots).toBe(288);
+    expect(report.from).toBe('2026-08-18T10:43:00+05:30');
+    await expect(caller.backtests.create({ strategyId, dataSource: { kind: 'dataset', path: '../secrets' } })).rejects.toThrow(/without "\.\."/);
+  }, 60_000);
 });

@@ -5,6 +5,7 @@ import { env } from '@/db/env';
 import { protectedProcedure, router } from '@/server/api/trpc';
 import { cancelBacktest, createBacktest, getBacktest, listBacktests } from '@/server/services/backtests';
 import { BacktestOverridesSchema } from '@/engine/backtest/settings';
+import { listDatasets, sharedDataDir } from '@/workers/backtests/data-source';
 
 const Id = z.uuid('Backtest id must be a UUID, as shown in the Backtests list.');
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
@@ -53,7 +54,11 @@ function publicRow<T extends z.infer<typeof Row>>(r: T & Record<string, unknown>
 
 export const backtestsRouter = router({
   create: protectedProcedure
-    .input(z.object({ strategyId: z.uuid('Strategy id must be a UUID.'), dataSource: DataSourceInput, settings: BacktestOverridesSchema.optional() }))
+    .input(
+      z
+        .object({ strategyId: z.uuid('Strategy id must be a UUID.').optional(), strategyVersionId: z.uuid('Version id must be a UUID.').optional(), dataSource: DataSourceInput, settings: BacktestOverridesSchema.optional() })
+        .refine((i) => (i.strategyId === undefined) !== (i.strategyVersionId === undefined), { message: 'give either strategyId (the strategy as it is now) or strategyVersionId (a saved version)' }),
+    )
     .output(Row)
     .mutation(async ({ ctx, input }) => publicRow(await createBacktest(ctx.db, ctx.user.id, input, { dataDir: env().DATA_DIR }))),
 
@@ -74,6 +79,11 @@ export const backtestsRouter = router({
     .input(z.object({ id: Id }))
     .output(Row)
     .mutation(async ({ ctx, input }) => publicRow(await cancelBacktest(ctx.db, ctx.user.id, input.id))),
+
+  /** The real datasets this server has (../shared/data), to pick as a data source. */
+  datasets: protectedProcedure
+    .output(z.array(z.object({ path: z.string(), bytes: z.number() })))
+    .query(() => listDatasets(sharedDataDir())),
 
   /** Progress until the backtest ends: one event per change, resumable by the last event id. */
   progress: protectedProcedure

@@ -78,7 +78,11 @@ export const marketRouter = router({
     .output(z.array(z.object({ id: z.string(), label: z.string(), files: z.number() })))
     .query(() => listDatasets()),
 
-  /** Per strategy of the basket, the position it would open now on the chosen chain. */
+  /**
+   * Per strategy of the basket, the position it would open now on the chosen chain. A mutation
+   * only so the DSL travels in a POST body: as a query it lands in the URL, and a few strategies
+   * batched together exceed the server's header limit (HTTP 431). It changes nothing.
+   */
   openingPosition: protectedProcedure
     .input(z.object({ dsl: z.record(z.string(), z.unknown()), source: chainSource.default({ kind: 'simulator', seed: 7 }) }))
     .output(
@@ -92,7 +96,7 @@ export const marketRouter = router({
         }),
       ),
     )
-    .query(async ({ input }) => {
+    .mutation(async ({ input }) => {
       const parsed = parseDsl(input.dsl);
       if (!parsed.ok) {
         const e = parsed.errors[0];
