@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   process.chdir(root);
   if (existsSync('.env')) process.loadEnvFile('.env');
   (process.env as Record<string, string>).NODE_ENV = dev ? 'development' : 'production';
+  process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 
   let e: Env;
   try {
