@@ -59,6 +59,9 @@ export function buildNeeded(root: string): string | null {
 
 /** Runs `next build`, showing its output only when it fails, and records what it built. */
 export function runNextBuild(root: string): Promise<void> {
+  // Taken before the build: a file edited (or a branch merged) while next build runs must count
+  // as changed at the next start, not be stamped as built.
+  const built = sourceFingerprint(root);
   return new Promise((resolve, reject) => {
     const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
     const child = spawn(process.execPath, [nextBin, 'build'], {
@@ -72,8 +75,7 @@ export function runNextBuild(root: string): Promise<void> {
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`next build failed (exit ${code}):\n${out.trim()}`));
-      // Taken after the build: next build may rewrite tsconfig.json.
-      writeFileSync(stampFile(root), sourceFingerprint(root));
+      writeFileSync(stampFile(root), built);
       resolve();
     });
   });

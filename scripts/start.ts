@@ -11,11 +11,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
-import { closeDb, getClient, migrateDb, pingDb, type DbClient } from '@/db/client';
+import type { DbClient } from '@/db/client';
 import { EnvError, parseEnv, resetEnv, type Env } from '@/db/env';
 import { logger } from '@/db/logger';
-import { startWorkers, type RunningWorkers } from '@/workers/index';
-import { closeQueues } from '@/workers/queues';
+import type { RunningWorkers } from '@/workers/index';
 import { startRedisServer, type PrivateRedis } from '@/workers/redis-server';
 import { buildNeeded, runNextBuild } from './next-build';
 import { RedisMissingError, ensureRedisServer } from './redis-install';
@@ -71,6 +70,7 @@ async function main(): Promise<void> {
 
   const stopWorkers = await runWorkers(e, client.kind === 'pglite');
   cleanups.push(stopWorkers);
+  const { closeQueues } = await import('@/workers/queues');
   cleanups.push(() => closeQueues());
 
   const { default: next } = await import('next');
@@ -141,6 +141,7 @@ async function prepareData(e: Env, dataDir: string) {
   resetEnv();
 
   const client = await openDatabase();
+  const { migrateDb } = await import('@/db/client');
   await migrateDb(client).catch((err: Error) => {
     throw new StartError(`Could not apply database migrations: ${err.message}`);
   });
@@ -156,6 +157,8 @@ let dbOpened: Promise<DbClient> | undefined;
 
 function openDatabase(): Promise<DbClient> {
   dbOpened ??= (async () => {
+    // Loaded here, not at the top: a bad variable or a busy port is reported before these load.
+    const { closeDb, getClient, pingDb } = await import('@/db/client');
     const client = await getClient().catch((err: Error) => {
       throw new StartError(err.message);
     });
@@ -275,6 +278,7 @@ async function seedDemoIfWanted(e: Env, embedded: boolean): Promise<Demo | null>
 
 async function runWorkers(e: Env, embedded: boolean): Promise<() => Promise<void>> {
   if (embedded) {
+    const { startWorkers } = await import('@/workers/index');
     const workers: RunningWorkers = await startWorkers();
     return () => workers.close();
   }
@@ -332,10 +336,10 @@ async function shutdown(code: number): Promise<never> {
 let firstSignalAt = 0;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
-    // One Ctrl-C can arrive twice (from the terminal and relayed by npm/tsx): only a second
-    // press, a moment later, forces the stop.
+    // One Ctrl-C can arrive twice (from the terminal and relayed by npm): only a second press,
+    // a few seconds later, forces the stop.
     if (firstSignalAt) {
-      if (Date.now() - firstSignalAt < 1_000) return;
+      if (Date.now() - firstSignalAt < 3_000) return;
       say('Stopping now.');
       process.exit(130);
     }

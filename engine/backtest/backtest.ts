@@ -151,7 +151,11 @@ export async function runBacktest(snapshots: AsyncIterable<ChainSnapshot> | Iter
     const gated = riskGate(result, settings.riskLimits);
     state = gated.state;
     record(gated.events);
-    for (const e of gated.events) if (e.type === 'SETTLEMENT') settle(e);
+    for (const e of gated.events) {
+      if (e.type === 'SETTLEMENT') settle(e);
+      // The runtime dropped an order it had sent (an entry left unanswered past its session): withdraw it.
+      else if (e.type === 'ORDER_DENIED' && typeof e.data?.intentId === 'string') broker.cancel(e.data.intentId);
+    }
     for (const intent of gated.intents) {
       submitted.set(intent.id, intent);
       await handle(await broker.submit(intent));

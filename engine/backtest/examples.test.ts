@@ -83,6 +83,24 @@ describe.skipIf(!haveData)('examples on the real NIFTY day 2026-08-18', () => {
     });
   }
 
+  // The iron condor's days-to-expiry filter keeps it out of this expiry day; lifted, its four
+  // closest-delta legs trade and get the same checks.
+  it('nifty-iron-condor-delta.json with its days-to-expiry filter lifted: same checks, and it trades', async () => {
+    const json = JSON.parse(readFileSync(path.join(examplesDir, 'nifty-iron-condor-delta.json'), 'utf8'));
+    delete json.basket.strategies[0].daysToExpiry;
+    json.basket.strategies[0].conditions.filters = [];
+    const parsed = parseDsl(json);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const report = await backtestDocument(parsed.value, day, { overrides: { costModel: 'india-index-options', slippage: { kind: 'none' } } });
+    expect(new Set(report.orders.filter((o) => o.reason === 'ENTRY').map((o) => o.legId)).size).toBe(4);
+    for (const o of report.orders) {
+      const q = byTs.get(o.ts)!.expiries.find((x) => x.expiry === o.expiry)?.options.find((x) => x.strike === o.strike && x.right === o.right);
+      expect([q?.bid, q?.ask, q?.ltp]).toContain(o.price);
+    }
+    const { cash, costs, open } = cashFlowCheck(report, parsed.value);
+    expect(report.summary.netPnl).toBeCloseTo(cash + open - costs, 1);
+  });
+
   it('at least one NIFTY example trades on this day (the checks above are not vacuous)', () => {
     expect(ordersSeen).toBeGreaterThan(0);
   });

@@ -65,6 +65,22 @@ describe('payoff at expiry', () => {
   });
 });
 
+describe('a calendar spread (two expiries)', () => {
+  it('values the later leg with its time left on the first expiry, down to spot zero', () => {
+    const m: PayoffMarket = { spot: 100, rate: 0.05, div: 0, model: 'black-scholes' };
+    const calendar = [
+      leg({ kind: 'PE', side: 'SELL', strike: 100, entry: 2, t: 7 / 365, iv: 0.2 }),
+      leg({ kind: 'PE', side: 'BUY', strike: 100, entry: 4, t: 35 / 365, iv: 0.2 }),
+    ];
+    // At spot 0 the short put pays 100 and the long one is worth 100 e^(-0.05 x 28/365).
+    expect(pnlAtExpiry(calendar, m, 0)).toBeCloseTo(-(100 - 2) + (100 * Math.exp((-0.05 * 28) / 365) - 4), 9);
+    const s = summarize(calendar, m);
+    expect(s.breakevens).toHaveLength(2);
+    expect(s.maxProfitAt).toBeCloseTo(100, 0);
+    expect(Number.isFinite(s.maxLoss)).toBe(true);
+  });
+});
+
 describe('payoff today', () => {
   // Hull's textbook case: S=K=100, r=5 %, sigma=20 %, one year: call 10.4506, put 5.5735.
   const m: PayoffMarket = { spot: 100, rate: 0.05, div: 0, model: 'black-scholes' };

@@ -70,6 +70,8 @@ function forwardFactor(leg: PayoffLeg, m: PayoffMarket, t: number): number {
 function legValue(leg: PayoffLeg, m: PayoffMarket, s: number, t: number, vol: number): number {
   if (leg.kind === 'FUT') return s * forwardFactor(leg, m, t);
   if (!(t > 0)) return leg.kind === 'CE' ? Math.max(0, s - leg.strike) : Math.max(0, leg.strike - s);
+  // The pricer refuses spot 0; the limit there is a worthless call and a put worth the discounted strike.
+  if (!(s > 0)) return leg.kind === 'CE' ? 0 : leg.strike * Math.exp(-m.rate * t);
   return greeks({
     right: leg.kind,
     spot: m.model === 'black-76' ? s * forwardFactor(leg, m, t) : s,

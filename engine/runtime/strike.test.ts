@@ -68,6 +68,15 @@ describe('strike selectors against a snapshot, with the written tie-breaks', () 
     expect(ev?.message).toMatch(/3 P in \[50, 100\] .*a SELL takes the highest/);
   });
 
+  it('premium range tie: equal premiums go to the strike nearer ATM, then the lower strike', async () => {
+    // Two CEs at 60 (24400 and a far 24600): a SELL takes the highest P in [40, 60]; 24400 is nearer ATM 24300.
+    const tie = { '24300CE': 120, '24400CE': 60, '24500CE': 45, '24600CE': 60, '24300PE': 100 };
+    expect((await picked({ type: 'premiumRange', min: 40, max: 60 }, 24300, tie, { side: 'SELL' })).strike).toBe(24400);
+    // Equidistant from ATM 24300 (24200 PE and 24400 PE both at 50): the lower strike.
+    const eq = { '24200PE': 50, '24300PE': 100, '24400PE': 50, '24300CE': 100 };
+    expect((await picked({ type: 'premiumRange', min: 40, max: 60 }, 24300, eq, { side: 'BUY', kind: 'PE' })).strike).toBe(24200);
+  });
+
   it('straddle width: ATM + width x straddle, nearest listed strike', async () => {
     // S = 120 + 104 = 224; 24300 + 0.5 x 224 = 24412 -> 24400; PE with width -0.5 -> 24188 -> 24200
     expect((await picked({ type: 'straddleWidth', width: 0.5 }, 24310, ladder)).strike).toBe(24400);

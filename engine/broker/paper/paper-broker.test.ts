@@ -78,6 +78,16 @@ describe('paper fill model', () => {
     expect(b.unfilled()).toHaveLength(0);
   });
 
+  it('withdraws a waiting order on cancel, so it never fills', async () => {
+    const b = new PaperBroker({ ...base, latency: 'next-snapshot' });
+    await b.onSnapshot(snap(T0, { bid: 120, ask: 121 }));
+    await b.submit(contractIntent({ ts: T0 }));
+    expect(b.cancel('contract:1')).toBe(true);
+    expect(b.cancel('contract:1')).toBe(false);
+    await b.onSnapshot(snap(T1, { bid: 130, ask: 131.5 }));
+    expect(await b.poll()).toEqual([]);
+  });
+
   it('charges the cost model on each fill', async () => {
     const r = await fillPrice({ ...base, costModel: indiaIndexOptions }, snap(T0, { bid: 100, ask: 100 }), 'SELL');
     // 7,500 premium sold: 20 + STT 11.25 + NSE 2.66 + SEBI 0.01 + GST 4.08

@@ -49,6 +49,14 @@ export class PaperBroker implements Broker {
     return this.outbox.splice(0, this.outbox.length);
   }
 
+  /** Withdraws an order still waiting for its snapshot (the runtime dropped it); true when one was waiting. */
+  cancel(intentId: string): boolean {
+    const i = this.waiting.findIndex((w) => w.id === intentId);
+    if (i < 0) return false;
+    this.waiting.splice(i, 1);
+    return true;
+  }
+
   /** Orders still waiting for a snapshot (latency); a backtest that ends reports them. */
   unfilled(): readonly OrderIntent[] {
     return this.waiting;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
-import { strategies } from '@/db/schema';
+import { backtests, strategies, templates } from '@/db/schema';
 import { parseDsl } from '@/engine/dsl';
 import { decompile } from '@/engine/graph';
 import straddle from '@/engine/dsl/examples/nifty-short-straddle-recost.json' with { type: 'json' };
@@ -79,6 +79,18 @@ describe('templates authorization', () => {
     expect((await a.caller.templates.byId({ id })).title).toBe('Alice straddle');
 
     await expect(b.caller.strategies.byId({ id: source.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    // A's backtest of the published version: B sees its summary on the template, never the run itself.
+    const [tpl] = await t.db.select({ versionId: templates.strategyVersionId }).from(templates).where(eq(templates.id, id));
+    const report = { strategy: 'Alice straddle', from: '2026-11-16T09:15:00+05:30', to: '2026-11-20T15:30:00+05:30', summary: { netPnl: 1234.5, grossPnl: 1500, costs: 265.5, trades: 8, winRate: 62.5, maxDrawdown: 800, sharpe: 1.1, profitFactor: 1.6 }, orders: [], events: [], equity: [] };
+    const [run] = await t.db
+      .insert(backtests)
+      .values({ ownerId: a.userId, strategyVersionId: tpl.versionId, dataSource: { kind: 'simulator' }, settings: {}, status: 'succeeded', progress: 1, report, finishedAt: new Date() })
+      .returning({ id: backtests.id });
+    expect((await b.caller.templates.byId({ id })).backtest).toMatchObject({ backtestId: run.id, netPnl: 1234.5, trades: 8, winRate: 62.5 });
+    await expect(b.caller.backtests.get({ id: run.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await b.caller.backtests.list()).toEqual([]);
+    expect((await a.caller.backtests.get({ id: run.id })).status).toBe('succeeded');
     await expect(b.caller.templates.publish({ strategyId: source.id, title: 'Stolen straddle' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(b.caller.templates.forkStatus({ strategyId: source.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
