@@ -6,16 +6,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
+import { sharedDataDir } from '@/workers/backtests/data-source';
 import { readSnapshots } from '@/workers/market-data/read-snapshots';
 import { AppError } from '@/server/errors';
 
 const DATA_EXTENSIONS = ['.ndjson', '.jsonl', '.json', '.csv', '.parquet', '.ndjson.gz', '.jsonl.gz', '.json.gz', '.csv.gz'];
 
-export function sharedDataDir(): string | null {
-  const fromEnv = process.env.STRIKEFLOW_SHARED_DATA?.trim();
-  const dir = fromEnv ? path.resolve(fromEnv) : path.resolve(process.cwd(), '../shared/data');
-  return existsSync(dir) && statSync(dir).isDirectory() ? dir : null;
-}
+// One answer to "where is the shared data" for the payoff panel and the backtest jobs alike.
+export { sharedDataDir } from '@/workers/backtests/data-source';
 
 export type Dataset = { id: string; label: string; files: number };
 

@@ -25,6 +25,8 @@ const EXAMPLE = 'NIFTY short straddle, 25% SL, re-cost';
 const PUBLISHED = `Alice's straddle ${stamp}`;
 
 let aliceStrategyUrl = '';
+let templateUrl = '';
+let bobForkUrl = '';
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
@@ -163,7 +165,7 @@ describe('templates and backtests', () => {
     await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
     await dialog.getByRole('link', { name: 'Open the template' }).click();
     await page.waitForURL(/\/templates\/[0-9a-f-]{36}$/);
-    const templateUrl = page.url();
+    templateUrl = page.url();
     await page.getByRole('heading', { name: PUBLISHED }).waitFor();
     expect(await page.getByText('Author', { exact: true }).isVisible()).toBe(true);
     await shot(page, 'templates-05-published');
@@ -182,6 +184,7 @@ describe('templates and backtests', () => {
     expect(await other.getByText('Author', { exact: true }).count()).toBe(0);
     await other.getByRole('button', { name: 'Fork into my strategies' }).click();
     await other.waitForURL(/\/strategies\/[0-9a-f-]{36}$/);
+    bobForkUrl = other.url();
     await other.getByTestId('fork-status').waitFor();
     expect(await other.getByTestId('fork-status').textContent()).toMatch(new RegExp(`Forked from\\s*${PUBLISHED.replace(/[.*+?^${}()|[\]\\']/g, '\\$&')}\\s*v1`));
     await shot(other, 'templates-06-forked-by-second-user');
@@ -190,6 +193,48 @@ describe('templates and backtests', () => {
     await other.goto(aliceStrategyUrl);
     await other.getByText(/does not exist or is not yours/).waitFor();
     await shot(other, 'templates-07-other-users-strategy-refused');
+    await other.context().close();
+  });
+
+  it('a new version by the author is offered to the fork with a diff of the DSL, and the fork updates to it', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Email').fill(alice.email);
+    await page.getByLabel('Password').fill(alice.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/strategies$/);
+    await page.goto(aliceStrategyUrl);
+    const stopLoss = page.locator('[data-block-type="stopLoss"]').first();
+    await stopLoss.click();
+    const inspector = page.getByTestId('inspector');
+    await inspector.getByLabel('Value').fill('30');
+    await page.waitForSelector('[data-testid="save-status"][data-state="saved"]');
+    await page.goto(templateUrl);
+    await page.getByLabel('Notes for the next version').fill('Wider stop-loss');
+    await page.getByRole('button', { name: /Publish the strategy's current state as v2/ }).click();
+    await page.getByText('Published version 2.').waitFor();
+    await shot(page, 'templates-08-author-published-v2');
+    await page.context().close();
+
+    const other = await newPage();
+    await other.goto(`${base}/sign-in`);
+    await other.getByLabel('Email').fill(bob.email);
+    await other.getByLabel('Password').fill(bob.password);
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.waitForURL(/\/strategies$/);
+    await other.goto(bobForkUrl);
+    const banner = other.getByTestId('fork-status');
+    await banner.getByText('New version available: v2').waitFor();
+    await banner.getByRole('button', { name: /Show 1 change/ }).click();
+    const diff = await other.getByTestId('fork-diff').textContent();
+    expect(diff).toMatch(/\/stopLoss\/value/);
+    expect(diff).toContain('25 → 30');
+    await shot(other, 'templates-09-fork-sees-new-version-diff');
+    other.once('dialog', (d) => void d.accept());
+    await banner.getByRole('button', { name: 'Update to v2' }).click();
+    await other.getByTestId('fork-status').getByText(/v2\./).waitFor();
+    expect(await other.getByTestId('fork-status').getByText('New version available').count()).toBe(0);
+    await shot(other, 'templates-10-fork-updated');
     await other.context().close();
   });
 });
