@@ -18,6 +18,7 @@ export {
   type DslDocumentInput,
   type Basket,
   type Execution,
+  type CostModelChoice,
 } from './basket.ts';
 export {
   StrategySchema,
