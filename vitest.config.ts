@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import os from 'node:os';
 import path from 'node:path';
 
 export default defineConfig({
@@ -9,6 +10,9 @@ export default defineConfig({
     globalSetup: ['tests/setup/global.ts'],
     // Expected failures in tests log errors; a failing test shows its own assertion instead.
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    // Vitest's default (CPUs - 1) runs files one at a time on a 2-core machine, while most
+    // integration files spend their time waiting on Redis, Postgres or a child process.
+    maxWorkers: Math.max(2, os.availableParallelism()),
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -6,7 +6,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { compileDoc } from '@/components/builder/catalog';
-import { editorReducer, initialEditorState, type EditorState } from '@/components/builder/editor-state';
+import {
+  editorReducer,
+  initialEditorState,
+  type EditorState,
+} from '@/components/builder/editor-state';
 import { parseDsl } from '@/engine/dsl';
 import { decompile } from '@/engine/graph';
 
@@ -50,7 +54,8 @@ const dsl = {
 };
 
 const parsed = parseDsl(dsl);
-if (!parsed.ok) throw new Error(`benchmark strategy is invalid: ${JSON.stringify(parsed.errors.slice(0, 3))}`);
+if (!parsed.ok)
+  throw new Error(`benchmark strategy is invalid: ${JSON.stringify(parsed.errors.slice(0, 3))}`);
 const graph = decompile(parsed.value);
 if (compileDoc(graph).problems.length) throw new Error('benchmark graph does not compile');
 
@@ -77,10 +82,16 @@ function editRun(edits: number, invalidEvery: number): { valid: number[]; invali
     const fixes = invalidEvery > 0 && i % invalidEvery === 1;
     const node = legNodes[(fixes ? i - 1 : i) % legNodes.length];
     const t0 = performance.now();
-    state = editorReducer(state, { type: 'update-data', id: node.id, data: { ...node.data, lots: bad ? 0 : 1 + (i % 7) }, key: 'lots' });
+    state = editorReducer(state, {
+      type: 'update-data',
+      id: node.id,
+      data: { ...node.data, lots: bad ? 0 : 1 + (i % 7) },
+      key: 'lots',
+    });
     const compiled = compileDoc(state.doc);
     const dt = performance.now() - t0;
-    if (bad !== compiled.problems.length > 0) throw new Error(`edit ${i}: expected ${bad ? 'a problem' : 'no problem'}`);
+    if (bad !== compiled.problems.length > 0)
+      throw new Error(`edit ${i}: expected ${bad ? 'a problem' : 'no problem'}`);
     (bad ? invalid : valid).push(dt);
   }
   return { valid, invalid };
@@ -105,7 +116,12 @@ const EDITS = 200;
 const runs = Array.from({ length: RUNS }, () => {
   const { valid, invalid } = editRun(EDITS, 5);
   const ref = referenceRun(EDITS);
-  return { valid: median(valid), validP95: p95(valid), invalid: median(invalid), reference: median(ref) };
+  return {
+    valid: median(valid),
+    validP95: p95(valid),
+    invalid: median(invalid),
+    reference: median(ref),
+  };
 });
 
 const perEdit = median(runs.map((r) => r.valid));

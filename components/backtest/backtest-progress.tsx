@@ -2,16 +2,18 @@
 /** A running backtest's live progress bar, fed by the server's SSE subscription, with cancel. */
 import { useMutation } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 
 export type ProgressEvent = { id: string; status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'; progress: number; error: string | null };
 
 export function BacktestProgress({ id, onDone }: { id: string; onDone?: (e: ProgressEvent) => void }) {
   const trpc = useTRPC();
-  const sub = useSubscription(trpc.backtests.progress.subscriptionOptions({ id }));
+  // Kept here, not read from sub.data: the hook clears its data when the server ends the stream,
+  // which is exactly when the final "succeeded" event has arrived.
+  const [e, setLast] = useState<ProgressEvent | undefined>();
+  const sub = useSubscription(trpc.backtests.progress.subscriptionOptions({ id }, { onData: (d) => setLast(d.data as ProgressEvent) }));
   const cancel = useMutation(trpc.backtests.cancel.mutationOptions());
-  const e = sub.data?.data as ProgressEvent | undefined;
   const terminal = e && (e.status === 'succeeded' || e.status === 'failed' || e.status === 'cancelled');
   useEffect(() => {
     if (e && terminal) onDone?.(e);

@@ -33,7 +33,9 @@ function BlockNodeView({ data, selected, id }: NodeProps<BlockFlowNode>) {
         hasProblems ? 'border-rose-500' : selected ? 'border-sky-400' : 'border-zinc-700'
       } ${selected ? 'ring-2 ring-sky-500/60' : ''}`}
     >
-      <div className={`flex items-center justify-between gap-2 rounded-t-md px-2 py-1 ${style.header}`}>
+      <div
+        className={`flex items-center justify-between gap-2 rounded-t-md px-2 py-1 ${style.header}`}
+      >
         <span className="font-semibold text-zinc-50">{spec.label}</span>
         <span className="text-[10px] uppercase tracking-wide text-zinc-300/80">{style.title}</span>
       </div>
@@ -59,9 +61,15 @@ function BlockNodeView({ data, selected, id }: NodeProps<BlockFlowNode>) {
         </div>
       ) : null}
       {hasProblems ? (
-        <div role="status" className="rounded-b-md border-t border-rose-900 bg-rose-950/60 px-2 py-1 text-rose-300" data-testid="block-problem">
+        <div
+          role="status"
+          className="rounded-b-md border-t border-rose-900 bg-rose-950/60 px-2 py-1 text-rose-300"
+          data-testid="block-problem"
+        >
           {data.problems[0]}
-          {data.problems.length > 1 ? <span className="text-rose-400/80"> (+{data.problems.length - 1} more)</span> : null}
+          {data.problems.length > 1 ? (
+            <span className="text-rose-400/80"> (+{data.problems.length - 1} more)</span>
+          ) : null}
         </div>
       ) : null}
       {inputs.map((h, i) => (

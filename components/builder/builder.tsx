@@ -19,9 +19,26 @@ import {
   type NodeChange,
   type Viewport,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { BlockNode, type BlockFlowNode } from './block-node';
-import { autoLayout, blockSpec, compileDoc, connectionProblem, newBlockData, readJsonDocument, type Compiled, type Problem } from './catalog';
+import {
+  autoLayout,
+  blockSpec,
+  compileDoc,
+  connectionProblem,
+  newBlockData,
+  readJsonDocument,
+  type Compiled,
+  type Problem,
+} from './catalog';
 import { copySelection, editorReducer, initialEditorState, type Fragment } from './editor-state';
 import type { GraphDoc, GraphEdge } from './graph-types';
 import { Inspector } from './inspector';
@@ -61,7 +78,12 @@ export function Builder(props: BuilderProps) {
 function isTyping(el: Element | null): boolean {
   if (!el) return false;
   const tag = el.tagName;
-  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || (el as HTMLElement).isContentEditable;
+  return (
+    tag === 'INPUT' ||
+    tag === 'TEXTAREA' ||
+    tag === 'SELECT' ||
+    (el as HTMLElement).isContentEditable
+  );
 }
 
 export function downloadJson(fileName: string, value: unknown) {
@@ -87,12 +109,18 @@ function BuilderCanvas(props: BuilderProps) {
   const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
   const [side, setSide] = useState<'inspector' | 'dsl'>('inspector');
   const [announce, setAnnounce] = useState('');
-  const [importErrors, setImportErrors] = useState<{ title: string; errors: { path: string; message: string }[] } | null>(null);
+  const [importErrors, setImportErrors] = useState<{
+    title: string;
+    errors: { path: string; message: string }[];
+  } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const { nodes: docNodes, edges: docEdges } = state.doc;
   // Compile on every edit, never on selection or viewport changes.
-  const compiled = useMemo(() => compileDoc({ nodes: docNodes, edges: docEdges }), [docNodes, docEdges]);
+  const compiled = useMemo(
+    () => compileDoc({ nodes: docNodes, edges: docEdges }),
+    [docNodes, docEdges],
+  );
   const docRef = useRef(state.doc);
   docRef.current = state.doc;
 
@@ -148,16 +176,18 @@ function BuilderCanvas(props: BuilderProps) {
     [docEdges, selectedEdges],
   );
 
-  const labelOf = useCallback(
-    (id: string) => {
-      const n = docRef.current.nodes.find((x) => x.id === id);
-      if (!n) return id;
-      const spec = blockSpec(n.type);
-      const named = typeof n.data.name === 'string' && n.data.name ? n.data.name : typeof n.data.id === 'string' ? n.data.id : n.id;
-      return `${spec?.label ?? n.type} ${named}`;
-    },
-    [],
-  );
+  const labelOf = useCallback((id: string) => {
+    const n = docRef.current.nodes.find((x) => x.id === id);
+    if (!n) return id;
+    const spec = blockSpec(n.type);
+    const named =
+      typeof n.data.name === 'string' && n.data.name
+        ? n.data.name
+        : typeof n.data.id === 'string'
+          ? n.data.id
+          : n.id;
+    return `${spec?.label ?? n.type} ${named}`;
+  }, []);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<BlockFlowNode>[]) => {
@@ -179,7 +209,8 @@ function BuilderCanvas(props: BuilderProps) {
       }
       if (Object.keys(dims).length) setMeasured((m) => ({ ...m, ...dims }));
       if (positions.length) dispatch({ type: 'move', positions, dragging });
-      if (selection) dispatch({ type: 'select', nodeIds: [...selection], edgeIds: state.selectedEdges });
+      if (selection)
+        dispatch({ type: 'select', nodeIds: [...selection], edgeIds: state.selectedEdges });
     },
     [readOnly, state.selectedNodes, state.selectedEdges],
   );
@@ -194,7 +225,8 @@ function BuilderCanvas(props: BuilderProps) {
           else selection.delete(c.id);
         }
       }
-      if (selection) dispatch({ type: 'select', nodeIds: state.selectedNodes, edgeIds: [...selection] });
+      if (selection)
+        dispatch({ type: 'select', nodeIds: state.selectedNodes, edgeIds: [...selection] });
     },
     [state.selectedNodes, state.selectedEdges],
   );
@@ -211,7 +243,12 @@ function BuilderCanvas(props: BuilderProps) {
   const onConnect = useCallback(
     (c: Connection) => {
       if (!c.sourceHandle || !c.targetHandle) return;
-      connect({ source: c.source, sourceHandle: c.sourceHandle, target: c.target, targetHandle: c.targetHandle });
+      connect({
+        source: c.source,
+        sourceHandle: c.sourceHandle,
+        target: c.target,
+        targetHandle: c.targetHandle,
+      });
     },
     [connect],
   );
@@ -219,7 +256,12 @@ function BuilderCanvas(props: BuilderProps) {
   const isValidConnection: IsValidConnection = useCallback((c) => {
     if (!c.sourceHandle || !c.targetHandle) return false;
     return (
-      connectionProblem(docRef.current, { source: c.source, sourceHandle: c.sourceHandle, target: c.target, targetHandle: c.targetHandle }) === null
+      connectionProblem(docRef.current, {
+        source: c.source,
+        sourceHandle: c.sourceHandle,
+        target: c.target,
+        targetHandle: c.targetHandle,
+      }) === null
     );
   }, []);
 
@@ -230,13 +272,21 @@ function BuilderCanvas(props: BuilderProps) {
       let position = at;
       if (!position) {
         const r = canvasRef.current?.getBoundingClientRect();
-        const centre = r ? flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 }) : { x: 0, y: 0 };
+        const centre = r
+          ? flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 })
+          : { x: 0, y: 0 };
         // Stagger keyboard-added blocks so they do not land on top of each other.
         const k = docRef.current.nodes.length % 8;
-        position = { x: Math.round(centre.x - 100 + k * 24), y: Math.round(centre.y - 40 + k * 24) };
+        position = {
+          x: Math.round(centre.x - 100 + k * 24),
+          y: Math.round(centre.y - 40 + k * 24),
+        };
       }
       const id = newId(spec.idPrefix);
-      dispatch({ type: 'add', node: { id, type, typeVersion: spec.typeVersion, position, data: newBlockData(type, id) } });
+      dispatch({
+        type: 'add',
+        node: { id, type, typeVersion: spec.typeVersion, position, data: newBlockData(type, id) },
+      });
       setAnnounce(`Added ${spec.label}. Edit it in the inspector.`);
     },
     [flow, readOnly],
@@ -285,7 +335,8 @@ function BuilderCanvas(props: BuilderProps) {
   const layout = useCallback(() => {
     if (readOnly) return;
     dispatch({ type: 'replace', doc: autoLayout(docRef.current), undoable: true });
-    requestAnimationFrame(() => flow.fitView({ ...fitViewOptions, duration: 200 }));
+    // After React Flow has drawn the new positions, not before.
+    setTimeout(() => void flow.fitView({ ...fitViewOptions, duration: 200 }), 80);
   }, [flow, readOnly]);
 
   useEffect(() => {
@@ -317,8 +368,15 @@ function BuilderCanvas(props: BuilderProps) {
       flow.fitView({ nodes: [{ id }], duration: 250, maxZoom: 1.2, padding: 0.6 });
       // After the inspector shows this block, put the caret in the field the problem names.
       requestAnimationFrame(() => {
-        const el = rootRef.current?.querySelector<HTMLElement>('[data-testid="inspector"] [aria-invalid="true"]');
-        (el ?? rootRef.current?.querySelector<HTMLElement>('[data-testid="inspector"] input, [data-testid="inspector"] select'))?.focus();
+        const el = rootRef.current?.querySelector<HTMLElement>(
+          '[data-testid="inspector"] [aria-invalid="true"]',
+        );
+        (
+          el ??
+          rootRef.current?.querySelector<HTMLElement>(
+            '[data-testid="inspector"] input, [data-testid="inspector"] select',
+          )
+        )?.focus();
       });
     },
     [flow],
@@ -330,23 +388,35 @@ function BuilderCanvas(props: BuilderProps) {
       try {
         parsed = JSON.parse(await file.text());
       } catch (err) {
-        setImportErrors({ title: `${file.name} is not JSON`, errors: [{ path: '', message: (err as Error).message }] });
+        setImportErrors({
+          title: `${file.name} is not JSON`,
+          errors: [{ path: '', message: (err as Error).message }],
+        });
         return;
       }
       const read = readJsonDocument(parsed);
       if (!read.ok) {
-        setImportErrors({ title: `${file.name} is not a valid ${read.kind === 'unknown' ? 'strategy (DSL) or graph' : read.kind.toUpperCase()} document`, errors: read.errors });
+        setImportErrors({
+          title: `${file.name} is not a valid ${read.kind === 'unknown' ? 'strategy (DSL) or graph' : read.kind.toUpperCase()} document`,
+          errors: read.errors,
+        });
         return;
       }
       setImportErrors(null);
       dispatch({ type: 'replace', doc: read.doc, undoable: true });
-      setAnnounce(`Imported ${file.name} (${read.kind === 'dsl' ? 'strategy DSL' : 'graph'}). Ctrl+Z undoes the import.`);
-      requestAnimationFrame(() => flow.fitView({ ...fitViewOptions, duration: 200 }));
+      setAnnounce(
+        `Imported ${file.name} (${read.kind === 'dsl' ? 'strategy DSL' : 'graph'}). Ctrl+Z undoes the import.`,
+      );
+      // After React Flow has drawn the new positions, not before.
+      setTimeout(() => void flow.fitView({ ...fitViewOptions, duration: 200 }), 80);
     },
     [flow],
   );
 
-  const selected = state.selectedNodes.length === 1 ? state.doc.nodes.find((n) => n.id === state.selectedNodes[0]) : undefined;
+  const selected =
+    state.selectedNodes.length === 1
+      ? state.doc.nodes.find((n) => n.id === state.selectedNodes[0])
+      : undefined;
   const exportName = props.exportName ?? 'strategy';
 
   const btn =
@@ -354,28 +424,60 @@ function BuilderCanvas(props: BuilderProps) {
 
   return (
     <div ref={rootRef} className="flex h-full min-h-0 flex-col bg-zinc-950 text-zinc-100">
-      <div role="toolbar" aria-label="Builder tools" className="flex flex-wrap items-center gap-1 border-b border-zinc-800 px-2 py-1">
-        <button type="button" className={btn} disabled={readOnly || !state.past.length} onClick={() => dispatch({ type: 'undo' })} title="Ctrl+Z">
+      <div
+        role="toolbar"
+        aria-label="Builder tools"
+        className="flex flex-wrap items-center gap-1 border-b border-zinc-800 px-2 py-1"
+      >
+        <button
+          type="button"
+          className={btn}
+          disabled={readOnly || !state.past.length}
+          onClick={() => dispatch({ type: 'undo' })}
+          title="Ctrl+Z"
+        >
           Undo
         </button>
-        <button type="button" className={btn} disabled={readOnly || !state.future.length} onClick={() => dispatch({ type: 'redo' })} title="Ctrl+Shift+Z">
+        <button
+          type="button"
+          className={btn}
+          disabled={readOnly || !state.future.length}
+          onClick={() => dispatch({ type: 'redo' })}
+          title="Ctrl+Shift+Z"
+        >
           Redo
         </button>
         <span className="mx-1 h-4 w-px bg-zinc-800" />
-        <button type="button" className={btn} disabled={!state.selectedNodes.length} onClick={copy} title="Ctrl+C">
+        <button
+          type="button"
+          className={btn}
+          disabled={!state.selectedNodes.length}
+          onClick={copy}
+          title="Ctrl+C"
+        >
           Copy
         </button>
         <button type="button" className={btn} disabled={readOnly} onClick={paste} title="Ctrl+V">
           Paste
         </button>
-        <button type="button" className={btn} disabled={readOnly || (!state.selectedNodes.length && !state.selectedEdges.length)} onClick={removeSelection} title="Delete">
+        <button
+          type="button"
+          className={btn}
+          disabled={readOnly || (!state.selectedNodes.length && !state.selectedEdges.length)}
+          onClick={removeSelection}
+          title="Delete"
+        >
           Delete
         </button>
         <span className="mx-1 h-4 w-px bg-zinc-800" />
         <button type="button" className={btn} disabled={readOnly} onClick={layout}>
           Auto-layout
         </button>
-        <button type="button" className={btn} onClick={() => flow.fitView({ ...fitViewOptions, duration: 200 })}>
+        <button
+          type="button"
+          className={btn}
+          onClick={() => flow.fitView({ ...fitViewOptions, duration: 200 })}
+        >
           Fit view
         </button>
         <span className="mx-1 h-4 w-px bg-zinc-800" />
@@ -383,12 +485,20 @@ function BuilderCanvas(props: BuilderProps) {
           type="button"
           className={btn}
           disabled={!compiled.dsl}
-          title={compiled.dsl ? 'Download the compiled strategy (DSL JSON)' : 'Fix the problems first: only a valid graph compiles to a DSL'}
+          title={
+            compiled.dsl
+              ? 'Download the compiled strategy (DSL JSON)'
+              : 'Fix the problems first: only a valid graph compiles to a DSL'
+          }
           onClick={() => downloadJson(`${exportName}.dsl.json`, compiled.dsl)}
         >
           Export DSL
         </button>
-        <button type="button" className={btn} onClick={() => downloadJson(`${exportName}.graph.json`, state.doc)}>
+        <button
+          type="button"
+          className={btn}
+          onClick={() => downloadJson(`${exportName}.graph.json`, state.doc)}
+        >
           Export graph
         </button>
         {!readOnly ? (
@@ -417,7 +527,10 @@ function BuilderCanvas(props: BuilderProps) {
         {announce}
       </div>
       {importErrors ? (
-        <div role="alert" className="border-b border-rose-900 bg-rose-950/50 px-3 py-2 text-xs text-rose-200">
+        <div
+          role="alert"
+          className="border-b border-rose-900 bg-rose-950/50 px-3 py-2 text-xs text-rose-200"
+        >
           <div className="flex items-center justify-between">
             <strong>{importErrors.title}</strong>
             <button type="button" className="underline" onClick={() => setImportErrors(null)}>
@@ -427,7 +540,8 @@ function BuilderCanvas(props: BuilderProps) {
           <ul className="mt-1 max-h-32 overflow-y-auto">
             {importErrors.errors.map((e, i) => (
               <li key={i}>
-                <span className="font-mono text-rose-300">{e.path || '(document)'}</span> {e.message}
+                <span className="font-mono text-rose-300">{e.path || '(document)'}</span>{' '}
+                {e.message}
               </li>
             ))}
           </ul>
@@ -440,12 +554,18 @@ function BuilderCanvas(props: BuilderProps) {
           </aside>
         ) : null}
         <div className="flex min-w-0 flex-1 flex-col">
-          <div ref={canvasRef} className="relative min-h-0 flex-1" onDragOver={(e) => {
-            if (e.dataTransfer.types.includes(BLOCK_MIME)) {
-              e.preventDefault();
-              e.dataTransfer.dropEffect = 'copy';
-            }
-          }} onDrop={onDrop} data-testid="canvas">
+          <div
+            ref={canvasRef}
+            className="relative min-h-0 flex-1"
+            onDragOver={(e) => {
+              if (e.dataTransfer.types.includes(BLOCK_MIME)) {
+                e.preventDefault();
+                e.dataTransfer.dropEffect = 'copy';
+              }
+            }}
+            onDrop={onDrop}
+            data-testid="canvas"
+          >
             <ReactFlow<BlockFlowNode>
               nodes={rfNodes}
               edges={rfEdges}
@@ -469,7 +589,14 @@ function BuilderCanvas(props: BuilderProps) {
               minZoom={0.1}
             >
               <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-              <MiniMap pannable zoomable ariaLabel="Minimap of the strategy graph" nodeColor={(n) => ((n.data as { problems: string[] }).problems.length ? '#f43f5e' : '#38bdf8')} />
+              <MiniMap
+                pannable
+                zoomable
+                ariaLabel="Minimap of the strategy graph"
+                nodeColor={(n) =>
+                  (n.data as { problems: string[] }).problems.length ? '#f43f5e' : '#38bdf8'
+                }
+              />
               <Controls showInteractive={false} />
             </ReactFlow>
           </div>
@@ -478,7 +605,11 @@ function BuilderCanvas(props: BuilderProps) {
           </div>
         </div>
         <aside className="flex w-80 shrink-0 flex-col border-l border-zinc-800">
-          <div role="tablist" aria-label="Side panel" className="flex border-b border-zinc-800 text-xs">
+          <div
+            role="tablist"
+            aria-label="Side panel"
+            className="flex border-b border-zinc-800 text-xs"
+          >
             {(['inspector', 'dsl'] as const).map((t) => (
               <button
                 key={t}
@@ -502,7 +633,9 @@ function BuilderCanvas(props: BuilderProps) {
                 labelOf={labelOf}
                 onChange={(id, data, key) => dispatch({ type: 'update-data', id, data, key })}
                 onConnect={connect}
-                onDisconnect={(edgeId) => dispatch({ type: 'remove', nodeIds: [], edgeIds: [edgeId] })}
+                onDisconnect={(edgeId) =>
+                  dispatch({ type: 'remove', nodeIds: [], edgeIds: [edgeId] })
+                }
                 onDelete={(id) => dispatch({ type: 'remove', nodeIds: [id], edgeIds: [] })}
               />
             ) : (
@@ -519,13 +652,18 @@ function DslView({ compiled }: { compiled: Compiled }) {
   if (!compiled.dsl) {
     return (
       <p className="p-3 text-xs text-zinc-400">
-        The graph has {compiled.problems.length} problem{compiled.problems.length === 1 ? '' : 's'}; the compiled strategy appears here once
-        they are fixed.
+        The graph has {compiled.problems.length} problem{compiled.problems.length === 1 ? '' : 's'};
+        the compiled strategy appears here once they are fixed.
       </p>
     );
   }
   return (
-    <pre data-testid="dsl-view" aria-label="Compiled strategy DSL (read-only)" tabIndex={0} className="whitespace-pre-wrap break-all p-3 font-mono text-[11px] text-zinc-300">
+    <pre
+      data-testid="dsl-view"
+      aria-label="Compiled strategy DSL (read-only)"
+      tabIndex={0}
+      className="whitespace-pre-wrap break-all p-3 font-mono text-[11px] text-zinc-300"
+    >
       {JSON.stringify(compiled.dsl, null, 2)}
     </pre>
   );

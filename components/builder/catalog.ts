@@ -4,7 +4,15 @@
  * compiler. Only trader-facing words (labels, groups, one-line descriptions) are written here.
  */
 import { z } from 'zod';
-import { BLOCK_CHILDREN, BLOCK_SCHEMAS, BLOCK_TYPE_VERSIONS, parseDsl, parsePointer, toDslErrors, type BlockType } from '@/engine/dsl';
+import {
+  BLOCK_CHILDREN,
+  BLOCK_SCHEMAS,
+  BLOCK_TYPE_VERSIONS,
+  parseDsl,
+  parsePointer,
+  toDslErrors,
+  type BlockType,
+} from '@/engine/dsl';
 import {
   canvasOrder,
   compile,
@@ -23,8 +31,17 @@ import {
 import { humanize, initialValue, type JsonSchema } from './form/field-model';
 import type { GraphDoc, GraphEdge } from './graph-types';
 
-export type PaletteGroup = 'structure' | 'strike' | 'risk' | 're-entry' | 'entry' | 'conditions' | 'sizing';
-export const PALETTE_GROUPS: PaletteGroup[] = ['structure', 'strike', 'risk', 're-entry', 'entry', 'conditions', 'sizing'];
+export type PaletteGroup =
+  'structure' | 'strike' | 'risk' | 're-entry' | 'entry' | 'conditions' | 'sizing';
+export const PALETTE_GROUPS: PaletteGroup[] = [
+  'structure',
+  'strike',
+  'risk',
+  're-entry',
+  'entry',
+  'conditions',
+  'sizing',
+];
 
 export const GROUP_STYLE: Record<PaletteGroup, { title: string; header: string; chip: string }> = {
   structure: { title: 'Structure', header: 'bg-sky-900', chip: 'bg-sky-950/40' },
@@ -36,27 +53,130 @@ export const GROUP_STYLE: Record<PaletteGroup, { title: string; header: string; 
   sizing: { title: 'Sizing', header: 'bg-zinc-700', chip: 'bg-zinc-800/60' },
 };
 
-const WORDS: Record<BlockType, { label: string; group: PaletteGroup; description: string; idPrefix: string }> = {
-  basket: { label: 'Basket', group: 'structure', description: 'Holds strategies; capital, daily loss and drawdown limits.', idPrefix: 'basket' },
-  execution: { label: 'Execution', group: 'structure', description: 'Trigger on LTP or candle close, slippage and costs.', idPrefix: 'execution' },
-  strategy: { label: 'Strategy', group: 'structure', description: 'Underlying, entry and exit times, legs and overall risk.', idPrefix: 'strategy' },
-  leg: { label: 'Leg', group: 'structure', description: 'One option (CE/PE) or futures position: side, lots, expiry.', idPrefix: 'leg' },
-  strike: { label: 'Strike selector', group: 'strike', description: 'How the leg picks its strike: ATM, OTM n, premium, delta…', idPrefix: 'strike' },
-  stopLoss: { label: 'Stop-loss', group: 'risk', description: "A leg's stop-loss: points, %, underlying move or premium.", idPrefix: 'sl' },
-  target: { label: 'Target', group: 'risk', description: "A leg's profit target.", idPrefix: 'target' },
-  trailingStop: { label: 'Trailing stop', group: 'risk', description: "For every X in favour, move the leg's stop by Y.", idPrefix: 'trail' },
-  strategyStopLoss: { label: 'Overall stop-loss', group: 'risk', description: 'Exit the strategy at an MTM loss or % of premium.', idPrefix: 'osl' },
-  strategyTarget: { label: 'Overall target', group: 'risk', description: 'Exit the strategy at an MTM profit or % of premium.', idPrefix: 'otarget' },
-  lock: { label: 'Lock profit', group: 'risk', description: 'Once MTM reaches a profit, exit if it falls back to a locked amount.', idPrefix: 'lock' },
-  lockAndTrail: { label: 'Lock and trail', group: 'risk', description: 'Lock a profit, then raise it as MTM grows.', idPrefix: 'locktrail' },
-  strategyTrailingStop: { label: 'Overall trailing stop', group: 'risk', description: 'Move the overall stop-loss as MTM moves in favour.', idPrefix: 'otrail' },
-  trailToBreakEven: { label: 'Trail to break-even', group: 'risk', description: "When a leg's stop-loss hits, move the other stops to entry.", idPrefix: 'breakeven' },
-  reEntry: { label: 'Leg re-entry', group: 're-entry', description: 'After a stop-loss or target: ASAP, reverse, momentum, cost or lazy leg.', idPrefix: 'reentry' },
-  strategyReEntry: { label: 'Strategy re-entry', group: 're-entry', description: 'Re-enter the whole strategy after its overall stop-loss or target.', idPrefix: 'sreentry' },
-  momentum: { label: 'Momentum', group: 'entry', description: 'Wait for a move in points or % before entering.', idPrefix: 'momentum' },
-  rangeBreakout: { label: 'Range breakout', group: 'entry', description: 'Enter when price breaks the high or low of a time range.', idPrefix: 'range' },
-  conditions: { label: 'Conditions', group: 'conditions', description: 'Entry, exit and filter rules on VIX, IV rank, spot move, time…', idPrefix: 'conditions' },
-  sizing: { label: 'Sizing', group: 'sizing', description: 'Fixed lots, % of capital, risk per trade or fractional Kelly.', idPrefix: 'sizing' },
+const WORDS: Record<
+  BlockType,
+  { label: string; group: PaletteGroup; description: string; idPrefix: string }
+> = {
+  basket: {
+    label: 'Basket',
+    group: 'structure',
+    description: 'Holds strategies; capital, daily loss and drawdown limits.',
+    idPrefix: 'basket',
+  },
+  execution: {
+    label: 'Execution',
+    group: 'structure',
+    description: 'Trigger on LTP or candle close, slippage and costs.',
+    idPrefix: 'execution',
+  },
+  strategy: {
+    label: 'Strategy',
+    group: 'structure',
+    description: 'Underlying, entry and exit times, legs and overall risk.',
+    idPrefix: 'strategy',
+  },
+  leg: {
+    label: 'Leg',
+    group: 'structure',
+    description: 'One option (CE/PE) or futures position: side, lots, expiry.',
+    idPrefix: 'leg',
+  },
+  strike: {
+    label: 'Strike selector',
+    group: 'strike',
+    description: 'How the leg picks its strike: ATM, OTM n, premium, delta…',
+    idPrefix: 'strike',
+  },
+  stopLoss: {
+    label: 'Stop-loss',
+    group: 'risk',
+    description: "A leg's stop-loss: points, %, underlying move or premium.",
+    idPrefix: 'sl',
+  },
+  target: {
+    label: 'Target',
+    group: 'risk',
+    description: "A leg's profit target.",
+    idPrefix: 'target',
+  },
+  trailingStop: {
+    label: 'Trailing stop',
+    group: 'risk',
+    description: "For every X in favour, move the leg's stop by Y.",
+    idPrefix: 'trail',
+  },
+  strategyStopLoss: {
+    label: 'Overall stop-loss',
+    group: 'risk',
+    description: 'Exit the strategy at an MTM loss or % of premium.',
+    idPrefix: 'osl',
+  },
+  strategyTarget: {
+    label: 'Overall target',
+    group: 'risk',
+    description: 'Exit the strategy at an MTM profit or % of premium.',
+    idPrefix: 'otarget',
+  },
+  lock: {
+    label: 'Lock profit',
+    group: 'risk',
+    description: 'Once MTM reaches a profit, exit if it falls back to a locked amount.',
+    idPrefix: 'lock',
+  },
+  lockAndTrail: {
+    label: 'Lock and trail',
+    group: 'risk',
+    description: 'Lock a profit, then raise it as MTM grows.',
+    idPrefix: 'locktrail',
+  },
+  strategyTrailingStop: {
+    label: 'Overall trailing stop',
+    group: 'risk',
+    description: 'Move the overall stop-loss as MTM moves in favour.',
+    idPrefix: 'otrail',
+  },
+  trailToBreakEven: {
+    label: 'Trail to break-even',
+    group: 'risk',
+    description: "When a leg's stop-loss hits, move the other stops to entry.",
+    idPrefix: 'breakeven',
+  },
+  reEntry: {
+    label: 'Leg re-entry',
+    group: 're-entry',
+    description: 'After a stop-loss or target: ASAP, reverse, momentum, cost or lazy leg.',
+    idPrefix: 'reentry',
+  },
+  strategyReEntry: {
+    label: 'Strategy re-entry',
+    group: 're-entry',
+    description: 'Re-enter the whole strategy after its overall stop-loss or target.',
+    idPrefix: 'sreentry',
+  },
+  momentum: {
+    label: 'Momentum',
+    group: 'entry',
+    description: 'Wait for a move in points or % before entering.',
+    idPrefix: 'momentum',
+  },
+  rangeBreakout: {
+    label: 'Range breakout',
+    group: 'entry',
+    description: 'Enter when price breaks the high or low of a time range.',
+    idPrefix: 'range',
+  },
+  conditions: {
+    label: 'Conditions',
+    group: 'conditions',
+    description: 'Entry, exit and filter rules on VIX, IV rank, spot move, time…',
+    idPrefix: 'conditions',
+  },
+  sizing: {
+    label: 'Sizing',
+    group: 'sizing',
+    description: 'Fixed lots, % of capital, risk per trade or fractional Kelly.',
+    idPrefix: 'sizing',
+  },
 };
 
 export type HandleSpec = {
@@ -103,9 +223,16 @@ for (const type of Object.keys(BLOCK_SCHEMAS) as BlockType[]) {
     label: humanize(i.handle),
     accepts: `${i.many ? 'any number of' : 'one'} ${i.accepts.map((a) => WORDS[a].label).join(' or ')}${i.many ? ' blocks' : ''}`,
   }));
-  const parents = (Object.keys(BLOCK_SCHEMAS) as BlockType[]).filter((p) => inputsOf(p).some((i) => i.accepts.includes(type)));
+  const parents = (Object.keys(BLOCK_SCHEMAS) as BlockType[]).filter((p) =>
+    inputsOf(p).some((i) => i.accepts.includes(type)),
+  );
   if (NODE_TYPES[type].hasOutput) {
-    handles.push({ id: 'out', kind: 'source', label: 'Out', accepts: parents.map((p) => `a ${WORDS[p].label}`).join(' or ') });
+    handles.push({
+      id: 'out',
+      kind: 'source',
+      label: 'Out',
+      accepts: parents.map((p) => `a ${WORDS[p].label}`).join(' or '),
+    });
   }
   specs.set(type, {
     type,
@@ -128,7 +255,8 @@ export function newBlockData(type: string, nodeId: string): Record<string, unkno
   const spec = specs.get(type);
   if (!spec) throw new Error(`unknown block type "${type}"`);
   const v = initialValue(spec.schema, spec.schema);
-  const data = v && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : {};
+  const data =
+    v && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : {};
   for (const k of spec.skip) delete data[k];
   const props = spec.schema.properties ?? {};
   if ('id' in props) data.id = nodeId;
@@ -156,7 +284,9 @@ export function summarize(spec: BlockSpec, values: Record<string, unknown>): str
   if (typeof values.name === 'string' && values.name) lines.push(values.name);
   if (spec.type === 'leg') {
     const e = values.expiry as { kind?: string; offset?: number } | undefined;
-    lines.push(`${values.side ?? '?'} ${values.lots ?? '?'} × ${values.kind ?? '?'}${e?.kind ? ` · ${e.kind}${e.offset ? ` +${e.offset}` : ''}` : ''}`);
+    lines.push(
+      `${values.side ?? '?'} ${values.lots ?? '?'} × ${values.kind ?? '?'}${e?.kind ? ` · ${e.kind}${e.offset ? ` +${e.offset}` : ''}` : ''}`,
+    );
     if (typeof values.id === 'string') lines.push(`id ${values.id}`);
     return lines;
   }
@@ -174,21 +304,31 @@ const NO_VIEWPORT = { x: 0, y: 0, zoom: 1 };
 /** The engine's compiler, its errors shaped for the canvas (field as a dotted path for the inspector). */
 export function compileDoc(doc: Pick<GraphDoc, 'nodes' | 'edges'>): Compiled {
   // A complete document (viewport included) takes the compiler's fast path for well-formed graphs.
-  const r = compile({ graphVersion: GRAPH_VERSION, nodes: doc.nodes, edges: doc.edges, viewport: NO_VIEWPORT });
+  const r = compile({
+    graphVersion: GRAPH_VERSION,
+    nodes: doc.nodes,
+    edges: doc.edges,
+    viewport: NO_VIEWPORT,
+  });
   if (r.ok) return { dsl: r.value as unknown as Record<string, unknown>, problems: [] };
   return {
     dsl: null,
     problems: r.errors.map((e) => ({
       nodeId: e.nodeId ?? null,
       path: e.path,
-      field: e.field ? (e.field.startsWith('/') ? parsePointer(e.field) : e.field.split('.')).join('.') : '',
+      field: e.field
+        ? (e.field.startsWith('/') ? parsePointer(e.field) : e.field.split('.')).join('.')
+        : '',
       message: e.message,
     })),
   };
 }
 
 /** Why an edge may not be drawn (null when it may): the registry's types, then one child per single input. */
-export function connectionProblem(doc: Pick<GraphDoc, 'nodes' | 'edges'>, c: Omit<GraphEdge, 'id'>): string | null {
+export function connectionProblem(
+  doc: Pick<GraphDoc, 'nodes' | 'edges'>,
+  c: Omit<GraphEdge, 'id'>,
+): string | null {
   if (c.source === c.target) return 'A block cannot connect to itself.';
   const source = doc.nodes.find((n) => n.id === c.source);
   const target = doc.nodes.find((n) => n.id === c.target);
@@ -200,11 +340,15 @@ export function connectionProblem(doc: Pick<GraphDoc, 'nodes' | 'edges'>, c: Omi
   const input = isBlockType(target.type) ? inputOf(target.type, c.targetHandle) : undefined;
   const taken = doc.edges.filter((e) => e.target === c.target && e.targetHandle === c.targetHandle);
   if (taken.some((e) => e.source === c.source)) return 'These blocks are already connected.';
-  if (input && !input.many && taken.length) return `${humanize(c.targetHandle)} already has a block; disconnect it first.`;
+  if (input && !input.many && taken.length)
+    return `${humanize(c.targetHandle)} already has a block; disconnect it first.`;
   // A child belongs to one parent; only a lazy-leg link may point at a leg that already has one.
   if (!input?.link) {
-    const parent = doc.edges.find((e) => e.source === c.source && e.sourceHandle === OUT_HANDLE && !linkInput(doc, e));
-    if (parent) return `This ${blockSpec(source.type)?.label ?? source.type} is already connected to another block; disconnect it first.`;
+    const parent = doc.edges.find(
+      (e) => e.source === c.source && e.sourceHandle === OUT_HANDLE && !linkInput(doc, e),
+    );
+    if (parent)
+      return `This ${blockSpec(source.type)?.label ?? source.type} is already connected to another block; disconnect it first.`;
   }
   return null;
 }
@@ -217,7 +361,11 @@ function linkInput(doc: Pick<GraphDoc, 'nodes'>, e: GraphEdge): boolean {
 export type Candidate = Omit<GraphEdge, 'id'> & { label: string };
 
 /** Every edge the keyboard user could add at this handle, for the inspector's connect picker. */
-export function connectionCandidates(doc: Pick<GraphDoc, 'nodes' | 'edges'>, nodeId: string, handleId: string): Candidate[] {
+export function connectionCandidates(
+  doc: Pick<GraphDoc, 'nodes' | 'edges'>,
+  nodeId: string,
+  handleId: string,
+): Candidate[] {
   const node = doc.nodes.find((n) => n.id === nodeId);
   if (!node) return [];
   const out: Candidate[] = [];
@@ -226,11 +374,21 @@ export function connectionCandidates(doc: Pick<GraphDoc, 'nodes' | 'edges'>, nod
     if (handleId === OUT_HANDLE) {
       for (const h of blockSpec(other.type)?.handles ?? []) {
         if (h.kind !== 'target') continue;
-        const c = { source: nodeId, sourceHandle: OUT_HANDLE, target: other.id, targetHandle: h.id };
+        const c = {
+          source: nodeId,
+          sourceHandle: OUT_HANDLE,
+          target: other.id,
+          targetHandle: h.id,
+        };
         if (!connectionProblem(doc, c)) out.push({ ...c, label: h.label });
       }
     } else {
-      const c = { source: other.id, sourceHandle: OUT_HANDLE, target: nodeId, targetHandle: handleId };
+      const c = {
+        source: other.id,
+        sourceHandle: OUT_HANDLE,
+        target: nodeId,
+        targetHandle: handleId,
+      };
       if (!connectionProblem(doc, c)) out.push({ ...c, label: 'Out' });
     }
   }
@@ -247,7 +405,8 @@ export function autoLayout(doc: GraphDoc): GraphDoc {
   const kids = new Map<string, GraphNode[]>();
   const hasParent = new Set<string>();
   for (const e of doc.edges) {
-    if (linkInput(doc, e) || !byId.has(e.source) || !byId.has(e.target) || hasParent.has(e.source)) continue;
+    if (linkInput(doc, e) || !byId.has(e.source) || !byId.has(e.target) || hasParent.has(e.source))
+      continue;
     hasParent.add(e.source);
     const list = kids.get(e.target) ?? [];
     list.push(byId.get(e.source)!);
@@ -257,11 +416,15 @@ export function autoLayout(doc: GraphDoc): GraphDoc {
   const visiting = new Set<string>();
   const tree = (n: GraphNode): LayoutTree => {
     visiting.add(n.id);
-    const children = [...(kids.get(n.id) ?? [])].sort(canvasOrder).filter((c) => !visiting.has(c.id));
+    const children = [...(kids.get(n.id) ?? [])]
+      .sort(canvasOrder)
+      .filter((c) => !visiting.has(c.id));
     return { id: n.id, children: children.map(tree) };
   };
   // Baskets first, then other roots in canvas order; nodes on a cycle get laid out as roots too.
-  const roots = doc.nodes.filter((n) => !hasParent.has(n.id)).sort((a, b) => Number(b.type === 'basket') - Number(a.type === 'basket') || canvasOrder(a, b));
+  const roots = doc.nodes
+    .filter((n) => !hasParent.has(n.id))
+    .sort((a, b) => Number(b.type === 'basket') - Number(a.type === 'basket') || canvasOrder(a, b));
   let top = 0;
   const layoutFrom = (root: GraphNode) => {
     const pos = layoutTree(tree(root));
@@ -275,7 +438,10 @@ export function autoLayout(doc: GraphDoc): GraphDoc {
   };
   for (const r of roots) layoutFrom(r);
   for (const n of doc.nodes) if (!placed.has(n.id)) layoutFrom(n);
-  return { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: placed.get(n.id) ?? n.position })) };
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => ({ ...n, position: placed.get(n.id) ?? n.position })),
+  };
 }
 
 const ROW_GAP = 60;
@@ -306,12 +472,22 @@ export function readJsonDocument(value: unknown): ReadResult {
   return {
     ok: false,
     kind: 'unknown',
-    errors: [{ path: '', message: 'expected a strategy DSL document (with "dslVersion" and "basket") or a graph document (with "graphVersion", "nodes" and "edges")' }],
+    errors: [
+      {
+        path: '',
+        message:
+          'expected a strategy DSL document (with "dslVersion" and "basket") or a graph document (with "graphVersion", "nodes" and "edges")',
+      },
+    ],
   };
 }
 
 /** The saved graph as the editor's document, or what is wrong with it (path and message). */
-export function readSavedGraph(value: unknown): { ok: true; doc: GraphDoc } | { ok: false; errors: { path: string; message: string }[] } {
+export function readSavedGraph(
+  value: unknown,
+): { ok: true; doc: GraphDoc } | { ok: false; errors: { path: string; message: string }[] } {
   const parsed = GraphDocumentSchema.safeParse(value);
-  return parsed.success ? { ok: true, doc: parsed.data } : { ok: false, errors: toDslErrors(parsed.error.issues, value) };
+  return parsed.success
+    ? { ok: true, doc: parsed.data }
+    : { ok: false, errors: toDslErrors(parsed.error.issues, value) };
 }

@@ -1,15 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { copySelection, editorReducer, initialEditorState, type EditorAction, type EditorState } from './editor-state';
+import {
+  copySelection,
+  editorReducer,
+  initialEditorState,
+  type EditorAction,
+  type EditorState,
+} from './editor-state';
 import type { GraphDoc } from './graph-types';
 
 const doc: GraphDoc = {
   graphVersion: 1,
   viewport: { x: 0, y: 0, zoom: 1 },
   nodes: [
-    { id: 'leg1', type: 'leg', typeVersion: 1, position: { x: 0, y: 0 }, data: { side: 'SELL', lots: 1 } },
-    { id: 'atm1', type: 'strike', typeVersion: 1, position: { x: 0, y: 100 }, data: { type: 'atm' } },
+    {
+      id: 'leg1',
+      type: 'leg',
+      typeVersion: 1,
+      position: { x: 0, y: 0 },
+      data: { side: 'SELL', lots: 1 },
+    },
+    {
+      id: 'atm1',
+      type: 'strike',
+      typeVersion: 1,
+      position: { x: 0, y: 100 },
+      data: { type: 'atm' },
+    },
   ],
-  edges: [{ id: 'e1', source: 'atm1', sourceHandle: 'out', target: 'leg1', targetHandle: 'strike' }],
+  edges: [
+    { id: 'e1', source: 'atm1', sourceHandle: 'out', target: 'leg1', targetHandle: 'strike' },
+  ],
 };
 const run = (s: EditorState, ...actions: EditorAction[]) => actions.reduce(editorReducer, s);
 
@@ -41,7 +61,11 @@ describe('builder editing', () => {
     expect(s.past).toHaveLength(1);
     const u = editorReducer(s, { type: 'undo' });
     expect(u.doc.nodes[0].position).toEqual({ x: 0, y: 0 });
-    const edited = editorReducer(u, { type: 'update-data', id: 'atm1', data: { type: 'otm', steps: 1 } });
+    const edited = editorReducer(u, {
+      type: 'update-data',
+      id: 'atm1',
+      data: { type: 'otm', steps: 1 },
+    });
     expect(edited.future).toEqual([]);
   });
 
@@ -54,13 +78,27 @@ describe('builder editing', () => {
 
   it('pastes a copy with fresh ids, its inner edges rewired, offset and selected', () => {
     let n = 0;
-    const s = run(initialEditorState(doc), { type: 'select', nodeIds: ['leg1', 'atm1'], edgeIds: [] });
+    const s = run(initialEditorState(doc), {
+      type: 'select',
+      nodeIds: ['leg1', 'atm1'],
+      edgeIds: [],
+    });
     const frag = copySelection(s);
-    const p = editorReducer(s, { type: 'paste', fragment: frag, newId: () => `n${++n}`, offset: { x: 40, y: 40 } });
+    const p = editorReducer(s, {
+      type: 'paste',
+      fragment: frag,
+      newId: () => `n${++n}`,
+      offset: { x: 40, y: 40 },
+    });
     expect(p.doc.nodes).toHaveLength(4);
     expect(p.selectedNodes).toEqual(['n1', 'n2']);
     expect(p.doc.nodes[2]).toMatchObject({ id: 'n1', type: 'leg', position: { x: 40, y: 40 } });
-    expect(p.doc.edges[1]).toMatchObject({ id: 'n3', source: 'n2', target: 'n1', targetHandle: 'strike' });
+    expect(p.doc.edges[1]).toMatchObject({
+      id: 'n3',
+      source: 'n2',
+      target: 'n1',
+      targetHandle: 'strike',
+    });
     // The copy is independent: editing it leaves the original alone.
     const e = editorReducer(p, { type: 'update-data', id: 'n1', data: { side: 'BUY', lots: 9 } });
     expect(e.doc.nodes[0].data).toEqual({ side: 'SELL', lots: 1 });

@@ -21,7 +21,11 @@ export type Fragment = { nodes: GraphNode[]; edges: GraphEdge[] };
 
 export type EditorAction =
   | { type: 'add'; node: GraphNode }
-  | { type: 'move'; positions: { id: string; position: { x: number; y: number } }[]; dragging: boolean }
+  | {
+      type: 'move';
+      positions: { id: string; position: { x: number; y: number } }[];
+      dragging: boolean;
+    }
   | { type: 'update-data'; id: string; data: Record<string, unknown>; key?: string }
   | { type: 'connect'; edge: GraphEdge }
   | { type: 'remove'; nodeIds: string[]; edgeIds: string[] }
@@ -35,10 +39,23 @@ export type EditorAction =
 const HISTORY_LIMIT = 200;
 
 export function initialEditorState(doc: GraphDoc): EditorState {
-  return { doc, past: [], future: [], selectedNodes: [], selectedEdges: [], lastKey: null, revision: 0 };
+  return {
+    doc,
+    past: [],
+    future: [],
+    selectedNodes: [],
+    selectedEdges: [],
+    lastKey: null,
+    revision: 0,
+  };
 }
 
-function commit(state: EditorState, doc: GraphDoc, key: string | null, extra: Partial<EditorState> = {}): EditorState {
+function commit(
+  state: EditorState,
+  doc: GraphDoc,
+  key: string | null,
+  extra: Partial<EditorState> = {},
+): EditorState {
   const coalesce = key !== null && key === state.lastKey;
   const past = coalesce ? state.past : [...state.past, state.doc].slice(-HISTORY_LIMIT);
   return { ...state, ...extra, doc, past, future: [], lastKey: key, revision: state.revision + 1 };
@@ -49,7 +66,9 @@ export function copySelection(state: EditorState): Fragment {
   const ids = new Set(state.selectedNodes);
   return {
     nodes: state.doc.nodes.filter((n) => ids.has(n.id)).map((n) => structuredClone(n)),
-    edges: state.doc.edges.filter((e) => ids.has(e.source) && ids.has(e.target)).map((e) => ({ ...e })),
+    edges: state.doc.edges
+      .filter((e) => ids.has(e.source) && ids.has(e.target))
+      .map((e) => ({ ...e })),
   };
 }
 
@@ -62,7 +81,9 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       });
     case 'move': {
       const byId = new Map(action.positions.map((p) => [p.id, p.position]));
-      const nodes = state.doc.nodes.map((n) => (byId.has(n.id) ? { ...n, position: byId.get(n.id)! } : n));
+      const nodes = state.doc.nodes.map((n) =>
+        byId.has(n.id) ? { ...n, position: byId.get(n.id)! } : n,
+      );
       // One drag, however many intermediate positions, is one undo step; the key resets when it ends.
       const key = `move:${[...byId.keys()].sort().join(',')}`;
       const next = commit(state, { ...state.doc, nodes }, key);
@@ -70,13 +91,23 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     }
     case 'update-data': {
       if (!state.doc.nodes.some((n) => n.id === action.id)) return state;
-      const nodes = state.doc.nodes.map((n) => (n.id === action.id ? { ...n, data: action.data } : n));
-      return commit(state, { ...state.doc, nodes }, action.key ? `data:${action.id}:${action.key}` : null);
+      const nodes = state.doc.nodes.map((n) =>
+        n.id === action.id ? { ...n, data: action.data } : n,
+      );
+      return commit(
+        state,
+        { ...state.doc, nodes },
+        action.key ? `data:${action.id}:${action.key}` : null,
+      );
     }
     case 'connect': {
       const e = action.edge;
       const dup = state.doc.edges.some(
-        (x) => x.source === e.source && x.target === e.target && x.sourceHandle === e.sourceHandle && x.targetHandle === e.targetHandle,
+        (x) =>
+          x.source === e.source &&
+          x.target === e.target &&
+          x.sourceHandle === e.sourceHandle &&
+          x.targetHandle === e.targetHandle,
       );
       if (dup) return state;
       return commit(state, { ...state.doc, edges: [...state.doc.edges, e] }, null);
@@ -86,8 +117,11 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       const edgeIds = new Set(action.edgeIds);
       if (!nodeIds.size && !edgeIds.size) return state;
       const nodes = state.doc.nodes.filter((n) => !nodeIds.has(n.id));
-      const edges = state.doc.edges.filter((e) => !edgeIds.has(e.id) && !nodeIds.has(e.source) && !nodeIds.has(e.target));
-      if (nodes.length === state.doc.nodes.length && edges.length === state.doc.edges.length) return state;
+      const edges = state.doc.edges.filter(
+        (e) => !edgeIds.has(e.id) && !nodeIds.has(e.source) && !nodeIds.has(e.target),
+      );
+      if (nodes.length === state.doc.nodes.length && edges.length === state.doc.edges.length)
+        return state;
       return commit(state, { ...state.doc, nodes, edges }, null, {
         selectedNodes: state.selectedNodes.filter((id) => !nodeIds.has(id)),
         selectedEdges: state.selectedEdges.filter((id) => !edgeIds.has(id)),
@@ -103,11 +137,25 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       }));
       const edges = action.fragment.edges
         .filter((e) => ids.has(e.source) && ids.has(e.target))
-        .map((e) => ({ ...e, id: action.newId(), source: ids.get(e.source)!, target: ids.get(e.target)! }));
-      return commit(state, { ...state.doc, nodes: [...state.doc.nodes, ...nodes], edges: [...state.doc.edges, ...edges] }, null, {
-        selectedNodes: nodes.map((n) => n.id),
-        selectedEdges: [],
-      });
+        .map((e) => ({
+          ...e,
+          id: action.newId(),
+          source: ids.get(e.source)!,
+          target: ids.get(e.target)!,
+        }));
+      return commit(
+        state,
+        {
+          ...state.doc,
+          nodes: [...state.doc.nodes, ...nodes],
+          edges: [...state.doc.edges, ...edges],
+        },
+        null,
+        {
+          selectedNodes: nodes.map((n) => n.id),
+          selectedEdges: [],
+        },
+      );
     }
     case 'replace':
       if (!action.undoable) return { ...initialEditorState(action.doc), revision: state.revision };

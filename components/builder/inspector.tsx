@@ -21,13 +21,20 @@ export function Inspector(props: {
     return (
       <div className="p-3 text-xs text-zinc-400">
         <h2 className="mb-2 text-sm font-semibold text-zinc-200">Inspector</h2>
-        <p>Select a block to edit it. Add blocks from the palette: drag them onto the canvas, or focus one and press Enter.</p>
-        <p className="mt-2">Shortcuts: Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Ctrl+C / Ctrl+V copy and paste, Delete removes the selection.</p>
+        <p>
+          Select a block to edit it. Add blocks from the palette: drag them onto the canvas, or
+          focus one and press Enter.
+        </p>
+        <p className="mt-2">
+          Shortcuts: Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Ctrl+C / Ctrl+V copy and paste,
+          Delete removes the selection.
+        </p>
       </div>
     );
   }
   const spec = blockSpec(node.type);
-  if (!spec) return <div className="p-3 text-xs text-rose-300">Unknown block type “{node.type}”.</div>;
+  if (!spec)
+    return <div className="p-3 text-xs text-rose-300">Unknown block type “{node.type}”.</div>;
   const mine = props.problems.filter((p) => p.nodeId === node.id);
   const errors: FieldErrors = {};
   const general: string[] = [];
@@ -39,12 +46,16 @@ export function Inspector(props: {
     <section aria-labelledby="inspector-title" className="space-y-3 p-3" data-testid="inspector">
       <header>
         <h2 id="inspector-title" className="text-sm font-semibold text-zinc-100">
-          {spec.label} <span className="font-mono text-[11px] font-normal text-zinc-500">{node.id}</span>
+          {spec.label}{' '}
+          <span className="font-mono text-[11px] font-normal text-zinc-500">{node.id}</span>
         </h2>
         <p className="text-xs text-zinc-400">{spec.description}</p>
       </header>
       {general.length ? (
-        <ul className="space-y-1 rounded border border-rose-900 bg-rose-950/40 p-2 text-xs text-rose-300" role="alert">
+        <ul
+          className="space-y-1 rounded border border-rose-900 bg-rose-950/40 p-2 text-xs text-rose-300"
+          role="alert"
+        >
           {general.map((g) => (
             <li key={g}>{g}</li>
           ))}
@@ -92,18 +103,26 @@ function Connections(props: {
       <legend className="text-xs font-medium text-zinc-300">Connections</legend>
       {spec.handles.map((h) => {
         const existing = doc.edges.filter((e) =>
-          h.kind === 'target' ? e.target === node.id && e.targetHandle === h.id : e.source === node.id && e.sourceHandle === h.id,
+          h.kind === 'target'
+            ? e.target === node.id && e.targetHandle === h.id
+            : e.source === node.id && e.sourceHandle === h.id,
         );
         return (
           <div key={h.id} className="space-y-1">
             <div className="text-xs text-zinc-400">
-              {h.label} <span className="text-zinc-600">({h.kind === 'target' ? 'takes' : 'goes into'} {h.accepts})</span>
+              {h.label}{' '}
+              <span className="text-zinc-600">
+                ({h.kind === 'target' ? 'takes' : 'goes into'} {h.accepts})
+              </span>
             </div>
             <ul className="space-y-0.5">
               {existing.map((e) => {
                 const other = h.kind === 'target' ? e.source : e.target;
                 return (
-                  <li key={e.id} className="flex items-center justify-between gap-2 text-xs text-zinc-300">
+                  <li
+                    key={e.id}
+                    className="flex items-center justify-between gap-2 text-xs text-zinc-300"
+                  >
                     <span>{props.labelOf(other)}</span>
                     <button
                       type="button"
@@ -117,7 +136,14 @@ function Connections(props: {
                 );
               })}
             </ul>
-            <ConnectPicker doc={doc} node={node} handleId={h.id} handleLabel={h.label} labelOf={props.labelOf} onConnect={props.onConnect} />
+            <ConnectPicker
+              doc={doc}
+              node={node}
+              handleId={h.id}
+              handleLabel={h.label}
+              labelOf={props.labelOf}
+              onConnect={props.onConnect}
+            />
           </div>
         );
       })}
@@ -151,7 +177,10 @@ function ConnectPicker(props: {
         >
           <option value="">Connect {props.handleLabel.toLowerCase()} to…</option>
           {candidates.map((c, i) => (
-            <option key={`${c.source}:${c.sourceHandle}:${c.target}:${c.targetHandle}`} value={String(i)}>
+            <option
+              key={`${c.source}:${c.sourceHandle}:${c.target}:${c.targetHandle}`}
+              value={String(i)}
+            >
               {props.labelOf(c.source === props.node.id ? c.target : c.source)} · {c.label}
             </option>
           ))}
@@ -162,7 +191,13 @@ function ConnectPicker(props: {
         disabled={choice === ''}
         onClick={() => {
           const c = candidates[Number(choice)];
-          if (c) props.onConnect({ source: c.source, sourceHandle: c.sourceHandle, target: c.target, targetHandle: c.targetHandle });
+          if (c)
+            props.onConnect({
+              source: c.source,
+              sourceHandle: c.sourceHandle,
+              target: c.target,
+              targetHandle: c.targetHandle,
+            });
           setChoice('');
         }}
         className="rounded border border-zinc-700 px-2 py-0.5 text-xs text-zinc-200 hover:border-sky-500 disabled:opacity-40"

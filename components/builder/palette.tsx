@@ -25,11 +25,18 @@ export function Palette(props: { onAdd: (type: string) => void; disabled?: boole
       </div>
       <div className="flex-1 space-y-3 overflow-y-auto p-2">
         {PALETTE_GROUPS.map((g) => {
-          const blocks = BLOCKS.filter((b) => b.group === g && (!q || b.label.toLowerCase().includes(q) || b.type.toLowerCase().includes(q)));
+          const blocks = BLOCKS.filter(
+            (b) =>
+              b.group === g &&
+              (!q || b.label.toLowerCase().includes(q) || b.type.toLowerCase().includes(q)),
+          );
           if (!blocks.length) return null;
           return (
             <section key={g} aria-labelledby={`palette-${g}`}>
-              <h3 id={`palette-${g}`} className="mb-1 text-[11px] font-semibold uppercase tracking-wide text-zinc-500">
+              <h3
+                id={`palette-${g}`}
+                className="mb-1 text-[11px] font-semibold uppercase tracking-wide text-zinc-500"
+              >
                 {GROUP_STYLE[g].title}
               </h3>
               <ul className="space-y-1">
@@ -50,7 +57,9 @@ export function Palette(props: { onAdd: (type: string) => void; disabled?: boole
                       className={`w-full cursor-grab rounded border border-zinc-800 px-2 py-1 text-left text-xs text-zinc-200 hover:border-zinc-600 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500 ${GROUP_STYLE[g].chip}`}
                     >
                       <span className="block font-medium">{b.label}</span>
-                      <span className="block truncate text-[10px] text-zinc-400">{b.description}</span>
+                      <span className="block truncate text-[10px] text-zinc-400">
+                        {b.description}
+                      </span>
                     </button>
                   </li>
                 ))}

@@ -2,11 +2,18 @@
 /** The compiler's errors as a list; choosing one selects and centres the block it names. */
 import type { Problem } from './catalog';
 
-export function ProblemsPanel(props: { problems: Problem[]; labelOf: (nodeId: string) => string; onFocus: (p: Problem) => void }) {
+export function ProblemsPanel(props: {
+  problems: Problem[];
+  labelOf: (nodeId: string) => string;
+  onFocus: (p: Problem) => void;
+}) {
   const { problems } = props;
   return (
     <section aria-labelledby="problems-title" className="flex h-full flex-col">
-      <h2 id="problems-title" className="flex items-center gap-2 border-b border-zinc-800 px-3 py-1 text-xs font-semibold text-zinc-300">
+      <h2
+        id="problems-title"
+        className="flex items-center gap-2 border-b border-zinc-800 px-3 py-1 text-xs font-semibold text-zinc-300"
+      >
         Problems
         <span
           data-testid="problem-count"
@@ -16,7 +23,9 @@ export function ProblemsPanel(props: { problems: Problem[]; labelOf: (nodeId: st
         </span>
       </h2>
       {problems.length === 0 ? (
-        <p className="px-3 py-2 text-xs text-emerald-300">No problems: this graph compiles to a valid strategy.</p>
+        <p className="px-3 py-2 text-xs text-emerald-300">
+          No problems: this graph compiles to a valid strategy.
+        </p>
       ) : (
         <ul className="flex-1 overflow-y-auto text-xs" data-testid="problems">
           {problems.map((p, i) => (
@@ -27,8 +36,12 @@ export function ProblemsPanel(props: { problems: Problem[]; labelOf: (nodeId: st
                 className="flex w-full gap-2 px-3 py-1 text-left hover:bg-zinc-800 focus:bg-zinc-800 focus:outline-none"
               >
                 <span className="shrink-0 text-rose-400">●</span>
-                <span className="shrink-0 font-medium text-zinc-300">{p.nodeId ? props.labelOf(p.nodeId) : 'Graph'}</span>
-                {p.field ? <span className="shrink-0 font-mono text-zinc-500">{p.field}</span> : null}
+                <span className="shrink-0 font-medium text-zinc-300">
+                  {p.nodeId ? props.labelOf(p.nodeId) : 'Graph'}
+                </span>
+                {p.field ? (
+                  <span className="shrink-0 font-mono text-zinc-500">{p.field}</span>
+                ) : null}
                 <span className="text-zinc-300">{p.message}</span>
               </button>
             </li>

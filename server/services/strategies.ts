@@ -7,7 +7,11 @@ import { and, desc, eq, ilike, isNotNull, isNull, max, or, sql } from 'drizzle-o
 import type { Db } from '@/db/client';
 import { strategies, strategyVersions, type Strategy, type StrategyVersion } from '@/db/schema';
 import { AppError } from '@/server/errors';
-import { compileForSave, readStrategyFile, type DocumentProblem } from '@/server/services/strategy-documents';
+import {
+  compileForSave,
+  readStrategyFile,
+  type DocumentProblem,
+} from '@/server/services/strategy-documents';
 
 export type StrategySummary = {
   id: string;
@@ -26,7 +30,13 @@ export type StrategyDetail = StrategySummary & {
   forkedFromTemplateId: string | null;
 };
 
-export type VersionSummary = { id: string; version: number; name: string; description: string; createdAt: Date };
+export type VersionSummary = {
+  id: string;
+  version: number;
+  name: string;
+  description: string;
+  createdAt: Date;
+};
 
 function summary(row: Strategy): StrategySummary {
   return {
@@ -51,12 +61,21 @@ function detail(row: Strategy): StrategyDetail {
 }
 
 const notFound = (id: string) =>
-  new AppError('NOT_FOUND', `strategy ${id} not found for this owner`, 'That strategy does not exist or is not yours. Open it from My strategies.');
+  new AppError(
+    'NOT_FOUND',
+    `strategy ${id} not found for this owner`,
+    'That strategy does not exist or is not yours. Open it from My strategies.',
+  );
 
 // Postgres rejects a malformed uuid with an error; an unknown id should read as "not found".
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function owned(db: Db, ownerId: string, id: string, opts: { deleted?: boolean } = {}): Promise<Strategy> {
+async function owned(
+  db: Db,
+  ownerId: string,
+  id: string,
+  opts: { deleted?: boolean } = {},
+): Promise<Strategy> {
   if (!uuidRe.test(id)) throw notFound(id);
   const [row] = await db
     .select()
@@ -76,7 +95,11 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export async function listStrategies(db: Db, ownerId: string, input: { search?: string }): Promise<StrategySummary[]> {
+export async function listStrategies(
+  db: Db,
+  ownerId: string,
+  input: { search?: string },
+): Promise<StrategySummary[]> {
   const q = input.search?.trim();
   const rows = await db
     .select()
@@ -85,7 +108,12 @@ export async function listStrategies(db: Db, ownerId: string, input: { search?: 
       and(
         eq(strategies.ownerId, ownerId),
         isNull(strategies.deletedAt),
-        q ? or(ilike(strategies.name, `%${escapeLike(q)}%`), ilike(strategies.description, `%${escapeLike(q)}%`)) : undefined,
+        q
+          ? or(
+              ilike(strategies.name, `%${escapeLike(q)}%`),
+              ilike(strategies.description, `%${escapeLike(q)}%`),
+            )
+          : undefined,
       ),
     )
     .orderBy(desc(strategies.updatedAt));
@@ -99,7 +127,12 @@ export async function getStrategy(db: Db, ownerId: string, id: string): Promise<
 export async function createStrategy(
   db: Db,
   ownerId: string,
-  input: { name: string; description?: string; graph: Record<string, unknown>; forkedFromTemplateId?: string | null },
+  input: {
+    name: string;
+    description?: string;
+    graph: Record<string, unknown>;
+    forkedFromTemplateId?: string | null;
+  },
 ): Promise<StrategyDetail> {
   const { dsl } = compileForSave(input.graph);
   const [row] = await db
@@ -123,7 +156,13 @@ export async function createStrategy(
 export async function saveStrategy(
   db: Db,
   ownerId: string,
-  input: { id: string; expectedVersion: number; graph?: Record<string, unknown>; name?: string; description?: string },
+  input: {
+    id: string;
+    expectedVersion: number;
+    graph?: Record<string, unknown>;
+    name?: string;
+    description?: string;
+  },
 ): Promise<StrategyDetail> {
   const current = await owned(db, ownerId, input.id);
   const graph = input.graph ?? current.graph;
@@ -158,13 +197,25 @@ export async function saveStrategy(
   return detail(row);
 }
 
-export async function duplicateStrategy(db: Db, ownerId: string, id: string): Promise<StrategyDetail> {
+export async function duplicateStrategy(
+  db: Db,
+  ownerId: string,
+  id: string,
+): Promise<StrategyDetail> {
   const src = await owned(db, ownerId, id);
-  return createStrategy(db, ownerId, { name: `Copy of ${src.name}`, description: src.description, graph: src.graph });
+  return createStrategy(db, ownerId, {
+    name: `Copy of ${src.name}`,
+    description: src.description,
+    graph: src.graph,
+  });
 }
 
 /** Soft delete, so the list can offer undo; `restoreStrategy` brings it back. */
-export async function deleteStrategy(db: Db, ownerId: string, id: string): Promise<{ id: string; name: string }> {
+export async function deleteStrategy(
+  db: Db,
+  ownerId: string,
+  id: string,
+): Promise<{ id: string; name: string }> {
   const row = await owned(db, ownerId, id);
   await db
     .update(strategies)
@@ -173,7 +224,11 @@ export async function deleteStrategy(db: Db, ownerId: string, id: string): Promi
   return { id: row.id, name: row.name };
 }
 
-export async function restoreStrategy(db: Db, ownerId: string, id: string): Promise<StrategySummary> {
+export async function restoreStrategy(
+  db: Db,
+  ownerId: string,
+  id: string,
+): Promise<StrategySummary> {
   await owned(db, ownerId, id, { deleted: true });
   const [row] = await db
     .update(strategies)
@@ -227,7 +282,13 @@ export async function saveVersion(
 }
 
 function versionSummary(v: StrategyVersion): VersionSummary {
-  return { id: v.id, version: v.version, name: v.name, description: v.description, createdAt: v.createdAt };
+  return {
+    id: v.id,
+    version: v.version,
+    name: v.name,
+    description: v.description,
+    createdAt: v.createdAt,
+  };
 }
 
 export async function listVersions(db: Db, ownerId: string, id: string): Promise<VersionSummary[]> {
@@ -244,8 +305,18 @@ export async function getVersion(
   db: Db,
   ownerId: string,
   versionId: string,
-): Promise<VersionSummary & { strategyId: string | null; dsl: Record<string, unknown>; graph: Record<string, unknown> }> {
-  const missing = new AppError('NOT_FOUND', `strategy version ${versionId} not found for this owner`, 'That version does not exist or is not yours.');
+): Promise<
+  VersionSummary & {
+    strategyId: string | null;
+    dsl: Record<string, unknown>;
+    graph: Record<string, unknown>;
+  }
+> {
+  const missing = new AppError(
+    'NOT_FOUND',
+    `strategy version ${versionId} not found for this owner`,
+    'That version does not exist or is not yours.',
+  );
   if (!uuidRe.test(versionId)) throw missing;
   const [v] = await db
     .select()
@@ -255,12 +326,25 @@ export async function getVersion(
   return { ...versionSummary(v), strategyId: v.strategyId, dsl: v.dsl, graph: v.graph };
 }
 
-export type ImportResult = { ok: true; strategy: StrategyDetail } | { ok: false; kind: 'dsl' | 'graph' | 'unknown'; errors: DocumentProblem[] };
+export type ImportResult =
+  | { ok: true; strategy: StrategyDetail }
+  | { ok: false; kind: 'dsl' | 'graph' | 'unknown'; errors: DocumentProblem[] };
 
 /** Reads a DSL or graph document (already parsed JSON) and creates a strategy from it, or says per path what is wrong. */
-export async function importStrategy(db: Db, ownerId: string, input: { name?: string; document: unknown }): Promise<ImportResult> {
+export async function importStrategy(
+  db: Db,
+  ownerId: string,
+  input: { name?: string; document: unknown },
+): Promise<ImportResult> {
   const read = readStrategyFile(input.document);
   if (!read.ok) return read;
   const name = input.name?.trim() || read.name || 'Imported strategy';
-  return { ok: true, strategy: await createStrategy(db, ownerId, { name, description: read.description, graph: read.graph }) };
+  return {
+    ok: true,
+    strategy: await createStrategy(db, ownerId, {
+      name,
+      description: read.description,
+      graph: read.graph,
+    }),
+  };
 }

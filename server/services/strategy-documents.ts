@@ -5,22 +5,42 @@
 import { parseDsl, toDslErrors, type DslDocument } from '@/engine/dsl';
 import { compile, decompile, GRAPH_VERSION, GraphDocumentSchema } from '@/engine/graph';
 
-export type DocumentProblem = { path: string; field: string | null; message: string; nodeId: string | null };
+export type DocumentProblem = {
+  path: string;
+  field: string | null;
+  message: string;
+  nodeId: string | null;
+};
 
-export function compileForSave(graph: unknown): { dsl: Record<string, unknown> | null; problems: DocumentProblem[] } {
+export function compileForSave(graph: unknown): {
+  dsl: Record<string, unknown> | null;
+  problems: DocumentProblem[];
+} {
   const r = compile(graph);
   if (r.ok) return { dsl: r.value as unknown as Record<string, unknown>, problems: [] };
   return {
     dsl: null,
-    problems: r.errors.map((e) => ({ path: e.path, field: e.field ?? null, message: e.message, nodeId: e.nodeId ?? null })),
+    problems: r.errors.map((e) => ({
+      path: e.path,
+      field: e.field ?? null,
+      message: e.message,
+      nodeId: e.nodeId ?? null,
+    })),
   };
 }
 
 export type ReadFile =
-  | { ok: true; kind: 'dsl' | 'graph'; graph: Record<string, unknown>; name?: string; description?: string }
+  | {
+      ok: true;
+      kind: 'dsl' | 'graph';
+      graph: Record<string, unknown>;
+      name?: string;
+      description?: string;
+    }
   | { ok: false; kind: 'dsl' | 'graph' | 'unknown'; errors: DocumentProblem[] };
 
-const noNode = (errors: { path: string; message: string }[]): DocumentProblem[] => errors.map((e) => ({ ...e, field: null, nodeId: null }));
+const noNode = (errors: { path: string; message: string }[]): DocumentProblem[] =>
+  errors.map((e) => ({ ...e, field: null, nodeId: null }));
 
 /**
  * A DSL document is validated and laid out as a graph; a graph document must be well formed
@@ -43,7 +63,12 @@ export function readStrategyFile(value: unknown): ReadFile {
     }
     if ('nodes' in v || 'edges' in v || 'graphVersion' in v) {
       const parsed = GraphDocumentSchema.safeParse(value);
-      if (!parsed.success) return { ok: false, kind: 'graph', errors: noNode(toDslErrors(parsed.error.issues, value)) };
+      if (!parsed.success)
+        return {
+          ok: false,
+          kind: 'graph',
+          errors: noNode(toDslErrors(parsed.error.issues, value)),
+        };
       return { ok: true, kind: 'graph', graph: parsed.data as unknown as Record<string, unknown> };
     }
   }
@@ -53,7 +78,8 @@ export function readStrategyFile(value: unknown): ReadFile {
     errors: [
       {
         path: '',
-        message: 'expected a strategy DSL document (with "dslVersion" and "basket") or a graph document (with "graphVersion", "nodes" and "edges")',
+        message:
+          'expected a strategy DSL document (with "dslVersion" and "basket") or a graph document (with "graphVersion", "nodes" and "edges")',
         field: null,
         nodeId: null,
       },
@@ -90,7 +116,15 @@ export function starterGraph(): Record<string, unknown> {
         },
       },
     ],
-    edges: [{ id: 'e-strategy-basket', source: 'strategy', sourceHandle: 'out', target: 'basket', targetHandle: 'strategies' }],
+    edges: [
+      {
+        id: 'e-strategy-basket',
+        source: 'strategy',
+        sourceHandle: 'out',
+        target: 'basket',
+        targetHandle: 'strategies',
+      },
+    ],
     viewport: { x: 0, y: 0, zoom: 1 },
   };
 }

@@ -9,10 +9,24 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '@/engine/graph';
-import { privateDatabaseUrl, removeDataDir, startApp, tempDataDir, type RunningApp } from './app-process';
+import {
+  privateDatabaseUrl,
+  removeDataDir,
+  startApp,
+  tempDataDir,
+  type RunningApp,
+} from './app-process';
 
 const artifacts = path.resolve(import.meta.dirname, '..', 'artifacts', 'builder');
-const chromiumFlags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const chromiumFlags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 let app: RunningApp;
 let base: string;
@@ -24,7 +38,11 @@ let strategyUrl = '';
 
 const stamp = Date.now().toString(36);
 const people = {
-  alice: { name: 'Alice Options', email: `alice.${stamp}@example.test`, password: 'short-straddle-920' },
+  alice: {
+    name: 'Alice Options',
+    email: `alice.${stamp}@example.test`,
+    password: 'short-straddle-920',
+  },
   bob: { name: 'Bob Greeks', email: `bob.${stamp}@example.test`, password: 'iron-condor-delta' },
 };
 
@@ -38,7 +56,11 @@ beforeAll(async () => {
     app = await startApp({ dataDir, databaseUrl: database.url });
     base = `http://localhost:${app.port}`;
   }
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumFlags });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: chromiumFlags,
+  });
   alice = await signedUpContext(people.alice);
 });
 
@@ -53,8 +75,15 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
 }
 
-async function signedUpContext(who: { name: string; email: string; password: string }): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+async function signedUpContext(who: {
+  name: string;
+  email: string;
+  password: string;
+}): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   await page.goto(`${base}/sign-up`);
   await page.getByLabel('Name').fill(who.name);
@@ -99,7 +128,10 @@ async function expectNoProblems(page: Page) {
   try {
     await poll(() => page.getByTestId('problem-count').textContent()).toBe('0');
   } catch (err) {
-    const listed = await page.getByTestId('problems').textContent().catch(() => '(no list)');
+    const listed = await page
+      .getByTestId('problems')
+      .textContent()
+      .catch(() => '(no list)');
     await shot(page, 'failure-problems');
     throw new Error(`the graph still has problems: ${listed}`, { cause: err });
   }
@@ -123,7 +155,12 @@ describe('building a strategy on the canvas', () => {
     const strategy = await blockId(page, 'strategy');
     // A new strategy has no legs yet: its block and the problems list say so.
     await poll(() => problemsOn(page, strategy)).toBeGreaterThan(0);
-    expect(await page.getByTestId('block-' + strategy).getByTestId('block-problem').textContent()).toMatch(/at least one leg/);
+    expect(
+      await page
+        .getByTestId('block-' + strategy)
+        .getByTestId('block-problem')
+        .textContent(),
+    ).toMatch(/at least one leg/);
     await shot(page, '01-new-strategy');
 
     const canvas = page.getByTestId('canvas');
@@ -131,7 +168,9 @@ describe('building a strategy on the canvas', () => {
     await page.getByTestId('palette-strike').dragTo(canvas, { targetPosition: { x: 120, y: 480 } });
     const leg = await blockId(page, 'leg');
     const strike = await blockId(page, 'strike');
-    expect(await page.getByTestId(`block-${leg}`).getByTestId('block-problem').textContent()).toMatch(/not connected/);
+    expect(
+      await page.getByTestId(`block-${leg}`).getByTestId('block-problem').textContent(),
+    ).toMatch(/not connected/);
     await shot(page, '02-dropped-leg-and-strike');
 
     await connect(page, `handle-${strike}-out`, `handle-${leg}-strike`);
@@ -151,8 +190,12 @@ describe('building a strategy on the canvas', () => {
     await page.getByTestId(`block-${strike}`).click();
     await page.getByTestId('problems').getByRole('button', { name: /lots/ }).click();
     await inspector.getByRole('heading', { name: new RegExp(`Leg ${leg}`) }).waitFor();
-    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-invalid'))).toBe('true');
-    expect(await page.getByTestId(`block-${leg}`).getByTestId('block-problem').textContent()).toMatch(/^lots: /);
+    await poll(() =>
+      page.evaluate(() => document.activeElement?.getAttribute('aria-invalid')),
+    ).toBe('true');
+    expect(
+      await page.getByTestId(`block-${leg}`).getByTestId('block-problem').textContent(),
+    ).toMatch(/^lots: /);
     await shot(page, '03-leg-lots-error');
     await inspector.getByLabel('Lots', { exact: false }).fill('2');
     await poll(() => problemsOn(page, leg)).toBe(0);
@@ -176,15 +219,26 @@ describe('building a strategy on the canvas', () => {
     await page.getByRole('tab', { name: 'Compiled DSL' }).click();
     const shown = JSON.parse((await page.getByTestId('dsl-view').textContent())!);
     expect(shown.basket.strategies[0].legs).toEqual([
-      expect.objectContaining({ id: leg, side: 'SELL', lots: 2, strike: expect.objectContaining({ type: 'otm', steps: 2 }) }),
+      expect.objectContaining({
+        id: leg,
+        side: 'SELL',
+        lots: 2,
+        strike: expect.objectContaining({ type: 'otm', steps: 2 }),
+      }),
     ]);
     await shot(page, '05-reloaded-compiled-dsl');
 
     // Export: the DSL file equals the compiled DSL, and the graph file compiles to the same DSL.
-    const [dslDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export DSL' }).click()]);
+    const [dslDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export DSL' }).click(),
+    ]);
     const exported = JSON.parse(readFileSync((await dslDownload.path())!, 'utf8'));
     expect(exported).toEqual(shown);
-    const [graphDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export graph' }).click()]);
+    const [graphDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export graph' }).click(),
+    ]);
     const recompiled = compile(JSON.parse(readFileSync((await graphDownload.path())!, 'utf8')));
     expect(recompiled.ok && recompiled.value).toEqual(exported);
 
@@ -202,7 +256,9 @@ describe('building a strategy on the canvas', () => {
     await page.getByLabel('Find a block').focus();
     await page.keyboard.type('stop');
     await page.keyboard.press('Tab');
-    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('palette-stopLoss');
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'palette-stopLoss',
+    );
     await page.keyboard.press('Enter');
     const sl = await blockId(page, 'stopLoss');
     const inspector = page.getByTestId('inspector');
@@ -223,7 +279,10 @@ describe('building a strategy on the canvas', () => {
     await expectNoProblems(page);
     await page.getByRole('tab', { name: 'Compiled DSL' }).click();
     const dsl = JSON.parse((await page.getByTestId('dsl-view').textContent())!);
-    expect(dsl.basket.strategies[0].legs[0]).toMatchObject({ id: leg, stopLoss: { type: 'premium', value: 40 } });
+    expect(dsl.basket.strategies[0].legs[0]).toMatchObject({
+      id: leg,
+      stopLoss: { type: 'premium', value: 40 },
+    });
     await shot(page, '06-keyboard-stop-loss');
 
     // Copy and paste the stop-loss: a second, unconnected copy appears; undo removes it again.
@@ -240,6 +299,7 @@ describe('building a strategy on the canvas', () => {
     await page.getByRole('button', { name: 'Auto-layout' }).click();
     await expectNoProblems(page);
     expect(await page.getByTestId('dsl-view').textContent()).toBe(beforeLayout);
+    await page.waitForTimeout(500); // let the fit-view animation finish before the screenshot
     await shot(page, '07-auto-layout');
 
     // Undo takes the connection back; redo restores it.
@@ -297,8 +357,17 @@ describe('building a strategy on the canvas', () => {
     await page.getByRole('button', { name: 'Undo' }).click();
     await table.getByText('Copy of Renamed in tab 1').waitFor();
 
-    const bad = { dslVersion: 1, basket: { typeVersion: 1, name: 'Broken', capital: -1, strategies: [] } };
-    await page.getByTestId('import-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+    const bad = {
+      dslVersion: 1,
+      basket: { typeVersion: 1, name: 'Broken', capital: -1, strategies: [] },
+    };
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({
+        name: 'broken.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(bad)),
+      });
     const errors = page.getByTestId('import-errors');
     await errors.waitFor();
     expect(await errors.textContent()).toContain('/basket/capital');

@@ -56,13 +56,23 @@ export type Field =
       exclusiveMax?: number;
       step?: number;
     })
-  | (Common & { kind: 'text'; pattern?: string; minLength?: number; maxLength?: number; placeholder?: string })
+  | (Common & {
+      kind: 'text';
+      pattern?: string;
+      minLength?: number;
+      maxLength?: number;
+      placeholder?: string;
+    })
   | (Common & { kind: 'boolean' })
   | (Common & { kind: 'select'; options: Option[] })
   | (Common & { kind: 'multiselect'; options: Option[]; minItems?: number; maxItems?: number })
   | (Common & { kind: 'constant'; value: unknown })
   | (Common & { kind: 'object'; fields: Field[] })
-  | (Common & { kind: 'union'; discriminator: string; variants: { value: Option['value']; label: string; schema: JsonSchema }[] })
+  | (Common & {
+      kind: 'union';
+      discriminator: string;
+      variants: { value: Option['value']; label: string; schema: JsonSchema }[];
+    })
   | (Common & { kind: 'list'; item: JsonSchema; minItems?: number; maxItems?: number })
   | (Common & { kind: 'json'; schema: JsonSchema });
 
@@ -72,7 +82,9 @@ export function resolve(schema: JsonSchema, root: JsonSchema): JsonSchema {
   for (let guard = 0; guard < 20; guard++) {
     if (s.$ref) {
       const m = /^#\/(\$defs|definitions)\/(.+)$/.exec(s.$ref);
-      const target = m ? (root[m[1]] as Record<string, JsonSchema> | undefined)?.[decodeURIComponent(m[2])] : undefined;
+      const target = m
+        ? (root[m[1]] as Record<string, JsonSchema> | undefined)?.[decodeURIComponent(m[2])]
+        : undefined;
       if (!target) return s;
       const { $ref: _ref, ...rest } = s;
       s = { ...target, ...rest };
@@ -88,7 +100,21 @@ export function resolve(schema: JsonSchema, root: JsonSchema): JsonSchema {
   return s;
 }
 
-const ACRONYMS = new Set(['atm', 'itm', 'otm', 'iv', 'vix', 'mtm', 'ltp', 'hv', 'ce', 'pe', 'fut', 'sl', 'dte']);
+const ACRONYMS = new Set([
+  'atm',
+  'itm',
+  'otm',
+  'iv',
+  'vix',
+  'mtm',
+  'ltp',
+  'hv',
+  'ce',
+  'pe',
+  'fut',
+  'sl',
+  'dte',
+]);
 
 /** `stopLossPct` -> `Stop loss %`, `atmFrom` -> `ATM from`: the words a trader uses. */
 export function humanize(key: string): string {
@@ -130,7 +156,8 @@ function findDiscriminator(variants: JsonSchema[], root: JsonSchema): string | u
       if (p.enum?.length === 1) return p.enum[0];
       return undefined;
     });
-    if (consts.every((c) => c !== undefined) && new Set(consts.map(String)).size === consts.length) return key;
+    if (consts.every((c) => c !== undefined) && new Set(consts.map(String)).size === consts.length)
+      return key;
   }
   return undefined;
 }
@@ -152,7 +179,12 @@ function nonNull(s: JsonSchema, root: JsonSchema): { schema: JsonSchema; nullabl
   return { schema: s, nullable: false };
 }
 
-export function describeField(key: string, raw: JsonSchema, required: boolean, root: JsonSchema): Field {
+export function describeField(
+  key: string,
+  raw: JsonSchema,
+  required: boolean,
+  root: JsonSchema,
+): Field {
   const s0 = resolve(raw, root);
   const { schema: s } = nonNull(s0, root);
   const common: Common = {
@@ -167,7 +199,11 @@ export function describeField(key: string, raw: JsonSchema, required: boolean, r
   if (s.const !== undefined) return { ...common, kind: 'constant', value: s.const };
   if (s.enum) {
     if (s.enum.length === 1) return { ...common, kind: 'constant', value: s.enum[0] };
-    return { ...common, kind: 'select', options: s.enum.map((v) => ({ value: v as Option['value'], label: optionLabel(v) })) };
+    return {
+      ...common,
+      kind: 'select',
+      options: s.enum.map((v) => ({ value: v as Option['value'], label: optionLabel(v) })),
+    };
   }
   const vs = variantsOf(s);
   if (vs) {
@@ -217,7 +253,10 @@ export function describeField(key: string, raw: JsonSchema, required: boolean, r
       pattern: s.pattern,
       minLength: s.minLength,
       maxLength: s.maxLength,
-      placeholder: s.pattern === '^([01]\\d|2[0-3]):[0-5]\\d$' || /HH:MM/i.test(s.description ?? '') ? 'HH:MM' : undefined,
+      placeholder:
+        s.pattern === '^([01]\\d|2[0-3]):[0-5]\\d$' || /HH:MM/i.test(s.description ?? '')
+          ? 'HH:MM'
+          : undefined,
     };
   }
   if (type === 'array' && s.items) {
@@ -239,7 +278,11 @@ export function describeField(key: string, raw: JsonSchema, required: boolean, r
   return { ...common, kind: 'json', schema: s };
 }
 
-export function describeObject(schema: JsonSchema, root: JsonSchema = schema, skip: ReadonlySet<string> = new Set()): Field[] {
+export function describeObject(
+  schema: JsonSchema,
+  root: JsonSchema = schema,
+  skip: ReadonlySet<string> = new Set(),
+): Field[] {
   const s = resolve(schema, root);
   const req = new Set(s.required ?? []);
   return Object.entries(s.properties ?? {})
@@ -268,7 +311,8 @@ export function initialValue(schema: JsonSchema, root: JsonSchema): unknown {
   if (type === 'array') return [];
   if (type === 'boolean') return false;
   if (type === 'string') return '';
-  if (type === 'number' || type === 'integer') return s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 0);
+  if (type === 'number' || type === 'integer')
+    return s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 0);
   return null;
 }
 
@@ -287,7 +331,8 @@ const LEVEL_UNITS: Record<string, string> = {
 export function withUnit(field: Field, parent: unknown): Field {
   if (field.kind !== 'number' || field.unit || !parent || typeof parent !== 'object') return field;
   const p = parent as Record<string, unknown>;
-  const choice = typeof p.unit === 'string' ? p.unit : typeof p.type === 'string' ? p.type : undefined;
+  const choice =
+    typeof p.unit === 'string' ? p.unit : typeof p.type === 'string' ? p.type : undefined;
   const unit = choice ? LEVEL_UNITS[choice] : undefined;
   return unit ? { ...field, unit } : field;
 }

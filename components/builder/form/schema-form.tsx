@@ -4,7 +4,15 @@
  * zod schema), so labels, help, units, choices and bounds are never written twice.
  */
 import { useEffect, useId, useState } from 'react';
-import { describeField, describeObject, initialValue, resolve, withUnit, type Field, type JsonSchema } from './field-model';
+import {
+  describeField,
+  describeObject,
+  initialValue,
+  resolve,
+  withUnit,
+  type Field,
+  type JsonSchema,
+} from './field-model';
 
 type Value = Record<string, unknown>;
 export type FieldErrors = Record<string, string[]>;
@@ -79,7 +87,8 @@ function Label(props: { htmlFor?: string; field: Field; as?: 'label' | 'legend' 
       {field.required ? null : <span className="ml-1 text-zinc-600">optional</span>}
     </>
   );
-  if (props.as === 'legend') return <legend className="mb-1 text-xs font-medium text-zinc-300">{text}</legend>;
+  if (props.as === 'legend')
+    return <legend className="mb-1 text-xs font-medium text-zinc-300">{text}</legend>;
   return (
     <label htmlFor={props.htmlFor} className="mb-1 block text-xs font-medium text-zinc-300">
       {text}
@@ -104,10 +113,24 @@ function Help(props: { id: string; field: Field; errors: string[]; bounds?: stri
 }
 
 function boundsText(f: Extract<Field, { kind: 'number' }>): string | undefined {
-  const lo = f.min !== undefined ? `≥ ${f.min}` : f.exclusiveMin !== undefined ? `> ${f.exclusiveMin}` : undefined;
-  const hi = f.max !== undefined ? `≤ ${f.max}` : f.exclusiveMax !== undefined ? `< ${f.exclusiveMax}` : undefined;
+  const lo =
+    f.min !== undefined
+      ? `≥ ${f.min}`
+      : f.exclusiveMin !== undefined
+        ? `> ${f.exclusiveMin}`
+        : undefined;
+  const hi =
+    f.max !== undefined
+      ? `≤ ${f.max}`
+      : f.exclusiveMax !== undefined
+        ? `< ${f.exclusiveMax}`
+        : undefined;
   const parts = [lo, hi].filter(Boolean);
-  return parts.length ? `${f.integer ? 'Whole number' : 'Number'} ${parts.join(' and ')}` : f.integer ? 'Whole number' : undefined;
+  return parts.length
+    ? `${f.integer ? 'Whole number' : 'Number'} ${parts.join(' and ')}`
+    : f.integer
+      ? 'Whole number'
+      : undefined;
 }
 
 function NumberInput(props: {
@@ -169,7 +192,14 @@ function FieldEditor(props: {
       return (
         <div>
           <Label htmlFor={id} field={field} />
-          <NumberInput id={id} field={field} value={value} invalid={invalid} describedBy={helpId} onChange={onChange} />
+          <NumberInput
+            id={id}
+            field={field}
+            value={value}
+            invalid={invalid}
+            describedBy={helpId}
+            onChange={onChange}
+          />
           <Help id={helpId} field={field} errors={errs} bounds={boundsText(field)} />
         </div>
       );
@@ -186,7 +216,9 @@ function FieldEditor(props: {
             maxLength={field.maxLength}
             aria-invalid={invalid}
             aria-describedby={helpId}
-            onChange={(e) => onChange(e.target.value === '' && !field.required ? undefined : e.target.value)}
+            onChange={(e) =>
+              onChange(e.target.value === '' && !field.required ? undefined : e.target.value)
+            }
           />
           <Help id={helpId} field={field} errors={errs} />
         </div>
@@ -222,9 +254,15 @@ function FieldEditor(props: {
             value={idx < 0 ? '' : String(idx)}
             aria-invalid={invalid}
             aria-describedby={helpId}
-            onChange={(e) => onChange(e.target.value === '' ? undefined : field.options[Number(e.target.value)].value)}
+            onChange={(e) =>
+              onChange(
+                e.target.value === '' ? undefined : field.options[Number(e.target.value)].value,
+              )
+            }
           >
-            {idx < 0 || !field.required ? <option value="">{field.required ? 'Choose…' : '— none —'}</option> : null}
+            {idx < 0 || !field.required ? (
+              <option value="">{field.required ? 'Choose…' : '— none —'}</option>
+            ) : null}
             {field.options.map((o, i) => (
               <option key={String(o.value)} value={String(i)}>
                 {o.label}
@@ -252,7 +290,9 @@ function FieldEditor(props: {
                     checked={chosen.has(o.value)}
                     onChange={(e) => {
                       // Keep the schema's order so the saved document does not depend on click order.
-                      const next = field.options.map((x) => x.value).filter((v) => (v === o.value ? e.target.checked : chosen.has(v)));
+                      const next = field.options
+                        .map((x) => x.value)
+                        .filter((v) => (v === o.value ? e.target.checked : chosen.has(v)));
                       onChange(next.length || field.required ? next : undefined);
                     }}
                   />
@@ -277,14 +317,27 @@ function FieldEditor(props: {
   }
 }
 
-function Presence(props: { field: Field; present: boolean; onAdd: () => void; onRemove: () => void }) {
+function Presence(props: {
+  field: Field;
+  present: boolean;
+  onAdd: () => void;
+  onRemove: () => void;
+}) {
   if (props.field.required) return null;
   return props.present ? (
-    <button type="button" className="nodrag text-xs text-zinc-400 underline hover:text-rose-300" onClick={props.onRemove}>
+    <button
+      type="button"
+      className="nodrag text-xs text-zinc-400 underline hover:text-rose-300"
+      onClick={props.onRemove}
+    >
       Remove {props.field.label.toLowerCase()}
     </button>
   ) : (
-    <button type="button" className="nodrag rounded border border-dashed border-zinc-600 px-2 py-1 text-xs text-zinc-300 hover:border-sky-500" onClick={props.onAdd}>
+    <button
+      type="button"
+      className="nodrag rounded border border-dashed border-zinc-600 px-2 py-1 text-xs text-zinc-300 hover:border-sky-500"
+      onClick={props.onAdd}
+    >
       + Add {props.field.label.toLowerCase()}
     </button>
   );
@@ -302,7 +355,10 @@ function CompositeEditor(props: {
   errs: string[];
 }) {
   const { field, root, path, errors, onChange, id, helpId, errs } = props;
-  const obj = props.value && typeof props.value === 'object' && !Array.isArray(props.value) ? (props.value as Value) : undefined;
+  const obj =
+    props.value && typeof props.value === 'object' && !Array.isArray(props.value)
+      ? (props.value as Value)
+      : undefined;
   const present = obj !== undefined;
   let inner: Field[] = [];
   let variantSelect: React.ReactNode = null;
@@ -334,7 +390,10 @@ function CompositeEditor(props: {
           </select>
         </div>
       );
-      if (vi >= 0) inner = describeObject(field.variants[vi].schema, root).filter((f) => f.key !== field.discriminator);
+      if (vi >= 0)
+        inner = describeObject(field.variants[vi].schema, root).filter(
+          (f) => f.key !== field.discriminator,
+        );
     }
   }
   return (
@@ -359,7 +418,11 @@ function CompositeEditor(props: {
           field={field}
           present={present}
           onAdd={() =>
-            onChange(field.kind === 'union' ? initialValue(field.variants[0].schema, root) : initialObject(field, root))
+            onChange(
+              field.kind === 'union'
+                ? initialValue(field.variants[0].schema, root)
+                : initialObject(field, root),
+            )
           }
           onRemove={() => onChange(undefined)}
         />
@@ -492,4 +555,3 @@ function JsonEditor(props: {
     </div>
   );
 }
-

@@ -6,9 +6,18 @@ import { starterGraph } from '@/server/services/strategy-documents';
 
 const id = z.uuid('Strategy id must be a UUID, as shown in the Strategies list.');
 const jsonObject = z.record(z.string(), z.unknown());
-const name = z.string().trim().min(1, 'Give the strategy a name').max(120, 'Keep the name under 120 characters');
+const name = z
+  .string()
+  .trim()
+  .min(1, 'Give the strategy a name')
+  .max(120, 'Keep the name under 120 characters');
 const description = z.string().max(2000, 'Keep the description under 2000 characters');
-const problem = z.object({ path: z.string(), field: z.string().nullable(), message: z.string(), nodeId: z.string().nullable() });
+const problem = z.object({
+  path: z.string(),
+  field: z.string().nullable(),
+  message: z.string(),
+  nodeId: z.string().nullable(),
+});
 
 const summary = z.object({
   id: z.string(),
@@ -25,7 +34,13 @@ const detail = summary.extend({
   problems: z.array(problem),
   forkedFromTemplateId: z.string().nullable(),
 });
-const version = z.object({ id: z.string(), version: z.number().int(), name: z.string(), description: z.string(), createdAt: z.date() });
+const version = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  name: z.string(),
+  description: z.string(),
+  createdAt: z.date(),
+});
 
 export const strategiesRouter = router({
   list: protectedProcedure
@@ -42,7 +57,10 @@ export const strategiesRouter = router({
     .input(z.object({ name, description: description.optional(), graph: jsonObject.optional() }))
     .output(detail)
     .mutation(async ({ ctx, input }) =>
-      service.createStrategy(ctx.db, ctx.user.id, { ...input, graph: input.graph ?? starterGraph() }),
+      service.createStrategy(ctx.db, ctx.user.id, {
+        ...input,
+        graph: input.graph ?? starterGraph(),
+      }),
     ),
 
   save: protectedProcedure
@@ -74,7 +92,9 @@ export const strategiesRouter = router({
     .mutation(async ({ ctx, input }) => service.restoreStrategy(ctx.db, ctx.user.id, input.id)),
 
   saveVersion: protectedProcedure
-    .input(z.object({ id, name: z.string().max(120).optional(), description: description.optional() }))
+    .input(
+      z.object({ id, name: z.string().max(120).optional(), description: description.optional() }),
+    )
     .output(version)
     .mutation(async ({ ctx, input }) => service.saveVersion(ctx.db, ctx.user.id, input)),
 
@@ -84,8 +104,14 @@ export const strategiesRouter = router({
     .query(async ({ ctx, input }) => service.listVersions(ctx.db, ctx.user.id, input.id)),
 
   getVersion: protectedProcedure
-    .input(z.object({ id: z.uuid('Version id must be a UUID, as listed under the strategy\'s versions.') }))
-    .output(version.extend({ strategyId: z.string().nullable(), dsl: jsonObject, graph: jsonObject }))
+    .input(
+      z.object({
+        id: z.uuid("Version id must be a UUID, as listed under the strategy's versions."),
+      }),
+    )
+    .output(
+      version.extend({ strategyId: z.string().nullable(), dsl: jsonObject, graph: jsonObject }),
+    )
     .query(async ({ ctx, input }) => service.getVersion(ctx.db, ctx.user.id, input.id)),
 
   import: protectedProcedure
@@ -93,7 +119,11 @@ export const strategiesRouter = router({
     .output(
       z.discriminatedUnion('ok', [
         z.object({ ok: z.literal(true), strategy: detail }),
-        z.object({ ok: z.literal(false), kind: z.enum(['dsl', 'graph', 'unknown']), errors: z.array(problem) }),
+        z.object({
+          ok: z.literal(false),
+          kind: z.enum(['dsl', 'graph', 'unknown']),
+          errors: z.array(problem),
+        }),
       ]),
     )
     .mutation(async ({ ctx, input }) => service.importStrategy(ctx.db, ctx.user.id, input)),
