@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { simulateDays } from '../market/simulator.ts';
 import { BacktestCancelled } from './backtest.ts';
 import { backtestDocument } from './basket.ts';
-import { straddle, straddleDay as day } from './golden-straddle.ts';
+import { parseDsl } from '../dsl/index.ts';
+import { straddle, straddleJson, straddleDay as day } from './golden-straddle.ts';
 
 describe('backtest report (golden straddle, hand-computed)', () => {
   it('orders fill at the touch and the report adds up', async () => {
@@ -34,6 +35,28 @@ describe('backtest report (golden straddle, hand-computed)', () => {
     expect(r.summary.netPnl).toBe(Math.round((208 - r.summary.costs) * 100) / 100);
     expect(r.settings).toMatchObject({ latency: 'none', slippage: { kind: 'ticks', ticks: 1 }, costModel: { id: 'india-index-options' }, triggerPrice: 'LTP', currency: 'INR', capital: 500000 });
     expect(r.settings.fillModel).toContain('1 tick(s) slippage');
+  });
+
+  it('charges the cost model the basket names unless the run overrides it', async () => {
+    const withCosts = (costModel: object) => {
+      const r = parseDsl({ ...straddleJson, basket: { ...straddleJson.basket, execution: { typeVersion: 1, costModel } } });
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      return r.value;
+    };
+    const zerodha = await backtestDocument(withCosts({ type: 'india-index-options' }), day);
+    expect(zerodha.settings.costModel).toMatchObject({ id: 'india-index-options', description: expect.stringContaining('INR 20 brokerage per order') });
+    // Sells at 100 and 80, buys at 126.1 and 50.5, 65 units each: 4 x (20 brokerage + 18 % GST) plus
+    // STT on the two sells (0.15 % of 11,700 = 17.55) and the turnover fees.
+    expect(zerodha.summary.costs).toBeGreaterThan(4 * 23.6 + 17.55);
+    expect(zerodha.summary.grossPnl).toBe(221);
+    expect(zerodha.summary.netPnl).toBe(Math.round((221 - zerodha.summary.costs) * 100) / 100);
+    // A broker charging INR 10 an order: 4 fills x (10 + 18 % GST) = 47.20 less, give or take a paisa of rounding per fill.
+    const cheaper = await backtestDocument(withCosts({ type: 'india-index-options', brokeragePerOrder: 10 }), day);
+    expect(cheaper.settings.costModel.description).toContain('INR 10 brokerage per order');
+    expect(zerodha.summary.costs - cheaper.summary.costs).toBeCloseTo(47.2, 1);
+    const overridden = await backtestDocument(withCosts({ type: 'india-index-options' }), day, { overrides: { costModel: 'none' } });
+    expect(overridden.summary.costs).toBe(0);
+    expect(overridden.settings.costModel.id).toBe('none');
   });
 
   it('with latency fills on the next snapshot, and reports orders the data ended before', async () => {

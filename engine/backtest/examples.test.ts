@@ -83,22 +83,15 @@ describe.skipIf(!haveData)('examples on the real NIFTY day 2026-08-18', () => {
     });
   }
 
-  // The iron condor's days-to-expiry filter keeps it out of this expiry day; lifted, its four
-  // closest-delta legs trade and get the same checks.
-  it('nifty-iron-condor-delta.json with its days-to-expiry filter lifted: same checks, and it trades', async () => {
-    const json = JSON.parse(readFileSync(path.join(examplesDir, 'nifty-iron-condor-delta.json'), 'utf8'));
-    delete json.basket.strategies[0].daysToExpiry;
-    json.basket.strategies[0].conditions.filters = [];
-    const parsed = parseDsl(json);
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    const report = await backtestDocument(parsed.value, day, { overrides: { costModel: 'india-index-options', slippage: { kind: 'none' } } });
-    expect(new Set(report.orders.filter((o) => o.reason === 'ENTRY').map((o) => o.legId)).size).toBe(4);
-    for (const o of report.orders) {
-      const q = byTs.get(o.ts)!.expiries.find((x) => x.expiry === o.expiry)?.options.find((x) => x.strike === o.strike && x.right === o.right);
-      expect([q?.bid, q?.ask, q?.ltp]).toContain(o.price);
-    }
-    const { cash, costs, open } = cashFlowCheck(report, parsed.value);
-    expect(report.summary.netPnl).toBeCloseTo(cash + open - costs, 1);
+  // An expiry day: the condor rolls into the following weekly (25-Aug, 7 days out) with all four legs.
+  it('nifty-iron-condor-delta.json opens its four delta legs in the next weekly on this expiry day', async () => {
+    const e = nifty.find((x) => x.file === 'nifty-iron-condor-delta.json')!;
+    const report = await backtestDocument(e.doc, day, { overrides: { slippage: { kind: 'none' } } });
+    const entries = report.orders.filter((o) => o.reason === 'ENTRY');
+    expect(entries.map((o) => o.legId).sort()).toEqual(['long-ce', 'long-pe', 'short-ce', 'short-pe']);
+    expect(new Set(entries.map((o) => o.expiry))).toEqual(new Set(['2026-08-25']));
+    expect(report.settings.costModel.id).toBe('india-index-options');
+    expect(report.summary.costs).toBeGreaterThan(0);
   });
 
   it('at least one NIFTY example trades on this day (the checks above are not vacuous)', () => {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { DslDocument } from '../dsl/index.ts';
 import { getInstrument } from '../market/instruments.ts';
-import { costModelById, fixedCostModel, noCosts, type CostModel } from '../broker/costs/cost-model.ts';
+import { costModelById, deribitOptions, fixedCostModel, indiaIndexOptionsModel, noCosts, usOptionsModel, type CostModel } from '../broker/costs/cost-model.ts';
 import type { Slippage } from '../broker/paper/fill-model.ts';
 import type { BacktestSettings } from './backtest.ts';
 
@@ -18,7 +18,7 @@ export const SlippageOverrideSchema = z.discriminatedUnion('kind', [
 ]);
 
 export const BacktestOverridesSchema = z.strictObject({
-  /** 'basket' uses the basket's execution.costModel; the others are the named broker models. */
+  /** 'basket' (the default) uses the basket's execution.costModel; a named model here replaces it for this run. */
   costModel: z.enum(['basket', 'none', 'india-index-options', 'us-options', 'deribit-options']).default('basket'),
   /** Replaces the basket's execution.slippage when given. */
   slippage: SlippageOverrideSchema.optional(),
@@ -33,9 +33,21 @@ export const BacktestOverridesSchema = z.strictObject({
 export type BacktestOverrides = z.infer<typeof BacktestOverridesSchema>;
 export type BacktestOverridesInput = z.input<typeof BacktestOverridesSchema>;
 
-function basketCostModel(doc: DslDocument): CostModel {
+/** The cost model the basket names in execution.costModel, with its overrides applied. */
+export function basketCostModel(doc: DslDocument): CostModel {
   const c = doc.basket.execution.costModel;
-  return c.type === 'fixed' ? fixedCostModel(c) : noCosts;
+  switch (c.type) {
+    case 'none':
+      return noCosts;
+    case 'fixed':
+      return fixedCostModel(c);
+    case 'india-index-options':
+      return indiaIndexOptionsModel(c);
+    case 'us-options':
+      return usOptionsModel(c);
+    case 'deribit-options':
+      return deribitOptions;
+  }
 }
 
 export function backtestSettingsFor(doc: DslDocument, overridesInput: BacktestOverridesInput = {}): BacktestSettings {

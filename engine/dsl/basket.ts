@@ -6,6 +6,11 @@ import { currencyOf } from './underlyings.ts';
 
 export const SlippageSchema = z.strictObject({ type: z.enum(['points', 'pct']), value: NonNegativeNumber });
 
+/**
+ * The broker charges a backtest or deployment applies. The named models are engine/broker/costs'
+ * published schedules (same ids as the CLI's --costs); their only override is the broker's own
+ * commission, because the taxes and exchange fees are not the broker's to set.
+ */
 export const CostModelSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('none') }),
   z.strictObject({
@@ -14,7 +19,18 @@ export const CostModelSchema = z.discriminatedUnion('type', [
     perLot: NonNegativeNumber.default(0),
     pctOfTurnover: z.number().min(0).max(5).default(0),
   }),
+  z.strictObject({ type: z.literal('india-index-options'), brokeragePerOrder: z.number().min(0).max(1000).optional() }),
+  z.strictObject({ type: z.literal('us-options'), commissionPerContract: z.number().min(0).max(100).optional() }),
+  z.strictObject({ type: z.literal('deribit-options') }),
 ]);
+export type CostModelChoice = z.infer<typeof CostModelSchema>;
+
+/** The currency each named model's schedule is written in; a basket in another currency cannot use it. */
+const COST_MODEL_CURRENCY: Partial<Record<CostModelChoice['type'], string>> = {
+  'india-index-options': 'INR',
+  'us-options': 'USD',
+  'deribit-options': 'USD',
+};
 
 export const ExecutionSchema = z
   .strictObject({
@@ -50,6 +66,12 @@ export const BasketSchema = z
     const seen = new Set<string>();
     if (b.strategies.length === 0) return;
     const currency = currencyOf(b.strategies[0].underlying);
+    const costModel = b.execution.costModel.type;
+    const costCurrency = COST_MODEL_CURRENCY[costModel];
+    if (costCurrency && currency && costCurrency !== currency) {
+      const fit = Object.entries(COST_MODEL_CURRENCY).filter(([, c]) => c === currency).map(([t]) => `"${t}"`);
+      ctx.addIssue({ code: 'custom', path: ['execution', 'costModel', 'type'], message: `cost model "${costModel}" charges in ${costCurrency}, but this basket trades in ${currency}; use ${[...fit, '"fixed"', '"none"'].join(', ')}` });
+    }
     b.strategies.forEach((s, i) => {
       if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['strategies', i, 'id'], message: `strategy id "${s.id}" is used twice in this basket` });
       seen.add(s.id);

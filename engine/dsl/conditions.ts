@@ -105,30 +105,39 @@ export function getOperator(name: string): OperatorSpec | undefined {
 /** A crossing condition's fact value, as the runtime supplies it (see toEngineRule). */
 export type Crossing = { previous: number | undefined; current: number | undefined };
 
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const range = (value: unknown): [number, number] | null => (Array.isArray(value) && value.length === 2 && isNum(value[0]) && isNum(value[1]) ? [value[0], value[1]] : null);
+const crossing = (fact: unknown): Crossing => (fact !== null && typeof fact === 'object' ? (fact as Crossing) : { previous: undefined, current: undefined });
+
 /**
- * Pure implementations of the custom operators, for registration with json-rules-engine
- * (`engine.addOperator(name, fn)`). crossesAbove/crossesBelow receive a Crossing.
+ * The one implementation of the custom operators: registered with json-rules-engine
+ * (`engine.addOperator(name, fn)`) by engine/rules' reference engine and called directly by its
+ * compiled evaluator. Anything malformed (a missing fact, a range that is not two numbers) is
+ * false rather than an exception: a condition on a fact the snapshot lacks simply does not hold.
  */
 export const CUSTOM_OPERATOR_IMPLEMENTATIONS: Record<string, (fact: unknown, value: unknown) => boolean> = {
   between: (fact, value) => {
-    const [lo, hi] = value as [number, number];
-    return typeof fact === 'number' && fact >= lo && fact <= hi;
+    const r = range(value);
+    return r !== null && isNum(fact) && fact >= r[0] && fact <= r[1];
   },
   notBetween: (fact, value) => {
-    const [lo, hi] = value as [number, number];
-    return typeof fact === 'number' && (fact < lo || fact > hi);
+    const r = range(value);
+    return r !== null && isNum(fact) && (fact < r[0] || fact > r[1]);
   },
+  /** previous < value <= current: false on the first evaluation (no previous). */
   crossesAbove: (fact, value) => {
-    const { previous, current } = (fact ?? {}) as Crossing;
-    const v = value as number;
-    return typeof previous === 'number' && typeof current === 'number' && previous < v && v <= current;
+    const { previous, current } = crossing(fact);
+    return isNum(previous) && isNum(current) && isNum(value) && previous < value && value <= current;
   },
+  /** previous > value >= current. */
   crossesBelow: (fact, value) => {
-    const { previous, current } = (fact ?? {}) as Crossing;
-    const v = value as number;
-    return typeof previous === 'number' && typeof current === 'number' && previous > v && v >= current;
+    const { previous, current } = crossing(fact);
+    return isNum(previous) && isNum(current) && isNum(value) && previous > value && value >= current;
   },
 };
+
+/** The operators whose fact is a Crossing (previous and current value) rather than a plain value. */
+export const CROSSING_OPERATORS: ReadonlySet<string> = new Set(['crossesAbove', 'crossesBelow']);
 
 // ---- schema ---------------------------------------------------------------------------
 
@@ -198,7 +207,7 @@ function checkValue(spec: FactSpec, op: OperatorSpec, value: unknown, ctx: z.Ref
       const other = getFact(ref.data.fact);
       if (!other) return issue(`unknown fact "${ref.data.fact}"; known facts: ${FACT_NAMES.join(', ')}`, ['fact']);
       if (other.kind !== spec.kind) return issue(`fact "${other.name}" (${other.kind}) cannot be compared with "${spec.name}" (${spec.kind})`, ['fact']);
-      if (op.name === 'crossesAbove' || op.name === 'crossesBelow') return issue(`${op.name} compares with a constant, not a fact`);
+      if (CROSSING_OPERATORS.has(op.name)) return issue(`${op.name} compares with a constant, not a fact`);
       checkParams(other, ref.data.params, ctx, [...path, 'params']);
       return;
     }
@@ -330,7 +339,7 @@ function engineCondition(c: Condition): Condition {
     value = Array.isArray(value) ? value.map(toMin) : toMin(value);
   }
   const out: FactCondition = { ...fc, value };
-  if (fc.operator === 'crossesAbove' || fc.operator === 'crossesBelow') out.params = { ...(fc.params ?? {}), crossing: 1 };
+  if (CROSSING_OPERATORS.has(fc.operator)) out.params = { ...(fc.params ?? {}), crossing: 1 };
   return out;
 }
 

@@ -146,7 +146,8 @@ describe('examples', () => {
     expectAll('maxDailyLoss', ['amount', 'pct']);
     expectAll('trigger', ['ltp', 'candleClose']);
     expectAll('slippage', ['points', 'pct']);
-    expectAll('costModel', ['none', 'fixed']);
+    // `none` is the default; each example charges its market's costs (or a broker's own fixed schedule).
+    expectAll('costModel', ['fixed', 'india-index-options', 'us-options', 'deribit-options']);
     for (const k of ['maxDrawdownPct', 'deployablePct', 'daysToExpiry', 'noReEntryAfter', 'stopMonitoringAfter', 'regimeMultipliers', 'maxMultiplier']) expect(seen.has(k), k).toBe(true);
     expectAll('weekdays', ['all', 'custom']);
     expect([...(seen.get('underlying') ?? [])].length).toBeGreaterThanOrEqual(8);

@@ -18,6 +18,7 @@ export {
   type DslDocumentInput,
   type Basket,
   type Execution,
+  type CostModelChoice,
 } from './basket.ts';
 export {
   StrategySchema,
@@ -63,6 +64,7 @@ export {
   OPERATOR_NAMES,
   CUSTOM_OPERATORS,
   CUSTOM_OPERATOR_IMPLEMENTATIONS,
+  CROSSING_OPERATORS,
   REGIMES,
   REGIME_THRESHOLDS,
   getFact,

@@ -38,6 +38,22 @@ describe('dslJsonSchema', () => {
     for (const t of STRIKE_SELECTOR_TYPES) expect(text).toContain(`"const":"${t}"`);
   });
 
+  it('offers every cost model a basket can name, with each model\'s own overrides', () => {
+    const execution = (schema.$defs as Record<string, Schema>).execution;
+    const costModel = (execution.properties as Record<string, Schema>).costModel;
+    const options = ((costModel.anyOf ?? costModel.oneOf) as Schema[]).map((o) => {
+      const props = o.properties as Record<string, Schema>;
+      return [props.type.const, Object.keys(props).filter((k) => k !== 'type').sort()];
+    });
+    expect(options).toEqual([
+      ['none', []],
+      ['fixed', ['pctOfTurnover', 'perLot', 'perOrder']],
+      ['india-index-options', ['brokeragePerOrder']],
+      ['us-options', ['commissionPerContract']],
+      ['deribit-options', []],
+    ]);
+  });
+
   it('marks defaulted fields optional and records the default', () => {
     const basket = (schema.$defs as Record<string, Schema>).basket;
     expect(basket.required).toEqual(expect.arrayContaining(['typeVersion', 'name', 'capital', 'strategies']));

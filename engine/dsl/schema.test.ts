@@ -45,6 +45,11 @@ const cases: Case[] = [
   ['negative slippage', (d) => (d.basket.execution = { typeVersion: 1, slippage: { type: 'points', value: -1 } }), '/basket/execution/slippage/value', /./],
   ['unknown cost model', (d) => (d.basket.execution = { typeVersion: 1, costModel: { type: 'zerodha' } }), '/basket/execution/costModel/type', /unknown type "zerodha"/],
   ['turnover cost above 5 %', (d) => (d.basket.execution = { typeVersion: 1, costModel: { type: 'fixed', pctOfTurnover: 9 } }), '/basket/execution/costModel/pctOfTurnover', /./],
+  ['US cost model on an INR basket', (d) => (d.basket.execution = { typeVersion: 1, costModel: { type: 'us-options' } }), '/basket/execution/costModel/type', /"us-options" charges in USD, but this basket trades in INR; use "india-index-options", "fixed", "none"/],
+  ['Indian cost model on a BTC basket', (d) => Object.assign(d.basket, { execution: { typeVersion: 1, costModel: { type: 'india-index-options' } } }, { strategies: [{ ...structuredClone(s(d)), underlying: 'BTC' }] }), '/basket/execution/costModel/type', /charges in INR, but this basket trades in USD; use "us-options", "deribit-options"/],
+  ['negative brokerage per order', (d) => (d.basket.execution = { typeVersion: 1, costModel: { type: 'india-index-options', brokeragePerOrder: -5 } }), '/basket/execution/costModel/brokeragePerOrder', /./],
+  ['commission override on Deribit', (d) => (d.basket.execution = { typeVersion: 1, costModel: { type: 'deribit-options', commissionPerContract: 1 } }), '/basket/execution/costModel/commissionPerContract', /unknown key/],
+  ['US commission on the Indian model', (d) => (d.basket.execution = { typeVersion: 1, costModel: { type: 'india-index-options', commissionPerContract: 1 } }), '/basket/execution/costModel/commissionPerContract', /unknown key/],
   // strategy
   ['bad strategy id', (d) => (s(d).id = '1abc'), `${S}/id`, /expected an id/],
   ['unknown underlying', (d) => (s(d).underlying = 'TSLA'), `${S}/underlying`, /unknown underlying; use one of NIFTY/],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costModelById, deribitOptions, indiaIndexOptions, noCosts, usOptions } from './cost-model';
+import { costModelById, deribitOptions, indiaIndexOptions, indiaIndexOptionsModel, noCosts, usOptions, usOptionsModel } from './cost-model';
 
 describe('Indian index options costs', () => {
   // 1 NIFTY lot of 75 sold at 100: premium 7,500.
@@ -19,6 +19,20 @@ describe('Indian index options costs', () => {
     expect(s.items.sebi).toBe(0.01); // 7,500 x 10 / 1e7 = 0.0075
     expect(s.items.gst).toBe(4.08); // 18 % of (20 + 2.66475 + 0.0075) = 4.08104
     expect(s.total).toBe(38); // 20 + 11.25 + 2.66 + 0.01 + 0 + 4.08
+  });
+});
+
+describe('a broker\'s own commission on a named model', () => {
+  it('replaces only the brokerage of the Indian schedule; taxes and GST follow from it', () => {
+    const s = indiaIndexOptionsModel({ brokeragePerOrder: 0 }).cost({ side: 'SELL', qty: 75, contracts: 1, price: 100, spot: 24000 });
+    expect(s.items).toMatchObject({ brokerage: 0, stt: 11.25, exchange: 2.66, gst: 0.48 }); // 18 % of 2.67225
+    expect(s.total).toBe(14.4);
+    expect(indiaIndexOptionsModel({}).cost({ side: 'SELL', qty: 75, contracts: 1, price: 100, spot: 24000 })).toEqual(indiaIndexOptions.cost({ side: 'SELL', qty: 75, contracts: 1, price: 100, spot: 24000 }));
+  });
+  it('replaces only the per-contract commission of the US schedule', () => {
+    const buy = usOptionsModel({ commissionPerContract: 0.5 }).cost({ side: 'BUY', qty: 500, contracts: 5, price: 2.5, spot: 640 });
+    expect(buy.items).toMatchObject({ commission: 2.5, orf: 0.14, occ: 0.1 });
+    expect(usOptionsModel({ commissionPerContract: 0.5 }).description).toContain('USD 0.5 commission per contract');
   });
 });
 

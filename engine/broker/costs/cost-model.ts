@@ -50,49 +50,57 @@ export const noCosts: CostModel = {
   cost: () => ({ total: 0, items: {} }),
 };
 
-export const indiaIndexOptions: CostModel = {
-  id: INDIA_INDEX_OPTIONS.id,
-  description:
-    'NSE index options, Zerodha-style: INR 20 brokerage per order, STT 0.15 % of sell premium, NSE 0.03553 %, SEBI INR 10/crore, stamp 0.003 % of buy premium, GST 18 % on brokerage + exchange + SEBI',
-  cost(f) {
-    const r = INDIA_INDEX_OPTIONS;
-    const premium = f.price * f.qty;
-    const brokerage = r.brokeragePerOrder;
-    const exchange = premium * r.exchangeOnPremium;
-    const sebi = premium * r.sebiOnPremium;
-    return breakdown(
-      {
-        brokerage,
-        stt: f.side === 'SELL' ? premium * r.sttSellOnPremium : 0,
-        exchange,
-        sebi,
-        stampDuty: f.side === 'BUY' ? premium * r.stampBuyOnPremium : 0,
-        gst: (brokerage + exchange + sebi) * r.gstRate,
-      },
-      2,
-    );
-  },
-};
+/** NSE index options; `brokeragePerOrder` replaces Zerodha's INR 20 for a broker that charges otherwise. */
+export function indiaIndexOptionsModel(o: { brokeragePerOrder?: number } = {}): CostModel {
+  const r = { ...INDIA_INDEX_OPTIONS, ...(o.brokeragePerOrder === undefined ? {} : { brokeragePerOrder: o.brokeragePerOrder }) };
+  return {
+    id: INDIA_INDEX_OPTIONS.id,
+    description: `NSE index options, Zerodha-style: INR ${r.brokeragePerOrder} brokerage per order, STT 0.15 % of sell premium, NSE 0.03553 %, SEBI INR 10/crore, stamp 0.003 % of buy premium, GST 18 % on brokerage + exchange + SEBI`,
+    cost(f) {
+      const premium = f.price * f.qty;
+      const brokerage = r.brokeragePerOrder;
+      const exchange = premium * r.exchangeOnPremium;
+      const sebi = premium * r.sebiOnPremium;
+      return breakdown(
+        {
+          brokerage,
+          stt: f.side === 'SELL' ? premium * r.sttSellOnPremium : 0,
+          exchange,
+          sebi,
+          stampDuty: f.side === 'BUY' ? premium * r.stampBuyOnPremium : 0,
+          gst: (brokerage + exchange + sebi) * r.gstRate,
+        },
+        2,
+      );
+    },
+  };
+}
 
-export const usOptions: CostModel = {
-  id: US_OPTIONS.id,
-  description:
-    'US listed options: USD 0.65 commission per contract, ORF USD 0.02815 and OCC USD 0.02 (max 55/order) per contract, SEC fee and FINRA TAF on sells',
-  cost(f) {
-    const r = US_OPTIONS;
-    const sell = f.side === 'SELL';
-    return breakdown(
-      {
-        commission: f.contracts * r.commissionPerContract,
-        orf: f.contracts * r.orfPerContract,
-        occ: Math.min(f.contracts * r.occPerContract, r.occMaxPerOrder),
-        sec: sell ? f.price * f.qty * r.secOnSellValue : 0,
-        finraTaf: sell ? f.contracts * r.finraTafPerContractSold : 0,
-      },
-      2,
-    );
-  },
-};
+export const indiaIndexOptions: CostModel = indiaIndexOptionsModel();
+
+/** US listed options; `commissionPerContract` replaces the USD 0.65 retail rate (the regulatory fees stay). */
+export function usOptionsModel(o: { commissionPerContract?: number } = {}): CostModel {
+  const r = { ...US_OPTIONS, ...(o.commissionPerContract === undefined ? {} : { commissionPerContract: o.commissionPerContract }) };
+  return {
+    id: US_OPTIONS.id,
+    description: `US listed options: USD ${r.commissionPerContract} commission per contract, ORF USD 0.02815 and OCC USD 0.02 (max 55/order) per contract, SEC fee and FINRA TAF on sells`,
+    cost(f) {
+      const sell = f.side === 'SELL';
+      return breakdown(
+        {
+          commission: f.contracts * r.commissionPerContract,
+          orf: f.contracts * r.orfPerContract,
+          occ: Math.min(f.contracts * r.occPerContract, r.occMaxPerOrder),
+          sec: sell ? f.price * f.qty * r.secOnSellValue : 0,
+          finraTaf: sell ? f.contracts * r.finraTafPerContractSold : 0,
+        },
+        2,
+      );
+    },
+  };
+}
+
+export const usOptions: CostModel = usOptionsModel();
 
 export const deribitOptions: CostModel = {
   id: DERIBIT_OPTIONS.id,

@@ -6,6 +6,7 @@
  */
 import { findInstrument } from '../instruments';
 import type { ChainSnapshot, ExpiryChain, OptionQuote } from '../snapshot';
+import { percent } from './fields';
 import { RowError, type BadRowReason, type ImportReport } from './report';
 
 export interface OptionRow {
@@ -27,6 +28,31 @@ export interface OptionRow {
   iv?: number;
   oi?: number;
   volume?: number;
+}
+
+/** A row's quote fields as a source gives them, each absent when the source left it out; IV in percent. */
+export interface QuoteFields {
+  bid?: number;
+  ask?: number;
+  ltp?: number;
+  ivPct?: number;
+  oi?: number;
+  volume?: number;
+}
+
+/**
+ * Puts the fields a source quoted on the row and leaves the rest absent (never `undefined`
+ * keys, so snapshots serialise the same whichever format they came from). An IV of 0 is how
+ * NSE and Deribit say "no IV", so it stays absent too.
+ */
+export function withQuotes(row: OptionRow, q: QuoteFields): OptionRow {
+  if (q.bid !== undefined) row.bid = q.bid;
+  if (q.ask !== undefined) row.ask = q.ask;
+  if (q.ltp !== undefined) row.ltp = q.ltp;
+  if (q.ivPct !== undefined && q.ivPct > 0) row.iv = percent(q.ivPct);
+  if (q.oi !== undefined) row.oi = q.oi;
+  if (q.volume !== undefined) row.volume = q.volume;
+  return row;
 }
 
 /** A row the format parser rejected, kept in line order so reports read top to bottom. */

@@ -7,9 +7,9 @@
  * Black-76 marks use, and that forward is kept on the expiry.
  */
 import { formatTimestamp } from '../calendar';
-import { rejected, type OptionRow, type RowItem } from './assemble';
+import { rejected, withQuotes, type OptionRow, type RowItem } from './assemble';
 import { columnIndex, type Table } from './csv';
-import { expiryDate, optionalCount, optionalNumber, optionalQuote, requiredPositive, right, underlying, percent } from './fields';
+import { expiryDate, optionalCount, optionalNumber, optionalQuote, requiredPositive, right, underlying } from './fields';
 import { RowError, type ImportReport } from './report';
 
 export const DERIBIT_COLUMNS = ['instrument_name', 'underlying_price', 'index_price', 'timestamp', 'best_bid_price', 'best_ask_price', 'last_price', 'mark_iv', 'open_interest'];
@@ -51,19 +51,16 @@ export async function* deribitRows(table: Table, report: ImportReport): AsyncGen
       if (!seen || ms >= seen.ms) byUnderlying.set(u, { ms, index });
       const usd = (v: number | undefined) => (v === undefined ? undefined : Math.round(v * forward * 100) / 100);
       const row: OptionRow = { line, ts: '', tsMs: 0, underlying: u, expiry: expiryDate(m[2], 'expiry in instrument_name'), forward, strike: +m[3], right: right(m[4]) };
-      const bid = usd(optionalQuote(values[ix.bid], 'best_bid_price'));
-      const ask = usd(optionalQuote(values[ix.ask], 'best_ask_price'));
-      const ltp = usd(optionalQuote(values[ix.ltp], 'last_price'));
-      const iv = optionalNumber(values[ix.iv], 'mark_iv');
-      const oi = optionalCount(values[ix.oi], 'open_interest');
-      const volume = ix.volume >= 0 ? optionalCount(values[ix.volume], 'stats.volume') : undefined;
-      if (bid !== undefined) row.bid = bid;
-      if (ask !== undefined) row.ask = ask;
-      if (ltp !== undefined) row.ltp = ltp;
-      if (iv !== undefined && iv > 0) row.iv = percent(iv);
-      if (oi !== undefined) row.oi = oi;
-      if (volume !== undefined) row.volume = volume;
-      rows.push(row);
+      rows.push(
+        withQuotes(row, {
+          bid: usd(optionalQuote(values[ix.bid], 'best_bid_price')),
+          ask: usd(optionalQuote(values[ix.ask], 'best_ask_price')),
+          ltp: usd(optionalQuote(values[ix.ltp], 'last_price')),
+          ivPct: optionalNumber(values[ix.iv], 'mark_iv'),
+          oi: optionalCount(values[ix.oi], 'open_interest'),
+          volume: ix.volume >= 0 ? optionalCount(values[ix.volume], 'stats.volume') : undefined,
+        }),
+      );
     } catch (err) {
       rejects.push(rejected(line, err));
     }

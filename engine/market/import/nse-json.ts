@@ -4,9 +4,9 @@
  * IVs are in percent; a 0 price, bid, ask or IV means "none" and stays missing. A file holds
  * one response (pretty-printed or not) or one response per line.
  */
-import { rejected, type OptionRow, type RowItem } from './assemble';
+import { rejected, withQuotes, type OptionRow, type RowItem } from './assemble';
 import { lineBatches, type Lines } from './csv';
-import { expiryDate, optionalCount, optionalNumber, optionalQuote, requiredPositive, underlying, percent } from './fields';
+import { expiryDate, optionalCount, optionalNumber, optionalQuote, requiredPositive, underlying } from './fields';
 import { RowError, type ImportReport } from './report';
 import { parseTime } from './timestamp';
 
@@ -63,19 +63,16 @@ function responseRows(doc: NseResponse, line: number, report: ImportReport, fall
           strike: requiredPositive(d.strikePrice, `${where}.strikePrice`),
           right: side,
         };
-        const bid = optionalQuote(q.bidprice ?? q.buyPrice1, `${where}.bidprice`);
-        const ask = optionalQuote(q.askPrice ?? q.sellPrice1, `${where}.askPrice`);
-        const ltp = optionalQuote(q.lastPrice, `${where}.lastPrice`);
-        const iv = optionalNumber(q.impliedVolatility, `${where}.impliedVolatility`);
-        const oi = optionalCount(q.openInterest, `${where}.openInterest`);
-        const volume = optionalCount(q.totalTradedVolume, `${where}.totalTradedVolume`);
-        if (bid !== undefined) row.bid = bid;
-        if (ask !== undefined) row.ask = ask;
-        if (ltp !== undefined) row.ltp = ltp;
-        if (iv !== undefined && iv > 0) row.iv = percent(iv);
-        if (oi !== undefined) row.oi = oi;
-        if (volume !== undefined) row.volume = volume;
-        out.push(row);
+        out.push(
+          withQuotes(row, {
+            bid: optionalQuote(q.bidprice ?? q.buyPrice1, `${where}.bidprice`),
+            ask: optionalQuote(q.askPrice ?? q.sellPrice1, `${where}.askPrice`),
+            ltp: optionalQuote(q.lastPrice, `${where}.lastPrice`),
+            ivPct: optionalNumber(q.impliedVolatility, `${where}.impliedVolatility`),
+            oi: optionalCount(q.openInterest, `${where}.openInterest`),
+            volume: optionalCount(q.totalTradedVolume, `${where}.totalTradedVolume`),
+          }),
+        );
       } catch (err) {
         out.push(rejected(line, err, `${where}: `));
       }

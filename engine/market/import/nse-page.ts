@@ -6,9 +6,9 @@
  * after that day (NSE's index expiry weekday until 2025).
  */
 import { addDays, formatTimestamp, weekday, zonedInstant } from '../calendar';
-import { rejected, type OptionRow, type RowItem } from './assemble';
+import { rejected, withQuotes, type OptionRow, type RowItem } from './assemble';
 import { columnIndex, type Table } from './csv';
-import { optionalCount, optionalNumber, optionalQuote, requiredPositive, underlying, percent } from './fields';
+import { optionalCount, optionalNumber, optionalQuote, requiredPositive, underlying } from './fields';
 import { RowError, type ImportReport } from './report';
 
 export const NSE_PAGE_COLUMNS = ['CallOI', 'CallLTP', 'CallBidPrice', 'CallAskPrice', 'StrikePrice', 'PutBidPrice', 'PutAskPrice', 'PutLTP', 'PutOI', 'CurrentVal'];
@@ -66,13 +66,7 @@ export async function* nsePageRows(table: Table, report: ImportReport, ctx: NseP
         const volume = optionalCount(cell(values, c ? ix.cVol : ix.pVol), `${c ? 'Call' : 'Put'}Volume`);
         if (iv !== undefined && iv < 0) throw new RowError('negative-price', `${c ? 'Call' : 'Put'}IV ${iv} is negative`);
         if (bid === undefined && ask === undefined && ltp === undefined && oi === undefined) continue; // strike not traded on this side
-        if (bid !== undefined) row.bid = bid;
-        if (ask !== undefined) row.ask = ask;
-        if (ltp !== undefined) row.ltp = ltp;
-        if (iv !== undefined && iv > 0) row.iv = percent(iv);
-        if (oi !== undefined) row.oi = oi;
-        if (volume !== undefined) row.volume = volume;
-        out.push(row);
+        out.push(withQuotes(row, { bid, ask, ltp, ivPct: iv, oi, volume }));
       } catch (err) {
         out.push(rejected(line, err));
       }
