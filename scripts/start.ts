@@ -150,7 +150,9 @@ async function prepareData(e: Env, dataDir: string) {
     client.kind === 'pglite'
       ? `embedded database in ${shortPath(client.location)}`
       : `Postgres at ${client.location}`;
-  const demo = await seedDemoIfWanted(e, client.kind === 'pglite');
+  const seed = (await import(pathToFileURL(path.join(root, 'server', 'seed.ts')).href)) as SeedModule;
+  await seed.seedExamples();
+  const demo = await seedDemoIfWanted(seed, e, client.kind === 'pglite');
   return { client, redisWhere, dbWhere, demo };
 }
 
@@ -267,14 +269,11 @@ function lockDataDir(dataDir: string): void {
 }
 
 type Demo = { email: string; password: string };
+type SeedModule = { seedExamples: () => Promise<void>; seedDemo: () => Promise<Demo> };
 
-async function seedDemoIfWanted(e: Env, embedded: boolean): Promise<Demo | null> {
+async function seedDemoIfWanted(seed: SeedModule, e: Env, embedded: boolean): Promise<Demo | null> {
   const wanted = e.SEED_DEMO ?? embedded;
-  if (!wanted) return null;
-  if (!existsSync(path.join(root, 'server', 'seed.ts'))) return null;
-  const seedFile = pathToFileURL(path.join(root, 'server', 'seed.ts')).href;
-  const mod = (await import(seedFile)) as { seedDemo: () => Promise<Demo> };
-  return mod.seedDemo();
+  return wanted ? seed.seedDemo() : null;
 }
 
 async function runWorkers(e: Env, embedded: boolean): Promise<() => Promise<void>> {

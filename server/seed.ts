@@ -1,4 +1,8 @@
-/** Creates the demo account and its example strategies on first start; later starts leave them as the user left them. */
+/**
+ * Start-up data. The example templates are product content every installation shows (on
+ * Postgres too); the demo account and its strategies are created on first start in the embedded
+ * default only, and later starts leave them as the user left them.
+ */
 import { eq } from 'drizzle-orm';
 import { getDb, type Db } from '@/db/client';
 import { logger } from '@/db/logger';
@@ -13,11 +17,14 @@ const DEMO_NAME = 'Demo Trader';
 
 export type DemoCredentials = { email: string; password: string; created: boolean };
 
+/** The template gallery starts with the DSL examples, on every start (idempotent). */
+export async function seedExamples(deps: { db?: Db } = {}): Promise<void> {
+  await seedExampleTemplates(deps.db ?? (await getDb()));
+}
+
 export async function seedDemo(deps: { db?: Db; auth?: Auth } = {}): Promise<DemoCredentials> {
   const db = deps.db ?? (await getDb());
   const auth = deps.auth ?? (await getAuth());
-  // The template gallery starts with the DSL examples, on every start (idempotent).
-  await seedExampleTemplates(db);
 
   const [existing] = await db
     .select({ id: user.id })

@@ -195,6 +195,19 @@ describe('the running app', () => {
     expect(app.output()).not.toMatch(/demo login/);
   });
 
+  it('opens the template gallery with the example strategies, with or without a demo account', async () => {
+    const page = await newPage();
+    await signIn(page, trader.email, trader.password);
+    await page.waitForURL(/\/strategies$/);
+    await page.goto(`${base}/templates`);
+    const gallery = page.getByTestId('template-gallery');
+    await gallery.waitFor();
+    expect(await gallery.getByTestId('template-card').count()).toBeGreaterThanOrEqual(10);
+    expect(await gallery.textContent()).toContain('NIFTY short straddle, 25% SL, re-cost');
+    await shot(page, '08-template-gallery');
+    await page.context().close();
+  });
+
   it.runIf(embedded)('prints a demo login that opens the example strategies', async () => {
     const m = /demo login: (\S+) \/ (\S+)/.exec(app.output());
     expect(m, `launcher output:\n${app.output()}`).not.toBeNull();
