@@ -8,7 +8,6 @@ import {
   BLOCK_CHILDREN,
   BLOCK_SCHEMAS,
   BLOCK_TYPE_VERSIONS,
-  parseDsl,
   parsePointer,
   toDslErrors,
   type BlockType,
@@ -16,7 +15,6 @@ import {
 import {
   canvasOrder,
   compile,
-  decompile,
   GRAPH_VERSION,
   GraphDocumentSchema,
   inputOf,
@@ -25,6 +23,7 @@ import {
   layoutTree,
   NODE_TYPES,
   OUT_HANDLE,
+  readStrategyFile,
   type InputHandle,
   type LayoutTree,
 } from '@/engine/graph';
@@ -454,32 +453,8 @@ export type ReadResult =
 
 /** A file the trader imports: a DSL document (validated, then laid out) or a graph document (checked). */
 export function readJsonDocument(value: unknown): ReadResult {
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const v = value as Record<string, unknown>;
-    if ('dslVersion' in v || 'basket' in v) {
-      const parsed = parseDsl(value);
-      if (!parsed.ok) return { ok: false, kind: 'dsl', errors: parsed.errors };
-      return { ok: true, kind: 'dsl', doc: decompile(parsed.value) };
-    }
-    if ('nodes' in v || 'edges' in v || 'graphVersion' in v) {
-      const parsed = GraphDocumentSchema.safeParse(value);
-      if (!parsed.success) {
-        return { ok: false, kind: 'graph', errors: toDslErrors(parsed.error.issues, value) };
-      }
-      return { ok: true, kind: 'graph', doc: parsed.data };
-    }
-  }
-  return {
-    ok: false,
-    kind: 'unknown',
-    errors: [
-      {
-        path: '',
-        message:
-          'expected a strategy DSL document (with "dslVersion" and "basket") or a graph document (with "graphVersion", "nodes" and "edges")',
-      },
-    ],
-  };
+  const r = readStrategyFile(value);
+  return r.ok ? { ok: true, kind: r.kind, doc: r.doc } : r;
 }
 
 /** The saved graph as the editor's document, or what is wrong with it (path and message). */

@@ -5,3 +5,4 @@ export { compile, canvasOrder, type CompileResult, type GraphError } from './com
 export { decompile } from './decompile.ts';
 export { layoutTree, COLUMN_WIDTH, ROW_HEIGHT, type LayoutTree } from './layout.ts';
 export { nodeDataJsonSchema } from './inspector.ts';
+export { readStrategyFile, type StrategyFile } from './strategy-file.ts';

@@ -2,8 +2,7 @@
  * The server's view of strategy documents: the engine compiles graphs and reads imported files,
  * so what the API stores is exactly what the canvas and the CLI would accept.
  */
-import { parseDsl, toDslErrors, type DslDocument } from '@/engine/dsl';
-import { compile, decompile, GRAPH_VERSION, GraphDocumentSchema } from '@/engine/graph';
+import { compile, GRAPH_VERSION, readStrategyFile as readEngineFile } from '@/engine/graph';
 
 export type DocumentProblem = {
   path: string;
@@ -39,51 +38,29 @@ export type ReadFile =
     }
   | { ok: false; kind: 'dsl' | 'graph' | 'unknown'; errors: DocumentProblem[] };
 
-const noNode = (errors: { path: string; message: string }[]): DocumentProblem[] =>
-  errors.map((e) => ({ ...e, field: null, nodeId: null }));
-
-/**
- * A DSL document is validated and laid out as a graph; a graph document must be well formed
- * (it may still have problems to fix on the canvas, like any draft).
- */
+/** The engine decides what the file is; the API keeps its own nullable-field shape. */
 export function readStrategyFile(value: unknown): ReadFile {
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const v = value as Record<string, unknown>;
-    if ('dslVersion' in v || 'basket' in v) {
-      const parsed = parseDsl(value);
-      if (!parsed.ok) return { ok: false, kind: 'dsl', errors: noNode(parsed.errors) };
-      const dsl: DslDocument = parsed.value;
-      return {
-        ok: true,
-        kind: 'dsl',
-        graph: decompile(dsl) as unknown as Record<string, unknown>,
-        name: dsl.basket.name,
-        description: dsl.basket.description,
-      };
-    }
-    if ('nodes' in v || 'edges' in v || 'graphVersion' in v) {
-      const parsed = GraphDocumentSchema.safeParse(value);
-      if (!parsed.success)
-        return {
-          ok: false,
-          kind: 'graph',
-          errors: noNode(toDslErrors(parsed.error.issues, value)),
-        };
-      return { ok: true, kind: 'graph', graph: parsed.data as unknown as Record<string, unknown> };
-    }
+  const r = readEngineFile(value);
+  if (!r.ok) {
+    return {
+      ok: false,
+      kind: r.kind,
+      errors: r.errors.map((e) => ({
+        path: e.path,
+        field: e.field ?? null,
+        message: e.message,
+        nodeId: e.nodeId ?? null,
+      })),
+    };
   }
+  const graph = r.doc as unknown as Record<string, unknown>;
+  if (r.kind === 'graph') return { ok: true, kind: 'graph', graph };
   return {
-    ok: false,
-    kind: 'unknown',
-    errors: [
-      {
-        path: '',
-        message:
-          'expected a strategy DSL document (with "dslVersion" and "basket") or a graph document (with "graphVersion", "nodes" and "edges")',
-        field: null,
-        nodeId: null,
-      },
-    ],
+    ok: true,
+    kind: 'dsl',
+    graph,
+    name: r.dsl.basket.name,
+    description: r.dsl.basket.description,
   };
 }
 
