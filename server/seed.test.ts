@@ -1,36 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDb, type TestDb } from '@/tests/setup/db';
+import { describe, expect, it } from 'vitest';
+import { useTestApi } from '@/server/testing/api';
 import { strategies } from '@/db/schema';
 import { parseDsl } from '@/engine/dsl';
 import { compile } from '@/engine/graph';
 import { appRouter } from '@/server/api/root';
-import { createContext } from '@/server/api/trpc';
 import { seedDemo } from '@/server/seed';
-import { authRequest, createTestAuth, sessionHeaders } from '@/server/testing/accounts';
-import type { Auth } from '@/server/auth';
+import { authRequest, sessionHeaders } from '@/server/testing/accounts';
 
-let t: TestDb;
-let auth: Auth;
-beforeAll(async () => {
-  t = await openTestDb();
-  auth = createTestAuth(t.db);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const api = useTestApi();
 
 describe('seedDemo', () => {
   it('creates a demo account that can sign in and see its example strategies', async () => {
-    const creds = await seedDemo({ db: t.db, auth });
+    const creds = await seedDemo({ db: api.db, auth: api.auth });
     expect(creds.created).toBe(true);
 
-    const res = await auth.handler(
+    const res = await api.auth.handler(
       authRequest('/sign-in/email', { email: creds.email, password: creds.password }),
     );
     expect(res.status).toBe(200);
-    const caller = appRouter.createCaller(
-      await createContext({ headers: sessionHeaders(res), db: t.db, auth }),
-    );
+    const caller = appRouter.createCaller(await api.context(sessionHeaders(res)));
     const list = await caller.strategies.list();
     expect(list.map((s) => s.name).sort()).toEqual([
       'BANKNIFTY straddle width with momentum entry',
@@ -47,9 +35,9 @@ describe('seedDemo', () => {
   });
 
   it('leaves the data alone on the next start', async () => {
-    const before = await t.db.select({ id: strategies.id }).from(strategies);
-    const again = await seedDemo({ db: t.db, auth });
+    const before = await api.db.select({ id: strategies.id }).from(strategies);
+    const again = await seedDemo({ db: api.db, auth: api.auth });
     expect(again.created).toBe(false);
-    expect(await t.db.select({ id: strategies.id }).from(strategies)).toEqual(before);
+    expect(await api.db.select({ id: strategies.id }).from(strategies)).toEqual(before);
   });
 });

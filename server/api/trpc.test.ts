@@ -1,22 +1,13 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestApi } from '@/server/testing/api';
 import { z } from 'zod';
-import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { appRouter } from '@/server/api/root';
-import { createContext, publicProcedure, router } from '@/server/api/trpc';
+import { publicProcedure, router } from '@/server/api/trpc';
 import { AppError, trpcCodeFor, type AppErrorCode } from '@/server/errors';
-import { createTestAuth, signUp, TEST_ORIGIN } from '@/server/testing/accounts';
-import type { Auth } from '@/server/auth';
+import { signUp, TEST_ORIGIN } from '@/server/testing/accounts';
 
-let t: TestDb;
-let auth: Auth;
-beforeAll(async () => {
-  t = await openTestDb();
-  auth = createTestAuth(t.db);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const api = useTestApi();
 
 // A router made from the real procedure builders, so it gets the real formatter and error mapping.
 const probe = router({
@@ -54,7 +45,7 @@ async function call(
     endpoint: '/api/trpc',
     req,
     router: opts.on === 'probe' ? probe : appRouter,
-    createContext: () => createContext({ headers: req.headers, db: t.db, auth }),
+    createContext: () => api.context(req.headers),
     onError: () => {},
   });
   const body = (await res.json()) as {
@@ -116,15 +107,13 @@ describe('tRPC error contract', () => {
   });
 
   it('answers account.session with the signed-in user, and null when signed out', async () => {
-    const headers = await signUp(auth, { email: 'trader@example.test', name: 'Trader' });
-    const caller = appRouter.createCaller(await createContext({ headers, db: t.db, auth }));
+    const headers = await signUp(api.auth, { email: 'trader@example.test', name: 'Trader' });
+    const caller = appRouter.createCaller(await api.context(headers));
     expect(await caller.account.session()).toMatchObject({
       email: 'trader@example.test',
       name: 'Trader',
     });
-    const anonymous = appRouter.createCaller(
-      await createContext({ headers: new Headers(), db: t.db, auth }),
-    );
+    const anonymous = appRouter.createCaller(await api.context(new Headers()));
     expect(await anonymous.account.session()).toBeNull();
   });
 });

@@ -1,28 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDb, type TestDb } from '@/tests/setup/db';
+import { describe, expect, it } from 'vitest';
+import { useTestApi } from '@/server/testing/api';
 import condor from '@/engine/dsl/examples/nifty-iron-condor-delta.json' with { type: 'json' };
 import { getInstrument } from '@/engine/market/instruments';
 import { zonedInstant } from '@/engine/market/calendar';
-import { appRouter } from '@/server/api/root';
-import { createContext } from '@/server/api/trpc';
-import { createTestAuth, signUp } from '@/server/testing/accounts';
 import { latestSessionInstant, latestSimulatedChain } from '@/server/services/market';
 import { sharedDataDir } from '@/server/services/datasets';
-import type { Auth } from '@/server/auth';
 
-let t: TestDb;
-let auth: Auth;
-beforeAll(async () => {
-  t = await openTestDb();
-  auth = createTestAuth(t.db);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const api = useTestApi();
 
 async function caller() {
-  const headers = await signUp(auth, { email: `m${Math.random().toString(36).slice(2)}@example.test` });
-  return appRouter.createCaller(await createContext({ headers, db: t.db, auth }));
+  return (await api.callerFor(`m${Math.random().toString(36).slice(2)}@example.test`)).caller;
 }
 
 const nifty = getInstrument('NIFTY');

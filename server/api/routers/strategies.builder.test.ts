@@ -1,26 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestApi } from '@/server/testing/api';
 import { decompile } from '@/engine/graph';
 import { appRouter } from '@/server/api/root';
-import { createContext } from '@/server/api/trpc';
-import type { Auth } from '@/server/auth';
-import { createTestAuth, signUp } from '@/server/testing/accounts';
-import { openTestDb, type TestDb } from '@/tests/setup/db';
 
-let t: TestDb;
-let auth: Auth;
-beforeAll(async () => {
-  t = await openTestDb();
-  auth = createTestAuth(t.db);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const api = useTestApi();
 
-async function callerFor(email: string) {
-  const headers = await signUp(auth, { email });
-  const ctx = await createContext({ headers, db: t.db, auth });
-  return appRouter.createCaller(ctx);
-}
+const callerFor = async (email: string) => (await api.callerFor(email)).caller;
 
 const straddle = {
   dslVersion: 1,
@@ -89,9 +74,7 @@ describe('strategies: owner scoping', () => {
   });
 
   it('refuses every procedure without a session', async () => {
-    const anon = appRouter.createCaller(
-      await createContext({ headers: new Headers(), db: t.db, auth }),
-    );
+    const anon = appRouter.createCaller(await api.context(new Headers()));
     await expect(anon.strategies.list()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     await expect(anon.strategies.create({ name: 'x' })).rejects.toMatchObject({
       code: 'UNAUTHORIZED',

@@ -1,27 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDb, type TestDb } from '@/tests/setup/db';
+import { describe, expect, it } from 'vitest';
+import { useTestApi } from '@/server/testing/api';
 import { strategies } from '@/db/schema';
-import { appRouter } from '@/server/api/root';
-import { createContext } from '@/server/api/trpc';
-import { createTestAuth, signUp } from '@/server/testing/accounts';
-import type { Auth } from '@/server/auth';
 
-let t: TestDb;
-let auth: Auth;
-beforeAll(async () => {
-  t = await openTestDb();
-  auth = createTestAuth(t.db);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const api = useTestApi();
 
-async function callerFor(email: string) {
-  const headers = await signUp(auth, { email });
-  const ctx = await createContext({ headers, db: t.db, auth });
-  if (!ctx.session) throw new Error(`no session for ${email}`);
-  return { caller: appRouter.createCaller(ctx), userId: ctx.session.user.id };
-}
+const callerFor = api.callerFor;
 
 describe('strategies router', () => {
   it('lists a new account as empty', async () => {
@@ -32,7 +15,7 @@ describe('strategies router', () => {
   it("never shows user A's strategies to user B", async () => {
     const a = await callerFor('alice@example.test');
     const b = await callerFor('bob@example.test');
-    const [mine] = await t.db
+    const [mine] = await api.db
       .insert(strategies)
       .values({
         ownerId: a.userId,
@@ -57,7 +40,7 @@ describe('strategies router', () => {
 
   it('lists the most recently edited strategy first', async () => {
     const c = await callerFor('carol@example.test');
-    await t.db.insert(strategies).values([
+    await api.db.insert(strategies).values([
       {
         ownerId: c.userId,
         name: 'Old iron condor',

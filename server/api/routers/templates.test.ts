@@ -1,39 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestApi } from '@/server/testing/api';
 import { eq } from 'drizzle-orm';
-import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { backtests, strategies, templates } from '@/db/schema';
 import { parseDsl } from '@/engine/dsl';
 import { decompile } from '@/engine/graph';
 import straddle from '@/engine/dsl/examples/nifty-short-straddle-recost.json' with { type: 'json' };
 import { appRouter } from '@/server/api/root';
-import { createContext } from '@/server/api/trpc';
-import { createTestAuth, signUp } from '@/server/testing/accounts';
 import { seedExampleTemplates } from '@/server/services/template-examples';
-import type { Auth } from '@/server/auth';
 
-let t: TestDb;
-let auth: Auth;
-beforeAll(async () => {
-  t = await openTestDb();
-  auth = createTestAuth(t.db);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const api = useTestApi();
 
-async function callerFor(email: string) {
-  const headers = await signUp(auth, { email });
-  const ctx = await createContext({ headers, db: t.db, auth });
-  if (!ctx.session) throw new Error(`no session for ${email}`);
-  return { caller: appRouter.createCaller(ctx), userId: ctx.session.user.id };
-}
+const callerFor = api.callerFor;
 
 const parsed = parseDsl(straddle);
 if (!parsed.ok) throw new Error('the straddle example must be valid');
 const dsl = parsed.value as unknown as Record<string, unknown>;
 
 async function strategyOf(ownerId: string, name: string) {
-  const [row] = await t.db
+  const [row] = await api.db
     .insert(strategies)
     .values({ ownerId, name, dsl, graph: decompile(parsed.ok ? parsed.value : (null as never)) as unknown as Record<string, unknown> })
     .returning();
@@ -42,9 +26,9 @@ async function strategyOf(ownerId: string, name: string) {
 
 describe('example templates', () => {
   it('the gallery starts with every DSL example, seeded once however often seeding runs', async () => {
-    const first = await seedExampleTemplates(t.db);
+    const first = await seedExampleTemplates(api.db);
     expect(first.created).toBe(12);
-    const again = await seedExampleTemplates(t.db);
+    const again = await seedExampleTemplates(api.db);
     expect(again).toEqual({ created: 0, updated: 0, unchanged: 12 });
 
     const { caller } = await callerFor('gallery@example.test');
@@ -81,9 +65,9 @@ describe('templates authorization', () => {
     await expect(b.caller.strategies.byId({ id: source.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     // A's backtest of the published version: B sees its summary on the template, never the run itself.
-    const [tpl] = await t.db.select({ versionId: templates.strategyVersionId }).from(templates).where(eq(templates.id, id));
+    const [tpl] = await api.db.select({ versionId: templates.strategyVersionId }).from(templates).where(eq(templates.id, id));
     const report = { strategy: 'Alice straddle', from: '2026-11-16T09:15:00+05:30', to: '2026-11-20T15:30:00+05:30', summary: { netPnl: 1234.5, grossPnl: 1500, costs: 265.5, trades: 8, winRate: 62.5, maxDrawdown: 800, sharpe: 1.1, profitFactor: 1.6 }, orders: [], events: [], equity: [] };
-    const [run] = await t.db
+    const [run] = await api.db
       .insert(backtests)
       .values({ ownerId: a.userId, strategyVersionId: tpl.versionId, dataSource: { kind: 'simulator' }, settings: {}, status: 'succeeded', progress: 1, report, finishedAt: new Date() })
       .returning({ id: backtests.id });
@@ -109,7 +93,7 @@ describe('templates authorization', () => {
   });
 
   it('signed-out callers read nothing', async () => {
-    const anon = appRouter.createCaller(await createContext({ headers: new Headers(), db: t.db, auth }));
+    const anon = appRouter.createCaller(await api.context(new Headers()));
     await expect(anon.templates.list()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });
@@ -134,7 +118,7 @@ describe('forks', () => {
 
     const edited = structuredClone(dsl) as { basket: { strategies: { legs: { stopLoss: { value: number } }[] }[] } };
     edited.basket.strategies[0].legs[0].stopLoss.value = 30;
-    await t.db.update(strategies).set({ dsl: edited as unknown as Record<string, unknown>, version: 2 }).where(eq(strategies.id, source.id));
+    await api.db.update(strategies).set({ dsl: edited as unknown as Record<string, unknown>, version: 2 }).where(eq(strategies.id, source.id));
     expect(await a.caller.templates.publishVersion({ templateId: id, notes: 'Wider stop on the call' })).toEqual({ id, version: 2 });
 
     const status = await b.caller.templates.forkStatus({ strategyId: fork.strategyId });
