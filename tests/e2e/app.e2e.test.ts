@@ -1,7 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   privateDatabaseUrl,
@@ -10,17 +8,15 @@ import {
   tempDataDir,
   type RunningApp,
 } from './app-process';
+import {
+  fillAuthForm,
+  launchChromium,
+  newPage as pageIn,
+  screenshots,
+  submitSignIn,
+} from './browser';
 
-const artifacts = path.resolve(import.meta.dirname, '..', 'artifacts', 'e2e');
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const shot = screenshots('e2e', { fullPage: true });
 
 let app: RunningApp;
 let base: string;
@@ -36,17 +32,12 @@ const trader = {
 };
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
   dataDir = tempDataDir();
   database = await privateDatabaseUrl();
   app = await startApp({ dataDir, databaseUrl: database.url });
   // The address the launcher prints, as a person would open it.
   base = `http://localhost:${app.port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: chromiumFlags,
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -69,28 +60,14 @@ function isListening(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  return context.newPage();
+const viewport = { width: 1366, height: 768 };
+
+function newPage(): Promise<Page> {
+  return pageIn(browser, { viewport });
 }
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
-}
-
-async function fillAuthForm(
-  page: Page,
-  fields: { name?: string; email: string; password: string },
-) {
-  if (fields.name !== undefined) await page.getByLabel('Name').fill(fields.name);
-  await page.getByLabel('Email').fill(fields.email);
-  await page.getByLabel('Password').fill(fields.password);
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${base}/sign-in`);
-  await fillAuthForm(page, { email, password });
-  await page.getByRole('button', { name: 'Sign in' }).click();
+function signIn(page: Page, email: string, password: string) {
+  return submitSignIn(page, base, { email, password });
 }
 
 describe('the running app', () => {
@@ -225,7 +202,7 @@ describe('the running app', () => {
 
 describe('a restart', () => {
   it('keeps accounts, sessions and data, and stops cleanly', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const context = await browser.newContext({ viewport });
     const page = await context.newPage();
     await signIn(page, trader.email, trader.password);
     await page.waitForURL(/\/strategies$/);

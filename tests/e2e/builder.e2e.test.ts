@@ -4,9 +4,8 @@
  * work by keyboard alone, and meet the conflict a second tab causes. Screenshots go to
  * tests/artifacts/builder/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '@/engine/graph';
 import {
@@ -16,17 +15,9 @@ import {
   tempDataDir,
   type RunningApp,
 } from './app-process';
+import { launchChromium, newPage, screenshots, signUp, type Person } from './browser';
 
-const artifacts = path.resolve(import.meta.dirname, '..', 'artifacts', 'builder');
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const shot = screenshots('builder', { fullPage: false });
 
 let app: RunningApp;
 let base: string;
@@ -47,7 +38,6 @@ const people = {
 };
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
   // STRIKEFLOW_E2E_URL points the suite at an app that is already running (while developing it).
   if (process.env.STRIKEFLOW_E2E_URL) base = process.env.STRIKEFLOW_E2E_URL;
   else {
@@ -56,11 +46,7 @@ beforeAll(async () => {
     app = await startApp({ dataDir, databaseUrl: database.url });
     base = `http://localhost:${app.port}`;
   }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: chromiumFlags,
-  });
+  browser = await launchChromium();
   alice = await signedUpContext(people.alice);
 });
 
@@ -71,28 +57,11 @@ afterAll(async () => {
   if (dataDir) removeDataDir(dataDir);
 });
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
-}
-
-async function signedUpContext(who: {
-  name: string;
-  email: string;
-  password: string;
-}): Promise<BrowserContext> {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    acceptDownloads: true,
-  });
-  const page = await context.newPage();
-  await page.goto(`${base}/sign-up`);
-  await page.getByLabel('Name').fill(who.name);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL(/\/strategies$/);
+async function signedUpContext(who: Person): Promise<BrowserContext> {
+  const page = await newPage(browser, { viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  await signUp(page, base, who);
   await page.close();
-  return context;
+  return page.context();
 }
 
 /** Polls until the page shows it; a dev server or a busy machine can take seconds per render. */

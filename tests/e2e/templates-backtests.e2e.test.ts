@@ -3,14 +3,13 @@
  * gallery, look at an example's canvas and payoff, fork it, backtest it with a live progress bar
  * and read the results, publish it as a template, and fork that as a second user.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privateDatabaseUrl, removeDataDir, startApp, tempDataDir, type RunningApp } from './app-process';
+import { launchChromium, newPage as pageIn, screenshots, signIn, signUp as signUpAt, type Person } from './browser';
 
-const artifacts = path.resolve(import.meta.dirname, '..', 'artifacts', 'e2e');
-const chromiumFlags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const shot = screenshots('e2e', { fullPage: true });
 
 let app: RunningApp;
 let base: string;
@@ -29,12 +28,11 @@ let templateUrl = '';
 let bobForkUrl = '';
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
   dataDir = tempDataDir();
   database = await privateDatabaseUrl();
   app = await startApp({ dataDir, databaseUrl: database.url });
   base = `http://localhost:${app.port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumFlags });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -44,22 +42,18 @@ afterAll(async () => {
   if (dataDir) removeDataDir(dataDir);
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  return context.newPage();
+function newPage(): Promise<Page> {
+  return pageIn(browser, { viewport: { width: 1440, height: 900 }, acceptDownloads: true });
 }
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
-}
+const signUp = (page: Page, who: Person) => signUpAt(page, base, who);
 
-async function signUp(page: Page, who: { name: string; email: string; password: string }) {
-  await page.goto(`${base}/sign-up`);
-  await page.getByLabel('Name').fill(who.name);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL(/\/strategies$/);
+/** A fresh page signed in as this person, opened at the url. */
+async function pageAs(who: Person, url: string): Promise<Page> {
+  const page = await newPage();
+  await signIn(page, base, who);
+  await page.goto(url);
+  return page;
 }
 
 describe('templates and backtests', () => {
@@ -103,13 +97,7 @@ describe('templates and backtests', () => {
   });
 
   it('runs a backtest from the builder with a live progress bar, then shows the results', async () => {
-    const page = await newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('Email').fill(alice.email);
-    await page.getByLabel('Password').fill(alice.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/strategies$/);
-    await page.goto(aliceStrategyUrl);
+    const page = await pageAs(alice, aliceStrategyUrl);
 
     await page.getByRole('button', { name: 'Backtest', exact: true }).click();
     const launcher = page.getByTestId('backtest-launcher');
@@ -150,13 +138,7 @@ describe('templates and backtests', () => {
   });
 
   it('publishes the strategy as a template that a second user forks, keeping the lineage', async () => {
-    const page = await newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('Email').fill(alice.email);
-    await page.getByLabel('Password').fill(alice.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/strategies$/);
-    await page.goto(aliceStrategyUrl);
+    const page = await pageAs(alice, aliceStrategyUrl);
     await page.getByRole('button', { name: 'Publish as template' }).click();
     const dialog = page.getByRole('dialog', { name: 'Publish as template' });
     await dialog.getByLabel('Title').fill(PUBLISHED);
@@ -197,13 +179,7 @@ describe('templates and backtests', () => {
   });
 
   it('a new version by the author is offered to the fork with a diff of the DSL, and the fork updates to it', async () => {
-    const page = await newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('Email').fill(alice.email);
-    await page.getByLabel('Password').fill(alice.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/strategies$/);
-    await page.goto(aliceStrategyUrl);
+    const page = await pageAs(alice, aliceStrategyUrl);
     const stopLoss = page.locator('[data-block-type="stopLoss"]').first();
     await stopLoss.click();
     const inspector = page.getByTestId('inspector');
@@ -216,13 +192,7 @@ describe('templates and backtests', () => {
     await shot(page, 'templates-08-author-published-v2');
     await page.context().close();
 
-    const other = await newPage();
-    await other.goto(`${base}/sign-in`);
-    await other.getByLabel('Email').fill(bob.email);
-    await other.getByLabel('Password').fill(bob.password);
-    await other.getByRole('button', { name: 'Sign in' }).click();
-    await other.waitForURL(/\/strategies$/);
-    await other.goto(bobForkUrl);
+    const other = await pageAs(bob, bobForkUrl);
     const banner = other.getByTestId('fork-status');
     await banner.getByText('New version available: v2').waitFor();
     await banner.getByRole('button', { name: /Show 1 change/ }).click();

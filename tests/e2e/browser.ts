@@ -1,0 +1,74 @@
+/** The one way the e2e suites drive Chromium and the app's sign-up and sign-in forms, so a change to either is made once. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+
+/** The house flags for Debian's Chromium (STACK.md): no sandbox, no GPU, no network side traffic. */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
+}
+
+/** A page in its own browser context, so each person (and each test) has its own cookies. */
+export async function newPage(browser: Browser, options: BrowserContextOptions): Promise<Page> {
+  const context = await browser.newContext(options);
+  return context.newPage();
+}
+
+/** Saves screenshots as tests/artifacts/<folder>/<name>.png (the folder is made now). */
+export function screenshots(folder: string, opts: { fullPage: boolean }) {
+  const dir = path.resolve(import.meta.dirname, '..', 'artifacts', folder);
+  mkdirSync(dir, { recursive: true });
+  return async (page: Page, name: string) => {
+    await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: opts.fullPage });
+  };
+}
+
+export type Person = { name: string; email: string; password: string };
+
+export async function fillAuthForm(
+  page: Page,
+  fields: { name?: string; email: string; password: string },
+) {
+  if (fields.name !== undefined) await page.getByLabel('Name').fill(fields.name);
+  await page.getByLabel('Email').fill(fields.email);
+  await page.getByLabel('Password').fill(fields.password);
+}
+
+/** Creates the account through the sign-up form and waits for the Strategies page. */
+export async function signUp(page: Page, base: string, who: Person) {
+  await page.goto(`${base}/sign-up`);
+  await fillAuthForm(page, who);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/strategies$/);
+}
+
+/** Submits the sign-in form; the caller checks where it lands (a wrong password stays put). */
+export async function submitSignIn(
+  page: Page,
+  base: string,
+  who: { email: string; password: string },
+) {
+  await page.goto(`${base}/sign-in`);
+  await fillAuthForm(page, who);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Signs in and waits for the Strategies page. */
+export async function signIn(page: Page, base: string, who: { email: string; password: string }) {
+  await submitSignIn(page, base, who);
+  await page.waitForURL(/\/strategies$/);
+}
