@@ -1,8 +1,7 @@
 /** `cli iv`: implied volatility of one option price (flags) or of many (NDJSON on stdin with `-`). */
 import { impliedVol } from '@/engine/pricing';
-import { parseArgs } from './_args';
-import { numberFlag } from './_io';
-import { eachStdinLine, paramsFrom } from './price';
+import { eachStdinLine } from './_ndjson';
+import { optionInput, paramsFrom } from './_option';
 
 export const summary = 'implied volatility: --right CE|PE --spot S --strike K --t YEARS --rate R --price P [--div Q] [--model black-76], or - for NDJSON on stdin';
 
@@ -13,17 +12,9 @@ function result(o: Record<string, unknown>): { iv: number | null; reason?: strin
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positionals, flags } = parseArgs(args);
-  if (positionals[0] === '-') return eachStdinLine(result);
-  if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}": give flags, or - to read NDJSON from stdin`);
-  const o: Record<string, unknown> = { right: flags.right === true ? undefined : flags.right, model: flags.model === true ? undefined : flags.model };
-  o.spot = numberFlag(flags, 'spot', 'the underlying price');
-  o.strike = numberFlag(flags, 'strike', 'the strike');
-  o.t = numberFlag(flags, 't', 'the time to expiry in years');
-  o.rate = numberFlag(flags, 'rate', 'the risk-free rate as a decimal, e.g. 0.065');
-  o.price = numberFlag(flags, 'price', 'the option price');
-  o.div = numberFlag(flags, 'div', 'the dividend yield as a decimal', true);
-  const r = result(o);
+  const input = optionInput(args, 'price');
+  if (input === '-') return eachStdinLine(result);
+  const r = result(input);
   console.log(JSON.stringify(r));
   if (r.iv === null) {
     console.error(r.message);
