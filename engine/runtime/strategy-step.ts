@@ -460,18 +460,23 @@ function nonLazyLegs(now: Now): Leg[] {
   return now.sp.dsl.legs.filter((l) => !l.lazy);
 }
 
+/** Sets the cycle's multiplier; zero sets means no trade today (SIZING_ZERO), and false. */
+function sizeCycle(ctx: Ctx, now: Now): boolean {
+  const { st } = now;
+  const m = multiplierFor(ctx, now);
+  if (m.multiplier <= 0) {
+    emit(ctx, 'SIZING_ZERO', `sizing gives 0 sets: ${m.why}; no trade today`, { strategyId: st.strategyId });
+    endDay(st, 'sizing gave 0');
+    return false;
+  }
+  st.multiplier = m.multiplier;
+  return true;
+}
+
 /** Sizing then legs: a new cycle on this snapshot (docs/dsl.md, the trading day, steps 5-6). */
 function beginCycle(ctx: Ctx, now: Now, reason: 'ENTRY' | 'REENTRY', preselected?: LegState[]): void {
   const { st, sp } = now;
-  if (!preselected) {
-    const m = multiplierFor(ctx, now);
-    if (m.multiplier <= 0) {
-      emit(ctx, 'SIZING_ZERO', `sizing gives 0 sets: ${m.why}; no trade today`, { strategyId: st.strategyId });
-      endDay(st, 'sizing gave 0');
-      return;
-    }
-    st.multiplier = m.multiplier;
-  }
+  if (!preselected && !sizeCycle(ctx, now)) return;
   st.cycles += 1;
   st.cycleBase = dayMtm(st);
   st.cyclePremium = 0;
@@ -510,13 +515,7 @@ function beginCycle(ctx: Ctx, now: Now, reason: 'ENTRY' | 'REENTRY', preselected
 function armOverallMomentum(ctx: Ctx, now: Now): void {
   const { st, sp } = now;
   const m = sp.dsl.momentum!;
-  const sizing = multiplierFor(ctx, now);
-  if (sizing.multiplier <= 0) {
-    emit(ctx, 'SIZING_ZERO', `sizing gives 0 sets: ${sizing.why}; no trade today`, { strategyId: st.strategyId });
-    endDay(st, 'sizing gave 0');
-    return;
-  }
-  st.multiplier = sizing.multiplier;
+  if (!sizeCycle(ctx, now)) return;
   const picked: LegState[] = [];
   for (const leg of nonLazyLegs(now)) {
     const inst = createInstance(ctx, now, leg, leg.side, st.cycles === 0 ? 'ENTRY' : 'REENTRY');
@@ -571,13 +570,7 @@ function rangeStep(ctx: Ctx, now: Now): void {
     }
     if (!st.range) {
       // Strike ranges: each non-lazy leg picks its strike on the first snapshot of the window.
-      const m = multiplierFor(ctx, now);
-      if (m.multiplier <= 0) {
-        emit(ctx, 'SIZING_ZERO', `sizing gives 0 sets: ${m.why}; no trade today`, { strategyId: st.strategyId });
-        endDay(st, 'sizing gave 0');
-        return;
-      }
-      st.multiplier = m.multiplier;
+      if (!sizeCycle(ctx, now)) return;
       for (const leg of nonLazyLegs(now)) createInstance(ctx, now, leg, leg.side, 'ENTRY');
       st.range = { high: 0, low: 0, seen: 0 };
     }
