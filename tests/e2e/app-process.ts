@@ -129,3 +129,30 @@ export async function startApp(opts: {
 export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * The app one suite runs against: its own data folder and (on Postgres) its own database,
+ * started once, restartable on the same data, and removed with everything it made at the end.
+ */
+export class SuiteApp {
+  app!: RunningApp;
+  /** The address the launcher prints, as a person would open it. */
+  base = '';
+  private dataDir = '';
+  private database: Awaited<ReturnType<typeof privateDatabaseUrl>> | undefined;
+
+  async start(): Promise<void> {
+    this.dataDir ||= tempDataDir();
+    this.database ??= await privateDatabaseUrl();
+    this.app = await startApp({ dataDir: this.dataDir, databaseUrl: this.database.url });
+    this.base = `http://localhost:${this.app.port}`;
+  }
+
+  /** Stops the app like Ctrl-C and gives its exit code; removes its data folder and database. */
+  async dispose(): Promise<number | null> {
+    const exitCode = this.app ? await this.app.stop() : 0;
+    await this.database?.drop();
+    if (this.dataDir) removeDataDir(this.dataDir);
+    return exitCode;
+  }
+}

@@ -1,13 +1,7 @@
 import net from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  privateDatabaseUrl,
-  removeDataDir,
-  startApp,
-  tempDataDir,
-  type RunningApp,
-} from './app-process';
+import { SuiteApp } from './app-process';
 import {
   fillAuthForm,
   launchChromium,
@@ -18,11 +12,9 @@ import {
 
 const shot = screenshots('e2e', { fullPage: true });
 
-let app: RunningApp;
+const suite = new SuiteApp();
 let base: string;
 let browser: Browser;
-let dataDir: string;
-let database: Awaited<ReturnType<typeof privateDatabaseUrl>>;
 const embedded = !process.env.DATABASE_URL?.trim();
 
 const trader = {
@@ -32,21 +24,16 @@ const trader = {
 };
 
 beforeAll(async () => {
-  dataDir = tempDataDir();
-  database = await privateDatabaseUrl();
-  app = await startApp({ dataDir, databaseUrl: database.url });
-  // The address the launcher prints, as a person would open it.
-  base = `http://localhost:${app.port}`;
+  await suite.start();
+  base = suite.base;
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  const exitCode = app ? await app.stop() : 0;
-  await database?.drop();
-  if (dataDir) removeDataDir(dataDir);
+  const output = suite.app?.output();
   // Ctrl-C (SIGINT) is a clean stop: drained jobs, closed database, private Redis gone.
-  expect(exitCode, app?.output()).toBe(0);
+  expect(await suite.dispose(), output).toBe(0);
 });
 
 function isListening(host: string, port: number): Promise<boolean> {
@@ -169,7 +156,7 @@ describe('the running app', () => {
   });
 
   it.runIf(!embedded)('creates no demo account on a shared Postgres (DATABASE_URL)', () => {
-    expect(app.output()).not.toMatch(/demo login/);
+    expect(suite.app.output()).not.toMatch(/demo login/);
   });
 
   it('opens the template gallery with the example strategies, with or without a demo account', async () => {
@@ -186,8 +173,8 @@ describe('the running app', () => {
   });
 
   it.runIf(embedded)('prints a demo login that opens the example strategies', async () => {
-    const m = /demo login: (\S+) \/ (\S+)/.exec(app.output());
-    expect(m, `launcher output:\n${app.output()}`).not.toBeNull();
+    const m = /demo login: (\S+) \/ (\S+)/.exec(suite.app.output());
+    expect(m, `launcher output:\n${suite.app.output()}`).not.toBeNull();
     const page = await newPage();
     await signIn(page, m![1], m![2]);
     await page.waitForURL(/\/strategies$/);
@@ -207,21 +194,21 @@ describe('a restart', () => {
     await signIn(page, trader.email, trader.password);
     await page.waitForURL(/\/strategies$/);
 
-    const privateRedis = /private redis-server on ([^\s:;]+):(\d+)/.exec(app.output());
-    if (!process.env.REDIS_URL) expect(privateRedis, app.output()).not.toBeNull();
-    expect(await app.stop()).toBe(0);
+    const privateRedis = /private redis-server on ([^\s:;]+):(\d+)/.exec(suite.app.output());
+    if (!process.env.REDIS_URL) expect(privateRedis, suite.app.output()).not.toBeNull();
+    expect(await suite.app.stop()).toBe(0);
     if (privateRedis) {
       // Stopping the app stops the redis-server it started.
       await expect(isListening(privateRedis[1], Number(privateRedis[2]))).resolves.toBe(false);
     }
-    app = await startApp({ dataDir, databaseUrl: database.url });
-    base = `http://localhost:${app.port}`;
+    await suite.start();
+    base = suite.base;
 
     // Cookies belong to the host, not the port: the same browser is still signed in.
     await page.goto(`${base}/strategies`);
     await page.getByText('No strategies yet').waitFor();
     expect(page.url()).toMatch(/\/strategies$/);
-    if (embedded) expect(app.output()).toMatch(/demo login: /);
+    if (embedded) expect(suite.app.output()).toMatch(/demo login: /);
     await context.close();
   });
 });

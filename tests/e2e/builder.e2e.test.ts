@@ -8,22 +8,14 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '@/engine/graph';
-import {
-  privateDatabaseUrl,
-  removeDataDir,
-  startApp,
-  tempDataDir,
-  type RunningApp,
-} from './app-process';
+import { SuiteApp } from './app-process';
 import { launchChromium, newPage, screenshots, signUp, type Person } from './browser';
 
 const shot = screenshots('builder', { fullPage: false });
 
-let app: RunningApp;
+const suite = new SuiteApp();
 let base: string;
 let browser: Browser;
-let dataDir: string;
-let database: Awaited<ReturnType<typeof privateDatabaseUrl>>;
 let alice: BrowserContext;
 let strategyUrl = '';
 
@@ -41,10 +33,8 @@ beforeAll(async () => {
   // STRIKEFLOW_E2E_URL points the suite at an app that is already running (while developing it).
   if (process.env.STRIKEFLOW_E2E_URL) base = process.env.STRIKEFLOW_E2E_URL;
   else {
-    dataDir = tempDataDir();
-    database = await privateDatabaseUrl();
-    app = await startApp({ dataDir, databaseUrl: database.url });
-    base = `http://localhost:${app.port}`;
+    await suite.start();
+    base = suite.base;
   }
   browser = await launchChromium();
   alice = await signedUpContext(people.alice);
@@ -52,9 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (app) await app.stop();
-  await database?.drop();
-  if (dataDir) removeDataDir(dataDir);
+  await suite.dispose();
 });
 
 async function signedUpContext(who: Person): Promise<BrowserContext> {

@@ -6,16 +6,14 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privateDatabaseUrl, removeDataDir, startApp, tempDataDir, type RunningApp } from './app-process';
+import { SuiteApp } from './app-process';
 import { launchChromium, newPage as pageIn, screenshots, signIn, signUp as signUpAt, type Person } from './browser';
 
 const shot = screenshots('e2e', { fullPage: true });
 
-let app: RunningApp;
+const suite = new SuiteApp();
 let base: string;
 let browser: Browser;
-let dataDir: string;
-let database: Awaited<ReturnType<typeof privateDatabaseUrl>>;
 
 const stamp = Date.now().toString(36);
 const alice = { name: 'Alice Author', email: `alice.${stamp}@example.test`, password: 'iron-condor-at-10' };
@@ -28,18 +26,14 @@ let templateUrl = '';
 let bobForkUrl = '';
 
 beforeAll(async () => {
-  dataDir = tempDataDir();
-  database = await privateDatabaseUrl();
-  app = await startApp({ dataDir, databaseUrl: database.url });
-  base = `http://localhost:${app.port}`;
+  await suite.start();
+  base = suite.base;
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (app) expect(await app.stop()).toBe(0);
-  await database?.drop();
-  if (dataDir) removeDataDir(dataDir);
+  expect(await suite.dispose()).toBe(0);
 });
 
 function newPage(): Promise<Page> {

@@ -170,14 +170,24 @@ function NumberInput(props: {
   );
 }
 
-function FieldEditor(props: {
-  field: Field;
+/** What every field editor gets: the field, where it sits in the block, its value and errors. */
+type FieldEditorProps<F extends Field = Field> = {
+  field: F;
   root: JsonSchema;
   path: string[];
   value: unknown;
   errors: FieldErrors;
   onChange: (v: unknown) => void;
-}) {
+};
+
+/** A nested editor also gets the ids and errors its parent FieldEditor already worked out. */
+type NestedEditorProps<F extends Field> = FieldEditorProps<F> & {
+  id: string;
+  helpId: string;
+  errs: string[];
+};
+
+function FieldEditor(props: FieldEditorProps) {
   const { field, value, path, errors, onChange } = props;
   const uid = useId();
   const id = `f${uid}`;
@@ -343,17 +353,7 @@ function Presence(props: {
   );
 }
 
-function CompositeEditor(props: {
-  field: Extract<Field, { kind: 'object' | 'union' }>;
-  root: JsonSchema;
-  path: string[];
-  value: unknown;
-  errors: FieldErrors;
-  onChange: (v: unknown) => void;
-  id: string;
-  helpId: string;
-  errs: string[];
-}) {
+function CompositeEditor(props: NestedEditorProps<Extract<Field, { kind: 'object' | 'union' }>>) {
   const { field, root, path, errors, onChange, id, helpId, errs } = props;
   const obj =
     props.value && typeof props.value === 'object' && !Array.isArray(props.value)
@@ -447,17 +447,7 @@ function initialObject(field: Extract<Field, { kind: 'object' }>, root: JsonSche
   return out;
 }
 
-function ListEditor(props: {
-  field: Extract<Field, { kind: 'list' }>;
-  root: JsonSchema;
-  path: string[];
-  value: unknown;
-  errors: FieldErrors;
-  onChange: (v: unknown) => void;
-  id: string;
-  helpId: string;
-  errs: string[];
-}) {
+function ListEditor(props: NestedEditorProps<Extract<Field, { kind: 'list' }>>) {
   const { field, root, path, errors, onChange, helpId, errs } = props;
   const items = Array.isArray(props.value) ? props.value : [];
   const itemField = describeField('item', field.item, true, root);
