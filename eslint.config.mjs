@@ -2,7 +2,17 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeIo = ['fs', 'net', 'http', 'https', 'child_process', 'worker_threads', 'dgram', 'tls', 'os'];
+const nodeIo = [
+  'fs',
+  'net',
+  'http',
+  'https',
+  'child_process',
+  'worker_threads',
+  'dgram',
+  'tls',
+  'os',
+];
 
 export default tseslint.config(
   { ignores: ['.next/**', '.data/**', 'node_modules/**', 'next-env.d.ts', 'tests/artifacts/**'] },
@@ -10,7 +20,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
@@ -22,9 +35,48 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/db/**', '**/workers/**', '**/server/**', '**/app/**', '**/components/**', '**/scripts/**', '@/db/*', '@/workers/*', '@/server/*', '@/app/*', '@/components/*', '@/scripts/*', '@/db', '@/workers', '@/server'], message: 'engine/ imports nothing outside itself (DESIGN.md layers).' },
-            { group: [...nodeIo, ...nodeIo.map((m) => `node:${m}`), ...nodeIo.map((m) => `${m}/*`), ...nodeIo.map((m) => `node:${m}/*`)], message: 'engine/ is pure: no I/O.' },
-            { group: ['ioredis', 'bullmq', 'postgres', 'drizzle-orm', 'drizzle-orm/*', 'next', 'next/*', 'pino'], message: 'engine/ is pure: no infrastructure libraries.' },
+            {
+              group: [
+                '**/db/**',
+                '**/workers/**',
+                '**/server/**',
+                '**/app/**',
+                '**/components/**',
+                '**/scripts/**',
+                '@/db/*',
+                '@/workers/*',
+                '@/server/*',
+                '@/app/*',
+                '@/components/*',
+                '@/scripts/*',
+                '@/db',
+                '@/workers',
+                '@/server',
+              ],
+              message: 'engine/ imports nothing outside itself (DESIGN.md layers).',
+            },
+            {
+              group: [
+                ...nodeIo,
+                ...nodeIo.map((m) => `node:${m}`),
+                ...nodeIo.map((m) => `${m}/*`),
+                ...nodeIo.map((m) => `node:${m}/*`),
+              ],
+              message: 'engine/ is pure: no I/O.',
+            },
+            {
+              group: [
+                'ioredis',
+                'bullmq',
+                'postgres',
+                'drizzle-orm',
+                'drizzle-orm/*',
+                'next',
+                'next/*',
+                'pino',
+              ],
+              message: 'engine/ is pure: no infrastructure libraries.',
+            },
           ],
         },
       ],

@@ -16,7 +16,8 @@ const RUNS = 21;
 const ITERATIONS = 20;
 
 function basket(): unknown {
-  const read = (f: string) => JSON.parse(readFileSync(path.join(here, '../engine/dsl/examples', f), 'utf8'));
+  const read = (f: string) =>
+    JSON.parse(readFileSync(path.join(here, '../engine/dsl/examples', f), 'utf8'));
   const condor = read('nifty-iron-condor-delta.json').basket.strategies[0];
   const width = read('banknifty-straddle-width-momentum.json').basket.strategies[0];
   const lazy = read('nifty-lazy-legs.json').basket.strategies[0];
@@ -27,12 +28,21 @@ function basket(): unknown {
     s.id = `s${i}`;
     s.underlying = ['NIFTY', 'BANKNIFTY', 'NIFTY'][i % 3];
     // Five legs each: top up from the template's own first leg; conditions from the SPX example.
-    while (s.legs.length < 5) s.legs.push({ ...structuredClone(s.legs[0]), id: `extra${s.legs.length}`, lazy: false, reEntryOnStopLoss: undefined });
+    while (s.legs.length < 5)
+      s.legs.push({
+        ...structuredClone(s.legs[0]),
+        id: `extra${s.legs.length}`,
+        lazy: false,
+        reEntryOnStopLoss: undefined,
+      });
     s.legs = s.legs.slice(0, 5).map((l: Record<string, unknown>) => JSON.parse(JSON.stringify(l)));
     s.conditions = structuredClone(spx.conditions);
     strategies.push(s);
   }
-  return { dslVersion: 1, basket: { typeVersion: 1, name: '50-leg bench basket', capital: 10_000_000, strategies } };
+  return {
+    dslVersion: 1,
+    basket: { typeVersion: 1, name: '50-leg bench basket', capital: 10_000_000, strategies },
+  };
 }
 
 /** Wall-clock and CPU time (this process, user + system) per call, in ms. */
@@ -74,7 +84,15 @@ function measureAll(fns: Record<string, () => unknown>): Record<string, Figure> 
     }
   }
   return Object.fromEntries(
-    names.map((n) => [n, { median_ms: round3(median(wall[n])), min_ms: round3(Math.min(...wall[n])), max_ms: round3(Math.max(...wall[n])), cpu_median_ms: round3(median(cpu[n])) }]),
+    names.map((n) => [
+      n,
+      {
+        median_ms: round3(median(wall[n])),
+        min_ms: round3(Math.min(...wall[n])),
+        max_ms: round3(Math.max(...wall[n])),
+        cpu_median_ms: round3(median(cpu[n])),
+      },
+    ]),
   );
 }
 
@@ -105,8 +123,17 @@ const m = measureAll({
   zod_safe_parse: () => DslDocumentSchema.safeParse(doc),
   decompile: () => decompile(value),
 });
-const results = { validate: m.validate, compile: m.compile, validate_plus_compile: m.validate_plus_compile };
-const reference = { json_roundtrip: m.json_roundtrip, structured_clone: m.structured_clone, zod_safe_parse: m.zod_safe_parse, decompile: m.decompile };
+const results = {
+  validate: m.validate,
+  compile: m.compile,
+  validate_plus_compile: m.validate_plus_compile,
+};
+const reference = {
+  json_roundtrip: m.json_roundtrip,
+  structured_clone: m.structured_clone,
+  zod_safe_parse: m.zod_safe_parse,
+  decompile: m.decompile,
+};
 const ratio = (x: number) => Math.round((x / m.json_roundtrip.median_ms) * 10) / 10;
 
 console.log(
@@ -114,13 +141,24 @@ console.log(
     {
       bench: 'dsl',
       what: 'parseDsl (validate) and compile(graph) of a 50-leg basket; compile includes a full validation',
-      document: { strategies: value.basket.strategies.length, legs, graphNodes: graph.nodes.length, graphEdges: graph.edges.length, jsonBytes: JSON.stringify(doc).length },
+      document: {
+        strategies: value.basket.strategies.length,
+        legs,
+        graphNodes: graph.nodes.length,
+        graphEdges: graph.edges.length,
+        jsonBytes: JSON.stringify(doc).length,
+      },
       runs: RUNS,
       iterationsPerRun: ITERATIONS,
       target_ms: TARGET_MS,
       results,
       reference,
-      timesJsonRoundtrip: { validate: ratio(m.validate.median_ms), compile: ratio(m.compile.median_ms), validate_plus_compile: ratio(m.validate_plus_compile.median_ms), zod_safe_parse: ratio(m.zod_safe_parse.median_ms) },
+      timesJsonRoundtrip: {
+        validate: ratio(m.validate.median_ms),
+        compile: ratio(m.compile.median_ms),
+        validate_plus_compile: ratio(m.validate_plus_compile.median_ms),
+        zod_safe_parse: ratio(m.zod_safe_parse.median_ms),
+      },
       meetsTarget: m.validate_plus_compile.median_ms <= TARGET_MS,
       meetsTargetInCpuTime: m.validate_plus_compile.cpu_median_ms <= TARGET_MS,
       loadAverage1m: loadavg()[0],

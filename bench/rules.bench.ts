@@ -16,10 +16,16 @@ import { normalizeCondition, topCondition } from '../engine/rules/normalize.ts';
 import type { FactResolver, RuleSet } from '../engine/rules/types.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const doc = parseDsl(JSON.parse(readFileSync(path.join(root, 'engine/dsl/examples/spx-conditions-showcase.json'), 'utf8')));
+const doc = parseDsl(
+  JSON.parse(
+    readFileSync(path.join(root, 'engine/dsl/examples/spx-conditions-showcase.json'), 'utf8'),
+  ),
+);
 if (!doc.ok) throw new Error('spx-conditions-showcase.json does not validate');
 const c = doc.value.basket.strategies[0].conditions!;
-const rules: RuleSet = Object.fromEntries([...c.filters, ...c.entry, ...c.exit].map((r, i) => [`r${i}`, toEngineRule(r)]));
+const rules: RuleSet = Object.fromEntries(
+  [...c.filters, ...c.entry, ...c.exit].map((r, i) => [`r${i}`, toEngineRule(r)]),
+);
 
 // A day of facts that move: 375 one-minute evaluations.
 const N = 375;
@@ -35,10 +41,14 @@ const worlds = Array.from({ length: N }, (_, i) => ({
   hv: 14 + (i % 7),
   regime: i % 3 === 0 ? 'neutral' : 'iv_contraction',
 }));
-const resolver = (w: (typeof worlds)[number], prev: (typeof worlds)[number]): FactResolver => (name, params) => {
-  const cur = (w as Record<string, unknown>)[name];
-  return params?.crossing === 1 ? { previous: (prev as Record<string, unknown>)[name], current: cur } : cur;
-};
+const resolver =
+  (w: (typeof worlds)[number], prev: (typeof worlds)[number]): FactResolver =>
+  (name, params) => {
+    const cur = (w as Record<string, unknown>)[name];
+    return params?.crossing === 1
+      ? { previous: (prev as Record<string, unknown>)[name], current: cur }
+      : cur;
+  };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -59,8 +69,13 @@ const reference = referenceEvaluator(rules);
 const raw = new Engine([], { allowUndefinedFacts: true });
 for (const [op, fn] of Object.entries(CUSTOM_OPERATORS)) raw.addOperator(op, fn);
 for (const [name, r] of Object.entries(rules)) {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the engine's condition type is narrower than the JSON it takes
-  raw.addRule({ name, priority: 1, conditions: normalizeCondition(topCondition(r, name), name) as any, event: { type: name } });
+  raw.addRule({
+    name,
+    priority: 1,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the engine's condition type is narrower than the JSON it takes
+    conditions: normalizeCondition(topCondition(r, name), name) as any,
+    event: { type: name },
+  });
 }
 const plain = worlds.map((w, i) => {
   const prev = worlds[Math.max(0, i - 1)];
@@ -70,14 +85,17 @@ const plain = worlds.map((w, i) => {
 let agree = 0;
 for (let i = 0; i < N; i++) {
   const f = resolver(worlds[i], worlds[Math.max(0, i - 1)]);
-  if (JSON.stringify(compiled.evaluateSync(f)) === JSON.stringify(await reference.evaluate(f))) agree++;
+  if (JSON.stringify(compiled.evaluateSync(f)) === JSON.stringify(await reference.evaluate(f)))
+    agree++;
 }
 
 const compiledUs = await measure(() => {
-  for (let i = 0; i < N; i++) compiled.evaluateSync(resolver(worlds[i], worlds[Math.max(0, i - 1)]));
+  for (let i = 0; i < N; i++)
+    compiled.evaluateSync(resolver(worlds[i], worlds[Math.max(0, i - 1)]));
 });
 const referenceUs = await measure(async () => {
-  for (let i = 0; i < N; i++) await reference.evaluate(resolver(worlds[i], worlds[Math.max(0, i - 1)]));
+  for (let i = 0; i < N; i++)
+    await reference.evaluate(resolver(worlds[i], worlds[Math.max(0, i - 1)]));
 });
 const rawUs = await measure(async () => {
   for (let i = 0; i < N; i++) await raw.run(plain[i]);

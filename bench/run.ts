@@ -16,7 +16,9 @@ const all = readdirSync(dir)
   .sort();
 const names = wanted.length ? all.filter((n) => wanted.includes(n)) : all;
 if (wanted.length && names.length !== wanted.length) {
-  console.error(`unknown benchmark(s): ${wanted.filter((w) => !all.includes(w)).join(', ')}; have: ${all.join(', ')}`);
+  console.error(
+    `unknown benchmark(s): ${wanted.filter((w) => !all.includes(w)).join(', ')}; have: ${all.join(', ')}`,
+  );
   process.exit(1);
 }
 mkdirSync(path.join(dir, 'results'), { recursive: true });

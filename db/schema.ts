@@ -181,7 +181,9 @@ export const templates = pgTable(
     /** The latest published version number; strategy_version_id is that version's snapshot. */
     version: integer('version').notNull().default(1),
     /** The author's strategy new versions are published from (null for seeded examples). */
-    sourceStrategyId: uuid('source_strategy_id').references((): AnyPgColumn => strategies.id, { onDelete: 'set null' }),
+    sourceStrategyId: uuid('source_strategy_id').references((): AnyPgColumn => strategies.id, {
+      onDelete: 'set null',
+    }),
     /** Set for the gallery's built-in examples, so seeding them again finds them instead of duplicating. */
     exampleKey: text('example_key').unique(),
     createdAt: createdAt(),

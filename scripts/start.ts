@@ -150,7 +150,9 @@ async function prepareData(e: Env, dataDir: string) {
     client.kind === 'pglite'
       ? `embedded database in ${shortPath(client.location)}`
       : `Postgres at ${client.location}`;
-  const seed = (await import(pathToFileURL(path.join(root, 'server', 'seed.ts')).href)) as SeedModule;
+  const seed = (await import(
+    pathToFileURL(path.join(root, 'server', 'seed.ts')).href
+  )) as SeedModule;
   await seed.seedExamples();
   const demo = await seedDemoIfWanted(seed, e, client.kind === 'pglite');
   return { client, redisWhere, dbWhere, demo };

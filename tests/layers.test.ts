@@ -33,7 +33,8 @@ function files(dir: string): string[] {
 
 // Type-only imports carry no code at run time (e.g. the tRPC router type in components/).
 function importsOf(src: string): string[] {
-  const re = /(import|export)(\s+type\b)?[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  const re =
+    /(import|export)(\s+type\b)?[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
   const out: string[] = [];
   for (const m of src.matchAll(re)) if (!m[2]) out.push(m[3] ?? m[4]);
   return out;
@@ -54,8 +55,10 @@ describe('layer rules', () => {
       for (const f of files(path.join(root, layer))) {
         for (const spec of importsOf(readFileSync(f, 'utf8'))) {
           const target = layerOf(spec, f);
-          if (target && target in allowed && !may.includes(target)) violations.push(`${path.relative(root, f)} -> ${spec}`);
-          if (layer === 'engine' && (nodeIo.test(spec) || infra.test(spec))) violations.push(`${path.relative(root, f)} -> ${spec}`);
+          if (target && target in allowed && !may.includes(target))
+            violations.push(`${path.relative(root, f)} -> ${spec}`);
+          if (layer === 'engine' && (nodeIo.test(spec) || infra.test(spec)))
+            violations.push(`${path.relative(root, f)} -> ${spec}`);
         }
       }
       expect(violations).toEqual([]);
@@ -63,7 +66,9 @@ describe('layer rules', () => {
   }
 
   it('engine/ reads no clock and no unseeded randomness', () => {
-    const bad = files(path.join(root, 'engine')).filter((f) => /Date\.now\(|new Date\(\)|Math\.random\(/.test(readFileSync(f, 'utf8')));
+    const bad = files(path.join(root, 'engine')).filter((f) =>
+      /Date\.now\(|new Date\(\)|Math\.random\(/.test(readFileSync(f, 'utf8')),
+    );
     expect(bad.map((f) => path.relative(root, f))).toEqual([]);
   });
 });

@@ -32,7 +32,11 @@ export async function startWorkers(
       if (job.name === HEARTBEAT_JOB) return answerHeartbeat(client, heartbeatMs);
       throw new Error(`unknown system job "${job.name}"`);
     },
-    [QUEUES.backtests]: backtestProcessor({ db: getDb, dataDir: env().DATA_DIR, sharedData: sharedDataDir() }),
+    [QUEUES.backtests]: backtestProcessor({
+      db: getDb,
+      dataDir: env().DATA_DIR,
+      sharedData: sharedDataDir(),
+    }),
   };
   const processors: Record<string, Processor> = { ...opts.extra, ...own };
 

@@ -58,7 +58,9 @@ export function BacktestLauncher({
     },
     [qc, trpc],
   );
-  const fieldErrors = (create.error as { data?: { zodError?: { fieldErrors?: Record<string, string[]> } } } | null)?.data?.zodError?.fieldErrors ?? {};
+  const fieldErrors =
+    (create.error as { data?: { zodError?: { fieldErrors?: Record<string, string[]> } } } | null)
+      ?.data?.zodError?.fieldErrors ?? {};
 
   const start = async () => {
     if (beforeStart) await beforeStart();
@@ -67,10 +69,15 @@ export function BacktestLauncher({
         ? { kind: 'simulator' as const, ...sim }
         : kind === 'dataset'
           ? { kind: 'dataset' as const, path: dataset }
-          : { kind: 'upload' as const, filename: file?.filename ?? '', content: file?.content ?? '' };
+          : {
+              kind: 'upload' as const,
+              filename: file?.filename ?? '',
+              content: file?.content ?? '',
+            };
     create.mutate({ strategyId, dataSource });
   };
-  const ready = kind === 'simulator' ? sim.from <= sim.to : kind === 'dataset' ? dataset !== '' : file !== null;
+  const ready =
+    kind === 'simulator' ? sim.from <= sim.to : kind === 'dataset' ? dataset !== '' : file !== null;
 
   return (
     <div className="space-y-3 text-xs" data-testid="backtest-launcher">
@@ -78,7 +85,13 @@ export function BacktestLauncher({
         <legend className="mb-1 text-zinc-400">Data</legend>
         {(['simulator', 'dataset', 'upload'] as const).map((k) => (
           <label key={k} className="flex items-center gap-1 text-zinc-300">
-            <input type="radio" name={`${ids}-kind`} value={k} checked={kind === k} onChange={() => setKind(k)} />
+            <input
+              type="radio"
+              name={`${ids}-kind`}
+              value={k}
+              checked={kind === k}
+              onChange={() => setKind(k)}
+            />
             {k === 'simulator' ? 'Simulator' : k === 'dataset' ? 'Real dataset' : 'Upload a file'}
           </label>
         ))}
@@ -87,7 +100,11 @@ export function BacktestLauncher({
         <div className="grid grid-cols-2 gap-2">
           <label className="flex flex-col gap-1 text-zinc-400">
             Underlying
-            <select className={input} value={sim.underlying} onChange={(e) => setSim({ ...sim, underlying: e.target.value })}>
+            <select
+              className={input}
+              value={sim.underlying}
+              onChange={(e) => setSim({ ...sim, underlying: e.target.value })}
+            >
               {UNDERLYING_SYMBOLS.map((u) => (
                 <option key={u}>{u}</option>
               ))}
@@ -95,24 +112,46 @@ export function BacktestLauncher({
           </label>
           <label className="flex flex-col gap-1 text-zinc-400">
             Seed
-            <input className={input} type="number" min={0} value={sim.seed} onChange={(e) => setSim({ ...sim, seed: Math.floor(Number(e.target.value) || 0) })} />
+            <input
+              className={input}
+              type="number"
+              min={0}
+              value={sim.seed}
+              onChange={(e) => setSim({ ...sim, seed: Math.floor(Number(e.target.value) || 0) })}
+            />
           </label>
           <label className="flex flex-col gap-1 text-zinc-400">
             From
-            <input className={input} type="date" value={sim.from} onChange={(e) => setSim({ ...sim, from: e.target.value })} />
+            <input
+              className={input}
+              type="date"
+              value={sim.from}
+              onChange={(e) => setSim({ ...sim, from: e.target.value })}
+            />
           </label>
           <label className="flex flex-col gap-1 text-zinc-400">
             To
-            <input className={input} type="date" value={sim.to} onChange={(e) => setSim({ ...sim, to: e.target.value })} />
+            <input
+              className={input}
+              type="date"
+              value={sim.to}
+              onChange={(e) => setSim({ ...sim, to: e.target.value })}
+            />
           </label>
-          {sim.from > sim.to && <p className="col-span-2 text-rose-400">&quot;To&quot; must not be before &quot;From&quot;.</p>}
+          {sim.from > sim.to && (
+            <p className="col-span-2 text-rose-400">
+              &quot;To&quot; must not be before &quot;From&quot;.
+            </p>
+          )}
         </div>
       )}
       {kind === 'dataset' && (
         <label className="flex flex-col gap-1 text-zinc-400">
           Dataset
           <select className={input} value={dataset} onChange={(e) => setDataset(e.target.value)}>
-            <option value="">{datasets.data?.length ? 'Pick a dataset…' : 'No datasets on this server'}</option>
+            <option value="">
+              {datasets.data?.length ? 'Pick a dataset…' : 'No datasets on this server'}
+            </option>
             {(datasets.data ?? []).map((d) => (
               <option key={d.id} value={d.id}>
                 {d.label}
@@ -140,13 +179,26 @@ export function BacktestLauncher({
           {k}: {v[0]}
         </p>
       ))}
-      {create.error && Object.keys(fieldErrors).length === 0 && <p role="alert" className="text-rose-400">{errorMessage(create.error)}</p>}
-      <button type="button" disabled={!ready || create.isPending || (running !== null && !done)} onClick={() => void start()} className="rounded bg-sky-600 px-3 py-1.5 font-medium text-white hover:bg-sky-500 disabled:opacity-50">
+      {create.error && Object.keys(fieldErrors).length === 0 && (
+        <p role="alert" className="text-rose-400">
+          {errorMessage(create.error)}
+        </p>
+      )}
+      <button
+        type="button"
+        disabled={!ready || create.isPending || (running !== null && !done)}
+        onClick={() => void start()}
+        className="rounded bg-sky-600 px-3 py-1.5 font-medium text-white hover:bg-sky-500 disabled:opacity-50"
+      >
         {create.isPending ? 'Starting…' : 'Run backtest'}
       </button>
       {running && <BacktestProgress key={running} id={running} onDone={onDone} />}
       {running && done?.status === 'succeeded' && (
-        <Link href={`/backtests/${running}`} className="inline-block text-sky-400 underline" data-testid="open-results">
+        <Link
+          href={`/backtests/${running}`}
+          className="inline-block text-sky-400 underline"
+          data-testid="open-results"
+        >
           Open the results
         </Link>
       )}
@@ -155,16 +207,37 @@ export function BacktestLauncher({
 }
 
 /** The builder's "Backtest" button: opens the launcher in a panel. */
-export function BacktestButton({ strategyId, underlying, beforeStart }: { strategyId: string; underlying?: string; beforeStart?: () => Promise<void> }) {
+export function BacktestButton({
+  strategyId,
+  underlying,
+  beforeStart,
+}: {
+  strategyId: string;
+  underlying?: string;
+  beforeStart?: () => Promise<void>;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <div className="relative">
-      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)} className="rounded border border-zinc-700 px-2.5 py-1 text-xs text-zinc-200 hover:border-zinc-500">
+      <button
+        type="button"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+        className="rounded border border-zinc-700 px-2.5 py-1 text-xs text-zinc-200 hover:border-zinc-500"
+      >
         Backtest
       </button>
       {open && (
-        <div role="dialog" aria-label="Backtest" className="absolute right-0 z-20 mt-1 w-96 rounded border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
-          <BacktestLauncher strategyId={strategyId} underlying={underlying} beforeStart={beforeStart} />
+        <div
+          role="dialog"
+          aria-label="Backtest"
+          className="absolute right-0 z-20 mt-1 w-96 rounded border border-zinc-700 bg-zinc-900 p-3 shadow-xl"
+        >
+          <BacktestLauncher
+            strategyId={strategyId}
+            underlying={underlying}
+            beforeStart={beforeStart}
+          />
         </div>
       )}
     </div>

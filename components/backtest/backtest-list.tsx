@@ -16,14 +16,19 @@ const STATUS_STYLE: Record<string, string> = {
 };
 
 function dataLabel(s: Record<string, unknown>): string {
-  if (s.kind === 'simulator') return `sim ${String(s.underlying)} ${String(s.from)}→${String(s.to)} #${String(s.seed)}`;
+  if (s.kind === 'simulator')
+    return `sim ${String(s.underlying)} ${String(s.from)}→${String(s.to)} #${String(s.seed)}`;
   if (s.kind === 'dataset') return String(s.path);
   return `upload ${String(s.filename ?? '')}`;
 }
 
 export function BacktestList() {
   const trpc = useTRPC();
-  const list = useQuery({ ...trpc.backtests.list.queryOptions(), refetchInterval: (q) => (q.state.data?.some((b) => b.status === 'queued' || b.status === 'running') ? 2000 : false) });
+  const list = useQuery({
+    ...trpc.backtests.list.queryOptions(),
+    refetchInterval: (q) =>
+      q.state.data?.some((b) => b.status === 'queued' || b.status === 'running') ? 2000 : false,
+  });
   if (list.isPending) return <LoadingRows />;
   if (list.isError) return <ErrorNotice>{errorMessage(list.error)}</ErrorNotice>;
   if (list.data.length === 0) {
@@ -31,12 +36,16 @@ export function BacktestList() {
       <EmptyState
         title="No backtests yet"
         action={
-          <Link href="/strategies" className="rounded border border-zinc-700 px-3 py-1.5 text-xs text-zinc-200 hover:border-zinc-500">
+          <Link
+            href="/strategies"
+            className="rounded border border-zinc-700 px-3 py-1.5 text-xs text-zinc-200 hover:border-zinc-500"
+          >
             Pick a strategy
           </Link>
         }
       >
-        Open a strategy in the builder and press Backtest to run it on the simulator, a real dataset or a file of your own; every run is kept here.
+        Open a strategy in the builder and press Backtest to run it on the simulator, a real dataset
+        or a file of your own; every run is kept here.
       </EmptyState>
     );
   }
@@ -56,7 +65,11 @@ export function BacktestList() {
         </thead>
         <tbody className="divide-y divide-zinc-800/80">
           {list.data.map((b) => {
-            const s = (b.summary ?? null) as { netPnl?: number; trades?: number; winRate?: number } | null;
+            const s = (b.summary ?? null) as {
+              netPnl?: number;
+              trades?: number;
+              winRate?: number;
+            } | null;
             return (
               <tr key={b.id} className="hover:bg-zinc-900/60">
                 <td className="px-3 py-2 font-medium text-zinc-100">
@@ -69,10 +82,18 @@ export function BacktestList() {
                   {b.status}
                   {b.status === 'running' && ` ${Math.round(b.progress * 100)}%`}
                 </td>
-                <td className={`px-3 py-2 text-right font-mono ${(s?.netPnl ?? 0) >= 0 ? 'text-emerald-400' : 'text-rose-400'}`}>{s?.netPnl !== undefined ? formatMoney(s.netPnl, 2) : '—'}</td>
+                <td
+                  className={`px-3 py-2 text-right font-mono ${(s?.netPnl ?? 0) >= 0 ? 'text-emerald-400' : 'text-rose-400'}`}
+                >
+                  {s?.netPnl !== undefined ? formatMoney(s.netPnl, 2) : '—'}
+                </td>
                 <td className="px-3 py-2 text-right">{s?.trades ?? '—'}</td>
-                <td className="px-3 py-2 text-right">{s?.winRate !== undefined ? formatPct(s.winRate) : '—'}</td>
-                <td className="whitespace-nowrap px-3 py-2 text-right text-zinc-400">{when.format(b.createdAt)}</td>
+                <td className="px-3 py-2 text-right">
+                  {s?.winRate !== undefined ? formatPct(s.winRate) : '—'}
+                </td>
+                <td className="whitespace-nowrap px-3 py-2 text-right text-zinc-400">
+                  {when.format(b.createdAt)}
+                </td>
               </tr>
             );
           })}

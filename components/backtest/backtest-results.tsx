@@ -10,14 +10,44 @@ import { formatMoney, formatPct } from '@/components/templates/format';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { ErrorNotice, LoadingRows, PageHeader } from '@/components/ui/page';
 
-type Order = { id: string; ts: string; legId: string; underlying: string; expiry: string; strike: number; right: string; side: string; qty: number; price: number; reason: string };
+type Order = {
+  id: string;
+  ts: string;
+  legId: string;
+  underlying: string;
+  expiry: string;
+  strike: number;
+  right: string;
+  side: string;
+  qty: number;
+  price: number;
+  reason: string;
+};
 type Event = { ts: string; type: string; legId?: string; message: string };
-type Day = { date: string; netPnl: number; grossPnl: number; costs: number; trades: number; wins: number; losses: number; maxDrawdown: number };
+type Day = {
+  date: string;
+  netPnl: number;
+  grossPnl: number;
+  costs: number;
+  trades: number;
+  wins: number;
+  losses: number;
+  maxDrawdown: number;
+};
 type Report = {
   strategy: string;
   from: string | null;
   to: string | null;
-  summary: { netPnl: number; grossPnl: number; costs: number; trades: number; winRate: number; maxDrawdown: number; sharpe: number | null; profitFactor: number | null };
+  summary: {
+    netPnl: number;
+    grossPnl: number;
+    costs: number;
+    trades: number;
+    winRate: number;
+    maxDrawdown: number;
+    sharpe: number | null;
+    profitFactor: number | null;
+  };
   orders: Order[];
   events: Event[];
   equity: EquityPoint[];
@@ -26,11 +56,15 @@ type Report = {
   settings?: Record<string, unknown>;
 };
 
-const num = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
-const tone = (x: number) => (x > 0 ? 'text-emerald-400' : x < 0 ? 'text-rose-400' : 'text-zinc-200');
+const num = (x: number | null | undefined, d = 2) =>
+  x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d);
+const tone = (x: number) =>
+  x > 0 ? 'text-emerald-400' : x < 0 ? 'text-rose-400' : 'text-zinc-200';
 
 function download(name: string, value: unknown) {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }));
+  const url = URL.createObjectURL(
+    new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }),
+  );
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -57,7 +91,15 @@ export function BacktestResults({ id }: { id: string }) {
       : source.kind === 'dataset'
         ? `dataset ${String(source.path)}`
         : `uploaded ${String(source.filename ?? 'file')}`;
-  const events = report ? report.events.filter((e) => !traceFilter || `${e.type} ${e.legId ?? ''} ${e.message}`.toLowerCase().includes(traceFilter.toLowerCase())) : [];
+  const events = report
+    ? report.events.filter(
+        (e) =>
+          !traceFilter ||
+          `${e.type} ${e.legId ?? ''} ${e.message}`
+            .toLowerCase()
+            .includes(traceFilter.toLowerCase()),
+      )
+    : [];
 
   return (
     <>
@@ -66,11 +108,18 @@ export function BacktestResults({ id }: { id: string }) {
         description={`${sourceText} · started ${b.createdAt.toLocaleString()}`}
         actions={
           <>
-            <Link href="/backtests" className="rounded border border-zinc-700 px-3 py-1.5 text-xs text-zinc-200 hover:border-zinc-500">
+            <Link
+              href="/backtests"
+              className="rounded border border-zinc-700 px-3 py-1.5 text-xs text-zinc-200 hover:border-zinc-500"
+            >
               All backtests
             </Link>
             {report && (
-              <button type="button" className="rounded bg-sky-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-sky-500" onClick={() => download(`backtest-${id}.json`, report)}>
+              <button
+                type="button"
+                className="rounded bg-sky-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-sky-500"
+                onClick={() => download(`backtest-${id}.json`, report)}
+              >
                 Download report (JSON)
               </button>
             )}
@@ -79,15 +128,27 @@ export function BacktestResults({ id }: { id: string }) {
       />
       {(b.status === 'queued' || b.status === 'running') && (
         <div className="mb-4 max-w-md">
-          <BacktestProgress id={id} onDone={() => qc.invalidateQueries({ queryKey: trpc.backtests.get.queryKey({ id }) })} />
+          <BacktestProgress
+            id={id}
+            onDone={() => qc.invalidateQueries({ queryKey: trpc.backtests.get.queryKey({ id }) })}
+          />
         </div>
       )}
       {b.status === 'failed' && <ErrorNotice>The backtest failed: {b.error}</ErrorNotice>}
-      {b.status === 'cancelled' && <ErrorNotice>The backtest was cancelled before it finished.</ErrorNotice>}
+      {b.status === 'cancelled' && (
+        <ErrorNotice>The backtest was cancelled before it finished.</ErrorNotice>
+      )}
       {report && (
         <div className="space-y-4 text-xs" data-testid="backtest-results">
-          <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-8" data-testid="backtest-metrics">
-            <Metric label="Net P&L" value={formatMoney(report.summary.netPnl, 2)} className={tone(report.summary.netPnl)} />
+          <dl
+            className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-8"
+            data-testid="backtest-metrics"
+          >
+            <Metric
+              label="Net P&L"
+              value={formatMoney(report.summary.netPnl, 2)}
+              className={tone(report.summary.netPnl)}
+            />
             <Metric label="Gross P&L" value={formatMoney(report.summary.grossPnl, 2)} />
             <Metric label="Costs" value={formatMoney(report.summary.costs, 2)} />
             <Metric label="Trades" value={String(report.summary.trades)} />
@@ -101,26 +162,54 @@ export function BacktestResults({ id }: { id: string }) {
               {n}
             </p>
           ))}
-          {points.length > 1 ? <EquityChart points={points} /> : <p className="text-zinc-500">No equity points: the strategy never held a position in this data.</p>}
-          <div role="tablist" aria-label="Backtest details" className="flex gap-1 border-b border-zinc-800">
-            {([
-              ['orders', `Orders (${report.orders.length})`],
-              ['trace', `Why: decision trace (${report.events.length})`],
-              ['days', `Per day (${report.days?.length ?? 0})`],
-            ] as const).map(([k, label]) => (
-              <button key={k} role="tab" type="button" aria-selected={tab === k} onClick={() => setTab(k)} className={`px-3 py-1.5 ${tab === k ? 'border-b-2 border-sky-500 text-zinc-100' : 'text-zinc-400 hover:text-zinc-200'}`}>
+          {points.length > 1 ? (
+            <EquityChart points={points} />
+          ) : (
+            <p className="text-zinc-500">
+              No equity points: the strategy never held a position in this data.
+            </p>
+          )}
+          <div
+            role="tablist"
+            aria-label="Backtest details"
+            className="flex gap-1 border-b border-zinc-800"
+          >
+            {(
+              [
+                ['orders', `Orders (${report.orders.length})`],
+                ['trace', `Why: decision trace (${report.events.length})`],
+                ['days', `Per day (${report.days?.length ?? 0})`],
+              ] as const
+            ).map(([k, label]) => (
+              <button
+                key={k}
+                role="tab"
+                type="button"
+                aria-selected={tab === k}
+                onClick={() => setTab(k)}
+                className={`px-3 py-1.5 ${tab === k ? 'border-b-2 border-sky-500 text-zinc-100' : 'text-zinc-400 hover:text-zinc-200'}`}
+              >
                 {label}
               </button>
             ))}
           </div>
           {tab === 'orders' && (
-            <Table testId="orders-table" head={['Time', 'Leg', 'Contract', 'Side', 'Qty', 'Price', 'Reason']}>
+            <Table
+              testId="orders-table"
+              head={['Time', 'Leg', 'Contract', 'Side', 'Qty', 'Price', 'Reason']}
+            >
               {report.orders.map((o) => (
                 <tr key={o.id}>
                   <td className="whitespace-nowrap py-1 font-mono">{o.ts}</td>
                   <td>{o.legId}</td>
-                  <td className="whitespace-nowrap">{o.right === 'FUT' ? `${o.underlying} ${o.expiry} FUT` : `${o.underlying} ${o.expiry} ${o.strike} ${o.right}`}</td>
-                  <td className={o.side === 'BUY' ? 'text-emerald-400' : 'text-rose-400'}>{o.side}</td>
+                  <td className="whitespace-nowrap">
+                    {o.right === 'FUT'
+                      ? `${o.underlying} ${o.expiry} FUT`
+                      : `${o.underlying} ${o.expiry} ${o.strike} ${o.right}`}
+                  </td>
+                  <td className={o.side === 'BUY' ? 'text-emerald-400' : 'text-rose-400'}>
+                    {o.side}
+                  </td>
                   <td className="text-right font-mono">{o.qty}</td>
                   <td className="text-right font-mono">{num(o.price)}</td>
                   <td>{o.reason}</td>
@@ -132,7 +221,12 @@ export function BacktestResults({ id }: { id: string }) {
             <>
               <label className="flex items-center gap-2 text-zinc-400">
                 Filter
-                <input value={traceFilter} onChange={(e) => setTraceFilter(e.target.value)} placeholder="STOP_LOSS, ce, 09:20…" className="w-64 rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100" />
+                <input
+                  value={traceFilter}
+                  onChange={(e) => setTraceFilter(e.target.value)}
+                  placeholder="STOP_LOSS, ce, 09:20…"
+                  className="w-64 rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100"
+                />
               </label>
               <Table testId="trace-table" head={['Time', 'Event', 'Leg', 'Why']}>
                 {events.slice(0, 2000).map((e, i) => (
@@ -144,11 +238,28 @@ export function BacktestResults({ id }: { id: string }) {
                   </tr>
                 ))}
               </Table>
-              {events.length > 2000 && <p className="text-zinc-500">Showing the first 2000 of {events.length} events; download the report for all of them.</p>}
+              {events.length > 2000 && (
+                <p className="text-zinc-500">
+                  Showing the first 2000 of {events.length} events; download the report for all of
+                  them.
+                </p>
+              )}
             </>
           )}
           {tab === 'days' && (
-            <Table testId="days-table" head={['Date', 'Net P&L', 'Gross', 'Costs', 'Trades', 'Wins', 'Losses', 'Max drawdown']}>
+            <Table
+              testId="days-table"
+              head={[
+                'Date',
+                'Net P&L',
+                'Gross',
+                'Costs',
+                'Trades',
+                'Wins',
+                'Losses',
+                'Max drawdown',
+              ]}
+            >
               {(report.days ?? []).map((d) => (
                 <tr key={d.date}>
                   <td className="py-1 font-mono">{d.date}</td>
@@ -169,7 +280,15 @@ export function BacktestResults({ id }: { id: string }) {
   );
 }
 
-function Metric({ label, value, className = 'text-zinc-100' }: { label: string; value: string; className?: string }) {
+function Metric({
+  label,
+  value,
+  className = 'text-zinc-100',
+}: {
+  label: string;
+  value: string;
+  className?: string;
+}) {
   return (
     <div className="rounded border border-zinc-800 bg-zinc-900/50 px-2 py-1.5">
       <dt className="text-zinc-500">{label}</dt>
@@ -178,7 +297,15 @@ function Metric({ label, value, className = 'text-zinc-100' }: { label: string; 
   );
 }
 
-function Table({ head, children, testId }: { head: string[]; children: React.ReactNode; testId: string }) {
+function Table({
+  head,
+  children,
+  testId,
+}: {
+  head: string[];
+  children: React.ReactNode;
+  testId: string;
+}) {
   return (
     <div className="max-h-[480px] overflow-auto rounded border border-zinc-800">
       <table className="w-full text-left" data-testid={testId}>

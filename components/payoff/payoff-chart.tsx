@@ -1,6 +1,14 @@
 'use client';
 /** The payoff chart: P&L against spot (lightweight-charts' price-axis "options" chart), at expiry and today. */
-import { BaselineSeries, LineSeries, createOptionsChart, createSeriesMarkers, type IChartApiBase, type ISeriesApi, type ISeriesMarkersPluginApi } from 'lightweight-charts';
+import {
+  BaselineSeries,
+  LineSeries,
+  createOptionsChart,
+  createSeriesMarkers,
+  type IChartApiBase,
+  type ISeriesApi,
+  type ISeriesMarkersPluginApi,
+} from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
 import type { CurvePoint } from '@/engine/payoff/payoff';
 
@@ -18,7 +26,11 @@ export function PayoffChart({ curve, spotMarker, height = 280 }: Props) {
     const c = createOptionsChart(box.current, {
       height,
       autoSize: true,
-      layout: { background: { color: 'transparent' }, textColor: '#a1a1aa', attributionLogo: false },
+      layout: {
+        background: { color: 'transparent' },
+        textColor: '#a1a1aa',
+        attributionLogo: false,
+      },
       grid: { vertLines: { color: '#27272a' }, horzLines: { color: '#27272a' } },
       rightPriceScale: { borderColor: '#3f3f46' },
       timeScale: { borderColor: '#3f3f46' },
@@ -50,12 +62,34 @@ export function PayoffChart({ curve, spotMarker, height = 280 }: Props) {
     expiry.current.setData(curve.map((p) => ({ time: round(p.spot), value: p.expiry })));
     today.current.setData(curve.map((p) => ({ time: round(p.spot), value: p.today })));
     let nearest = curve[0];
-    for (const p of curve) if (Math.abs(p.spot - spotMarker) < Math.abs(nearest.spot - spotMarker)) nearest = p;
-    markers.current?.setMarkers(nearest ? [{ time: round(nearest.spot), position: 'inBar', color: '#fbbf24', shape: 'circle', text: 'spot' }] : []);
+    for (const p of curve)
+      if (Math.abs(p.spot - spotMarker) < Math.abs(nearest.spot - spotMarker)) nearest = p;
+    markers.current?.setMarkers(
+      nearest
+        ? [
+            {
+              time: round(nearest.spot),
+              position: 'inBar',
+              color: '#fbbf24',
+              shape: 'circle',
+              text: 'spot',
+            },
+          ]
+        : [],
+    );
     chart.current?.timeScale().fitContent();
   }, [curve, spotMarker]);
 
-  return <div ref={box} style={{ height }} className="w-full" data-testid="payoff-chart" role="img" aria-label="Payoff at expiry and today against spot" />;
+  return (
+    <div
+      ref={box}
+      style={{ height }}
+      className="w-full"
+      data-testid="payoff-chart"
+      role="img"
+      aria-label="Payoff at expiry and today against spot"
+    />
+  );
 }
 
 // The options chart needs strictly increasing x values; two decimals keep them distinct.

@@ -12,7 +12,14 @@ import { formatMoney } from '@/components/templates/format';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { ErrorNotice, LoadingRows } from '@/components/ui/page';
 import { DAYS_PER_YEAR } from '@/engine/pricing';
-import { firstExpiryYears, netGreeks, payoffCurve, pnlToday, summarize, type Scenario } from '@/engine/payoff/payoff';
+import {
+  firstExpiryYears,
+  netGreeks,
+  payoffCurve,
+  pnlToday,
+  summarize,
+  type Scenario,
+} from '@/engine/payoff/payoff';
 
 type Source = ChainSource;
 
@@ -30,20 +37,28 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
   const strategies = q.data ?? [];
   const chosen = strategies[Math.min(pick, Math.max(0, strategies.length - 1))];
   const pos = chosen?.position ?? null;
-  const maxDays = pos && pos.legs.length ? Math.max(0, Math.floor(firstExpiryYears(pos.legs) * DAYS_PER_YEAR)) : 0;
+  const maxDays =
+    pos && pos.legs.length
+      ? Math.max(0, Math.floor(firstExpiryYears(pos.legs) * DAYS_PER_YEAR))
+      : 0;
   const scenario = { ...sc, daysForward: Math.min(sc.daysForward, maxDays) };
 
   const view = useMemo(() => {
     if (!pos || pos.legs.length === 0) return null;
     return {
-      curve: payoffCurve(pos.legs, pos.market, scenario, { rangePct: Math.max(10, Math.abs(scenario.spotPct) + 5) }),
+      curve: payoffCurve(pos.legs, pos.market, scenario, {
+        rangePct: Math.max(10, Math.abs(scenario.spotPct) + 5),
+      }),
       summary: summarize(pos.legs, pos.market),
       greeks: netGreeks(pos.legs, pos.market, scenario),
       pnl: pnlToday(pos.legs, pos.market, pos.spot, scenario),
     };
   }, [pos, scenario.spotPct, scenario.ivPoints, scenario.daysForward]);
 
-  if (dsl === null) return <p className="text-xs text-zinc-500">Fix the problems in the graph to see the payoff.</p>;
+  if (dsl === null)
+    return (
+      <p className="text-xs text-zinc-500">Fix the problems in the graph to see the payoff.</p>
+    );
 
   return (
     <section className="space-y-3 text-xs" aria-label="Payoff" data-testid="payoff-panel">
@@ -54,7 +69,13 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
             id={`${ids}-src`}
             className="rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100"
             value={source.kind === 'simulator' ? 'sim' : source.dataset}
-            onChange={(e) => setSource(e.target.value === 'sim' ? { kind: 'simulator', seed: 7 } : { kind: 'dataset', dataset: e.target.value, index: 0 })}
+            onChange={(e) =>
+              setSource(
+                e.target.value === 'sim'
+                  ? { kind: 'simulator', seed: 7 }
+                  : { kind: 'dataset', dataset: e.target.value, index: 0 },
+              )
+            }
           >
             <option value="sim">Simulator (latest)</option>
             {(datasets.data ?? []).map((d) => (
@@ -67,18 +88,47 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
         {source.kind === 'simulator' ? (
           <label className="flex flex-col gap-1 text-zinc-400" htmlFor={`${ids}-seed`}>
             Seed
-            <input id={`${ids}-seed`} type="number" min={0} value={source.seed} onChange={(e) => setSource({ kind: 'simulator', seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} className="w-24 rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100" />
+            <input
+              id={`${ids}-seed`}
+              type="number"
+              min={0}
+              value={source.seed}
+              onChange={(e) =>
+                setSource({
+                  kind: 'simulator',
+                  seed: Math.max(0, Math.floor(Number(e.target.value) || 0)),
+                })
+              }
+              className="w-24 rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100"
+            />
           </label>
         ) : (
           <label className="flex flex-col gap-1 text-zinc-400" htmlFor={`${ids}-idx`}>
             Snapshot #
-            <input id={`${ids}-idx`} type="number" min={0} value={source.index} onChange={(e) => setSource({ ...source, index: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} className="w-24 rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100" />
+            <input
+              id={`${ids}-idx`}
+              type="number"
+              min={0}
+              value={source.index}
+              onChange={(e) =>
+                setSource({
+                  ...source,
+                  index: Math.max(0, Math.floor(Number(e.target.value) || 0)),
+                })
+              }
+              className="w-24 rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100"
+            />
           </label>
         )}
         {strategies.length > 1 && (
           <label className="flex flex-col gap-1 text-zinc-400" htmlFor={`${ids}-strategy`}>
             Strategy
-            <select id={`${ids}-strategy`} value={pick} onChange={(e) => setPick(Number(e.target.value))} className="rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100">
+            <select
+              id={`${ids}-strategy`}
+              value={pick}
+              onChange={(e) => setPick(Number(e.target.value))}
+              className="rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100"
+            >
               {strategies.map((s, i) => (
                 <option key={s.strategyId} value={i}>
                   {s.name}
@@ -96,7 +146,12 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
       ) : chosen?.error ? (
         <ErrorNotice>{chosen.error}</ErrorNotice>
       ) : !pos || !view ? (
-        <ErrorNotice>No leg would open on this chain{pos?.skipped.length ? `: ${pos.skipped.map((s) => `${s.legId}: ${s.why}`).join('; ')}` : '.'}</ErrorNotice>
+        <ErrorNotice>
+          No leg would open on this chain
+          {pos?.skipped.length
+            ? `: ${pos.skipped.map((s) => `${s.legId}: ${s.why}`).join('; ')}`
+            : '.'}
+        </ErrorNotice>
       ) : (
         <>
           <p className="text-zinc-500">
@@ -104,15 +159,52 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
           </p>
           <PayoffChart curve={view.curve} spotMarker={pos.spot * (1 + scenario.spotPct / 100)} />
           <div className="grid gap-3 sm:grid-cols-3">
-            <Slider id={`${ids}-spot`} label="Spot move" unit="%" min={-10} max={10} step={0.25} value={scenario.spotPct} onChange={(v) => setSc({ ...sc, spotPct: v })} />
-            <Slider id={`${ids}-iv`} label="IV change" unit=" vol pts" min={-10} max={10} step={0.5} value={scenario.ivPoints} onChange={(v) => setSc({ ...sc, ivPoints: v })} />
-            <Slider id={`${ids}-days`} label="Days forward" unit=" d" min={0} max={maxDays} step={1} value={scenario.daysForward} onChange={(v) => setSc({ ...sc, daysForward: v })} />
+            <Slider
+              id={`${ids}-spot`}
+              label="Spot move"
+              unit="%"
+              min={-10}
+              max={10}
+              step={0.25}
+              value={scenario.spotPct}
+              onChange={(v) => setSc({ ...sc, spotPct: v })}
+            />
+            <Slider
+              id={`${ids}-iv`}
+              label="IV change"
+              unit=" vol pts"
+              min={-10}
+              max={10}
+              step={0.5}
+              value={scenario.ivPoints}
+              onChange={(v) => setSc({ ...sc, ivPoints: v })}
+            />
+            <Slider
+              id={`${ids}-days`}
+              label="Days forward"
+              unit=" d"
+              min={0}
+              max={maxDays}
+              step={1}
+              value={scenario.daysForward}
+              onChange={(v) => setSc({ ...sc, daysForward: v })}
+            />
           </div>
-          <dl className="grid grid-cols-2 gap-x-4 gap-y-1 sm:grid-cols-4" data-testid="payoff-stats">
+          <dl
+            className="grid grid-cols-2 gap-x-4 gap-y-1 sm:grid-cols-4"
+            data-testid="payoff-stats"
+          >
             <Stat label="P&L under scenario" value={formatMoney(view.pnl)} tone={view.pnl} />
             <Stat label="Max profit" value={formatMoney(view.summary.maxProfit)} tone={1} />
             <Stat label="Max loss" value={formatMoney(view.summary.maxLoss)} tone={-1} />
-            <Stat label="Breakevens" value={view.summary.breakevens.length ? view.summary.breakevens.map((b) => fix(b)).join(', ') : 'none'} />
+            <Stat
+              label="Breakevens"
+              value={
+                view.summary.breakevens.length
+                  ? view.summary.breakevens.map((b) => fix(b)).join(', ')
+                  : 'none'
+              }
+            />
             <Stat label="Net delta" value={fix(view.greeks.delta)} />
             <Stat label="Net gamma" value={fix(view.greeks.gamma, 4)} />
             <Stat label="Net theta / day" value={fix(view.greeks.theta)} />
@@ -138,7 +230,9 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
                   </td>
                   <td className="text-right font-mono">{l.qty}</td>
                   <td className="text-right font-mono">{fix(l.entry)}</td>
-                  <td className="text-right font-mono">{l.kind === 'FUT' ? '—' : `${fix(l.iv * 100, 1)}%`}</td>
+                  <td className="text-right font-mono">
+                    {l.kind === 'FUT' ? '—' : `${fix(l.iv * 100, 1)}%`}
+                  </td>
                   <td className="max-w-xs truncate pl-3 text-zinc-500" title={l.why}>
                     {l.why}
                   </td>
@@ -146,18 +240,38 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
               ))}
             </tbody>
           </table>
-          {[...pos.skipped.map((s) => `${s.legId} does not open: ${s.why}`), ...pos.notes].map((n) => (
-            <p key={n} className="text-zinc-500">
-              {n}
-            </p>
-          ))}
+          {[...pos.skipped.map((s) => `${s.legId} does not open: ${s.why}`), ...pos.notes].map(
+            (n) => (
+              <p key={n} className="text-zinc-500">
+                {n}
+              </p>
+            ),
+          )}
         </>
       )}
     </section>
   );
 }
 
-function Slider({ id, label, unit, min, max, step, value, onChange }: { id: string; label: string; unit: string; min: number; max: number; step: number; value: number; onChange: (v: number) => void }) {
+function Slider({
+  id,
+  label,
+  unit,
+  min,
+  max,
+  step,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  unit: string;
+  min: number;
+  max: number;
+  step: number;
+  value: number;
+  onChange: (v: number) => void;
+}) {
   return (
     <div>
       <label htmlFor={id} className="flex justify-between text-zinc-400">
@@ -168,13 +282,29 @@ function Slider({ id, label, unit, min, max, step, value, onChange }: { id: stri
           {unit}
         </output>
       </label>
-      <input id={id} type="range" min={min} max={max} step={step} value={value} onChange={(e) => onChange(Number(e.target.value))} className="w-full accent-sky-500" />
+      <input
+        id={id}
+        type="range"
+        min={min}
+        max={max}
+        step={step}
+        value={value}
+        onChange={(e) => onChange(Number(e.target.value))}
+        className="w-full accent-sky-500"
+      />
     </div>
   );
 }
 
 function Stat({ label, value, tone }: { label: string; value: string; tone?: number }) {
-  const color = tone === undefined ? 'text-zinc-100' : tone > 0 ? 'text-emerald-400' : tone < 0 ? 'text-rose-400' : 'text-zinc-100';
+  const color =
+    tone === undefined
+      ? 'text-zinc-100'
+      : tone > 0
+        ? 'text-emerald-400'
+        : tone < 0
+          ? 'text-rose-400'
+          : 'text-zinc-100';
   return (
     <div>
       <dt className="text-zinc-500">{label}</dt>

@@ -3,7 +3,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTRPCClient } from '@/components/trpc/react';
 
-export type ChainSource = { kind: 'simulator'; seed: number } | { kind: 'dataset'; dataset: string; index: number };
+export type ChainSource =
+  { kind: 'simulator'; seed: number } | { kind: 'dataset'; dataset: string; index: number };
 
 export function useOpeningPosition(dsl: Record<string, unknown> | null, source: ChainSource) {
   const client = useTRPCClient();

@@ -10,7 +10,11 @@ import { Builder, downloadJson } from '@/components/builder/builder';
 import { readSavedGraph, type Compiled } from '@/components/builder/catalog';
 import type { GraphDoc } from '@/components/builder/graph-types';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
-import { ForkStatusBanner, PayoffDrawer, StrategyToolbarActions } from '@/components/templates/strategy-extras';
+import {
+  ForkStatusBanner,
+  PayoffDrawer,
+  StrategyToolbarActions,
+} from '@/components/templates/strategy-extras';
 
 type SaveState =
   | { kind: 'saved'; version: number }
@@ -28,7 +32,11 @@ function isConflict(e: unknown): boolean {
 export function StrategyEditor({ id }: { id: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const query = useQuery({ ...trpc.strategies.byId.queryOptions({ id }), staleTime: Infinity, refetchOnWindowFocus: false });
+  const query = useQuery({
+    ...trpc.strategies.byId.queryOptions({ id }),
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
   // Remounting the builder (after "Reload latest") starts a fresh editor from the server's graph.
   const [mountKey, setMountKey] = useState(0);
 
@@ -56,7 +64,11 @@ export function StrategyEditor({ id }: { id: string }) {
             </li>
           ))}
         </ul>
-        <button type="button" className="underline" onClick={() => downloadJson(`${query.data.name}.graph.json`, query.data.graph)}>
+        <button
+          type="button"
+          className="underline"
+          onClick={() => downloadJson(`${query.data.name}.graph.json`, query.data.graph)}
+        >
           Download it as JSON
         </button>
       </div>
@@ -111,7 +123,11 @@ function EditorSession(props: {
     setState({ kind: 'saving' });
     const run = (async () => {
       try {
-        const saved = await save.mutateAsync({ id: strategy.id, expectedVersion: version.current, ...work });
+        const saved = await save.mutateAsync({
+          id: strategy.id,
+          expectedVersion: version.current,
+          ...work,
+        });
         version.current = saved.version;
         qc.setQueryData(trpc.strategies.byId.queryKey({ id: strategy.id }), saved);
         void qc.invalidateQueries({ queryKey: trpc.strategies.list.queryKey() });
@@ -160,7 +176,10 @@ function EditorSession(props: {
 
   async function keepMine() {
     // An explicit choice after seeing the conflict: save this tab's graph over the newer one.
-    const fresh = await qc.fetchQuery({ ...trpc.strategies.byId.queryOptions({ id: strategy.id }), staleTime: 0 });
+    const fresh = await qc.fetchQuery({
+      ...trpc.strategies.byId.queryOptions({ id: strategy.id }),
+      staleTime: 0,
+    });
     version.current = fresh.version;
     blocked.current = false;
     pending.current = { ...pending.current, graph: latestDoc.current };
@@ -173,7 +192,10 @@ function EditorSession(props: {
     await flush();
     if (blocked.current) return;
     try {
-      const v = await saveVersion.mutateAsync({ id: strategy.id, name: versionName.trim() || undefined });
+      const v = await saveVersion.mutateAsync({
+        id: strategy.id,
+        name: versionName.trim() || undefined,
+      });
       setVersionName('');
       setVersionNote(`Saved version ${v.version}: ${v.name}`);
       void versions.refetch();
@@ -185,7 +207,15 @@ function EditorSession(props: {
   const problemCount = compiled?.problems.length;
   const status = (
     <span data-testid="save-status" data-state={state.kind} className="text-xs text-zinc-400">
-      {state.kind === 'saved' ? `Saved · v${state.version}` : state.kind === 'saving' ? 'Saving…' : state.kind === 'dirty' ? 'Unsaved changes' : state.kind === 'error' ? 'Not saved' : 'Conflict'}
+      {state.kind === 'saved'
+        ? `Saved · v${state.version}`
+        : state.kind === 'saving'
+          ? 'Saving…'
+          : state.kind === 'dirty'
+            ? 'Unsaved changes'
+            : state.kind === 'error'
+              ? 'Not saved'
+              : 'Conflict'}
     </span>
   );
 
@@ -225,45 +255,88 @@ function EditorSession(props: {
           <button
             type="submit"
             disabled={saveVersion.isPending || !!problemCount}
-            title={problemCount ? `Fix the ${problemCount} problem(s) first: a version must be a strategy that runs` : 'Save an immutable snapshot'}
+            title={
+              problemCount
+                ? `Fix the ${problemCount} problem(s) first: a version must be a strategy that runs`
+                : 'Save an immutable snapshot'
+            }
             className="rounded border border-emerald-700 px-2 py-0.5 text-xs text-emerald-200 hover:bg-emerald-950 disabled:opacity-40"
           >
             Save version
           </button>
-          {versions.data?.length ? <span className="text-xs text-zinc-500">{versions.data.length} saved</span> : null}
+          {versions.data?.length ? (
+            <span className="text-xs text-zinc-500">{versions.data.length} saved</span>
+          ) : null}
         </form>
-        <StrategyToolbarActions strategyId={strategy.id} name={name} dsl={compiled?.dsl ?? null} beforeStart={flush} />
+        <StrategyToolbarActions
+          strategyId={strategy.id}
+          name={name}
+          dsl={compiled?.dsl ?? null}
+          beforeStart={flush}
+        />
       </div>
-      <ForkStatusBanner strategyId={strategy.id} strategyVersion={state.kind === 'saved' ? state.version : version.current} onUpdated={() => void props.onReload()} />
+      <ForkStatusBanner
+        strategyId={strategy.id}
+        strategyVersion={state.kind === 'saved' ? state.version : version.current}
+        onUpdated={() => void props.onReload()}
+      />
       {versionNote ? (
         <p role="status" className="border-b border-zinc-800 px-3 py-1 text-xs text-zinc-300">
           {versionNote}
         </p>
       ) : null}
       {state.kind === 'conflict' ? (
-        <div role="alert" data-testid="conflict" className="flex flex-wrap items-center gap-3 border-b border-amber-800 bg-amber-950/50 px-3 py-2 text-sm text-amber-100">
+        <div
+          role="alert"
+          data-testid="conflict"
+          className="flex flex-wrap items-center gap-3 border-b border-amber-800 bg-amber-950/50 px-3 py-2 text-sm text-amber-100"
+        >
           <span className="flex-1">{state.message}</span>
-          <button type="button" className="rounded border border-amber-600 px-2 py-0.5 text-xs" onClick={() => void props.onReload()}>
+          <button
+            type="button"
+            className="rounded border border-amber-600 px-2 py-0.5 text-xs"
+            onClick={() => void props.onReload()}
+          >
             Reload latest
           </button>
-          <button type="button" className="rounded border border-amber-600 px-2 py-0.5 text-xs" onClick={() => downloadJson(`${name}.graph.json`, latestDoc.current)}>
+          <button
+            type="button"
+            className="rounded border border-amber-600 px-2 py-0.5 text-xs"
+            onClick={() => downloadJson(`${name}.graph.json`, latestDoc.current)}
+          >
             Export my graph
           </button>
-          <button type="button" className="rounded border border-rose-600 px-2 py-0.5 text-xs text-rose-200" onClick={() => void keepMine()}>
+          <button
+            type="button"
+            className="rounded border border-rose-600 px-2 py-0.5 text-xs text-rose-200"
+            onClick={() => void keepMine()}
+          >
             Keep mine (overwrite theirs)
           </button>
         </div>
       ) : null}
       {state.kind === 'error' ? (
-        <div role="alert" className="flex items-center gap-3 border-b border-rose-900 bg-rose-950/50 px-3 py-2 text-sm text-rose-200">
+        <div
+          role="alert"
+          className="flex items-center gap-3 border-b border-rose-900 bg-rose-950/50 px-3 py-2 text-sm text-rose-200"
+        >
           <span className="flex-1">Your last change was not saved: {state.message}</span>
-          <button type="button" className="rounded border border-rose-600 px-2 py-0.5 text-xs" onClick={() => void flush()}>
+          <button
+            type="button"
+            className="rounded border border-rose-600 px-2 py-0.5 text-xs"
+            onClick={() => void flush()}
+          >
             Retry
           </button>
         </div>
       ) : null}
       <div className="min-h-0 flex-1">
-        <Builder initialDoc={strategy.graph} onDocChange={onDocChange} onCompile={setCompiled} exportName={name.replace(/[^\w.-]+/g, '-') || 'strategy'} />
+        <Builder
+          initialDoc={strategy.graph}
+          onDocChange={onDocChange}
+          onCompile={setCompiled}
+          exportName={name.replace(/[^\w.-]+/g, '-') || 'strategy'}
+        />
       </div>
       <PayoffDrawer dsl={compiled?.problems.length ? null : (compiled?.dsl ?? null)} />
     </div>

@@ -9,7 +9,10 @@ import { EmptyState, ErrorNotice, LoadingRows, PageHeader } from '@/components/u
 
 type ImportErrors = { file: string; kind: string; errors: { path: string; message: string }[] };
 
-const updatedFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const updatedFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
 
 const btn =
   'rounded border border-zinc-700 px-2.5 py-1 text-xs text-zinc-200 hover:border-zinc-500 focus:outline-none focus:ring-1 focus:ring-sky-500 disabled:opacity-40';
@@ -20,7 +23,9 @@ export function StrategyList() {
   const router = useRouter();
   const [search, setSearch] = useState('');
   const deferred = useDeferredValue(search.trim());
-  const list = useQuery(trpc.strategies.list.queryOptions(deferred ? { search: deferred } : undefined));
+  const list = useQuery(
+    trpc.strategies.list.queryOptions(deferred ? { search: deferred } : undefined),
+  );
   const invalidate = () => qc.invalidateQueries({ queryKey: trpc.strategies.list.queryKey() });
   const [notice, setNotice] = useState<{ text: string; undoId?: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -70,13 +75,24 @@ export function StrategyList() {
     try {
       document = JSON.parse(await file.text());
     } catch (e) {
-      setImportErrors({ file: file.name, kind: 'JSON', errors: [{ path: '', message: `not JSON: ${(e as Error).message}` }] });
+      setImportErrors({
+        file: file.name,
+        kind: 'JSON',
+        errors: [{ path: '', message: `not JSON: ${(e as Error).message}` }],
+      });
       return;
     }
     try {
-      const res = await importFile.mutateAsync({ name: file.name.replace(/(\.dsl|\.graph)?\.json$/i, ''), document });
+      const res = await importFile.mutateAsync({
+        name: file.name.replace(/(\.dsl|\.graph)?\.json$/i, ''),
+        document,
+      });
       if (!res.ok) {
-        setImportErrors({ file: file.name, kind: res.kind === 'unknown' ? 'strategy (DSL) or graph' : res.kind.toUpperCase(), errors: res.errors });
+        setImportErrors({
+          file: file.name,
+          kind: res.kind === 'unknown' ? 'strategy (DSL) or graph' : res.kind.toUpperCase(),
+          errors: res.errors,
+        });
         return;
       }
       void invalidate();
@@ -114,11 +130,20 @@ export function StrategyList() {
                   className="w-48 rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-sm text-zinc-100 focus:border-sky-500 focus:outline-none"
                 />
               </div>
-              <button type="submit" className={`${btn} border-sky-700 bg-sky-900/40`} disabled={create.isPending}>
+              <button
+                type="submit"
+                className={`${btn} border-sky-700 bg-sky-900/40`}
+                disabled={create.isPending}
+              >
                 {create.isPending ? 'Creating…' : 'New strategy'}
               </button>
             </form>
-            <button type="button" className={btn} onClick={() => fileRef.current?.click()} disabled={importFile.isPending}>
+            <button
+              type="button"
+              className={btn}
+              onClick={() => fileRef.current?.click()}
+              disabled={importFile.isPending}
+            >
               {importFile.isPending ? 'Importing…' : 'Import JSON…'}
             </button>
             <input
@@ -153,15 +178,26 @@ export function StrategyList() {
       </div>
 
       {notice ? (
-        <div role="status" className="flex items-center justify-between rounded border border-zinc-700 bg-zinc-900 px-3 py-2 text-sm text-zinc-200">
+        <div
+          role="status"
+          className="flex items-center justify-between rounded border border-zinc-700 bg-zinc-900 px-3 py-2 text-sm text-zinc-200"
+        >
           <span>{notice.text}</span>
           <span className="flex gap-3">
             {notice.undoId ? (
-              <button type="button" className="text-sky-300 underline" onClick={() => restore.mutate({ id: notice.undoId! })}>
+              <button
+                type="button"
+                className="text-sky-300 underline"
+                onClick={() => restore.mutate({ id: notice.undoId! })}
+              >
                 Undo
               </button>
             ) : null}
-            <button type="button" className="text-zinc-400 underline" onClick={() => setNotice(null)}>
+            <button
+              type="button"
+              className="text-zinc-400 underline"
+              onClick={() => setNotice(null)}
+            >
               Dismiss
             </button>
           </span>
@@ -169,13 +205,22 @@ export function StrategyList() {
       ) : null}
       {error ? <ErrorNotice>{error}</ErrorNotice> : null}
       {importErrors ? (
-        <div role="alert" className="rounded border border-rose-900 bg-rose-950/40 px-3 py-2 text-sm text-rose-200" data-testid="import-errors">
+        <div
+          role="alert"
+          className="rounded border border-rose-900 bg-rose-950/40 px-3 py-2 text-sm text-rose-200"
+          data-testid="import-errors"
+        >
           <div className="flex justify-between">
             <strong>
-              {importErrors.file} is not a valid {importErrors.kind} document ({importErrors.errors.length} error
+              {importErrors.file} is not a valid {importErrors.kind} document (
+              {importErrors.errors.length} error
               {importErrors.errors.length === 1 ? '' : 's'})
             </strong>
-            <button type="button" className="text-xs underline" onClick={() => setImportErrors(null)}>
+            <button
+              type="button"
+              className="text-xs underline"
+              onClick={() => setImportErrors(null)}
+            >
               Dismiss
             </button>
           </div>
@@ -195,18 +240,24 @@ export function StrategyList() {
         <LoadingRows />
       ) : items.length === 0 ? (
         deferred ? (
-          <EmptyState title={`No strategy matches “${deferred}”`}>Try another word, or clear the search to see all your strategies.</EmptyState>
+          <EmptyState title={`No strategy matches “${deferred}”`}>
+            Try another word, or clear the search to see all your strategies.
+          </EmptyState>
         ) : (
           <EmptyState
             title="No strategies yet"
             action={
-              <Link href="/templates" className="rounded bg-sky-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-sky-500">
+              <Link
+                href="/templates"
+                className="rounded bg-sky-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-sky-500"
+              >
                 Browse templates
               </Link>
             }
           >
-            A strategy is a set of option legs with strike selection, stop-loss, target and re-entry rules. Create one with “New
-            strategy”, import a DSL or graph JSON file, or fork a ready-made one from Templates.
+            A strategy is a set of option legs with strike selection, stop-loss, target and re-entry
+            rules. Create one with “New strategy”, import a DSL or graph JSON file, or fork a
+            ready-made one from Templates.
           </EmptyState>
         )
       ) : (
@@ -227,11 +278,17 @@ export function StrategyList() {
               {items.map((s) => (
                 <tr key={s.id} className="hover:bg-zinc-900/60">
                   <td className="whitespace-nowrap px-3 py-2 font-medium text-zinc-100">
-                    <Link href={`/strategies/${s.id}`} className="hover:text-sky-300 focus:outline-none focus:ring-1 focus:ring-sky-500">
+                    <Link
+                      href={`/strategies/${s.id}`}
+                      className="hover:text-sky-300 focus:outline-none focus:ring-1 focus:ring-sky-500"
+                    >
                       {s.name}
                     </Link>
                     {s.valid ? null : (
-                      <span className="ml-2 rounded bg-amber-950 px-1 text-[10px] font-normal text-amber-300" title="The graph has problems to fix in the builder">
+                      <span
+                        className="ml-2 rounded bg-amber-950 px-1 text-[10px] font-normal text-amber-300"
+                        title="The graph has problems to fix in the builder"
+                      >
                         draft
                       </span>
                     )}
@@ -240,13 +297,20 @@ export function StrategyList() {
                     {s.description || '—'}
                   </td>
                   <td className="px-3 py-2 text-right font-mono text-zinc-300">v{s.version}</td>
-                  <td className="whitespace-nowrap px-3 py-2 text-right text-zinc-400">{updatedFormat.format(s.updatedAt)}</td>
+                  <td className="whitespace-nowrap px-3 py-2 text-right text-zinc-400">
+                    {updatedFormat.format(s.updatedAt)}
+                  </td>
                   <td className="whitespace-nowrap px-3 py-2 text-right">
                     <span className="inline-flex gap-2">
                       <Link href={`/strategies/${s.id}`} className={btn}>
                         Open
                       </Link>
-                      <button type="button" className={btn} onClick={() => duplicate.mutate({ id: s.id })} aria-label={`Duplicate ${s.name}`}>
+                      <button
+                        type="button"
+                        className={btn}
+                        onClick={() => duplicate.mutate({ id: s.id })}
+                        aria-label={`Duplicate ${s.name}`}
+                      >
                         Duplicate
                       </button>
                       <button

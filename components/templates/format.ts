@@ -1,6 +1,9 @@
 /** Number formats shared by the gallery, payoff and backtest views, so money reads the same everywhere. */
 const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const money2 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+const money2 = new Intl.NumberFormat('en-US', {
+  maximumFractionDigits: 2,
+  minimumFractionDigits: 2,
+});
 
 export function formatMoney(x: number, digits: 0 | 2 = 0): string {
   if (x === Infinity) return 'unlimited';

@@ -5,7 +5,15 @@ import Link from 'next/link';
 import { useId, useState } from 'react';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 
-export function PublishTemplateButton({ strategyId, defaultTitle = '', defaultDescription = '' }: { strategyId: string; defaultTitle?: string; defaultDescription?: string }) {
+export function PublishTemplateButton({
+  strategyId,
+  defaultTitle = '',
+  defaultDescription = '',
+}: {
+  strategyId: string;
+  defaultTitle?: string;
+  defaultDescription?: string;
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [open, setOpen] = useState(false);
@@ -13,8 +21,14 @@ export function PublishTemplateButton({ strategyId, defaultTitle = '', defaultDe
   const [description, setDescription] = useState(defaultDescription);
   const [tags, setTags] = useState('');
   const ids = useId();
-  const publish = useMutation(trpc.templates.publish.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.templates.pathKey() }) }));
-  const fieldErrors = (publish.error as { data?: { zodError?: { fieldErrors?: Record<string, string[]> } } } | null)?.data?.zodError?.fieldErrors ?? {};
+  const publish = useMutation(
+    trpc.templates.publish.mutationOptions({
+      onSuccess: () => qc.invalidateQueries({ queryKey: trpc.templates.pathKey() }),
+    }),
+  );
+  const fieldErrors =
+    (publish.error as { data?: { zodError?: { fieldErrors?: Record<string, string[]> } } } | null)
+      ?.data?.zodError?.fieldErrors ?? {};
 
   return (
     <div className="relative">
@@ -36,17 +50,53 @@ export function PublishTemplateButton({ strategyId, defaultTitle = '', defaultDe
           className="absolute right-0 z-20 mt-1 w-80 space-y-2 rounded border border-zinc-700 bg-zinc-900 p-3 text-xs shadow-xl"
           onSubmit={(e) => {
             e.preventDefault();
-            publish.mutate({ strategyId, title, description, tags: tags.split(',').map((x) => x.trim()).filter(Boolean) });
+            publish.mutate({
+              strategyId,
+              title,
+              description,
+              tags: tags
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean),
+            });
           }}
         >
-          <label htmlFor={`${ids}-title`} className="block text-zinc-400">Title</label>
-          <input id={`${ids}-title`} value={title} onChange={(e) => setTitle(e.target.value)} required className="w-full rounded border border-zinc-700 bg-zinc-950 px-2 py-1 text-zinc-100" />
+          <label htmlFor={`${ids}-title`} className="block text-zinc-400">
+            Title
+          </label>
+          <input
+            id={`${ids}-title`}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            required
+            className="w-full rounded border border-zinc-700 bg-zinc-950 px-2 py-1 text-zinc-100"
+          />
           {fieldErrors.title && <p className="text-rose-400">{fieldErrors.title[0]}</p>}
-          <label htmlFor={`${ids}-desc`} className="block text-zinc-400">Description</label>
-          <textarea id={`${ids}-desc`} value={description} onChange={(e) => setDescription(e.target.value)} rows={3} className="w-full rounded border border-zinc-700 bg-zinc-950 px-2 py-1 text-zinc-100" />
-          <label htmlFor={`${ids}-tags`} className="block text-zinc-400">Tags (comma separated)</label>
-          <input id={`${ids}-tags`} value={tags} onChange={(e) => setTags(e.target.value)} placeholder="straddle, nifty, weekly" className="w-full rounded border border-zinc-700 bg-zinc-950 px-2 py-1 text-zinc-100" />
-          {publish.error && !fieldErrors.title && <p role="alert" className="text-rose-400">{errorMessage(publish.error)}</p>}
+          <label htmlFor={`${ids}-desc`} className="block text-zinc-400">
+            Description
+          </label>
+          <textarea
+            id={`${ids}-desc`}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            rows={3}
+            className="w-full rounded border border-zinc-700 bg-zinc-950 px-2 py-1 text-zinc-100"
+          />
+          <label htmlFor={`${ids}-tags`} className="block text-zinc-400">
+            Tags (comma separated)
+          </label>
+          <input
+            id={`${ids}-tags`}
+            value={tags}
+            onChange={(e) => setTags(e.target.value)}
+            placeholder="straddle, nifty, weekly"
+            className="w-full rounded border border-zinc-700 bg-zinc-950 px-2 py-1 text-zinc-100"
+          />
+          {publish.error && !fieldErrors.title && (
+            <p role="alert" className="text-rose-400">
+              {errorMessage(publish.error)}
+            </p>
+          )}
           {publish.isSuccess ? (
             <p role="status" className="text-emerald-400">
               Published.{' '}
@@ -56,10 +106,18 @@ export function PublishTemplateButton({ strategyId, defaultTitle = '', defaultDe
             </p>
           ) : (
             <div className="flex justify-end gap-2">
-              <button type="button" className="px-2 py-1 text-zinc-400" onClick={() => setOpen(false)}>
+              <button
+                type="button"
+                className="px-2 py-1 text-zinc-400"
+                onClick={() => setOpen(false)}
+              >
                 Cancel
               </button>
-              <button type="submit" disabled={publish.isPending} className="rounded bg-sky-600 px-3 py-1 font-medium text-white hover:bg-sky-500 disabled:opacity-50">
+              <button
+                type="submit"
+                disabled={publish.isPending}
+                className="rounded bg-sky-600 px-3 py-1 font-medium text-white hover:bg-sky-500 disabled:opacity-50"
+              >
                 {publish.isPending ? 'Publishing…' : 'Publish'}
               </button>
             </div>

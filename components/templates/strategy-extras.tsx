@@ -12,15 +12,25 @@ import { PublishTemplateButton } from '@/components/templates/publish-template';
 
 /** The first strategy's underlying, so the backtest launcher starts on the right instrument. */
 function underlyingOf(dsl: Record<string, unknown> | null): string | undefined {
-  const strategies = (dsl?.basket as { strategies?: { underlying?: unknown }[] } | undefined)?.strategies;
+  const strategies = (dsl?.basket as { strategies?: { underlying?: unknown }[] } | undefined)
+    ?.strategies;
   const u = strategies?.[0]?.underlying;
   return typeof u === 'string' ? u : undefined;
 }
 
-export function StrategyToolbarActions(props: { strategyId: string; name: string; dsl: Record<string, unknown> | null; beforeStart: () => Promise<void> }) {
+export function StrategyToolbarActions(props: {
+  strategyId: string;
+  name: string;
+  dsl: Record<string, unknown> | null;
+  beforeStart: () => Promise<void>;
+}) {
   return (
     <div className="flex items-center gap-2">
-      <BacktestButton strategyId={props.strategyId} underlying={underlyingOf(props.dsl)} beforeStart={props.beforeStart} />
+      <BacktestButton
+        strategyId={props.strategyId}
+        underlying={underlyingOf(props.dsl)}
+        beforeStart={props.beforeStart}
+      />
       <PublishTemplateButton strategyId={props.strategyId} defaultTitle={props.name} />
     </div>
   );
@@ -32,7 +42,12 @@ export function PayoffDrawer({ dsl }: { dsl: Record<string, unknown> | null }) {
   const [open, setOpen] = useState(false);
   return (
     <div className="border-t border-zinc-800 bg-zinc-950">
-      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)} className="w-full px-3 py-1.5 text-left text-xs text-zinc-300 hover:bg-zinc-900">
+      <button
+        type="button"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+        className="w-full px-3 py-1.5 text-left text-xs text-zinc-300 hover:bg-zinc-900"
+      >
         {open ? '▾' : '▸'} Payoff and greeks of the position it would open now
       </button>
       {open && (

@@ -12,8 +12,10 @@ import { ErrorNotice, LoadingRows, PageHeader } from '@/components/ui/page';
 import { GraphDocumentSchema } from '@/engine/graph';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const btn = 'rounded border border-zinc-700 px-3 py-1.5 text-xs text-zinc-200 hover:border-zinc-500 disabled:opacity-50';
-const primary = 'rounded bg-sky-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-sky-500 disabled:opacity-50';
+const btn =
+  'rounded border border-zinc-700 px-3 py-1.5 text-xs text-zinc-200 hover:border-zinc-500 disabled:opacity-50';
+const primary =
+  'rounded bg-sky-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-sky-500 disabled:opacity-50';
 
 export function TemplateDetail({ id }: { id: string }) {
   const trpc = useTRPC();
@@ -31,7 +33,14 @@ export function TemplateDetail({ id }: { id: string }) {
       },
     }),
   );
-  const publishVersion = useMutation(trpc.templates.publishVersion.mutationOptions({ onSuccess: () => { setNotes(''); return invalidate(); } }));
+  const publishVersion = useMutation(
+    trpc.templates.publishVersion.mutationOptions({
+      onSuccess: () => {
+        setNotes('');
+        return invalidate();
+      },
+    }),
+  );
   const update = useMutation(trpc.templates.update.mutationOptions({ onSuccess: invalidate }));
 
   if (t.isPending) return <LoadingRows rows={6} />;
@@ -50,7 +59,12 @@ export function TemplateDetail({ id }: { id: string }) {
             <Link href="/templates" className={btn}>
               Back to gallery
             </Link>
-            <button type="button" className={primary} disabled={fork.isPending} onClick={() => fork.mutate({ templateId: id })}>
+            <button
+              type="button"
+              className={primary}
+              disabled={fork.isPending}
+              onClick={() => fork.mutate({ templateId: id })}
+            >
               {fork.isPending ? 'Forking…' : 'Fork into my strategies'}
             </button>
           </>
@@ -65,7 +79,11 @@ export function TemplateDetail({ id }: { id: string }) {
       <div className="grid gap-4 lg:grid-cols-[1fr_300px]">
         <div className="min-w-0 space-y-3">
           <p className="text-sm text-zinc-300">{d.description || 'No description.'}</p>
-          <div role="tablist" aria-label="Template views" className="flex gap-1 border-b border-zinc-800">
+          <div
+            role="tablist"
+            aria-label="Template views"
+            className="flex gap-1 border-b border-zinc-800"
+          >
             {(['canvas', 'payoff', 'dsl'] as const).map((k) => (
               <button
                 key={k}
@@ -80,10 +98,19 @@ export function TemplateDetail({ id }: { id: string }) {
             ))}
           </div>
           {tab === 'canvas' &&
-            (graph.success ? <ReadonlyCanvas graph={graph.data} /> : <ErrorNotice>This template&apos;s graph cannot be drawn: {graph.error.issues[0]?.message}</ErrorNotice>)}
+            (graph.success ? (
+              <ReadonlyCanvas graph={graph.data} />
+            ) : (
+              <ErrorNotice>
+                This template&apos;s graph cannot be drawn: {graph.error.issues[0]?.message}
+              </ErrorNotice>
+            ))}
           {tab === 'payoff' && <PayoffPanel dsl={d.dsl} />}
           {tab === 'dsl' && (
-            <pre className="max-h-[520px] overflow-auto rounded border border-zinc-800 bg-zinc-950 p-3 text-[11px] text-zinc-300" data-testid="template-dsl">
+            <pre
+              className="max-h-[520px] overflow-auto rounded border border-zinc-800 bg-zinc-950 p-3 text-[11px] text-zinc-300"
+              data-testid="template-dsl"
+            >
               {JSON.stringify(d.dsl, null, 2)}
             </pre>
           )}
@@ -92,7 +119,15 @@ export function TemplateDetail({ id }: { id: string }) {
           <section>
             <h2 className="mb-1 font-medium text-zinc-200">Tags</h2>
             <div className="flex flex-wrap gap-1">
-              {d.tags.length ? d.tags.map((x) => <span key={x} className="rounded bg-zinc-800 px-1.5 py-0.5 text-zinc-300">{x}</span>) : <span className="text-zinc-500">none</span>}
+              {d.tags.length ? (
+                d.tags.map((x) => (
+                  <span key={x} className="rounded bg-zinc-800 px-1.5 py-0.5 text-zinc-300">
+                    {x}
+                  </span>
+                ))
+              ) : (
+                <span className="text-zinc-500">none</span>
+              )}
             </div>
           </section>
           <section>
@@ -100,7 +135,9 @@ export function TemplateDetail({ id }: { id: string }) {
             {d.backtest ? (
               <dl className="grid grid-cols-2 gap-x-2 gap-y-0.5 text-zinc-400">
                 <dt>Net P&amp;L</dt>
-                <dd className={d.backtest.netPnl >= 0 ? 'text-emerald-400' : 'text-rose-400'}>{formatMoney(d.backtest.netPnl)}</dd>
+                <dd className={d.backtest.netPnl >= 0 ? 'text-emerald-400' : 'text-rose-400'}>
+                  {formatMoney(d.backtest.netPnl)}
+                </dd>
                 <dt>Trades</dt>
                 <dd>{d.backtest.trades}</dd>
                 <dt>Win rate</dt>
@@ -117,7 +154,8 @@ export function TemplateDetail({ id }: { id: string }) {
             <ol className="space-y-1" data-testid="template-versions">
               {d.versions.map((v) => (
                 <li key={v.version} className="text-zinc-400">
-                  <span className="font-mono text-zinc-200">v{v.version}</span> · {when.format(v.createdAt)}
+                  <span className="font-mono text-zinc-200">v{v.version}</span> ·{' '}
+                  {when.format(v.createdAt)}
                   {v.notes && <div className="text-zinc-500">{v.notes}</div>}
                 </li>
               ))}
@@ -128,17 +166,34 @@ export function TemplateDetail({ id }: { id: string }) {
               <h2 className="font-medium text-zinc-200">Author</h2>
               <label className="block text-zinc-400">
                 Notes for the next version
-                <input value={notes} onChange={(e) => setNotes(e.target.value)} className="mt-1 w-full rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100" />
+                <input
+                  value={notes}
+                  onChange={(e) => setNotes(e.target.value)}
+                  className="mt-1 w-full rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100"
+                />
               </label>
-              <button type="button" className={btn} disabled={publishVersion.isPending} onClick={() => publishVersion.mutate({ templateId: id, notes })}>
+              <button
+                type="button"
+                className={btn}
+                disabled={publishVersion.isPending}
+                onClick={() => publishVersion.mutate({ templateId: id, notes })}
+              >
                 Publish the strategy&apos;s current state as v{d.version + 1}
               </button>
               {d.sourceStrategyId && (
-                <Link href={`/strategies/${d.sourceStrategyId}`} className="block text-sky-400 hover:underline">
+                <Link
+                  href={`/strategies/${d.sourceStrategyId}`}
+                  className="block text-sky-400 hover:underline"
+                >
                   Open the source strategy
                 </Link>
               )}
-              <button type="button" className={btn} disabled={update.isPending} onClick={() => update.mutate({ id, isPublic: !d.isPublic })}>
+              <button
+                type="button"
+                className={btn}
+                disabled={update.isPending}
+                onClick={() => update.mutate({ id, isPublic: !d.isPublic })}
+              >
                 {d.isPublic ? 'Unpublish (only you will see it)' : 'Publish to everyone'}
               </button>
             </section>

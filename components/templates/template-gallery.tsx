@@ -31,11 +31,22 @@ export function TemplateGallery() {
           />
         </label>
         <div className="flex flex-wrap gap-1" role="group" aria-label="Filter by tag">
-          <button type="button" onClick={() => setTag(undefined)} aria-pressed={tag === undefined} className={chip(tag === undefined)}>
+          <button
+            type="button"
+            onClick={() => setTag(undefined)}
+            aria-pressed={tag === undefined}
+            className={chip(tag === undefined)}
+          >
             all
           </button>
           {tags.map((t) => (
-            <button key={t} type="button" onClick={() => setTag(t === tag ? undefined : t)} aria-pressed={t === tag} className={chip(t === tag)}>
+            <button
+              key={t}
+              type="button"
+              onClick={() => setTag(t === tag ? undefined : t)}
+              aria-pressed={t === tag}
+              className={chip(t === tag)}
+            >
               {t}
             </button>
           ))}
@@ -46,7 +57,9 @@ export function TemplateGallery() {
       ) : list.isError ? (
         <ErrorNotice>{errorMessage(list.error)}</ErrorNotice>
       ) : list.data.length === 0 ? (
-        <EmptyState title="No templates match">Try another search or tag, or publish one of your strategies from the builder.</EmptyState>
+        <EmptyState title="No templates match">
+          Try another search or tag, or publish one of your strategies from the builder.
+        </EmptyState>
       ) : (
         <ul className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3" data-testid="template-gallery">
           {list.data.map((t) => (
@@ -61,7 +74,9 @@ export function TemplateGallery() {
                   <span className="shrink-0 font-mono text-[11px] text-zinc-500">v{t.version}</span>
                 </div>
                 <PayoffThumbnail dsl={t.dsl} />
-                <p className="line-clamp-2 text-xs text-zinc-400">{t.description || 'No description.'}</p>
+                <p className="line-clamp-2 text-xs text-zinc-400">
+                  {t.description || 'No description.'}
+                </p>
                 <div className="mt-auto flex flex-wrap items-center gap-1 text-[11px]">
                   {t.tags.map((x) => (
                     <span key={x} className="rounded bg-zinc-800 px-1.5 py-0.5 text-zinc-300">
@@ -72,12 +87,20 @@ export function TemplateGallery() {
                 <div className="flex items-center justify-between text-[11px] text-zinc-500">
                   <span>
                     by {t.isMine ? 'you' : t.authorName}
-                    {!t.isPublic && ' · unpublished'} · {t.forkCount} fork{t.forkCount === 1 ? '' : 's'}
+                    {!t.isPublic && ' · unpublished'} · {t.forkCount} fork
+                    {t.forkCount === 1 ? '' : 's'}
                   </span>
                   {t.backtest ? (
-                    <span title={`Latest backtest: ${t.backtest.trades} trades, max drawdown ${formatMoney(t.backtest.maxDrawdown)}`}>
-                      backtest <span className={t.backtest.netPnl >= 0 ? 'text-emerald-400' : 'text-rose-400'}>{formatMoney(t.backtest.netPnl)}</span> · win{' '}
-                      {formatPct(t.backtest.winRate)}
+                    <span
+                      title={`Latest backtest: ${t.backtest.trades} trades, max drawdown ${formatMoney(t.backtest.maxDrawdown)}`}
+                    >
+                      backtest{' '}
+                      <span
+                        className={t.backtest.netPnl >= 0 ? 'text-emerald-400' : 'text-rose-400'}
+                      >
+                        {formatMoney(t.backtest.netPnl)}
+                      </span>{' '}
+                      · win {formatPct(t.backtest.winRate)}
                     </span>
                   ) : (
                     <span>not backtested</span>

@@ -9,7 +9,15 @@ import { describeFillModel, type Slippage } from '../broker/paper/fill-model.ts'
 import { PaperBroker } from '../broker/paper/paper-broker.ts';
 import { riskGate, type RiskLimits } from '../runtime/risk.ts';
 import { applyRiskDecision } from '../runtime/trading-state.ts';
-import type { ChainSnapshot, OrderIntent, OrderReason, Runtime, RuntimeEvent, RuntimeInput, RuntimeState } from '../runtime/types.ts';
+import type {
+  ChainSnapshot,
+  OrderIntent,
+  OrderReason,
+  Runtime,
+  RuntimeEvent,
+  RuntimeInput,
+  RuntimeState,
+} from '../runtime/types.ts';
 import { FillBook, type OpenPosition } from './book.ts';
 import { computeMetrics, roundMoney, type DayRow } from './metrics.ts';
 
@@ -26,7 +34,12 @@ export type BacktestSettings = {
   currency: string;
 };
 
-export type BacktestProgress = { snapshots: number; total: number | null; ts: string; fraction: number | null };
+export type BacktestProgress = {
+  snapshots: number;
+  total: number | null;
+  ts: string;
+  fraction: number | null;
+};
 
 export type BacktestOptions = {
   strategy: string;
@@ -58,7 +71,17 @@ export type ReportOrder = {
 export type ReportEvent = { ts: string; type: string; legId?: string; message: string };
 
 /** An expired leg closed at intrinsic value by the exchange: a cash flow without an order. */
-export type ReportSettlement = { ts: string; legId: string; underlying: string; expiry: string; strike: number; right: string; side: 'BUY' | 'SELL'; qty: number; price: number };
+export type ReportSettlement = {
+  ts: string;
+  legId: string;
+  underlying: string;
+  expiry: string;
+  strike: number;
+  right: string;
+  side: 'BUY' | 'SELL';
+  qty: number;
+  price: number;
+};
 
 export type BacktestReport = {
   strategy: string;
@@ -111,7 +134,12 @@ export type BacktestReport = {
     snapshots: number;
     underlyings: string[];
     /** How the file was read, when the snapshots came from an import: bad rows skipped and notes. */
-    import?: { rows: number; badRows: number; samples: { line: number; reason: string; message: string; source?: string }[]; notes: string[] };
+    import?: {
+      rows: number;
+      badRows: number;
+      samples: { line: number; reason: string; message: string; source?: string }[];
+      notes: string[];
+    };
   };
 };
 
@@ -123,9 +151,17 @@ export class BacktestCancelled extends Error {
   }
 }
 
-export async function runBacktest(snapshots: AsyncIterable<ChainSnapshot> | Iterable<ChainSnapshot>, opts: BacktestOptions): Promise<BacktestReport> {
+export async function runBacktest(
+  snapshots: AsyncIterable<ChainSnapshot> | Iterable<ChainSnapshot>,
+  opts: BacktestOptions,
+): Promise<BacktestReport> {
   const { runtime, settings } = opts;
-  const broker = new PaperBroker({ slippage: settings.slippage, latency: settings.latency, costModel: settings.costModel, tickSize: settings.tickSize });
+  const broker = new PaperBroker({
+    slippage: settings.slippage,
+    latency: settings.latency,
+    costModel: settings.costModel,
+    tickSize: settings.tickSize,
+  });
   const book = new FillBook();
   const orders: ReportOrder[] = [];
   const events: ReportEvent[] = [];
@@ -143,7 +179,12 @@ export async function runBacktest(snapshots: AsyncIterable<ChainSnapshot> | Iter
   let lastMs = -Infinity;
 
   const record = (evs: readonly RuntimeEvent[]) => {
-    for (const e of evs) events.push(e.legId === undefined ? { ts: e.ts, type: e.type, message: e.message } : { ts: e.ts, type: e.type, legId: e.legId, message: e.message });
+    for (const e of evs)
+      events.push(
+        e.legId === undefined
+          ? { ts: e.ts, type: e.type, message: e.message }
+          : { ts: e.ts, type: e.type, legId: e.legId, message: e.message },
+      );
   };
 
   const stepAndRoute = async (input: RuntimeInput) => {
@@ -154,7 +195,8 @@ export async function runBacktest(snapshots: AsyncIterable<ChainSnapshot> | Iter
     for (const e of gated.events) {
       if (e.type === 'SETTLEMENT') settle(e);
       // The runtime dropped an order it had sent (an entry left unanswered past its session): withdraw it.
-      else if (e.type === 'ORDER_DENIED' && typeof e.data?.intentId === 'string') broker.cancel(e.data.intentId);
+      else if (e.type === 'ORDER_DENIED' && typeof e.data?.intentId === 'string')
+        broker.cancel(e.data.intentId);
     }
     for (const intent of gated.intents) {
       submitted.set(intent.id, intent);
@@ -164,22 +206,51 @@ export async function runBacktest(snapshots: AsyncIterable<ChainSnapshot> | Iter
 
   const settle = (e: RuntimeEvent) => {
     const d = e.data ?? {};
-    const s = { ts: e.ts, strategyId: e.strategyId ?? '', legId: e.legId ?? '', expiry: String(d.expiry), strike: Number(d.strike), right: String(d.right), side: d.side === 'BUY' ? ('BUY' as const) : ('SELL' as const), qty: Number(d.qty), price: Number(d.price) };
+    const s = {
+      ts: e.ts,
+      strategyId: e.strategyId ?? '',
+      legId: e.legId ?? '',
+      expiry: String(d.expiry),
+      strike: Number(d.strike),
+      right: String(d.right),
+      side: d.side === 'BUY' ? ('BUY' as const) : ('SELL' as const),
+      qty: Number(d.qty),
+      price: Number(d.price),
+    };
     const underlying = book.settle(s);
-    if (underlying === null) throw new Error(`settlement of ${s.legId} ${s.expiry} ${s.strike} ${s.right} at ${s.ts} matches no position in the backtest's book`);
-    settlements.push({ ts: s.ts, legId: s.legId, underlying, expiry: s.expiry, strike: s.strike, right: s.right, side: s.side === 'BUY' ? 'SELL' : 'BUY', qty: s.qty, price: s.price });
+    if (underlying === null)
+      throw new Error(
+        `settlement of ${s.legId} ${s.expiry} ${s.strike} ${s.right} at ${s.ts} matches no position in the backtest's book`,
+      );
+    settlements.push({
+      ts: s.ts,
+      legId: s.legId,
+      underlying,
+      expiry: s.expiry,
+      strike: s.strike,
+      right: s.right,
+      side: s.side === 'BUY' ? 'SELL' : 'BUY',
+      qty: s.qty,
+      price: s.price,
+    });
   };
 
   const handle = async (reports: BrokerReport[]) => {
     for (const r of reports) {
       if (r.kind === 'rejected') {
-        const d = applyRiskDecision(state, { kind: 'deny', intentId: r.intentId, ts: r.ts, reason: `${broker.name} broker rejected the order: ${r.reason}` });
+        const d = applyRiskDecision(state, {
+          kind: 'deny',
+          intentId: r.intentId,
+          ts: r.ts,
+          reason: `${broker.name} broker rejected the order: ${r.reason}`,
+        });
         state = d.state;
         record(d.events);
         continue;
       }
       const intent = submitted.get(r.fill.intentId);
-      if (!intent) throw new Error(`broker ${broker.name} filled unknown intent ${r.fill.intentId}`);
+      if (!intent)
+        throw new Error(`broker ${broker.name} filled unknown intent ${r.fill.intentId}`);
       book.apply(intent, r.fill);
       orders.push({
         id: intent.id,
@@ -201,8 +272,14 @@ export async function runBacktest(snapshots: AsyncIterable<ChainSnapshot> | Iter
   for await (const snapshot of snapshots) {
     if (opts.signal?.aborted) throw new BacktestCancelled(count);
     const ms = Date.parse(snapshot.ts);
-    if (Number.isNaN(ms)) throw new Error(`snapshot ${count + 1}: ts "${snapshot.ts}" is not an ISO-8601 time with offset`);
-    if (ms < lastMs) throw new Error(`snapshot ${count + 1} at ${snapshot.ts} is older than the one before it (${to}): sort the data by time`);
+    if (Number.isNaN(ms))
+      throw new Error(
+        `snapshot ${count + 1}: ts "${snapshot.ts}" is not an ISO-8601 time with offset`,
+      );
+    if (ms < lastMs)
+      throw new Error(
+        `snapshot ${count + 1} at ${snapshot.ts} is older than the one before it (${to}): sort the data by time`,
+      );
     lastMs = ms;
     count++;
     from ??= snapshot.ts;
@@ -215,12 +292,24 @@ export async function runBacktest(snapshots: AsyncIterable<ChainSnapshot> | Iter
     await stepAndRoute({ kind: 'snapshot', snapshot });
     book.mark(snapshot);
     equity.push({ ts: snapshot.ts, pnl: roundMoney(book.equity()) });
-    if (opts.onProgress && count % every === 0) await opts.onProgress({ snapshots: count, total, ts: snapshot.ts, fraction: total ? Math.min(1, count / total) : null });
+    if (opts.onProgress && count % every === 0)
+      await opts.onProgress({
+        snapshots: count,
+        total,
+        ts: snapshot.ts,
+        fraction: total ? Math.min(1, count / total) : null,
+      });
   }
   for (const intent of broker.unfilled()) {
-    events.push({ ts: to ?? intent.ts, type: 'ORDER_UNFILLED', legId: intent.legId, message: `Order ${intent.id} (${intent.side} ${intent.qty} ${intent.underlying} ${intent.strike} ${intent.right}) was still waiting for a snapshot when the data ended` });
+    events.push({
+      ts: to ?? intent.ts,
+      type: 'ORDER_UNFILLED',
+      legId: intent.legId,
+      message: `Order ${intent.id} (${intent.side} ${intent.qty} ${intent.underlying} ${intent.strike} ${intent.right}) was still waiting for a snapshot when the data ended`,
+    });
   }
-  if (opts.onProgress && to !== null) await opts.onProgress({ snapshots: count, total, ts: to, fraction: 1 });
+  if (opts.onProgress && to !== null)
+    await opts.onProgress({ snapshots: count, total, ts: to, fraction: 1 });
 
   const m = computeMetrics({ trades: book.trades, equity, capital: settings.capital });
   const net = equity.length ? equity[equity.length - 1].pnl : 0;
@@ -262,7 +351,12 @@ export async function runBacktest(snapshots: AsyncIterable<ChainSnapshot> | Iter
     days: m.days,
     openPositions: book.openPositions(),
     settings: {
-      fillModel: describeFillModel({ slippage: settings.slippage, latency: settings.latency, costModel: settings.costModel, tickSize: settings.tickSize }),
+      fillModel: describeFillModel({
+        slippage: settings.slippage,
+        latency: settings.latency,
+        costModel: settings.costModel,
+        tickSize: settings.tickSize,
+      }),
       fillPrice: 'touch',
       slippage: settings.slippage,
       latency: settings.latency,
@@ -275,4 +369,3 @@ export async function runBacktest(snapshots: AsyncIterable<ChainSnapshot> | Iter
     data: { snapshots: count, underlyings: [...underlyings].sort() },
   };
 }
-

@@ -5,7 +5,10 @@ import type { ChainSnapshot, RuntimeSettings } from '../runtime/types.ts';
 import { runBacktest, type BacktestOptions, type BacktestReport } from './backtest.ts';
 import { backtestSettingsFor, type BacktestOverridesInput } from './settings.ts';
 
-export type DocumentBacktestOptions = Pick<BacktestOptions, 'total' | 'onProgress' | 'progressEvery' | 'signal'> & {
+export type DocumentBacktestOptions = Pick<
+  BacktestOptions,
+  'total' | 'onProgress' | 'progressEvery' | 'signal'
+> & {
   overrides?: BacktestOverridesInput;
   runtimeSettings?: RuntimeSettings;
   /** Intent ids are `${deploymentId}:${seq}`; a backtest's default is "backtest". */
@@ -18,7 +21,10 @@ export function backtestDocument(
   opts: DocumentBacktestOptions = {},
 ): Promise<BacktestReport> {
   const settings = backtestSettingsFor(doc, opts.overrides);
-  const runtime = createRuntime(doc.basket, { deploymentId: opts.deploymentId ?? 'backtest', settings: opts.runtimeSettings });
+  const runtime = createRuntime(doc.basket, {
+    deploymentId: opts.deploymentId ?? 'backtest',
+    settings: opts.runtimeSettings,
+  });
   return runBacktest(snapshots, {
     strategy: doc.basket.name,
     runtime,

@@ -7,7 +7,15 @@ import type { ChainSnapshot, Fill, OrderIntent } from '../runtime/types.ts';
 import type { ClosedTrade } from './metrics.ts';
 import { localDate } from './metrics.ts';
 
-type Lot = { legId: string; strategyId: string; sign: 1 | -1; qty: number; price: number; costs: number; ts: string };
+type Lot = {
+  legId: string;
+  strategyId: string;
+  sign: 1 | -1;
+  qty: number;
+  price: number;
+  costs: number;
+  ts: string;
+};
 
 export type OpenPosition = {
   strategyId: string;
@@ -34,14 +42,31 @@ export type TradeRecord = ClosedTrade & {
   exitPrice: number;
 };
 
-type Instrument = { key: string; underlying: string; expiry: string; strike: number; right: string; lots: Lot[]; mark: number | null };
+type Instrument = {
+  key: string;
+  underlying: string;
+  expiry: string;
+  strike: number;
+  right: string;
+  lots: Lot[];
+  mark: number | null;
+};
 
-export function instrumentKey(i: Pick<OrderIntent, 'underlying' | 'expiry' | 'strike' | 'right'>): string {
-  return i.right === 'FUT' ? `${i.underlying} ${i.expiry} FUT` : `${i.underlying} ${i.expiry} ${i.strike} ${i.right}`;
+export function instrumentKey(
+  i: Pick<OrderIntent, 'underlying' | 'expiry' | 'strike' | 'right'>,
+): string {
+  return i.right === 'FUT'
+    ? `${i.underlying} ${i.expiry} FUT`
+    : `${i.underlying} ${i.expiry} ${i.strike} ${i.right}`;
 }
 
 /** LTP, else the mid of bid and ask: the price DESIGN.md's triggers compare, used here as the mark. */
-export function markOf(snapshot: ChainSnapshot, expiry: string, strike: number, right: string): number | null {
+export function markOf(
+  snapshot: ChainSnapshot,
+  expiry: string,
+  strike: number,
+  right: string,
+): number | null {
   const chain = snapshot.expiries.find((e) => e.expiry === expiry);
   if (right === 'FUT') return chain?.forward ?? snapshot.futures ?? null;
   const q = chain?.options.find((o) => o.strike === strike && o.right === right);
@@ -64,7 +89,15 @@ export class FillBook {
     const key = instrumentKey(intent);
     let inst = this.instruments.get(key);
     if (!inst) {
-      inst = { key, underlying: intent.underlying, expiry: intent.expiry, strike: intent.strike, right: intent.right, lots: [], mark: null };
+      inst = {
+        key,
+        underlying: intent.underlying,
+        expiry: intent.expiry,
+        strike: intent.strike,
+        right: intent.right,
+        lots: [],
+        mark: null,
+      };
       this.instruments.set(key, inst);
     }
     if (inst.mark === null) inst.mark = fill.price;
@@ -97,7 +130,15 @@ export class FillBook {
       if (lot.qty === 0) inst.lots.shift();
     }
     if (left > 0) {
-      inst.lots.push({ legId: intent.legId, strategyId: intent.strategyId, sign, qty: left, price: fill.price, costs: (fill.costs * left) / fill.qty, ts: fill.ts });
+      inst.lots.push({
+        legId: intent.legId,
+        strategyId: intent.strategyId,
+        sign,
+        qty: left,
+        price: fill.price,
+        costs: (fill.costs * left) / fill.qty,
+        ts: fill.ts,
+      });
     }
     if (inst.lots.length === 0) this.instruments.delete(key);
   }
@@ -106,14 +147,36 @@ export class FillBook {
    * Cash settlement of an expired leg at its intrinsic value: closes it like a fill without
    * costs. Returns the underlying it settled, or null when the book holds no such position.
    */
-  settle(s: { ts: string; strategyId: string; legId: string; expiry: string; strike: number; right: string; side: 'BUY' | 'SELL'; qty: number; price: number }): string | null {
+  settle(s: {
+    ts: string;
+    strategyId: string;
+    legId: string;
+    expiry: string;
+    strike: number;
+    right: string;
+    side: 'BUY' | 'SELL';
+    qty: number;
+    price: number;
+  }): string | null {
     for (const inst of this.instruments.values()) {
       if (inst.expiry !== s.expiry || inst.strike !== s.strike || inst.right !== s.right) continue;
       if (!inst.lots.some((l) => l.legId === s.legId && l.strategyId === s.strategyId)) continue;
       const closing: OrderIntent = {
-        id: `settlement:${s.legId}:${s.ts}`, ts: s.ts, deploymentId: '', strategyId: s.strategyId, legId: s.legId, underlying: inst.underlying,
-        expiry: s.expiry, strike: s.strike, right: s.right as OrderIntent['right'], side: s.side === 'BUY' ? 'SELL' : 'BUY', qty: s.qty, lots: 0,
-        orderType: 'MARKET', reason: 'EXIT_TIME', closing: true,
+        id: `settlement:${s.legId}:${s.ts}`,
+        ts: s.ts,
+        deploymentId: '',
+        strategyId: s.strategyId,
+        legId: s.legId,
+        underlying: inst.underlying,
+        expiry: s.expiry,
+        strike: s.strike,
+        right: s.right as OrderIntent['right'],
+        side: s.side === 'BUY' ? 'SELL' : 'BUY',
+        qty: s.qty,
+        lots: 0,
+        orderType: 'MARKET',
+        reason: 'EXIT_TIME',
+        closing: true,
       };
       const underlying = inst.underlying;
       this.apply(closing, { intentId: closing.id, ts: s.ts, price: s.price, qty: s.qty, costs: 0 });

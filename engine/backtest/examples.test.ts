@@ -15,17 +15,25 @@ import type { BacktestReport } from './backtest.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const shared = sharedDataDir() ?? path.resolve(repoRoot, '../shared/data');
-const dayFile = path.join(shared, 'chiragaibooks-Option-chain-Parquet', 'option_chain_20260818.parquet');
+const dayFile = path.join(
+  shared,
+  'chiragaibooks-Option-chain-Parquet',
+  'option_chain_20260818.parquet',
+);
 const examplesDir = path.join(repoRoot, 'engine/dsl/examples');
 const haveData = existsSync(dayFile);
-if (!haveData) console.warn(`SKIP real-day backtests: ${dayFile} is absent (set STRIKEFLOW_SHARED_DATA to the shared data folder)`);
+if (!haveData)
+  console.warn(
+    `SKIP real-day backtests: ${dayFile} is absent (set STRIKEFLOW_SHARED_DATA to the shared data folder)`,
+  );
 
 const examples = readdirSync(examplesDir)
   .filter((f) => f.endsWith('.json'))
   .sort()
   .map((f) => {
     const parsed = parseDsl(JSON.parse(readFileSync(path.join(examplesDir, f), 'utf8')));
-    if (!parsed.ok) throw new Error(`example ${f} does not validate: ${JSON.stringify(parsed.errors)}`);
+    if (!parsed.ok)
+      throw new Error(`example ${f} does not validate: ${JSON.stringify(parsed.errors)}`);
     return { file: f, doc: parsed.value };
   });
 
@@ -48,12 +56,19 @@ function cashFlowCheck(report: BacktestReport, doc: DslDocument) {
   let costs = 0;
   for (const o of report.orders) {
     cash += (o.side === 'SELL' ? 1 : -1) * o.price * o.qty;
-    costs += model.cost({ side: o.side, qty: o.qty, contracts: o.qty / lot, price: o.price, spot: byTs.get(o.ts)!.spot }).total;
+    costs += model.cost({
+      side: o.side,
+      qty: o.qty,
+      contracts: o.qty / lot,
+      price: o.price,
+      spot: byTs.get(o.ts)!.spot,
+    }).total;
   }
   // An expired leg settled at intrinsic value is a cash flow without an order.
   for (const st of report.settlements) cash += (st.side === 'SELL' ? 1 : -1) * st.price * st.qty;
   let open = 0;
-  for (const p of report.openPositions) open += (p.side === 'BUY' ? 1 : -1) * p.qty * (p.mark ?? p.entryPrice);
+  for (const p of report.openPositions)
+    open += (p.side === 'BUY' ? 1 : -1) * p.qty * (p.mark ?? p.entryPrice);
   return { cash, costs, open };
 }
 
@@ -66,14 +81,23 @@ describe.skipIf(!haveData)('examples on the real NIFTY day 2026-08-18', () => {
   let ordersSeen = 0;
   for (const e of nifty) {
     it(`${e.file}: orders only at listed strikes and quoted prices; net P&L = fill cash flows - costs`, async () => {
-      const report = await backtestDocument(e.doc, day, { overrides: { costModel: 'india-index-options', slippage: { kind: 'none' } } });
+      const report = await backtestDocument(e.doc, day, {
+        overrides: { costModel: 'india-index-options', slippage: { kind: 'none' } },
+      });
       ordersSeen += report.orders.length;
-      console.info(`${e.file}: ${report.orders.length} orders, ${report.settlements.length} settlements, net ${report.summary.netPnl} ${report.settings.currency}`);
+      console.info(
+        `${e.file}: ${report.orders.length} orders, ${report.settlements.length} settlements, net ${report.summary.netPnl} ${report.settings.currency}`,
+      );
       for (const o of report.orders) {
         const snap = byTs.get(o.ts);
         expect(snap, `order ${o.id} at ${o.ts} has no snapshot`).toBeDefined();
-        const q = snap!.expiries.find((x) => x.expiry === o.expiry)?.options.find((x) => x.strike === o.strike && x.right === o.right);
-        expect(q, `order ${o.id}: ${o.expiry} ${o.strike} ${o.right} is not in the snapshot at ${o.ts}`).toBeDefined();
+        const q = snap!.expiries
+          .find((x) => x.expiry === o.expiry)
+          ?.options.find((x) => x.strike === o.strike && x.right === o.right);
+        expect(
+          q,
+          `order ${o.id}: ${o.expiry} ${o.strike} ${o.right} is not in the snapshot at ${o.ts}`,
+        ).toBeDefined();
         expect([q!.bid, q!.ask, q!.ltp]).toContain(o.price);
       }
       const { cash, costs, open } = cashFlowCheck(report, e.doc);
@@ -86,9 +110,16 @@ describe.skipIf(!haveData)('examples on the real NIFTY day 2026-08-18', () => {
   // An expiry day: the condor rolls into the following weekly (25-Aug, 7 days out) with all four legs.
   it('nifty-iron-condor-delta.json opens its four delta legs in the next weekly on this expiry day', async () => {
     const e = nifty.find((x) => x.file === 'nifty-iron-condor-delta.json')!;
-    const report = await backtestDocument(e.doc, day, { overrides: { slippage: { kind: 'none' } } });
+    const report = await backtestDocument(e.doc, day, {
+      overrides: { slippage: { kind: 'none' } },
+    });
     const entries = report.orders.filter((o) => o.reason === 'ENTRY');
-    expect(entries.map((o) => o.legId).sort()).toEqual(['long-ce', 'long-pe', 'short-ce', 'short-pe']);
+    expect(entries.map((o) => o.legId).sort()).toEqual([
+      'long-ce',
+      'long-pe',
+      'short-ce',
+      'short-pe',
+    ]);
     expect(new Set(entries.map((o) => o.expiry))).toEqual(new Set(['2026-08-25']));
     expect(report.settings.costModel.id).toBe('india-index-options');
     expect(report.summary.costs).toBeGreaterThan(0);
@@ -100,8 +131,12 @@ describe.skipIf(!haveData)('examples on the real NIFTY day 2026-08-18', () => {
 
   it('the same inputs twice give a byte-identical report', async () => {
     const e = nifty[0];
-    const a = JSON.stringify(await backtestDocument(e.doc, day, { overrides: { costModel: 'india-index-options' } }));
-    const b = JSON.stringify(await backtestDocument(e.doc, day, { overrides: { costModel: 'india-index-options' } }));
+    const a = JSON.stringify(
+      await backtestDocument(e.doc, day, { overrides: { costModel: 'india-index-options' } }),
+    );
+    const b = JSON.stringify(
+      await backtestDocument(e.doc, day, { overrides: { costModel: 'india-index-options' } }),
+    );
     expect(a.length).toBeGreaterThan(100);
     expect(b).toBe(a);
   });

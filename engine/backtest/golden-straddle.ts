@@ -8,16 +8,34 @@ import type { ChainSnapshot } from '../runtime/types.ts';
 
 // A short ATM straddle with a 25 % stop on each leg and a 15:15 exit, on hand-made snapshots.
 const leg = (id: string, kind: 'CE' | 'PE') => ({
-  typeVersion: 1, id, kind, side: 'SELL', lots: 1, expiry: { kind: 'weekly', offset: 0 },
-  strike: { typeVersion: 1, type: 'atm', atmFrom: 'spot' }, stopLoss: { typeVersion: 1, type: 'pct', value: 25 },
+  typeVersion: 1,
+  id,
+  kind,
+  side: 'SELL',
+  lots: 1,
+  expiry: { kind: 'weekly', offset: 0 },
+  strike: { typeVersion: 1, type: 'atm', atmFrom: 'spot' },
+  stopLoss: { typeVersion: 1, type: 'pct', value: 25 },
 });
 
 /** The document as a user would save it (JSON), before parsing. */
 export const straddleJson = {
   dslVersion: 1,
   basket: {
-    typeVersion: 1, name: 'golden straddle', capital: 500000,
-    strategies: [{ typeVersion: 1, id: 's', name: 'straddle', underlying: 'NIFTY', entry: { time: '09:20' }, exit: { time: '15:15' }, legs: [leg('ce', 'CE'), leg('pe', 'PE')] }],
+    typeVersion: 1,
+    name: 'golden straddle',
+    capital: 500000,
+    strategies: [
+      {
+        typeVersion: 1,
+        id: 's',
+        name: 'straddle',
+        underlying: 'NIFTY',
+        entry: { time: '09:20' },
+        exit: { time: '15:15' },
+        legs: [leg('ce', 'CE'), leg('pe', 'PE')],
+      },
+    ],
   },
 };
 
@@ -39,7 +57,17 @@ function snap(hm: string, ce: Q, pe: Q): ChainSnapshot {
     underlying: 'NIFTY',
     spot: 24000,
     vix: 13,
-    expiries: [{ expiry: '2026-11-24', options: [...far(23950), { strike: 24000, right: 'CE', ...ce }, { strike: 24000, right: 'PE', ...pe }, ...far(24050)] }],
+    expiries: [
+      {
+        expiry: '2026-11-24',
+        options: [
+          ...far(23950),
+          { strike: 24000, right: 'CE', ...ce },
+          { strike: 24000, right: 'PE', ...pe },
+          ...far(24050),
+        ],
+      },
+    ],
   };
 }
 
@@ -51,4 +79,3 @@ export const straddleDay: ChainSnapshot[] = [
   snap('09:41', q(130), q(64)),
   snap('15:15', q(10), { bid: 50, ask: 50.5, ltp: 50.2 }), // exit time: PE bought back at the ask 50.5
 ];
-

@@ -48,14 +48,45 @@ describe('computeMetrics', () => {
 
   it('builds a per-day table', () => {
     expect(m.days).toEqual([
-      { date: '2026-01-05', netPnl: 500, grossPnl: 580, costs: 80, trades: 2, wins: 1, losses: 1, maxDrawdown: 500 },
-      { date: '2026-01-06', netPnl: -1500, grossPnl: -1460, costs: 40, trades: 1, wins: 0, losses: 1, maxDrawdown: 3000 },
-      { date: '2026-01-07', netPnl: 2500, grossPnl: 2540, costs: 40, trades: 1, wins: 1, losses: 0, maxDrawdown: 0 },
+      {
+        date: '2026-01-05',
+        netPnl: 500,
+        grossPnl: 580,
+        costs: 80,
+        trades: 2,
+        wins: 1,
+        losses: 1,
+        maxDrawdown: 500,
+      },
+      {
+        date: '2026-01-06',
+        netPnl: -1500,
+        grossPnl: -1460,
+        costs: 40,
+        trades: 1,
+        wins: 0,
+        losses: 1,
+        maxDrawdown: 3000,
+      },
+      {
+        date: '2026-01-07',
+        netPnl: 2500,
+        grossPnl: 2540,
+        costs: 40,
+        trades: 1,
+        wins: 1,
+        losses: 0,
+        maxDrawdown: 0,
+      },
     ]);
   });
 
   it('says why ratios are missing on a single day instead of inventing them', () => {
-    const one = computeMetrics({ trades: trades.slice(0, 1), equity: equity.slice(0, 2), capital: 100000 });
+    const one = computeMetrics({
+      trades: trades.slice(0, 1),
+      equity: equity.slice(0, 2),
+      capital: 100000,
+    });
     expect(one.sharpe).toBeNull();
     expect(one.sortino).toBeNull();
     expect(one.calmar).toBeNull();

@@ -72,7 +72,11 @@ export function localDate(ts: string): string {
   return ts.slice(0, 10);
 }
 
-function drawdown(points: readonly EquityPoint[], capital: number, start = 0): { money: number; pct: number } {
+function drawdown(
+  points: readonly EquityPoint[],
+  capital: number,
+  start = 0,
+): { money: number; pct: number } {
   let peak = start;
   let money = 0;
   let pct = 0;
@@ -174,7 +178,9 @@ export function computeMetrics(input: {
   if (capital <= 0) {
     notes.push('Sharpe, Sortino and Calmar need a positive capital on the basket.');
   } else if (returns.length < 2) {
-    notes.push(`Sharpe, Sortino and Calmar need at least 2 trading days of data; this run has ${returns.length}.`);
+    notes.push(
+      `Sharpe, Sortino and Calmar need at least 2 trading days of data; this run has ${returns.length}.`,
+    );
   } else {
     const n = returns.length;
     const mean = returns.reduce((s, r) => s + r, 0) / n;
@@ -188,7 +194,8 @@ export function computeMetrics(input: {
     if (dd.pct > 0) calmar = roundRatio((mean * TRADING_DAYS) / (dd.pct / 100));
     else notes.push('Calmar is undefined: there was no drawdown.');
   }
-  if (trades.length > 0 && losses === 0) notes.push('Profit factor is undefined: no trade lost money.');
+  if (trades.length > 0 && losses === 0)
+    notes.push('Profit factor is undefined: no trade lost money.');
 
   return {
     trades: trades.length,

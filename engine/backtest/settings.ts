@@ -6,7 +6,15 @@
 import { z } from 'zod';
 import type { DslDocument } from '../dsl/index.ts';
 import { getInstrument } from '../market/instruments.ts';
-import { costModelById, deribitOptions, fixedCostModel, indiaIndexOptionsModel, noCosts, usOptionsModel, type CostModel } from '../broker/costs/cost-model.ts';
+import {
+  costModelById,
+  deribitOptions,
+  fixedCostModel,
+  indiaIndexOptionsModel,
+  noCosts,
+  usOptionsModel,
+  type CostModel,
+} from '../broker/costs/cost-model.ts';
 import type { Slippage } from '../broker/paper/fill-model.ts';
 import type { BacktestSettings } from './backtest.ts';
 
@@ -19,7 +27,9 @@ export const SlippageOverrideSchema = z.discriminatedUnion('kind', [
 
 export const BacktestOverridesSchema = z.strictObject({
   /** 'basket' (the default) uses the basket's execution.costModel; a named model here replaces it for this run. */
-  costModel: z.enum(['basket', 'none', 'india-index-options', 'us-options', 'deribit-options']).default('basket'),
+  costModel: z
+    .enum(['basket', 'none', 'india-index-options', 'us-options', 'deribit-options'])
+    .default('basket'),
   /** Replaces the basket's execution.slippage when given. */
   slippage: SlippageOverrideSchema.optional(),
   latency: z.enum(['none', 'next-snapshot']).default('none'),
@@ -50,16 +60,26 @@ export function basketCostModel(doc: DslDocument): CostModel {
   }
 }
 
-export function backtestSettingsFor(doc: DslDocument, overridesInput: BacktestOverridesInput = {}): BacktestSettings {
+export function backtestSettingsFor(
+  doc: DslDocument,
+  overridesInput: BacktestOverridesInput = {},
+): BacktestSettings {
   const o = BacktestOverridesSchema.parse(overridesInput);
   const b = doc.basket;
   const currencies = [...new Set(b.strategies.map((s) => getInstrument(s.underlying).currency))];
   if (currencies.length > 1) {
-    throw new Error(`basket "${b.name}" mixes currencies (${currencies.join(', ')}); backtest strategies of one currency together`);
+    throw new Error(
+      `basket "${b.name}" mixes currencies (${currencies.join(', ')}); backtest strategies of one currency together`,
+    );
   }
   const dslSlip = b.execution.slippage;
   const slippage: Slippage =
-    o.slippage ?? (dslSlip.value === 0 ? { kind: 'none' } : dslSlip.type === 'points' ? { kind: 'points', points: dslSlip.value } : { kind: 'percent', percent: dslSlip.value });
+    o.slippage ??
+    (dslSlip.value === 0
+      ? { kind: 'none' }
+      : dslSlip.type === 'points'
+        ? { kind: 'points', points: dslSlip.value }
+        : { kind: 'percent', percent: dslSlip.value });
   return {
     capital: b.capital,
     slippage,

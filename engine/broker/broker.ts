@@ -6,8 +6,7 @@ import type { ChainSnapshot, Fill, OrderIntent } from '../runtime/types.ts';
 
 /** What a broker says about an intent: it filled, or it was rejected and why. */
 export type BrokerReport =
-  | { kind: 'fill'; fill: Fill }
-  | { kind: 'rejected'; intentId: string; ts: string; reason: string };
+  { kind: 'fill'; fill: Fill } | { kind: 'rejected'; intentId: string; ts: string; reason: string };
 
 export type Broker = {
   /** Shown in reports and events ("paper", "zerodha", ...). */

@@ -101,7 +101,10 @@ export function defineBrokerContract(name: string, factory: () => Promise<Broker
 
     it('sells no higher than it buys on the same market', () =>
       withHarness(async (h) => {
-        const reports = await settle(h, [contractIntent({ id: 'contract:b' }), contractIntent({ id: 'contract:s', side: 'SELL', closing: true })]);
+        const reports = await settle(h, [
+          contractIntent({ id: 'contract:b' }),
+          contractIntent({ id: 'contract:s', side: 'SELL', closing: true }),
+        ]);
         const px = (id: string) => {
           const r = reports.find((x) => reportId(x) === id);
           if (r?.kind !== 'fill') throw new Error(`${id} did not fill`);
@@ -115,7 +118,8 @@ export function defineBrokerContract(name: string, factory: () => Promise<Broker
         const reports = await settle(h, [contractIntent({ id: 'contract:x', strike: 99999 })]);
         expect(reports).toHaveLength(1);
         const r = reports[0];
-        if (r.kind !== 'rejected') throw new Error('expected a rejection of a strike that does not exist');
+        if (r.kind !== 'rejected')
+          throw new Error('expected a rejection of a strike that does not exist');
         expect(r.intentId).toBe('contract:x');
         expect(r.reason).toContain('99999');
       }));

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { diffDsl } from './dsl-diff';
 
-const leg = (id: string, sl: number) => ({ id, kind: 'CE', side: 'SELL', stopLoss: { type: 'pct', value: sl } });
-const doc = (legs: unknown[], name = 'Straddle') => ({ dslVersion: 1, basket: { name, strategies: [{ id: 's', legs }] } });
+const leg = (id: string, sl: number) => ({
+  id,
+  kind: 'CE',
+  side: 'SELL',
+  stopLoss: { type: 'pct', value: sl },
+});
+const doc = (legs: unknown[], name = 'Straddle') => ({
+  dslVersion: 1,
+  basket: { name, strategies: [{ id: 's', legs }] },
+});
 
 describe('diffDsl', () => {
   it('reports nothing for equal documents', () => {
@@ -12,13 +20,23 @@ describe('diffDsl', () => {
   it('names the changed field by its path', () => {
     expect(diffDsl(doc([leg('ce', 25)]), doc([leg('ce', 30)], 'Straddle v2'))).toEqual([
       { kind: 'changed', path: '/basket/name', before: 'Straddle', after: 'Straddle v2' },
-      { kind: 'changed', path: '/basket/strategies/0/legs/0/stopLoss/value', before: 25, after: 30 },
+      {
+        kind: 'changed',
+        path: '/basket/strategies/0/legs/0/stopLoss/value',
+        before: 25,
+        after: 30,
+      },
     ]);
   });
 
   it('matches legs by id, so an inserted leg is one addition', () => {
-    const changes = diffDsl(doc([leg('ce', 25), leg('pe', 25)]), doc([leg('hedge', 50), leg('ce', 25), leg('pe', 25)]));
-    expect(changes).toEqual([{ kind: 'added', path: '/basket/strategies/0/legs/0', after: leg('hedge', 50) }]);
+    const changes = diffDsl(
+      doc([leg('ce', 25), leg('pe', 25)]),
+      doc([leg('hedge', 50), leg('ce', 25), leg('pe', 25)]),
+    );
+    expect(changes).toEqual([
+      { kind: 'added', path: '/basket/strategies/0/legs/0', after: leg('hedge', 50) },
+    ]);
   });
 
   it('reports removed blocks and fields', () => {
@@ -26,7 +44,11 @@ describe('diffDsl', () => {
     const after = doc([{ id: 'ce', kind: 'CE', side: 'SELL' }]);
     expect(diffDsl(before, after)).toEqual([
       { kind: 'removed', path: '/basket/strategies/0/legs/1', before: leg('pe', 25) },
-      { kind: 'removed', path: '/basket/strategies/0/legs/0/stopLoss', before: { type: 'pct', value: 25 } },
+      {
+        kind: 'removed',
+        path: '/basket/strategies/0/legs/0/stopLoss',
+        before: { type: 'pct', value: 25 },
+      },
     ]);
   });
 

@@ -8,7 +8,8 @@ export type DslChange =
   | { kind: 'removed'; path: string; before: unknown }
   | { kind: 'changed'; path: string; before: unknown; after: unknown };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 function idOf(v: unknown): string | undefined {
@@ -42,7 +43,8 @@ function walk(before: unknown, after: unknown, path: string, out: DslChange[]): 
     const aIds = byId(after);
     if (bIds && aIds && bIds.size > 0) {
       // Paths name the position in the newer document; removed blocks keep their old position.
-      for (const [id, i] of bIds) if (!aIds.has(id)) out.push({ kind: 'removed', path: `${path}/${i}`, before: before[i] });
+      for (const [id, i] of bIds)
+        if (!aIds.has(id)) out.push({ kind: 'removed', path: `${path}/${i}`, before: before[i] });
       for (const [id, j] of aIds) {
         const i = bIds.get(id);
         if (i === undefined) out.push({ kind: 'added', path: `${path}/${j}`, after: after[j] });
@@ -53,7 +55,8 @@ function walk(before: unknown, after: unknown, path: string, out: DslChange[]): 
     const n = Math.max(before.length, after.length);
     for (let i = 0; i < n; i++) {
       if (i >= after.length) out.push({ kind: 'removed', path: `${path}/${i}`, before: before[i] });
-      else if (i >= before.length) out.push({ kind: 'added', path: `${path}/${i}`, after: after[i] });
+      else if (i >= before.length)
+        out.push({ kind: 'added', path: `${path}/${i}`, after: after[i] });
       else walk(before[i], after[i], `${path}/${i}`, out);
     }
     return;

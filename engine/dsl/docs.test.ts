@@ -3,7 +3,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { BLOCK_SCHEMAS, BLOCK_TYPES, DslDocumentSchema, FACTS, OPERATORS, REGIMES } from './index.ts';
+import {
+  BLOCK_SCHEMAS,
+  BLOCK_TYPES,
+  DslDocumentSchema,
+  FACTS,
+  OPERATORS,
+  REGIMES,
+} from './index.ts';
 
 const docs = readFileSync(path.resolve(import.meta.dirname, '../../docs/dsl.md'), 'utf8');
 
@@ -12,7 +19,8 @@ function vocabulary(schema: unknown, names = new Set<string>(), values = new Set
   if (Array.isArray(schema)) schema.forEach((s) => vocabulary(s, names, values));
   else if (schema && typeof schema === 'object') {
     const s = schema as Record<string, unknown>;
-    if (s.properties && typeof s.properties === 'object') for (const k of Object.keys(s.properties)) names.add(k);
+    if (s.properties && typeof s.properties === 'object')
+      for (const k of Object.keys(s.properties)) names.add(k);
     if (typeof s.const === 'string') values.add(s.const);
     if (Array.isArray(s.enum)) for (const v of s.enum) if (typeof v === 'string') values.add(v);
     for (const v of Object.values(s)) vocabulary(v, names, values);
@@ -21,15 +29,21 @@ function vocabulary(schema: unknown, names = new Set<string>(), values = new Set
 }
 
 describe('docs/dsl.md', () => {
-  const { names, values } = vocabulary(z.toJSONSchema(DslDocumentSchema, { io: 'input', unrepresentable: 'any' }));
+  const { names, values } = vocabulary(
+    z.toJSONSchema(DslDocumentSchema, { io: 'input', unrepresentable: 'any' }),
+  );
 
   it('documents every field name', () => {
-    const missing = [...names].filter((n) => !docs.includes(`\`${n}\``) && !docs.includes(`"${n}"`));
+    const missing = [...names].filter(
+      (n) => !docs.includes(`\`${n}\``) && !docs.includes(`"${n}"`),
+    );
     expect(missing).toEqual([]);
   });
 
   it('documents every enum value', () => {
-    const missing = [...values].filter((v) => !docs.includes(`\`${v}\``) && !docs.includes(`"${v}"`) && !docs.includes(v));
+    const missing = [...values].filter(
+      (v) => !docs.includes(`\`${v}\``) && !docs.includes(`"${v}"`) && !docs.includes(v),
+    );
     expect(missing).toEqual([]);
   });
 

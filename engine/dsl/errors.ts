@@ -19,7 +19,11 @@ export function parsePointer(p: string): string[] {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : typeof v === 'string' ? `"${v.length > 40 ? v.slice(0, 40) + '…' : v}"` : String(v);
+  return typeof v === 'object'
+    ? 'an object'
+    : typeof v === 'string'
+      ? `"${v.length > 40 ? v.slice(0, 40) + '…' : v}"`
+      : String(v);
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -36,36 +40,68 @@ export function toDslErrors(issues: readonly z.core.$ZodIssue[], input: unknown)
   const out: DslError[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: pointer([...issue.path, key]), message: `unknown key "${key}" (remove it or fix its spelling)` });
+      for (const key of issue.keys)
+        out.push({
+          path: pointer([...issue.path, key]),
+          message: `unknown key "${key}" (remove it or fix its spelling)`,
+        });
       continue;
     }
     if (issue.code === 'invalid_union') {
       if (issue.errors.length === 0 && 'options' in issue && issue.options) {
         const given = valueAt(input, issue.path);
         const what = issue.discriminator ?? String(issue.path[issue.path.length - 1] ?? 'type');
-        out.push({ path: pointer(issue.path), message: `${given === undefined ? `missing ${what}` : `unknown ${what} ${describe(given)}`}; expected one of ${issue.options.map(String).join(', ')}` });
+        out.push({
+          path: pointer(issue.path),
+          message: `${given === undefined ? `missing ${what}` : `unknown ${what} ${describe(given)}`}; expected one of ${issue.options.map(String).join(', ')}`,
+        });
         continue;
       }
       if (issue.errors.length > 0) {
         // A plain union (conditions): report the branch the input meant, i.e. the one whose keys it uses.
         const here = issue.path.length;
-        const branches = issue.errors.map((errs) => errs.map((i) => ({ ...i, path: [...issue.path, ...i.path] })) as z.core.$ZodIssue[]);
-        const unknownKeys = (errs: z.core.$ZodIssue[]) => errs.reduce((n, i) => n + (i.code === 'unrecognized_keys' && i.path.length === here ? i.keys.length : 0), 0);
-        const missingKeys = (errs: z.core.$ZodIssue[]) => errs.filter((i) => i.path.length === here + 1 && valueAt(input, i.path) === undefined).map((i) => String(i.path[here]));
+        const branches = issue.errors.map(
+          (errs) =>
+            errs.map((i) => ({ ...i, path: [...issue.path, ...i.path] })) as z.core.$ZodIssue[],
+        );
+        const unknownKeys = (errs: z.core.$ZodIssue[]) =>
+          errs.reduce(
+            (n, i) =>
+              n + (i.code === 'unrecognized_keys' && i.path.length === here ? i.keys.length : 0),
+            0,
+          );
+        const missingKeys = (errs: z.core.$ZodIssue[]) =>
+          errs
+            .filter((i) => i.path.length === here + 1 && valueAt(input, i.path) === undefined)
+            .map((i) => String(i.path[here]));
         if (branches.every((errs) => unknownKeys(errs) > 0)) {
           const shapes = branches.map((errs) => missingKeys(errs).join(', ')).filter(Boolean);
-          out.push({ path: pointer(issue.path), message: `expected an object with ${shapes.length ? `the key(s) ${shapes.map((x) => `{${x}}`).join(' or ')}` : 'a different shape'}` });
+          out.push({
+            path: pointer(issue.path),
+            message: `expected an object with ${shapes.length ? `the key(s) ${shapes.map((x) => `{${x}}`).join(' or ')}` : 'a different shape'}`,
+          });
           continue;
         }
-        const score = (errs: z.core.$ZodIssue[]) => unknownKeys(errs) * 1000 + missingKeys(errs).length * 10 - deepest(errs);
+        const score = (errs: z.core.$ZodIssue[]) =>
+          unknownKeys(errs) * 1000 + missingKeys(errs).length * 10 - deepest(errs);
         const best = branches.reduce((x, y) => (score(y) < score(x) ? y : x));
         out.push(...toDslErrors(best, input));
         continue;
       }
     }
-    if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && valueAt(input, issue.path) === undefined && issue.path.length > 0) {
-      const expected = issue.code === 'invalid_type' && issue.expected !== 'nonoptional' ? ` (${issue.expected})` : '';
-      out.push({ path: pointer(issue.path), message: `required: "${String(issue.path[issue.path.length - 1])}" is missing${expected}` });
+    if (
+      (issue.code === 'invalid_type' || issue.code === 'invalid_value') &&
+      valueAt(input, issue.path) === undefined &&
+      issue.path.length > 0
+    ) {
+      const expected =
+        issue.code === 'invalid_type' && issue.expected !== 'nonoptional'
+          ? ` (${issue.expected})`
+          : '';
+      out.push({
+        path: pointer(issue.path),
+        message: `required: "${String(issue.path[issue.path.length - 1])}" is missing${expected}`,
+      });
       continue;
     }
     out.push({ path: pointer(issue.path), message: issue.message });

@@ -18,7 +18,9 @@ import {
 import { BLOCK_CHILDREN } from './blocks.ts';
 
 const dir = path.join(import.meta.dirname, 'examples');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 function load(f: string): DslDocument {
   const r = parseDsl(JSON.parse(readFileSync(path.join(dir, f), 'utf8')));
@@ -49,7 +51,8 @@ describe('examples', () => {
       for (const c of BLOCK_CHILDREN[type]) {
         const v = block[c.field];
         if (v === undefined) continue;
-        for (const b of c.many ? (v as Record<string, unknown>[]) : [v as Record<string, unknown>]) walk(b, c.block);
+        for (const b of c.many ? (v as Record<string, unknown>[]) : [v as Record<string, unknown>])
+          walk(b, c.block);
       }
     };
     for (const f of files) {
@@ -67,7 +70,14 @@ describe('examples', () => {
         add('underlying', s.underlying);
         add('squareOff', s.squareOff);
         add('daysToExpiry', s.daysToExpiry ? 'yes' : undefined);
-        add('weekdays', s.entry.weekdays.length === 7 ? 'all' : s.entry.weekdays.length === 5 ? undefined : 'custom');
+        add(
+          'weekdays',
+          s.entry.weekdays.length === 7
+            ? 'all'
+            : s.entry.weekdays.length === 5
+              ? undefined
+              : 'custom',
+        );
         add('noReEntryAfter', s.noReEntryAfter ? 'yes' : undefined);
         add('stopMonitoringAfter', s.stopMonitoringAfter ? 'yes' : undefined);
         add('strategyStopLoss', s.stopLoss?.type);
@@ -76,7 +86,14 @@ describe('examples', () => {
         add('strategyMomentum', s.momentum && `${s.momentum.type}`);
         add('rangeBreakout', s.rangeBreakout && `${s.rangeBreakout.side}/${s.rangeBreakout.on}`);
         add('sizing', s.sizing.method);
-        add('sizingRisk', s.sizing.method === 'riskPerTrade' ? (s.sizing.riskPct !== undefined ? 'pct' : 'amount') : undefined);
+        add(
+          'sizingRisk',
+          s.sizing.method === 'riskPerTrade'
+            ? s.sizing.riskPct !== undefined
+              ? 'pct'
+              : 'amount'
+            : undefined,
+        );
         add('regimeMultipliers', s.sizing.regimeMultipliers ? 'yes' : undefined);
         add('maxMultiplier', s.sizing.maxMultiplier ? 'yes' : undefined);
         add('strategyReEntry', s.reEntryOnStopLoss && `sl/${s.reEntryOnStopLoss.type}`);
@@ -114,7 +131,8 @@ describe('examples', () => {
         }
       }
     }
-    const expectAll = (k: string, values: readonly unknown[]) => expect([...(seen.get(k) ?? [])].sort(), k).toEqual(values.map(String).sort());
+    const expectAll = (k: string, values: readonly unknown[]) =>
+      expect([...(seen.get(k) ?? [])].sort(), k).toEqual(values.map(String).sort());
     expectAll('block', BLOCK_TYPES);
     expectAll('strike', STRIKE_SELECTOR_TYPES);
     expectAll('atmFrom', ['spot', 'futures', 'syntheticFuture']);
@@ -148,7 +166,16 @@ describe('examples', () => {
     expectAll('slippage', ['points', 'pct']);
     // `none` is the default; each example charges its market's costs (or a broker's own fixed schedule).
     expectAll('costModel', ['fixed', 'india-index-options', 'us-options', 'deribit-options']);
-    for (const k of ['maxDrawdownPct', 'deployablePct', 'daysToExpiry', 'noReEntryAfter', 'stopMonitoringAfter', 'regimeMultipliers', 'maxMultiplier']) expect(seen.has(k), k).toBe(true);
+    for (const k of [
+      'maxDrawdownPct',
+      'deployablePct',
+      'daysToExpiry',
+      'noReEntryAfter',
+      'stopMonitoringAfter',
+      'regimeMultipliers',
+      'maxMultiplier',
+    ])
+      expect(seen.has(k), k).toBe(true);
     expectAll('weekdays', ['all', 'custom']);
     expect([...(seen.get('underlying') ?? [])].length).toBeGreaterThanOrEqual(8);
     expect(UNDERLYING_SYMBOLS.length).toBe(10);

@@ -1,7 +1,20 @@
 /** The Strategy DSL v1: schemas, types, parsing and migration (docs/dsl.md). */
 export { DSL_VERSION, BLOCK_TYPE_VERSIONS, BLOCK_TYPES, type BlockType } from './version.ts';
-export { parseDsl, parseDslText, jsonDepth, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_DEPTH, type ParseResult } from './parse.ts';
-export { migrate, MIGRATIONS, type MigrationTables, type MigrationSteps, type MigrateResult } from './migrate.ts';
+export {
+  parseDsl,
+  parseDslText,
+  jsonDepth,
+  MAX_DOCUMENT_BYTES,
+  MAX_DOCUMENT_DEPTH,
+  type ParseResult,
+} from './parse.ts';
+export {
+  migrate,
+  MIGRATIONS,
+  type MigrationTables,
+  type MigrationSteps,
+  type MigrateResult,
+} from './migrate.ts';
 export { pointer, parsePointer, toDslErrors, type DslError } from './errors.ts';
 export { dslJsonSchema, DSL_SCHEMA_ID } from './json-schema.ts';
 export { BLOCK_SCHEMAS, BLOCK_CHILDREN, type ChildField } from './blocks.ts';
@@ -31,10 +44,29 @@ export {
   type Strategy,
 } from './strategy.ts';
 export { LegSchema, ExpirySchema, type Leg, type Expiry } from './leg.ts';
-export { StrikeSelectorSchema, AtmFrom, STRIKE_SELECTOR_TYPES, type StrikeSelector } from './strike.ts';
-export { StopLossSchema, TargetSchema, LevelType, PREMIUM_LEVEL_TYPES, type StopLoss, type Target } from './stop-loss.ts';
+export {
+  StrikeSelectorSchema,
+  AtmFrom,
+  STRIKE_SELECTOR_TYPES,
+  type StrikeSelector,
+} from './strike.ts';
+export {
+  StopLossSchema,
+  TargetSchema,
+  LevelType,
+  PREMIUM_LEVEL_TYPES,
+  type StopLoss,
+  type Target,
+} from './stop-loss.ts';
 export { TrailingStopSchema, type TrailingStop } from './trailing-stop.ts';
-export { ReEntrySchema, StrategyReEntrySchema, MAX_REENTRIES, REENTRY_TYPES, type ReEntry, type StrategyReEntry } from './re-entry.ts';
+export {
+  ReEntrySchema,
+  StrategyReEntrySchema,
+  MAX_REENTRIES,
+  REENTRY_TYPES,
+  type ReEntry,
+  type StrategyReEntry,
+} from './re-entry.ts';
 export { MomentumSchema, type Momentum } from './momentum.ts';
 export {
   StrategyStopLossSchema,

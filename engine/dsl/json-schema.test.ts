@@ -1,6 +1,12 @@
 // The JSON Schema is generated from the zod schemas: strict objects, every block, every enum value.
 import { describe, expect, it } from 'vitest';
-import { BLOCK_TYPES, DSL_SCHEMA_ID, STRIKE_SELECTOR_TYPES, UNDERLYING_SYMBOLS, dslJsonSchema } from './index.ts';
+import {
+  BLOCK_TYPES,
+  DSL_SCHEMA_ID,
+  STRIKE_SELECTOR_TYPES,
+  UNDERLYING_SYMBOLS,
+  dslJsonSchema,
+} from './index.ts';
 
 type Schema = { [k: string]: unknown };
 
@@ -24,13 +30,16 @@ describe('dslJsonSchema', () => {
   it('forbids unknown keys everywhere except the free-form maps', () => {
     const objects = all(schema).filter((s) => s.type === 'object' && s.properties);
     expect(objects.length).toBeGreaterThan(30);
-    for (const o of objects) expect(o.additionalProperties, JSON.stringify(o).slice(0, 120)).toBe(false);
+    for (const o of objects)
+      expect(o.additionalProperties, JSON.stringify(o).slice(0, 120)).toBe(false);
   });
 
   it('names every block as a definition', () => {
     const defs = Object.keys(schema.$defs as Record<string, unknown>).sort();
     expect(defs).toEqual([...BLOCK_TYPES, 'rule', 'condition'].sort());
-    expect((schema.properties as Record<string, Schema>).basket).toEqual({ $ref: '#/$defs/basket' });
+    expect((schema.properties as Record<string, Schema>).basket).toEqual({
+      $ref: '#/$defs/basket',
+    });
   });
 
   it('lists every underlying and every strike selector type', () => {
@@ -38,12 +47,17 @@ describe('dslJsonSchema', () => {
     for (const t of STRIKE_SELECTOR_TYPES) expect(text).toContain(`"const":"${t}"`);
   });
 
-  it('offers every cost model a basket can name, with each model\'s own overrides', () => {
+  it("offers every cost model a basket can name, with each model's own overrides", () => {
     const execution = (schema.$defs as Record<string, Schema>).execution;
     const costModel = (execution.properties as Record<string, Schema>).costModel;
     const options = ((costModel.anyOf ?? costModel.oneOf) as Schema[]).map((o) => {
       const props = o.properties as Record<string, Schema>;
-      return [props.type.const, Object.keys(props).filter((k) => k !== 'type').sort()];
+      return [
+        props.type.const,
+        Object.keys(props)
+          .filter((k) => k !== 'type')
+          .sort(),
+      ];
     });
     expect(options).toEqual([
       ['none', []],
@@ -56,7 +70,9 @@ describe('dslJsonSchema', () => {
 
   it('marks defaulted fields optional and records the default', () => {
     const basket = (schema.$defs as Record<string, Schema>).basket;
-    expect(basket.required).toEqual(expect.arrayContaining(['typeVersion', 'name', 'capital', 'strategies']));
+    expect(basket.required).toEqual(
+      expect.arrayContaining(['typeVersion', 'name', 'capital', 'strategies']),
+    );
     expect(basket.required).not.toContain('deployablePct');
     expect((basket.properties as Record<string, Schema>).deployablePct.default).toBe(100);
   });

@@ -14,7 +14,10 @@ function blockRegistry() {
   const registry = z.registry<{ id: string; title?: string }>();
   for (const type of BLOCK_TYPES) registry.add(BLOCK_SCHEMAS[type], { id: type, title: type });
   registry.add(RuleSchema, { id: 'rule', title: 'json-rules-engine rule' });
-  registry.add(ConditionSchema, { id: 'condition', title: 'condition: all / any / not / fact condition' });
+  registry.add(ConditionSchema, {
+    id: 'condition',
+    title: 'condition: all / any / not / fact condition',
+  });
   return registry;
 }
 
@@ -24,7 +27,12 @@ function blockRegistry() {
  */
 export function dslJsonSchema(): Record<string, unknown> {
   cached ??= {
-    ...(z.toJSONSchema(DslDocumentSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any', metadata: blockRegistry() }) as Record<string, unknown>),
+    ...(z.toJSONSchema(DslDocumentSchema, {
+      io: 'input',
+      target: 'draft-2020-12',
+      unrepresentable: 'any',
+      metadata: blockRegistry(),
+    }) as Record<string, unknown>),
     $id: DSL_SCHEMA_ID,
     title: `Strikeflow strategy DSL v${DSL_VERSION}`,
   };

@@ -33,22 +33,45 @@ export const LegSchema = z
     hedge: z.boolean().default(false),
   })
   .superRefine((leg, ctx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (leg.kind === 'FUT' && leg.strike) issue('strike', 'a FUT leg has no strike; remove the strike selector');
-    if (leg.kind !== 'FUT' && !leg.strike) issue('strike', `a ${leg.kind} leg needs a strike selector`);
-    if (leg.trailingStop && !leg.stopLoss) issue('trailingStop', 'a trailing stop moves the stop-loss; add a stopLoss to this leg');
-    if (leg.reEntryOnStopLoss && !leg.stopLoss) issue('reEntryOnStopLoss', 're-entry on stop-loss needs a stopLoss on this leg');
-    if (leg.reEntryOnTarget && !leg.target) issue('reEntryOnTarget', 're-entry on target needs a target on this leg');
+    const issue = (path: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    if (leg.kind === 'FUT' && leg.strike)
+      issue('strike', 'a FUT leg has no strike; remove the strike selector');
+    if (leg.kind !== 'FUT' && !leg.strike)
+      issue('strike', `a ${leg.kind} leg needs a strike selector`);
+    if (leg.trailingStop && !leg.stopLoss)
+      issue('trailingStop', 'a trailing stop moves the stop-loss; add a stopLoss to this leg');
+    if (leg.reEntryOnStopLoss && !leg.stopLoss)
+      issue('reEntryOnStopLoss', 're-entry on stop-loss needs a stopLoss on this leg');
+    if (leg.reEntryOnTarget && !leg.target)
+      issue('reEntryOnTarget', 're-entry on target needs a target on this leg');
     for (const key of ['reEntryOnStopLoss', 'reEntryOnTarget'] as const) {
       const r = leg[key];
-      if (r?.type === 'momentum' && !leg.momentum) issue(key, 'momentum re-entry waits for this leg\'s momentum; add a momentum block to this leg');
-      if (r?.type === 'lazy' && r.leg === leg.id) ctx.addIssue({ code: 'custom', path: [key, 'leg'], message: 'a leg cannot open itself as a lazy leg' });
+      if (r?.type === 'momentum' && !leg.momentum)
+        issue(
+          key,
+          "momentum re-entry waits for this leg's momentum; add a momentum block to this leg",
+        );
+      if (r?.type === 'lazy' && r.leg === leg.id)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key, 'leg'],
+          message: 'a leg cannot open itself as a lazy leg',
+        });
     }
     if (leg.side === 'BUY' && leg.stopLoss?.type === 'pct' && leg.stopLoss.value >= 100) {
-      ctx.addIssue({ code: 'custom', path: ['stopLoss', 'value'], message: 'a BUY leg\'s % stop-loss must be below 100 (a premium cannot fall below 0)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stopLoss', 'value'],
+        message: "a BUY leg's % stop-loss must be below 100 (a premium cannot fall below 0)",
+      });
     }
     if (leg.side === 'SELL' && leg.target?.type === 'pct' && leg.target.value >= 100) {
-      ctx.addIssue({ code: 'custom', path: ['target', 'value'], message: 'a SELL leg\'s % target must be below 100 (a premium cannot fall below 0)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'value'],
+        message: "a SELL leg's % target must be below 100 (a premium cannot fall below 0)",
+      });
     }
   });
 export type Leg = z.infer<typeof LegSchema>;

@@ -1,6 +1,12 @@
 // migrate lifts older documents step by step and refuses versions it cannot read, naming the path.
 import { describe, expect, it } from 'vitest';
-import { BLOCK_TYPE_VERSIONS, MIGRATIONS, migrate, parseDsl, type MigrationTables } from './index.ts';
+import {
+  BLOCK_TYPE_VERSIONS,
+  MIGRATIONS,
+  migrate,
+  parseDsl,
+  type MigrationTables,
+} from './index.ts';
 import { baseDocument } from './testing/fixtures.ts';
 
 /**
@@ -48,7 +54,11 @@ describe('migrate', () => {
     const v = r.value as ReturnType<typeof baseDocument>;
     expect(v.dslVersion).toBe(2);
     expect(v.portfolio).toBeUndefined();
-    expect(v.basket.strategies[0].legs[0]).toMatchObject({ typeVersion: 3, lots: 1, stopLoss: { type: 'pct', value: 25 } });
+    expect(v.basket.strategies[0].legs[0]).toMatchObject({
+      typeVersion: 3,
+      lots: 1,
+      stopLoss: { type: 'pct', value: 25 },
+    });
     expect(v.basket.strategies[0].legs[0].sl).toBeUndefined();
     expect(r.migrated).toBe(true);
     expect(old.portfolio.strategies[0].legs[0].quantity).toBe(1); // the input is not modified
@@ -71,7 +81,17 @@ describe('migrate', () => {
   it('refuses a newer version with a message to upgrade, at the path of the version', () => {
     const doc = baseDocument();
     doc.basket.strategies[0].legs[1].stopLoss.typeVersion = 9;
-    expect(migrate(doc)).toEqual({ ok: false, errors: [{ path: '/basket/strategies/0/legs/1/stopLoss/typeVersion', message: expect.stringMatching(/newer than this Strikeflow understands \(1\); upgrade Strikeflow/) }] });
+    expect(migrate(doc)).toEqual({
+      ok: false,
+      errors: [
+        {
+          path: '/basket/strategies/0/legs/1/stopLoss/typeVersion',
+          message: expect.stringMatching(
+            /newer than this Strikeflow understands \(1\); upgrade Strikeflow/,
+          ),
+        },
+      ],
+    });
   });
 
   it('refuses a missing dslVersion and non-objects without throwing', () => {

@@ -23,22 +23,38 @@ export const MIGRATIONS: MigrationTables = {
   current: { dslVersion: DSL_VERSION, blocks: BLOCK_TYPE_VERSIONS },
 };
 
-export type MigrateResult = { ok: true; value: unknown; migrated: boolean } | { ok: false; errors: DslError[] };
+export type MigrateResult =
+  { ok: true; value: unknown; migrated: boolean } | { ok: false; errors: DslError[] };
 
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Json =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
-function lift(obj: Json, key: 'dslVersion' | 'typeVersion', steps: MigrationSteps, target: number, what: string, path: PropertyKey[], errors: DslError[]): Json {
+function lift(
+  obj: Json,
+  key: 'dslVersion' | 'typeVersion',
+  steps: MigrationSteps,
+  target: number,
+  what: string,
+  path: PropertyKey[],
+  errors: DslError[],
+): Json {
   let v = obj[key];
   if (typeof v !== 'number' || !Number.isInteger(v)) return obj; // the schema reports the bad version
   if (v > target) {
-    errors.push({ path: pointer([...path, key]), message: `${what} ${key} ${v} is newer than this Strikeflow understands (${target}); upgrade Strikeflow` });
+    errors.push({
+      path: pointer([...path, key]),
+      message: `${what} ${key} ${v} is newer than this Strikeflow understands (${target}); upgrade Strikeflow`,
+    });
     return obj;
   }
   let cur = obj;
   while (v < target) {
     const step = steps[v];
     if (!step) {
-      errors.push({ path: pointer([...path, key]), message: `no migration for ${what} from ${key} ${v}; this version was never published` });
+      errors.push({
+        path: pointer([...path, key]),
+        message: `no migration for ${what} from ${key} ${v}; this version was never published`,
+      });
       return cur;
     }
     cur = step(cur);
@@ -48,14 +64,30 @@ function lift(obj: Json, key: 'dslVersion' | 'typeVersion', steps: MigrationStep
   return cur;
 }
 
-function walk(block: Json, type: BlockType, tables: MigrationTables, path: PropertyKey[], errors: DslError[]): Json {
-  const lifted = lift(block, 'typeVersion', tables.blocks[type] ?? {}, tables.current.blocks[type], `${type} block`, path, errors);
+function walk(
+  block: Json,
+  type: BlockType,
+  tables: MigrationTables,
+  path: PropertyKey[],
+  errors: DslError[],
+): Json {
+  const lifted = lift(
+    block,
+    'typeVersion',
+    tables.blocks[type] ?? {},
+    tables.current.blocks[type],
+    `${type} block`,
+    path,
+    errors,
+  );
   let out: Json | null = null;
   for (const child of BLOCK_CHILDREN[type]) {
     const v = lifted[child.field];
     if (child.many) {
       if (!Array.isArray(v)) continue;
-      const next = v.map((item, i) => (isObject(item) ? walk(item, child.block, tables, [...path, child.field, i], errors) : item));
+      const next = v.map((item, i) =>
+        isObject(item) ? walk(item, child.block, tables, [...path, child.field, i], errors) : item,
+      );
       if (next.some((n, i) => n !== v[i])) (out ??= { ...lifted })[child.field] = next;
     } else if (isObject(v)) {
       const next = walk(v, child.block, tables, [...path, child.field], errors);
@@ -67,10 +99,33 @@ function walk(block: Json, type: BlockType, tables: MigrationTables, path: Prope
 
 /** Never throws; returns the input itself when nothing needed lifting. */
 export function migrate(doc: unknown, tables: MigrationTables = MIGRATIONS): MigrateResult {
-  if (!isObject(doc)) return { ok: false, errors: [{ path: '', message: 'a DSL document is a JSON object {"dslVersion": 1, "basket": {...}}' }] };
+  if (!isObject(doc))
+    return {
+      ok: false,
+      errors: [
+        { path: '', message: 'a DSL document is a JSON object {"dslVersion": 1, "basket": {...}}' },
+      ],
+    };
   const errors: DslError[] = [];
-  if (!('dslVersion' in doc)) return { ok: false, errors: [{ path: '/dslVersion', message: `required: the document's dslVersion (current: ${tables.current.dslVersion})` }] };
-  let out = lift(doc, 'dslVersion', tables.document, tables.current.dslVersion, 'document', [], errors);
+  if (!('dslVersion' in doc))
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '/dslVersion',
+          message: `required: the document's dslVersion (current: ${tables.current.dslVersion})`,
+        },
+      ],
+    };
+  let out = lift(
+    doc,
+    'dslVersion',
+    tables.document,
+    tables.current.dslVersion,
+    'document',
+    [],
+    errors,
+  );
   if (isObject(out.basket)) {
     const basket = walk(out.basket, 'basket', tables, ['basket'], errors);
     if (basket !== out.basket) out = { ...out, basket };

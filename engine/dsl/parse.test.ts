@@ -1,6 +1,14 @@
 // parseDsl / parseDslText refuse junk cleanly: not JSON, too large, too deep, wrong root; never throw.
 import { describe, expect, it } from 'vitest';
-import { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_DEPTH, jsonDepth, parseDsl, parseDslText, pointer, parsePointer } from './index.ts';
+import {
+  MAX_DOCUMENT_BYTES,
+  MAX_DOCUMENT_DEPTH,
+  jsonDepth,
+  parseDsl,
+  parseDslText,
+  pointer,
+  parsePointer,
+} from './index.ts';
 import { baseDocument } from './testing/fixtures.ts';
 
 describe('parseDslText', () => {
@@ -14,25 +22,39 @@ describe('parseDslText', () => {
 
   it('reports text that is not JSON at the root path', () => {
     const r = parseDslText('{"dslVersion": 1,');
-    expect(r).toMatchObject({ ok: false, errors: [{ path: '', message: expect.stringMatching(/^not JSON: /) }] });
+    expect(r).toMatchObject({
+      ok: false,
+      errors: [{ path: '', message: expect.stringMatching(/^not JSON: /) }],
+    });
   });
 
   it('refuses documents over the size limit before parsing them', () => {
-    const r = parseDslText(JSON.stringify({ ...baseDocument(), pad: 'x'.repeat(MAX_DOCUMENT_BYTES) }));
-    expect(r).toMatchObject({ ok: false, errors: [{ path: '', message: expect.stringMatching(/bytes; the limit is/) }] });
+    const r = parseDslText(
+      JSON.stringify({ ...baseDocument(), pad: 'x'.repeat(MAX_DOCUMENT_BYTES) }),
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      errors: [{ path: '', message: expect.stringMatching(/bytes; the limit is/) }],
+    });
   });
 
   it('refuses hostile nesting without overflowing the stack', () => {
     const deep = '['.repeat(500_000) + ']'.repeat(500_000);
     const r = parseDslText(deep);
-    expect(r).toMatchObject({ ok: false, errors: [{ path: '', message: expect.stringMatching(/nests deeper than 64/) }] });
+    expect(r).toMatchObject({
+      ok: false,
+      errors: [{ path: '', message: expect.stringMatching(/nests deeper than 64/) }],
+    });
   });
 
   it('refuses a document nested just past the limit inside a valid one', () => {
     const doc = baseDocument();
     let c: Record<string, unknown> = { fact: 'vix', operator: 'lessThan', value: 20 };
     for (let i = 0; i < MAX_DOCUMENT_DEPTH; i++) c = { not: c };
-    doc.basket.strategies[0].conditions = { typeVersion: 1, entry: [{ conditions: c, event: { type: 'x' } }] };
+    doc.basket.strategies[0].conditions = {
+      typeVersion: 1,
+      entry: [{ conditions: c, event: { type: 'x' } }],
+    };
     expect(parseDsl(doc)).toMatchObject({ ok: false, errors: [{ path: '' }] });
   });
 });
@@ -40,7 +62,10 @@ describe('parseDslText', () => {
 describe('parseDsl', () => {
   it('names the shape expected when the root is wrong', () => {
     for (const v of [null, 42, 'doc', [], true]) {
-      expect(parseDsl(v)).toMatchObject({ ok: false, errors: [{ path: '', message: expect.stringContaining('dslVersion') }] });
+      expect(parseDsl(v)).toMatchObject({
+        ok: false,
+        errors: [{ path: '', message: expect.stringContaining('dslVersion') }],
+      });
     }
   });
 
@@ -51,7 +76,10 @@ describe('parseDsl', () => {
     const r = parseDsl(doc);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors.map((e) => e.path).sort()).toEqual(['/basket/strategies/0/legs/0/strike/offset', '/basket/strategies/0/legs/0/strike/shift']);
+    expect(r.errors.map((e) => e.path).sort()).toEqual([
+      '/basket/strategies/0/legs/0/strike/offset',
+      '/basket/strategies/0/legs/0/strike/shift',
+    ]);
   });
 
   it('does not modify its input', () => {

@@ -36,7 +36,16 @@ export function jsonDepth(value: unknown, limit = MAX_DOCUMENT_DEPTH): number {
 
 export function parseDsl(json: unknown): ParseResult {
   const depth = jsonDepth(json);
-  if (depth > MAX_DOCUMENT_DEPTH) return { ok: false, errors: [{ path: '', message: `document nests deeper than ${MAX_DOCUMENT_DEPTH} levels; a DSL document never needs that` }] };
+  if (depth > MAX_DOCUMENT_DEPTH)
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '',
+          message: `document nests deeper than ${MAX_DOCUMENT_DEPTH} levels; a DSL document never needs that`,
+        },
+      ],
+    };
   try {
     // A document valid as the current version needs no migration (every typeVersion matched), so
     // the common case skips the migration walk; anything else is migrated and validated again.
@@ -49,20 +58,39 @@ export function parseDsl(json: unknown): ParseResult {
     if (r.success) return { ok: true, value: r.data };
     return { ok: false, errors: toDslErrors(r.error.issues, migrated.value) };
   } catch (err) {
-    return { ok: false, errors: [{ path: '', message: `validation failed unexpectedly: ${err instanceof Error ? err.message : String(err)}` }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '',
+          message: `validation failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`,
+        },
+      ],
+    };
   }
 }
 
 /** parseDsl for text (files, request bodies): refuses oversized input and reports JSON syntax errors with a position. */
 export function parseDslText(text: string): ParseResult {
   const bytes = new TextEncoder().encode(text).length;
-  if (bytes > MAX_DOCUMENT_BYTES) return { ok: false, errors: [{ path: '', message: `document is ${bytes} bytes; the limit is ${MAX_DOCUMENT_BYTES}` }] };
+  if (bytes > MAX_DOCUMENT_BYTES)
+    return {
+      ok: false,
+      errors: [
+        { path: '', message: `document is ${bytes} bytes; the limit is ${MAX_DOCUMENT_BYTES}` },
+      ],
+    };
   let json: unknown;
   try {
     // Editors on Windows save a byte-order mark that JSON.parse rejects; it carries no content.
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
-    return { ok: false, errors: [{ path: '', message: `not JSON: ${err instanceof Error ? err.message : String(err)}` }] };
+    return {
+      ok: false,
+      errors: [
+        { path: '', message: `not JSON: ${err instanceof Error ? err.message : String(err)}` },
+      ],
+    };
   }
   return parseDsl(json);
 }

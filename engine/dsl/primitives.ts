@@ -15,11 +15,9 @@ export function minutesOf(time: string): number {
 }
 
 /** Ids link blocks (lazy legs name their target leg), so they are short and plain. */
-export const Id = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, {
-    message: 'expected an id: a letter then up to 39 letters, digits, "_" or "-"',
-  });
+export const Id = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, {
+  message: 'expected an id: a letter then up to 39 letters, digits, "_" or "-"',
+});
 
 export const Name = z.string().trim().min(1, { message: 'must not be empty' }).max(120);
 
@@ -33,5 +31,7 @@ export const Percent = z.number().gt(0).lte(100);
 
 /** `typeVersion` of a block: this build reads exactly the current version; `migrate` lifts older ones. */
 export function typeVersion<V extends number>(v: V) {
-  return z.literal(v, { message: `typeVersion must be ${v} (run migrate() on documents from older versions)` });
+  return z.literal(v, {
+    message: `typeVersion must be ${v} (run migrate() on documents from older versions)`,
+  });
 }

@@ -56,14 +56,23 @@ function mutate(doc: MutableJson, m: Mutation): { doc: MutableJson; unknownKeyPa
     if (Array.isArray(node)) node.splice(k as number, 1);
     else delete node[k];
   } else if (m.kind === 'set') node[k] = m.value;
-  else if (m.kind === 'duplicate' && Array.isArray(node)) node.push(structuredClone(node[k as number]));
+  else if (m.kind === 'duplicate' && Array.isArray(node))
+    node.push(structuredClone(node[k as number]));
   return { doc: copy };
 }
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: fc.jsonValue({ maxDepth: 3 }) }),
-  fc.record({ kind: fc.constant('unknownKey' as const), at: fc.nat(), key: fc.stringMatching(/^[a-z]{1,8}$/) }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    at: fc.nat(),
+    value: fc.jsonValue({ maxDepth: 3 }),
+  }),
+  fc.record({
+    kind: fc.constant('unknownKey' as const),
+    at: fc.nat(),
+    key: fc.stringMatching(/^[a-z]{1,8}$/),
+  }),
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat() }),
 );
 
@@ -144,8 +153,12 @@ describe('properties', { timeout: 300_000 }, () => {
         if (!c.ok) {
           expect(c.errors.length).toBeGreaterThan(0);
           // Every error the canvas highlights points at a node or edge that is on the canvas.
-          const nodeIds = new Set(Array.isArray(g?.nodes) ? g.nodes.map((n: MutableJson) => n?.id) : []);
-          const edgeIds = new Set(Array.isArray(g?.edges) ? g.edges.map((e: MutableJson) => e?.id) : []);
+          const nodeIds = new Set(
+            Array.isArray(g?.nodes) ? g.nodes.map((n: MutableJson) => n?.id) : [],
+          );
+          const edgeIds = new Set(
+            Array.isArray(g?.edges) ? g.edges.map((e: MutableJson) => e?.id) : [],
+          );
           for (const e of c.errors) {
             expect(e.message).not.toMatch(/unexpectedly/);
             if (e.nodeId !== undefined) expect(nodeIds.has(e.nodeId)).toBe(true);

@@ -10,5 +10,8 @@ export const RangeBreakoutSchema = z
     side: z.enum(['high', 'low']),
     on: z.enum(['underlying', 'strike']),
   })
-  .refine((r) => minutesOf(r.start) < minutesOf(r.end), { path: ['end'], message: 'range end must be after range start' });
+  .refine((r) => minutesOf(r.start) < minutesOf(r.end), {
+    path: ['end'],
+    message: 'range end must be after range start',
+  });
 export type RangeBreakout = z.infer<typeof RangeBreakoutSchema>;

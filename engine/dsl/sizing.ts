@@ -5,7 +5,10 @@ import { PositiveNumber, typeVersion } from './primitives.ts';
 
 /** Factor per regime applied to the computed multiplier; a regime left out keeps factor 1. */
 export const RegimeMultipliersSchema = z.strictObject(
-  Object.fromEntries(REGIMES.map((r) => [r, z.number().min(0).max(10).optional()])) as Record<(typeof REGIMES)[number], z.ZodOptional<z.ZodNumber>>,
+  Object.fromEntries(REGIMES.map((r) => [r, z.number().min(0).max(10).optional()])) as Record<
+    (typeof REGIMES)[number],
+    z.ZodOptional<z.ZodNumber>
+  >,
 );
 
 const common = {
@@ -16,7 +19,12 @@ const common = {
 
 export const SizingSchema = z.discriminatedUnion('method', [
   z.strictObject({ ...common, method: z.literal('fixed'), multiplier: z.int().min(1).max(10000) }),
-  z.strictObject({ ...common, method: z.literal('capitalPct'), pct: z.number().gt(0).lte(100), capitalPerSet: PositiveNumber }),
+  z.strictObject({
+    ...common,
+    method: z.literal('capitalPct'),
+    pct: z.number().gt(0).lte(100),
+    capitalPerSet: PositiveNumber,
+  }),
   z
     .strictObject({
       ...common,
@@ -24,7 +32,10 @@ export const SizingSchema = z.discriminatedUnion('method', [
       riskPct: z.number().gt(0).lte(100).optional(),
       riskAmount: PositiveNumber.optional(),
     })
-    .refine((s) => (s.riskPct === undefined) !== (s.riskAmount === undefined), { path: ['riskPct'], message: 'give exactly one of riskPct or riskAmount' }),
+    .refine((s) => (s.riskPct === undefined) !== (s.riskAmount === undefined), {
+      path: ['riskPct'],
+      message: 'give exactly one of riskPct or riskAmount',
+    }),
   z.strictObject({
     ...common,
     method: z.literal('kelly'),

@@ -10,8 +10,16 @@ export const LevelType = z.enum(['points', 'pct', 'underlyingPoints', 'underlyin
 export type LevelType = z.infer<typeof LevelType>;
 export const PREMIUM_LEVEL_TYPES: readonly LevelType[] = ['points', 'pct', 'premium'];
 
-export const StopLossSchema = z.strictObject({ typeVersion: typeVersion(1), type: LevelType, value: PositiveNumber });
+export const StopLossSchema = z.strictObject({
+  typeVersion: typeVersion(1),
+  type: LevelType,
+  value: PositiveNumber,
+});
 export type StopLoss = z.infer<typeof StopLossSchema>;
 
-export const TargetSchema = z.strictObject({ typeVersion: typeVersion(1), type: LevelType, value: PositiveNumber });
+export const TargetSchema = z.strictObject({
+  typeVersion: typeVersion(1),
+  type: LevelType,
+  value: PositiveNumber,
+});
 export type Target = z.infer<typeof TargetSchema>;

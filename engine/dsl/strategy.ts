@@ -38,7 +38,10 @@ export const DaysToExpirySchema = z
     expiry: ExpirySchema.default({ kind: 'weekly', offset: 0 }),
   })
   .refine((d) => d.min !== undefined || d.max !== undefined, { message: 'give min, max or both' })
-  .refine((d) => d.min === undefined || d.max === undefined || d.min <= d.max, { path: ['max'], message: 'max must be >= min' });
+  .refine((d) => d.min === undefined || d.max === undefined || d.min <= d.max, {
+    path: ['max'],
+    message: 'max must be >= min',
+  });
 
 export const ExitSchema = z.strictObject({ time: Time });
 
@@ -71,33 +74,60 @@ export const StrategySchema = z
     stopMonitoringAfter: Time.optional(),
   })
   .superRefine((s, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
     const entry = minutesOf(s.entry.time);
     const exit = minutesOf(s.exit.time);
-    if (exit <= entry) issue(['exit', 'time'], 'exit time must be after entry time (positions are squared off the same day)');
+    if (exit <= entry)
+      issue(
+        ['exit', 'time'],
+        'exit time must be after entry time (positions are squared off the same day)',
+      );
     for (const key of ['noReEntryAfter', 'stopMonitoringAfter'] as const) {
       const t = s[key];
-      if (t !== undefined && (minutesOf(t) <= entry || minutesOf(t) > exit)) issue([key], `${key} must be after entry time and no later than exit time`);
+      if (t !== undefined && (minutesOf(t) <= entry || minutesOf(t) > exit))
+        issue([key], `${key} must be after entry time and no later than exit time`);
     }
     if (s.rangeBreakout) {
-      if (minutesOf(s.rangeBreakout.start) < entry) issue(['rangeBreakout', 'start'], 'range start must be at or after entry time');
-      if (minutesOf(s.rangeBreakout.end) >= exit) issue(['rangeBreakout', 'end'], 'range end must be before exit time');
-      if (s.momentum) issue(['rangeBreakout'], 'use either overall momentum or range breakout, not both');
+      if (minutesOf(s.rangeBreakout.start) < entry)
+        issue(['rangeBreakout', 'start'], 'range start must be at or after entry time');
+      if (minutesOf(s.rangeBreakout.end) >= exit)
+        issue(['rangeBreakout', 'end'], 'range end must be before exit time');
+      if (s.momentum)
+        issue(['rangeBreakout'], 'use either overall momentum or range breakout, not both');
     }
     const protections = (['lock', 'lockAndTrail', 'trailingStop'] as const).filter((k) => s[k]);
-    if (protections.length > 1) issue([protections[1]], `use one of lock, lockAndTrail, trailingStop (found ${protections.join(' and ')})`);
-    if (s.trailingStop && !s.stopLoss) issue(['trailingStop'], 'an overall trailing stop moves the overall stopLoss; add a stopLoss');
-    if (s.reEntryOnStopLoss && !s.stopLoss) issue(['reEntryOnStopLoss'], 're-entry on overall stop-loss needs an overall stopLoss');
-    if (s.reEntryOnTarget && !s.target) issue(['reEntryOnTarget'], 're-entry on overall target needs an overall target');
+    if (protections.length > 1)
+      issue(
+        [protections[1]],
+        `use one of lock, lockAndTrail, trailingStop (found ${protections.join(' and ')})`,
+      );
+    if (s.trailingStop && !s.stopLoss)
+      issue(
+        ['trailingStop'],
+        'an overall trailing stop moves the overall stopLoss; add a stopLoss',
+      );
+    if (s.reEntryOnStopLoss && !s.stopLoss)
+      issue(['reEntryOnStopLoss'], 're-entry on overall stop-loss needs an overall stopLoss');
+    if (s.reEntryOnTarget && !s.target)
+      issue(['reEntryOnTarget'], 're-entry on overall target needs an overall target');
     for (const key of ['reEntryOnStopLoss', 'reEntryOnTarget'] as const) {
-      if (s[key]?.type === 'momentum' && !s.momentum) issue([key], 'momentum re-entry waits for the overall momentum; add a momentum block to the strategy');
+      if (s[key]?.type === 'momentum' && !s.momentum)
+        issue(
+          [key],
+          'momentum re-entry waits for the overall momentum; add a momentum block to the strategy',
+        );
     }
 
     checkLegs(s.legs, issue);
     if (s.squareOff === 'complete') {
       s.legs.forEach((leg, i) => {
         for (const key of ['reEntryOnStopLoss', 'reEntryOnTarget'] as const) {
-          if (leg[key]) issue(['legs', i, key], 'squareOff "complete" closes the whole strategy when a leg exits, so leg re-entries and lazy links never run; use squareOff "partial" or remove this');
+          if (leg[key])
+            issue(
+              ['legs', i, key],
+              'squareOff "complete" closes the whole strategy when a leg exits, so leg re-entries and lazy links never run; use squareOff "partial" or remove this',
+            );
         }
       });
     }
@@ -105,7 +135,10 @@ export const StrategySchema = z
     if (s.sizing.method === 'riskPerTrade') {
       s.legs.forEach((leg, i) => {
         if (!leg.lazy && !(leg.stopLoss && PREMIUM_LEVEL_TYPES.includes(leg.stopLoss.type))) {
-          issue(['legs', i, 'stopLoss'], 'risk-per-trade sizing needs every leg to have a stop-loss of type points, pct or premium');
+          issue(
+            ['legs', i, 'stopLoss'],
+            'risk-per-trade sizing needs every leg to have a stop-loss of type points, pct or premium',
+          );
         }
       });
     }
@@ -115,7 +148,11 @@ export const StrategySchema = z
       for (const group of ['filters', 'entry', 'exit'] as const) {
         s.conditions[group].forEach((rule, i) => {
           for (const id of legIdsReferenced(rule)) {
-            if (!legIds.has(id)) issue(['conditions', group, i, 'conditions'], `legPnl names leg "${id}", which is not a leg of this strategy`);
+            if (!legIds.has(id))
+              issue(
+                ['conditions', group, i, 'conditions'],
+                `legPnl names leg "${id}", which is not a leg of this strategy`,
+              );
           }
         });
       }
@@ -129,34 +166,52 @@ type Issue = (path: (string | number)[], message: string) => void;
 function checkLegs(legs: Leg[], issue: Issue) {
   const index = new Map<string, number>();
   legs.forEach((leg, i) => {
-    if (index.has(leg.id)) issue(['legs', i, 'id'], `leg id "${leg.id}" is used twice in this strategy`);
+    if (index.has(leg.id))
+      issue(['legs', i, 'id'], `leg id "${leg.id}" is used twice in this strategy`);
     else index.set(leg.id, i);
   });
-  if (legs.length > 0 && legs.every((l) => l.lazy)) issue(['legs'], 'every leg is lazy, so nothing is ever opened; make at least one leg not lazy');
+  if (legs.length > 0 && legs.every((l) => l.lazy))
+    issue(['legs'], 'every leg is lazy, so nothing is ever opened; make at least one leg not lazy');
   const opened = new Set<string>();
   legs.forEach((leg, i) => {
     for (const key of ['reEntryOnStopLoss', 'reEntryOnTarget'] as const) {
       const r = leg[key];
       if (r?.type !== 'lazy') continue;
       const j = index.get(r.leg);
-      if (j === undefined) issue(['legs', i, key, 'leg'], `lazy leg "${r.leg}" is not a leg of this strategy`);
-      else if (!legs[j].lazy) issue(['legs', i, key, 'leg'], `leg "${r.leg}" is opened at entry; mark it "lazy": true to open it from this link`);
+      if (j === undefined)
+        issue(['legs', i, key, 'leg'], `lazy leg "${r.leg}" is not a leg of this strategy`);
+      else if (!legs[j].lazy)
+        issue(
+          ['legs', i, key, 'leg'],
+          `leg "${r.leg}" is opened at entry; mark it "lazy": true to open it from this link`,
+        );
       else opened.add(r.leg);
     }
   });
   legs.forEach((leg, i) => {
-    if (leg.lazy && !opened.has(leg.id)) issue(['legs', i, 'lazy'], `lazy leg "${leg.id}" is never opened; link it from another leg's reEntryOnStopLoss or reEntryOnTarget`);
+    if (leg.lazy && !opened.has(leg.id))
+      issue(
+        ['legs', i, 'lazy'],
+        `lazy leg "${leg.id}" is never opened; link it from another leg's reEntryOnStopLoss or reEntryOnTarget`,
+      );
   });
   const cycle = findLazyCycle(legs);
-  if (cycle) issue(['legs', index.get(cycle[0]) ?? 0, 'id'], `lazy legs form a cycle: ${[...cycle, cycle[0]].join(' -> ')}`);
+  if (cycle)
+    issue(
+      ['legs', index.get(cycle[0]) ?? 0, 'id'],
+      `lazy legs form a cycle: ${[...cycle, cycle[0]].join(' -> ')}`,
+    );
 }
 
 /** The first cycle of lazy links (leg ids in order), or null. Exposed for the graph compiler. */
-export function findLazyCycle(legs: Pick<Leg, 'id' | 'reEntryOnStopLoss' | 'reEntryOnTarget'>[]): string[] | null {
+export function findLazyCycle(
+  legs: Pick<Leg, 'id' | 'reEntryOnStopLoss' | 'reEntryOnTarget'>[],
+): string[] | null {
   const next = new Map<string, string[]>();
   for (const leg of legs) {
     const out: string[] = [];
-    for (const r of [leg.reEntryOnStopLoss, leg.reEntryOnTarget]) if (r?.type === 'lazy') out.push(r.leg);
+    for (const r of [leg.reEntryOnStopLoss, leg.reEntryOnTarget])
+      if (r?.type === 'lazy') out.push(r.leg);
     next.set(leg.id, out);
   }
   const state = new Map<string, 1 | 2>();
@@ -184,4 +239,3 @@ export function findLazyCycle(legs: Pick<Leg, 'id' | 'reEntryOnStopLoss' | 'reEn
   }
   return null;
 }
-

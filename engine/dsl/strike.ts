@@ -9,16 +9,46 @@ export type AtmFrom = z.infer<typeof AtmFrom>;
 const base = { typeVersion: typeVersion(1) };
 const atmFrom = { atmFrom: AtmFrom.default('spot') };
 const Steps = z.int().min(1, { message: 'steps must be an integer >= 1' }).max(50);
-const Delta = z.number().gt(0, { message: 'delta is an absolute value in (0, 1)' }).lt(1, { message: 'delta is an absolute value in (0, 1)' });
+const Delta = z
+  .number()
+  .gt(0, { message: 'delta is an absolute value in (0, 1)' })
+  .lt(1, { message: 'delta is an absolute value in (0, 1)' });
 
 export const AtmSelector = z.strictObject({ ...base, type: z.literal('atm'), ...atmFrom });
-export const ItmSelector = z.strictObject({ ...base, type: z.literal('itm'), steps: Steps, ...atmFrom });
-export const OtmSelector = z.strictObject({ ...base, type: z.literal('otm'), steps: Steps, ...atmFrom });
-export const ClosestPremiumSelector = z.strictObject({ ...base, type: z.literal('closestPremium'), premium: PositiveNumber });
-export const PremiumAtLeastSelector = z.strictObject({ ...base, type: z.literal('premiumAtLeast'), premium: PositiveNumber });
-export const PremiumAtMostSelector = z.strictObject({ ...base, type: z.literal('premiumAtMost'), premium: PositiveNumber });
+export const ItmSelector = z.strictObject({
+  ...base,
+  type: z.literal('itm'),
+  steps: Steps,
+  ...atmFrom,
+});
+export const OtmSelector = z.strictObject({
+  ...base,
+  type: z.literal('otm'),
+  steps: Steps,
+  ...atmFrom,
+});
+export const ClosestPremiumSelector = z.strictObject({
+  ...base,
+  type: z.literal('closestPremium'),
+  premium: PositiveNumber,
+});
+export const PremiumAtLeastSelector = z.strictObject({
+  ...base,
+  type: z.literal('premiumAtLeast'),
+  premium: PositiveNumber,
+});
+export const PremiumAtMostSelector = z.strictObject({
+  ...base,
+  type: z.literal('premiumAtMost'),
+  premium: PositiveNumber,
+});
 export const PremiumRangeSelector = z
-  .strictObject({ ...base, type: z.literal('premiumRange'), min: PositiveNumber, max: PositiveNumber })
+  .strictObject({
+    ...base,
+    type: z.literal('premiumRange'),
+    min: PositiveNumber,
+    max: PositiveNumber,
+  })
   .refine((s) => s.min <= s.max, { path: ['max'], message: 'max must be >= min' });
 export const StraddleWidthSelector = z.strictObject({
   ...base,
@@ -29,7 +59,10 @@ export const StraddleWidthSelector = z.strictObject({
 export const PctOfAtmSelector = z.strictObject({
   ...base,
   type: z.literal('pctOfAtm'),
-  factor: z.number().gt(0.5, { message: 'factor is a multiple of ATM in (0.5, 1.5), e.g. 1.008 = ATM + 0.8 %' }).lt(1.5, { message: 'factor is a multiple of ATM in (0.5, 1.5), e.g. 1.008 = ATM + 0.8 %' }),
+  factor: z
+    .number()
+    .gt(0.5, { message: 'factor is a multiple of ATM in (0.5, 1.5), e.g. 1.008 = ATM + 0.8 %' })
+    .lt(1.5, { message: 'factor is a multiple of ATM in (0.5, 1.5), e.g. 1.008 = ATM + 0.8 %' }),
   ...atmFrom,
 });
 export const AtmStraddlePremiumPctSelector = z.strictObject({
@@ -38,11 +71,19 @@ export const AtmStraddlePremiumPctSelector = z.strictObject({
   pct: z.number().gt(0).lte(200),
   ...atmFrom,
 });
-export const ClosestDeltaSelector = z.strictObject({ ...base, type: z.literal('closestDelta'), delta: Delta });
+export const ClosestDeltaSelector = z.strictObject({
+  ...base,
+  type: z.literal('closestDelta'),
+  delta: Delta,
+});
 export const DeltaRangeSelector = z
   .strictObject({ ...base, type: z.literal('deltaRange'), min: Delta, max: Delta })
   .refine((s) => s.min <= s.max, { path: ['max'], message: 'max must be >= min' });
-export const ExactStrikeSelector = z.strictObject({ ...base, type: z.literal('exact'), strike: PositiveNumber });
+export const ExactStrikeSelector = z.strictObject({
+  ...base,
+  type: z.literal('exact'),
+  strike: PositiveNumber,
+});
 
 export const StrikeSelectorSchema = z.discriminatedUnion('type', [
   AtmSelector,

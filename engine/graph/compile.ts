@@ -11,34 +11,69 @@ import {
   type DslDocument,
   type ReEntry,
 } from '../dsl/index.ts';
-import { GraphDocumentSchema, isWellFormedGraph, type GraphDocument, type GraphEdge, type GraphNode } from './document.ts';
-import { LAZY_LEG_HANDLE, NODE_TYPES, OUT_HANDLE, edgeFields, inputOf, isBlockType } from './registry.ts';
+import {
+  GraphDocumentSchema,
+  isWellFormedGraph,
+  type GraphDocument,
+  type GraphEdge,
+  type GraphNode,
+} from './document.ts';
+import {
+  LAZY_LEG_HANDLE,
+  NODE_TYPES,
+  OUT_HANDLE,
+  edgeFields,
+  inputOf,
+  isBlockType,
+} from './registry.ts';
 
-const EDGE_FIELDS = Object.fromEntries(Object.keys(NODE_TYPES).map((t) => [t, edgeFields(t as BlockType)])) as Record<BlockType, string[]>;
+const EDGE_FIELDS = Object.fromEntries(
+  Object.keys(NODE_TYPES).map((t) => [t, edgeFields(t as BlockType)]),
+) as Record<BlockType, string[]>;
 
 /** An error on the canvas: the node (and its field) or edge to highlight, and the DSL/graph path. */
-export type GraphError = { nodeId?: string; edgeId?: string; field?: string; path: string; message: string };
+export type GraphError = {
+  nodeId?: string;
+  edgeId?: string;
+  field?: string;
+  path: string;
+  message: string;
+};
 export type CompileResult = { ok: true; value: DslDocument } | { ok: false; errors: GraphError[] };
 
 type Node = GraphNode & { type: BlockType };
 
 /** Order of list children on the canvas: top to bottom, then left to right, then id. */
 export function canvasOrder(a: GraphNode, b: GraphNode): number {
-  return a.position.y - b.position.y || a.position.x - b.position.x || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return (
+    a.position.y - b.position.y ||
+    a.position.x - b.position.x ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
 }
 
 function liftNode(node: GraphNode, errors: GraphError[]): Record<string, unknown> | null {
   const type = node.type as BlockType;
   const current = NODE_TYPES[type].typeVersion;
   if (node.typeVersion > current) {
-    errors.push({ nodeId: node.id, field: 'typeVersion', path: '', message: `${type} block typeVersion ${node.typeVersion} is newer than this Strikeflow understands (${current}); upgrade Strikeflow` });
+    errors.push({
+      nodeId: node.id,
+      field: 'typeVersion',
+      path: '',
+      message: `${type} block typeVersion ${node.typeVersion} is newer than this Strikeflow understands (${current}); upgrade Strikeflow`,
+    });
     return null;
   }
   let block: Record<string, unknown> = { ...node.data, typeVersion: node.typeVersion };
   for (let v = node.typeVersion; v < current; v++) {
     const step = MIGRATIONS.blocks[type]?.[v];
     if (!step) {
-      errors.push({ nodeId: node.id, field: 'typeVersion', path: '', message: `no migration for ${type} block from typeVersion ${v}` });
+      errors.push({
+        nodeId: node.id,
+        field: 'typeVersion',
+        path: '',
+        message: `no migration for ${type} block from typeVersion ${v}`,
+      });
       return null;
     }
     block = { ...step(block), typeVersion: v + 1 };
@@ -52,10 +87,19 @@ export function compile(input: unknown): CompileResult {
   if (!parsed.success) {
     const errors = toDslErrors(parsed.error.issues, input).map((e): GraphError => {
       const [kind, idx] = parsePointer(e.path);
-      const list = kind === 'nodes' || kind === 'edges' ? (input as Record<string, unknown[]>)[kind] : undefined;
-      const item = Array.isArray(list) ? (list[Number(idx)] as { id?: unknown } | undefined) : undefined;
+      const list =
+        kind === 'nodes' || kind === 'edges'
+          ? (input as Record<string, unknown[]>)[kind]
+          : undefined;
+      const item = Array.isArray(list)
+        ? (list[Number(idx)] as { id?: unknown } | undefined)
+        : undefined;
       const id = item && typeof item.id === 'string' ? item.id : undefined;
-      return { ...(id ? (kind === 'nodes' ? { nodeId: id } : { edgeId: id }) : {}), path: e.path, message: e.message };
+      return {
+        ...(id ? (kind === 'nodes' ? { nodeId: id } : { edgeId: id }) : {}),
+        path: e.path,
+        message: e.message,
+      };
     });
     return { ok: false, errors };
   }
@@ -68,13 +112,32 @@ function compileGraph(graph: GraphDocument): CompileResult {
   for (let i = 0; i < graph.nodes.length; i++) {
     const n = graph.nodes[i];
     const path = `/nodes/${i}`;
-    if (nodes.has(n.id)) errors.push({ nodeId: n.id, field: 'id', path, message: `node id "${n.id}" is used twice` });
-    else if (!isBlockType(n.type)) errors.push({ nodeId: n.id, field: 'type', path, message: `unknown node type "${n.type}"; known: ${Object.keys(NODE_TYPES).join(', ')}` });
+    if (nodes.has(n.id))
+      errors.push({ nodeId: n.id, field: 'id', path, message: `node id "${n.id}" is used twice` });
+    else if (!isBlockType(n.type))
+      errors.push({
+        nodeId: n.id,
+        field: 'type',
+        path,
+        message: `unknown node type "${n.type}"; known: ${Object.keys(NODE_TYPES).join(', ')}`,
+      });
     else {
       nodes.set(n.id, n as Node);
-      if ('typeVersion' in n.data) errors.push({ nodeId: n.id, field: 'typeVersion', path, message: 'typeVersion belongs on the node, not in its data' });
+      if ('typeVersion' in n.data)
+        errors.push({
+          nodeId: n.id,
+          field: 'typeVersion',
+          path,
+          message: 'typeVersion belongs on the node, not in its data',
+        });
       for (const f of EDGE_FIELDS[n.type]) {
-        if (f in n.data) errors.push({ nodeId: n.id, field: f, path, message: `"${f}" comes from an edge into the ${f} handle, not from node data` });
+        if (f in n.data)
+          errors.push({
+            nodeId: n.id,
+            field: f,
+            path,
+            message: `"${f}" comes from an edge into the ${f} handle, not from node data`,
+          });
       }
     }
   }
@@ -92,26 +155,54 @@ function compileGraph(graph: GraphDocument): CompileResult {
     const target = nodes.get(e.target);
     if (!source) return { message: `edge source "${e.source}" is not a node` };
     if (!target) return { message: `edge target "${e.target}" is not a node` };
-    if (e.source === e.target) return { message: 'an edge cannot connect a node to itself', nodeId: e.source };
-    if (e.sourceHandle !== OUT_HANDLE || !NODE_TYPES[source.type].hasOutput) return { message: `edges start at a block's "${OUT_HANDLE}" handle (the basket has none)`, nodeId: source.id };
+    if (e.source === e.target)
+      return { message: 'an edge cannot connect a node to itself', nodeId: e.source };
+    if (e.sourceHandle !== OUT_HANDLE || !NODE_TYPES[source.type].hasOutput)
+      return {
+        message: `edges start at a block's "${OUT_HANDLE}" handle (the basket has none)`,
+        nodeId: source.id,
+      };
     const input = inputOf(target.type, e.targetHandle);
     if (!input) {
       const handles = NODE_TYPES[target.type].inputs.map((x) => x.handle);
-      return { message: `${target.type} has no input "${e.targetHandle}"${handles.length ? `; its inputs: ${handles.join(', ')}` : ''}`, nodeId: target.id, field: e.targetHandle };
+      return {
+        message: `${target.type} has no input "${e.targetHandle}"${handles.length ? `; its inputs: ${handles.join(', ')}` : ''}`,
+        nodeId: target.id,
+        field: e.targetHandle,
+      };
     }
-    if (!input.accepts.includes(source.type)) return { message: `the ${e.targetHandle} input of ${target.type} takes ${input.accepts.join(' or ')}, not ${source.type}`, nodeId: target.id, field: e.targetHandle };
+    if (!input.accepts.includes(source.type))
+      return {
+        message: `the ${e.targetHandle} input of ${target.type} takes ${input.accepts.join(' or ')}, not ${source.type}`,
+        nodeId: target.id,
+        field: e.targetHandle,
+      };
     if (input.link) {
-      if (lazyLink.has(target.id)) return { message: 'a lazy re-entry opens exactly one leg; remove the extra link', nodeId: target.id, field: input.handle };
+      if (lazyLink.has(target.id))
+        return {
+          message: 'a lazy re-entry opens exactly one leg; remove the extra link',
+          nodeId: target.id,
+          field: input.handle,
+        };
       lazyLink.set(target.id, source);
       return null;
     }
-    if (parent.has(source.id)) return { message: `node "${source.id}" already feeds "${parent.get(source.id)!.target}"; a block has one parent`, nodeId: source.id };
+    if (parent.has(source.id))
+      return {
+        message: `node "${source.id}" already feeds "${parent.get(source.id)!.target}"; a block has one parent`,
+        nodeId: source.id,
+      };
     // Recorded as the parent even when refused below, so the extra block is not also reported as unconnected.
     parent.set(source.id, e);
     let byHandle = children.get(target.id);
     if (!byHandle) children.set(target.id, (byHandle = new Map<string, Node[]>()));
     const list = byHandle.get(input.handle);
-    if (list && !input.many) return { message: `the ${input.handle} input of ${target.type} takes one block; remove the extra edge`, nodeId: target.id, field: input.handle };
+    if (list && !input.many)
+      return {
+        message: `the ${input.handle} input of ${target.type} takes one block; remove the extra edge`,
+        nodeId: target.id,
+        field: input.handle,
+      };
     if (list) list.push(source);
     else byHandle.set(input.handle, [source]);
     return null;
@@ -122,10 +213,25 @@ function compileGraph(graph: GraphDocument): CompileResult {
   }
 
   const roots = [...nodes.values()].filter((n) => n.type === 'basket');
-  if (roots.length === 0) errors.push({ path: '/nodes', message: 'the graph has no basket node; add one and connect strategies to it' });
-  if (roots.length > 1) for (const r of roots.slice(1)) errors.push({ nodeId: r.id, path: '/nodes', message: 'a graph has exactly one basket; remove this one' });
+  if (roots.length === 0)
+    errors.push({
+      path: '/nodes',
+      message: 'the graph has no basket node; add one and connect strategies to it',
+    });
+  if (roots.length > 1)
+    for (const r of roots.slice(1))
+      errors.push({
+        nodeId: r.id,
+        path: '/nodes',
+        message: 'a graph has exactly one basket; remove this one',
+      });
   for (const n of nodes.values()) {
-    if (n.type !== 'basket' && !parent.has(n.id)) errors.push({ nodeId: n.id, path: '/edges', message: `${NODE_TYPES[n.type].label} "${n.id}" is not connected; connect its out handle to a parent block` });
+    if (n.type !== 'basket' && !parent.has(n.id))
+      errors.push({
+        nodeId: n.id,
+        path: '/edges',
+        message: `${NODE_TYPES[n.type].label} "${n.id}" is not connected; connect its out handle to a parent block`,
+      });
   }
   if (errors.length || roots.length !== 1) return { ok: false, errors };
 
@@ -156,17 +262,34 @@ function compileGraph(graph: GraphDocument): CompileResult {
     if (node.type === 'reEntry') {
       const target = lazyLink.get(node.id);
       if (block.type === 'lazy') {
-        if (!target) errors.push({ nodeId: node.id, field: LAZY_LEG_HANDLE.handle, path: at, message: 'a lazy re-entry opens a leg: connect the lazy leg\'s out handle to this block\'s leg input' });
+        if (!target)
+          errors.push({
+            nodeId: node.id,
+            field: LAZY_LEG_HANDLE.handle,
+            path: at,
+            message:
+              "a lazy re-entry opens a leg: connect the lazy leg's out handle to this block's leg input",
+          });
         else block.leg = target.data.id;
       } else if (target) {
-        errors.push({ nodeId: node.id, field: LAZY_LEG_HANDLE.handle, path: at, message: `only a lazy re-entry links a leg; this one is "${String(block.type)}"` });
+        errors.push({
+          nodeId: node.id,
+          field: LAZY_LEG_HANDLE.handle,
+          path: at,
+          message: `only a lazy re-entry links a leg; this one is "${String(block.type)}"`,
+        });
       }
     }
     return block;
   };
   const basket = build(roots[0], '/basket');
   for (const n of nodes.values()) {
-    if (!reached.has(n.id)) errors.push({ nodeId: n.id, path: '/edges', message: `"${n.id}" is on a cycle of edges and never reaches the basket` });
+    if (!reached.has(n.id))
+      errors.push({
+        nodeId: n.id,
+        path: '/edges',
+        message: `"${n.id}" is on a cycle of edges and never reaches the basket`,
+      });
   }
   if (errors.length) return { ok: false, errors };
 
@@ -181,13 +304,25 @@ function compileGraph(graph: GraphDocument): CompileResult {
 /** Lazy-leg links must not form a cycle (A opens B opens A): checked per strategy on the built blocks. */
 function lazyCycles(basket: Record<string, unknown>, nodeAt: Map<string, string>): GraphError[] {
   const out: GraphError[] = [];
-  const strategies = Array.isArray(basket.strategies) ? (basket.strategies as Record<string, unknown>[]) : [];
+  const strategies = Array.isArray(basket.strategies)
+    ? (basket.strategies as Record<string, unknown>[])
+    : [];
   strategies.forEach((s, si) => {
-    const legs = (Array.isArray(s?.legs) ? s.legs : []) as { id: string; reEntryOnStopLoss?: ReEntry; reEntryOnTarget?: ReEntry }[];
+    const legs = (Array.isArray(s?.legs) ? s.legs : []) as {
+      id: string;
+      reEntryOnStopLoss?: ReEntry;
+      reEntryOnTarget?: ReEntry;
+    }[];
     const cycle = findLazyCycle(legs.filter((l) => l && typeof l.id === 'string'));
     if (!cycle) return;
     const li = legs.findIndex((l) => l.id === cycle[0]);
-    out.push({ ...locate(pointer(['basket', 'strategies', si, 'legs', li]), `lazy legs form a cycle: ${[...cycle, cycle[0]].join(' -> ')}; a lazy leg cannot (indirectly) open the leg that opened it`, nodeAt) });
+    out.push({
+      ...locate(
+        pointer(['basket', 'strategies', si, 'legs', li]),
+        `lazy legs form a cycle: ${[...cycle, cycle[0]].join(' -> ')}; a lazy leg cannot (indirectly) open the leg that opened it`,
+        nodeAt,
+      ),
+    });
   });
   return out;
 }

@@ -12,7 +12,12 @@ export function decompile(dsl: DslDocument): GraphDocument {
   const lazyLinks: { reEntryId: string; strategyPath: (string | number)[]; legId: string }[] = [];
   const legNodeIds = new Map<string, string>();
 
-  const visit = (block: Block, type: BlockType, path: (string | number)[], strategyPath: (string | number)[]): LayoutTree => {
+  const visit = (
+    block: Block,
+    type: BlockType,
+    path: (string | number)[],
+    strategyPath: (string | number)[],
+  ): LayoutTree => {
     const id = pointer(path).slice(1);
     const data: Block = {};
     const childFields = new Set(BLOCK_CHILDREN[type].map((c) => c.field));
@@ -21,19 +26,34 @@ export function decompile(dsl: DslDocument): GraphDocument {
       if (type === 'reEntry' && k === LAZY_LEG_HANDLE.handle) continue;
       data[k] = structuredClone(v);
     }
-    nodes.push({ id, type, typeVersion: block.typeVersion as number, position: { x: 0, y: 0 }, data });
+    nodes.push({
+      id,
+      type,
+      typeVersion: block.typeVersion as number,
+      position: { x: 0, y: 0 },
+      data,
+    });
     if (type === 'strategy') strategyPath = path;
     if (type === 'leg') legNodeIds.set(`${pointer(strategyPath)}#${String(block.id)}`, id);
-    if (type === 'reEntry' && block.type === 'lazy') lazyLinks.push({ reEntryId: id, strategyPath, legId: String(block.leg) });
+    if (type === 'reEntry' && block.type === 'lazy')
+      lazyLinks.push({ reEntryId: id, strategyPath, legId: String(block.leg) });
     const tree: LayoutTree = { id, children: [] };
     for (const child of BLOCK_CHILDREN[type]) {
       const v = block[child.field];
       if (v === undefined) continue;
-      const items = child.many ? (v as Block[]).map((b, i) => [b, [...path, child.field, i]] as const) : [[v as Block, [...path, child.field]] as const];
+      const items = child.many
+        ? (v as Block[]).map((b, i) => [b, [...path, child.field, i]] as const)
+        : [[v as Block, [...path, child.field]] as const];
       for (const [b, p] of items) {
         const sub = visit(b, child.block, [...p], strategyPath);
         tree.children.push(sub);
-        edges.push({ id: `${sub.id}->${id}:${child.field}`, source: sub.id, sourceHandle: OUT_HANDLE, target: id, targetHandle: child.field });
+        edges.push({
+          id: `${sub.id}->${id}:${child.field}`,
+          source: sub.id,
+          sourceHandle: OUT_HANDLE,
+          target: id,
+          targetHandle: child.field,
+        });
       }
     }
     return tree;
@@ -42,7 +62,14 @@ export function decompile(dsl: DslDocument): GraphDocument {
   const tree = visit(dsl.basket as unknown as Block, 'basket', ['basket'], []);
   for (const link of lazyLinks) {
     const legNode = legNodeIds.get(`${pointer(link.strategyPath)}#${link.legId}`);
-    if (legNode) edges.push({ id: `${legNode}->${link.reEntryId}:${LAZY_LEG_HANDLE.handle}`, source: legNode, sourceHandle: OUT_HANDLE, target: link.reEntryId, targetHandle: LAZY_LEG_HANDLE.handle });
+    if (legNode)
+      edges.push({
+        id: `${legNode}->${link.reEntryId}:${LAZY_LEG_HANDLE.handle}`,
+        source: legNode,
+        sourceHandle: OUT_HANDLE,
+        target: link.reEntryId,
+        targetHandle: LAZY_LEG_HANDLE.handle,
+      });
   }
   const positions = layoutTree(tree);
   for (const n of nodes) n.position = positions.get(n.id)!;

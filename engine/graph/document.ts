@@ -23,7 +23,11 @@ export const GraphEdgeSchema = z.strictObject({
 });
 export type GraphEdge = z.infer<typeof GraphEdgeSchema>;
 
-export const ViewportSchema = z.strictObject({ x: Finite, y: Finite, zoom: z.number().gt(0).lte(10) });
+export const ViewportSchema = z.strictObject({
+  x: Finite,
+  y: Finite,
+  zoom: z.number().gt(0).lte(10),
+});
 export type Viewport = z.infer<typeof ViewportSchema>;
 
 export const GraphDocumentSchema = z.strictObject({
@@ -34,8 +38,10 @@ export const GraphDocumentSchema = z.strictObject({
 });
 export type GraphDocument = z.infer<typeof GraphDocumentSchema>;
 
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length >= 1 && v.length <= max;
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+const isStr = (v: unknown, max: number): v is string =>
+  typeof v === 'string' && v.length >= 1 && v.length <= max;
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const hasExactly = (o: Record<string, unknown>, keys: string[]) => {
   let n = 0;
@@ -53,19 +59,50 @@ const hasExactly = (o: Record<string, unknown>, keys: string[]) => {
  */
 export function isWellFormedGraph(v: unknown): v is GraphDocument {
   if (!isObj(v) || !hasExactly(v, ['graphVersion', 'nodes', 'edges', 'viewport'])) return false;
-  if (v.graphVersion !== GRAPH_VERSION || !Array.isArray(v.nodes) || !Array.isArray(v.edges) || v.nodes.length > 5000 || v.edges.length > 10000) return false;
+  if (
+    v.graphVersion !== GRAPH_VERSION ||
+    !Array.isArray(v.nodes) ||
+    !Array.isArray(v.edges) ||
+    v.nodes.length > 5000 ||
+    v.edges.length > 10000
+  )
+    return false;
   const vp = v.viewport;
-  if (!isObj(vp) || !hasExactly(vp, ['x', 'y', 'zoom']) || !isNum(vp.x) || !isNum(vp.y) || !isNum(vp.zoom) || vp.zoom <= 0 || vp.zoom > 10) return false;
+  if (
+    !isObj(vp) ||
+    !hasExactly(vp, ['x', 'y', 'zoom']) ||
+    !isNum(vp.x) ||
+    !isNum(vp.y) ||
+    !isNum(vp.zoom) ||
+    vp.zoom <= 0 ||
+    vp.zoom > 10
+  )
+    return false;
   for (const n of v.nodes as unknown[]) {
-    if (!isObj(n) || !hasExactly(n, ['id', 'type', 'typeVersion', 'position', 'data'])) return false;
-    if (!isStr(n.id, 200) || !isStr(n.type, 60) || !Number.isSafeInteger(n.typeVersion) || (n.typeVersion as number) < 1) return false;
+    if (!isObj(n) || !hasExactly(n, ['id', 'type', 'typeVersion', 'position', 'data']))
+      return false;
+    if (
+      !isStr(n.id, 200) ||
+      !isStr(n.type, 60) ||
+      !Number.isSafeInteger(n.typeVersion) ||
+      (n.typeVersion as number) < 1
+    )
+      return false;
     const p = n.position;
     if (!isObj(p) || !hasExactly(p, ['x', 'y']) || !isNum(p.x) || !isNum(p.y)) return false;
     if (!isObj(n.data) || Object.getPrototypeOf(n.data) !== Object.prototype) return false;
   }
   for (const e of v.edges as unknown[]) {
-    if (!isObj(e) || !hasExactly(e, ['id', 'source', 'sourceHandle', 'target', 'targetHandle'])) return false;
-    if (!isStr(e.id, 400) || !isStr(e.source, 200) || !isStr(e.sourceHandle, 60) || !isStr(e.target, 200) || !isStr(e.targetHandle, 60)) return false;
+    if (!isObj(e) || !hasExactly(e, ['id', 'source', 'sourceHandle', 'target', 'targetHandle']))
+      return false;
+    if (
+      !isStr(e.id, 400) ||
+      !isStr(e.source, 200) ||
+      !isStr(e.sourceHandle, 60) ||
+      !isStr(e.target, 200) ||
+      !isStr(e.targetHandle, 60)
+    )
+      return false;
   }
   return true;
 }

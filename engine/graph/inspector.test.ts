@@ -5,14 +5,29 @@ import { nodeDataJsonSchema } from './index.ts';
 
 describe('nodeDataJsonSchema', () => {
   it('a leg edits kind, side, lots, expiry, lazy, hedge; its strike and stop-loss come from edges', () => {
-    const s = nodeDataJsonSchema('leg') as { properties: Record<string, unknown>; required: string[]; title: string };
-    expect(Object.keys(s.properties).sort()).toEqual(['expiry', 'hedge', 'id', 'kind', 'lazy', 'lots', 'side']);
+    const s = nodeDataJsonSchema('leg') as {
+      properties: Record<string, unknown>;
+      required: string[];
+      title: string;
+    };
+    expect(Object.keys(s.properties).sort()).toEqual([
+      'expiry',
+      'hedge',
+      'id',
+      'kind',
+      'lazy',
+      'lots',
+      'side',
+    ]);
     expect(s.required.sort()).toEqual(['expiry', 'id', 'kind', 'lots', 'side']);
     expect(s.title).toBe('Leg');
   });
 
   it('a strike selector offers every selector type, each without typeVersion', () => {
-    const s = nodeDataJsonSchema('strike') as { oneOf?: { properties: Record<string, unknown> }[]; anyOf?: { properties: Record<string, unknown> }[] };
+    const s = nodeDataJsonSchema('strike') as {
+      oneOf?: { properties: Record<string, unknown> }[];
+      anyOf?: { properties: Record<string, unknown> }[];
+    };
     const branches = s.oneOf ?? s.anyOf ?? [];
     expect(branches.length).toBe(13);
     for (const b of branches) expect(b.properties).not.toHaveProperty('typeVersion');

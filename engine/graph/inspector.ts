@@ -9,8 +9,11 @@ const cache = new Map<BlockType, Schema>();
 function strip(schema: Schema, drop: Set<string>): Schema {
   const out: Schema = { ...schema };
   if (out.properties && typeof out.properties === 'object') {
-    out.properties = Object.fromEntries(Object.entries(out.properties as Schema).filter(([k]) => !drop.has(k)));
-    if (Array.isArray(out.required)) out.required = (out.required as string[]).filter((k) => !drop.has(k));
+    out.properties = Object.fromEntries(
+      Object.entries(out.properties as Schema).filter(([k]) => !drop.has(k)),
+    );
+    if (Array.isArray(out.required))
+      out.required = (out.required as string[]).filter((k) => !drop.has(k));
   }
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
     if (Array.isArray(out[key])) out[key] = (out[key] as Schema[]).map((s) => strip(s, drop));
@@ -21,8 +24,14 @@ function strip(schema: Schema, drop: Set<string>): Schema {
 export function nodeDataJsonSchema(type: BlockType): Schema {
   let s = cache.get(type);
   if (!s) {
-    const full = z.toJSONSchema(BLOCK_SCHEMAS[type], { io: 'input', unrepresentable: 'any' }) as Schema;
-    s = { ...strip(full, new Set(['typeVersion', ...NODE_TYPES[type].inputs.map((i) => i.handle)])), title: NODE_TYPES[type].label };
+    const full = z.toJSONSchema(BLOCK_SCHEMAS[type], {
+      io: 'input',
+      unrepresentable: 'any',
+    }) as Schema;
+    s = {
+      ...strip(full, new Set(['typeVersion', ...NODE_TYPES[type].inputs.map((i) => i.handle)])),
+      title: NODE_TYPES[type].label,
+    };
     cache.set(type, s);
   }
   return structuredClone(s);

@@ -49,7 +49,12 @@ const LABELS: Record<BlockType, string> = {
 };
 
 /** The lazy-leg link: a reEntry of type "lazy" points at the leg it opens. */
-export const LAZY_LEG_HANDLE: InputHandle = { handle: 'leg', accepts: ['leg'], many: false, link: true };
+export const LAZY_LEG_HANDLE: InputHandle = {
+  handle: 'leg',
+  accepts: ['leg'],
+  many: false,
+  link: true,
+};
 
 export const NODE_TYPES: Record<BlockType, NodeTypeSpec> = Object.fromEntries(
   BLOCK_TYPES.map((type): [BlockType, NodeTypeSpec] => [
@@ -59,7 +64,11 @@ export const NODE_TYPES: Record<BlockType, NodeTypeSpec> = Object.fromEntries(
       label: LABELS[type],
       typeVersion: BLOCK_TYPE_VERSIONS[type],
       inputs: [
-        ...BLOCK_CHILDREN[type].map((c): InputHandle => ({ handle: c.field, accepts: [c.block], many: c.many })),
+        ...BLOCK_CHILDREN[type].map((c): InputHandle => ({
+          handle: c.field,
+          accepts: [c.block],
+          many: c.many,
+        })),
         ...(type === 'reEntry' ? [LAZY_LEG_HANDLE] : []),
       ],
       hasOutput: type !== 'basket',
@@ -81,8 +90,14 @@ export function edgeFields(type: BlockType): string[] {
 }
 
 /** For the canvas: may an edge go from a `sourceType` node's out handle to this input? */
-export function isValidConnection(sourceType: string, sourceHandle: string, targetType: string, targetHandle: string): boolean {
-  if (!isBlockType(sourceType) || !isBlockType(targetType) || sourceHandle !== OUT_HANDLE) return false;
+export function isValidConnection(
+  sourceType: string,
+  sourceHandle: string,
+  targetType: string,
+  targetHandle: string,
+): boolean {
+  if (!isBlockType(sourceType) || !isBlockType(targetType) || sourceHandle !== OUT_HANDLE)
+    return false;
   if (!NODE_TYPES[sourceType].hasOutput) return false;
   const input = inputOf(targetType, targetHandle);
   return !!input && input.accepts.includes(sourceType);

@@ -9,10 +9,65 @@ export type CalendarId = Instrument['calendar'];
 
 // NSE equity-derivatives trading holidays (NSE circulars). 2026-01-15 is the Maharashtra
 // municipal election closure announced in January 2026.
-const NSE_2025 = ['2025-02-26', '2025-03-14', '2025-03-31', '2025-04-10', '2025-04-14', '2025-04-18', '2025-05-01', '2025-08-15', '2025-08-27', '2025-10-02', '2025-10-21', '2025-10-22', '2025-11-05', '2025-12-25'];
-const NSE_2026 = ['2026-01-15', '2026-01-26', '2026-03-03', '2026-03-26', '2026-03-31', '2026-04-03', '2026-04-14', '2026-05-01', '2026-05-28', '2026-06-26', '2026-09-14', '2026-10-02', '2026-10-20', '2026-11-10', '2026-11-24', '2026-12-25'];
-const NYSE_2025 = ['2025-01-01', '2025-01-09', '2025-01-20', '2025-02-17', '2025-04-18', '2025-05-26', '2025-06-19', '2025-07-04', '2025-09-01', '2025-11-27', '2025-12-25'];
-const NYSE_2026 = ['2026-01-01', '2026-01-19', '2026-02-16', '2026-04-03', '2026-05-25', '2026-06-19', '2026-07-03', '2026-09-07', '2026-11-26', '2026-12-25'];
+const NSE_2025 = [
+  '2025-02-26',
+  '2025-03-14',
+  '2025-03-31',
+  '2025-04-10',
+  '2025-04-14',
+  '2025-04-18',
+  '2025-05-01',
+  '2025-08-15',
+  '2025-08-27',
+  '2025-10-02',
+  '2025-10-21',
+  '2025-10-22',
+  '2025-11-05',
+  '2025-12-25',
+];
+const NSE_2026 = [
+  '2026-01-15',
+  '2026-01-26',
+  '2026-03-03',
+  '2026-03-26',
+  '2026-03-31',
+  '2026-04-03',
+  '2026-04-14',
+  '2026-05-01',
+  '2026-05-28',
+  '2026-06-26',
+  '2026-09-14',
+  '2026-10-02',
+  '2026-10-20',
+  '2026-11-10',
+  '2026-11-24',
+  '2026-12-25',
+];
+const NYSE_2025 = [
+  '2025-01-01',
+  '2025-01-09',
+  '2025-01-20',
+  '2025-02-17',
+  '2025-04-18',
+  '2025-05-26',
+  '2025-06-19',
+  '2025-07-04',
+  '2025-09-01',
+  '2025-11-27',
+  '2025-12-25',
+];
+const NYSE_2026 = [
+  '2026-01-01',
+  '2026-01-19',
+  '2026-02-16',
+  '2026-04-03',
+  '2026-05-25',
+  '2026-06-19',
+  '2026-07-03',
+  '2026-09-07',
+  '2026-11-26',
+  '2026-12-25',
+];
 
 export const HOLIDAYS: Record<CalendarId, ReadonlySet<string>> = {
   NSE: new Set([...NSE_2025, ...NSE_2026]),
@@ -26,7 +81,13 @@ export const HOLIDAYS: Record<CalendarId, ReadonlySet<string>> = {
 export const EARLY_CLOSES: Record<CalendarId, ReadonlyMap<string, string>> = {
   NSE: new Map(),
   BSE: new Map(),
-  NYSE: new Map([['2025-07-03', '13:00'], ['2025-11-28', '13:00'], ['2025-12-24', '13:00'], ['2026-11-27', '13:00'], ['2026-12-24', '13:00']]),
+  NYSE: new Map([
+    ['2025-07-03', '13:00'],
+    ['2025-11-28', '13:00'],
+    ['2025-12-24', '13:00'],
+    ['2026-11-27', '13:00'],
+    ['2026-12-24', '13:00'],
+  ]),
   CRYPTO: new Map(),
 };
 
@@ -39,7 +100,8 @@ export function dayNumber(date: string): number {
   if (!m) throw new Error(`date "${date}" is not valid: use YYYY-MM-DD`);
   const ms = Date.UTC(+m[1], +m[2] - 1, +m[3]);
   const back = new Date(ms);
-  if (back.getUTCDate() !== +m[3] || back.getUTCMonth() !== +m[2] - 1) throw new Error(`date "${date}" does not exist`);
+  if (back.getUTCDate() !== +m[3] || back.getUTCMonth() !== +m[2] - 1)
+    throw new Error(`date "${date}" does not exist`);
   return ms / DAY_MS;
 }
 
@@ -57,7 +119,9 @@ export function weekday(date: string): number {
 }
 
 export function isTradingDay(instrument: Instrument, date: string): boolean {
-  return instrument.session.weekdays.includes(weekday(date)) && !HOLIDAYS[instrument.calendar].has(date);
+  return (
+    instrument.session.weekdays.includes(weekday(date)) && !HOLIDAYS[instrument.calendar].has(date)
+  );
 }
 
 export function previousTradingDay(instrument: Instrument, date: string): string {
@@ -85,12 +149,29 @@ export function zoneOffsetMinutes(timezone: string, instantMs: number): number {
   if (timezone === 'Asia/Kolkata') return 330;
   let f = offsetFormatters.get(timezone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     offsetFormatters.set(timezone, f);
   }
   const parts: Record<string, number> = {};
-  for (const p of f.formatToParts(new Date(instantMs))) if (p.type !== 'literal') parts[p.type] = +p.value;
-  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  for (const p of f.formatToParts(new Date(instantMs)))
+    if (p.type !== 'literal') parts[p.type] = +p.value;
+  const asUtc = Date.UTC(
+    parts.year,
+    parts.month - 1,
+    parts.day,
+    parts.hour,
+    parts.minute,
+    parts.second,
+  );
   return Math.round((asUtc - Math.floor(instantMs / 1000) * 1000) / 60_000);
 }
 
@@ -116,11 +197,19 @@ export function formatTimestamp(instantMs: number, timezone: string): string {
 
 /** The local calendar date of an instant in a zone. */
 export function localDate(instantMs: number, timezone: string): string {
-  return new Date(instantMs + zoneOffsetMinutes(timezone, instantMs) * 60_000).toISOString().slice(0, 10);
+  return new Date(instantMs + zoneOffsetMinutes(timezone, instantMs) * 60_000)
+    .toISOString()
+    .slice(0, 10);
 }
 
 /** Session open and close instants of a trading day (early closes honoured). */
-export function sessionBounds(instrument: Instrument, date: string): { open: number; close: number } {
+export function sessionBounds(
+  instrument: Instrument,
+  date: string,
+): { open: number; close: number } {
   const close = EARLY_CLOSES[instrument.calendar].get(date) ?? instrument.session.close;
-  return { open: zonedInstant(date, instrument.session.open, instrument.timezone), close: zonedInstant(date, close, instrument.timezone) };
+  return {
+    open: zonedInstant(date, instrument.session.open, instrument.timezone),
+    close: zonedInstant(date, close, instrument.timezone),
+  };
 }

@@ -5,7 +5,16 @@ import { expiryPricing } from './pricing-context';
 import { maxPain, pcr } from './open-interest';
 import { settlementValue } from './settlement';
 import type { ChainSnapshot, OptionQuote } from './snapshot';
-import { atmIv, deltas, ivRank, ivRankOverLookback, optionGreeks, smile, termStructure, withSolvedIvs } from './volatility';
+import {
+  atmIv,
+  deltas,
+  ivRank,
+  ivRankOverLookback,
+  optionGreeks,
+  smile,
+  termStructure,
+  withSolvedIvs,
+} from './volatility';
 
 // A NIFTY chain priced off a known smile, so every derived value has a known answer.
 const TS = '2026-11-20T10:00:00+05:30';
@@ -13,13 +22,25 @@ const SPOT = 24310;
 const smileVol = (k: number) => 0.13 + 0.00000004 * (k - 24300) ** 2 - 0.00001 * (k - 24300);
 
 function chain(expiry: string, withIv: boolean): OptionQuote[] {
-  const base: ChainSnapshot = { ts: TS, underlying: 'NIFTY', spot: SPOT, expiries: [{ expiry, options: [] }] };
+  const base: ChainSnapshot = {
+    ts: TS,
+    underlying: 'NIFTY',
+    spot: SPOT,
+    expiries: [{ expiry, options: [] }],
+  };
   const p = expiryPricing(base, expiry);
   const out: OptionQuote[] = [];
   for (let k = 24000; k <= 24600; k += 50) {
     for (const right of ['CE', 'PE'] as const) {
       const price = bsPrice(right, SPOT, k, p.t, p.rate, smileVol(k), p.div);
-      const q: OptionQuote = { strike: k, right, bid: Math.round((price - 0.5) * 100) / 100, ask: Math.round((price + 0.5) * 100) / 100, oi: right === 'CE' ? (k >= 24400 ? 1000 : 100) : (k <= 24200 ? 1500 : 200), volume: 10 };
+      const q: OptionQuote = {
+        strike: k,
+        right,
+        bid: Math.round((price - 0.5) * 100) / 100,
+        ask: Math.round((price + 0.5) * 100) / 100,
+        oi: right === 'CE' ? (k >= 24400 ? 1000 : 100) : k <= 24200 ? 1500 : 200,
+        volume: 10,
+      };
       if (withIv) q.iv = smileVol(k);
       out.push(q);
     }
@@ -28,8 +49,15 @@ function chain(expiry: string, withIv: boolean): OptionQuote[] {
 }
 
 const snap: ChainSnapshot = {
-  ts: TS, underlying: 'NIFTY', spot: SPOT, vix: 13.2, futures: 24420,
-  expiries: [{ expiry: '2026-11-23', options: chain('2026-11-23', false) }, { expiry: '2026-12-29', options: chain('2026-12-29', true) }],
+  ts: TS,
+  underlying: 'NIFTY',
+  spot: SPOT,
+  vix: 13.2,
+  futures: 24420,
+  expiries: [
+    { expiry: '2026-11-23', options: chain('2026-11-23', false) },
+    { expiry: '2026-12-29', options: chain('2026-12-29', true) },
+  ],
 };
 
 describe('ATM and the straddle', () => {
@@ -38,7 +66,10 @@ describe('ATM and the straddle', () => {
     expect(atmStrike(snap, '2026-11-23', 'futures')).toBe(24400);
     // Parity on mid prices recovers the forward S·e^{(r−q)T}.
     const p = expiryPricing(snap, '2026-12-29');
-    expect(syntheticFuture(snap, '2026-12-29')).toBeCloseTo(SPOT * Math.exp((p.rate - p.div) * p.t), 1);
+    expect(syntheticFuture(snap, '2026-12-29')).toBeCloseTo(
+      SPOT * Math.exp((p.rate - p.div) * p.t),
+      1,
+    );
     expect(atmStrike(snap, '2026-12-29', 'synthetic')).toBe(24450); // forward ≈ 24448
     expect(strikeFromAtm(snap, '2026-11-23', 2)).toBe(24400);
     expect(() => strikeFromAtm(snap, '2026-11-23', 40)).toThrow(/outside the 13 listed strikes/);
@@ -47,14 +78,20 @@ describe('ATM and the straddle', () => {
   it('prices the ATM straddle from mids', () => {
     const s = straddlePremium(snap, '2026-11-23')!;
     const p = expiryPricing(snap, '2026-11-23');
-    const want = bsPrice('CE', SPOT, 24300, p.t, p.rate, smileVol(24300), p.div) + bsPrice('PE', SPOT, 24300, p.t, p.rate, smileVol(24300), p.div);
+    const want =
+      bsPrice('CE', SPOT, 24300, p.t, p.rate, smileVol(24300), p.div) +
+      bsPrice('PE', SPOT, 24300, p.t, p.rate, smileVol(24300), p.div);
     expect(s.strike).toBe(24300);
     expect(s.premium).toBeCloseTo(want, 1);
   });
 
   it('says which expiry is missing', () => {
-    expect(() => atmStrike(snap, '2026-11-30')).toThrow(/expiry 2026-11-30 is not in the NIFTY snapshot.*2026-11-23, 2026-12-29/);
-    expect(() => atmStrike({ ...snap, futures: undefined }, '2026-11-23', 'futures')).toThrow(/no futures price/);
+    expect(() => atmStrike(snap, '2026-11-30')).toThrow(
+      /expiry 2026-11-30 is not in the NIFTY snapshot.*2026-11-23, 2026-12-29/,
+    );
+    expect(() => atmStrike({ ...snap, futures: undefined }, '2026-11-23', 'futures')).toThrow(
+      /no futures price/,
+    );
   });
 });
 
@@ -109,9 +146,20 @@ describe('positioning and settlement', () => {
 
   it('finds max pain where holders are paid least', () => {
     const tiny: ChainSnapshot = {
-      ts: TS, underlying: 'NIFTY', spot: 100, expiries: [{ expiry: '2026-11-23', options: [
-        { strike: 90, right: 'PE', oi: 100 }, { strike: 100, right: 'CE', oi: 50 }, { strike: 100, right: 'PE', oi: 50 }, { strike: 110, right: 'CE', oi: 100 },
-      ] }],
+      ts: TS,
+      underlying: 'NIFTY',
+      spot: 100,
+      expiries: [
+        {
+          expiry: '2026-11-23',
+          options: [
+            { strike: 90, right: 'PE', oi: 100 },
+            { strike: 100, right: 'CE', oi: 50 },
+            { strike: 100, right: 'PE', oi: 50 },
+            { strike: 110, right: 'CE', oi: 100 },
+          ],
+        },
+      ],
     };
     // Settle 90: calls 0, puts 50×10 = 500. Settle 100: 0. Settle 110: calls 50×10 = 500.
     expect(maxPain(tiny, '2026-11-23')).toEqual({ strike: 100, payout: 0 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatTimestamp, isTradingDay, sessionBounds, zonedInstant } from './calendar';
-import { expiriesFrom, expiryInstant, listedExpiries, resolveExpiry, yearsToExpiry } from './expiry';
+import {
+  expiriesFrom,
+  expiryInstant,
+  listedExpiries,
+  resolveExpiry,
+  yearsToExpiry,
+} from './expiry';
 import { getInstrument } from './instruments';
 
 const NIFTY = getInstrument('NIFTY');
@@ -17,10 +23,18 @@ describe('exchange calendar', () => {
   });
 
   it('maps session times to instants across New York daylight saving', () => {
-    expect(formatTimestamp(zonedInstant('2026-07-01', '09:30', 'America/New_York'), 'America/New_York')).toBe('2026-07-01T09:30:00-04:00');
-    expect(formatTimestamp(zonedInstant('2026-12-01', '09:30', 'America/New_York'), 'America/New_York')).toBe('2026-12-01T09:30:00-05:00');
-    expect(new Date(sessionBounds(NIFTY, '2026-11-20').open).toISOString()).toBe('2026-11-20T03:45:00.000Z');
-    expect(new Date(sessionBounds(SPY, '2026-11-27').close).toISOString()).toBe('2026-11-27T18:00:00.000Z'); // 13:00 early close
+    expect(
+      formatTimestamp(zonedInstant('2026-07-01', '09:30', 'America/New_York'), 'America/New_York'),
+    ).toBe('2026-07-01T09:30:00-04:00');
+    expect(
+      formatTimestamp(zonedInstant('2026-12-01', '09:30', 'America/New_York'), 'America/New_York'),
+    ).toBe('2026-12-01T09:30:00-05:00');
+    expect(new Date(sessionBounds(NIFTY, '2026-11-20').open).toISOString()).toBe(
+      '2026-11-20T03:45:00.000Z',
+    );
+    expect(new Date(sessionBounds(SPY, '2026-11-27').close).toISOString()).toBe(
+      '2026-11-27T18:00:00.000Z',
+    ); // 13:00 early close
   });
 });
 
@@ -37,7 +51,9 @@ describe('expiry resolution', () => {
   it('monthlies are the last Tuesday (NSE) or third Friday (US), holiday-adjusted', () => {
     expect(resolveExpiry(NIFTY, '2026-08-18', 'monthly')).toBe('2026-08-25');
     expect(resolveExpiry(NIFTY, '2026-03-10', 'monthly')).toBe('2026-03-30'); // Tue 31 Mar is Mahavir Jayanti
-    expect(resolveExpiry(getInstrument('BANKNIFTY'), '2026-11-25', 'monthly', 1)).toBe('2027-01-26');
+    expect(resolveExpiry(getInstrument('BANKNIFTY'), '2026-11-25', 'monthly', 1)).toBe(
+      '2027-01-26',
+    );
     expect(resolveExpiry(SPY, '2026-04-01', 'monthly')).toBe('2026-04-17');
     expect(resolveExpiry(getInstrument('BTC'), '2026-11-20', 'monthly')).toBe('2026-11-27');
     expect(resolveExpiry(getInstrument('SENSEX'), '2026-11-20', 'weekly')).toBe('2026-11-26');
@@ -54,13 +70,22 @@ describe('expiry resolution', () => {
   });
 
   it('refuses what the instrument does not list, saying what it does', () => {
-    expect(() => resolveExpiry(getInstrument('BANKNIFTY'), '2026-11-20', 'weekly')).toThrow(/BANKNIFTY has no weekly expiries: use monthly/);
+    expect(() => resolveExpiry(getInstrument('BANKNIFTY'), '2026-11-20', 'weekly')).toThrow(
+      /BANKNIFTY has no weekly expiries: use monthly/,
+    );
     expect(() => resolveExpiry(NIFTY, '2026-11-20', 'weekly', -1)).toThrow(/offset -1/);
     expect(() => resolveExpiry(NIFTY, '2026-13-01', 'weekly')).toThrow(/2026-13-01/);
   });
 
   it('lists weeklies and monthlies together and measures time to expiry in calendar years', () => {
-    expect(listedExpiries(NIFTY, '2026-11-20', { weekly: 4, monthly: 3 })).toEqual(['2026-11-23', '2026-12-01', '2026-12-08', '2026-12-15', '2026-12-29', '2027-01-26']);
+    expect(listedExpiries(NIFTY, '2026-11-20', { weekly: 4, monthly: 3 })).toEqual([
+      '2026-11-23',
+      '2026-12-01',
+      '2026-12-08',
+      '2026-12-15',
+      '2026-12-29',
+      '2027-01-26',
+    ]);
     const oneDayBefore = expiryInstant(NIFTY, '2026-11-23') - 86_400_000;
     expect(yearsToExpiry(NIFTY, oneDayBefore, '2026-11-23')).toBeCloseTo(1 / 365, 12);
     expect(yearsToExpiry(NIFTY, oneDayBefore + 2 * 86_400_000, '2026-11-23')).toBe(0);

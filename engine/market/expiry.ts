@@ -2,7 +2,16 @@
  * Expiry resolution: which expiry date a leg's "weekly +1" or "monthly" means on a given day,
  * by the instrument's rules, moved to the previous trading day when the rule lands on a holiday.
  */
-import { addDays, dateOfDay, dayNumber, isTradingDay, localDate, onOrBeforeTradingDay, weekday, zonedInstant } from './calendar';
+import {
+  addDays,
+  dateOfDay,
+  dayNumber,
+  isTradingDay,
+  localDate,
+  onOrBeforeTradingDay,
+  weekday,
+  zonedInstant,
+} from './calendar';
 import type { Instrument } from './instruments';
 
 export type ExpiryKind = 'daily' | 'weekly' | 'monthly';
@@ -29,9 +38,15 @@ function monthlyRuleDate(instrument: Instrument, year: number, month: number): s
 }
 
 /** Expiry dates of a kind, ascending, the first on or after `from`, holiday-adjusted. */
-export function* expiriesFrom(instrument: Instrument, kind: ExpiryKind, from: string): Generator<string> {
+export function* expiriesFrom(
+  instrument: Instrument,
+  kind: ExpiryKind,
+  from: string,
+): Generator<string> {
   if (!expiryKinds(instrument).includes(kind)) {
-    throw new Error(`${instrument.symbol} has no ${kind} expiries: use ${expiryKinds(instrument).join(' or ')}`);
+    throw new Error(
+      `${instrument.symbol} has no ${kind} expiries: use ${expiryKinds(instrument).join(' or ')}`,
+    );
   }
   const start = dayNumber(from);
   if (kind === 'daily') {
@@ -49,7 +64,10 @@ export function* expiriesFrom(instrument: Instrument, kind: ExpiryKind, from: st
   const [y, m] = from.split('-').map(Number);
   for (let i = -1; ; i++) {
     const month = m - 1 + i;
-    const e = onOrBeforeTradingDay(instrument, monthlyRuleDate(instrument, y + Math.floor(month / 12), ((month % 12) + 12) % 12));
+    const e = onOrBeforeTradingDay(
+      instrument,
+      monthlyRuleDate(instrument, y + Math.floor(month / 12), ((month % 12) + 12) % 12),
+    );
     if (dayNumber(e) >= start) yield e;
   }
 }
@@ -59,12 +77,21 @@ export function* expiriesFrom(instrument: Instrument, kind: ExpiryKind, from: st
  * `at` is a date (an expiry that day counts as alive) or an ISO timestamp (alive until the
  * expiry time in the instrument's zone).
  */
-export function resolveExpiry(instrument: Instrument, at: string, kind: ExpiryKind, offset = 0): string {
-  if (!Number.isInteger(offset) || offset < 0) throw new Error(`expiry offset ${offset} is not valid: use 0 for the nearest, 1 for the next, …`);
+export function resolveExpiry(
+  instrument: Instrument,
+  at: string,
+  kind: ExpiryKind,
+  offset = 0,
+): string {
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new Error(
+      `expiry offset ${offset} is not valid: use 0 for the nearest, 1 for the next, …`,
+    );
   let from = at;
   if (at.length > 10) {
     const ms = Date.parse(at);
-    if (Number.isNaN(ms)) throw new Error(`timestamp "${at}" is not valid: use ISO-8601 with an offset`);
+    if (Number.isNaN(ms))
+      throw new Error(`timestamp "${at}" is not valid: use ISO-8601 with an offset`);
     from = localDate(ms, instrument.timezone);
     if (ms >= expiryInstant(instrument, from)) from = addDays(from, 1);
   }
@@ -87,12 +114,20 @@ export function yearsToExpiry(instrument: Instrument, instantMs: number, expiry:
 }
 
 /** The next `count` expiries of every kind the instrument lists, merged and de-duplicated. */
-export function listedExpiries(instrument: Instrument, from: string, counts: Partial<Record<ExpiryKind, number>>): string[] {
+export function listedExpiries(
+  instrument: Instrument,
+  from: string,
+  counts: Partial<Record<ExpiryKind, number>>,
+): string[] {
   const out = new Set<string>();
   for (const kind of expiryKinds(instrument)) {
     const n = counts[kind] ?? 0;
     let i = 0;
-    if (n > 0) for (const e of expiriesFrom(instrument, kind, from)) { out.add(e); if (++i >= n) break; }
+    if (n > 0)
+      for (const e of expiriesFrom(instrument, kind, from)) {
+        out.add(e);
+        if (++i >= n) break;
+      }
   }
   return [...out].sort();
 }

@@ -4,13 +4,18 @@ import { strikesOf } from './quote';
 import type { ChainSnapshot } from './snapshot';
 
 /** Put-call ratio of OI (or volume) over one expiry or the whole chain; undefined when calls total 0. */
-export function pcr(s: ChainSnapshot, by: 'oi' | 'volume' = 'oi', expiry?: string): number | undefined {
+export function pcr(
+  s: ChainSnapshot,
+  by: 'oi' | 'volume' = 'oi',
+  expiry?: string,
+): number | undefined {
   let calls = 0;
   let puts = 0;
   for (const e of expiry ? [findExpiry(s, expiry)] : s.expiries) {
     for (const q of e.options) {
       const v = q[by] ?? 0;
-      if (q.right === 'CE') calls += v; else puts += v;
+      if (q.right === 'CE') calls += v;
+      else puts += v;
     }
   }
   return calls > 0 ? puts / calls : undefined;
@@ -20,7 +25,10 @@ export function pcr(s: ChainSnapshot, by: 'oi' | 'volume' = 'oi', expiry?: strin
  * Max pain: the listed strike at which option holders' total intrinsic payout (by OI) is
  * smallest, i.e. where writers as a group lose least if the underlying settles there.
  */
-export function maxPain(s: ChainSnapshot, expiry: string): { strike: number; payout: number } | undefined {
+export function maxPain(
+  s: ChainSnapshot,
+  expiry: string,
+): { strike: number; payout: number } | undefined {
   const chain = findExpiry(s, expiry);
   const strikes = strikesOf(chain);
   let best: { strike: number; payout: number } | undefined;
@@ -29,7 +37,8 @@ export function maxPain(s: ChainSnapshot, expiry: string): { strike: number; pay
     for (const q of chain.options) {
       const oi = q.oi ?? 0;
       if (oi === 0) continue;
-      payout += oi * (q.right === 'CE' ? Math.max(0, settle - q.strike) : Math.max(0, q.strike - settle));
+      payout +=
+        oi * (q.right === 'CE' ? Math.max(0, settle - q.strike) : Math.max(0, q.strike - settle));
     }
     if (!best || payout < best.payout) best = { strike: settle, payout };
   }

@@ -32,11 +32,18 @@ export function snapshotInstant(s: ChainSnapshot): number {
 
 export function findExpiry(s: ChainSnapshot, expiry: string): ExpiryChain {
   const e = s.expiries.find((x) => x.expiry === expiry);
-  if (!e) throw new Error(`expiry ${expiry} is not in the ${s.underlying} snapshot at ${s.ts}: listed are ${s.expiries.map((x) => x.expiry).join(', ') || 'none'}`);
+  if (!e)
+    throw new Error(
+      `expiry ${expiry} is not in the ${s.underlying} snapshot at ${s.ts}: listed are ${s.expiries.map((x) => x.expiry).join(', ') || 'none'}`,
+    );
   return e;
 }
 
-export function expiryPricing(s: ChainSnapshot, expiry: string, overrides: PricingOverrides = {}): ExpiryPricing {
+export function expiryPricing(
+  s: ChainSnapshot,
+  expiry: string,
+  overrides: PricingOverrides = {},
+): ExpiryPricing {
   const instrument = getInstrument(s.underlying);
   const chain = s.expiries.find((x) => x.expiry === expiry);
   const t = yearsToExpiry(instrument, snapshotInstant(s), expiry);
@@ -45,5 +52,14 @@ export function expiryPricing(s: ChainSnapshot, expiry: string, overrides: Prici
   const carried = s.spot * Math.exp((rate - div) * t);
   const forward = chain?.forward ?? carried;
   const futures = instrument.pricing.model === 'black-76';
-  return { instrument, expiry, t, rate, div, underlying: futures ? forward : s.spot, futures, forward };
+  return {
+    instrument,
+    expiry,
+    t,
+    rate,
+    div,
+    underlying: futures ? forward : s.spot,
+    futures,
+    forward,
+  };
 }

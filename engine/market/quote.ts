@@ -3,7 +3,8 @@ import type { ExpiryChain, OptionQuote, Right } from './snapshot';
 
 /** Mid of a two-sided quote, else the LTP; undefined when the option has no price at all. */
 export function markPrice(q: OptionQuote): number | undefined {
-  if (q.bid !== undefined && q.ask !== undefined && q.bid > 0 && q.ask > 0 && q.ask >= q.bid) return 0.5 * (q.bid + q.ask);
+  if (q.bid !== undefined && q.ask !== undefined && q.bid > 0 && q.ask > 0 && q.ask >= q.bid)
+    return 0.5 * (q.bid + q.ask);
   if (q.ltp !== undefined) return q.ltp;
   if (q.bid !== undefined && q.bid > 0 && q.ask === undefined) return q.bid;
   if (q.ask !== undefined && q.ask > 0 && q.bid === undefined) return q.ask;
@@ -15,7 +16,11 @@ export function triggerPrice(q: OptionQuote): number | undefined {
   return q.ltp ?? markPrice(q);
 }
 
-export function findQuote(chain: ExpiryChain, strike: number, right: Right): OptionQuote | undefined {
+export function findQuote(
+  chain: ExpiryChain,
+  strike: number,
+  right: Right,
+): OptionQuote | undefined {
   for (const q of chain.options) if (q.strike === strike && q.right === right) return q;
   return undefined;
 }

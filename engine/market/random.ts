@@ -33,7 +33,10 @@ export function mixSeed(...parts: number[]): number {
 export function createRng(seed: number): Rng {
   if (!Number.isFinite(seed)) throw new Error(`seed ${seed} is not valid: give an integer`);
   const init = splitmix32(Math.floor(seed));
-  let a = init(), b = init(), c = init(), d = init();
+  let a = init(),
+    b = init(),
+    c = init(),
+    d = init();
   const u32 = () => {
     const t = (((a + b) >>> 0) + d) >>> 0;
     d = (d + 1) >>> 0;
@@ -48,7 +51,11 @@ export function createRng(seed: number): Rng {
   const rng: Rng = {
     next: () => u32() / 4294967296,
     normal: () => {
-      if (spare === spare) { const s = spare; spare = NaN; return s; }
+      if (spare === spare) {
+        const s = spare;
+        spare = NaN;
+        return s;
+      }
       let u = 0;
       while (u === 0) u = rng.next();
       const v = rng.next();
@@ -62,7 +69,10 @@ export function createRng(seed: number): Rng {
       const l = Math.exp(-mean);
       let k = 0;
       let p = rng.next();
-      while (p > l) { k++; p *= rng.next(); }
+      while (p > l) {
+        k++;
+        p *= rng.next();
+      }
       return k;
     },
   };

@@ -11,7 +11,10 @@ export const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date as YY
 /** ISO-8601 with an explicit offset, so a snapshot's instant never depends on the reader's zone. */
 export const IsoTimestampSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'ISO-8601 timestamp with an offset, e.g. 2026-11-20T09:15:00+05:30');
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/,
+    'ISO-8601 timestamp with an offset, e.g. 2026-11-20T09:15:00+05:30',
+  );
 
 export const RightSchema = z.enum(['CE', 'PE']);
 export type Right = z.infer<typeof RightSchema>;
@@ -54,7 +57,9 @@ export function parseSnapshot(input: unknown): ChainSnapshot {
   const r = ChainSnapshotSchema.safeParse(input);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new Error(`invalid chain snapshot at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(
+      `invalid chain snapshot at ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
   }
   return r.data;
 }

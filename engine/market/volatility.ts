@@ -5,7 +5,12 @@
 import { greeks, solveIv, type Greeks } from '../pricing';
 import { atmStrike, type AtmReference } from './atm';
 import { findQuote, markPrice, strikesOf } from './quote';
-import { expiryPricing, findExpiry, type ExpiryPricing, type PricingOverrides } from './pricing-context';
+import {
+  expiryPricing,
+  findExpiry,
+  type ExpiryPricing,
+  type PricingOverrides,
+} from './pricing-context';
 import type { ChainSnapshot, OptionQuote, Right } from './snapshot';
 
 /** The option's IV: quoted when present, else solved from its mark price; undefined when no vol fits. */
@@ -36,17 +41,40 @@ export function withSolvedIvs(s: ChainSnapshot, overrides?: PricingOverrides): C
 }
 
 /** Greeks of one listed option at its IV; undefined when it has neither an IV nor a price to solve one from. */
-export function optionGreeks(s: ChainSnapshot, expiry: string, strike: number, right: Right, overrides?: PricingOverrides): (Greeks & { iv: number }) | undefined {
+export function optionGreeks(
+  s: ChainSnapshot,
+  expiry: string,
+  strike: number,
+  right: Right,
+  overrides?: PricingOverrides,
+): (Greeks & { iv: number }) | undefined {
   const q = findQuote(findExpiry(s, expiry), strike, right);
   if (!q) return undefined;
   const p = expiryPricing(s, expiry, overrides);
   const iv = quoteIv(q, p);
   if (iv === undefined) return undefined;
-  return { ...greeks({ right, spot: p.underlying, strike, t: p.t, rate: p.rate, vol: iv, div: p.div, model: p.futures ? 'black-76' : 'black-scholes' }), iv };
+  return {
+    ...greeks({
+      right,
+      spot: p.underlying,
+      strike,
+      t: p.t,
+      rate: p.rate,
+      vol: iv,
+      div: p.div,
+      model: p.futures ? 'black-76' : 'black-scholes',
+    }),
+    iv,
+  };
 }
 
 /** Delta of every priced option of an expiry (what "strike by delta" selectors search). */
-export function deltas(s: ChainSnapshot, expiry: string, right: Right, overrides?: PricingOverrides): { strike: number; delta: number }[] {
+export function deltas(
+  s: ChainSnapshot,
+  expiry: string,
+  right: Right,
+  overrides?: PricingOverrides,
+): { strike: number; delta: number }[] {
   const chain = findExpiry(s, expiry);
   const p = expiryPricing(s, expiry, overrides);
   const out: { strike: number; delta: number }[] = [];
@@ -54,7 +82,16 @@ export function deltas(s: ChainSnapshot, expiry: string, right: Right, overrides
     if (q.right !== right) continue;
     const iv = quoteIv(q, p);
     if (iv === undefined) continue;
-    const g = greeks({ right, spot: p.underlying, strike: q.strike, t: p.t, rate: p.rate, vol: iv, div: p.div, model: p.futures ? 'black-76' : 'black-scholes' });
+    const g = greeks({
+      right,
+      spot: p.underlying,
+      strike: q.strike,
+      t: p.t,
+      rate: p.rate,
+      vol: iv,
+      div: p.div,
+      model: p.futures ? 'black-76' : 'black-scholes',
+    });
     out.push({ strike: q.strike, delta: g.delta });
   }
   return out.sort((a, b) => a.strike - b.strike);
@@ -70,7 +107,11 @@ export interface SmilePoint {
   iv?: number;
 }
 
-export function smile(s: ChainSnapshot, expiry: string, overrides?: PricingOverrides): SmilePoint[] {
+export function smile(
+  s: ChainSnapshot,
+  expiry: string,
+  overrides?: PricingOverrides,
+): SmilePoint[] {
   const chain = findExpiry(s, expiry);
   const p = expiryPricing(s, expiry, overrides);
   return strikesOf(chain).map((k) => {
@@ -78,26 +119,42 @@ export function smile(s: ChainSnapshot, expiry: string, overrides?: PricingOverr
     const q = findQuote(chain, k, 'PE');
     const callIv = c && quoteIv(c, p);
     const putIv = q && quoteIv(q, p);
-    const otm = k >= p.forward ? callIv ?? putIv : putIv ?? callIv;
+    const otm = k >= p.forward ? (callIv ?? putIv) : (putIv ?? callIv);
     return { strike: k, logMoneyness: Math.log(k / p.forward), callIv, putIv, iv: otm };
   });
 }
 
 /** IV at the ATM strike: the average of call and put IVs where both exist. */
-export function atmIv(s: ChainSnapshot, expiry: string, reference: AtmReference = 'spot', overrides?: PricingOverrides): number | undefined {
+export function atmIv(
+  s: ChainSnapshot,
+  expiry: string,
+  reference: AtmReference = 'spot',
+  overrides?: PricingOverrides,
+): number | undefined {
   const chain = findExpiry(s, expiry);
   const p = expiryPricing(s, expiry, overrides);
   const k = atmStrike(s, expiry, reference, overrides);
-  const ivs = (['CE', 'PE'] as const).map((r) => findQuote(chain, k, r)).map((q) => q && quoteIv(q, p)).filter((v): v is number => v !== undefined);
+  const ivs = (['CE', 'PE'] as const)
+    .map((r) => findQuote(chain, k, r))
+    .map((q) => q && quoteIv(q, p))
+    .filter((v): v is number => v !== undefined);
   return ivs.length ? ivs.reduce((a, b) => a + b, 0) / ivs.length : undefined;
 }
 
-export interface TermPoint { expiry: string; t: number; atmIv?: number }
+export interface TermPoint {
+  expiry: string;
+  t: number;
+  atmIv?: number;
+}
 
 export function termStructure(s: ChainSnapshot, overrides?: PricingOverrides): TermPoint[] {
   return s.expiries
     .filter((e) => e.options.length > 0)
-    .map((e) => ({ expiry: e.expiry, t: expiryPricing(s, e.expiry, overrides).t, atmIv: atmIv(s, e.expiry, 'spot', overrides) }))
+    .map((e) => ({
+      expiry: e.expiry,
+      t: expiryPricing(s, e.expiry, overrides).t,
+      atmIv: atmIv(s, e.expiry, 'spot', overrides),
+    }))
     .sort((a, b) => a.t - b.t);
 }
 
@@ -105,7 +162,10 @@ export function termStructure(s: ChainSnapshot, overrides?: PricingOverrides): T
  * IV rank of `current` within a lookback series of the same measure: 0 at the low, 100 at
  * the high. Also the percentile (share of days below). Throws when the series is empty.
  */
-export function ivRank(history: readonly number[], current: number): { rank: number; percentile: number } {
+export function ivRank(
+  history: readonly number[],
+  current: number,
+): { rank: number; percentile: number } {
   const xs = history.filter((v) => Number.isFinite(v));
   if (xs.length === 0) throw new Error('IV rank needs at least one past IV in the lookback window');
   const lo = Math.min(...xs);
@@ -119,7 +179,10 @@ export function ivRank(history: readonly number[], current: number): { rank: num
  * IV rank over the last `lookbackDays` calendar days of a dated series (e.g. daily ATM IV),
  * as of the series' last point.
  */
-export function ivRankOverLookback(series: readonly { date: string; iv: number }[], lookbackDays: number): { rank: number; percentile: number } {
+export function ivRankOverLookback(
+  series: readonly { date: string; iv: number }[],
+  lookbackDays: number,
+): { rank: number; percentile: number } {
   if (series.length === 0) throw new Error('IV rank needs a series of dated IVs');
   const last = series[series.length - 1];
   const from = Date.parse(last.date) - lookbackDays * 86_400_000;

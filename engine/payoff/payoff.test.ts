@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { netGreeks, payoffCurve, pnlAtExpiry, pnlToday, summarize, type PayoffLeg, type PayoffMarket } from './payoff';
+import {
+  netGreeks,
+  payoffCurve,
+  pnlAtExpiry,
+  pnlToday,
+  summarize,
+  type PayoffLeg,
+  type PayoffMarket,
+} from './payoff';
 
 const market: PayoffMarket = { spot: 24000, rate: 0.065, div: 0, model: 'black-scholes' };
 const week = 7 / 365;
 
-function leg(p: Partial<PayoffLeg> & Pick<PayoffLeg, 'kind' | 'side' | 'strike' | 'entry'>): PayoffLeg {
-  return { id: `${p.side}-${p.kind}-${p.strike}`, qty: 1, expiry: '2026-11-26', t: week, iv: 0.15, ...p };
+function leg(
+  p: Partial<PayoffLeg> & Pick<PayoffLeg, 'kind' | 'side' | 'strike' | 'entry'>,
+): PayoffLeg {
+  return {
+    id: `${p.side}-${p.kind}-${p.strike}`,
+    qty: 1,
+    expiry: '2026-11-26',
+    t: week,
+    iv: 0.15,
+    ...p,
+  };
 }
 
 describe('payoff at expiry', () => {
@@ -37,7 +54,10 @@ describe('payoff at expiry', () => {
   });
 
   it('a long put has a bounded best case at spot zero', () => {
-    const s = summarize([leg({ kind: 'PE', side: 'BUY', strike: 100, entry: 5 })], { ...market, spot: 100 });
+    const s = summarize([leg({ kind: 'PE', side: 'BUY', strike: 100, entry: 5 })], {
+      ...market,
+      spot: 100,
+    });
     expect(s.breakevens).toEqual([95]);
     expect(s.maxProfit).toBeCloseTo(95, 9);
     expect(s.maxProfitAt).toBe(0);
@@ -58,7 +78,10 @@ describe('payoff at expiry', () => {
   });
 
   it('a long future is unbounded profit above and loses its entry price at zero', () => {
-    const s = summarize([leg({ kind: 'FUT', side: 'BUY', strike: 0, entry: 24100, qty: 75 })], market);
+    const s = summarize(
+      [leg({ kind: 'FUT', side: 'BUY', strike: 0, entry: 24100, qty: 75 })],
+      market,
+    );
     expect(s.breakevens).toEqual([24100]);
     expect(s.maxProfit).toBe(Infinity);
     expect(s.maxLoss).toBeCloseTo(-24100 * 75, 6);
@@ -73,7 +96,10 @@ describe('a calendar spread (two expiries)', () => {
       leg({ kind: 'PE', side: 'BUY', strike: 100, entry: 4, t: 35 / 365, iv: 0.2 }),
     ];
     // At spot 0 the short put pays 100 and the long one is worth 100 e^(-0.05 x 28/365).
-    expect(pnlAtExpiry(calendar, m, 0)).toBeCloseTo(-(100 - 2) + (100 * Math.exp((-0.05 * 28) / 365) - 4), 9);
+    expect(pnlAtExpiry(calendar, m, 0)).toBeCloseTo(
+      -(100 - 2) + (100 * Math.exp((-0.05 * 28) / 365) - 4),
+      9,
+    );
     const s = summarize(calendar, m);
     expect(s.breakevens).toHaveLength(2);
     expect(s.maxProfitAt).toBeCloseTo(100, 0);
@@ -147,7 +173,10 @@ describe('net greeks', () => {
     const down = pnlToday(legs, m, m.spot - h);
     expect(g.delta).toBeCloseTo((up - down) / (2 * h), 3);
     expect(g.gamma).toBeCloseTo((up - 2 * mid + down) / (h * h), 3);
-    const vegaFd = (pnlToday(legs, m, m.spot, { spotPct: 0, ivPoints: 0.01, daysForward: 0 }) - pnlToday(legs, m, m.spot, { spotPct: 0, ivPoints: -0.01, daysForward: 0 })) / 0.02;
+    const vegaFd =
+      (pnlToday(legs, m, m.spot, { spotPct: 0, ivPoints: 0.01, daysForward: 0 }) -
+        pnlToday(legs, m, m.spot, { spotPct: 0, ivPoints: -0.01, daysForward: 0 })) /
+      0.02;
     expect(g.vega).toBeCloseTo(vegaFd, 2);
   });
 });

@@ -69,7 +69,8 @@ function forwardFactor(leg: PayoffLeg, m: PayoffMarket, t: number): number {
 /** Value per unit of one leg at spot `s`, `t` years before its expiry, at volatility `vol`. */
 function legValue(leg: PayoffLeg, m: PayoffMarket, s: number, t: number, vol: number): number {
   if (leg.kind === 'FUT') return s * forwardFactor(leg, m, t);
-  if (!(t > 0)) return leg.kind === 'CE' ? Math.max(0, s - leg.strike) : Math.max(0, leg.strike - s);
+  if (!(t > 0))
+    return leg.kind === 'CE' ? Math.max(0, s - leg.strike) : Math.max(0, leg.strike - s);
   // The pricer refuses spot 0; the limit there is a worthless call and a put worth the discounted strike.
   if (!(s > 0)) return leg.kind === 'CE' ? 0 : leg.strike * Math.exp(-m.rate * t);
   return greeks({
@@ -85,7 +86,13 @@ function legValue(leg: PayoffLeg, m: PayoffMarket, s: number, t: number, vol: nu
 }
 
 /** Position P&L at spot `s` after `elapsed` years, with volatilities shifted by `ivShift` (decimal). */
-export function pnlAt(legs: readonly PayoffLeg[], m: PayoffMarket, s: number, elapsed: number, ivShift = 0): number {
+export function pnlAt(
+  legs: readonly PayoffLeg[],
+  m: PayoffMarket,
+  s: number,
+  elapsed: number,
+  ivShift = 0,
+): number {
   let total = 0;
   for (const leg of legs) {
     const left = Math.max(0, leg.t - elapsed);
@@ -100,7 +107,12 @@ export function pnlAtExpiry(legs: readonly PayoffLeg[], m: PayoffMarket, s: numb
 }
 
 /** P&L under a scenario, where `s` is the spot before the scenario's own spot move. */
-export function pnlToday(legs: readonly PayoffLeg[], m: PayoffMarket, s: number, sc: Scenario = NO_SCENARIO): number {
+export function pnlToday(
+  legs: readonly PayoffLeg[],
+  m: PayoffMarket,
+  s: number,
+  sc: Scenario = NO_SCENARIO,
+): number {
   const elapsed = Math.min(firstExpiryYears(legs), Math.max(0, sc.daysForward) / DAYS_PER_YEAR);
   return pnlAt(legs, m, s * (1 + sc.spotPct / 100), elapsed, sc.ivPoints / 100);
 }
@@ -111,7 +123,11 @@ export type NetGreeks = { delta: number; gamma: number; theta: number; vega: num
  * Net greeks of the position under a scenario, in position units: delta in units of the
  * underlying, gamma per unit move, theta in money per calendar day, vega in money per vol point.
  */
-export function netGreeks(legs: readonly PayoffLeg[], m: PayoffMarket, sc: Scenario = NO_SCENARIO): NetGreeks {
+export function netGreeks(
+  legs: readonly PayoffLeg[],
+  m: PayoffMarket,
+  sc: Scenario = NO_SCENARIO,
+): NetGreeks {
   const s = m.spot * (1 + sc.spotPct / 100);
   const elapsed = Math.min(firstExpiryYears(legs), Math.max(0, sc.daysForward) / DAYS_PER_YEAR);
   const out: NetGreeks = { delta: 0, gamma: 0, theta: 0, vega: 0 };
@@ -172,7 +188,8 @@ const EPS = 1e-9;
  * where the dense grid and bisection still converge.
  */
 export function summarize(legs: readonly PayoffLeg[], m: PayoffMarket): PayoffSummary {
-  if (legs.length === 0) return { breakevens: [], maxProfit: 0, maxLoss: 0, maxProfitAt: null, maxLossAt: null };
+  if (legs.length === 0)
+    return { breakevens: [], maxProfit: 0, maxLoss: 0, maxProfitAt: null, maxLossAt: null };
   const strikes = legs.filter((l) => l.kind !== 'FUT').map((l) => l.strike);
   const entries = legs.filter((l) => l.kind === 'FUT').map((l) => l.entry);
   const top = Math.max(m.spot, ...strikes, ...entries) * 3;
@@ -194,15 +211,27 @@ export function summarize(legs: readonly PayoffLeg[], m: PayoffMarket): PayoffSu
       // A flat stretch at zero is not a breakeven; a touch from one side to the other is.
       const before = i > 0 ? ys[i - 1] : undefined;
       const after = i + 1 < ys.length ? ys[i + 1] : undefined;
-      if (before !== undefined && after !== undefined && !zero(before) && !zero(after) && Math.sign(before) !== Math.sign(after)) push(xs[i]);
+      if (
+        before !== undefined &&
+        after !== undefined &&
+        !zero(before) &&
+        !zero(after) &&
+        Math.sign(before) !== Math.sign(after)
+      )
+        push(xs[i]);
       continue;
     }
     if (i + 1 < xs.length && !zero(ys[i + 1]) && Math.sign(ys[i]) !== Math.sign(ys[i + 1])) {
-      let lo = xs[i], hi = xs[i + 1], ylo = ys[i];
+      let lo = xs[i],
+        hi = xs[i + 1],
+        ylo = ys[i];
       for (let k = 0; k < 100 && hi - lo > 1e-10 * Math.max(1, hi); k++) {
         const mid = (lo + hi) / 2;
         const ym = f(mid);
-        if (Math.sign(ym) === Math.sign(ylo)) { lo = mid; ylo = ym; } else hi = mid;
+        if (Math.sign(ym) === Math.sign(ylo)) {
+          lo = mid;
+          ylo = ym;
+        } else hi = mid;
       }
       push((lo + hi) / 2);
     }
@@ -211,7 +240,8 @@ export function summarize(legs: readonly PayoffLeg[], m: PayoffMarket): PayoffSu
   const rounded = breakevens.map((b) => Math.round(b * 1e6) / 1e6).sort((a, b) => a - b);
 
   const slope = upsideSlope(legs);
-  let hiI = 0, loI = 0;
+  let hiI = 0,
+    loI = 0;
   for (let i = 1; i < ys.length; i++) {
     if (ys[i] > ys[hiI]) hiI = i;
     if (ys[i] < ys[loI]) loI = i;
@@ -248,7 +278,11 @@ export function payoffCurve(
   const out: CurvePoint[] = [];
   for (let i = 0; i < points; i++) {
     const s = lo + ((hi - lo) * i) / (points - 1);
-    out.push({ spot: s, expiry: pnlAtExpiry(legs, m, s), today: pnlAt(legs, m, s, elapsed, sc.ivPoints / 100) });
+    out.push({
+      spot: s,
+      expiry: pnlAtExpiry(legs, m, s),
+      today: pnlAt(legs, m, s, elapsed, sc.ivPoints / 100),
+    });
   }
   return out;
 }

@@ -18,7 +18,9 @@ function dsl(json: unknown): DslDocument {
 }
 
 const nifty = getInstrument('NIFTY');
-const snapshot = new SimulatedMarket({ underlying: 'NIFTY', seed: 7 }).advanceTo(zonedInstant('2026-11-19', '09:20', nifty.timezone));
+const snapshot = new SimulatedMarket({ underlying: 'NIFTY', seed: 7 }).advanceTo(
+  zonedInstant('2026-11-19', '09:20', nifty.timezone),
+);
 
 describe('opening position', () => {
   it('sells the ATM call and put the runtime would pick, a lot each', () => {
@@ -31,7 +33,10 @@ describe('opening position', () => {
     ]);
     const chain = expiryChain(snapshot, p.legs[0].expiry)!;
     const ce = selectStrike(snapshot, chain, 'CE', 'SELL', strategy.legs[0].strike!);
-    expect(p.legs[0]).toMatchObject({ strike: ce.strike, entry: ce.strike === null ? NaN : ce.premium });
+    expect(p.legs[0]).toMatchObject({
+      strike: ce.strike,
+      entry: ce.strike === null ? NaN : ce.premium,
+    });
     expect(p.legs[1].strike).toBe(p.legs[0].strike);
     expect(Math.abs(p.legs[0].strike - snapshot.spot)).toBeLessThanOrEqual(nifty.strikeStep / 2);
     expect(p.legs[0].expiry >= '2026-11-19').toBe(true);

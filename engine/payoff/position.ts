@@ -32,22 +32,33 @@ export type OpeningPosition = {
   notes: string[];
 };
 
-export function openingPosition(strategy: Strategy, snapshot: ChainSnapshot, overrides: PricingOverrides = {}): OpeningPosition {
+export function openingPosition(
+  strategy: Strategy,
+  snapshot: ChainSnapshot,
+  overrides: PricingOverrides = {},
+): OpeningPosition {
   if (snapshot.underlying !== strategy.underlying) {
-    throw new Error(`the snapshot is for ${snapshot.underlying} but strategy "${strategy.name}" trades ${strategy.underlying}; load a ${strategy.underlying} chain`);
+    throw new Error(
+      `the snapshot is for ${snapshot.underlying} but strategy "${strategy.name}" trades ${strategy.underlying}; load a ${strategy.underlying} chain`,
+    );
   }
   const instrument = getInstrument(strategy.underlying);
   const day = localTime(snapshot.ts, instrument).day;
   const notes: string[] = [];
   let multiplier = 1;
   if (strategy.sizing.method === 'fixed') multiplier = strategy.sizing.multiplier;
-  else notes.push(`${strategy.sizing.method} sizing depends on capital and history; the payoff shows one set (multiplier 1)`);
+  else
+    notes.push(
+      `${strategy.sizing.method} sizing depends on capital and history; the payoff shows one set (multiplier 1)`,
+    );
 
   const legs: ResolvedLeg[] = [];
   const skipped: { legId: string; why: string }[] = [];
   for (const leg of strategy.legs) {
     if (leg.lazy) {
-      notes.push(`lazy leg ${leg.id} opens only when another leg exits, so it is not in the opening position`);
+      notes.push(
+        `lazy leg ${leg.id} opens only when another leg exits, so it is not in the opening position`,
+      );
       continue;
     }
     const e = legExpiry(snapshot, day, leg.expiry.kind, leg.expiry.offset);
@@ -57,14 +68,33 @@ export function openingPosition(strategy: Strategy, snapshot: ChainSnapshot, ove
     }
     const pricing = expiryPricing(snapshot, e.expiry, overrides);
     const lots = leg.lots * multiplier;
-    const base = { id: leg.id, side: leg.side, qty: lots * instrument.lotSize, lots, expiry: e.expiry, t: pricing.t, forwardRatio: pricing.forward / snapshot.spot };
+    const base = {
+      id: leg.id,
+      side: leg.side,
+      qty: lots * instrument.lotSize,
+      lots,
+      expiry: e.expiry,
+      t: pricing.t,
+      forwardRatio: pricing.forward / snapshot.spot,
+    };
     if (leg.kind === 'FUT') {
       const price = contractPrice(snapshot, e.expiry, null, 'FUT');
       if (price === undefined) {
-        skipped.push({ legId: leg.id, why: `the ${e.expiry} future has no price and no synthetic future can be formed` });
+        skipped.push({
+          legId: leg.id,
+          why: `the ${e.expiry} future has no price and no synthetic future can be formed`,
+        });
         continue;
       }
-      legs.push({ ...base, kind: 'FUT', strike: 0, entry: price, iv: 0, forwardRatio: price / snapshot.spot, why: `future at ${price}` });
+      legs.push({
+        ...base,
+        kind: 'FUT',
+        strike: 0,
+        entry: price,
+        iv: 0,
+        forwardRatio: price / snapshot.spot,
+        why: `future at ${price}`,
+      });
       continue;
     }
     const chain = expiryChain(snapshot, e.expiry);
@@ -80,10 +110,20 @@ export function openingPosition(strategy: Strategy, snapshot: ChainSnapshot, ove
     const quote = quoteOf(chain, choice.strike, leg.kind);
     const iv = quote ? quoteIv(quote, pricing) : undefined;
     if (iv === undefined) {
-      skipped.push({ legId: leg.id, why: `${leg.kind} ${choice.strike} ${e.expiry} has no IV and none can be solved from its price` });
+      skipped.push({
+        legId: leg.id,
+        why: `${leg.kind} ${choice.strike} ${e.expiry} has no IV and none can be solved from its price`,
+      });
       continue;
     }
-    legs.push({ ...base, kind: leg.kind, strike: choice.strike, entry: choice.premium, iv, why: choice.why });
+    legs.push({
+      ...base,
+      kind: leg.kind,
+      strike: choice.strike,
+      entry: choice.premium,
+      iv,
+      why: choice.why,
+    });
   }
   const first = legs[0]?.expiry ?? snapshot.expiries[0]?.expiry;
   const p = first ? expiryPricing(snapshot, first, overrides) : undefined;
@@ -94,7 +134,12 @@ export function openingPosition(strategy: Strategy, snapshot: ChainSnapshot, ove
     currency: instrument.currency,
     lotSize: instrument.lotSize,
     multiplier,
-    market: { spot: snapshot.spot, rate: p?.rate ?? instrument.pricing.rate, div: p?.div ?? instrument.pricing.dividendYield, model: instrument.pricing.model },
+    market: {
+      spot: snapshot.spot,
+      rate: p?.rate ?? instrument.pricing.rate,
+      div: p?.div ?? instrument.pricing.dividendYield,
+      model: instrument.pricing.model,
+    },
     legs,
     skipped,
     notes,

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { black76Price, bsPrice, greeks, intrinsic, optionPrice, type OptionParams } from './black-scholes';
+import {
+  black76Price,
+  bsPrice,
+  greeks,
+  intrinsic,
+  optionPrice,
+  type OptionParams,
+} from './black-scholes';
 
 // Published examples: E. G. Haug, The Complete Guide to Option Pricing Formulas (2nd ed.),
 // and J. Hull, Options, Futures, and Other Derivatives. Haug states greeks per unit of vol
@@ -30,7 +37,9 @@ describe('Black-Scholes-Merton against textbook values', () => {
   });
 
   it('Haug 2.3.1: gamma S=55 K=60 T=0.75 r=b=10% σ=30% is 0.0278', () => {
-    expect(greeks({ right: 'CE', spot: 55, strike: 60, t: 0.75, rate: 0.1, vol: 0.3 }).gamma).toBeCloseTo(0.0278, 4);
+    expect(
+      greeks({ right: 'CE', spot: 55, strike: 60, t: 0.75, rate: 0.1, vol: 0.3 }).gamma,
+    ).toBeCloseTo(0.0278, 4);
   });
 
   it('Haug 2.4.1: vega S=55 K=60 T=0.75 r=b=10% σ=30% is 18.9358 (0.189358 per point)', () => {
@@ -39,12 +48,22 @@ describe('Black-Scholes-Merton against textbook values', () => {
   });
 
   it('Haug 2.5.1: put theta S=430 K=405 T=0.0833 r=7% q=5% σ=20% is -31.1924 a year', () => {
-    const g = greeks({ right: 'PE', spot: 430, strike: 405, t: 0.0833, rate: 0.07, div: 0.05, vol: 0.2 });
+    const g = greeks({
+      right: 'PE',
+      spot: 430,
+      strike: 405,
+      t: 0.0833,
+      rate: 0.07,
+      div: 0.05,
+      vol: 0.2,
+    });
     expect(g.theta * 365).toBeCloseTo(-31.1924, 4);
   });
 
   it('Haug 2.6.1: call rho S=72 K=75 T=1 r=b=9% σ=19% is 38.7325 (0.387325 per point)', () => {
-    expect(greeks({ right: 'CE', spot: 72, strike: 75, t: 1, rate: 0.09, vol: 0.19 }).rho * 100).toBeCloseTo(38.7325, 4);
+    expect(
+      greeks({ right: 'CE', spot: 72, strike: 75, t: 1, rate: 0.09, vol: 0.19 }).rho * 100,
+    ).toBeCloseTo(38.7325, 4);
   });
 
   it('Hull Example 15.6: S=42 K=40 r=10% σ=20% T=0.5: call 4.76, put 0.81', () => {
@@ -65,9 +84,15 @@ describe('Black-Scholes-Merton against textbook values', () => {
 
 describe('edge cases a user meets', () => {
   it('prices an expired option at its intrinsic value', () => {
-    expect(optionPrice({ right: 'CE', spot: 105, strike: 100, t: 0, rate: 0.05, vol: 0.2 })).toBe(5);
-    expect(optionPrice({ right: 'PE', spot: 105, strike: 100, t: 0, rate: 0.05, vol: 0.2 })).toBe(0);
-    expect(greeks({ right: 'CE', spot: 105, strike: 100, t: 0, rate: 0.05, vol: 0.2 }).delta).toBe(1);
+    expect(optionPrice({ right: 'CE', spot: 105, strike: 100, t: 0, rate: 0.05, vol: 0.2 })).toBe(
+      5,
+    );
+    expect(optionPrice({ right: 'PE', spot: 105, strike: 100, t: 0, rate: 0.05, vol: 0.2 })).toBe(
+      0,
+    );
+    expect(greeks({ right: 'CE', spot: 105, strike: 100, t: 0, rate: 0.05, vol: 0.2 }).delta).toBe(
+      1,
+    );
     expect(intrinsic('PE', 95, 100)).toBe(5);
   });
 
@@ -77,9 +102,15 @@ describe('edge cases a user meets', () => {
   });
 
   it('names the bad input', () => {
-    expect(() => greeks({ right: 'CE', spot: -1, strike: 100, t: 1, rate: 0.05, vol: 0.2 })).toThrow(/spot -1/);
-    expect(() => greeks({ right: 'XX' as 'CE', spot: 1, strike: 100, t: 1, rate: 0.05, vol: 0.2 })).toThrow(/CE or PE/);
-    expect(() => greeks({ right: 'CE', spot: 100, strike: 100, t: 1, rate: 0.05, vol: -0.2 })).toThrow(/vol -0.2/);
+    expect(() =>
+      greeks({ right: 'CE', spot: -1, strike: 100, t: 1, rate: 0.05, vol: 0.2 }),
+    ).toThrow(/spot -1/);
+    expect(() =>
+      greeks({ right: 'XX' as 'CE', spot: 1, strike: 100, t: 1, rate: 0.05, vol: 0.2 }),
+    ).toThrow(/CE or PE/);
+    expect(() =>
+      greeks({ right: 'CE', spot: 100, strike: 100, t: 1, rate: 0.05, vol: -0.2 }),
+    ).toThrow(/vol -0.2/);
   });
 });
 
@@ -112,7 +143,9 @@ describe('properties', () => {
         const k = m.spot * m.moneyness;
         const c = black76Price('CE', m.spot, k, m.t, m.rate, m.vol);
         const p = black76Price('PE', m.spot, k, m.t, m.rate, m.vol);
-        expect(Math.abs(c - p - Math.exp(-m.rate * m.t) * (m.spot - k))).toBeLessThan(1e-10 * m.spot);
+        expect(Math.abs(c - p - Math.exp(-m.rate * m.t) * (m.spot - k))).toBeLessThan(
+          1e-10 * m.spot,
+        );
       }),
       { numRuns: 1000 },
     );
@@ -120,27 +153,45 @@ describe('properties', () => {
 
   it('greeks equal central finite differences of the price', () => {
     fc.assert(
-      fc.property(market, fc.constantFrom('CE' as const, 'PE' as const), fc.constantFrom('black-scholes' as const, 'black-76' as const), (m, right, model) => {
-        const base: OptionParams = { right, spot: m.spot, strike: m.spot * m.moneyness, t: m.t, rate: m.rate, div: m.div, vol: m.vol, model };
-        const g = greeks(base);
-        const price = (o: Partial<OptionParams>) => optionPrice({ ...base, ...o });
-        // Steps shrink with σ√T so a sharply peaked short-dated option is still resolved.
-        const hS = m.spot * 1e-4 * Math.min(1, 5 * m.vol * Math.sqrt(m.t));
-        const delta = (price({ spot: m.spot + hS }) - price({ spot: m.spot - hS })) / (2 * hS);
-        const gamma = (price({ spot: m.spot + hS }) - 2 * g.price + price({ spot: m.spot - hS })) / (hS * hS);
-        const hV = 1e-5;
-        const vega = (price({ vol: m.vol + hV }) - price({ vol: m.vol - hV })) / (2 * hV) / 100;
-        const hR = 1e-6;
-        const rho = (price({ rate: m.rate + hR }) - price({ rate: m.rate - hR })) / (2 * hR) / 100;
-        const hT = Math.min(1e-5, m.t / 10);
-        const theta = -(price({ t: m.t + hT }) - price({ t: m.t - hT })) / (2 * hT) / 365;
-        const scale = m.spot;
-        expect(Math.abs(g.delta - delta)).toBeLessThan(1e-6 + 1e-3 * g.gamma * hS);
-        expect(Math.abs(g.gamma - gamma)).toBeLessThan(1e-3 * g.gamma + 1e-12 * scale / (hS * hS));
-        expect(Math.abs(g.vega - vega)).toBeLessThan(1e-7 * scale);
-        expect(Math.abs(g.rho - rho)).toBeLessThan(1e-7 * scale);
-        expect(Math.abs(g.theta - theta)).toBeLessThan(1e-7 * scale);
-      }),
+      fc.property(
+        market,
+        fc.constantFrom('CE' as const, 'PE' as const),
+        fc.constantFrom('black-scholes' as const, 'black-76' as const),
+        (m, right, model) => {
+          const base: OptionParams = {
+            right,
+            spot: m.spot,
+            strike: m.spot * m.moneyness,
+            t: m.t,
+            rate: m.rate,
+            div: m.div,
+            vol: m.vol,
+            model,
+          };
+          const g = greeks(base);
+          const price = (o: Partial<OptionParams>) => optionPrice({ ...base, ...o });
+          // Steps shrink with σ√T so a sharply peaked short-dated option is still resolved.
+          const hS = m.spot * 1e-4 * Math.min(1, 5 * m.vol * Math.sqrt(m.t));
+          const delta = (price({ spot: m.spot + hS }) - price({ spot: m.spot - hS })) / (2 * hS);
+          const gamma =
+            (price({ spot: m.spot + hS }) - 2 * g.price + price({ spot: m.spot - hS })) / (hS * hS);
+          const hV = 1e-5;
+          const vega = (price({ vol: m.vol + hV }) - price({ vol: m.vol - hV })) / (2 * hV) / 100;
+          const hR = 1e-6;
+          const rho =
+            (price({ rate: m.rate + hR }) - price({ rate: m.rate - hR })) / (2 * hR) / 100;
+          const hT = Math.min(1e-5, m.t / 10);
+          const theta = -(price({ t: m.t + hT }) - price({ t: m.t - hT })) / (2 * hT) / 365;
+          const scale = m.spot;
+          expect(Math.abs(g.delta - delta)).toBeLessThan(1e-6 + 1e-3 * g.gamma * hS);
+          expect(Math.abs(g.gamma - gamma)).toBeLessThan(
+            1e-3 * g.gamma + (1e-12 * scale) / (hS * hS),
+          );
+          expect(Math.abs(g.vega - vega)).toBeLessThan(1e-7 * scale);
+          expect(Math.abs(g.rho - rho)).toBeLessThan(1e-7 * scale);
+          expect(Math.abs(g.theta - theta)).toBeLessThan(1e-7 * scale);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -41,24 +41,45 @@ export interface Greeks {
 export const DAYS_PER_YEAR = 365;
 
 /** Slots of the output written by priceInto, in this order. */
-export const PRICE = 0, DELTA = 1, GAMMA = 2, THETA = 3, VEGA = 4, RHO = 5;
+export const PRICE = 0,
+  DELTA = 1,
+  GAMMA = 2,
+  THETA = 3,
+  VEGA = 4,
+  RHO = 5;
 
 /**
  * Price and the five greeks into out[o..o+5]. `futures` selects Black-76 (s is the forward,
  * q ignored). The one kernel behind the scalar API and the vectorised chain pricer.
  */
-export function priceInto(out: Float64Array, o: number, isCall: boolean, s: number, k: number, t: number, r: number, q: number, vol: number, futures: boolean): void {
+export function priceInto(
+  out: Float64Array,
+  o: number,
+  isCall: boolean,
+  s: number,
+  k: number,
+  t: number,
+  r: number,
+  q: number,
+  vol: number,
+  futures: boolean,
+): void {
   const b = futures ? 0 : r - q;
   if (!(t > 0)) {
     const intrinsic = isCall ? s - k : k - s;
     out[o] = intrinsic > 0 ? intrinsic : 0;
     out[o + 1] = s === k ? (isCall ? 0.5 : -0.5) : intrinsic > 0 ? (isCall ? 1 : -1) : 0;
-    out[o + 2] = 0; out[o + 3] = 0; out[o + 4] = 0; out[o + 5] = 0;
+    out[o + 2] = 0;
+    out[o + 3] = 0;
+    out[o + 4] = 0;
+    out[o + 5] = 0;
     return;
   }
   // Options of one expiry share these; a chain is priced expiry by expiry, so remember the last.
   if (t !== memoT || r !== memoR || b !== memoB) {
-    memoT = t; memoR = r; memoB = b;
+    memoT = t;
+    memoR = r;
+    memoB = b;
     memoSqrtT = Math.sqrt(t);
     memoCarryDisc = Math.exp((b - r) * t); // e^{-qT} (BS) or e^{-rT} (Black-76)
     memoDisc = Math.exp(-r * t);
@@ -72,7 +93,12 @@ export function priceInto(out: Float64Array, o: number, isCall: boolean, s: numb
   if (volSqrtT > 0) {
     const d1 = (Math.log(s / k) + (b + 0.5 * vol * vol) * t) / volSqrtT;
     const d2 = d1 - volSqrtT;
-    if (d1 <= FAST_CDF_LIMIT && d1 >= -FAST_CDF_LIMIT && d2 <= FAST_CDF_LIMIT && d2 >= -FAST_CDF_LIMIT) {
+    if (
+      d1 <= FAST_CDF_LIMIT &&
+      d1 >= -FAST_CDF_LIMIT &&
+      d2 <= FAST_CDF_LIMIT &&
+      d2 >= -FAST_CDF_LIMIT
+    ) {
       // One exponential serves both densities: exp(-d2²/2) = exp(-d1²/2)·F/K.
       const e1 = Math.exp(-0.5 * d1 * d1);
       pdf = INV_SQRT_2PI * e1;
@@ -104,7 +130,12 @@ export function priceInto(out: Float64Array, o: number, isCall: boolean, s: numb
   out[o + 5] = futures ? (-t * price) / 100 : (sign * t * kd * nd2) / 100;
 }
 
-let memoT = NaN, memoR = NaN, memoB = NaN, memoSqrtT = NaN, memoCarryDisc = NaN, memoDisc = NaN;
+let memoT = NaN,
+  memoR = NaN,
+  memoB = NaN,
+  memoSqrtT = NaN,
+  memoCarryDisc = NaN,
+  memoDisc = NaN;
 
 const scratch = new Float64Array(6);
 
@@ -117,30 +148,76 @@ function check(p: OptionParams, what: 'vol' | 'price'): void {
   if (!(p.strike > 0) || !isFinite(p.strike)) bad('strike', p.strike, 'give a positive number');
   if (!(p.t >= 0) || !isFinite(p.t)) bad('t', p.t, 'give the time to expiry in years, 0 or more');
   if (!isFinite(p.rate)) bad('rate', p.rate, 'give the rate as a decimal, e.g. 0.065');
-  if (p.div !== undefined && !isFinite(p.div)) bad('div', p.div, 'give the dividend yield as a decimal, e.g. 0.012');
-  if (what === 'vol' && (!(p.vol >= 0) || !isFinite(p.vol))) bad('vol', p.vol, 'give the volatility as a decimal, e.g. 0.15 for 15%');
+  if (p.div !== undefined && !isFinite(p.div))
+    bad('div', p.div, 'give the dividend yield as a decimal, e.g. 0.012');
+  if (what === 'vol' && (!(p.vol >= 0) || !isFinite(p.vol)))
+    bad('vol', p.vol, 'give the volatility as a decimal, e.g. 0.15 for 15%');
 }
 
 /** Price and greeks of one option; throws naming the bad input. */
 export function greeks(p: OptionParams): Greeks {
   check(p, 'vol');
-  priceInto(scratch, 0, p.right === 'CE', p.spot, p.strike, p.t, p.rate, p.div ?? 0, p.vol, p.model === 'black-76');
-  return { price: scratch[0], delta: scratch[1], gamma: scratch[2], theta: scratch[3], vega: scratch[4], rho: scratch[5] };
+  priceInto(
+    scratch,
+    0,
+    p.right === 'CE',
+    p.spot,
+    p.strike,
+    p.t,
+    p.rate,
+    p.div ?? 0,
+    p.vol,
+    p.model === 'black-76',
+  );
+  return {
+    price: scratch[0],
+    delta: scratch[1],
+    gamma: scratch[2],
+    theta: scratch[3],
+    vega: scratch[4],
+    rho: scratch[5],
+  };
 }
 
 export function optionPrice(p: OptionParams): number {
   check(p, 'vol');
-  priceInto(scratch, 0, p.right === 'CE', p.spot, p.strike, p.t, p.rate, p.div ?? 0, p.vol, p.model === 'black-76');
+  priceInto(
+    scratch,
+    0,
+    p.right === 'CE',
+    p.spot,
+    p.strike,
+    p.t,
+    p.rate,
+    p.div ?? 0,
+    p.vol,
+    p.model === 'black-76',
+  );
   return scratch[0];
 }
 
 /** Black-Scholes-Merton price with dividend yield q. */
-export function bsPrice(right: Right, spot: number, strike: number, t: number, rate: number, vol: number, div = 0): number {
+export function bsPrice(
+  right: Right,
+  spot: number,
+  strike: number,
+  t: number,
+  rate: number,
+  vol: number,
+  div = 0,
+): number {
   return optionPrice({ right, spot, strike, t, rate, vol, div });
 }
 
 /** Black-76 price of an option on a futures/forward price. */
-export function black76Price(right: Right, forward: number, strike: number, t: number, rate: number, vol: number): number {
+export function black76Price(
+  right: Right,
+  forward: number,
+  strike: number,
+  t: number,
+  rate: number,
+  vol: number,
+): number {
   return optionPrice({ right, spot: forward, strike, t, rate, vol, model: 'black-76' });
 }
 
@@ -151,8 +228,18 @@ export function intrinsic(right: Right, underlying: number, strike: number): num
 }
 
 /** Lower and upper no-arbitrage bounds of a European option price (what IV can fit between). */
-export function priceBounds(isCall: boolean, s: number, k: number, t: number, r: number, q: number, futures: boolean): { lower: number; upper: number } {
+export function priceBounds(
+  isCall: boolean,
+  s: number,
+  k: number,
+  t: number,
+  r: number,
+  q: number,
+  futures: boolean,
+): { lower: number; upper: number } {
   const sd = s * Math.exp(((futures ? 0 : r - q) - r) * t);
   const kd = k * Math.exp(-r * t);
-  return isCall ? { lower: Math.max(0, sd - kd), upper: sd } : { lower: Math.max(0, kd - sd), upper: kd };
+  return isCall
+    ? { lower: Math.max(0, sd - kd), upper: sd }
+    : { lower: Math.max(0, kd - sd), upper: kd };
 }

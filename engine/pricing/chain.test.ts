@@ -19,8 +19,23 @@ describe('vectorised chain pricing', () => {
   it('gives exactly what the one-option API gives', () => {
     const out = priceChain(market, { strikes, t, rights }, vols, allocChainGreeks(n));
     for (let i = 0; i < n; i++) {
-      const g = greeks({ right: rights[i] ? 'CE' : 'PE', spot: market.spot, strike: strikes[i], t: t[i], rate: market.rate, div: market.div, vol: vols[i] });
-      expect([out.price[i], out.delta[i], out.gamma[i], out.theta[i], out.vega[i], out.rho[i]]).toEqual([g.price, g.delta, g.gamma, g.theta, g.vega, g.rho]);
+      const g = greeks({
+        right: rights[i] ? 'CE' : 'PE',
+        spot: market.spot,
+        strike: strikes[i],
+        t: t[i],
+        rate: market.rate,
+        div: market.div,
+        vol: vols[i],
+      });
+      expect([
+        out.price[i],
+        out.delta[i],
+        out.gamma[i],
+        out.theta[i],
+        out.vega[i],
+        out.rho[i],
+      ]).toEqual([g.price, g.delta, g.gamma, g.theta, g.vega, g.rho]);
     }
   });
 

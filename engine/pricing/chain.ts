@@ -30,13 +30,25 @@ export interface ChainGreeks {
 }
 
 export function allocChainGreeks(n: number): ChainGreeks {
-  return { price: new Float64Array(n), delta: new Float64Array(n), gamma: new Float64Array(n), theta: new Float64Array(n), vega: new Float64Array(n), rho: new Float64Array(n) };
+  return {
+    price: new Float64Array(n),
+    delta: new Float64Array(n),
+    gamma: new Float64Array(n),
+    theta: new Float64Array(n),
+    vega: new Float64Array(n),
+    rho: new Float64Array(n),
+  };
 }
 
 const row = new Float64Array(6);
 
 /** Price and greeks of every option in the chain at vols[i], written into out. */
-export function priceChain(market: ChainMarket, chain: ChainArrays, vols: Float64Array, out: ChainGreeks): ChainGreeks {
+export function priceChain(
+  market: ChainMarket,
+  chain: ChainArrays,
+  vols: Float64Array,
+  out: ChainGreeks,
+): ChainGreeks {
   const n = chain.strikes.length;
   const { spot, rate } = market;
   const q = market.div ?? 0;
@@ -45,18 +57,37 @@ export function priceChain(market: ChainMarket, chain: ChainArrays, vols: Float6
   const { price, delta, gamma, theta, vega, rho } = out;
   for (let i = 0; i < n; i++) {
     priceInto(row, 0, rights[i] === 1, spot, strikes[i], t[i], rate, q, vols[i], futures);
-    price[i] = row[0]; delta[i] = row[1]; gamma[i] = row[2]; theta[i] = row[3]; vega[i] = row[4]; rho[i] = row[5];
+    price[i] = row[0];
+    delta[i] = row[1];
+    gamma[i] = row[2];
+    theta[i] = row[3];
+    vega[i] = row[4];
+    rho[i] = row[5];
   }
   return out;
 }
 
 /** Implied vol of every price into out; entries where no vol fits get NaN (see impliedVol for why). */
-export function impliedVolChain(market: ChainMarket, chain: ChainArrays, prices: Float64Array, out: Float64Array): Float64Array {
+export function impliedVolChain(
+  market: ChainMarket,
+  chain: ChainArrays,
+  prices: Float64Array,
+  out: Float64Array,
+): Float64Array {
   const n = chain.strikes.length;
   const q = market.div ?? 0;
   const futures = market.model === 'black-76';
   for (let i = 0; i < n; i++) {
-    const v = solveIv(chain.rights[i] === 1, market.spot, chain.strikes[i], chain.t[i], market.rate, q, prices[i], futures);
+    const v = solveIv(
+      chain.rights[i] === 1,
+      market.spot,
+      chain.strikes[i],
+      chain.t[i],
+      market.rate,
+      q,
+      prices[i],
+      futures,
+    );
     out[i] = v >= 0 ? v : NaN;
   }
   return out;

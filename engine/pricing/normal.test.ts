@@ -25,7 +25,9 @@ describe('normal CDF', () => {
 
   it('is far more accurate than the 1e-7 textbook approximation in the tails', () => {
     // Abramowitz-Stegun 26.2.17 is off by ~1e-8 relative at x=-5; we are within 1e-15.
-    expect(Math.abs(normCdf(-8) - 6.220960574271784e-16) / 6.220960574271784e-16).toBeLessThan(1e-14);
+    expect(Math.abs(normCdf(-8) - 6.220960574271784e-16) / 6.220960574271784e-16).toBeLessThan(
+      1e-14,
+    );
   });
 
   it('is symmetric: Φ(x) + Φ(-x) = 1', () => {
@@ -52,7 +54,9 @@ describe('Φ given exp(−x²/2) (the pricing fast path)', () => {
     const { normCdfGivenExp, FAST_CDF_LIMIT } = await import('./normal');
     for (let x = -FAST_CDF_LIMIT; x <= FAST_CDF_LIMIT; x += 0.0137) {
       const want = normCdf(x);
-      expect(Math.abs(normCdfGivenExp(x, Math.exp(-0.5 * x * x)) - want) / want).toBeLessThan(3e-15);
+      expect(Math.abs(normCdfGivenExp(x, Math.exp(-0.5 * x * x)) - want) / want).toBeLessThan(
+        3e-15,
+      );
     }
   });
 });

@@ -33,12 +33,18 @@ function operator(name: string, rule: string): Op {
   }
   const op = BUILT_IN[name] ?? CUSTOM_OPERATORS[name];
   if (!op) {
-    throw new Error(`rule "${rule}": unknown operator "${name}"; use one of ${[...Object.keys(BUILT_IN), ...Object.keys(CUSTOM_OPERATORS)].join(', ')}`);
+    throw new Error(
+      `rule "${rule}": unknown operator "${name}"; use one of ${[...Object.keys(BUILT_IN), ...Object.keys(CUSTOM_OPERATORS)].join(', ')}`,
+    );
   }
   return op;
 }
 
-function reader(fact: string, params: Record<string, unknown> | undefined, path: string | undefined): (facts: FactResolver) => unknown {
+function reader(
+  fact: string,
+  params: Record<string, unknown> | undefined,
+  path: string | undefined,
+): (facts: FactResolver) => unknown {
   const p = params && Object.keys(params).length ? params : undefined;
   if (path === undefined || path === '') return (resolve) => resolve(fact, p);
   return (resolve) => {
@@ -79,7 +85,9 @@ function compile(c: Condition, rule: string): Pred {
   return (f) => op(left(f), constant);
 }
 
-export function compiledEvaluator(rules: RuleSet): Evaluator & { evaluateSync(facts: FactResolver): string[] } {
+export function compiledEvaluator(
+  rules: RuleSet,
+): Evaluator & { evaluateSync(facts: FactResolver): string[] } {
   const names = Object.keys(rules);
   const facts: string[] = [];
   const preds = names.map((name) => {

@@ -13,17 +13,61 @@ const words = fc.constantFrom('low_vol', 'high_vol', 'neutral', 'MON', 'TUE');
 const leaf: fc.Arbitrary<Condition> = fc.oneof(
   fc.record({
     fact: fc.constantFrom(...numFacts),
-    operator: fc.constantFrom('lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'equal', 'notEqual', 'not:greaterThan', 'crossesAbove', 'crossesBelow'),
+    operator: fc.constantFrom(
+      'lessThan',
+      'lessThanInclusive',
+      'greaterThan',
+      'greaterThanInclusive',
+      'equal',
+      'notEqual',
+      'not:greaterThan',
+      'crossesAbove',
+      'crossesBelow',
+    ),
     value: num,
   }),
-  fc.record({ fact: fc.constantFrom(...numFacts), operator: fc.constantFrom('between', 'notBetween'), value: fc.tuple(num, num) }),
-  fc.record({ fact: fc.constant('timeOfDay'), operator: fc.constantFrom('greaterThanInclusive', 'lessThan', 'crossesAbove'), value: fc.constantFrom('09:20', '09:21', '09:22') }),
-  fc.record({ fact: fc.constant('legPnl'), params: fc.record({ leg: fc.constantFrom('L1', 'L2') }), operator: fc.constantFrom('lessThan', 'greaterThanInclusive', 'crossesBelow'), value: num }),
-  fc.record({ fact: fc.constantFrom(...numFacts), operator: fc.constantFrom('greaterThan', 'equal'), value: fc.record({ fact: fc.constantFrom(...numFacts) }) }),
-  fc.record({ fact: fc.constantFrom(...strFacts), operator: fc.constantFrom('equal', 'notEqual'), value: words }),
-  fc.record({ fact: fc.constantFrom(...strFacts), operator: fc.constantFrom('in', 'notIn'), value: fc.array(words, { maxLength: 3 }) }),
-  fc.record({ fact: fc.constant('greeks'), path: fc.constantFrom('$.delta', '$.theta'), operator: fc.constantFrom('lessThan', 'greaterThanInclusive'), value: num }),
-  fc.record({ fact: fc.constant('tags'), operator: fc.constantFrom('contains', 'doesNotContain'), value: words }),
+  fc.record({
+    fact: fc.constantFrom(...numFacts),
+    operator: fc.constantFrom('between', 'notBetween'),
+    value: fc.tuple(num, num),
+  }),
+  fc.record({
+    fact: fc.constant('timeOfDay'),
+    operator: fc.constantFrom('greaterThanInclusive', 'lessThan', 'crossesAbove'),
+    value: fc.constantFrom('09:20', '09:21', '09:22'),
+  }),
+  fc.record({
+    fact: fc.constant('legPnl'),
+    params: fc.record({ leg: fc.constantFrom('L1', 'L2') }),
+    operator: fc.constantFrom('lessThan', 'greaterThanInclusive', 'crossesBelow'),
+    value: num,
+  }),
+  fc.record({
+    fact: fc.constantFrom(...numFacts),
+    operator: fc.constantFrom('greaterThan', 'equal'),
+    value: fc.record({ fact: fc.constantFrom(...numFacts) }),
+  }),
+  fc.record({
+    fact: fc.constantFrom(...strFacts),
+    operator: fc.constantFrom('equal', 'notEqual'),
+    value: words,
+  }),
+  fc.record({
+    fact: fc.constantFrom(...strFacts),
+    operator: fc.constantFrom('in', 'notIn'),
+    value: fc.array(words, { maxLength: 3 }),
+  }),
+  fc.record({
+    fact: fc.constant('greeks'),
+    path: fc.constantFrom('$.delta', '$.theta'),
+    operator: fc.constantFrom('lessThan', 'greaterThanInclusive'),
+    value: num,
+  }),
+  fc.record({
+    fact: fc.constant('tags'),
+    operator: fc.constantFrom('contains', 'doesNotContain'),
+    value: words,
+  }),
 );
 
 const condition: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) => ({
@@ -42,8 +86,8 @@ const top: fc.Arbitrary<Condition> = fc.oneof(
   fc.record({ not: condition }),
 );
 
-const maybe = <T,>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
-const pair = <T,>(a: fc.Arbitrary<T>) => fc.record({ previous: maybe(a), current: maybe(a) });
+const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+const pair = <T>(a: fc.Arbitrary<T>) => fc.record({ previous: maybe(a), current: maybe(a) });
 const minute = fc.integer({ min: 559, max: 563 });
 
 type World = {
@@ -56,7 +100,13 @@ type World = {
 };
 
 const worlds: fc.Arbitrary<World> = fc.record({
-  num: fc.record({ spot: pair(num), vix: pair(num), mtm: pair(num), ivRank: pair(num), timeOfDay: pair(minute) }),
+  num: fc.record({
+    spot: pair(num),
+    vix: pair(num),
+    mtm: pair(num),
+    ivRank: pair(num),
+    timeOfDay: pair(minute),
+  }),
   regime: maybe(words),
   weekday: maybe(words),
   legPnl: fc.record({ L1: pair(num), L2: pair(num) }),
@@ -65,29 +115,36 @@ const worlds: fc.Arbitrary<World> = fc.record({
 });
 
 // The same resolver feeds both evaluators, as the runtime's fact builder does.
-const resolverOf = (w: World): FactResolver => (name, params) => {
-  const crossing = params?.crossing === 1;
-  const series = name === 'legPnl' ? w.legPnl[String(params?.leg)] : w.num[name];
-  if (series) return crossing ? { previous: series.previous, current: series.current } : series.current;
-  return (w as unknown as Record<string, unknown>)[name];
-};
+const resolverOf =
+  (w: World): FactResolver =>
+  (name, params) => {
+    const crossing = params?.crossing === 1;
+    const series = name === 'legPnl' ? w.legPnl[String(params?.leg)] : w.num[name];
+    if (series)
+      return crossing ? { previous: series.previous, current: series.current } : series.current;
+    return (w as unknown as Record<string, unknown>)[name];
+  };
 
 describe('compiled evaluator vs json-rules-engine', () => {
   it('fires exactly the same rules on thousands of generated rule sets and fact sets', async () => {
     let fired = 0;
     let total = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(top, { minLength: 1, maxLength: 4 }), fc.array(worlds, { minLength: 1, maxLength: 10 }), async (tops, factSets) => {
-        const rules: RuleSet = Object.fromEntries(tops.map((t, i) => [`r${i}`, t]));
-        const ref = referenceEvaluator(rules);
-        const fast = compiledEvaluator(rules);
-        for (const w of factSets) {
-          const expected = await ref.evaluate(resolverOf(w));
-          expect(fast.evaluateSync(resolverOf(w))).toEqual(expected);
-          fired += expected.length;
-          total += tops.length;
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(top, { minLength: 1, maxLength: 4 }),
+        fc.array(worlds, { minLength: 1, maxLength: 10 }),
+        async (tops, factSets) => {
+          const rules: RuleSet = Object.fromEntries(tops.map((t, i) => [`r${i}`, t]));
+          const ref = referenceEvaluator(rules);
+          const fast = compiledEvaluator(rules);
+          for (const w of factSets) {
+            const expected = await ref.evaluate(resolverOf(w));
+            expect(fast.evaluateSync(resolverOf(w))).toEqual(expected);
+            fired += expected.length;
+            total += tops.length;
+          }
+        },
+      ),
       { numRuns: 600, seed: 20261121 },
     );
     // The generators must exercise both outcomes, or the comparison proves nothing.
@@ -96,9 +153,12 @@ describe('compiled evaluator vs json-rules-engine', () => {
   });
 
   it('crosses above fires on the move through the level, not while staying above', async () => {
-    const rules: RuleSet = { breakout: { all: [{ fact: 'spot', operator: 'crossesAbove', value: 24400 }] } };
+    const rules: RuleSet = {
+      breakout: { all: [{ fact: 'spot', operator: 'crossesAbove', value: 24400 }] },
+    };
     for (const ev of [referenceEvaluator(rules), compiledEvaluator(rules)]) {
-      const at = (previous: number | undefined, current: number) => resolverOf({ num: { spot: { previous, current } }, legPnl: {} });
+      const at = (previous: number | undefined, current: number) =>
+        resolverOf({ num: { spot: { previous, current } }, legPnl: {} });
       expect(await ev.evaluate(at(24390, 24410))).toEqual(['breakout']);
       expect(await ev.evaluate(at(24390, 24400))).toEqual(['breakout']);
       expect(await ev.evaluate(at(24400, 24420))).toEqual([]);
@@ -108,7 +168,11 @@ describe('compiled evaluator vs json-rules-engine', () => {
   });
 
   it('names the unknown operator and the rule', () => {
-    expect(() => compiledEvaluator({ entry: { all: [{ fact: 'vix', operator: 'bigger', value: 1 }] } })).toThrow(/rule "entry": unknown operator "bigger"/);
-    expect(() => compiledEvaluator({ entry: { fact: 'vix', operator: 'equal', value: 1 } })).toThrow(/top level must be/);
+    expect(() =>
+      compiledEvaluator({ entry: { all: [{ fact: 'vix', operator: 'bigger', value: 1 }] } }),
+    ).toThrow(/rule "entry": unknown operator "bigger"/);
+    expect(() =>
+      compiledEvaluator({ entry: { fact: 'vix', operator: 'equal', value: 1 } }),
+    ).toThrow(/top level must be/);
   });
 });

@@ -20,7 +20,9 @@ export function isLeaf(c: Condition): c is Leaf {
 export function topCondition(rule: RuleJson, name: string): Condition {
   const c = isRule(rule) ? rule.conditions : rule;
   if (!c || typeof c !== 'object' || !('all' in c || 'any' in c || 'not' in c)) {
-    throw new Error(`rule "${name}": the top level must be {"all": [...]}, {"any": [...]} or {"not": {...}} (json-rules-engine's format); wrap a single condition in {"all": [ ... ]}`);
+    throw new Error(
+      `rule "${name}": the top level must be {"all": [...]}, {"any": [...]} or {"not": {...}} (json-rules-engine's format); wrap a single condition in {"all": [ ... ]}`,
+    );
   }
   return c;
 }
@@ -35,7 +37,9 @@ export function normalizeCondition(c: Condition, name: string): Condition {
   if ('any' in c) return { any: c.any.map((x) => normalizeCondition(x, name)) };
   if ('not' in c) return { not: normalizeCondition(c.not, name) };
   if (!isLeaf(c) || typeof c.operator !== 'string') {
-    throw new Error(`rule "${name}": a condition needs "fact" and "operator" (or all/any/not); got ${JSON.stringify(c)}`);
+    throw new Error(
+      `rule "${name}": a condition needs "fact" and "operator" (or all/any/not); got ${JSON.stringify(c)}`,
+    );
   }
   let value = c.value;
   if (TIME_FACTS.has(c.fact)) value = Array.isArray(value) ? value.map(minutes) : minutes(value);
@@ -54,7 +58,8 @@ export function factsOf(c: Condition, out: string[] = []): string[] {
   else if (isLeaf(c)) {
     if (!out.includes(c.fact)) out.push(c.fact);
     const v = c.value as { fact?: unknown } | null;
-    if (v && typeof v === 'object' && typeof v.fact === 'string' && !out.includes(v.fact)) out.push(v.fact);
+    if (v && typeof v === 'object' && typeof v.fact === 'string' && !out.includes(v.fact))
+      out.push(v.fact);
   }
   return out;
 }
@@ -70,7 +75,10 @@ export function crossingLeaves(c: Condition, out: Leaf[] = []): Leaf[] {
 
 /** A plain dotted path (`$.a.b` or `a.b`) resolver: JSONPath is slow and the DSL needs no more. */
 export function resolvePath(value: unknown, path: string): unknown {
-  const parts = path.replace(/^\$\.?/, '').split('.').filter(Boolean);
+  const parts = path
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean);
   let cur: unknown = value;
   for (const p of parts) {
     if (cur === null || typeof cur !== 'object') return undefined;

@@ -7,13 +7,27 @@ import { CUSTOM_OPERATORS } from './operators.ts';
 
 const n = fc.integer({ min: -3, max: 3 });
 const maybe = fc.option(n, { nil: undefined });
-const run = <T extends unknown[]>(arbs: { [K in keyof T]: fc.Arbitrary<T[K]> }, check: (...args: T) => void) =>
-  fc.assert(fc.property(...(arbs as unknown as [fc.Arbitrary<unknown>]), check as (...a: unknown[]) => void), { numRuns: 2000, seed: 7 });
+const run = <T extends unknown[]>(
+  arbs: { [K in keyof T]: fc.Arbitrary<T[K]> },
+  check: (...args: T) => void,
+) =>
+  fc.assert(
+    fc.property(
+      ...(arbs as unknown as [fc.Arbitrary<unknown>]),
+      check as (...a: unknown[]) => void,
+    ),
+    { numRuns: 2000, seed: 7 },
+  );
 
 describe('custom operators', () => {
-  it('are the DSL\'s implementation, one function per custom operator the DSL lists', () => {
-    expect(Object.keys(CUSTOM_OPERATORS).sort()).toEqual(OPERATORS.filter((o) => !o.builtin).map((o) => o.name).sort());
-    for (const [name, fn] of Object.entries(CUSTOM_OPERATORS)) expect(fn, name).toBe(CUSTOM_OPERATOR_IMPLEMENTATIONS[name]);
+  it("are the DSL's implementation, one function per custom operator the DSL lists", () => {
+    expect(Object.keys(CUSTOM_OPERATORS).sort()).toEqual(
+      OPERATORS.filter((o) => !o.builtin)
+        .map((o) => o.name)
+        .sort(),
+    );
+    for (const [name, fn] of Object.entries(CUSTOM_OPERATORS))
+      expect(fn, name).toBe(CUSTOM_OPERATOR_IMPLEMENTATIONS[name]);
   });
 
   it('between is low <= fact <= high, notBetween its complement, for numbers', () => {
@@ -29,7 +43,12 @@ describe('custom operators', () => {
       const above = previous !== undefined && current !== undefined && previous < v && v <= current;
       expect(CUSTOM_OPERATORS.crossesAbove({ previous, current }, v)).toBe(above);
       const mirrored = (x: number | undefined) => (x === undefined ? undefined : -x);
-      expect(CUSTOM_OPERATORS.crossesBelow({ previous: mirrored(previous), current: mirrored(current) }, -v)).toBe(above);
+      expect(
+        CUSTOM_OPERATORS.crossesBelow(
+          { previous: mirrored(previous), current: mirrored(current) },
+          -v,
+        ),
+      ).toBe(above);
     });
   });
 

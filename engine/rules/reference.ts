@@ -19,8 +19,13 @@ export function referenceEvaluator(rules: RuleSet): Evaluator {
   names.forEach((name, index) => {
     const conditions = normalizeCondition(topCondition(rules[name], name), name);
     factsOf(conditions, facts);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- json-rules-engine's TopLevelCondition type is narrower than the JSON it accepts
-    engine.addRule({ name, priority: 1, conditions: conditions as any, event: { type: name, params: { index } } });
+    engine.addRule({
+      name,
+      priority: 1,
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- json-rules-engine's TopLevelCondition type is narrower than the JSON it accepts
+      conditions: conditions as any,
+      event: { type: name, params: { index } },
+    });
   });
   return {
     names,
@@ -28,7 +33,9 @@ export function referenceEvaluator(rules: RuleSet): Evaluator {
     async evaluate(resolve: FactResolver): Promise<string[]> {
       // Dynamic facts: json-rules-engine calls them with each condition's params (leg id, crossing).
       const runFacts: Record<string, (params: Record<string, unknown>) => unknown> = {};
-      for (const f of facts) runFacts[f] = (params) => resolve(f, params && Object.keys(params).length ? params : undefined);
+      for (const f of facts)
+        runFacts[f] = (params) =>
+          resolve(f, params && Object.keys(params).length ? params : undefined);
       const { events } = await engine.run(runFacts);
       const fired = new Set(events.map((e) => e.type));
       return names.filter((n) => fired.has(n));

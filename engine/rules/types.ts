@@ -15,7 +15,8 @@ export type Condition =
   | { any: Condition[]; name?: string; priority?: number }
   | { not: Condition; name?: string; priority?: number };
 /** A top-level condition, or a whole json-rules-engine rule whose `conditions` is one. */
-export type RuleJson = Condition | { conditions: Condition; event?: unknown; name?: string; priority?: number };
+export type RuleJson =
+  Condition | { conditions: Condition; event?: unknown; name?: string; priority?: number };
 
 /** Named rules evaluated together (entry, exit, filters of one strategy); each name fires or not. */
 export type RuleSet = Record<string, RuleJson>;

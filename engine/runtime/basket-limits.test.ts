@@ -4,13 +4,23 @@ import { createRuntime } from './runtime.ts';
 import { runScenario } from './scenario.ts';
 import { applyRiskDecision } from './trading-state.ts';
 
-const q = (ce: number, pe = 100) => ({ '24300CE': ce, '24300PE': pe, '24350CE': 80, '24350PE': 130 });
-const orders = (r: Awaited<ReturnType<typeof runScenario>>) => r.intents.map((i) => [i.ts.slice(11, 16), i.strategyId, i.legId, i.side, i.reason]);
+const q = (ce: number, pe = 100) => ({
+  '24300CE': ce,
+  '24300PE': pe,
+  '24350CE': 80,
+  '24350PE': 130,
+});
+const orders = (r: Awaited<ReturnType<typeof runScenario>>) =>
+  r.intents.map((i) => [i.ts.slice(11, 16), i.strategyId, i.legId, i.side, i.reason]);
 
 describe('basket limits, settlement, user commands, denials', () => {
   it('a basket daily loss limit squares off, stops new entries, and lets exits through; the next day trades again', async () => {
     const early = strategy({ id: 'early', legs: [leg('CE')] });
-    const late = strategy({ id: 'late', entry: { time: '10:00' }, legs: [leg('PE', { kind: 'PE' })] });
+    const late = strategy({
+      id: 'late',
+      entry: { time: '10:00' },
+      legs: [leg('PE', { kind: 'PE' })],
+    });
     const b = basket([early, late], { maxDailyLoss: { type: 'amount', value: 1950 } });
     const next = '2026-11-23';
     const r = await runScenario(b, [
@@ -27,23 +37,45 @@ describe('basket limits, settlement, user commands, denials', () => {
       ['09:20', 'early', 'CE', 'SELL', 'ENTRY'],
       ['10:00', 'late', 'PE', 'SELL', 'ENTRY'],
     ]);
-    expect(r.events.find((e) => e.type === 'BASKET_LIMIT')?.message).toMatch(/basket day P&L -1950 .* <= -1950 \(maxDailyLoss amount 1950\)/);
-    expect(r.events.filter((e) => e.type === 'TRADING_STATE').map((e) => e.data?.to)).toEqual(['REDUCING', 'ACTIVE']);
+    expect(r.events.find((e) => e.type === 'BASKET_LIMIT')?.message).toMatch(
+      /basket day P&L -1950 .* <= -1950 \(maxDailyLoss amount 1950\)/,
+    );
+    expect(r.events.filter((e) => e.type === 'TRADING_STATE').map((e) => e.data?.to)).toEqual([
+      'REDUCING',
+      'ACTIVE',
+    ]);
     expect(r.state.tradingState).toBe('ACTIVE');
   });
 
   it('in REDUCING a stop-loss exit still goes out while the entry of another strategy is blocked', async () => {
-    const a = strategy({ id: 'a', legs: [leg('CE', { stopLoss: { typeVersion: 1, type: 'points', value: 10 } })] });
+    const a = strategy({
+      id: 'a',
+      legs: [leg('CE', { stopLoss: { typeVersion: 1, type: 'points', value: 10 } })],
+    });
     const b2 = strategy({ id: 'b', entry: { time: '09:30' }, legs: [leg('PE', { kind: 'PE' })] });
     const rt = createRuntime(basket([a, b2]), { deploymentId: 'd' });
     let s = rt.initialState();
     let r = await rt.step(s, at(snap('09:20', 24300, q(100))));
-    s = (await rt.step(r.state, { kind: 'fill', fill: { intentId: r.intents[0].id, ts: r.intents[0].ts, price: 100, qty: LOT, costs: 0 } })).state;
+    s = (
+      await rt.step(r.state, {
+        kind: 'fill',
+        fill: { intentId: r.intents[0].id, ts: r.intents[0].ts, price: 100, qty: LOT, costs: 0 },
+      })
+    ).state;
     // The risk gate puts the deployment in REDUCING (exits only).
-    s = applyRiskDecision(s, { kind: 'trading-state', tradingState: 'REDUCING', ts: `${DAY}T09:25:00+05:30`, reason: 'test: exits only' }).state;
+    s = applyRiskDecision(s, {
+      kind: 'trading-state',
+      tradingState: 'REDUCING',
+      ts: `${DAY}T09:25:00+05:30`,
+      reason: 'test: exits only',
+    }).state;
     r = await rt.step(s, at(snap('09:30', 24300, q(110))));
-    expect(r.intents.map((i) => [i.legId, i.reason, i.closing])).toEqual([['CE', 'STOP_LOSS', true]]);
-    expect(r.events.find((e) => e.type === 'ENTRY_BLOCKED')?.message).toMatch(/trading state is REDUCING .*exits only/);
+    expect(r.intents.map((i) => [i.legId, i.reason, i.closing])).toEqual([
+      ['CE', 'STOP_LOSS', true],
+    ]);
+    expect(r.events.find((e) => e.type === 'ENTRY_BLOCKED')?.message).toMatch(
+      /trading state is REDUCING .*exits only/,
+    );
   });
 
   it('a drawdown limit squares off and stops trading on later days too', async () => {
@@ -55,19 +87,31 @@ describe('basket limits, settlement, user commands, denials', () => {
     ]);
     expect(orders(r).map((o) => o[4])).toEqual(['ENTRY', 'BASKET_LIMIT']);
     expect(r.state.tradingState).toBe('REDUCING');
-    expect(r.events.find((e) => e.type === 'BASKET_LIMIT')?.message).toMatch(/drawdown 2% .*>= maxDrawdownPct 2/);
+    expect(r.events.find((e) => e.type === 'BASKET_LIMIT')?.message).toMatch(
+      /drawdown 2% .*>= maxDrawdownPct 2/,
+    );
     // The user restarts the deployment: drawdown is measured afresh and the strategy trades again.
     const rt = createRuntime(b, { deploymentId: 'dep' });
-    const restarted = applyRiskDecision(r.state, { kind: 'trading-state', tradingState: 'ACTIVE', ts: '2026-11-23T09:25:00+05:30', reason: 'restarted by the user' }).state;
+    const restarted = applyRiskDecision(r.state, {
+      kind: 'trading-state',
+      tradingState: 'ACTIVE',
+      ts: '2026-11-23T09:25:00+05:30',
+      reason: 'restarted by the user',
+    }).state;
     const next = await rt.step(restarted, at(snap('09:30', 24300, q(100), { day: '2026-11-23' })));
     expect(next.intents.map((i) => i.reason)).toEqual(['ENTRY']);
     expect(next.state.tradingState).toBe('ACTIVE');
   });
 
   it('settles an open leg at intrinsic value when its expiry time passes: no order, P&L = (E - intrinsic) x qty', async () => {
-    const b = basket([strategy({ exit: { time: '15:30' }, legs: [leg('CE'), leg('PE', { kind: 'PE' })] })]);
+    const b = basket([
+      strategy({ exit: { time: '15:30' }, legs: [leg('CE'), leg('PE', { kind: 'PE' })] }),
+    ]);
     const exp = '2026-11-24';
-    const r = await runScenario(b, [at(snap('09:20', 24300, q(100), { day: exp, expiry: exp })), at(snap('15:30', 24340, q(40, 0.05), { day: exp, expiry: exp }))]);
+    const r = await runScenario(b, [
+      at(snap('09:20', 24300, q(100), { day: exp, expiry: exp })),
+      at(snap('15:30', 24340, q(40, 0.05), { day: exp, expiry: exp })),
+    ]);
     expect(orders(r).map((o) => o[4])).toEqual(['ENTRY', 'ENTRY']);
     const ev = r.events.filter((e) => e.type === 'SETTLEMENT');
     expect(ev.map((e) => [e.legId, e.data?.price, e.data?.pnl])).toEqual([
@@ -78,8 +122,15 @@ describe('basket limits, settlement, user commands, denials', () => {
   });
 
   it('SQUARE_OFF for one strategy closes its legs with reason SQUARE_OFF and leaves the other running', async () => {
-    const b = basket([strategy({ id: 'a', legs: [leg('CE')] }), strategy({ id: 'b', legs: [leg('PE', { kind: 'PE' })] })]);
-    const r = await runScenario(b, [at(snap('09:20', 24300, q(100))), { kind: 'command', command: 'SQUARE_OFF', ts: `${DAY}T09:30:00+05:30`, strategyId: 'a' }, at(snap('09:40', 24300, q(100)))]);
+    const b = basket([
+      strategy({ id: 'a', legs: [leg('CE')] }),
+      strategy({ id: 'b', legs: [leg('PE', { kind: 'PE' })] }),
+    ]);
+    const r = await runScenario(b, [
+      at(snap('09:20', 24300, q(100))),
+      { kind: 'command', command: 'SQUARE_OFF', ts: `${DAY}T09:30:00+05:30`, strategyId: 'a' },
+      at(snap('09:40', 24300, q(100))),
+    ]);
     expect(orders(r)).toEqual([
       ['09:20', 'a', 'CE', 'SELL', 'ENTRY'],
       ['09:20', 'b', 'PE', 'SELL', 'ENTRY'],
@@ -89,8 +140,21 @@ describe('basket limits, settlement, user commands, denials', () => {
   });
 
   it('KILL closes everything with reason KILL and halts: nothing enters afterwards', async () => {
-    const b = basket([strategy({ legs: [leg('CE', { stopLoss: { typeVersion: 1, type: 'pct', value: 20 }, reEntryOnStopLoss: { typeVersion: 1, type: 'asap', count: 5 } })] })]);
-    const r = await runScenario(b, [at(snap('09:20', 24300, q(100))), { kind: 'command', command: 'KILL', ts: `${DAY}T09:30:00+05:30` }, at(snap('09:20', 24300, q(100), { day: '2026-11-23' }))]);
+    const b = basket([
+      strategy({
+        legs: [
+          leg('CE', {
+            stopLoss: { typeVersion: 1, type: 'pct', value: 20 },
+            reEntryOnStopLoss: { typeVersion: 1, type: 'asap', count: 5 },
+          }),
+        ],
+      }),
+    ]);
+    const r = await runScenario(b, [
+      at(snap('09:20', 24300, q(100))),
+      { kind: 'command', command: 'KILL', ts: `${DAY}T09:30:00+05:30` },
+      at(snap('09:20', 24300, q(100), { day: '2026-11-23' })),
+    ]);
     expect(orders(r).map((o) => o[4])).toEqual(['ENTRY', 'KILL']);
     expect(r.state.tradingState).toBe('HALTED');
   });
@@ -98,17 +162,35 @@ describe('basket limits, settlement, user commands, denials', () => {
   it('an entry denied by the risk gate never opens; the event says why', async () => {
     const rt = createRuntime(basket([strategy({ legs: [leg('CE')] })]), { deploymentId: 'd' });
     const r = await rt.step(rt.initialState(), at(snap('09:20', 24300, q(100))));
-    const d = applyRiskDecision(r.state, { kind: 'deny', intentId: r.intents[0].id, ts: r.intents[0].ts, reason: 'max lots per order 0' });
+    const d = applyRiskDecision(r.state, {
+      kind: 'deny',
+      intentId: r.intents[0].id,
+      ts: r.intents[0].ts,
+      reason: 'max lots per order 0',
+    });
     expect(d.events[0].message).toMatch(/Order d:1 .* denied: max lots per order 0/);
     expect(d.state.strategies.s1.legs[0].status).toBe('CANCELLED');
     expect(d.state.pending).toEqual({});
   });
 
   it('with latency the fill arrives on the next snapshot and the leg opens only then', async () => {
-    const b = basket([strategy({ legs: [leg('CE', { stopLoss: { typeVersion: 1, type: 'points', value: 10 } })] })]);
-    const r = await runScenario(b, [at(snap('09:20', 24300, q(100))), at(snap('09:21', 24300, q(105))), at(snap('09:22', 24300, q(115)))], { fillModel: { latency: 'next-snapshot' } });
+    const b = basket([
+      strategy({ legs: [leg('CE', { stopLoss: { typeVersion: 1, type: 'points', value: 10 } })] }),
+    ]);
+    const r = await runScenario(
+      b,
+      [
+        at(snap('09:20', 24300, q(100))),
+        at(snap('09:21', 24300, q(105))),
+        at(snap('09:22', 24300, q(115))),
+      ],
+      { fillModel: { latency: 'next-snapshot' } },
+    );
     // Filled at 105 on the 09:21 snapshot, so the stop is 115 (not 110); its exit would fill on a 09:23 snapshot.
     expect(r.fills.map((f) => [f.ts.slice(11, 16), f.price])).toEqual([['09:21', 105]]);
-    expect(orders(r).map((o) => [o[0], o[4]])).toEqual([['09:20', 'ENTRY'], ['09:22', 'STOP_LOSS']]);
+    expect(orders(r).map((o) => [o[0], o[4]])).toEqual([
+      ['09:20', 'ENTRY'],
+      ['09:22', 'STOP_LOSS'],
+    ]);
   });
 });

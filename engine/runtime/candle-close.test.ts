@@ -13,7 +13,8 @@ const path = [
   at(snap('09:29', 24300, q(131))), // the 09:25 candle closes at 131
   at(snap('09:30', 24300, q(100))), // 131 >= 130: stop, filled on this snapshot
 ];
-const exits = (r: Awaited<ReturnType<typeof runScenario>>) => r.intents.filter((i) => i.closing).map((i) => [i.ts.slice(11, 16), i.reason]);
+const exits = (r: Awaited<ReturnType<typeof runScenario>>) =>
+  r.intents.filter((i) => i.closing).map((i) => [i.ts.slice(11, 16), i.reason]);
 
 describe('execution trigger', () => {
   it('ltp: the stop triggers on the first snapshot whose price reaches it', async () => {
@@ -22,7 +23,10 @@ describe('execution trigger', () => {
   });
 
   it('candle close (5 min): only closes of finished candles trigger, on the first snapshot after the candle', async () => {
-    const r = await runScenario(basket([s], { execution: { typeVersion: 1, trigger: 'candleClose', candleMinutes: 5 } }), path);
+    const r = await runScenario(
+      basket([s], { execution: { typeVersion: 1, trigger: 'candleClose', candleMinutes: 5 } }),
+      path,
+    );
     expect(exits(r)).toEqual([['09:30', 'STOP_LOSS']]);
     expect(r.fills.at(-1)?.price).toBe(100);
     expect(r.events.find((e) => e.type === 'STOP_LOSS')?.message).toMatch(/P 131 >= stop 130/);

@@ -11,11 +11,25 @@ describe('concurrent steps through one runtime with the json-rules-engine evalua
     const rules = [1, 2, 3].map((priority, i) => ({
       name: `r${i}`,
       priority,
-      conditions: { all: [{ fact: 'spot', operator: 'greaterThan', value: 24200 + 10 * i, priority }, { any: [{ fact: 'vix', operator: 'lessThan', value: 20 }, { fact: 'timeOfDay', operator: 'greaterThan', value: '09:00' }], priority: 3 - i }] },
+      conditions: {
+        all: [
+          { fact: 'spot', operator: 'greaterThan', value: 24200 + 10 * i, priority },
+          {
+            any: [
+              { fact: 'vix', operator: 'lessThan', value: 20 },
+              { fact: 'timeOfDay', operator: 'greaterThan', value: '09:00' },
+            ],
+            priority: 3 - i,
+          },
+        ],
+      },
       event: { type: `e${i}` },
     }));
     const b = basket([strategy({ conditions: { typeVersion: 1, entry: rules } })]);
-    const rt = createRuntime(b, { deploymentId: 'c', settings: { evaluator: 'json-rules-engine' } });
+    const rt = createRuntime(b, {
+      deploymentId: 'c',
+      settings: { evaluator: 'json-rules-engine' },
+    });
     const q = { '24300CE': 100, '24300PE': 100 };
     const spots = Array.from({ length: 40 }, (_, i) => 24180 + i * 2);
     const inputs = spots.map((spot, i) => at(snap('09:30', spot, q, { vix: 15 + (i % 10) })));

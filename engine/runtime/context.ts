@@ -2,7 +2,17 @@
 import type { Instrument } from '../market/instruments.ts';
 import type { LocalTime } from './clock.ts';
 import type { BasketPlan, StrategyPlan } from './plan.ts';
-import type { ChainSnapshot, LegState, OrderIntent, OrderReason, RuntimeEvent, RuntimeEventType, RuntimeState, Side, StrategyState } from './types.ts';
+import type {
+  ChainSnapshot,
+  LegState,
+  OrderIntent,
+  OrderReason,
+  RuntimeEvent,
+  RuntimeEventType,
+  RuntimeState,
+  Side,
+  StrategyState,
+} from './types.ts';
 
 export type Ctx = {
   plan: BasketPlan;
@@ -32,9 +42,15 @@ export type Now = {
   trigger: { price(instanceId: string): number | undefined; spot: number | undefined };
 };
 
-export const fmt = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : String(Math.round(x * 100) / 100));
+export const fmt = (x: number | null | undefined) =>
+  x === null || x === undefined ? 'n/a' : String(Math.round(x * 100) / 100);
 
-export function emit(ctx: Ctx, type: RuntimeEventType, message: string, opts: { strategyId?: string; legId?: string; data?: RuntimeEvent['data'] } = {}): void {
+export function emit(
+  ctx: Ctx,
+  type: RuntimeEventType,
+  message: string,
+  opts: { strategyId?: string; legId?: string; data?: RuntimeEvent['data'] } = {},
+): void {
   const ev: RuntimeEvent = { ts: ctx.ts, type, message };
   if (opts.strategyId) ev.strategyId = opts.strategyId;
   if (opts.legId) ev.legId = opts.legId;
@@ -46,14 +62,29 @@ export function emit(ctx: Ctx, type: RuntimeEventType, message: string, opts: { 
  * Emits only when the situation for this topic changed, so a condition that persists is reported
  * once: `signature` names the situation (default: the message), the message may carry live values.
  */
-export function note(ctx: Ctx, st: StrategyState, topic: string, type: RuntimeEventType, message: string, opts: { legId?: string; data?: RuntimeEvent['data']; signature?: string } = {}): void {
+export function note(
+  ctx: Ctx,
+  st: StrategyState,
+  topic: string,
+  type: RuntimeEventType,
+  message: string,
+  opts: { legId?: string; data?: RuntimeEvent['data']; signature?: string } = {},
+): void {
   const sig = opts.signature ?? message;
   if (st.notes[topic] === sig) return;
   st.notes[topic] = sig;
   emit(ctx, type, message, { strategyId: st.strategyId, legId: opts.legId, data: opts.data });
 }
 
-export function order(ctx: Ctx, now: Now, leg: LegState, side: Side, qty: number, reason: OrderReason, closing: boolean): OrderIntent {
+export function order(
+  ctx: Ctx,
+  now: Now,
+  leg: LegState,
+  side: Side,
+  qty: number,
+  reason: OrderReason,
+  closing: boolean,
+): OrderIntent {
   const state = ctx.state;
   state.seq += 1;
   const intent: OrderIntent = {

@@ -14,15 +14,26 @@ export function listedExpiries(snapshot: ChainSnapshot, day: string): string[] {
     .sort();
 }
 
-export function legExpiry(snapshot: ChainSnapshot, day: string, kind: 'weekly' | 'monthly', offset: number): ExpiryChoice {
+export function legExpiry(
+  snapshot: ChainSnapshot,
+  day: string,
+  kind: 'weekly' | 'monthly',
+  offset: number,
+): ExpiryChoice {
   const listed = listedExpiries(snapshot, day);
   if (kind === 'weekly') {
     if (offset < listed.length) return { expiry: listed[offset] };
-    return { expiry: null, why: `weekly +${offset} needs ${offset + 1} listed expiries on or after ${day}; the ${snapshot.underlying} chain at ${snapshot.ts} lists ${listed.length}${listed.length ? ` (${listed.join(', ')})` : ''}` };
+    return {
+      expiry: null,
+      why: `weekly +${offset} needs ${offset + 1} listed expiries on or after ${day}; the ${snapshot.underlying} chain at ${snapshot.ts} lists ${listed.length}${listed.length ? ` (${listed.join(', ')})` : ''}`,
+    };
   }
   const lastOfMonth = new Map<string, string>();
   for (const e of listed) lastOfMonth.set(e.slice(0, 7), e);
   const months = [...lastOfMonth.values()];
   if (offset < months.length) return { expiry: months[offset] };
-  return { expiry: null, why: `monthly +${offset} needs ${offset + 1} listed months; the ${snapshot.underlying} chain at ${snapshot.ts} lists ${months.length}` };
+  return {
+    expiry: null,
+    why: `monthly +${offset} needs ${offset + 1} listed months; the ${snapshot.underlying} chain at ${snapshot.ts} lists ${months.length}`,
+  };
 }

@@ -8,7 +8,12 @@ import { freshStrategy } from './runtime.ts';
 const nifty = getInstrument('NIFTY');
 
 function inputs(over: Partial<FactInputs> = {}): FactInputs {
-  const s = snap('10:30', 102, { '100CE': { ltp: 3, iv: 0.2 }, '100PE': { ltp: 1, iv: 0.2 } }, { vix: 17.5 });
+  const s = snap(
+    '10:30',
+    102,
+    { '100CE': { ltp: 3, iv: 0.2 }, '100PE': { ltp: 1, iv: 0.2 } },
+    { vix: 17.5 },
+  );
   const st = freshStrategy('s1');
   st.dayOpenSpot = 100;
   return {
@@ -41,7 +46,7 @@ describe('condition facts (docs/dsl.md#facts)', () => {
     expect(f('legPnl', { leg: 'CE' })).toBe(500);
   });
 
-  it('VIX rank over the daily closes with today\'s value included: (17.5 - 10) / (20 - 10) = 75', () => {
+  it("VIX rank over the daily closes with today's value included: (17.5 - 10) / (20 - 10) = 75", () => {
     expect(factResolver(inputs(), 'entry')('vixRank', undefined)).toBeCloseTo(75, 10);
     // A 2-session lookback sees only yesterday (no VIX) and today: max = min -> 50.
     expect(factResolver(inputs(), 'entry')('vixRank', { lookbackDays: 2 })).toBe(50);
@@ -69,10 +74,16 @@ describe('condition facts (docs/dsl.md#facts)', () => {
     expect(f('vixRank', undefined)).toBeUndefined();
   });
 
-  it('a crossing fact hands {previous, current}, previous from the strategy\'s memory of this rule group', () => {
+  it("a crossing fact hands {previous, current}, previous from the strategy's memory of this rule group", () => {
     const inp = inputs();
     inp.strategy.crossings['entry|spot||'] = 99;
-    expect(factResolver(inp, 'entry')('spot', { crossing: 1 })).toEqual({ previous: 99, current: 102 });
-    expect(factResolver(inp, 'exit')('spot', { crossing: 1 })).toEqual({ previous: undefined, current: 102 });
+    expect(factResolver(inp, 'entry')('spot', { crossing: 1 })).toEqual({
+      previous: 99,
+      current: 102,
+    });
+    expect(factResolver(inp, 'exit')('spot', { crossing: 1 })).toEqual({
+      previous: undefined,
+      current: 102,
+    });
   });
 });

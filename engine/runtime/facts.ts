@@ -50,10 +50,15 @@ export function historicalVol(closes: number[], days: number): number | undefine
 }
 
 /** Classifier of docs/dsl.md#regime: VIX rank extremes first, then HV against IV, else neutral. */
-export function classifyRegime(vixRank: number | undefined, hv: number | undefined, atmIv: number | undefined): Regime | undefined {
+export function classifyRegime(
+  vixRank: number | undefined,
+  hv: number | undefined,
+  atmIv: number | undefined,
+): Regime | undefined {
   if (vixRank !== undefined && vixRank >= REGIME_THRESHOLDS.highVolVixRank) return 'high_vol';
   if (vixRank !== undefined && vixRank <= REGIME_THRESHOLDS.lowVolVixRank) return 'low_vol';
-  if (hv === undefined || atmIv === undefined || atmIv <= 0) return vixRank === undefined ? undefined : 'neutral';
+  if (hv === undefined || atmIv === undefined || atmIv <= 0)
+    return vixRank === undefined ? undefined : 'neutral';
   const ratio = hv / atmIv;
   if (ratio >= REGIME_THRESHOLDS.ivExpansionHvIvRatio) return 'iv_expansion';
   if (ratio <= REGIME_THRESHOLDS.ivContractionHvIvRatio) return 'iv_contraction';
@@ -64,7 +69,11 @@ export function nearestExpiry(snapshot: ChainSnapshot, day: string): string | un
   return listedExpiries(snapshot, day)[0];
 }
 
-export function computeAtmIv(snapshot: ChainSnapshot, day: string, overrides: PricingOverrides): number | undefined {
+export function computeAtmIv(
+  snapshot: ChainSnapshot,
+  day: string,
+  overrides: PricingOverrides,
+): number | undefined {
   const e = nearestExpiry(snapshot, day);
   if (!e) return undefined;
   try {
@@ -89,7 +98,8 @@ export function factResolver(inp: FactInputs, crossingKey: string): FactResolver
     if (params?.crossing === 1) {
       const rest = { ...params };
       delete rest.crossing;
-      const current = value(name, Object.keys(rest).length ? rest : undefined) as number | undefined;
+      const current = value(name, Object.keys(rest).length ? rest : undefined) as
+        number | undefined;
       const previous = inp.strategy.crossings[crossingMemoryKey(crossingKey, name, rest)];
       return { previous, current: typeof current === 'number' ? current : undefined };
     }
@@ -97,13 +107,23 @@ export function factResolver(inp: FactInputs, crossingKey: string): FactResolver
   };
 }
 
-export function crossingMemoryKey(group: string, fact: string, params: Record<string, unknown> | undefined): string {
+export function crossingMemoryKey(
+  group: string,
+  fact: string,
+  params: Record<string, unknown> | undefined,
+): string {
   return `${group}|${fact}|${params?.leg ?? ''}|${params?.lookbackDays ?? ''}`;
 }
 
-function compute(inp: FactInputs, name: string, params: Record<string, unknown> | undefined, value: (n: string, p?: Record<string, unknown>) => unknown): unknown {
+function compute(
+  inp: FactInputs,
+  name: string,
+  params: Record<string, unknown> | undefined,
+  value: (n: string, p?: Record<string, unknown>) => unknown,
+): unknown {
   const { snapshot, time, instrument } = inp;
-  const lookback = (def: number) => (typeof params?.lookbackDays === 'number' ? params.lookbackDays : def);
+  const lookback = (def: number) =>
+    typeof params?.lookbackDays === 'number' ? params.lookbackDays : def;
   switch (name) {
     case 'timeOfDay':
       return time.minute;
@@ -124,7 +144,11 @@ function compute(inp: FactInputs, name: string, params: Record<string, unknown> 
     case 'vixRank': {
       const vix = snapshot?.vix;
       if (vix === undefined) return undefined;
-      const series = past(inp.history, time.day, lookback(REGIME_THRESHOLDS.vixRankLookbackDays)).flatMap((c) => (c.vix === undefined ? [] : [c.vix]));
+      const series = past(
+        inp.history,
+        time.day,
+        lookback(REGIME_THRESHOLDS.vixRankLookbackDays),
+      ).flatMap((c) => (c.vix === undefined ? [] : [c.vix]));
       return rank(series, vix);
     }
     case 'atmIv':
@@ -132,18 +156,30 @@ function compute(inp: FactInputs, name: string, params: Record<string, unknown> 
     case 'ivRank': {
       const iv = value('atmIv') as number | undefined;
       if (iv === undefined) return undefined;
-      const series = past(inp.history, time.day, lookback(252)).flatMap((c) => (c.atmIv === undefined ? [] : [c.atmIv]));
+      const series = past(inp.history, time.day, lookback(252)).flatMap((c) =>
+        c.atmIv === undefined ? [] : [c.atmIv],
+      );
       return rank(series, iv);
     }
     case 'hv': {
       if (inp.spot === undefined) return undefined;
-      const closes = [...past(inp.history, time.day, lookback(REGIME_THRESHOLDS.hvLookbackDays)).map((c) => c.spot), inp.spot];
+      const closes = [
+        ...past(inp.history, time.day, lookback(REGIME_THRESHOLDS.hvLookbackDays)).map(
+          (c) => c.spot,
+        ),
+        inp.spot,
+      ];
       return historicalVol(closes, annualisationDays(instrument));
     }
     case 'regime': {
       // Without a VIX in the snapshots, IV rank stands in for VIX rank (docs/dsl.md#regime).
-      const vr = (value('vixRank') as number | undefined) ?? (value('ivRank') as number | undefined);
-      return classifyRegime(vr, value('hv') as number | undefined, value('atmIv') as number | undefined);
+      const vr =
+        (value('vixRank') as number | undefined) ?? (value('ivRank') as number | undefined);
+      return classifyRegime(
+        vr,
+        value('hv') as number | undefined,
+        value('atmIv') as number | undefined,
+      );
     }
     case 'strategyMtm':
       return inp.strategyMtm;

@@ -12,7 +12,14 @@ export const LOT = 65; // NIFTY lot size in the catalog
 
 type QuoteSpec = number | Partial<OptionQuote> | null;
 
-export type SnapOptions = { day?: string; expiry?: string; vix?: number; futures?: number; forward?: number; more?: Record<string, Record<string, QuoteSpec>> };
+export type SnapOptions = {
+  day?: string;
+  expiry?: string;
+  vix?: number;
+  futures?: number;
+  forward?: number;
+  more?: Record<string, Record<string, QuoteSpec>>;
+};
 
 function quotes(spec: Record<string, QuoteSpec>): OptionQuote[] {
   const out: OptionQuote[] = [];
@@ -27,7 +34,12 @@ function quotes(spec: Record<string, QuoteSpec>): OptionQuote[] {
   return out;
 }
 
-export function snap(hhmm: string, spot: number, spec: Record<string, QuoteSpec>, o: SnapOptions = {}): ChainSnapshot {
+export function snap(
+  hhmm: string,
+  spot: number,
+  spec: Record<string, QuoteSpec>,
+  o: SnapOptions = {},
+): ChainSnapshot {
   const s: ChainSnapshot = {
     ts: `${o.day ?? DAY}T${hhmm}:00+05:30`,
     underlying: 'NIFTY',
@@ -37,14 +49,24 @@ export function snap(hhmm: string, spot: number, spec: Record<string, QuoteSpec>
   if (o.forward !== undefined) s.expiries[0].forward = o.forward;
   if (o.vix !== undefined) s.vix = o.vix;
   if (o.futures !== undefined) s.futures = o.futures;
-  for (const [expiry, more] of Object.entries(o.more ?? {})) s.expiries.push({ expiry, options: quotes(more) });
+  for (const [expiry, more] of Object.entries(o.more ?? {}))
+    s.expiries.push({ expiry, options: quotes(more) });
   return s;
 }
 
 export const at = (s: ChainSnapshot): RuntimeInput => ({ kind: 'snapshot', snapshot: s });
 
 export function leg(id: string, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return { typeVersion: 1, id, kind: 'CE', side: 'SELL', lots: 1, expiry: { kind: 'weekly', offset: 0 }, strike: { typeVersion: 1, type: 'atm' }, ...over };
+  return {
+    typeVersion: 1,
+    id,
+    kind: 'CE',
+    side: 'SELL',
+    lots: 1,
+    expiry: { kind: 'weekly', offset: 0 },
+    strike: { typeVersion: 1, type: 'atm' },
+    ...over,
+  };
 }
 
 export function strategy(over: Record<string, unknown> = {}): Record<string, unknown> {
@@ -60,13 +82,30 @@ export function strategy(over: Record<string, unknown> = {}): Record<string, unk
   };
 }
 
-export function basket(strategies: Record<string, unknown>[], over: Record<string, unknown> = {}): Basket {
-  const r = BasketSchema.safeParse({ typeVersion: 1, name: 'Golden', capital: 1_000_000, strategies, ...over });
-  if (!r.success) throw new Error(`fixture basket is not valid DSL: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+export function basket(
+  strategies: Record<string, unknown>[],
+  over: Record<string, unknown> = {},
+): Basket {
+  const r = BasketSchema.safeParse({
+    typeVersion: 1,
+    name: 'Golden',
+    capital: 1_000_000,
+    strategies,
+    ...over,
+  });
+  if (!r.success)
+    throw new Error(
+      `fixture basket is not valid DSL: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }
 
 /** A straddle-friendly chain around 24300: CE/PE at 24200..24400. */
-export function chain(hhmm: string, spot: number, prices: Record<string, QuoteSpec>, o: SnapOptions = {}): ChainSnapshot {
+export function chain(
+  hhmm: string,
+  spot: number,
+  prices: Record<string, QuoteSpec>,
+  o: SnapOptions = {},
+): ChainSnapshot {
   return snap(hhmm, spot, prices, o);
 }

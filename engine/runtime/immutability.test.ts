@@ -11,21 +11,66 @@ describe('step never changes the state it was given', () => {
           id: 'a',
           stopLoss: { typeVersion: 1, type: 'mtm', value: 3000 },
           reEntryOnStopLoss: { typeVersion: 1, type: 'asap', count: 1 },
-          lockAndTrail: { typeVersion: 1, reachProfit: 500, lockProfit: 100, everyIncrease: 100, trailBy: 50 },
-          conditions: { typeVersion: 1, entry: [{ conditions: { all: [{ fact: 'spot', operator: 'crossesAbove', value: 24290 }] }, event: { type: 'x' } }] },
+          lockAndTrail: {
+            typeVersion: 1,
+            reachProfit: 500,
+            lockProfit: 100,
+            everyIncrease: 100,
+            trailBy: 50,
+          },
+          conditions: {
+            typeVersion: 1,
+            entry: [
+              {
+                conditions: { all: [{ fact: 'spot', operator: 'crossesAbove', value: 24290 }] },
+                event: { type: 'x' },
+              },
+            ],
+          },
           legs: [
-            leg('CE', { stopLoss: { typeVersion: 1, type: 'pct', value: 10 }, trailingStop: { typeVersion: 1, unit: 'points', every: 5, by: 2 }, reEntryOnStopLoss: { typeVersion: 1, type: 'cost', count: 3 } }),
-            leg('PE', { kind: 'PE', momentum: { typeVersion: 1, type: 'points', direction: 'up', value: 2 } }),
+            leg('CE', {
+              stopLoss: { typeVersion: 1, type: 'pct', value: 10 },
+              trailingStop: { typeVersion: 1, unit: 'points', every: 5, by: 2 },
+              reEntryOnStopLoss: { typeVersion: 1, type: 'cost', count: 3 },
+            }),
+            leg('PE', {
+              kind: 'PE',
+              momentum: { typeVersion: 1, type: 'points', direction: 'up', value: 2 },
+            }),
           ],
         }),
-        strategy({ id: 'r', rangeBreakout: { typeVersion: 1, start: '09:20', end: '09:25', side: 'high', on: 'strike' }, legs: [leg('CE')] }),
+        strategy({
+          id: 'r',
+          rangeBreakout: {
+            typeVersion: 1,
+            start: '09:20',
+            end: '09:25',
+            side: 'high',
+            on: 'strike',
+          },
+          legs: [leg('CE')],
+        }),
       ],
-      { maxDailyLoss: { type: 'amount', value: 20000 }, execution: { typeVersion: 1, trigger: 'candleClose', candleMinutes: 1 } },
+      {
+        maxDailyLoss: { type: 'amount', value: 20000 },
+        execution: { typeVersion: 1, trigger: 'candleClose', candleMinutes: 1 },
+      },
     );
     const rt = createRuntime(b, { deploymentId: 'i' });
     const prices = [100, 96, 103, 112, 99, 95, 118, 90, 100, 130, 85];
-    const inputs: RuntimeInput[] = prices.map((p, k) => at(snap(`09:${String(20 + k).padStart(2, '0')}`, 24280 + 3 * k, { '24300CE': p, '24300PE': 200 - p, '24350CE': p - 20 })));
-    inputs.push({ kind: 'command', command: 'SQUARE_OFF', ts: `${DAY}T09:40:00+05:30`, strategyId: 'r' }, { kind: 'clock', ts: `${DAY}T15:20:00+05:30` });
+    const inputs: RuntimeInput[] = prices.map((p, k) =>
+      at(
+        snap(`09:${String(20 + k).padStart(2, '0')}`, 24280 + 3 * k, {
+          '24300CE': p,
+          '24300PE': 200 - p,
+          '24350CE': p - 20,
+        }),
+      ),
+    );
+    inputs.push(
+      { kind: 'command', command: 'SQUARE_OFF', ts: `${DAY}T09:40:00+05:30`, strategyId: 'r' },
+      { kind: 'clock', ts: `${DAY}T15:20:00+05:30` },
+    );
     let s: RuntimeState = rt.initialState();
     let steps = 0;
     const check = async (input: RuntimeInput) => {
@@ -40,8 +85,15 @@ describe('step never changes the state it was given', () => {
       const price = input.kind === 'snapshot' ? input.snapshot.expiries[0].options : [];
       for (const i of await check(input)) {
         const q = price.find((o) => o.strike === i.strike && o.right === i.right);
-        const more = await check({ kind: 'fill', fill: { intentId: i.id, ts: i.ts, price: q?.ltp ?? 100, qty: i.qty, costs: 1 } });
-        for (const j of more) await check({ kind: 'fill', fill: { intentId: j.id, ts: j.ts, price: 100, qty: j.qty, costs: 1 } });
+        const more = await check({
+          kind: 'fill',
+          fill: { intentId: i.id, ts: i.ts, price: q?.ltp ?? 100, qty: i.qty, costs: 1 },
+        });
+        for (const j of more)
+          await check({
+            kind: 'fill',
+            fill: { intentId: j.id, ts: j.ts, price: 100, qty: j.qty, costs: 1 },
+          });
       }
     }
     expect(steps).toBeGreaterThan(inputs.length + 4);

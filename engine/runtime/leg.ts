@@ -23,14 +23,27 @@ function expiryMs(instrument: Now['instrument'], expiry: string): number {
   return ms;
 }
 
-export const isLive = (l: LegState) => l.status === 'OPEN' || l.status === 'PENDING_ENTRY' || l.status === 'PENDING_EXIT';
+export const isLive = (l: LegState) =>
+  l.status === 'OPEN' || l.status === 'PENDING_ENTRY' || l.status === 'PENDING_EXIT';
 export const isActive = (l: LegState) => isLive(l) || l.status === 'WAITING';
 
 /** Creates an instance on the current chain, or reports why it cannot (no chain, expiry, strike). */
-export function createInstance(ctx: Ctx, now: Now, leg: Leg, side: Side, origin: LegState['origin'], contract?: { expiry: string; strike: number | null }): LegState | null {
+export function createInstance(
+  ctx: Ctx,
+  now: Now,
+  leg: Leg,
+  side: Side,
+  origin: LegState['origin'],
+  contract?: { expiry: string; strike: number | null },
+): LegState | null {
   const { st, chain } = now;
   if (!chain) {
-    emit(ctx, 'STRIKE_NOT_FOUND', `${leg.id}: no ${now.sp.dsl.underlying} chain has been seen yet, so no strike can be selected`, { strategyId: st.strategyId, legId: leg.id });
+    emit(
+      ctx,
+      'STRIKE_NOT_FOUND',
+      `${leg.id}: no ${now.sp.dsl.underlying} chain has been seen yet, so no strike can be selected`,
+      { strategyId: st.strategyId, legId: leg.id },
+    );
     return null;
   }
   let expiry = contract?.expiry ?? null;
@@ -40,15 +53,29 @@ export function createInstance(ctx: Ctx, now: Now, leg: Leg, side: Side, origin:
   if (!contract) {
     const e = legExpiry(chain, now.time.day, leg.expiry.kind, leg.expiry.offset);
     if (e.expiry === null) {
-      emit(ctx, 'EXPIRY_NOT_FOUND', `${leg.id}: ${e.why}`, { strategyId: st.strategyId, legId: leg.id, data: { snapshotTs: chain.ts } });
+      emit(ctx, 'EXPIRY_NOT_FOUND', `${leg.id}: ${e.why}`, {
+        strategyId: st.strategyId,
+        legId: leg.id,
+        data: { snapshotTs: chain.ts },
+      });
       return null;
     }
     expiry = e.expiry;
     if (leg.kind !== 'FUT') {
       const ec = expiryChain(chain, expiry);
-      const choice = ec && leg.strike ? selectStrike(chain, ec, leg.kind, side, leg.strike, { rate: ctx.plan.settings.rate, dividendYield: ctx.plan.settings.dividendYield }) : { strike: null, why: `expiry ${expiry} has no chain` };
+      const choice =
+        ec && leg.strike
+          ? selectStrike(chain, ec, leg.kind, side, leg.strike, {
+              rate: ctx.plan.settings.rate,
+              dividendYield: ctx.plan.settings.dividendYield,
+            })
+          : { strike: null, why: `expiry ${expiry} has no chain` };
       if (choice.strike === null) {
-        emit(ctx, 'STRIKE_NOT_FOUND', `${leg.id}: ${choice.why}`, { strategyId: st.strategyId, legId: leg.id, data: { snapshotTs: chain.ts, expiry } });
+        emit(ctx, 'STRIKE_NOT_FOUND', `${leg.id}: ${choice.why}`, {
+          strategyId: st.strategyId,
+          legId: leg.id,
+          data: { snapshotTs: chain.ts, expiry },
+        });
         return null;
       }
       strike = choice.strike;
@@ -102,11 +129,27 @@ export function createInstance(ctx: Ctx, now: Now, leg: Leg, side: Side, origin:
     problem: null,
   };
   st.legs.push(inst);
-  emit(ctx, 'STRIKE_SELECTED', `${leg.id} ${side} ${inst.lots} lot(s) ${now.sp.dsl.underlying} ${expiry} ${strike ?? ''} ${leg.kind}: ${why}`.replace(/  +/g, ' '), {
-    strategyId: st.strategyId,
-    legId: leg.id,
-    data: { instanceId: inst.instanceId, expiry, strike, right: leg.kind, side, premium: premium ?? null, snapshotTs: chain.ts },
-  });
+  emit(
+    ctx,
+    'STRIKE_SELECTED',
+    `${leg.id} ${side} ${inst.lots} lot(s) ${now.sp.dsl.underlying} ${expiry} ${strike ?? ''} ${leg.kind}: ${why}`.replace(
+      /  +/g,
+      ' ',
+    ),
+    {
+      strategyId: st.strategyId,
+      legId: leg.id,
+      data: {
+        instanceId: inst.instanceId,
+        expiry,
+        strike,
+        right: leg.kind,
+        side,
+        premium: premium ?? null,
+        snapshotTs: chain.ts,
+      },
+    },
+  );
   return inst;
 }
 
@@ -130,11 +173,16 @@ export function updatePrice(ctx: Ctx, now: Now, inst: LegState): number | undefi
   if (p === undefined) {
     if (!inst.quoteMissing) {
       inst.quoteMissing = true;
-      emit(ctx, 'NO_QUOTE', `${inst.legId} ${inst.expiry} ${inst.strike ?? ''} ${inst.right} has no price in the snapshot at ${now.snapshot.ts}: the leg holds; no stop, target or wait is evaluated for it until it is quoted again (last price ${fmt(inst.lastPrice)} at ${inst.lastPriceTs ?? 'n/a'})`, {
-        strategyId: now.st.strategyId,
-        legId: inst.legId,
-        data: { instanceId: inst.instanceId, snapshotTs: now.snapshot.ts },
-      });
+      emit(
+        ctx,
+        'NO_QUOTE',
+        `${inst.legId} ${inst.expiry} ${inst.strike ?? ''} ${inst.right} has no price in the snapshot at ${now.snapshot.ts}: the leg holds; no stop, target or wait is evaluated for it until it is quoted again (last price ${fmt(inst.lastPrice)} at ${inst.lastPriceTs ?? 'n/a'})`,
+        {
+          strategyId: now.st.strategyId,
+          legId: inst.legId,
+          data: { instanceId: inst.instanceId, snapshotTs: now.snapshot.ts },
+        },
+      );
     }
     return undefined;
   }
@@ -147,7 +195,10 @@ export function updatePrice(ctx: Ctx, now: Now, inst: LegState): number | undefi
 /** Marks to market: (P - E) x qty for a buy, (E - P) x qty for a sell; closed instances are realised. */
 export function instancePnl(inst: LegState): number {
   if (inst.entryPrice === null) return 0;
-  const open = inst.status === 'OPEN' || inst.status === 'PENDING_EXIT' ? sideSign(inst.side) * ((inst.lastPrice ?? inst.entryPrice) - inst.entryPrice) * inst.qty : 0;
+  const open =
+    inst.status === 'OPEN' || inst.status === 'PENDING_EXIT'
+      ? sideSign(inst.side) * ((inst.lastPrice ?? inst.entryPrice) - inst.entryPrice) * inst.qty
+      : 0;
   return inst.realizedPnl + open;
 }
 
@@ -158,23 +209,53 @@ export function settleExpired(ctx: Ctx, now: Now): void {
   for (const inst of now.st.legs) {
     if (inst.status !== 'OPEN' || inst.expiry === null || inst.entryPrice === null) continue;
     if (now.time.ms < expiryMs(now.instrument, inst.expiry)) continue;
-    const value = inst.right === 'FUT' ? spot : Math.max(0, inst.right === 'CE' ? spot - (inst.strike as number) : (inst.strike as number) - spot);
+    const value =
+      inst.right === 'FUT'
+        ? spot
+        : Math.max(
+            0,
+            inst.right === 'CE' ? spot - (inst.strike as number) : (inst.strike as number) - spot,
+          );
     const pnl = sideSign(inst.side) * (value - inst.entryPrice) * inst.qty;
     inst.realizedPnl += pnl;
     inst.status = 'CLOSED';
     inst.exitPrice = value;
     inst.exitTs = ctx.ts;
     inst.lastPrice = value;
-    emit(ctx, 'SETTLEMENT', `${inst.legId} ${inst.expiry} ${inst.strike ?? ''} ${inst.right} expired: settled at intrinsic ${fmt(value)} against ${now.sp.dsl.underlying} ${fmt(spot)} (entry ${fmt(inst.entryPrice)}, ${inst.side} ${inst.qty}): P&L ${fmt(pnl)}`.replace(/  +/g, ' '), {
-      strategyId: now.st.strategyId,
-      legId: inst.legId,
-      data: { instanceId: inst.instanceId, side: inst.side, qty: inst.qty, price: value, spot, pnl, expiry: inst.expiry, strike: inst.strike, right: inst.right },
-    });
+    emit(
+      ctx,
+      'SETTLEMENT',
+      `${inst.legId} ${inst.expiry} ${inst.strike ?? ''} ${inst.right} expired: settled at intrinsic ${fmt(value)} against ${now.sp.dsl.underlying} ${fmt(spot)} (entry ${fmt(inst.entryPrice)}, ${inst.side} ${inst.qty}): P&L ${fmt(pnl)}`.replace(
+        /  +/g,
+        ' ',
+      ),
+      {
+        strategyId: now.st.strategyId,
+        legId: inst.legId,
+        data: {
+          instanceId: inst.instanceId,
+          side: inst.side,
+          qty: inst.qty,
+          price: value,
+          spot,
+          pnl,
+          expiry: inst.expiry,
+          strike: inst.strike,
+          right: inst.right,
+        },
+      },
+    );
   }
 }
 
 /** Fixes the levels of a freshly filled instance from its entry price and the spot at entry. */
-export function openInstance(inst: LegState, leg: Leg, price: number, spot: number, ts: string): void {
+export function openInstance(
+  inst: LegState,
+  leg: Leg,
+  price: number,
+  spot: number,
+  ts: string,
+): void {
   inst.status = 'OPEN';
   inst.entryPrice = price;
   inst.entrySpot = spot;

@@ -17,12 +17,28 @@ export function deltaSign(side: Side, right: Right): 1 | -1 {
 /** +1 for a buy (gains as the premium rises), -1 for a sell. */
 export const sideSign = (side: Side) => (side === 'BUY' ? 1 : -1);
 
-export type Levels = Pick<LegState, 'stopLevel' | 'initialStopLevel' | 'targetLevel' | 'stopSpotLevel' | 'targetSpotLevel'>;
+export type Levels = Pick<
+  LegState,
+  'stopLevel' | 'initialStopLevel' | 'targetLevel' | 'stopSpotLevel' | 'targetSpotLevel'
+>;
 
-export function entryLevels(side: Side, right: Right, entry: number, spot: number, stopLoss?: StopLoss, target?: Target): Levels {
+export function entryLevels(
+  side: Side,
+  right: Right,
+  entry: number,
+  spot: number,
+  stopLoss?: StopLoss,
+  target?: Target,
+): Levels {
   const s = sideSign(side);
   const d = deltaSign(side, right);
-  const out: Levels = { stopLevel: null, initialStopLevel: null, targetLevel: null, stopSpotLevel: null, targetSpotLevel: null };
+  const out: Levels = {
+    stopLevel: null,
+    initialStopLevel: null,
+    targetLevel: null,
+    stopSpotLevel: null,
+    targetSpotLevel: null,
+  };
   if (stopLoss) {
     switch (stopLoss.type) {
       case 'points':
@@ -67,23 +83,34 @@ export function entryLevels(side: Side, right: Right, entry: number, spot: numbe
 
 // Levels like 100 x 1.1 carry binary noise (110.00000000000001); a price on the level must reach it.
 const EPS = 1e-9;
-export const atOrAbove = (price: number, level: number) => price >= level - EPS * Math.max(1, Math.abs(level));
-export const atOrBelow = (price: number, level: number) => price <= level + EPS * Math.max(1, Math.abs(level));
+export const atOrAbove = (price: number, level: number) =>
+  price >= level - EPS * Math.max(1, Math.abs(level));
+export const atOrBelow = (price: number, level: number) =>
+  price <= level + EPS * Math.max(1, Math.abs(level));
 
 /** The premium has reached an adverse level: at or above it for a sell, at or below for a buy. */
-export const premiumHitsStop = (side: Side, price: number, level: number) => (side === 'SELL' ? atOrAbove(price, level) : atOrBelow(price, level));
-export const premiumHitsTarget = (side: Side, price: number, level: number) => (side === 'SELL' ? atOrBelow(price, level) : atOrAbove(price, level));
-export const spotHitsStop = (sign: 1 | -1, spot: number, level: number) => (sign === 1 ? atOrBelow(spot, level) : atOrAbove(spot, level));
-export const spotHitsTarget = (sign: 1 | -1, spot: number, level: number) => (sign === 1 ? atOrAbove(spot, level) : atOrBelow(spot, level));
+export const premiumHitsStop = (side: Side, price: number, level: number) =>
+  side === 'SELL' ? atOrAbove(price, level) : atOrBelow(price, level);
+export const premiumHitsTarget = (side: Side, price: number, level: number) =>
+  side === 'SELL' ? atOrBelow(price, level) : atOrAbove(price, level);
+export const spotHitsStop = (sign: 1 | -1, spot: number, level: number) =>
+  sign === 1 ? atOrBelow(spot, level) : atOrAbove(spot, level);
+export const spotHitsTarget = (sign: 1 | -1, spot: number, level: number) =>
+  sign === 1 ? atOrAbove(spot, level) : atOrBelow(spot, level);
 
 /**
  * Trailing: for every `every` (points, or % of entry) the premium has moved in favour from entry,
  * the stop moves `by` (same unit) in favour from its initial level. Returns the steps and level.
  */
-export function trailedStop(leg: Pick<LegState, 'side' | 'entryPrice' | 'bestPrice' | 'initialStopLevel'>, trailing: TrailingStop): { steps: number; level: number } | null {
-  if (leg.entryPrice === null || leg.bestPrice === null || leg.initialStopLevel === null) return null;
+export function trailedStop(
+  leg: Pick<LegState, 'side' | 'entryPrice' | 'bestPrice' | 'initialStopLevel'>,
+  trailing: TrailingStop,
+): { steps: number; level: number } | null {
+  if (leg.entryPrice === null || leg.bestPrice === null || leg.initialStopLevel === null)
+    return null;
   const s = sideSign(leg.side);
-  const unit = (x: number) => (trailing.unit === 'pct' ? (leg.entryPrice as number) * (x / 100) : x);
+  const unit = (x: number) =>
+    trailing.unit === 'pct' ? (leg.entryPrice as number) * (x / 100) : x;
   const favour = s * (leg.bestPrice - leg.entryPrice);
   const steps = favour > 0 ? Math.floor(favour / unit(trailing.every) + 1e-9) : 0;
   return { steps, level: leg.initialStopLevel + s * steps * unit(trailing.by) };

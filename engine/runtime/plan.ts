@@ -36,14 +36,34 @@ export type StrategyPlan = {
   needsIv: boolean;
 };
 
-export type BasketPlan = { dsl: Basket; strategies: StrategyPlan[]; settings: Required<Pick<RuntimeSettings, 'staleAfterMs' | 'evaluator'>> & RuntimeSettings };
+export type BasketPlan = {
+  dsl: Basket;
+  strategies: StrategyPlan[];
+  settings: Required<Pick<RuntimeSettings, 'staleAfterMs' | 'evaluator'>> & RuntimeSettings;
+};
 
-function group(name: RuleGroup['name'], rules: Rule[] | undefined, strategyId: string, evaluator: 'compiled' | 'json-rules-engine'): RuleGroup | null {
+function group(
+  name: RuleGroup['name'],
+  rules: Rule[] | undefined,
+  strategyId: string,
+  evaluator: 'compiled' | 'json-rules-engine',
+): RuleGroup | null {
   if (!rules || rules.length === 0) return null;
-  const set = Object.fromEntries(rules.map((r, i) => [`${strategyId}.${name}[${i}]${r.name ? ` ${r.name}` : ''}`, toEngineRule(r)]));
+  const set = Object.fromEntries(
+    rules.map((r, i) => [
+      `${strategyId}.${name}[${i}]${r.name ? ` ${r.name}` : ''}`,
+      toEngineRule(r),
+    ]),
+  );
   const crossings: Leaf[] = [];
-  for (const [key, r] of Object.entries(set)) crossingLeaves(normalizeCondition(topCondition(r, key), key), crossings);
-  return { name, rules, evaluator: evaluator === 'compiled' ? compiledEvaluator(set) : referenceEvaluator(set), crossings };
+  for (const [key, r] of Object.entries(set))
+    crossingLeaves(normalizeCondition(topCondition(r, key), key), crossings);
+  return {
+    name,
+    rules,
+    evaluator: evaluator === 'compiled' ? compiledEvaluator(set) : referenceEvaluator(set),
+    crossings,
+  };
 }
 
 const IV_FACTS = new Set(['atmIv', 'ivRank', 'regime']);
@@ -53,26 +73,32 @@ export function planBasket(basket: Basket, settings: RuntimeSettings = {}): Bask
   return {
     dsl: basket,
     settings: { ...settings, staleAfterMs: settings.staleAfterMs ?? 120_000, evaluator },
-    strategies: basket.strategies.map((s) => withIvNeed({
-      dsl: s,
-      id: s.id,
-      instrument: getInstrument(s.underlying),
-      entryMinute: minutesOf(s.entry.time),
-      exitMinute: minutesOf(s.exit.time),
-      noReEntryAfter: s.noReEntryAfter ? minutesOf(s.noReEntryAfter) : null,
-      stopMonitoringAfter: s.stopMonitoringAfter ? minutesOf(s.stopMonitoringAfter) : null,
-      legs: new Map(s.legs.map((l) => [l.id, l])),
-      groups: {
-        filters: group('filters', s.conditions?.filters, s.id, evaluator),
-        entry: group('entry', s.conditions?.entry, s.id, evaluator),
-        exit: group('exit', s.conditions?.exit, s.id, evaluator),
-      },
-    })),
+    strategies: basket.strategies.map((s) =>
+      withIvNeed({
+        dsl: s,
+        id: s.id,
+        instrument: getInstrument(s.underlying),
+        entryMinute: minutesOf(s.entry.time),
+        exitMinute: minutesOf(s.exit.time),
+        noReEntryAfter: s.noReEntryAfter ? minutesOf(s.noReEntryAfter) : null,
+        stopMonitoringAfter: s.stopMonitoringAfter ? minutesOf(s.stopMonitoringAfter) : null,
+        legs: new Map(s.legs.map((l) => [l.id, l])),
+        groups: {
+          filters: group('filters', s.conditions?.filters, s.id, evaluator),
+          entry: group('entry', s.conditions?.entry, s.id, evaluator),
+          exit: group('exit', s.conditions?.exit, s.id, evaluator),
+        },
+      }),
+    ),
   };
 }
 
 function withIvNeed(p: Omit<StrategyPlan, 'needsIv'>): StrategyPlan {
-  const groups = [p.groups.filters, p.groups.entry, p.groups.exit].filter((g): g is RuleGroup => g !== null);
-  const needsIv = p.dsl.sizing.regimeMultipliers !== undefined || groups.some((g) => g.evaluator.facts.some((f) => IV_FACTS.has(f)));
+  const groups = [p.groups.filters, p.groups.entry, p.groups.exit].filter(
+    (g): g is RuleGroup => g !== null,
+  );
+  const needsIv =
+    p.dsl.sizing.regimeMultipliers !== undefined ||
+    groups.some((g) => g.evaluator.facts.some((f) => IV_FACTS.has(f)));
   return { ...p, needsIv };
 }

@@ -16,7 +16,11 @@ export function expiryChain(snapshot: ChainSnapshot, expiry: string): ExpiryChai
   return undefined;
 }
 
-export function quoteOf(chain: ExpiryChain, strike: number, right: 'CE' | 'PE'): OptionQuote | undefined {
+export function quoteOf(
+  chain: ExpiryChain,
+  strike: number,
+  right: 'CE' | 'PE',
+): OptionQuote | undefined {
   for (const q of chain.options) if (q.strike === strike && q.right === right) return q;
   return undefined;
 }
@@ -33,9 +37,16 @@ export function syntheticFuture(chain: ExpiryChain, spot: number): number | unde
   let best: number | undefined;
   for (const k of ce.keys()) {
     if (!pe.has(k)) continue;
-    if (best === undefined || Math.abs(k - spot) < Math.abs(best - spot) || (Math.abs(k - spot) === Math.abs(best - spot) && k < best)) best = k;
+    if (
+      best === undefined ||
+      Math.abs(k - spot) < Math.abs(best - spot) ||
+      (Math.abs(k - spot) === Math.abs(best - spot) && k < best)
+    )
+      best = k;
   }
-  return best === undefined ? undefined : best + (ce.get(best) as number) - (pe.get(best) as number);
+  return best === undefined
+    ? undefined
+    : best + (ce.get(best) as number) - (pe.get(best) as number);
 }
 
 export function futuresPrice(snapshot: ChainSnapshot, chain: ExpiryChain): number | undefined {
@@ -43,7 +54,12 @@ export function futuresPrice(snapshot: ChainSnapshot, chain: ExpiryChain): numbe
 }
 
 /** The price of a leg's contract in a snapshot, or undefined when the snapshot has none. */
-export function contractPrice(snapshot: ChainSnapshot, expiry: string, strike: number | null, right: Right): number | undefined {
+export function contractPrice(
+  snapshot: ChainSnapshot,
+  expiry: string,
+  strike: number | null,
+  right: Right,
+): number | undefined {
   const chain = expiryChain(snapshot, expiry);
   if (!chain) return undefined;
   if (right === 'FUT') return futuresPrice(snapshot, chain);

@@ -23,15 +23,25 @@ function openLegCount(state: RuntimeState, checking: ReadonlySet<string>): numbe
     for (const l of s.legs) {
       if (l.status === 'OPEN' || l.status === 'PENDING_EXIT') n++;
       // An entry ordered earlier and still unfilled (latency) will open a leg too.
-      else if (l.status === 'PENDING_ENTRY' && l.pendingIntentId !== null && !checking.has(l.pendingIntentId)) n++;
+      else if (
+        l.status === 'PENDING_ENTRY' &&
+        l.pendingIntentId !== null &&
+        !checking.has(l.pendingIntentId)
+      )
+        n++;
     }
   }
   return n;
 }
 
-function denialReason(intent: OrderIntent, tradingState: TradingState, openLegs: number, limits: RiskLimits): string | null {
+function denialReason(
+  intent: OrderIntent,
+  tradingState: TradingState,
+  openLegs: number,
+  limits: RiskLimits,
+): string | null {
   if (tradingState === 'HALTED' && !(intent.closing && intent.reason === 'KILL')) {
-    return 'trading is HALTED (kill switch): only the kill\'s own square-off orders go out';
+    return "trading is HALTED (kill switch): only the kill's own square-off orders go out";
   }
   if (tradingState === 'REDUCING' && !intent.closing) {
     return 'trading is REDUCING after a basket limit: only orders that close positions go out';
@@ -60,11 +70,21 @@ export function riskGate(result: StepResult, limits: RiskLimits = {}): StepResul
   const kill = result.events.find((e) => e.type === 'KILL');
   const limit = result.events.find((e) => e.type === 'BASKET_LIMIT');
   if (kill && state.tradingState !== 'HALTED') {
-    const d = applyRiskDecision(state, { kind: 'trading-state', tradingState: 'HALTED', ts: kill.ts, reason: kill.message });
+    const d = applyRiskDecision(state, {
+      kind: 'trading-state',
+      tradingState: 'HALTED',
+      ts: kill.ts,
+      reason: kill.message,
+    });
     state = d.state;
     events.push(...d.events);
   } else if (limit && state.tradingState === 'ACTIVE') {
-    const d = applyRiskDecision(state, { kind: 'trading-state', tradingState: 'REDUCING', ts: limit.ts, reason: limit.message });
+    const d = applyRiskDecision(state, {
+      kind: 'trading-state',
+      tradingState: 'REDUCING',
+      ts: limit.ts,
+      reason: limit.message,
+    });
     state = d.state;
     events.push(...d.events);
   }
@@ -80,7 +100,12 @@ export function riskGate(result: StepResult, limits: RiskLimits = {}): StepResul
       if (!intent.closing) openLegs++;
       continue;
     }
-    const d = applyRiskDecision(state, { kind: 'deny', intentId: intent.id, ts: intent.ts, reason });
+    const d = applyRiskDecision(state, {
+      kind: 'deny',
+      intentId: intent.id,
+      ts: intent.ts,
+      reason,
+    });
     state = d.state;
     events.push(...d.events);
   }

@@ -11,8 +11,28 @@ import { computeAtmIv } from './facts.ts';
 import { isLive, settleExpired, updatePrice } from './leg.ts';
 import { sideSign } from './levels.ts';
 import { planBasket, type BasketPlan, type StrategyPlan } from './plan.ts';
-import { cancelWaits, dayCosts, dayMtm, maybeStartPendingCycle, onEntryFill, runFollowUp, squareOffStrategy, strategyStep } from './strategy-step.ts';
-import type { ChainSnapshot, Fill, LegState, PnlSummary, Runtime, RuntimeInput, RuntimeOptions, RuntimeState, StepResult, StrategyState } from './types.ts';
+import {
+  cancelWaits,
+  dayCosts,
+  dayMtm,
+  maybeStartPendingCycle,
+  onEntryFill,
+  runFollowUp,
+  squareOffStrategy,
+  strategyStep,
+} from './strategy-step.ts';
+import type {
+  ChainSnapshot,
+  Fill,
+  LegState,
+  PnlSummary,
+  Runtime,
+  RuntimeInput,
+  RuntimeOptions,
+  RuntimeState,
+  StepResult,
+  StrategyState,
+} from './types.ts';
 
 const HISTORY_DAYS = 1100;
 
@@ -71,7 +91,13 @@ export function initialStateOf(plan: BasketPlan, deploymentId: string): RuntimeS
 const copy = <T extends object>(o: T | null): T | null => (o === null ? null : { ...o });
 
 function copyLeg(l: LegState): LegState {
-  return { ...l, wait: copy(l.wait), candle: copy(l.candle), range: copy(l.range), after: copy(l.after) };
+  return {
+    ...l,
+    wait: copy(l.wait),
+    candle: copy(l.candle),
+    range: copy(l.range),
+    after: copy(l.after),
+  };
 }
 
 function copyStrategy(st: StrategyState): StrategyState {
@@ -137,13 +163,19 @@ function triggerView(ctx: Ctx, now: Now): Now['trigger'] {
   const exec = ctx.plan.dsl.execution;
   const quoted = (id: string) => {
     const l = now.st.legs.find((x) => x.instanceId === id);
-    return l && !l.quoteMissing && l.lastPrice !== null && l.lastPriceTs === snapshot.ts ? l.lastPrice : undefined;
+    return l && !l.quoteMissing && l.lastPrice !== null && l.lastPriceTs === snapshot.ts
+      ? l.lastPrice
+      : undefined;
   };
   if (exec.trigger !== 'candleClose') return { price: quoted, spot: snapshot.spot };
   const n = exec.candleMinutes as number;
-  const bucket = daysSinceEpoch(now.time.day) * Math.ceil(1440 / n) + Math.floor(now.time.minute / n);
+  const bucket =
+    daysSinceEpoch(now.time.day) * Math.ceil(1440 / n) + Math.floor(now.time.minute / n);
   const closed = new Map<string, number>();
-  const roll = (c: { bucket: number; close: number } | null, price: number | undefined): { candle: { bucket: number; close: number } | null; close?: number } => {
+  const roll = (
+    c: { bucket: number; close: number } | null,
+    price: number | undefined,
+  ): { candle: { bucket: number; close: number } | null; close?: number } => {
     if (price === undefined) return { candle: c };
     if (c && c.bucket < bucket) return { candle: { bucket, close: price }, close: c.close };
     return { candle: { bucket, close: price } };
@@ -169,7 +201,12 @@ function rollDay(ctx: Ctx, now: Now): void {
     // An entry order never answered in its session is dropped: it is not retried on a new day.
     for (const l of st.legs) {
       if (l.status !== 'PENDING_ENTRY') continue;
-      emit(ctx, 'ORDER_DENIED', `${l.legId}: entry order ${l.pendingIntentId} got no fill in session ${st.day}; it is dropped`, { strategyId: st.strategyId, legId: l.legId, data: { intentId: l.pendingIntentId } });
+      emit(
+        ctx,
+        'ORDER_DENIED',
+        `${l.legId}: entry order ${l.pendingIntentId} got no fill in session ${st.day}; it is dropped`,
+        { strategyId: st.strategyId, legId: l.legId, data: { intentId: l.pendingIntentId } },
+      );
       if (l.pendingIntentId) delete ctx.state.pending[l.pendingIntentId];
       l.status = 'CANCELLED';
       l.pendingIntentId = null;
@@ -184,7 +221,12 @@ function rollDay(ctx: Ctx, now: Now): void {
     fresh.crossings = {};
     Object.assign(st, fresh);
     if (carried.length) {
-      emit(ctx, 'EXIT_TIME', `${carried.map((l) => l.legId).join(', ')} still open from ${closed.length ? 'the previous session' : 'an earlier session'} (no input after its exit time): squaring off now`, { strategyId: st.strategyId });
+      emit(
+        ctx,
+        'EXIT_TIME',
+        `${carried.map((l) => l.legId).join(', ')} still open from ${closed.length ? 'the previous session' : 'an earlier session'} (no input after its exit time): squaring off now`,
+        { strategyId: st.strategyId },
+      );
       st.day = now.time.day;
       squareOffStrategy(ctx, now, 'EXIT_TIME', 'carried over a session');
     }
@@ -200,7 +242,10 @@ function recordClose(ctx: Ctx, snapshot: ChainSnapshot, day: string, needsIv: bo
   const close = { day, spot: snapshot.spot } as RuntimeState['history'][string][number];
   if (snapshot.vix !== undefined) close.vix = snapshot.vix;
   if (needsIv) {
-    const iv = computeAtmIv(snapshot, day, { rate: ctx.plan.settings.rate, dividendYield: ctx.plan.settings.dividendYield });
+    const iv = computeAtmIv(snapshot, day, {
+      rate: ctx.plan.settings.rate,
+      dividendYield: ctx.plan.settings.dividendYield,
+    });
     if (iv !== undefined) close.atmIv = iv;
   }
   if (h.length && h[h.length - 1].day === day) h[h.length - 1] = close;
@@ -228,18 +273,39 @@ function basketLimits(ctx: Ctx, ts: string): void {
   const dayNet = day.gross - day.costs;
   const equity = b.capital + state.basket.grossBeforeToday - state.basket.costsBeforeToday + dayNet;
   state.basket.equityPeak = Math.max(state.basket.equityPeak, equity);
-  if (state.tradingStateCause === 'DAILY_LOSS' || state.tradingStateCause === 'DRAWDOWN' || state.tradingStateCause === 'KILL') return;
+  if (
+    state.tradingStateCause === 'DAILY_LOSS' ||
+    state.tradingStateCause === 'DRAWDOWN' ||
+    state.tradingStateCause === 'KILL'
+  )
+    return;
   let breach: { cause: 'DAILY_LOSS' | 'DRAWDOWN'; why: string } | null = null;
   if (b.maxDailyLoss) {
-    const limit = b.maxDailyLoss.type === 'amount' ? b.maxDailyLoss.value : (b.capital * b.maxDailyLoss.value) / 100;
-    if (dayNet <= -limit) breach = { cause: 'DAILY_LOSS', why: `basket day P&L ${fmt(dayNet)} (after costs ${fmt(day.costs)}) <= -${fmt(limit)} (maxDailyLoss ${b.maxDailyLoss.type} ${b.maxDailyLoss.value})` };
+    const limit =
+      b.maxDailyLoss.type === 'amount'
+        ? b.maxDailyLoss.value
+        : (b.capital * b.maxDailyLoss.value) / 100;
+    if (dayNet <= -limit)
+      breach = {
+        cause: 'DAILY_LOSS',
+        why: `basket day P&L ${fmt(dayNet)} (after costs ${fmt(day.costs)}) <= -${fmt(limit)} (maxDailyLoss ${b.maxDailyLoss.type} ${b.maxDailyLoss.value})`,
+      };
   }
   if (!breach && b.maxDrawdownPct !== undefined) {
     const dd = ((state.basket.equityPeak - equity) / state.basket.equityPeak) * 100;
-    if (dd >= b.maxDrawdownPct) breach = { cause: 'DRAWDOWN', why: `drawdown ${fmt(dd)}% (equity ${fmt(equity)} from peak ${fmt(state.basket.equityPeak)}) >= maxDrawdownPct ${b.maxDrawdownPct}` };
+    if (dd >= b.maxDrawdownPct)
+      breach = {
+        cause: 'DRAWDOWN',
+        why: `drawdown ${fmt(dd)}% (equity ${fmt(equity)} from peak ${fmt(state.basket.equityPeak)}) >= maxDrawdownPct ${b.maxDrawdownPct}`,
+      };
   }
   if (!breach) return;
-  emit(ctx, 'BASKET_LIMIT', `${breach.why}: squaring off everything; ${breach.cause === 'DAILY_LOSS' ? 'no new entries today' : 'no new entries until the deployment is restarted'}`, { data: { dayPnl: dayNet, equity, peak: state.basket.equityPeak } });
+  emit(
+    ctx,
+    'BASKET_LIMIT',
+    `${breach.why}: squaring off everything; ${breach.cause === 'DAILY_LOSS' ? 'no new entries today' : 'no new entries until the deployment is restarted'}`,
+    { data: { dayPnl: dayNet, equity, peak: state.basket.equityPeak } },
+  );
   setTradingState(ctx, 'REDUCING', breach.cause, breach.why);
   for (const sp of plan.strategies) {
     const now = nowFor(ctx, sp, ts, null);
@@ -250,10 +316,17 @@ function basketLimits(ctx: Ctx, ts: string): void {
   }
 }
 
-function setTradingState(ctx: Ctx, to: RuntimeState['tradingState'], cause: RuntimeState['tradingStateCause'], why: string): void {
+function setTradingState(
+  ctx: Ctx,
+  to: RuntimeState['tradingState'],
+  cause: RuntimeState['tradingStateCause'],
+  why: string,
+): void {
   const s = ctx.state;
   if (s.tradingState === to && s.tradingStateCause === cause) return;
-  emit(ctx, 'TRADING_STATE', `trading state ${s.tradingState} -> ${to}: ${why}`, { data: { from: s.tradingState, to, reason: why } });
+  emit(ctx, 'TRADING_STATE', `trading state ${s.tradingState} -> ${to}: ${why}`, {
+    data: { from: s.tradingState, to, reason: why },
+  });
   s.tradingState = to;
   s.tradingStateCause = cause;
   s.tradingStateReason = why;
@@ -265,21 +338,39 @@ async function onSnapshot(ctx: Ctx, snapshot: ChainSnapshot): Promise<void> {
   if (strategies.length === 0) return;
   const prev = state.lastSnapshot[snapshot.underlying];
   if (prev && instantOf(prev.ts) >= instantOf(snapshot.ts)) {
-    emit(ctx, 'STALE_CHAIN', `${snapshot.underlying} snapshot at ${snapshot.ts} is not newer than the last one (${prev.ts}): ignored`, { data: { snapshotTs: snapshot.ts, lastTs: prev.ts } });
+    emit(
+      ctx,
+      'STALE_CHAIN',
+      `${snapshot.underlying} snapshot at ${snapshot.ts} is not newer than the last one (${prev.ts}): ignored`,
+      { data: { snapshotTs: snapshot.ts, lastTs: prev.ts } },
+    );
     return;
   }
   state.lastSnapshot[snapshot.underlying] = snapshot;
   state.lastSpot[snapshot.underlying] = snapshot.spot;
   const first = nowFor(ctx, strategies[0], snapshot.ts, snapshot);
   if (state.basket.day !== first.time.day) {
-    if (state.basket.day !== null && state.tradingStateCause === 'DAILY_LOSS') setTradingState(ctx, 'ACTIVE', null, `new session ${first.time.day}: the daily loss limit resets`);
+    if (state.basket.day !== null && state.tradingStateCause === 'DAILY_LOSS')
+      setTradingState(
+        ctx,
+        'ACTIVE',
+        null,
+        `new session ${first.time.day}: the daily loss limit resets`,
+      );
     state.basket.day = first.time.day;
   }
-  recordClose(ctx, snapshot, first.time.day, strategies.some((s) => s.needsIv));
+  recordClose(
+    ctx,
+    snapshot,
+    first.time.day,
+    strategies.some((s) => s.needsIv),
+  );
   const nows = strategies.map((sp) => nowFor(ctx, sp, snapshot.ts, snapshot));
   for (const now of nows) {
     rollDay(ctx, now);
-    for (const inst of now.st.legs) if (inst.status === 'OPEN' || inst.status === 'WAITING' || inst.status === 'PENDING_EXIT') updatePrice(ctx, now, inst);
+    for (const inst of now.st.legs)
+      if (inst.status === 'OPEN' || inst.status === 'WAITING' || inst.status === 'PENDING_EXIT')
+        updatePrice(ctx, now, inst);
     settleExpired(ctx, now);
     now.trigger = triggerView(ctx, now);
   }
@@ -291,11 +382,22 @@ function onFill(ctx: Ctx, fill: Fill): void {
   const { state, plan } = ctx;
   const intent = state.pending[fill.intentId];
   if (!intent) {
-    emit(ctx, 'FILL', `fill for ${fill.intentId} ignored: no such intent is pending (already filled, denied, or not from deployment ${state.deploymentId})`, { data: { intentId: fill.intentId } });
+    emit(
+      ctx,
+      'FILL',
+      `fill for ${fill.intentId} ignored: no such intent is pending (already filled, denied, or not from deployment ${state.deploymentId})`,
+      { data: { intentId: fill.intentId } },
+    );
     return;
   }
-  if (!(fill.qty >= 0) || !(fill.price >= 0) || !(fill.costs >= 0)) throw new Error(`fill for ${fill.intentId}: price, qty and costs must be non-negative numbers; got price ${fill.price}, qty ${fill.qty}, costs ${fill.costs}`);
-  if (fill.qty > intent.qty) throw new Error(`fill for ${fill.intentId}: qty ${fill.qty} is more than the ${intent.qty} ordered`);
+  if (!(fill.qty >= 0) || !(fill.price >= 0) || !(fill.costs >= 0))
+    throw new Error(
+      `fill for ${fill.intentId}: price, qty and costs must be non-negative numbers; got price ${fill.price}, qty ${fill.qty}, costs ${fill.costs}`,
+    );
+  if (fill.qty > intent.qty)
+    throw new Error(
+      `fill for ${fill.intentId}: qty ${fill.qty} is more than the ${intent.qty} ordered`,
+    );
   delete state.pending[fill.intentId];
   const sp = plan.strategies.find((s) => s.id === intent.strategyId) as StrategyPlan;
   const now = nowFor(ctx, sp, fill.ts, null);
@@ -303,11 +405,23 @@ function onFill(ctx: Ctx, fill: Fill): void {
   if (!inst) return; // its strategy's day was reset; the fill still left the pending list
   inst.pendingIntentId = null;
   inst.costs += fill.costs;
-  emit(ctx, 'FILL', `${intent.side} ${fill.qty} ${intent.underlying} ${intent.expiry} ${intent.right === 'FUT' ? 'FUT' : `${intent.strike} ${intent.right}`} filled at ${fmt(fill.price)} (${intent.reason}), costs ${fmt(fill.costs)}`, {
-    strategyId: intent.strategyId,
-    legId: intent.legId,
-    data: { intentId: fill.intentId, price: fill.price, qty: fill.qty, costs: fill.costs, reason: intent.reason, instanceId: inst.instanceId },
-  });
+  emit(
+    ctx,
+    'FILL',
+    `${intent.side} ${fill.qty} ${intent.underlying} ${intent.expiry} ${intent.right === 'FUT' ? 'FUT' : `${intent.strike} ${intent.right}`} filled at ${fmt(fill.price)} (${intent.reason}), costs ${fmt(fill.costs)}`,
+    {
+      strategyId: intent.strategyId,
+      legId: intent.legId,
+      data: {
+        intentId: fill.intentId,
+        price: fill.price,
+        qty: fill.qty,
+        costs: fill.costs,
+        reason: intent.reason,
+        instanceId: inst.instanceId,
+      },
+    },
+  );
   if (!intent.closing) {
     onEntryFill(ctx, now, inst, fill.price, fill.qty);
     return;
@@ -334,7 +448,11 @@ async function onClock(ctx: Ctx, ts: string): Promise<void> {
   for (const sp of plan.strategies) {
     const now = nowFor(ctx, sp, ts, null);
     const last = state.lastSnapshot[sp.dsl.underlying];
-    if (last && now.time.ms - instantOf(last.ts) > plan.settings.staleAfterMs && now.st.status !== 'EXITED') {
+    if (
+      last &&
+      now.time.ms - instantOf(last.ts) > plan.settings.staleAfterMs &&
+      now.st.status !== 'EXITED'
+    ) {
       const msg = `the last ${sp.dsl.underlying} snapshot is from ${last.ts}, older than ${Math.round(plan.settings.staleAfterMs / 1000)} s at ${ts}: no new entries until a fresh chain arrives`;
       if (now.st.notes.stale !== last.ts) {
         now.st.notes.stale = last.ts;
@@ -347,17 +465,32 @@ async function onClock(ctx: Ctx, ts: string): Promise<void> {
   }
 }
 
-function onCommand(ctx: Ctx, command: 'SQUARE_OFF' | 'KILL', ts: string, strategyId?: string): void {
+function onCommand(
+  ctx: Ctx,
+  command: 'SQUARE_OFF' | 'KILL',
+  ts: string,
+  strategyId?: string,
+): void {
   const { plan } = ctx;
   if (strategyId && !plan.strategies.some((s) => s.id === strategyId)) {
-    throw new Error(`${command}: strategy "${strategyId}" is not in this basket; strategies are ${plan.strategies.map((s) => s.id).join(', ')}`);
+    throw new Error(
+      `${command}: strategy "${strategyId}" is not in this basket; strategies are ${plan.strategies.map((s) => s.id).join(', ')}`,
+    );
   }
-  const targets = command === 'KILL' || !strategyId ? plan.strategies : plan.strategies.filter((s) => s.id === strategyId);
+  const targets =
+    command === 'KILL' || !strategyId
+      ? plan.strategies
+      : plan.strategies.filter((s) => s.id === strategyId);
   if (command === 'KILL') setTradingState(ctx, 'HALTED', 'KILL', `KILL by the user at ${ts}`);
   for (const sp of targets) {
     const now = nowFor(ctx, sp, ts, null);
     const open = now.st.legs.filter((l) => l.status === 'OPEN');
-    emit(ctx, command, `${command === 'KILL' ? 'kill' : 'square-off'} by the user at ${ts}: ${open.length ? `closing ${open.map((l) => l.legId).join(', ')}` : 'nothing open'}${command === 'KILL' ? '; the deployment is halted' : '; no more entries today'}`, { strategyId: sp.id });
+    emit(
+      ctx,
+      command,
+      `${command === 'KILL' ? 'kill' : 'square-off'} by the user at ${ts}: ${open.length ? `closing ${open.map((l) => l.legId).join(', ')}` : 'nothing open'}${command === 'KILL' ? '; the deployment is halted' : '; no more entries today'}`,
+      { strategyId: sp.id },
+    );
     squareOffStrategy(ctx, now, command, `${command} by the user`);
     cancelWaits(ctx, now, `${command} by the user`);
     now.st.status = 'EXITED';
@@ -366,15 +499,29 @@ function onCommand(ctx: Ctx, command: 'SQUARE_OFF' | 'KILL', ts: string, strateg
   }
 }
 
-export function createRuntime(basket: Basket, options: RuntimeOptions): Runtime & { plan: BasketPlan } {
-  if (!options?.deploymentId) throw new Error('createRuntime: options.deploymentId is required (intent ids are `${deploymentId}:${seq}`)');
+export function createRuntime(
+  basket: Basket,
+  options: RuntimeOptions,
+): Runtime & { plan: BasketPlan } {
+  if (!options?.deploymentId)
+    throw new Error(
+      'createRuntime: options.deploymentId is required (intent ids are `${deploymentId}:${seq}`)',
+    );
   const plan = planBasket(basket, options.settings);
   return {
     plan,
     initialState: () => initialStateOf(plan, options.deploymentId),
     async step(state: RuntimeState, input: RuntimeInput): Promise<StepResult> {
-      if (state.deploymentId !== options.deploymentId) throw new Error(`step: state belongs to deployment ${state.deploymentId}, this runtime to ${options.deploymentId}`);
-      const ts = input.kind === 'snapshot' ? input.snapshot.ts : input.kind === 'fill' ? input.fill.ts : input.ts;
+      if (state.deploymentId !== options.deploymentId)
+        throw new Error(
+          `step: state belongs to deployment ${state.deploymentId}, this runtime to ${options.deploymentId}`,
+        );
+      const ts =
+        input.kind === 'snapshot'
+          ? input.snapshot.ts
+          : input.kind === 'fill'
+            ? input.fill.ts
+            : input.ts;
       const ms = instantOf(ts);
       const ctx: Ctx = { plan, state: draft(state), intents: [], events: [], ts };
       switch (input.kind) {

@@ -10,7 +10,14 @@ import type { Basket } from '../dsl/basket.ts';
 import { getInstrument } from '../market/instruments.ts';
 import { createRuntime } from './runtime.ts';
 import { applyRiskDecision } from './trading-state.ts';
-import type { Fill, OrderIntent, RuntimeEvent, RuntimeInput, RuntimeSettings, RuntimeState } from './types.ts';
+import type {
+  Fill,
+  OrderIntent,
+  RuntimeEvent,
+  RuntimeInput,
+  RuntimeSettings,
+  RuntimeState,
+} from './types.ts';
 
 export type ScenarioResult = {
   state: RuntimeState;
@@ -25,8 +32,15 @@ export type ScenarioOptions = {
   fillModel?: Partial<FillModelSettings>;
 };
 
-export async function runScenario(basket: Basket, inputs: RuntimeInput[], options: ScenarioOptions = {}): Promise<ScenarioResult> {
-  const runtime = createRuntime(basket, { deploymentId: options.deploymentId ?? 'dep', settings: options.settings });
+export async function runScenario(
+  basket: Basket,
+  inputs: RuntimeInput[],
+  options: ScenarioOptions = {},
+): Promise<ScenarioResult> {
+  const runtime = createRuntime(basket, {
+    deploymentId: options.deploymentId ?? 'dep',
+    settings: options.settings,
+  });
   const broker = new PaperBroker({
     slippage: { kind: 'none' },
     latency: 'none',
@@ -54,7 +68,12 @@ export async function runScenario(basket: Basket, inputs: RuntimeInput[], option
         out.fills.push({ ...rep.fill, intent: intentsById.get(rep.fill.intentId) as OrderIntent });
         await submit(await apply({ kind: 'fill', fill: rep.fill }));
       } else {
-        const d = applyRiskDecision(state, { kind: 'deny', intentId: rep.intentId, ts: rep.ts, reason: rep.reason });
+        const d = applyRiskDecision(state, {
+          kind: 'deny',
+          intentId: rep.intentId,
+          ts: rep.ts,
+          reason: rep.reason,
+        });
         state = d.state;
         out.events.push(...d.events);
       }

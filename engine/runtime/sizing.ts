@@ -83,6 +83,9 @@ function legPremiumNow(ctx: Ctx, now: Now, leg: Leg): number | undefined {
   if (leg.kind === 'FUT') return contractPrice(chain, e.expiry, null, 'FUT');
   const ec = expiryChain(chain, e.expiry);
   if (!ec || !leg.strike) return undefined;
-  const c = selectStrike(chain, ec, leg.kind, leg.side, leg.strike, { rate: ctx.plan.settings.rate, dividendYield: ctx.plan.settings.dividendYield });
+  const c = selectStrike(chain, ec, leg.kind, leg.side, leg.strike, {
+    rate: ctx.plan.settings.rate,
+    dividendYield: ctx.plan.settings.dividendYield,
+  });
   return c.strike === null ? undefined : c.premium;
 }

@@ -10,7 +10,8 @@ import type { PricingOverrides } from '../market/pricing-context.ts';
 import type { StrikeSelector } from '../dsl/strike.ts';
 import type { ChainSnapshot, ExpiryChain, Side } from './types.ts';
 
-export type StrikeChoice = { strike: number; premium: number; why: string } | { strike: null; why: string };
+export type StrikeChoice =
+  { strike: number; premium: number; why: string } | { strike: null; why: string };
 
 type Candidate = { strike: number; premium: number };
 
@@ -27,7 +28,11 @@ function candidates(chain: ExpiryChain, right: 'CE' | 'PE'): Candidate[] {
 }
 
 /** Lowest score wins; ties go to the strike nearer ATM, then the lower strike (docs/dsl.md). */
-function best(cs: Candidate[], score: (c: Candidate) => number, atm: number): Candidate | undefined {
+function best(
+  cs: Candidate[],
+  score: (c: Candidate) => number,
+  atm: number,
+): Candidate | undefined {
   let pick: Candidate | undefined;
   let pickScore = Infinity;
   for (const c of cs) {
@@ -48,9 +53,19 @@ function best(cs: Candidate[], score: (c: Candidate) => number, atm: number): Ca
 export type AtmResult = { atm: number; ref: number };
 
 /** ATM of an expiry: the listed strike (either right) nearest the reference; half-way → the lower. */
-export function atmOf(snapshot: ChainSnapshot, chain: ExpiryChain, from: 'spot' | 'futures' | 'syntheticFuture'): AtmResult | string {
-  const ref = from === 'spot' ? snapshot.spot : from === 'futures' ? futuresPrice(snapshot, chain) : syntheticFuture(chain, snapshot.spot);
-  if (ref === undefined) return `no ${from === 'futures' ? 'futures price (nor a synthetic future)' : 'strike with both a CE and a PE price for the synthetic future'} in expiry ${chain.expiry}`;
+export function atmOf(
+  snapshot: ChainSnapshot,
+  chain: ExpiryChain,
+  from: 'spot' | 'futures' | 'syntheticFuture',
+): AtmResult | string {
+  const ref =
+    from === 'spot'
+      ? snapshot.spot
+      : from === 'futures'
+        ? futuresPrice(snapshot, chain)
+        : syntheticFuture(chain, snapshot.spot);
+  if (ref === undefined)
+    return `no ${from === 'futures' ? 'futures price (nor a synthetic future)' : 'strike with both a CE and a PE price for the synthetic future'} in expiry ${chain.expiry}`;
   const strikes = [...new Set(chain.options.map((o) => o.strike))];
   if (strikes.length === 0) return `expiry ${chain.expiry} lists no strikes`;
   let atm = strikes[0];
@@ -78,12 +93,26 @@ export function selectStrike(
   overrides: PricingOverrides = {},
 ): StrikeChoice {
   const cs = candidates(chain, right);
-  const none = (why: string): StrikeChoice => ({ strike: null, why: `${selector.type} ${right} ${chain.expiry}: ${why}` });
-  if (cs.length === 0) return none(`no ${right} of expiry ${chain.expiry} has a price in the snapshot at ${snapshot.ts}`);
+  const none = (why: string): StrikeChoice => ({
+    strike: null,
+    why: `${selector.type} ${right} ${chain.expiry}: ${why}`,
+  });
+  if (cs.length === 0)
+    return none(
+      `no ${right} of expiry ${chain.expiry} has a price in the snapshot at ${snapshot.ts}`,
+    );
   const found = (c: Candidate | undefined, why: string): StrikeChoice =>
-    c ? { strike: c.strike, premium: c.premium, why: `${selector.type}: ${right} ${c.strike} at premium ${fmt(c.premium)} (${why})` } : none(why);
+    c
+      ? {
+          strike: c.strike,
+          premium: c.premium,
+          why: `${selector.type}: ${right} ${c.strike} at premium ${fmt(c.premium)} (${why})`,
+        }
+      : none(why);
 
-  const needAtm = (from: 'spot' | 'futures' | 'syntheticFuture' = 'spot'): AtmResult | StrikeChoice => {
+  const needAtm = (
+    from: 'spot' | 'futures' | 'syntheticFuture' = 'spot',
+  ): AtmResult | StrikeChoice => {
     const r = atmOf(snapshot, chain, from);
     return typeof r === 'string' ? none(r) : r;
   };
@@ -100,30 +129,56 @@ export function selectStrike(
         if ('strike' in a) return a;
         const steps = selector.type === 'atm' ? 0 : selector.steps;
         // ITM is below ATM for a call and above for a put; OTM the other way.
-        const dir = selector.type === 'atm' ? 0 : (selector.type === 'itm') === (right === 'CE') ? -1 : 1;
-        const listed = [...new Set(chain.options.filter((o) => o.right === right).map((o) => o.strike))].sort((x, y) => x - y);
+        const dir =
+          selector.type === 'atm' ? 0 : (selector.type === 'itm') === (right === 'CE') ? -1 : 1;
+        const listed = [
+          ...new Set(chain.options.filter((o) => o.right === right).map((o) => o.strike)),
+        ].sort((x, y) => x - y);
         let i = listed.indexOf(a.atm);
-        if (i < 0) return none(`ATM strike ${a.atm} (from ${selector.atmFrom} ${fmt(a.ref)}) is not listed for ${right}`);
+        if (i < 0)
+          return none(
+            `ATM strike ${a.atm} (from ${selector.atmFrom} ${fmt(a.ref)}) is not listed for ${right}`,
+          );
         i += dir * steps;
-        if (i < 0 || i >= listed.length) return none(`${selector.type.toUpperCase()} ${steps} from ATM ${a.atm} is past the ${listed.length} listed ${right} strikes`);
+        if (i < 0 || i >= listed.length)
+          return none(
+            `${selector.type.toUpperCase()} ${steps} from ATM ${a.atm} is past the ${listed.length} listed ${right} strikes`,
+          );
         const c = cs.find((x) => x.strike === listed[i]);
         if (!c) return none(`${right} ${listed[i]} has no price`);
-        return found(c, `ATM ${a.atm} from ${selector.atmFrom} ${fmt(a.ref)}${steps ? `, ${steps} listed strike(s) ${selector.type.toUpperCase()}` : ''}`);
+        return found(
+          c,
+          `ATM ${a.atm} from ${selector.atmFrom} ${fmt(a.ref)}${steps ? `, ${steps} listed strike(s) ${selector.type.toUpperCase()}` : ''}`,
+        );
       }
       case 'closestPremium':
-        return found(best(cs, (c) => Math.abs(c.premium - selector.premium), atm0), `P closest to ${selector.premium}`);
+        return found(
+          best(cs, (c) => Math.abs(c.premium - selector.premium), atm0),
+          `P closest to ${selector.premium}`,
+        );
       case 'premiumAtLeast': {
         const ok = cs.filter((c) => c.premium >= selector.premium);
-        return found(best(ok, (c) => c.premium, atm0), ok.length ? `lowest P >= ${selector.premium}` : `no P >= ${selector.premium}`);
+        return found(
+          best(ok, (c) => c.premium, atm0),
+          ok.length ? `lowest P >= ${selector.premium}` : `no P >= ${selector.premium}`,
+        );
       }
       case 'premiumAtMost': {
         const ok = cs.filter((c) => c.premium <= selector.premium);
-        return found(best(ok, (c) => -c.premium, atm0), ok.length ? `highest P <= ${selector.premium}` : `no P <= ${selector.premium}`);
+        return found(
+          best(ok, (c) => -c.premium, atm0),
+          ok.length ? `highest P <= ${selector.premium}` : `no P <= ${selector.premium}`,
+        );
       }
       case 'premiumRange': {
         const ok = cs.filter((c) => c.premium >= selector.min && c.premium <= selector.max);
         const pick = best(ok, (c) => (side === 'SELL' ? -c.premium : c.premium), atm0);
-        return found(pick, ok.length ? `${ok.length} P in [${selector.min}, ${selector.max}] (${ok.map((c) => `${c.strike}@${fmt(c.premium)}`).join(', ')}); a ${side} takes the ${side === 'SELL' ? 'highest' : 'lowest'}` : `no P in [${selector.min}, ${selector.max}]`);
+        return found(
+          pick,
+          ok.length
+            ? `${ok.length} P in [${selector.min}, ${selector.max}] (${ok.map((c) => `${c.strike}@${fmt(c.premium)}`).join(', ')}); a ${side} takes the ${side === 'SELL' ? 'highest' : 'lowest'}`
+            : `no P in [${selector.min}, ${selector.max}]`,
+        );
       }
       case 'straddleWidth': {
         const a = needAtm(selector.atmFrom);
@@ -131,13 +186,19 @@ export function selectStrike(
         const s = straddle(chain, a.atm);
         if (s === undefined) return none(`ATM ${a.atm} straddle has no CE or PE price`);
         const target = a.atm + selector.width * s;
-        return found(best(cs, (c) => Math.abs(c.strike - target), a.atm), `ATM ${a.atm} + ${selector.width} x straddle ${fmt(s)} = ${fmt(target)}`);
+        return found(
+          best(cs, (c) => Math.abs(c.strike - target), a.atm),
+          `ATM ${a.atm} + ${selector.width} x straddle ${fmt(s)} = ${fmt(target)}`,
+        );
       }
       case 'pctOfAtm': {
         const a = needAtm(selector.atmFrom);
         if ('strike' in a) return a;
         const target = a.atm * selector.factor;
-        return found(best(cs, (c) => Math.abs(c.strike - target), a.atm), `ATM ${a.atm} x ${selector.factor} = ${fmt(target)}`);
+        return found(
+          best(cs, (c) => Math.abs(c.strike - target), a.atm),
+          `ATM ${a.atm} x ${selector.factor} = ${fmt(target)}`,
+        );
       }
       case 'atmStraddlePremiumPct': {
         const a = needAtm(selector.atmFrom);
@@ -145,13 +206,22 @@ export function selectStrike(
         const s = straddle(chain, a.atm);
         if (s === undefined) return none(`ATM ${a.atm} straddle has no CE or PE price`);
         const target = (selector.pct / 100) * s;
-        return found(best(cs, (c) => Math.abs(c.premium - target), a.atm), `${selector.pct}% of ATM ${a.atm} straddle ${fmt(s)} = P ${fmt(target)}`);
+        return found(
+          best(cs, (c) => Math.abs(c.premium - target), a.atm),
+          `${selector.pct}% of ATM ${a.atm} straddle ${fmt(s)} = P ${fmt(target)}`,
+        );
       }
       case 'closestDelta':
       case 'deltaRange': {
-        const ds = new Map(deltas(snapshot, chain.expiry, right, overrides).map((d) => [d.strike, Math.abs(d.delta)]));
+        const ds = new Map(
+          deltas(snapshot, chain.expiry, right, overrides).map((d) => [
+            d.strike,
+            Math.abs(d.delta),
+          ]),
+        );
         const withDelta = cs.filter((c) => ds.has(c.strike));
-        if (withDelta.length === 0) return none('no option has an IV or a price an IV can be solved from, so no delta');
+        if (withDelta.length === 0)
+          return none('no option has an IV or a price an IV can be solved from, so no delta');
         const d = (c: Candidate) => ds.get(c.strike) as number;
         if (selector.type === 'closestDelta') {
           const pick = best(withDelta, (c) => Math.abs(d(c) - selector.delta), atm0);
@@ -160,11 +230,19 @@ export function selectStrike(
         const mid = (selector.min + selector.max) / 2;
         const ok = withDelta.filter((c) => d(c) >= selector.min && d(c) <= selector.max);
         const pick = best(ok, (c) => Math.abs(d(c) - mid), atm0);
-        return found(pick, pick ? `|delta| ${fmt(d(pick))} in [${selector.min}, ${selector.max}], closest to ${fmt(mid)}` : `no |delta| in [${selector.min}, ${selector.max}]`);
+        return found(
+          pick,
+          pick
+            ? `|delta| ${fmt(d(pick))} in [${selector.min}, ${selector.max}], closest to ${fmt(mid)}`
+            : `no |delta| in [${selector.min}, ${selector.max}]`,
+        );
       }
       case 'exact': {
         const c = cs.find((x) => x.strike === selector.strike);
-        return found(c, c ? 'exact strike' : `strike ${selector.strike} is not listed with a price`);
+        return found(
+          c,
+          c ? 'exact strike' : `strike ${selector.strike} is not listed with a price`,
+        );
       }
     }
   } catch (e) {

@@ -150,7 +150,8 @@ export type RuntimeEvent = {
 /** ACTIVE: everything allowed. REDUCING: exits only (after a basket limit). HALTED: nothing (after KILL). */
 export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
 
-export type LegStatus = 'WAITING' | 'PENDING_ENTRY' | 'OPEN' | 'PENDING_EXIT' | 'CLOSED' | 'CANCELLED';
+export type LegStatus =
+  'WAITING' | 'PENDING_ENTRY' | 'OPEN' | 'PENDING_EXIT' | 'CLOSED' | 'CANCELLED';
 
 /** What a WAITING leg waits for before it orders: a momentum move, or the premium coming back to cost. */
 export type LegWait = {
@@ -207,7 +208,11 @@ export type LegState = {
   /** For range breakout on strike: this leg's range, recorded from its strike's premium. */
   range: { high: number; low: number } | null;
   /** What happens once this instance's exit fills: a re-entry of some type, or a lazy leg opening. */
-  after: { kind: 'asap' | 'asapReverse' | 'momentum' | 'cost' | 'lazy'; lazyLeg?: string; reason: 'STOP_LOSS' | 'TARGET' } | null;
+  after: {
+    kind: 'asap' | 'asapReverse' | 'momentum' | 'cost' | 'lazy';
+    lazyLeg?: string;
+    reason: 'STOP_LOSS' | 'TARGET';
+  } | null;
   pendingIntentId: string | null;
   exitReason: OrderReason | null;
   exitPrice: number | null;
@@ -296,7 +301,12 @@ export type RuntimeState = {
   /** Daily closes per underlying (last snapshot of each day), for IV rank, VIX rank and HV facts. */
   history: Record<string, DailyClose[]>;
   /** Basket P&L bookkeeping for the daily-loss and drawdown limits (money). */
-  basket: { day: string | null; grossBeforeToday: number; costsBeforeToday: number; equityPeak: number };
+  basket: {
+    day: string | null;
+    grossBeforeToday: number;
+    costsBeforeToday: number;
+    equityPeak: number;
+  };
   strategies: Record<string, StrategyState>;
   /** Intents waiting for a fill (or a denial). */
   pending: Record<string, OrderIntent>;
@@ -305,7 +315,12 @@ export type RuntimeState = {
 export type StepResult = { state: RuntimeState; intents: OrderIntent[]; events: RuntimeEvent[] };
 
 /** P&L of a deployment read off its state (gross before costs, costs, net), per strategy and in total. */
-export type PnlSummary = { gross: number; costs: number; net: number; byStrategy: Record<string, { gross: number; costs: number; net: number }> };
+export type PnlSummary = {
+  gross: number;
+  costs: number;
+  net: number;
+  byStrategy: Record<string, { gross: number; costs: number; net: number }>;
+};
 
 export type RuntimeSettings = {
   /** A snapshot older than this (ms) than the input time blocks new entries. Default 120 000. */
@@ -326,7 +341,10 @@ export type RiskDecision =
   | { kind: 'deny'; intentId: string; ts: string; reason: string }
   | { kind: 'trading-state'; tradingState: TradingState; ts: string; reason: string };
 
-export type ApplyRiskDecision = (state: RuntimeState, decision: RiskDecision) => { state: RuntimeState; events: RuntimeEvent[] };
+export type ApplyRiskDecision = (
+  state: RuntimeState,
+  decision: RiskDecision,
+) => { state: RuntimeState; events: RuntimeEvent[] };
 
 /** What `createRuntime(basket, options)` returns: the one step() for backtest, paper and live. */
 export type Runtime = {

@@ -28,13 +28,21 @@ export class LineWriter {
 }
 
 /** A required number flag, with an error naming it and what to give. */
-export function numberFlag(flags: Record<string, string | true>, name: string, what: string, optional = false): number | undefined {
+export function numberFlag(
+  flags: Record<string, string | true>,
+  name: string,
+  what: string,
+  optional = false,
+): number | undefined {
   const v = flags[name];
   if (v === undefined) {
     if (optional) return undefined;
     throw new Error(`--${name} is required: give ${what}`);
   }
   const n = typeof v === 'string' ? Number(v) : NaN;
-  if (!Number.isFinite(n)) throw new Error(`--${name} ${v === true ? '(no value)' : `"${v}"`} is not a number: give ${what}`);
+  if (!Number.isFinite(n))
+    throw new Error(
+      `--${name} ${v === true ? '(no value)' : `"${v}"`} is not a number: give ${what}`,
+    );
   return n;
 }

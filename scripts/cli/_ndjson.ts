@@ -3,7 +3,9 @@ import { streamLines } from '@/workers/market-data/lines';
 import { LineWriter } from './_io';
 
 /** NDJSON in, one result line per input line (an {"error"} line for a bad one); exit 1 if any was bad. */
-export async function eachStdinLine(handle: (o: Record<string, unknown>) => object): Promise<number> {
+export async function eachStdinLine(
+  handle: (o: Record<string, unknown>) => object,
+): Promise<number> {
   const out = new LineWriter();
   let failed = 0;
   let lineNo = 0;
@@ -14,8 +16,13 @@ export async function eachStdinLine(handle: (o: Record<string, unknown>) => obje
       let res: object;
       try {
         let o: unknown;
-        try { o = JSON.parse(text); } catch { throw new Error('not valid JSON'); }
-        if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new Error('not a JSON object');
+        try {
+          o = JSON.parse(text);
+        } catch {
+          throw new Error('not valid JSON');
+        }
+        if (typeof o !== 'object' || o === null || Array.isArray(o))
+          throw new Error('not a JSON object');
         res = handle(o as Record<string, unknown>);
       } catch (err) {
         failed++;

@@ -20,14 +20,24 @@ const WHAT = {
 export function optionInput(args: string[], given: Given): '-' | Record<string, unknown> {
   const { positionals, flags } = parseArgs(args);
   if (positionals[0] === '-') return '-';
-  if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}": give flags, or - to read NDJSON from stdin`);
-  const o: Record<string, unknown> = { right: flags.right === true ? undefined : flags.right, model: flags.model === true ? undefined : flags.model };
-  for (const k of ['spot', 'strike', 't', 'rate', given] as const) o[k] = numberFlag(flags, k, WHAT[k]);
+  if (positionals.length)
+    throw new Error(
+      `unexpected argument "${positionals[0]}": give flags, or - to read NDJSON from stdin`,
+    );
+  const o: Record<string, unknown> = {
+    right: flags.right === true ? undefined : flags.right,
+    model: flags.model === true ? undefined : flags.model,
+  };
+  for (const k of ['spot', 'strike', 't', 'rate', given] as const)
+    o[k] = numberFlag(flags, k, WHAT[k]);
   o.div = numberFlag(flags, 'div', WHAT.div, true);
   return o;
 }
 
-export function paramsFrom(o: Record<string, unknown>, given: Given): OptionParams & { price?: number } {
+export function paramsFrom(
+  o: Record<string, unknown>,
+  given: Given,
+): OptionParams & { price?: number } {
   const num = (k: keyof typeof WHAT, optional = false) => {
     const v = o[k];
     if (v === undefined || v === null) {
@@ -35,13 +45,16 @@ export function paramsFrom(o: Record<string, unknown>, given: Given): OptionPara
       throw new Error(`"${k}" is missing: give ${WHAT[k]}`);
     }
     const n = typeof v === 'number' ? v : Number(v);
-    if (!Number.isFinite(n)) throw new Error(`"${k}" ${JSON.stringify(v)} is not a number: give ${WHAT[k]}`);
+    if (!Number.isFinite(n))
+      throw new Error(`"${k}" ${JSON.stringify(v)} is not a number: give ${WHAT[k]}`);
     return n;
   };
   const right = String(o.right ?? '').toUpperCase();
-  if (right !== 'CE' && right !== 'PE') throw new Error(`"right" ${JSON.stringify(o.right ?? null)} is not valid: use CE or PE`);
+  if (right !== 'CE' && right !== 'PE')
+    throw new Error(`"right" ${JSON.stringify(o.right ?? null)} is not valid: use CE or PE`);
   const model = o.model === undefined ? undefined : String(o.model);
-  if (model !== undefined && model !== 'black-scholes' && model !== 'black-76') throw new Error(`"model" "${model}" is not valid: use black-scholes or black-76`);
+  if (model !== undefined && model !== 'black-scholes' && model !== 'black-76')
+    throw new Error(`"model" "${model}" is not valid: use black-scholes or black-76`);
   const p: OptionParams & { price?: number } = {
     right,
     spot: num('spot')!,

@@ -7,7 +7,8 @@ import { BacktestOverridesSchema, type BacktestOverridesInput } from '@/engine/b
 import { readSnapshots } from '@/workers/market-data/read-snapshots';
 import { assertSomeSnapshots, importSummary } from '@/workers/backtests/data-source';
 
-export const summary = 'backtest <strategy.json> --ticks <file.ndjson|file.csv|dir> [--costs ID] [--slippage-ticks N|--slippage-points N|--slippage-pct N] [--latency next-snapshot] [--max-lots N] [--max-open-legs N] [--pretty]';
+export const summary =
+  'backtest <strategy.json> --ticks <file.ndjson|file.csv|dir> [--costs ID] [--slippage-ticks N|--slippage-points N|--slippage-pct N] [--latency next-snapshot] [--max-lots N] [--max-open-legs N] [--pretty]';
 
 function usage(msg: string): number {
   console.error(`backtest: ${msg}`);
@@ -19,7 +20,8 @@ function num(flags: Record<string, string | true>, name: string): number | undef
   const v = flags[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (v === true || !Number.isFinite(n)) throw new Error(`--${name} needs a number, got ${v === true ? 'nothing' : `"${v}"`}`);
+  if (v === true || !Number.isFinite(n))
+    throw new Error(`--${name} needs a number, got ${v === true ? 'nothing' : `"${v}"`}`);
   return n;
 }
 
@@ -33,8 +35,11 @@ export async function run(args: string[]): Promise<number> {
 
   const parsed = parseDslText(readFileSync(strategyFile, 'utf8'));
   if (!parsed.ok) {
-    console.error(`backtest: ${strategyFile} is not a valid strategy (${parsed.errors.length} error${parsed.errors.length === 1 ? '' : 's'}):`);
-    for (const e of parsed.errors) console.error(JSON.stringify({ path: e.path, message: e.message }));
+    console.error(
+      `backtest: ${strategyFile} is not a valid strategy (${parsed.errors.length} error${parsed.errors.length === 1 ? '' : 's'}):`,
+    );
+    for (const e of parsed.errors)
+      console.error(JSON.stringify({ path: e.path, message: e.message }));
     return 1;
   }
 
@@ -52,9 +57,13 @@ export async function run(args: string[]): Promise<number> {
       costModel: typeof flags.costs === 'string' ? flags.costs : undefined,
       slippage: slip,
       latency: typeof flags.latency === 'string' ? flags.latency : undefined,
-      riskLimits: { maxLotsPerOrder: num(flags, 'max-lots'), maxOpenLegs: num(flags, 'max-open-legs') },
+      riskLimits: {
+        maxLotsPerOrder: num(flags, 'max-lots'),
+        maxOpenLegs: num(flags, 'max-open-legs'),
+      },
     });
-    if (!r.success) return usage(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!r.success)
+      return usage(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     overrides = r.data;
   } catch (err) {
     return usage(err instanceof Error ? err.message : String(err));
@@ -67,7 +76,9 @@ export async function run(args: string[]): Promise<number> {
     report.data.import = importSummary(stream.report);
     if (stream.report.badRows > 0) {
       const first = stream.report.samples[0];
-      console.error(`backtest: skipped ${stream.report.badRows} bad row(s) in ${flags.ticks}; the first at line ${first.line}: ${first.message} (all in report.data.import)`);
+      console.error(
+        `backtest: skipped ${stream.report.badRows} bad row(s) in ${flags.ticks}; the first at line ${first.line}: ${first.message} (all in report.data.import)`,
+      );
     }
     process.stdout.write(JSON.stringify(report, null, flags.pretty ? 2 : undefined) + '\n');
     return 0;

@@ -1,23 +1,37 @@
 /** `cli import FILE|DIR`: any supported chain data to canonical snapshot NDJSON on stdout; bad rows on stderr. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { IMPORT_FORMATS, LONG_FIELDS, type ColumnMapping, type ImportFormat, type LongField } from '@/engine/market/import';
+import {
+  IMPORT_FORMATS,
+  LONG_FIELDS,
+  type ColumnMapping,
+  type ImportFormat,
+  type LongField,
+} from '@/engine/market/import';
 import { readSnapshots } from '@/workers/market-data/read-snapshots';
 import { parseArgs } from './_args';
 import { LineWriter, numberFlag } from './_io';
 
-export const summary = 'convert chain data (NDJSON, long CSV, NSE JSON, NSE 1-minute CSV/parquet, NSE page, Yahoo, Deribit, mapped CSV) to snapshot NDJSON: import FILE|DIR [--format F] [--map spec] [--report FILE]';
+export const summary =
+  'convert chain data (NDJSON, long CSV, NSE JSON, NSE 1-minute CSV/parquet, NSE page, Yahoo, Deribit, mapped CSV) to snapshot NDJSON: import FILE|DIR [--format F] [--map spec] [--report FILE]';
 
 /** A mapping from a JSON file or inline `field=Column,field=Column`. */
 export function parseMapping(spec: string, flags: Record<string, string | true>): ColumnMapping {
   let mapping: ColumnMapping;
   if (spec.trim().startsWith('{') || spec.endsWith('.json')) {
     const text = spec.trim().startsWith('{') ? spec : readFileSync(spec, 'utf8');
-    try { mapping = JSON.parse(text) as ColumnMapping; } catch (err) { throw new Error(`--map ${spec} is not valid JSON: ${(err as Error).message}`); }
+    try {
+      mapping = JSON.parse(text) as ColumnMapping;
+    } catch (err) {
+      throw new Error(`--map ${spec} is not valid JSON: ${(err as Error).message}`);
+    }
   } else {
     const columns: Partial<Record<LongField, string>> = {};
     for (const pair of spec.split(',')) {
       const [field, column] = pair.split('=').map((s) => s.trim());
-      if (!LONG_FIELDS.includes(field as LongField) || !column) throw new Error(`--map "${pair}" is not valid: use field=Column with a field among ${LONG_FIELDS.join(', ')}`);
+      if (!LONG_FIELDS.includes(field as LongField) || !column)
+        throw new Error(
+          `--map "${pair}" is not valid: use field=Column with a field among ${LONG_FIELDS.join(', ')}`,
+        );
       columns[field as LongField] = column;
     }
     mapping = { columns };
@@ -34,7 +48,10 @@ export async function run(args: string[]): Promise<number> {
   if (!file) throw new Error('give a file or directory to import: import FILE|DIR');
   let format: ImportFormat | undefined;
   if (typeof flags.format === 'string') {
-    if (!IMPORT_FORMATS.includes(flags.format as ImportFormat)) throw new Error(`--format "${flags.format}" is not known: use one of ${IMPORT_FORMATS.join(', ')}`);
+    if (!IMPORT_FORMATS.includes(flags.format as ImportFormat))
+      throw new Error(
+        `--format "${flags.format}" is not known: use one of ${IMPORT_FORMATS.join(', ')}`,
+      );
     format = flags.format as ImportFormat;
   }
   const mapping = typeof flags.map === 'string' ? parseMapping(flags.map, flags) : undefined;
@@ -44,7 +61,10 @@ export async function run(args: string[]): Promise<number> {
     format,
     mapping,
     expiry: typeof flags.expiry === 'string' ? flags.expiry : undefined,
-    yahoo: { spot: numberFlag(flags, 'spot', 'the underlying price at the snapshot', true), ts: typeof flags.ts === 'string' ? flags.ts : undefined },
+    yahoo: {
+      spot: numberFlag(flags, 'spot', 'the underlying price at the snapshot', true),
+      ts: typeof flags.ts === 'string' ? flags.ts : undefined,
+    },
     onBadRow: (b) => {
       if (quiet || shown++ >= 200) return;
       console.error(`${b.source ?? file}:${b.line}: ${b.reason}: ${b.message}`);
@@ -54,14 +74,28 @@ export async function run(args: string[]): Promise<number> {
   for await (const s of stream) await out.line(JSON.stringify(s));
   await out.flush();
   const report = stream.report;
-  if (typeof flags.report === 'string') writeFileSync(flags.report, JSON.stringify(report.toJSON(), null, 2));
+  if (typeof flags.report === 'string')
+    writeFileSync(flags.report, JSON.stringify(report.toJSON(), null, 2));
   if (!quiet) {
-    if (report.badRows > shown) console.error(`… ${report.badRows - shown} more bad rows (see --report FILE for the first ${report.maxSamples})`);
+    if (report.badRows > shown)
+      console.error(
+        `… ${report.badRows - shown} more bad rows (see --report FILE for the first ${report.maxSamples})`,
+      );
     for (const n of report.notes) console.error(`note: ${n}`);
-    console.error(`imported ${report.snapshots} snapshots, ${report.options} options from ${report.rows} rows; ${report.badRows} bad rows skipped${report.badRows ? ` (${Object.entries(report.byReason).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`);
+    console.error(
+      `imported ${report.snapshots} snapshots, ${report.options} options from ${report.rows} rows; ${report.badRows} bad rows skipped${
+        report.badRows
+          ? ` (${Object.entries(report.byReason)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')})`
+          : ''
+      }`,
+    );
   }
   if (report.snapshots === 0) {
-    console.error(`no snapshots in ${file}: ${report.badRows ? 'every row was bad (see above)' : 'it holds no option rows'}`);
+    console.error(
+      `no snapshots in ${file}: ${report.badRows ? 'every row was bad (see above)' : 'it holds no option rows'}`,
+    );
     return 1;
   }
   return 0;

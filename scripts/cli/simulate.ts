@@ -3,7 +3,8 @@ import { simulateDays, simulateSession } from '@/engine/market/simulator';
 import { parseArgs } from './_args';
 import { LineWriter, numberFlag } from './_io';
 
-export const summary = 'simulated chain snapshots (NDJSON): --underlying NIFTY --date 2026-11-20 --seed 7 [--interval 1m] [--to DATE] [--spot S] [--vix V] [--strikes N]';
+export const summary =
+  'simulated chain snapshots (NDJSON): --underlying NIFTY --date 2026-11-20 --seed 7 [--interval 1m] [--to DATE] [--spot S] [--vix V] [--strikes N]';
 
 /** '1m', '5m', '30s', '1h' or plain seconds. */
 export function intervalSeconds(v: string): number {
@@ -15,7 +16,8 @@ export function intervalSeconds(v: string): number {
 
 export async function run(args: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(args);
-  if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}": simulate takes only flags`);
+  if (positionals.length)
+    throw new Error(`unexpected argument "${positionals[0]}": simulate takes only flags`);
   const str = (name: string, what: string) => {
     const v = flags[name];
     if (typeof v !== 'string') throw new Error(`--${name} is required: give ${what}`);
@@ -29,20 +31,25 @@ export async function run(args: string[]): Promise<number> {
   const out = new LineWriter();
   let n = 0;
   const opts = {
-    underlying, seed, intervalSeconds: interval,
+    underlying,
+    seed,
+    intervalSeconds: interval,
     spot: numberFlag(flags, 'spot', 'the starting spot', true),
     vix: numberFlag(flags, 'vix', 'the starting volatility index level', true),
     strikesEachSide: numberFlag(flags, 'strikes', 'strikes listed each side of ATM', true),
   };
   // One day: simulateSession says which day trades next when --date does not.
-  const snapshots = to === date ? simulateSession({ ...opts, date }) : simulateDays({ ...opts, from: date, to });
+  const snapshots =
+    to === date ? simulateSession({ ...opts, date }) : simulateDays({ ...opts, from: date, to });
   for (const s of snapshots) {
     n++;
     await out.line(JSON.stringify(s));
   }
   await out.flush();
   if (n === 0) {
-    console.error(`no trading session for ${underlying} between ${date} and ${to}: pick a trading day`);
+    console.error(
+      `no trading session for ${underlying} between ${date} and ${to}: pick a trading day`,
+    );
     return 1;
   }
   return 0;

@@ -10,7 +10,17 @@ import { sharedDataDir } from '@/workers/backtests/data-source';
 import { readSnapshots } from '@/workers/market-data/read-snapshots';
 import { AppError } from '@/server/errors';
 
-const DATA_EXTENSIONS = ['.ndjson', '.jsonl', '.json', '.csv', '.parquet', '.ndjson.gz', '.jsonl.gz', '.json.gz', '.csv.gz'];
+const DATA_EXTENSIONS = [
+  '.ndjson',
+  '.jsonl',
+  '.json',
+  '.csv',
+  '.parquet',
+  '.ndjson.gz',
+  '.jsonl.gz',
+  '.json.gz',
+  '.csv.gz',
+];
 
 // One answer to "where is the shared data" for the payoff panel and the backtest jobs alike.
 export { sharedDataDir } from '@/workers/backtests/data-source';
@@ -27,9 +37,12 @@ export function listDatasets(): Dataset[] {
   for (const folder of readdirSync(root).sort()) {
     const dir = path.join(root, folder);
     if (!statSync(dir).isDirectory()) continue;
-    const files = readdirSync(dir).filter((n) => isData(n) && statSync(path.join(dir, n)).isFile()).sort();
+    const files = readdirSync(dir)
+      .filter((n) => isData(n) && statSync(path.join(dir, n)).isFile())
+      .sort();
     if (files.length === 0) continue;
-    if (files.length > 1) out.push({ id: folder, label: `${folder} (all ${files.length} files)`, files: files.length });
+    if (files.length > 1)
+      out.push({ id: folder, label: `${folder} (all ${files.length} files)`, files: files.length });
     for (const f of files) out.push({ id: `${folder}/${f}`, label: `${folder}/${f}`, files: 1 });
   }
   return out;
@@ -39,11 +52,19 @@ export function listDatasets(): Dataset[] {
 export function datasetPath(id: string): string {
   const root = sharedDataDir();
   if (!root) {
-    throw new AppError('UNAVAILABLE', 'no shared data folder', 'No real datasets on this server: put them in ../shared/data next to the app or set STRIKEFLOW_SHARED_DATA. Use the simulator meanwhile.');
+    throw new AppError(
+      'UNAVAILABLE',
+      'no shared data folder',
+      'No real datasets on this server: put them in ../shared/data next to the app or set STRIKEFLOW_SHARED_DATA. Use the simulator meanwhile.',
+    );
   }
   const full = path.resolve(root, id);
   if (!full.startsWith(root + path.sep) || !existsSync(full)) {
-    throw new AppError('NOT_FOUND', `dataset ${id} not under ${root}`, `Dataset "${id}" is not in the shared data folder. Pick one from the list.`);
+    throw new AppError(
+      'NOT_FOUND',
+      `dataset ${id} not under ${root}`,
+      `Dataset "${id}" is not in the shared data folder. Pick one from the list.`,
+    );
   }
   return full;
 }
@@ -52,7 +73,11 @@ export function datasetPath(id: string): string {
  * The `index`-th snapshot (0-based) of a dataset for an underlying, counting only that
  * underlying's snapshots; the last one when the dataset has fewer.
  */
-export async function datasetSnapshot(id: string, underlying: string, index: number): Promise<{ snapshot: ChainSnapshot; index: number }> {
+export async function datasetSnapshot(
+  id: string,
+  underlying: string,
+  index: number,
+): Promise<{ snapshot: ChainSnapshot; index: number }> {
   let last: ChainSnapshot | null = null;
   let n = -1;
   const stream = readSnapshots(datasetPath(id));
@@ -63,7 +88,11 @@ export async function datasetSnapshot(id: string, underlying: string, index: num
     if (n === index) break;
   }
   if (!last) {
-    throw new AppError('UNPROCESSABLE', `dataset ${id} has no ${underlying} snapshot`, `Dataset "${id}" holds no ${underlying} snapshots. Pick a dataset of ${underlying}, or use the simulator.`);
+    throw new AppError(
+      'UNPROCESSABLE',
+      `dataset ${id} has no ${underlying} snapshot`,
+      `Dataset "${id}" holds no ${underlying} snapshots. Pick a dataset of ${underlying}, or use the simulator.`,
+    );
   }
   return { snapshot: last, index: n };
 }

@@ -3,7 +3,12 @@
  * the last session's) to now, so the payoff panel prices against the same market paper trading
  * would see. Deterministic for a seed and a minute; cached for the minute.
  */
-import { localDate, onOrBeforeTradingDay, previousTradingDay, sessionBounds } from '@/engine/market/calendar';
+import {
+  localDate,
+  onOrBeforeTradingDay,
+  previousTradingDay,
+  sessionBounds,
+} from '@/engine/market/calendar';
 import { findInstrument } from '@/engine/market/instruments';
 import { SimulatedMarket } from '@/engine/market/simulator';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
@@ -15,7 +20,12 @@ const cache = new Map<string, ChainSnapshot>();
 /** The instant the latest snapshot is taken at: now within a session, else the last session's close. */
 export function latestSessionInstant(underlying: string, nowMs: number): number {
   const instrument = findInstrument(underlying);
-  if (!instrument) throw new AppError('INVALID_INPUT', `unknown underlying ${underlying}`, `Unknown underlying "${underlying}".`);
+  if (!instrument)
+    throw new AppError(
+      'INVALID_INPUT',
+      `unknown underlying ${underlying}`,
+      `Unknown underlying "${underlying}".`,
+    );
   const today = localDate(nowMs, instrument.timezone);
   const day = onOrBeforeTradingDay(instrument, today);
   const { open, close } = sessionBounds(instrument, day);
@@ -27,7 +37,11 @@ export function latestSessionInstant(underlying: string, nowMs: number): number 
   return close;
 }
 
-export function simulatedChainAt(underlying: string, seed: number, instantMs: number): ChainSnapshot {
+export function simulatedChainAt(
+  underlying: string,
+  seed: number,
+  instantMs: number,
+): ChainSnapshot {
   const minute = Math.floor(instantMs / 60_000) * 60_000;
   const key = `${underlying}:${seed}:${minute}`;
   const hit = cache.get(key);
@@ -44,6 +58,10 @@ export function simulatedChainAt(underlying: string, seed: number, instantMs: nu
   return snap;
 }
 
-export function latestSimulatedChain(underlying: string, seed: number, nowMs: number): ChainSnapshot {
+export function latestSimulatedChain(
+  underlying: string,
+  seed: number,
+  nowMs: number,
+): ChainSnapshot {
   return simulatedChainAt(underlying, seed, latestSessionInstant(underlying, nowMs));
 }

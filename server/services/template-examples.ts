@@ -24,7 +24,11 @@ import spxConditionsShowcase from '@/engine/dsl/examples/spx-conditions-showcase
 import spyIvrankCreditSpread from '@/engine/dsl/examples/spy-ivrank-credit-spread.json' with { type: 'json' };
 
 export const EXAMPLES_AUTHOR_ID = 'strikeflow-examples';
-const EXAMPLES_AUTHOR = { id: EXAMPLES_AUTHOR_ID, name: 'Strikeflow examples', email: 'examples@strikeflow.local' };
+const EXAMPLES_AUTHOR = {
+  id: EXAMPLES_AUTHOR_ID,
+  name: 'Strikeflow examples',
+  email: 'examples@strikeflow.local',
+};
 
 const EXAMPLES: [string, unknown][] = [
   ['banknifty-straddle-width-momentum', bankniftyStraddleWidthMomentum],
@@ -42,13 +46,26 @@ const EXAMPLES: [string, unknown][] = [
 ];
 
 /** Tags a trader would filter by, read off the document instead of kept by hand. */
-function tagsOf(dsl: { basket: { strategies: { underlying: string; legs: { kind: string }[] }[] } }, key: string): string[] {
+function tagsOf(
+  dsl: { basket: { strategies: { underlying: string; legs: { kind: string }[] }[] } },
+  key: string,
+): string[] {
   const tags = new Set<string>(['example']);
   for (const s of dsl.basket.strategies) {
     tags.add(s.underlying.toLowerCase());
     if (s.legs.some((l) => l.kind === 'FUT')) tags.add('futures');
   }
-  for (const word of ['straddle', 'strangle', 'condor', 'spread', 'breakout', 'momentum', 'lazy', 'conditions']) if (key.includes(word)) tags.add(word);
+  for (const word of [
+    'straddle',
+    'strangle',
+    'condor',
+    'spread',
+    'breakout',
+    'momentum',
+    'lazy',
+    'conditions',
+  ])
+    if (key.includes(word)) tags.add(word);
   return [...tags];
 }
 
@@ -59,7 +76,10 @@ export async function seedExampleTemplates(db: Db): Promise<SeedExamplesResult> 
   await db.insert(user).values(EXAMPLES_AUTHOR).onConflictDoNothing();
   for (const [key, json] of EXAMPLES) {
     const parsed = parseDsl(json);
-    if (!parsed.ok) throw new Error(`example ${key}.json is not a valid DSL document: ${parsed.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
+    if (!parsed.ok)
+      throw new Error(
+        `example ${key}.json is not a valid DSL document: ${parsed.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+      );
     const dsl = parsed.value as unknown as Record<string, unknown>;
     const graph = decompile(parsed.value) as unknown as Record<string, unknown>;
     const title = parsed.value.basket.name;
@@ -79,17 +99,42 @@ export async function seedExampleTemplates(db: Db): Promise<SeedExamplesResult> 
       const version = existing ? existing.version + 1 : 1;
       const [v] = await tx
         .insert(strategyVersions)
-        .values({ strategyId: null, ownerId: EXAMPLES_AUTHOR_ID, version, name: title, description, dsl, graph })
+        .values({
+          strategyId: null,
+          ownerId: EXAMPLES_AUTHOR_ID,
+          version,
+          name: title,
+          description,
+          dsl,
+          graph,
+        })
         .returning({ id: strategyVersions.id });
       if (existing) {
-        await tx.update(templates).set({ version, strategyVersionId: v.id }).where(and(eq(templates.id, existing.id), eq(templates.version, existing.version)));
-        await tx.insert(templateVersions).values({ templateId: existing.id, version, strategyVersionId: v.id, notes: 'Example updated' });
+        await tx
+          .update(templates)
+          .set({ version, strategyVersionId: v.id })
+          .where(and(eq(templates.id, existing.id), eq(templates.version, existing.version)));
+        await tx.insert(templateVersions).values({
+          templateId: existing.id,
+          version,
+          strategyVersionId: v.id,
+          notes: 'Example updated',
+        });
         result.updated += 1;
         return;
       }
       const [t] = await tx
         .insert(templates)
-        .values({ strategyVersionId: v.id, authorId: EXAMPLES_AUTHOR_ID, title, description, tags: tagsOf(parsed.value, key), isPublic: true, version: 1, exampleKey: key })
+        .values({
+          strategyVersionId: v.id,
+          authorId: EXAMPLES_AUTHOR_ID,
+          title,
+          description,
+          tags: tagsOf(parsed.value, key),
+          isPublic: true,
+          version: 1,
+          exampleKey: key,
+        })
         .onConflictDoNothing({ target: templates.exampleKey })
         .returning({ id: templates.id });
       if (!t) {
@@ -97,7 +142,9 @@ export async function seedExampleTemplates(db: Db): Promise<SeedExamplesResult> 
         await tx.delete(strategyVersions).where(eq(strategyVersions.id, v.id));
         return;
       }
-      await tx.insert(templateVersions).values({ templateId: t.id, version: 1, strategyVersionId: v.id, notes: 'First version' });
+      await tx
+        .insert(templateVersions)
+        .values({ templateId: t.id, version: 1, strategyVersionId: v.id, notes: 'First version' });
       result.created += 1;
     });
   }

@@ -6,7 +6,14 @@
  */
 import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { backtests, strategies, strategyVersions, templates, templateVersions, user } from '@/db/schema';
+import {
+  backtests,
+  strategies,
+  strategyVersions,
+  templates,
+  templateVersions,
+  user,
+} from '@/db/schema';
 import { diffDsl, type DslChange } from '@/engine/diff/dsl-diff';
 import { AppError } from '@/server/errors';
 
@@ -45,15 +52,23 @@ export type TemplateDetail = TemplateSummary & {
 };
 
 const notFound = (id: string) =>
-  new AppError('NOT_FOUND', `template ${id} not found or not visible`, 'That template does not exist or is not published. Open one from the Templates gallery.');
+  new AppError(
+    'NOT_FOUND',
+    `template ${id} not found or not visible`,
+    'That template does not exist or is not published. Open one from the Templates gallery.',
+  );
 
 /** The rows a user may see: every public template and their own unpublished ones. */
-const visibleTo = (userId: string) => or(eq(templates.isPublic, true), eq(templates.authorId, userId));
+const visibleTo = (userId: string) =>
+  or(eq(templates.isPublic, true), eq(templates.authorId, userId));
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 /** The newest succeeded backtest of each strategy version, reduced to the gallery's figures. */
-async function latestBacktests(db: Db, versionIds: string[]): Promise<Map<string, BacktestSummary>> {
+async function latestBacktests(
+  db: Db,
+  versionIds: string[],
+): Promise<Map<string, BacktestSummary>> {
   const out = new Map<string, BacktestSummary>();
   if (versionIds.length === 0) return out;
   const rows = await db
@@ -131,12 +146,22 @@ function toSummary(r: Row, userId: string, bt: Map<string, BacktestSummary>): Te
   };
 }
 
-export async function listTemplates(db: Db, userId: string, input: { search?: string; tag?: string } = {}): Promise<TemplateSummary[]> {
+export async function listTemplates(
+  db: Db,
+  userId: string,
+  input: { search?: string; tag?: string } = {},
+): Promise<TemplateSummary[]> {
   const filters = [visibleTo(userId)];
   const q = input.search?.trim();
   if (q) {
     const like = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-    filters.push(or(sql`${templates.title} ilike ${like}`, sql`${templates.description} ilike ${like}`, sql`${q.toLowerCase()} = any(${templates.tags})`)!);
+    filters.push(
+      or(
+        sql`${templates.title} ilike ${like}`,
+        sql`${templates.description} ilike ${like}`,
+        sql`${q.toLowerCase()} = any(${templates.tags})`,
+      )!,
+    );
   }
   if (input.tag) filters.push(sql`${input.tag.toLowerCase()} = any(${templates.tags})`);
   const rows = (await db
@@ -146,7 +171,10 @@ export async function listTemplates(db: Db, userId: string, input: { search?: st
     .innerJoin(strategyVersions, eq(strategyVersions.id, templates.strategyVersionId))
     .where(and(...filters))
     .orderBy(desc(templates.forkCount), asc(templates.title))) as Row[];
-  const bt = await latestBacktests(db, rows.map((r) => r.strategyVersionId));
+  const bt = await latestBacktests(
+    db,
+    rows.map((r) => r.strategyVersionId),
+  );
   return rows.map((r) => toSummary(r, userId, bt));
 }
 
@@ -166,7 +194,11 @@ async function visibleRow(db: Db, userId: string, id: string): Promise<Row> {
 async function authoredRow(db: Db, userId: string, id: string): Promise<Row> {
   const row = await visibleRow(db, userId, id);
   if (row.authorId !== userId) {
-    throw new AppError('FORBIDDEN', `user ${userId} is not the author of template ${id}`, 'Only the author can change this template. Fork it to make your own copy.');
+    throw new AppError(
+      'FORBIDDEN',
+      `user ${userId} is not the author of template ${id}`,
+      'Only the author can change this template. Fork it to make your own copy.',
+    );
   }
   return row;
 }
@@ -175,7 +207,11 @@ export async function getTemplate(db: Db, userId: string, id: string): Promise<T
   const row = await visibleRow(db, userId, id);
   const bt = await latestBacktests(db, [row.strategyVersionId]);
   const versions = await db
-    .select({ version: templateVersions.version, notes: templateVersions.notes, createdAt: templateVersions.createdAt })
+    .select({
+      version: templateVersions.version,
+      notes: templateVersions.notes,
+      createdAt: templateVersions.createdAt,
+    })
     .from(templateVersions)
     .where(eq(templateVersions.templateId, id))
     .orderBy(desc(templateVersions.version));
@@ -187,45 +223,81 @@ export async function getTemplate(db: Db, userId: string, id: string): Promise<T
   };
 }
 
-export type PublishInput = { strategyId: string; title: string; description: string; tags: string[] };
+export type PublishInput = {
+  strategyId: string;
+  title: string;
+  description: string;
+  tags: string[];
+};
 
 export function normalizeTags(tags: string[]): string[] {
-  return [...new Set(tags.map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0))].slice(0, 12);
+  return [...new Set(tags.map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0))].slice(
+    0,
+    12,
+  );
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** Freezes the strategy as it is now into an immutable version (reusing the saved one if it exists). */
-async function snapshotStrategy(tx: Tx, userId: string, strategyId: string): Promise<{ versionId: string; name: string }> {
+async function snapshotStrategy(
+  tx: Tx,
+  userId: string,
+  strategyId: string,
+): Promise<{ versionId: string; name: string }> {
   const [s] = await tx
     .select()
     .from(strategies)
     .where(and(eq(strategies.id, strategyId), eq(strategies.ownerId, userId)))
     .limit(1);
   if (!s || ('deletedAt' in s && s.deletedAt)) {
-    throw new AppError('NOT_FOUND', `strategy ${strategyId} not found for owner ${userId}`, 'That strategy does not exist or is not yours. Open one from the Strategies list.');
+    throw new AppError(
+      'NOT_FOUND',
+      `strategy ${strategyId} not found for owner ${userId}`,
+      'That strategy does not exist or is not yours. Open one from the Strategies list.',
+    );
   }
   if (!s.dsl) {
-    throw new AppError('UNPROCESSABLE', `strategy ${strategyId} has no compiled DSL`, `"${s.name}" has problems in the builder; fix them (see the problems list) before publishing.`);
+    throw new AppError(
+      'UNPROCESSABLE',
+      `strategy ${strategyId} has no compiled DSL`,
+      `"${s.name}" has problems in the builder; fix them (see the problems list) before publishing.`,
+    );
   }
   const [existing] = await tx
     .select({ id: strategyVersions.id, dsl: strategyVersions.dsl, graph: strategyVersions.graph })
     .from(strategyVersions)
     .where(and(eq(strategyVersions.strategyId, s.id), eq(strategyVersions.version, s.version)))
     .limit(1);
-  if (existing && diffDsl(existing.dsl, s.dsl).length === 0 && diffDsl(existing.graph, s.graph).length === 0) {
+  if (
+    existing &&
+    diffDsl(existing.dsl, s.dsl).length === 0 &&
+    diffDsl(existing.graph, s.graph).length === 0
+  ) {
     return { versionId: existing.id, name: s.name };
   }
   // The saved version differs from the current draft (or was never saved): publish the draft as a
   // version of its own that nothing else points at.
   const [v] = await tx
     .insert(strategyVersions)
-    .values({ strategyId: existing ? null : s.id, ownerId: userId, version: s.version, name: s.name, description: s.description, dsl: s.dsl, graph: s.graph })
+    .values({
+      strategyId: existing ? null : s.id,
+      ownerId: userId,
+      version: s.version,
+      name: s.name,
+      description: s.description,
+      dsl: s.dsl,
+      graph: s.graph,
+    })
     .returning({ id: strategyVersions.id });
   return { versionId: v.id, name: s.name };
 }
 
-export async function publishTemplate(db: Db, userId: string, input: PublishInput): Promise<{ id: string; version: number }> {
+export async function publishTemplate(
+  db: Db,
+  userId: string,
+  input: PublishInput,
+): Promise<{ id: string; version: number }> {
   return db.transaction(async (tx) => {
     const snap = await snapshotStrategy(tx, userId, input.strategyId);
     const [t] = await tx
@@ -241,22 +313,42 @@ export async function publishTemplate(db: Db, userId: string, input: PublishInpu
         sourceStrategyId: input.strategyId,
       })
       .returning({ id: templates.id });
-    await tx.insert(templateVersions).values({ templateId: t.id, version: 1, strategyVersionId: snap.versionId, notes: 'First version' });
+    await tx.insert(templateVersions).values({
+      templateId: t.id,
+      version: 1,
+      strategyVersionId: snap.versionId,
+      notes: 'First version',
+    });
     return { id: t.id, version: 1 };
   });
 }
 
 /** Publishes the source strategy's current state as the template's next version. */
-export async function publishTemplateVersion(db: Db, userId: string, input: { templateId: string; notes: string }): Promise<{ id: string; version: number }> {
+export async function publishTemplateVersion(
+  db: Db,
+  userId: string,
+  input: { templateId: string; notes: string },
+): Promise<{ id: string; version: number }> {
   const row = await authoredRow(db, userId, input.templateId);
   if (!row.sourceStrategyId) {
-    throw new AppError('UNPROCESSABLE', `template ${row.id} has no source strategy`, 'This template has no strategy to publish from (it was deleted). Publish a strategy as a new template instead.');
+    throw new AppError(
+      'UNPROCESSABLE',
+      `template ${row.id} has no source strategy`,
+      'This template has no strategy to publish from (it was deleted). Publish a strategy as a new template instead.',
+    );
   }
   return db.transaction(async (tx) => {
     const snap = await snapshotStrategy(tx, userId, row.sourceStrategyId as string);
-    const [next] = await tx.select({ dsl: strategyVersions.dsl }).from(strategyVersions).where(eq(strategyVersions.id, snap.versionId));
+    const [next] = await tx
+      .select({ dsl: strategyVersions.dsl })
+      .from(strategyVersions)
+      .where(eq(strategyVersions.id, snap.versionId));
     if (diffDsl(row.dsl, next.dsl).length === 0) {
-      throw new AppError('CONFLICT', `template ${row.id}: strategy DSL unchanged since version ${row.version}`, `Nothing to publish: the strategy's DSL is the same as version ${row.version}. Edit it in the builder first.`);
+      throw new AppError(
+        'CONFLICT',
+        `template ${row.id}: strategy DSL unchanged since version ${row.version}`,
+        `Nothing to publish: the strategy's DSL is the same as version ${row.version}. Edit it in the builder first.`,
+      );
     }
     // Guarded on the version read above, so two concurrent publishes cannot both become "next".
     const version = row.version + 1;
@@ -265,8 +357,18 @@ export async function publishTemplateVersion(db: Db, userId: string, input: { te
       .set({ version, strategyVersionId: snap.versionId })
       .where(and(eq(templates.id, row.id), eq(templates.version, row.version)))
       .returning({ id: templates.id });
-    if (updated.length === 0) throw new AppError('CONFLICT', `template ${row.id} moved past version ${row.version}`, 'Another version was published meanwhile. Reload and try again.');
-    await tx.insert(templateVersions).values({ templateId: row.id, version, strategyVersionId: snap.versionId, notes: input.notes.trim() });
+    if (updated.length === 0)
+      throw new AppError(
+        'CONFLICT',
+        `template ${row.id} moved past version ${row.version}`,
+        'Another version was published meanwhile. Reload and try again.',
+      );
+    await tx.insert(templateVersions).values({
+      templateId: row.id,
+      version,
+      strategyVersionId: snap.versionId,
+      notes: input.notes.trim(),
+    });
     return { id: row.id, version };
   });
 }
@@ -296,7 +398,11 @@ export async function deleteTemplate(db: Db, userId: string, id: string): Promis
 }
 
 /** Copies the template's latest version into the caller's strategies, remembering where it came from. */
-export async function forkTemplate(db: Db, userId: string, input: { templateId: string; name?: string }): Promise<{ strategyId: string; version: number }> {
+export async function forkTemplate(
+  db: Db,
+  userId: string,
+  input: { templateId: string; name?: string },
+): Promise<{ strategyId: string; version: number }> {
   const row = await visibleRow(db, userId, input.templateId);
   return db.transaction(async (tx) => {
     const name = input.name?.trim() || row.title;
@@ -312,8 +418,19 @@ export async function forkTemplate(db: Db, userId: string, input: { templateId: 
         forkedFromTemplateVersion: row.version,
       })
       .returning({ id: strategies.id, version: strategies.version });
-    await tx.insert(strategyVersions).values({ strategyId: s.id, ownerId: userId, version: s.version, name, description: row.description, dsl: row.dsl, graph: row.graph });
-    await tx.update(templates).set({ forkCount: sql`${templates.forkCount} + 1`, updatedAt: sql`${templates.updatedAt}` }).where(eq(templates.id, row.id));
+    await tx.insert(strategyVersions).values({
+      strategyId: s.id,
+      ownerId: userId,
+      version: s.version,
+      name,
+      description: row.description,
+      dsl: row.dsl,
+      graph: row.graph,
+    });
+    await tx
+      .update(templates)
+      .set({ forkCount: sql`${templates.forkCount} + 1`, updatedAt: sql`${templates.updatedAt}` })
+      .where(eq(templates.id, row.id));
     return { strategyId: s.id, version: row.version };
   });
 }
@@ -336,11 +453,19 @@ export type ForkStatus =
 /** For one of the caller's strategies: which template it came from and what changed there since. */
 export async function forkStatus(db: Db, userId: string, strategyId: string): Promise<ForkStatus> {
   const [s] = await db
-    .select({ templateId: strategies.forkedFromTemplateId, forkedVersion: strategies.forkedFromTemplateVersion })
+    .select({
+      templateId: strategies.forkedFromTemplateId,
+      forkedVersion: strategies.forkedFromTemplateVersion,
+    })
     .from(strategies)
     .where(and(eq(strategies.id, strategyId), eq(strategies.ownerId, userId)))
     .limit(1);
-  if (!s) throw new AppError('NOT_FOUND', `strategy ${strategyId} not found for owner ${userId}`, 'That strategy does not exist or is not yours. Open one from the Strategies list.');
+  if (!s)
+    throw new AppError(
+      'NOT_FOUND',
+      `strategy ${strategyId} not found for owner ${userId}`,
+      'That strategy does not exist or is not yours. Open one from the Strategies list.',
+    );
   if (!s.templateId) return { forked: false };
   const forkedVersion = s.forkedVersion ?? 1;
   const [t] = await db
@@ -349,13 +474,32 @@ export async function forkStatus(db: Db, userId: string, strategyId: string): Pr
     .where(and(eq(templates.id, s.templateId), visibleTo(userId)))
     .limit(1);
   if (!t) {
-    return { forked: true, templateId: s.templateId, templateTitle: '', available: false, forkedVersion, latestVersion: forkedVersion, newVersionAvailable: false, notes: [], changes: [] };
+    return {
+      forked: true,
+      templateId: s.templateId,
+      templateTitle: '',
+      available: false,
+      forkedVersion,
+      latestVersion: forkedVersion,
+      newVersionAvailable: false,
+      notes: [],
+      changes: [],
+    };
   }
   const versions = await db
-    .select({ version: templateVersions.version, notes: templateVersions.notes, dsl: strategyVersions.dsl })
+    .select({
+      version: templateVersions.version,
+      notes: templateVersions.notes,
+      dsl: strategyVersions.dsl,
+    })
     .from(templateVersions)
     .innerJoin(strategyVersions, eq(strategyVersions.id, templateVersions.strategyVersionId))
-    .where(and(eq(templateVersions.templateId, s.templateId), inArray(templateVersions.version, [forkedVersion, t.version])));
+    .where(
+      and(
+        eq(templateVersions.templateId, s.templateId),
+        inArray(templateVersions.version, [forkedVersion, t.version]),
+      ),
+    );
   const base = versions.find((v) => v.version === forkedVersion);
   const latest = versions.find((v) => v.version === t.version);
   const newer = t.version > forkedVersion;
@@ -364,7 +508,12 @@ export async function forkStatus(db: Db, userId: string, strategyId: string): Pr
         await db
           .select({ version: templateVersions.version, notes: templateVersions.notes })
           .from(templateVersions)
-          .where(and(eq(templateVersions.templateId, s.templateId), sql`${templateVersions.version} > ${forkedVersion}`))
+          .where(
+            and(
+              eq(templateVersions.templateId, s.templateId),
+              sql`${templateVersions.version} > ${forkedVersion}`,
+            ),
+          )
           .orderBy(asc(templateVersions.version))
       ).map((v) => `v${v.version}: ${v.notes || '(no notes)'}`)
     : [];
@@ -385,27 +534,68 @@ export async function forkStatus(db: Db, userId: string, strategyId: string): Pr
  * Replaces the fork's document with the template's latest version (the fork's own edits are
  * overwritten, which the UI says before asking) and records the new base version.
  */
-export async function updateForkToLatest(db: Db, userId: string, input: { strategyId: string; expectedVersion: number }): Promise<{ strategyId: string; version: number }> {
+export async function updateForkToLatest(
+  db: Db,
+  userId: string,
+  input: { strategyId: string; expectedVersion: number },
+): Promise<{ strategyId: string; version: number }> {
   const status = await forkStatus(db, userId, input.strategyId);
   if (!status.forked || !status.available || !status.newVersionAvailable) {
-    throw new AppError('CONFLICT', `strategy ${input.strategyId} has no newer template version`, 'This strategy is already on the latest version of its template.');
+    throw new AppError(
+      'CONFLICT',
+      `strategy ${input.strategyId} has no newer template version`,
+      'This strategy is already on the latest version of its template.',
+    );
   }
   const [latest] = await db
     .select({ dsl: strategyVersions.dsl, graph: strategyVersions.graph })
     .from(templateVersions)
     .innerJoin(strategyVersions, eq(strategyVersions.id, templateVersions.strategyVersionId))
-    .where(and(eq(templateVersions.templateId, status.templateId), eq(templateVersions.version, status.latestVersion)));
+    .where(
+      and(
+        eq(templateVersions.templateId, status.templateId),
+        eq(templateVersions.version, status.latestVersion),
+      ),
+    );
   return db.transaction(async (tx) => {
     const updated = await tx
       .update(strategies)
-      .set({ dsl: latest.dsl, graph: latest.graph, version: sql`${strategies.version} + 1`, forkedFromTemplateVersion: status.latestVersion })
-      .where(and(eq(strategies.id, input.strategyId), eq(strategies.ownerId, userId), eq(strategies.version, input.expectedVersion)))
-      .returning({ id: strategies.id, version: strategies.version, name: strategies.name, description: strategies.description });
+      .set({
+        dsl: latest.dsl,
+        graph: latest.graph,
+        version: sql`${strategies.version} + 1`,
+        forkedFromTemplateVersion: status.latestVersion,
+      })
+      .where(
+        and(
+          eq(strategies.id, input.strategyId),
+          eq(strategies.ownerId, userId),
+          eq(strategies.version, input.expectedVersion),
+        ),
+      )
+      .returning({
+        id: strategies.id,
+        version: strategies.version,
+        name: strategies.name,
+        description: strategies.description,
+      });
     if (updated.length === 0) {
-      throw new AppError('CONFLICT', `strategy ${input.strategyId} is not at version ${input.expectedVersion}`, 'The strategy was saved elsewhere meanwhile. Reload it, then update to the template\'s latest version.');
+      throw new AppError(
+        'CONFLICT',
+        `strategy ${input.strategyId} is not at version ${input.expectedVersion}`,
+        "The strategy was saved elsewhere meanwhile. Reload it, then update to the template's latest version.",
+      );
     }
     const u = updated[0];
-    await tx.insert(strategyVersions).values({ strategyId: u.id, ownerId: userId, version: u.version, name: u.name, description: u.description, dsl: latest.dsl, graph: latest.graph });
+    await tx.insert(strategyVersions).values({
+      strategyId: u.id,
+      ownerId: userId,
+      version: u.version,
+      name: u.name,
+      description: u.description,
+      dsl: latest.dsl,
+      graph: latest.graph,
+    });
     return { strategyId: u.id, version: u.version };
   });
 }

@@ -46,7 +46,10 @@ afterAll(async () => {
 });
 
 async function signedUpContext(who: Person): Promise<BrowserContext> {
-  const page = await newPage(browser, { viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const page = await newPage(browser, {
+    viewport: { width: 1440, height: 900 },
+    acceptDownloads: true,
+  });
   await signUp(page, base, who);
   await page.close();
   return page.context();
@@ -318,13 +321,11 @@ describe('building a strategy on the canvas', () => {
       dslVersion: 1,
       basket: { typeVersion: 1, name: 'Broken', capital: -1, strategies: [] },
     };
-    await page
-      .getByTestId('import-file')
-      .setInputFiles({
-        name: 'broken.json',
-        mimeType: 'application/json',
-        buffer: Buffer.from(JSON.stringify(bad)),
-      });
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'broken.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(bad)),
+    });
     const errors = page.getByTestId('import-errors');
     await errors.waitFor();
     expect(await errors.textContent()).toContain('/basket/capital');

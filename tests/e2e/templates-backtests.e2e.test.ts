@@ -7,7 +7,14 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SuiteApp } from './app-process';
-import { launchChromium, newPage as pageIn, screenshots, signIn, signUp as signUpAt, type Person } from './browser';
+import {
+  launchChromium,
+  newPage as pageIn,
+  screenshots,
+  signIn,
+  signUp as signUpAt,
+  type Person,
+} from './browser';
 
 const shot = screenshots('e2e', { fullPage: true });
 
@@ -16,8 +23,16 @@ let base: string;
 let browser: Browser;
 
 const stamp = Date.now().toString(36);
-const alice = { name: 'Alice Author', email: `alice.${stamp}@example.test`, password: 'iron-condor-at-10' };
-const bob = { name: 'Bob Forker', email: `bob.${stamp}@example.test`, password: 'short-straddle-915' };
+const alice = {
+  name: 'Alice Author',
+  email: `alice.${stamp}@example.test`,
+  password: 'iron-condor-at-10',
+};
+const bob = {
+  name: 'Bob Forker',
+  email: `bob.${stamp}@example.test`,
+  password: 'short-straddle-915',
+};
 const EXAMPLE = 'NIFTY short straddle, 25% SL, re-cost';
 const PUBLISHED = `Alice's straddle ${stamp}`;
 
@@ -54,7 +69,10 @@ describe('templates and backtests', () => {
   it('shows the example gallery with payoff thumbnails, an example read-only, and forks it', async () => {
     const page = await newPage();
     await signUp(page, alice);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Templates' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Templates' })
+      .click();
     await page.waitForURL(/\/templates$/);
     await page.getByTestId('template-card').first().waitFor();
     expect(await page.getByTestId('template-card').count()).toBeGreaterThanOrEqual(12);
@@ -66,7 +84,9 @@ describe('templates and backtests', () => {
     await page.getByTestId('template-card').filter({ hasText: EXAMPLE }).click();
     await page.waitForURL(/\/templates\/[0-9a-f-]{36}$/);
     await page.getByTestId('readonly-canvas').locator('.react-flow__node').first().waitFor();
-    expect(await page.getByTestId('readonly-canvas').locator('.react-flow__node').count()).toBeGreaterThan(3);
+    expect(
+      await page.getByTestId('readonly-canvas').locator('.react-flow__node').count(),
+    ).toBeGreaterThan(3);
     await shot(page, 'templates-02-example-canvas');
 
     await page.getByRole('tab', { name: 'Payoff' }).click();
@@ -77,7 +97,10 @@ describe('templates and backtests', () => {
     const spot = page.getByLabel('Spot move');
     await spot.focus();
     for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
-    await page.waitForFunction((b) => document.querySelector('[data-testid="payoff-stats"] dd')?.textContent !== b, before);
+    await page.waitForFunction(
+      (b) => document.querySelector('[data-testid="payoff-stats"] dd')?.textContent !== b,
+      before,
+    );
     expect(await page.getByTestId('payoff-legs').locator('tbody tr').count()).toBe(2);
     await shot(page, 'templates-03-example-payoff');
 
@@ -102,7 +125,9 @@ describe('templates and backtests', () => {
     await progress.waitFor();
     expect(await progress.getByRole('progressbar').isVisible()).toBe(true);
     await shot(page, 'backtest-01-progress');
-    await page.waitForSelector('[data-testid="backtest-progress"][data-status="succeeded"]', { timeout: 180_000 });
+    await page.waitForSelector('[data-testid="backtest-progress"][data-status="succeeded"]', {
+      timeout: 180_000,
+    });
     expect(await progress.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
     await page.getByTestId('open-results').click();
     await page.waitForURL(/\/backtests\/[0-9a-f-]{36}$/);
@@ -119,9 +144,27 @@ describe('templates and backtests', () => {
     expect(await page.getByTestId('days-table').locator('tbody tr').count()).toBeGreaterThan(0);
     await shot(page, 'backtest-03-trace-and-days');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download report (JSON)' }).click()]);
-    const report = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { summary: Record<string, unknown>; orders: unknown[]; equity: unknown[] };
-    expect(Object.keys(report.summary)).toEqual(expect.arrayContaining(['netPnl', 'grossPnl', 'costs', 'trades', 'winRate', 'maxDrawdown', 'sharpe', 'profitFactor']));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download report (JSON)' }).click(),
+    ]);
+    const report = JSON.parse(readFileSync((await download.path())!, 'utf8')) as {
+      summary: Record<string, unknown>;
+      orders: unknown[];
+      equity: unknown[];
+    };
+    expect(Object.keys(report.summary)).toEqual(
+      expect.arrayContaining([
+        'netPnl',
+        'grossPnl',
+        'costs',
+        'trades',
+        'winRate',
+        'maxDrawdown',
+        'sharpe',
+        'profitFactor',
+      ]),
+    );
     expect(report.orders.length).toBeGreaterThan(0);
 
     await page.getByRole('link', { name: 'All backtests' }).click();
@@ -162,7 +205,9 @@ describe('templates and backtests', () => {
     await other.waitForURL(/\/strategies\/[0-9a-f-]{36}$/);
     bobForkUrl = other.url();
     await other.getByTestId('fork-status').waitFor();
-    expect(await other.getByTestId('fork-status').textContent()).toMatch(new RegExp(`Forked from\\s*${PUBLISHED.replace(/[.*+?^${}()|[\]\\']/g, '\\$&')}\\s*v1`));
+    expect(await other.getByTestId('fork-status').textContent()).toMatch(
+      new RegExp(`Forked from\\s*${PUBLISHED.replace(/[.*+?^${}()|[\]\\']/g, '\\$&')}\\s*v1`),
+    );
     await shot(other, 'templates-06-forked-by-second-user');
 
     // Alice's strategy is still hers alone.
@@ -197,7 +242,9 @@ describe('templates and backtests', () => {
     other.once('dialog', (d) => void d.accept());
     await banner.getByRole('button', { name: 'Update to v2' }).click();
     await other.getByTestId('fork-status').getByText(/v2\./).waitFor();
-    expect(await other.getByTestId('fork-status').getByText('New version available').count()).toBe(0);
+    expect(await other.getByTestId('fork-status').getByText('New version available').count()).toBe(
+      0,
+    );
     await shot(other, 'templates-10-fork-updated');
     await other.context().close();
   });

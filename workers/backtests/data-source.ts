@@ -26,18 +26,29 @@ export const DataSourceSchema = z.discriminatedUnion('kind', [
     filename: z.string().min(1).max(200),
     bytes: z.number().int().nonnegative(),
   }),
-  z.object({
-    kind: z.literal('simulator'),
-    underlying: z.string().refine((u) => findInstrument(u) !== undefined, { message: 'unknown underlying; use one from the instrument catalog (NIFTY, BANKNIFTY, SPY, BTC, ...)' }),
-    from: IsoDate,
-    to: IsoDate,
-    seed: z.number().int(),
-    intervalSeconds: z.number().int().min(1).max(3600).default(60),
-  }).refine((s) => s.from <= s.to, { path: ['to'], message: '"to" must not be before "from"' }),
+  z
+    .object({
+      kind: z.literal('simulator'),
+      underlying: z.string().refine((u) => findInstrument(u) !== undefined, {
+        message:
+          'unknown underlying; use one from the instrument catalog (NIFTY, BANKNIFTY, SPY, BTC, ...)',
+      }),
+      from: IsoDate,
+      to: IsoDate,
+      seed: z.number().int(),
+      intervalSeconds: z.number().int().min(1).max(3600).default(60),
+    })
+    .refine((s) => s.from <= s.to, { path: ['to'], message: '"to" must not be before "from"' }),
   z.object({
     kind: z.literal('dataset'),
     /** A file or folder inside the shared data directory, e.g. "chiragaibooks-Option-chain-Parquet/option_chain_20260818.parquet". */
-    path: z.string().min(1).max(300).refine((p) => !p.split(/[\\/]/).includes('..') && !path.isAbsolute(p), { message: 'a path inside the shared data folder, without ".."' }),
+    path: z
+      .string()
+      .min(1)
+      .max(300)
+      .refine((p) => !p.split(/[\\/]/).includes('..') && !path.isAbsolute(p), {
+        message: 'a path inside the shared data folder, without ".."',
+      }),
   }),
 ]);
 export type DataSource = z.infer<typeof DataSourceSchema>;
@@ -58,17 +69,24 @@ export function listDatasets(dir: string | null): { path: string; bytes: number 
     if (!statSync(full).isDirectory()) continue;
     for (const name of readdirSync(full).sort()) {
       const file = path.join(full, name);
-      if (READABLE.test(name) && statSync(file).isFile()) out.push({ path: `${folder}/${name}`, bytes: statSync(file).size });
+      if (READABLE.test(name) && statSync(file).isFile())
+        out.push({ path: `${folder}/${name}`, bytes: statSync(file).size });
     }
   }
   return out;
 }
 
 /** Stores uploaded snapshot text under DATA_DIR/uploads and returns the source that points at it. */
-export function storeUpload(dataDir: string, filename: string, content: string): Extract<DataSource, { kind: 'upload' }> {
+export function storeUpload(
+  dataDir: string,
+  filename: string,
+  content: string,
+): Extract<DataSource, { kind: 'upload' }> {
   const ext = path.extname(filename).slice(1).toLowerCase();
   if (!(UPLOAD_EXT as readonly string[]).includes(ext)) {
-    throw new Error(`"${filename}" is not a snapshot file: upload NDJSON (.ndjson, .jsonl), the long CSV (.csv) or a saved NSE option-chain response (.json)`);
+    throw new Error(
+      `"${filename}" is not a snapshot file: upload NDJSON (.ndjson, .jsonl), the long CSV (.csv) or a saved NSE option-chain response (.json)`,
+    );
   }
   const dir = path.join(dataDir, 'uploads');
   mkdirSync(dir, { recursive: true });
@@ -79,7 +97,10 @@ export function storeUpload(dataDir: string, filename: string, content: string):
 
 export type OpenedSource = {
   /** A fresh pass over the data; `report` collects the importer's bad rows (null for the simulator). */
-  open: () => { snapshots: AsyncIterable<ChainSnapshot> | Iterable<ChainSnapshot>; report: ImportReport | null };
+  open: () => {
+    snapshots: AsyncIterable<ChainSnapshot> | Iterable<ChainSnapshot>;
+    report: ImportReport | null;
+  };
   /** Share of the run done at a snapshot, where the source can tell. */
   fractionAt: ((ts: string, count: number) => number) | null;
   total: number | null;
@@ -92,15 +113,26 @@ function fromFile(file: string) {
 
 /** The importer's account of a file for the report: counts, the first bad rows, notes. */
 export function importSummary(report: ImportReport): NonNullable<BacktestReport['data']['import']> {
-  return { rows: report.rows, badRows: report.badRows, samples: report.samples.slice(0, 20), notes: [...report.notes] };
+  return {
+    rows: report.rows,
+    badRows: report.badRows,
+    samples: report.samples.slice(0, 20),
+    notes: [...report.notes],
+  };
 }
 
 /** A file that gave no usable snapshot is an error that shows why, not an empty report. */
-export function assertSomeSnapshots(report: BacktestReport, imported: ImportReport | null, what: string): void {
+export function assertSomeSnapshots(
+  report: BacktestReport,
+  imported: ImportReport | null,
+  what: string,
+): void {
   if (report.data.snapshots > 0) return;
   if (imported && imported.badRows > 0) {
     const first = imported.samples[0];
-    throw new Error(`${what} has no usable chain snapshot: ${imported.badRows} bad row(s), the first at line ${first.line}: ${first.message}`);
+    throw new Error(
+      `${what} has no usable chain snapshot: ${imported.badRows} bad row(s), the first at line ${first.line}: ${first.message}`,
+    );
   }
   throw new Error(`${what} has no chain snapshots`);
 }
@@ -111,26 +143,54 @@ async function countSnapshots(file: string): Promise<number> {
   return n;
 }
 
-export async function openDataSource(source: DataSource, dirs: { dataDir: string; sharedData: string | null }): Promise<OpenedSource> {
+export async function openDataSource(
+  source: DataSource,
+  dirs: { dataDir: string; sharedData: string | null },
+): Promise<OpenedSource> {
   switch (source.kind) {
     case 'upload': {
       const file = path.join(dirs.dataDir, source.file);
-      if (!existsSync(file)) throw new Error(`the uploaded file "${source.filename}" is no longer on the server; upload it again`);
+      if (!existsSync(file))
+        throw new Error(
+          `the uploaded file "${source.filename}" is no longer on the server; upload it again`,
+        );
       const total = await countSnapshots(file);
-      return { open: () => fromFile(file), total, fractionAt: (_ts, count) => count / Math.max(1, total) };
+      return {
+        open: () => fromFile(file),
+        total,
+        fractionAt: (_ts, count) => count / Math.max(1, total),
+      };
     }
     case 'dataset': {
-      if (!dirs.sharedData) throw new Error('the shared datasets folder is not on this server (set STRIKEFLOW_SHARED_DATA or put it at ../shared/data)');
+      if (!dirs.sharedData)
+        throw new Error(
+          'the shared datasets folder is not on this server (set STRIKEFLOW_SHARED_DATA or put it at ../shared/data)',
+        );
       const file = path.resolve(dirs.sharedData, source.path);
-      if (!file.startsWith(dirs.sharedData + path.sep) || !existsSync(file)) throw new Error(`dataset "${source.path}" is not in the shared data folder`);
-      const total = statSync(file).isFile() || statSync(file).isDirectory() ? await countSnapshots(file) : 0;
-      return { open: () => fromFile(file), total, fractionAt: (_ts, count) => count / Math.max(1, total) };
+      if (!file.startsWith(dirs.sharedData + path.sep) || !existsSync(file))
+        throw new Error(`dataset "${source.path}" is not in the shared data folder`);
+      const total =
+        statSync(file).isFile() || statSync(file).isDirectory() ? await countSnapshots(file) : 0;
+      return {
+        open: () => fromFile(file),
+        total,
+        fractionAt: (_ts, count) => count / Math.max(1, total),
+      };
     }
     case 'simulator': {
       const start = Date.parse(`${source.from}T00:00:00Z`);
       const end = Date.parse(`${source.to}T00:00:00Z`) + 86_400_000;
       return {
-        open: () => ({ snapshots: simulateDays({ underlying: source.underlying, seed: source.seed, from: source.from, to: source.to, intervalSeconds: source.intervalSeconds }), report: null }),
+        open: () => ({
+          snapshots: simulateDays({
+            underlying: source.underlying,
+            seed: source.seed,
+            from: source.from,
+            to: source.to,
+            intervalSeconds: source.intervalSeconds,
+          }),
+          report: null,
+        }),
         total: null,
         fractionAt: (ts) => Math.min(1, Math.max(0, (Date.parse(ts) - start) / (end - start))),
       };

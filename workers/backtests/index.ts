@@ -9,7 +9,11 @@ export const BacktestJobSchema = z.strictObject({ backtestId: z.uuid() });
 export type BacktestJob = z.infer<typeof BacktestJobSchema>;
 export const BACKTEST_JOB = 'run-backtest';
 
-export type BacktestWorkerDeps = { db: () => Promise<Db>; dataDir: string; sharedData: string | null };
+export type BacktestWorkerDeps = {
+  db: () => Promise<Db>;
+  dataDir: string;
+  sharedData: string | null;
+};
 
 export function backtestProcessor(deps: BacktestWorkerDeps) {
   return async (job: Job): Promise<string> => {

@@ -11,7 +11,13 @@ import { parseDsl } from '@/engine/dsl';
 import { BacktestCancelled } from '@/engine/backtest/backtest';
 import { backtestDocument } from '@/engine/backtest/basket';
 import { BacktestOverridesSchema } from '@/engine/backtest/settings';
-import { DataSourceSchema, assertSomeSnapshots, describeSource, importSummary, openDataSource } from './data-source';
+import {
+  DataSourceSchema,
+  assertSomeSnapshots,
+  describeSource,
+  importSummary,
+  openDataSource,
+} from './data-source';
 
 export type BacktestOutcome = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 
@@ -23,7 +29,11 @@ export type ProcessOptions = {
   progressMs?: number;
 };
 
-async function finish(db: Db, id: string, values: Partial<typeof backtests.$inferInsert>): Promise<void> {
+async function finish(
+  db: Db,
+  id: string,
+  values: Partial<typeof backtests.$inferInsert>,
+): Promise<void> {
   // Only a running row is finished here: a cancel that raced the end keeps its "cancelled".
   await db
     .update(backtests)
@@ -31,33 +41,61 @@ async function finish(db: Db, id: string, values: Partial<typeof backtests.$infe
     .where(and(eq(backtests.id, id), eq(backtests.status, 'running')));
 }
 
-export async function processBacktest(db: Db, id: string, opts: ProcessOptions): Promise<BacktestOutcome> {
+export async function processBacktest(
+  db: Db,
+  id: string,
+  opts: ProcessOptions,
+): Promise<BacktestOutcome> {
   const [row] = await db.select().from(backtests).where(eq(backtests.id, id));
   if (!row) throw new Error(`backtest ${id} does not exist (deleted before its job ran)`);
   if (row.status !== 'queued' && row.status !== 'running') return 'skipped';
 
-  await db.update(backtests).set({ status: 'running', startedAt: new Date(), progress: 0, error: null, updatedAt: new Date() }).where(eq(backtests.id, id));
+  await db
+    .update(backtests)
+    .set({
+      status: 'running',
+      startedAt: new Date(),
+      progress: 0,
+      error: null,
+      updatedAt: new Date(),
+    })
+    .where(eq(backtests.id, id));
 
   const fail = async (message: string): Promise<BacktestOutcome> => {
     await finish(db, id, { status: 'failed', error: message });
     return 'failed';
   };
 
-  const [version] = await db.select().from(strategyVersions).where(eq(strategyVersions.id, row.strategyVersionId));
+  const [version] = await db
+    .select()
+    .from(strategyVersions)
+    .where(eq(strategyVersions.id, row.strategyVersionId));
   if (!version) return fail('the strategy version of this backtest no longer exists');
   const parsed = parseDsl(version.dsl);
-  if (!parsed.ok) return fail(`the strategy is not valid: ${parsed.errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ')}`);
+  if (!parsed.ok)
+    return fail(
+      `the strategy is not valid: ${parsed.errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ')}`,
+    );
   const source = DataSourceSchema.safeParse(row.dataSource);
-  if (!source.success) return fail(`the data source is not valid: ${source.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!source.success)
+    return fail(
+      `the data source is not valid: ${source.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const overrides = BacktestOverridesSchema.safeParse(row.settings ?? {});
-  if (!overrides.success) return fail(`the settings are not valid: ${overrides.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!overrides.success)
+    return fail(
+      `the settings are not valid: ${overrides.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
 
   const controller = new AbortController();
   const every = opts.progressMs ?? 500;
   let lastWrite = performance.now();
 
   try {
-    const opened = await openDataSource(source.data, { dataDir: opts.dataDir, sharedData: opts.sharedData });
+    const opened = await openDataSource(source.data, {
+      dataDir: opts.dataDir,
+      sharedData: opts.sharedData,
+    });
     const { snapshots, report: imported } = opened.open();
     const report = await backtestDocument(parsed.value, snapshots, {
       overrides: overrides.data,
@@ -70,7 +108,10 @@ export async function processBacktest(db: Db, id: string, opts: ProcessOptions):
         const now = performance.now();
         if (now - lastWrite < every) return;
         lastWrite = now;
-        const fraction = Math.min(0.99, opened.fractionAt ? opened.fractionAt(p.ts, p.snapshots) : 0);
+        const fraction = Math.min(
+          0.99,
+          opened.fractionAt ? opened.fractionAt(p.ts, p.snapshots) : 0,
+        );
         const [cur] = await db
           .update(backtests)
           .set({ progress: fraction, updatedAt: new Date() })
@@ -85,7 +126,13 @@ export async function processBacktest(db: Db, id: string, opts: ProcessOptions):
     if (imported) report.data.import = importSummary(imported);
     const [done] = await db
       .update(backtests)
-      .set({ status: 'succeeded', progress: 1, report: report as unknown as Record<string, unknown>, finishedAt: new Date(), updatedAt: new Date() })
+      .set({
+        status: 'succeeded',
+        progress: 1,
+        report: report as unknown as Record<string, unknown>,
+        finishedAt: new Date(),
+        updatedAt: new Date(),
+      })
       .where(and(eq(backtests.id, id), eq(backtests.status, 'running')))
       .returning({ id: backtests.id });
     if (!done) return 'cancelled';

@@ -26,11 +26,14 @@ export async function* fileLines(path: string): AsyncGenerator<string[]> {
 }
 
 /** Lines of a stream such as stdin. */
-export async function* streamLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
+export async function* streamLines(
+  stream: AsyncIterable<Buffer | string>,
+): AsyncGenerator<string[]> {
   const decoder = new TextDecoder('utf-8');
   let rest = '';
   for await (const chunk of stream) {
-    const text = rest + (typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    const text =
+      rest + (typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
     const parts = text.split('\n');
     rest = parts.pop()!;
     if (parts.length) yield parts.map((p) => (p.endsWith('\r') ? p.slice(0, -1) : p));

@@ -15,10 +15,20 @@ export async function parquetTable(path: string, wanted?: string[]): Promise<Tab
     for (const group of metadata.row_groups) {
       const end = start + Number(group.num_rows);
       let chunk: unknown[][] = [];
-      await parquetRead({ file, metadata, columns, rowStart: start, rowEnd: end, onComplete: (r: unknown[][]) => { chunk = r; } });
+      await parquetRead({
+        file,
+        metadata,
+        columns,
+        rowStart: start,
+        rowEnd: end,
+        onComplete: (r: unknown[][]) => {
+          chunk = r;
+        },
+      });
       for (let i = 0; i < chunk.length; i += 4096) {
         const batch: TableRow[] = [];
-        for (let j = i; j < Math.min(i + 4096, chunk.length); j++) batch.push({ line: start + j + 1, values: chunk[j] });
+        for (let j = i; j < Math.min(i + 4096, chunk.length); j++)
+          batch.push({ line: start + j + 1, values: chunk[j] });
         yield batch;
       }
       start = end;

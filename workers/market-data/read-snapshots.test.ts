@@ -10,7 +10,10 @@ import { sharedDataDir } from './shared-data';
 
 const shared = sharedDataDir();
 const data = (p: string) => path.join(shared ?? '', p);
-if (!shared) console.warn('SKIPPED real-data importer tests: ../shared/data not found (set STRIKEFLOW_SHARED_DATA to the folder)');
+if (!shared)
+  console.warn(
+    'SKIPPED real-data importer tests: ../shared/data not found (set STRIKEFLOW_SHARED_DATA to the folder)',
+  );
 const withData = shared ? describe : describe.skip;
 
 async function all(p: string, opts: Parameters<typeof readSnapshots>[1] = {}) {
@@ -32,7 +35,12 @@ withData('real data sets in ../shared/data', () => {
     expect(csv.snaps.reduce((a, s) => a + optionCount(s), 0)).toBe(153990);
     expect(csv.snaps[0].ts).toBe('2026-08-18T10:43:00+05:30');
     expect(csv.snaps.at(-1)!.ts).toBe('2026-08-18T15:30:00+05:30');
-    expect(csv.snaps[0].expiries.map((e) => e.expiry)).toEqual(['2026-08-18', '2026-08-25', '2026-09-01', '2026-09-08']);
+    expect(csv.snaps[0].expiries.map((e) => e.expiry)).toEqual([
+      '2026-08-18',
+      '2026-08-25',
+      '2026-09-01',
+      '2026-09-08',
+    ]);
     expect(JSON.stringify(pq.snaps)).toBe(JSON.stringify(csv.snaps));
     ChainSnapshotSchema.parse(csv.snaps[100]);
     // A trader's first look: the ATM straddle on the 25-Aug weekly is a sane number of points.
@@ -45,17 +53,50 @@ withData('real data sets in ../shared/data', () => {
   it('a directory of the dataset is read once per day, in time order', async () => {
     const { snaps, report } = await all(data('chiragaibooks-Option-chain-Parquet'));
     expect(snaps).toHaveLength(288 + 102 + 9 + 1);
-    for (let i = 1; i < snaps.length; i++) expect(Date.parse(snaps[i].ts)).toBeGreaterThan(Date.parse(snaps[i - 1].ts));
-    expect(report.notes.join('\n')).toMatch(/option_chain_20260819.parquet and option_chain_20260819.csv.gz hold the same data/);
+    for (let i = 1; i < snaps.length; i++)
+      expect(Date.parse(snaps[i].ts)).toBeGreaterThan(Date.parse(snaps[i - 1].ts));
+    expect(report.notes.join('\n')).toMatch(
+      /option_chain_20260819.parquet and option_chain_20260819.csv.gz hold the same data/,
+    );
   });
 
   it.each([
-    ['ashok-kollipara-multistrike-oi/option_chain.json', 'NIFTY', '2022-03-28T10:47:19+05:30', 17022.5, 21],
-    ['lamba-manish-Option_Open_Interest/option_chain.json', 'BANKNIFTY', '2023-05-03T15:30:00+05:30', 43312.7, 10],
-    ['ethanelliott50-NSE/nifty_option_chain.json', 'NIFTY', '2025-07-17T15:30:00+05:30', 25111.45, 18],
-    ['ethanelliott50-NSE/banknifty_option_chain.json', 'BANKNIFTY', '2025-07-17T15:30:00+05:30', 56828.8, 6],
+    [
+      'ashok-kollipara-multistrike-oi/option_chain.json',
+      'NIFTY',
+      '2022-03-28T10:47:19+05:30',
+      17022.5,
+      21,
+    ],
+    [
+      'lamba-manish-Option_Open_Interest/option_chain.json',
+      'BANKNIFTY',
+      '2023-05-03T15:30:00+05:30',
+      43312.7,
+      10,
+    ],
+    [
+      'ethanelliott50-NSE/nifty_option_chain.json',
+      'NIFTY',
+      '2025-07-17T15:30:00+05:30',
+      25111.45,
+      18,
+    ],
+    [
+      'ethanelliott50-NSE/banknifty_option_chain.json',
+      'BANKNIFTY',
+      '2025-07-17T15:30:00+05:30',
+      56828.8,
+      6,
+    ],
     ['lakk1-optionchain/NIFTY.json', 'NIFTY', '2022-03-24T15:30:00+05:30', 17222.75, undefined],
-    ['lakk1-optionchain/BANKNIFTY-27APR.json', 'BANKNIFTY', '2022-04-27T15:30:00+05:30', 36028.85, undefined],
+    [
+      'lakk1-optionchain/BANKNIFTY-27APR.json',
+      'BANKNIFTY',
+      '2022-04-27T15:30:00+05:30',
+      36028.85,
+      undefined,
+    ],
   ])('NSE option-chain response %s', async (file, underlying, ts, spot, expiries) => {
     const { snaps, bad } = await all(data(file));
     expect(bad).toEqual([]);
@@ -90,8 +131,13 @@ withData('real data sets in ../shared/data', () => {
     expect(btc.spot).toBeGreaterThan(40000);
     expect(btc.expiries.every((e) => e.forward! > 40000)).toBe(true);
     // First row of the file: BTC-13FEB21-37500-C, no bid, ask 0.221 BTC, underlying (forward) 45671.64, mark IV 124.25 %.
-    const first = snaps.find((x) => x.underlying === 'BTC')!.expiries.find((e) => e.expiry === '2021-02-13')!;
-    expect(first.options.find((q) => q.strike === 37500 && q.right === 'CE')).toMatchObject({ ask: 10093.43, iv: 1.2425 }); // 0.221 × 45671.64;
+    const first = snaps
+      .find((x) => x.underlying === 'BTC')!
+      .expiries.find((e) => e.expiry === '2021-02-13')!;
+    expect(first.options.find((q) => q.strike === 37500 && q.right === 'CE')).toMatchObject({
+      ask: 10093.43,
+      iv: 1.2425,
+    }); // 0.221 × 45671.64;
     expect(first.options.find((q) => q.strike === 37500 && q.right === 'CE')!.bid).toBeUndefined();
   });
 
@@ -110,17 +156,40 @@ describe('readSnapshots on our own files', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads a directory of mixed formats in time order and reports bad rows with their file', async () => {
-    writeFileSync(path.join(dir, 'b-20261120.csv'), 'ts,underlying,spot,expiry,strike,right,bid,ask,ltp,iv,oi,volume\n2026-11-20T10:00:00+05:30,NIFTY,24300,2026-11-23,24300,CE,100,99,,,,\n2026-11-20T10:00:00+05:30,NIFTY,24300,2026-11-23,24300,PE,90,91,,,,\n');
-    writeFileSync(path.join(dir, 'a-20261119.ndjson'), JSON.stringify({ ts: '2026-11-19T10:00:00+05:30', underlying: 'NIFTY', spot: 24200, expiries: [] }) + '\n');
+    writeFileSync(
+      path.join(dir, 'b-20261120.csv'),
+      'ts,underlying,spot,expiry,strike,right,bid,ask,ltp,iv,oi,volume\n2026-11-20T10:00:00+05:30,NIFTY,24300,2026-11-23,24300,CE,100,99,,,,\n2026-11-20T10:00:00+05:30,NIFTY,24300,2026-11-23,24300,PE,90,91,,,,\n',
+    );
+    writeFileSync(
+      path.join(dir, 'a-20261119.ndjson'),
+      JSON.stringify({
+        ts: '2026-11-19T10:00:00+05:30',
+        underlying: 'NIFTY',
+        spot: 24200,
+        expiries: [],
+      }) + '\n',
+    );
     const { snaps, bad } = await all(dir);
-    expect(snaps.map((s) => s.ts)).toEqual(['2026-11-19T10:00:00+05:30', '2026-11-20T10:00:00+05:30']);
-    expect(bad).toEqual([{ source: path.join(dir, 'b-20261120.csv'), line: 2, reason: 'bid-above-ask', message: 'bid 100 is above ask 99 for NIFTY 2026-11-23 24300 CE' }]);
+    expect(snaps.map((s) => s.ts)).toEqual([
+      '2026-11-19T10:00:00+05:30',
+      '2026-11-20T10:00:00+05:30',
+    ]);
+    expect(bad).toEqual([
+      {
+        source: path.join(dir, 'b-20261120.csv'),
+        line: 2,
+        reason: 'bid-above-ask',
+        message: 'bid 100 is above ask 99 for NIFTY 2026-11-23 24300 CE',
+      },
+    ]);
   });
 
   it('says what to give when the path is wrong or the columns are unknown', async () => {
     await expect(all(path.join(dir, 'nope.csv'))).rejects.toThrow(/nope.csv does not exist/);
     writeFileSync(path.join(dir, 'odd.csv'), 'a,b\n1,2\n');
-    await expect(all(path.join(dir, 'odd.csv'))).rejects.toThrow(/odd.csv: unrecognised CSV columns \(a, b\)/);
+    await expect(all(path.join(dir, 'odd.csv'))).rejects.toThrow(
+      /odd.csv: unrecognised CSV columns \(a, b\)/,
+    );
   });
 
   it('orders files by the time in their names', () => {

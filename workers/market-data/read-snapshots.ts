@@ -7,8 +7,16 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ImportReport, csvTable, detectTableFormat, importLines, importTable, nsePageContextFromName,
-  type BadRow, type ColumnMapping, type ImportFormat, type ImportOptions,
+  ImportReport,
+  csvTable,
+  detectTableFormat,
+  importLines,
+  importTable,
+  nsePageContextFromName,
+  type BadRow,
+  type ColumnMapping,
+  type ImportFormat,
+  type ImportOptions,
 } from '@/engine/market/import';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
 import { fileLines } from './lines';
@@ -31,7 +39,17 @@ export interface ReadSnapshotsOptions {
 
 export type SnapshotStream = AsyncIterable<ChainSnapshot> & { report: ImportReport };
 
-const EXTENSIONS = ['.ndjson', '.jsonl', '.json', '.csv', '.parquet', '.ndjson.gz', '.jsonl.gz', '.json.gz', '.csv.gz'];
+const EXTENSIONS = [
+  '.ndjson',
+  '.jsonl',
+  '.json',
+  '.csv',
+  '.parquet',
+  '.ndjson.gz',
+  '.jsonl.gz',
+  '.json.gz',
+  '.csv.gz',
+];
 
 function isDataFile(name: string): boolean {
   return EXTENSIONS.some((e) => name.toLowerCase().endsWith(e));
@@ -39,7 +57,8 @@ function isDataFile(name: string): boolean {
 
 function stem(name: string): string {
   const lower = name.toLowerCase();
-  const ext = EXTENSIONS.filter((e) => lower.endsWith(e)).sort((a, b) => b.length - a.length)[0] ?? '';
+  const ext =
+    EXTENSIONS.filter((e) => lower.endsWith(e)).sort((a, b) => b.length - a.length)[0] ?? '';
   return name.slice(0, name.length - ext.length);
 }
 
@@ -48,19 +67,27 @@ export function timeFromFileName(name: string): number | undefined {
   let m = /(\d{2})-(\d{2})-(\d{4})_(\d{2})[-:](\d{2})/.exec(name);
   if (m) return Date.UTC(+m[3], +m[2] - 1, +m[1], +m[4], +m[5]);
   m = /(20\d{2})-?(\d{2})-?(\d{2})(?:[T_-]?(\d{2})[-:]?(\d{2}))?/.exec(name);
-  if (m && +m[2] >= 1 && +m[2] <= 12 && +m[3] >= 1 && +m[3] <= 31) return Date.UTC(+m[1], +m[2] - 1, +m[3], m[4] ? +m[4] : 0, m[5] ? +m[5] : 0);
+  if (m && +m[2] >= 1 && +m[2] <= 12 && +m[3] >= 1 && +m[3] <= 31)
+    return Date.UTC(+m[1], +m[2] - 1, +m[3], m[4] ? +m[4] : 0, m[5] ? +m[5] : 0);
   return undefined;
 }
 
 async function firstSnapshotTime(file: string, opts: ReadSnapshotsOptions): Promise<number> {
   const probe = new ImportReport();
-  for await (const s of readFile(file, { ...opts, report: probe, onBadRow: undefined })) return Date.parse(s.ts);
+  for await (const s of readFile(file, { ...opts, report: probe, onBadRow: undefined }))
+    return Date.parse(s.ts);
   return Infinity;
 }
 
 /** Data files of a directory, one per stem (parquet preferred over its CSV copy), in time order. */
-async function directoryFiles(dir: string, opts: ReadSnapshotsOptions, report: ImportReport): Promise<string[]> {
-  const names = readdirSync(dir).filter((n) => isDataFile(n) && statSync(path.join(dir, n)).isFile());
+async function directoryFiles(
+  dir: string,
+  opts: ReadSnapshotsOptions,
+  report: ImportReport,
+): Promise<string[]> {
+  const names = readdirSync(dir).filter(
+    (n) => isDataFile(n) && statSync(path.join(dir, n)).isFile(),
+  );
   const byStem = new Map<string, string>();
   const rank = (n: string) => (n.endsWith('.parquet') ? 0 : n.includes('.csv') ? 1 : 2);
   for (const n of names) {
@@ -73,11 +100,18 @@ async function directoryFiles(dir: string, opts: ReadSnapshotsOptions, report: I
   }
   const files = [...byStem.values()].map((n) => path.join(dir, n));
   const keyed: { file: string; t: number }[] = [];
-  for (const f of files) keyed.push({ file: f, t: timeFromFileName(path.basename(f)) ?? (await firstSnapshotTime(f, opts)) });
+  for (const f of files)
+    keyed.push({
+      file: f,
+      t: timeFromFileName(path.basename(f)) ?? (await firstSnapshotTime(f, opts)),
+    });
   return keyed.sort((a, b) => a.t - b.t || a.file.localeCompare(b.file)).map((k) => k.file);
 }
 
-async function* readFile(file: string, opts: ReadSnapshotsOptions & { report: ImportReport }): AsyncGenerator<ChainSnapshot> {
+async function* readFile(
+  file: string,
+  opts: ReadSnapshotsOptions & { report: ImportReport },
+): AsyncGenerator<ChainSnapshot> {
   const report = opts.report;
   report.source = file;
   const base = path.basename(file);
@@ -86,8 +120,12 @@ async function* readFile(file: string, opts: ReadSnapshotsOptions & { report: Im
   if (page) importOpts.page = { ...page, expiry: opts.expiry };
   if (file.toLowerCase().endsWith('.parquet')) {
     const columns = await parquetColumns(file);
-    const format = opts.format ?? detectTableFormat(columns) ?? (opts.mapping ? 'mapped-csv' : undefined);
-    if (!format) throw new Error(`${file}: unrecognised parquet columns (${columns.join(', ')}): give a column mapping`);
+    const format =
+      opts.format ?? detectTableFormat(columns) ?? (opts.mapping ? 'mapped-csv' : undefined);
+    if (!format)
+      throw new Error(
+        `${file}: unrecognised parquet columns (${columns.join(', ')}): give a column mapping`,
+      );
     yield* importTable(format, await parquetTable(file), report, importOpts);
     return;
   }
@@ -109,16 +147,22 @@ async function* readFile(file: string, opts: ReadSnapshotsOptions & { report: Im
  */
 export function readSnapshots(pathOrDir: string, opts: ReadSnapshotsOptions = {}): SnapshotStream {
   const report = opts.report ?? new ImportReport(opts.onBadRow);
-  if (opts.report && opts.onBadRow) throw new Error('give either report or onBadRow to readSnapshots (a report takes its callback in its constructor)');
+  if (opts.report && opts.onBadRow)
+    throw new Error(
+      'give either report or onBadRow to readSnapshots (a report takes its callback in its constructor)',
+    );
   async function* all(): AsyncGenerator<ChainSnapshot> {
     let st;
     try {
       st = statSync(pathOrDir);
     } catch {
-      throw new Error(`${pathOrDir} does not exist: give a snapshot file (.ndjson, .csv, .csv.gz, .json, .parquet) or a directory of them`);
+      throw new Error(
+        `${pathOrDir} does not exist: give a snapshot file (.ndjson, .csv, .csv.gz, .json, .parquet) or a directory of them`,
+      );
     }
     const files = st.isDirectory() ? await directoryFiles(pathOrDir, opts, report) : [pathOrDir];
-    if (st.isDirectory() && files.length === 0) throw new Error(`${pathOrDir} holds no snapshot files (${EXTENSIONS.join(', ')})`);
+    if (st.isDirectory() && files.length === 0)
+      throw new Error(`${pathOrDir} holds no snapshot files (${EXTENSIONS.join(', ')})`);
     for (const f of files) yield* readFile(f, { ...opts, report });
   }
   const stream = all();

@@ -4,6 +4,10 @@ import path from 'node:path';
 
 export function sharedDataDir(): string | undefined {
   const root = path.resolve(import.meta.dirname, '../..');
-  const candidates = [process.env.STRIKEFLOW_SHARED_DATA, path.resolve(root, '../shared/data'), path.resolve(root, '../../shared/data')];
+  const candidates = [
+    process.env.STRIKEFLOW_SHARED_DATA,
+    path.resolve(root, '../shared/data'),
+    path.resolve(root, '../../shared/data'),
+  ];
   return candidates.find((c): c is string => !!c && existsSync(c));
 }

@@ -7,7 +7,10 @@ export const metadata: Metadata = { title: 'Backtests' };
 export default function BacktestsPage() {
   return (
     <>
-      <PageHeader title="Backtests" description="Runs of your strategies on historical or simulated option chains." />
+      <PageHeader
+        title="Backtests"
+        description="Runs of your strategies on historical or simulated option chains."
+      />
       <BacktestList />
     </>
   );

@@ -7,7 +7,10 @@ export const metadata: Metadata = { title: 'Templates' };
 export default function TemplatesPage() {
   return (
     <>
-      <PageHeader title="Templates" description="Strategies published by traders and the built-in examples, ready to fork and adapt." />
+      <PageHeader
+        title="Templates"
+        description="Strategies published by traders and the built-in examples, ready to fork and adapt."
+      />
       <TemplateGallery />
     </>
   );

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { costModelById, deribitOptions, indiaIndexOptions, indiaIndexOptionsModel, noCosts, usOptions, usOptionsModel } from './cost-model';
+import {
+  costModelById,
+  deribitOptions,
+  indiaIndexOptions,
+  indiaIndexOptionsModel,
+  noCosts,
+  usOptions,
+  usOptionsModel,
+} from './cost-model';
 
 describe('Indian index options costs', () => {
   // 1 NIFTY lot of 75 sold at 100: premium 7,500.
@@ -22,17 +30,41 @@ describe('Indian index options costs', () => {
   });
 });
 
-describe('a broker\'s own commission on a named model', () => {
+describe("a broker's own commission on a named model", () => {
   it('replaces only the brokerage of the Indian schedule; taxes and GST follow from it', () => {
-    const s = indiaIndexOptionsModel({ brokeragePerOrder: 0 }).cost({ side: 'SELL', qty: 75, contracts: 1, price: 100, spot: 24000 });
+    const s = indiaIndexOptionsModel({ brokeragePerOrder: 0 }).cost({
+      side: 'SELL',
+      qty: 75,
+      contracts: 1,
+      price: 100,
+      spot: 24000,
+    });
     expect(s.items).toMatchObject({ brokerage: 0, stt: 11.25, exchange: 2.66, gst: 0.48 }); // 18 % of 2.67225
     expect(s.total).toBe(14.4);
-    expect(indiaIndexOptionsModel({}).cost({ side: 'SELL', qty: 75, contracts: 1, price: 100, spot: 24000 })).toEqual(indiaIndexOptions.cost({ side: 'SELL', qty: 75, contracts: 1, price: 100, spot: 24000 }));
+    expect(
+      indiaIndexOptionsModel({}).cost({
+        side: 'SELL',
+        qty: 75,
+        contracts: 1,
+        price: 100,
+        spot: 24000,
+      }),
+    ).toEqual(
+      indiaIndexOptions.cost({ side: 'SELL', qty: 75, contracts: 1, price: 100, spot: 24000 }),
+    );
   });
   it('replaces only the per-contract commission of the US schedule', () => {
-    const buy = usOptionsModel({ commissionPerContract: 0.5 }).cost({ side: 'BUY', qty: 500, contracts: 5, price: 2.5, spot: 640 });
+    const buy = usOptionsModel({ commissionPerContract: 0.5 }).cost({
+      side: 'BUY',
+      qty: 500,
+      contracts: 5,
+      price: 2.5,
+      spot: 640,
+    });
     expect(buy.items).toMatchObject({ commission: 2.5, orf: 0.14, occ: 0.1 });
-    expect(usOptionsModel({ commissionPerContract: 0.5 }).description).toContain('USD 0.5 commission per contract');
+    expect(usOptionsModel({ commissionPerContract: 0.5 }).description).toContain(
+      'USD 0.5 commission per contract',
+    );
   });
 });
 
@@ -49,25 +81,33 @@ describe('US options costs', () => {
     expect(sell.items.finraTaf).toBe(0.01); // 5 x 0.00244 = 0.0122
   });
   it('caps the OCC fee per order', () => {
-    expect(usOptions.cost({ side: 'BUY', qty: 500000, contracts: 5000, price: 1, spot: 640 }).items.occ).toBe(55);
+    expect(
+      usOptions.cost({ side: 'BUY', qty: 500000, contracts: 5000, price: 1, spot: 640 }).items.occ,
+    ).toBe(55);
   });
 });
 
 describe('Deribit options costs', () => {
   it('charges 0.03 % of the underlying per contract', () => {
     // BTC at 50,000: 15 USD per contract; option at 2,000 caps at 250, so 15 stands.
-    expect(deribitOptions.cost({ side: 'BUY', qty: 2, contracts: 2, price: 2000, spot: 50000 }).total).toBe(30);
+    expect(
+      deribitOptions.cost({ side: 'BUY', qty: 2, contracts: 2, price: 2000, spot: 50000 }).total,
+    ).toBe(30);
   });
   it('caps the fee at 12.5 % of the option price', () => {
     // Option at 40: cap 5 USD per contract, below the 15 USD underlying fee.
-    expect(deribitOptions.cost({ side: 'SELL', qty: 3, contracts: 3, price: 40, spot: 50000 }).total).toBe(15);
+    expect(
+      deribitOptions.cost({ side: 'SELL', qty: 3, contracts: 3, price: 40, spot: 50000 }).total,
+    ).toBe(15);
   });
 });
 
 describe('cost model lookup', () => {
   it('finds models by id and names the known ids on a typo', () => {
     expect(costModelById('none')).toBe(noCosts);
-    expect(() => costModelById('zerodah')).toThrow(/unknown cost model "zerodah"; use one of: none, india-index-options/);
+    expect(() => costModelById('zerodah')).toThrow(
+      /unknown cost model "zerodah"; use one of: none, india-index-options/,
+    );
   });
 });
 
@@ -75,6 +115,14 @@ describe('fixed cost model from the basket', () => {
   it('charges per order, per lot and % of premium turnover', async () => {
     const { fixedCostModel } = await import('./cost-model');
     // 20 + 2 lots x 5 + 0.1 % of 2 x 75 x 100 (15,000) = 20 + 10 + 15
-    expect(fixedCostModel({ perOrder: 20, perLot: 5, pctOfTurnover: 0.1 }).cost({ side: 'BUY', qty: 150, contracts: 2, price: 100, spot: 1 }).total).toBe(45);
+    expect(
+      fixedCostModel({ perOrder: 20, perLot: 5, pctOfTurnover: 0.1 }).cost({
+        side: 'BUY',
+        qty: 150,
+        contracts: 2,
+        price: 100,
+        spot: 1,
+      }).total,
+    ).toBe(45);
   });
 });

@@ -17,7 +17,12 @@ export type CostFill = {
 
 export type CostBreakdown = { total: number; items: Record<string, number> };
 
-export type CostModelId = 'none' | 'fixed' | typeof INDIA_INDEX_OPTIONS.id | typeof US_OPTIONS.id | typeof DERIBIT_OPTIONS.id;
+export type CostModelId =
+  | 'none'
+  | 'fixed'
+  | typeof INDIA_INDEX_OPTIONS.id
+  | typeof US_OPTIONS.id
+  | typeof DERIBIT_OPTIONS.id;
 
 /** The named models a backtest or deployment can pick by id. */
 export type PresetCostModelId = Exclude<CostModelId, 'fixed'>;
@@ -52,7 +57,10 @@ export const noCosts: CostModel = {
 
 /** NSE index options; `brokeragePerOrder` replaces Zerodha's INR 20 for a broker that charges otherwise. */
 export function indiaIndexOptionsModel(o: { brokeragePerOrder?: number } = {}): CostModel {
-  const r = { ...INDIA_INDEX_OPTIONS, ...(o.brokeragePerOrder === undefined ? {} : { brokeragePerOrder: o.brokeragePerOrder }) };
+  const r = {
+    ...INDIA_INDEX_OPTIONS,
+    ...(o.brokeragePerOrder === undefined ? {} : { brokeragePerOrder: o.brokeragePerOrder }),
+  };
   return {
     id: INDIA_INDEX_OPTIONS.id,
     description: `NSE index options, Zerodha-style: INR ${r.brokeragePerOrder} brokerage per order, STT 0.15 % of sell premium, NSE 0.03553 %, SEBI INR 10/crore, stamp 0.003 % of buy premium, GST 18 % on brokerage + exchange + SEBI`,
@@ -80,7 +88,12 @@ export const indiaIndexOptions: CostModel = indiaIndexOptionsModel();
 
 /** US listed options; `commissionPerContract` replaces the USD 0.65 retail rate (the regulatory fees stay). */
 export function usOptionsModel(o: { commissionPerContract?: number } = {}): CostModel {
-  const r = { ...US_OPTIONS, ...(o.commissionPerContract === undefined ? {} : { commissionPerContract: o.commissionPerContract }) };
+  const r = {
+    ...US_OPTIONS,
+    ...(o.commissionPerContract === undefined
+      ? {}
+      : { commissionPerContract: o.commissionPerContract }),
+  };
   return {
     id: US_OPTIONS.id,
     description: `US listed options: USD ${r.commissionPerContract} commission per contract, ORF USD 0.02815 and OCC USD 0.02 (max 55/order) per contract, SEC fee and FINRA TAF on sells`,
@@ -104,7 +117,8 @@ export const usOptions: CostModel = usOptionsModel();
 
 export const deribitOptions: CostModel = {
   id: DERIBIT_OPTIONS.id,
-  description: 'Deribit options: 0.03 % of the underlying per contract, capped at 12.5 % of the option price',
+  description:
+    'Deribit options: 0.03 % of the underlying per contract, capped at 12.5 % of the option price',
   cost(f) {
     const r = DERIBIT_OPTIONS;
     const perUnit = Math.min(r.takerOnUnderlying * f.spot, r.capOnPremium * f.price);
@@ -122,16 +136,31 @@ export const costModels: Record<PresetCostModelId, CostModel> = {
 /** Resolves a cost model by id; an unknown id is an error that lists the known ones. */
 export function costModelById(id: string): CostModel {
   const m = (costModels as Record<string, CostModel | undefined>)[id];
-  if (!m) throw new Error(`unknown cost model "${id}"; use one of: ${Object.keys(costModels).join(', ')}`);
+  if (!m)
+    throw new Error(
+      `unknown cost model "${id}"; use one of: ${Object.keys(costModels).join(', ')}`,
+    );
   return m;
 }
 
 /** A basket's own flat schedule (DSL `costModel.type: "fixed"`): per order, per lot and % of premium turnover. */
-export function fixedCostModel(p: { perOrder: number; perLot: number; pctOfTurnover: number }): CostModel {
+export function fixedCostModel(p: {
+  perOrder: number;
+  perLot: number;
+  pctOfTurnover: number;
+}): CostModel {
   return {
     id: 'fixed',
     description: `fixed: ${p.perOrder} per order + ${p.perLot} per lot + ${p.pctOfTurnover}% of premium turnover`,
-    cost: (f) => breakdown({ perOrder: p.perOrder, perLot: p.perLot * f.contracts, turnover: (f.price * f.qty * p.pctOfTurnover) / 100 }, 2),
+    cost: (f) =>
+      breakdown(
+        {
+          perOrder: p.perOrder,
+          perLot: p.perLot * f.contracts,
+          turnover: (f.price * f.qty * p.pctOfTurnover) / 100,
+        },
+        2,
+      ),
   };
 }
 

@@ -55,5 +55,7 @@ export const DERIBIT_OPTIONS = {
   takerOnUnderlying: 0.0003,
   /** The fee never exceeds 12.5 % of the option's price. */
   capOnPremium: 0.125,
-  sources: ['https://www.deribit.com/kb/fees (options: 0.03 % of the underlying, capped at 12.5 % of the option price)'],
+  sources: [
+    'https://www.deribit.com/kb/fees (options: 0.03 % of the underlying, capped at 12.5 % of the option price)',
+  ],
 } as const;

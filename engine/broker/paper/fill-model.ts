@@ -8,7 +8,11 @@ import type { ChainSnapshot, OrderIntent } from '../../runtime/types.ts';
 import type { CostModel } from '../costs/cost-model.ts';
 
 /** Slippage against the trader: in ticks of the instrument, in price points, or in % of the touch. */
-export type Slippage = { kind: 'none' } | { kind: 'ticks'; ticks: number } | { kind: 'points'; points: number } | { kind: 'percent'; percent: number };
+export type Slippage =
+  | { kind: 'none' }
+  | { kind: 'ticks'; ticks: number }
+  | { kind: 'points'; points: number }
+  | { kind: 'percent'; percent: number };
 
 export type FillModelSettings = {
   slippage: Slippage;
@@ -30,15 +34,26 @@ function roundToTick(price: number, tick: number): number {
   return Number((n * tick).toFixed(decimals));
 }
 
-function instrumentName(i: Pick<OrderIntent, 'underlying' | 'expiry' | 'strike' | 'right'>): string {
-  return i.right === 'FUT' ? `${i.underlying} ${i.expiry} FUT` : `${i.underlying} ${i.expiry} ${i.strike} ${i.right}`;
+function instrumentName(
+  i: Pick<OrderIntent, 'underlying' | 'expiry' | 'strike' | 'right'>,
+): string {
+  return i.right === 'FUT'
+    ? `${i.underlying} ${i.expiry} FUT`
+    : `${i.underlying} ${i.expiry} ${i.strike} ${i.right}`;
 }
 
 /** The price a market order would get on this snapshot, or why it cannot fill. */
-export function quoteFor(intent: OrderIntent, snapshot: ChainSnapshot, settings: Pick<FillModelSettings, 'slippage' | 'tickSize'>): FillQuote {
+export function quoteFor(
+  intent: OrderIntent,
+  snapshot: ChainSnapshot,
+  settings: Pick<FillModelSettings, 'slippage' | 'tickSize'>,
+): FillQuote {
   const name = instrumentName(intent);
   if (snapshot.underlying !== intent.underlying) {
-    return { ok: false, reason: `snapshot at ${snapshot.ts} is for ${snapshot.underlying}, not ${intent.underlying}` };
+    return {
+      ok: false,
+      reason: `snapshot at ${snapshot.ts} is for ${snapshot.underlying}, not ${intent.underlying}`,
+    };
   }
   let touch: number | undefined;
   let source: 'ask' | 'bid' | 'ltp' | 'futures';
@@ -46,10 +61,18 @@ export function quoteFor(intent: OrderIntent, snapshot: ChainSnapshot, settings:
     const chain = snapshot.expiries.find((e) => e.expiry === intent.expiry);
     touch = chain?.forward ?? snapshot.futures;
     source = 'futures';
-    if (touch === undefined) return { ok: false, reason: `no futures price for ${name} in the snapshot at ${snapshot.ts}` };
+    if (touch === undefined)
+      return {
+        ok: false,
+        reason: `no futures price for ${name} in the snapshot at ${snapshot.ts}`,
+      };
   } else {
     const chain = snapshot.expiries.find((e) => e.expiry === intent.expiry);
-    if (!chain) return { ok: false, reason: `expiry ${intent.expiry} is not in the ${intent.underlying} chain at ${snapshot.ts}` };
+    if (!chain)
+      return {
+        ok: false,
+        reason: `expiry ${intent.expiry} is not in the ${intent.underlying} chain at ${snapshot.ts}`,
+      };
     const q = chain.options.find((o) => o.strike === intent.strike && o.right === intent.right);
     if (!q) return { ok: false, reason: `${name} is not in the chain at ${snapshot.ts}` };
     const side = intent.side === 'BUY' ? q.ask : q.bid;
@@ -60,13 +83,23 @@ export function quoteFor(intent: OrderIntent, snapshot: ChainSnapshot, settings:
       touch = q.ltp;
       source = 'ltp';
     } else {
-      return { ok: false, reason: `no quote for ${name} at ${snapshot.ts}: no ${intent.side === 'BUY' ? 'ask' : 'bid'} and no LTP` };
+      return {
+        ok: false,
+        reason: `no quote for ${name} at ${snapshot.ts}: no ${intent.side === 'BUY' ? 'ask' : 'bid'} and no LTP`,
+      };
     }
   }
   const tick = settings.tickSize(intent.underlying);
   const dir = intent.side === 'BUY' ? 1 : -1;
   const s = settings.slippage;
-  const slip = s.kind === 'ticks' ? s.ticks * tick : s.kind === 'points' ? s.points : s.kind === 'percent' ? (touch * s.percent) / 100 : 0;
+  const slip =
+    s.kind === 'ticks'
+      ? s.ticks * tick
+      : s.kind === 'points'
+        ? s.points
+        : s.kind === 'percent'
+          ? (touch * s.percent) / 100
+          : 0;
   // A sell cannot fill below one tick: slippage on a near-worthless option stops at the minimum price.
   const price = Math.max(tick, roundToTick(touch + dir * slip, tick));
   return { ok: true, price, touch, source: source! };
@@ -74,7 +107,14 @@ export function quoteFor(intent: OrderIntent, snapshot: ChainSnapshot, settings:
 
 export function describeFillModel(settings: FillModelSettings): string {
   const s = settings.slippage;
-  const slip = s.kind === 'ticks' ? `${s.ticks} tick(s)` : s.kind === 'points' ? `${s.points} point(s)` : s.kind === 'percent' ? `${s.percent}%` : 'no';
+  const slip =
+    s.kind === 'ticks'
+      ? `${s.ticks} tick(s)`
+      : s.kind === 'points'
+        ? `${s.points} point(s)`
+        : s.kind === 'percent'
+          ? `${s.percent}%`
+          : 'no';
   return `market orders fill at the touch (ask for a buy, bid for a sell, LTP without a quote) ${
     settings.latency === 'none' ? 'of the triggering snapshot' : 'of the next snapshot'
   } with ${slip} slippage, rounded to the tick size; costs: ${settings.costModel.id}`;

@@ -6,19 +6,33 @@ import { describeFillModel, type FillModelSettings } from './fill-model.ts';
 import { PaperBroker } from './paper-broker.ts';
 
 const nifty = () => 0.05;
-const base: FillModelSettings = { slippage: { kind: 'none' }, latency: 'none', costModel: noCosts, tickSize: nifty };
+const base: FillModelSettings = {
+  slippage: { kind: 'none' },
+  latency: 'none',
+  costModel: noCosts,
+  tickSize: nifty,
+};
 
 defineBrokerContract('paper (fill on the triggering snapshot)', async () => {
   const broker = new PaperBroker({ ...base, costModel: indiaIndexOptions });
   return { broker, publish: (s) => broker.onSnapshot(s) };
 });
 defineBrokerContract('paper (latency: next snapshot)', async () => {
-  const broker = new PaperBroker({ ...base, latency: 'next-snapshot', slippage: { kind: 'ticks', ticks: 2 } });
+  const broker = new PaperBroker({
+    ...base,
+    latency: 'next-snapshot',
+    slippage: { kind: 'ticks', ticks: 2 },
+  });
   return { broker, publish: (s) => broker.onSnapshot(s) };
 });
 
 function snap(ts: string, ce: { bid?: number; ask?: number; ltp?: number }): ChainSnapshot {
-  return { ts, underlying: 'NIFTY', spot: 24010, expiries: [{ expiry: '2026-11-26', options: [{ strike: 24000, right: 'CE', ...ce }] }] };
+  return {
+    ts,
+    underlying: 'NIFTY',
+    spot: 24010,
+    expiries: [{ expiry: '2026-11-26', options: [{ strike: 24000, right: 'CE', ...ce }] }],
+  };
 }
 const T0 = '2026-11-20T09:20:00+05:30';
 const T1 = '2026-11-20T09:21:00+05:30';
@@ -33,8 +47,14 @@ async function fillPrice(settings: FillModelSettings, s: ChainSnapshot, side: 'B
 describe('paper fill model', () => {
   it('buys at the ask and sells at the bid of the triggering snapshot', async () => {
     const s = snap(T0, { bid: 120.1, ask: 121, ltp: 120.5 });
-    expect(await fillPrice(base, s, 'BUY')).toMatchObject({ kind: 'fill', fill: { price: 121, ts: T0, qty: 75 } });
-    expect(await fillPrice(base, s, 'SELL')).toMatchObject({ kind: 'fill', fill: { price: 120.1 } });
+    expect(await fillPrice(base, s, 'BUY')).toMatchObject({
+      kind: 'fill',
+      fill: { price: 121, ts: T0, qty: 75 },
+    });
+    expect(await fillPrice(base, s, 'SELL')).toMatchObject({
+      kind: 'fill',
+      fill: { price: 120.1 },
+    });
   });
 
   it('uses the LTP when that side is not quoted', async () => {
@@ -45,7 +65,12 @@ describe('paper fill model', () => {
 
   it('rejects, with the reason, an option that has neither quote nor LTP', async () => {
     const r = await fillPrice(base, snap(T0, {}), 'BUY');
-    expect(r).toEqual({ kind: 'rejected', intentId: 'contract:1', ts: T0, reason: `no quote for NIFTY 2026-11-26 24000 CE at ${T0}: no ask and no LTP` });
+    expect(r).toEqual({
+      kind: 'rejected',
+      intentId: 'contract:1',
+      ts: T0,
+      reason: `no quote for NIFTY 2026-11-26 24000 CE at ${T0}: no ask and no LTP`,
+    });
   });
 
   it('adds slippage against the trader in ticks, points and percent, rounded to the tick', async () => {
@@ -63,7 +88,11 @@ describe('paper fill model', () => {
   });
 
   it('never sells below one tick however large the slippage', async () => {
-    const r = await fillPrice({ ...base, slippage: { kind: 'ticks', ticks: 10 } }, snap(T0, { bid: 0.1, ask: 0.15 }), 'SELL');
+    const r = await fillPrice(
+      { ...base, slippage: { kind: 'ticks', ticks: 10 } },
+      snap(T0, { bid: 0.1, ask: 0.15 }),
+      'SELL',
+    );
     expect(r).toMatchObject({ fill: { price: 0.05 } });
   });
 
@@ -89,13 +118,23 @@ describe('paper fill model', () => {
   });
 
   it('charges the cost model on each fill', async () => {
-    const r = await fillPrice({ ...base, costModel: indiaIndexOptions }, snap(T0, { bid: 100, ask: 100 }), 'SELL');
+    const r = await fillPrice(
+      { ...base, costModel: indiaIndexOptions },
+      snap(T0, { bid: 100, ask: 100 }),
+      'SELL',
+    );
     // 7,500 premium sold: 20 + STT 11.25 + NSE 2.66 + SEBI 0.01 + GST 4.08
     expect(r).toMatchObject({ fill: { costs: 38 } });
   });
 
   it('states its settings in words for the report', () => {
-    expect(describeFillModel({ ...base, slippage: { kind: 'ticks', ticks: 2 }, costModel: indiaIndexOptions })).toBe(
+    expect(
+      describeFillModel({
+        ...base,
+        slippage: { kind: 'ticks', ticks: 2 },
+        costModel: indiaIndexOptions,
+      }),
+    ).toBe(
       'market orders fill at the touch (ask for a buy, bid for a sell, LTP without a quote) of the triggering snapshot with 2 tick(s) slippage, rounded to the tick size; costs: india-index-options',
     );
   });

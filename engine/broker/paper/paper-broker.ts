@@ -22,7 +22,8 @@ export class PaperBroker implements Broker {
     if (this.waiting.length === 0) return;
     const still: OrderIntent[] = [];
     for (const intent of this.waiting) {
-      if (intent.underlying === snapshot.underlying && snapshot.ts > intent.ts) this.outbox.push(this.execute(intent, snapshot));
+      if (intent.underlying === snapshot.underlying && snapshot.ts > intent.ts)
+        this.outbox.push(this.execute(intent, snapshot));
       else still.push(intent);
     }
     this.waiting.length = 0;
@@ -40,7 +41,14 @@ export class PaperBroker implements Broker {
     }
     const snapshot = this.latest.get(intent.underlying);
     if (!snapshot) {
-      return [{ kind: 'rejected', intentId: intent.id, ts: intent.ts, reason: `no market data for ${intent.underlying} yet: the paper broker fills only against a snapshot` }];
+      return [
+        {
+          kind: 'rejected',
+          intentId: intent.id,
+          ts: intent.ts,
+          reason: `no market data for ${intent.underlying} yet: the paper broker fills only against a snapshot`,
+        },
+      ];
     }
     return [this.execute(intent, snapshot)];
   }
@@ -65,14 +73,32 @@ export class PaperBroker implements Broker {
   private execute(intent: OrderIntent, snapshot: ChainSnapshot): BrokerReport {
     const q = quoteFor(intent, snapshot, this.settings);
     if (!q.ok) return { kind: 'rejected', intentId: intent.id, ts: snapshot.ts, reason: q.reason };
-    const cost = this.settings.costModel.cost({ side: intent.side, qty: intent.qty, contracts: intent.lots, price: q.price, spot: snapshot.spot });
-    return { kind: 'fill', fill: { intentId: intent.id, ts: snapshot.ts, price: q.price, qty: intent.qty, costs: cost.total } };
+    const cost = this.settings.costModel.cost({
+      side: intent.side,
+      qty: intent.qty,
+      contracts: intent.lots,
+      price: q.price,
+      spot: snapshot.spot,
+    });
+    return {
+      kind: 'fill',
+      fill: {
+        intentId: intent.id,
+        ts: snapshot.ts,
+        price: q.price,
+        qty: intent.qty,
+        costs: cost.total,
+      },
+    };
   }
 }
 
 function validate(intent: OrderIntent): string | null {
-  if (!(intent.qty > 0) || !Number.isInteger(intent.qty)) return `quantity ${intent.qty} is not a positive whole number of units`;
-  if (!(intent.lots > 0) || !Number.isInteger(intent.lots)) return `lots ${intent.lots} is not a positive whole number`;
-  if (intent.orderType !== 'MARKET') return `order type ${String(intent.orderType)} is not supported; the paper broker fills market orders`;
+  if (!(intent.qty > 0) || !Number.isInteger(intent.qty))
+    return `quantity ${intent.qty} is not a positive whole number of units`;
+  if (!(intent.lots > 0) || !Number.isInteger(intent.lots))
+    return `lots ${intent.lots} is not a positive whole number`;
+  if (intent.orderType !== 'MARKET')
+    return `order type ${String(intent.orderType)} is not supported; the paper broker fills market orders`;
   return null;
 }

@@ -67,7 +67,8 @@ export type RowItem = OptionRow | RejectedRow;
 
 /** The RejectedRow for a RowError (anything else is a bug and is rethrown). */
 export function rejected(line: number, err: unknown, prefix = ''): RejectedRow {
-  if (err instanceof RowError) return { rejected: true, line, reason: err.reason, message: prefix + err.message };
+  if (err instanceof RowError)
+    return { rejected: true, line, reason: err.reason, message: prefix + err.message };
   throw err;
 }
 
@@ -84,80 +85,120 @@ interface Building {
   seen: Set<string>;
 }
 
-const byStrikeThenRight = (a: OptionQuote, b: OptionQuote) => a.strike - b.strike || (a.right < b.right ? -1 : a.right > b.right ? 1 : 0);
+const byStrikeThenRight = (a: OptionQuote, b: OptionQuote) =>
+  a.strike - b.strike || (a.right < b.right ? -1 : a.right > b.right ? 1 : 0);
 
 function finish(b: Building, report: ImportReport): ChainSnapshot | undefined {
   if (b.spot === undefined) {
-    report.bad(b.firstLine, 'missing-field', `snapshot ${b.underlying} ${b.ts} has no spot price on any row: it is skipped`);
+    report.bad(
+      b.firstLine,
+      'missing-field',
+      `snapshot ${b.underlying} ${b.ts} has no spot price on any row: it is skipped`,
+    );
     return undefined;
   }
   const expiries: ExpiryChain[] = [...b.expiries.keys()].sort().map((e) => {
     const x = b.expiries.get(e)!;
     const options = x.options.sort(byStrikeThenRight);
-    return x.forward !== undefined ? { expiry: e, forward: x.forward, options } : { expiry: e, options };
+    return x.forward !== undefined
+      ? { expiry: e, forward: x.forward, options }
+      : { expiry: e, options };
   });
   report.snapshots++;
   // Keys in the schema's order, as the NDJSON reader writes them.
   return {
-    ts: b.ts, underlying: b.underlying, spot: b.spot,
+    ts: b.ts,
+    underlying: b.underlying,
+    spot: b.spot,
     ...(b.vix !== undefined ? { vix: b.vix } : {}),
     ...(b.futures !== undefined ? { futures: b.futures } : {}),
     expiries,
   };
 }
 
-export async function* assembleSnapshots(rows: AsyncIterable<RowItem[]>, report: ImportReport): AsyncGenerator<ChainSnapshot> {
+export async function* assembleSnapshots(
+  rows: AsyncIterable<RowItem[]>,
+  report: ImportReport,
+): AsyncGenerator<ChainSnapshot> {
   let cur: Building | undefined;
   const lastTs = new Map<string, number>();
-  for await (const batch of rows) for (const r of batch) {
-    if ('rejected' in r) {
-      report.bad(r.line, r.reason, r.message);
-      continue;
-    }
-    if (!findInstrument(r.underlying)) {
-      report.bad(r.line, 'unknown-underlying', `underlying "${r.underlying}" is not in the instrument catalog`);
-      continue;
-    }
-    if (r.bid !== undefined && r.ask !== undefined && r.bid > r.ask) {
-      report.bad(r.line, 'bid-above-ask', `bid ${r.bid} is above ask ${r.ask} for ${r.underlying} ${r.expiry} ${r.strike} ${r.right}`);
-      continue;
-    }
-    const key = `${r.underlying}|${r.tsMs}`;
-    if (!cur || cur.key !== key) {
-      const last = lastTs.get(r.underlying);
-      if (last !== undefined && r.tsMs < last) {
-        report.bad(r.line, 'time-backwards', `timestamp ${r.ts} is earlier than ${new Date(last).toISOString()} already read for ${r.underlying}: rows must be in time order`);
+  for await (const batch of rows)
+    for (const r of batch) {
+      if ('rejected' in r) {
+        report.bad(r.line, r.reason, r.message);
         continue;
       }
-      if (cur) {
-        const s = finish(cur, report);
-        if (s) yield s;
+      if (!findInstrument(r.underlying)) {
+        report.bad(
+          r.line,
+          'unknown-underlying',
+          `underlying "${r.underlying}" is not in the instrument catalog`,
+        );
+        continue;
       }
-      lastTs.set(r.underlying, r.tsMs);
-      cur = { key, firstLine: r.line, ts: r.ts, tsMs: r.tsMs, underlying: r.underlying, expiries: new Map(), seen: new Set() };
+      if (r.bid !== undefined && r.ask !== undefined && r.bid > r.ask) {
+        report.bad(
+          r.line,
+          'bid-above-ask',
+          `bid ${r.bid} is above ask ${r.ask} for ${r.underlying} ${r.expiry} ${r.strike} ${r.right}`,
+        );
+        continue;
+      }
+      const key = `${r.underlying}|${r.tsMs}`;
+      if (!cur || cur.key !== key) {
+        const last = lastTs.get(r.underlying);
+        if (last !== undefined && r.tsMs < last) {
+          report.bad(
+            r.line,
+            'time-backwards',
+            `timestamp ${r.ts} is earlier than ${new Date(last).toISOString()} already read for ${r.underlying}: rows must be in time order`,
+          );
+          continue;
+        }
+        if (cur) {
+          const s = finish(cur, report);
+          if (s) yield s;
+        }
+        lastTs.set(r.underlying, r.tsMs);
+        cur = {
+          key,
+          firstLine: r.line,
+          ts: r.ts,
+          tsMs: r.tsMs,
+          underlying: r.underlying,
+          expiries: new Map(),
+          seen: new Set(),
+        };
+      }
+      const id = `${r.expiry}|${r.strike}|${r.right}`;
+      if (cur.seen.has(id)) {
+        report.bad(
+          r.line,
+          'duplicate',
+          `${r.underlying} ${r.expiry} ${r.strike} ${r.right} appears twice at ${r.ts}: the first is kept`,
+        );
+        continue;
+      }
+      cur.seen.add(id);
+      if (cur.spot === undefined && r.spot !== undefined) cur.spot = r.spot;
+      if (cur.vix === undefined && r.vix !== undefined) cur.vix = r.vix;
+      if (cur.futures === undefined && r.futures !== undefined) cur.futures = r.futures;
+      let e = cur.expiries.get(r.expiry);
+      if (!e) {
+        e = { options: [] };
+        cur.expiries.set(r.expiry, e);
+      }
+      if (r.forward !== undefined) e.forward = r.forward;
+      const q: OptionQuote = { strike: r.strike, right: r.right };
+      if (r.bid !== undefined) q.bid = r.bid;
+      if (r.ask !== undefined) q.ask = r.ask;
+      if (r.ltp !== undefined) q.ltp = r.ltp;
+      if (r.iv !== undefined) q.iv = r.iv;
+      if (r.oi !== undefined) q.oi = r.oi;
+      if (r.volume !== undefined) q.volume = r.volume;
+      e.options.push(q);
+      report.options++;
     }
-    const id = `${r.expiry}|${r.strike}|${r.right}`;
-    if (cur.seen.has(id)) {
-      report.bad(r.line, 'duplicate', `${r.underlying} ${r.expiry} ${r.strike} ${r.right} appears twice at ${r.ts}: the first is kept`);
-      continue;
-    }
-    cur.seen.add(id);
-    if (cur.spot === undefined && r.spot !== undefined) cur.spot = r.spot;
-    if (cur.vix === undefined && r.vix !== undefined) cur.vix = r.vix;
-    if (cur.futures === undefined && r.futures !== undefined) cur.futures = r.futures;
-    let e = cur.expiries.get(r.expiry);
-    if (!e) { e = { options: [] }; cur.expiries.set(r.expiry, e); }
-    if (r.forward !== undefined) e.forward = r.forward;
-    const q: OptionQuote = { strike: r.strike, right: r.right };
-    if (r.bid !== undefined) q.bid = r.bid;
-    if (r.ask !== undefined) q.ask = r.ask;
-    if (r.ltp !== undefined) q.ltp = r.ltp;
-    if (r.iv !== undefined) q.iv = r.iv;
-    if (r.oi !== undefined) q.oi = r.oi;
-    if (r.volume !== undefined) q.volume = r.volume;
-    e.options.push(q);
-    report.options++;
-  }
   if (cur) {
     const s = finish(cur, report);
     if (s) yield s;

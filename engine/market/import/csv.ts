@@ -21,9 +21,15 @@ export async function* lineBatches(lines: Lines): AsyncGenerator<readonly string
   for await (const l of lines) {
     if (typeof l === 'string') {
       pending.push(l);
-      if (pending.length >= 4096) { yield pending; pending = []; }
+      if (pending.length >= 4096) {
+        yield pending;
+        pending = [];
+      }
     } else {
-      if (pending.length) { yield pending; pending = []; }
+      if (pending.length) {
+        yield pending;
+        pending = [];
+      }
       yield l;
     }
   }
@@ -39,11 +45,16 @@ export function splitCsvLine(line: string): string[] {
     const ch = line[i];
     if (quoted) {
       if (ch === '"') {
-        if (line[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+        if (line[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
       } else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { out.push(field); field = ''; }
-    else field += ch;
+    else if (ch === ',') {
+      out.push(field);
+      field = '';
+    } else field += ch;
   }
   out.push(field);
   return out;
@@ -91,7 +102,12 @@ export async function csvTable(lines: Lines): Promise<Table> {
 }
 
 /** Index of each wanted column in a header; throws naming the missing ones and what was found. */
-export function columnIndex<K extends string>(columns: string[], wanted: Record<K, string>, optional: readonly NoInfer<K>[] = [], what = 'file'): Record<K, number> {
+export function columnIndex<K extends string>(
+  columns: string[],
+  wanted: Record<K, string>,
+  optional: readonly NoInfer<K>[] = [],
+  what = 'file',
+): Record<K, number> {
   const lower = columns.map((c) => c.toLowerCase());
   const out = {} as Record<K, number>;
   const missing: string[] = [];
@@ -100,6 +116,9 @@ export function columnIndex<K extends string>(columns: string[], wanted: Record<
     if (i < 0 && !optional.includes(k)) missing.push(wanted[k]);
     out[k] = i;
   }
-  if (missing.length) throw new Error(`${what} has no column ${missing.map((m) => `"${m}"`).join(', ')}: its columns are ${columns.join(', ')}`);
+  if (missing.length)
+    throw new Error(
+      `${what} has no column ${missing.map((m) => `"${m}"`).join(', ')}: its columns are ${columns.join(', ')}`,
+    );
   return out;
 }

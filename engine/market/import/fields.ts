@@ -3,7 +3,13 @@ import { findInstrument } from '../instruments';
 import { RowError } from './report';
 
 function blank(v: unknown): boolean {
-  return v === undefined || v === null || v === '' || v === '-' || (typeof v === 'string' && v.trim() === '');
+  return (
+    v === undefined ||
+    v === null ||
+    v === '' ||
+    v === '-' ||
+    (typeof v === 'string' && v.trim() === '')
+  );
 }
 
 export function optionalNumber(v: unknown, field: string): number | undefined {
@@ -17,7 +23,8 @@ export function optionalNumber(v: unknown, field: string): number | undefined {
   }
   if (blank(v)) return undefined;
   const n = typeof v === 'bigint' ? Number(v) : Number(String(v).trim().replace(/,/g, ''));
-  if (!Number.isFinite(n)) throw new RowError('non-numeric', `${field} "${String(v)}" is not a number`);
+  if (!Number.isFinite(n))
+    throw new RowError('non-numeric', `${field} "${String(v)}" is not a number`);
   return n;
 }
 
@@ -54,13 +61,31 @@ export function optionalCount(v: unknown, field: string): number | undefined {
 }
 
 export function right(v: unknown): 'CE' | 'PE' {
-  const s = String(v ?? '').trim().toUpperCase();
+  const s = String(v ?? '')
+    .trim()
+    .toUpperCase();
   if (s === 'CE' || s === 'C' || s === 'CALL') return 'CE';
   if (s === 'PE' || s === 'P' || s === 'PUT') return 'PE';
-  throw new RowError(blank(v) ? 'missing-field' : 'malformed', `right "${String(v ?? '')}" is not CE or PE`);
+  throw new RowError(
+    blank(v) ? 'missing-field' : 'malformed',
+    `right "${String(v ?? '')}" is not CE or PE`,
+  );
 }
 
-const MONTHS: Record<string, number> = { JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JUN: 6, JUL: 7, AUG: 8, SEP: 9, OCT: 10, NOV: 11, DEC: 12 };
+const MONTHS: Record<string, number> = {
+  JAN: 1,
+  FEB: 2,
+  MAR: 3,
+  APR: 4,
+  MAY: 5,
+  JUN: 6,
+  JUL: 7,
+  AUG: 8,
+  SEP: 9,
+  OCT: 10,
+  NOV: 11,
+  DEC: 12,
+};
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** An expiry date in any of YYYY-MM-DD, DD-Mon-YYYY, DDMonYY (Deribit), DD-MM-YYYY, as YYYY-MM-DD. */
@@ -75,20 +100,37 @@ export function expiryDate(v: unknown, field = 'expiry'): string {
   }
   m = /^(\d{2})-(\d{2})-(\d{4})$/.exec(s);
   if (m) return `${m[3]}-${m[2]}-${m[1]}`;
-  throw new RowError(s ? 'malformed' : 'missing-field', `${field} "${s}" is not a date (YYYY-MM-DD or DD-Mon-YYYY)`);
+  throw new RowError(
+    s ? 'malformed' : 'missing-field',
+    `${field} "${s}" is not a date (YYYY-MM-DD or DD-Mon-YYYY)`,
+  );
 }
 
 // Names data sources use for our catalog's underlyings.
 const ALIASES: Record<string, string> = {
-  NIFTY50: 'NIFTY', 'NIFTY 50': 'NIFTY', 'NIFTY BANK': 'BANKNIFTY', NIFTYBANK: 'BANKNIFTY', 'NIFTY FIN SERVICE': 'FINNIFTY',
-  'NIFTY MID SELECT': 'MIDCPNIFTY', BSESENSEX: 'SENSEX', SPXW: 'SPX', '^SPX': 'SPX', XBT: 'BTC',
+  NIFTY50: 'NIFTY',
+  'NIFTY 50': 'NIFTY',
+  'NIFTY BANK': 'BANKNIFTY',
+  NIFTYBANK: 'BANKNIFTY',
+  'NIFTY FIN SERVICE': 'FINNIFTY',
+  'NIFTY MID SELECT': 'MIDCPNIFTY',
+  BSESENSEX: 'SENSEX',
+  SPXW: 'SPX',
+  '^SPX': 'SPX',
+  XBT: 'BTC',
 };
 
 /** The catalog symbol for a source's name of an underlying; a row error when we do not list it. */
 export function underlying(v: unknown): string {
-  const s = String(v ?? '').trim().toUpperCase();
+  const s = String(v ?? '')
+    .trim()
+    .toUpperCase();
   const sym = ALIASES[s] ?? s;
-  if (!findInstrument(sym)) throw new RowError(s ? 'unknown-underlying' : 'missing-field', `underlying "${String(v ?? '')}" is not in the instrument catalog`);
+  if (!findInstrument(sym))
+    throw new RowError(
+      s ? 'unknown-underlying' : 'missing-field',
+      `underlying "${String(v ?? '')}" is not in the instrument catalog`,
+    );
   return sym;
 }
 

@@ -22,8 +22,25 @@ export { nsePageContextFromName, type NsePageContext } from './nse-page';
 export { NSE_MINUTE_COLUMNS } from './nse-minute';
 export type { OptionRow, RowItem, RejectedRow } from './assemble';
 
-export type ImportFormat = 'ndjson' | 'long-csv' | 'mapped-csv' | 'nse-json' | 'nse-minute' | 'nse-page' | 'yahoo-csv' | 'deribit-csv';
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['ndjson', 'long-csv', 'mapped-csv', 'nse-json', 'nse-minute', 'nse-page', 'yahoo-csv', 'deribit-csv'];
+export type ImportFormat =
+  | 'ndjson'
+  | 'long-csv'
+  | 'mapped-csv'
+  | 'nse-json'
+  | 'nse-minute'
+  | 'nse-page'
+  | 'yahoo-csv'
+  | 'deribit-csv';
+export const IMPORT_FORMATS: readonly ImportFormat[] = [
+  'ndjson',
+  'long-csv',
+  'mapped-csv',
+  'nse-json',
+  'nse-minute',
+  'nse-page',
+  'yahoo-csv',
+  'deribit-csv',
+];
 
 export interface ImportOptions {
   /** For mapped-csv: which column holds which field. */
@@ -64,12 +81,20 @@ export function detectTextFormat(firstLine: string): ImportFormat | undefined {
 }
 
 /** Rows of a table in a given format, before grouping into snapshots. */
-export function tableRows(format: ImportFormat, table: Table, report: ImportReport, opts: ImportOptions = {}): AsyncIterable<RowItem[]> {
+export function tableRows(
+  format: ImportFormat,
+  table: Table,
+  report: ImportReport,
+  opts: ImportOptions = {},
+): AsyncIterable<RowItem[]> {
   switch (format) {
     case 'long-csv':
       return longCsvRows(table, report, {});
     case 'mapped-csv':
-      if (!opts.mapping) throw new Error('mapped-csv needs a column mapping: say which column holds ts, underlying, spot, expiry, strike and right');
+      if (!opts.mapping)
+        throw new Error(
+          'mapped-csv needs a column mapping: say which column holds ts, underlying, spot, expiry, strike and right',
+        );
       return longCsvRows(table, report, opts.mapping);
     case 'nse-minute':
       return nseMinuteRows(table, report);
@@ -78,7 +103,10 @@ export function tableRows(format: ImportFormat, table: Table, report: ImportRepo
     case 'deribit-csv':
       return deribitRows(table, report);
     case 'nse-page':
-      if (!opts.page) throw new Error('an NSE option-chain page CSV needs its underlying and time: name the file SYMBOL_DD-MM-YYYY_HH-MM.csv or pass them');
+      if (!opts.page)
+        throw new Error(
+          'an NSE option-chain page CSV needs its underlying and time: name the file SYMBOL_DD-MM-YYYY_HH-MM.csv or pass them',
+        );
       return nsePageRows(table, report, opts.page);
     default:
       throw new Error(`${format} is not a table format`);
@@ -86,7 +114,12 @@ export function tableRows(format: ImportFormat, table: Table, report: ImportRepo
 }
 
 /** Snapshots from the rows of a table (CSV or parquet). */
-export function importTable(format: ImportFormat, table: Table, report: ImportReport, opts: ImportOptions = {}): AsyncIterable<ChainSnapshot> {
+export function importTable(
+  format: ImportFormat,
+  table: Table,
+  report: ImportReport,
+  opts: ImportOptions = {},
+): AsyncIterable<ChainSnapshot> {
   return assembleSnapshots(tableRows(format, table, report, opts), report);
 }
 
@@ -94,7 +127,12 @@ export function importTable(format: ImportFormat, table: Table, report: ImportRe
  * Snapshots from the lines of a text file in any format. `format` may be omitted to detect
  * it from the first line (a CSV header or JSON).
  */
-export async function* importLines(lines: Lines, report: ImportReport, format?: ImportFormat, opts: ImportOptions = {}): AsyncGenerator<ChainSnapshot> {
+export async function* importLines(
+  lines: Lines,
+  report: ImportReport,
+  format?: ImportFormat,
+  opts: ImportOptions = {},
+): AsyncGenerator<ChainSnapshot> {
   const it = lineBatches(lines)[Symbol.asyncIterator]();
   const first: (readonly string[])[] = [];
   let firstText: string | undefined;
@@ -114,12 +152,20 @@ export async function* importLines(lines: Lines, report: ImportReport, format?: 
     }
   })();
   const fmt = format ?? detectTextFormat(firstText);
-  if (fmt === 'ndjson') { yield* ndjsonSnapshots(replay, report); return; }
-  if (fmt === 'nse-json') { yield* assembleSnapshots(nseJsonRows(replay, report, { underlying: opts.underlying }), report); return; }
+  if (fmt === 'ndjson') {
+    yield* ndjsonSnapshots(replay, report);
+    return;
+  }
+  if (fmt === 'nse-json') {
+    yield* assembleSnapshots(nseJsonRows(replay, report, { underlying: opts.underlying }), report);
+    return;
+  }
   const table = await csvTable(replay);
   const tf = fmt ?? detectTableFormat(table.columns) ?? (opts.mapping ? 'mapped-csv' : undefined);
   if (!tf) {
-    throw new Error(`unrecognised CSV columns (${table.columns.join(', ')}): give a column mapping naming which column holds ts, underlying, spot, expiry, strike and right`);
+    throw new Error(
+      `unrecognised CSV columns (${table.columns.join(', ')}): give a column mapping naming which column holds ts, underlying, spot, expiry, strike and right`,
+    );
   }
   yield* importTable(tf, table, report, opts);
 }

@@ -6,7 +6,14 @@
  */
 import { rejected, withQuotes, type OptionRow, type RowItem } from './assemble';
 import { lineBatches, type Lines } from './csv';
-import { expiryDate, optionalCount, optionalNumber, optionalQuote, requiredPositive, underlying } from './fields';
+import {
+  expiryDate,
+  optionalCount,
+  optionalNumber,
+  optionalQuote,
+  requiredPositive,
+  underlying,
+} from './fields';
 import { RowError, type ImportReport } from './report';
 import { parseTime } from './timestamp';
 
@@ -23,12 +30,21 @@ interface NseSide {
 }
 
 interface NseResponse {
-  records?: { timestamp?: unknown; underlyingValue?: unknown; data?: { strikePrice?: unknown; expiryDate?: unknown; CE?: NseSide; PE?: NseSide }[] };
+  records?: {
+    timestamp?: unknown;
+    underlyingValue?: unknown;
+    data?: { strikePrice?: unknown; expiryDate?: unknown; CE?: NseSide; PE?: NseSide }[];
+  };
 }
 
 const NSE_TIME = /^(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2})$/;
 
-function responseRows(doc: NseResponse, line: number, report: ImportReport, fallbackUnderlying?: string): RowItem[] {
+function responseRows(
+  doc: NseResponse,
+  line: number,
+  report: ImportReport,
+  fallbackUnderlying?: string,
+): RowItem[] {
   const rec = doc.records;
   if (!rec || !Array.isArray(rec.data)) {
     report.bad(line, 'malformed', 'not an NSE option-chain response: it has no records.data array');
@@ -39,8 +55,16 @@ function responseRows(doc: NseResponse, line: number, report: ImportReport, fall
   let spot: number;
   try {
     const m = NSE_TIME.exec(String(rec.timestamp ?? '').trim());
-    if (!m) throw new RowError(rec.timestamp ? 'malformed' : 'missing-field', `records.timestamp "${String(rec.timestamp ?? '')}" is not like 28-Mar-2022 10:47:19`);
-    const t = parseTime(`${expiryDate(`${m[1]}-${m[2]}-${m[3]}`)} ${m[4]}:${m[5]}:${m[6]}`, 'Asia/Kolkata', 'records.timestamp');
+    if (!m)
+      throw new RowError(
+        rec.timestamp ? 'malformed' : 'missing-field',
+        `records.timestamp "${String(rec.timestamp ?? '')}" is not like 28-Mar-2022 10:47:19`,
+      );
+    const t = parseTime(
+      `${expiryDate(`${m[1]}-${m[2]}-${m[3]}`)} ${m[4]}:${m[5]}:${m[6]}`,
+      'Asia/Kolkata',
+      'records.timestamp',
+    );
     tsMs = t.ms;
     ts = t.ts;
     spot = requiredPositive(rec.underlyingValue, 'records.underlyingValue');
@@ -57,7 +81,10 @@ function responseRows(doc: NseResponse, line: number, report: ImportReport, fall
       const where = `records.data[${i}].${side}`;
       try {
         const row: OptionRow = {
-          line, ts, tsMs, spot,
+          line,
+          ts,
+          tsMs,
+          spot,
           underlying: underlying(q.underlying ?? fallbackUnderlying),
           expiry: expiryDate(d.expiryDate, `${where}.expiryDate`),
           strike: requiredPositive(d.strikePrice, `${where}.strikePrice`),
@@ -81,27 +108,37 @@ function responseRows(doc: NseResponse, line: number, report: ImportReport, fall
   return out;
 }
 
-export async function* nseJsonRows(lines: Lines, report: ImportReport, opts: { underlying?: string } = {}): AsyncGenerator<RowItem[]> {
+export async function* nseJsonRows(
+  lines: Lines,
+  report: ImportReport,
+  opts: { underlying?: string } = {},
+): AsyncGenerator<RowItem[]> {
   // A pretty-printed response spans many lines; one response is one snapshot, so collect it.
   const parts: string[] = [];
   let lineNo = 0;
   let perLine = true;
   const pending: { line: number; text: string }[] = [];
-  for await (const chunk of lineBatches(lines)) for (const l of chunk) {
-    lineNo++;
-    parts.push(l);
-    if (perLine && l.trim() !== '') {
-      if (l.trimStart().startsWith('{') && l.trimEnd().endsWith('}')) pending.push({ line: lineNo, text: l });
-      else perLine = false;
+  for await (const chunk of lineBatches(lines))
+    for (const l of chunk) {
+      lineNo++;
+      parts.push(l);
+      if (perLine && l.trim() !== '') {
+        if (l.trimStart().startsWith('{') && l.trimEnd().endsWith('}'))
+          pending.push({ line: lineNo, text: l });
+        else perLine = false;
+      }
+      if (perLine && pending.length) {
+        const p = pending.shift()!;
+        let doc: NseResponse | undefined;
+        try {
+          doc = JSON.parse(p.text) as NseResponse;
+        } catch {
+          report.bad(p.line, 'malformed', 'line is not valid JSON');
+        }
+        if (doc) yield responseRows(doc, p.line, report, opts.underlying);
+        parts.length = 0;
+      }
     }
-    if (perLine && pending.length) {
-      const p = pending.shift()!;
-      let doc: NseResponse | undefined;
-      try { doc = JSON.parse(p.text) as NseResponse; } catch { report.bad(p.line, 'malformed', 'line is not valid JSON'); }
-      if (doc) yield responseRows(doc, p.line, report, opts.underlying);
-      parts.length = 0;
-    }
-  }
   if (perLine) return;
   let doc: unknown;
   try {
@@ -110,5 +147,6 @@ export async function* nseJsonRows(lines: Lines, report: ImportReport, opts: { u
     report.bad(0, 'malformed', `the file is not valid JSON: ${(err as Error).message}`);
     return;
   }
-  for (const d of Array.isArray(doc) ? doc : [doc]) yield responseRows(d as NseResponse, 0, report, opts.underlying);
+  for (const d of Array.isArray(doc) ? doc : [doc])
+    yield responseRows(d as NseResponse, 0, report, opts.underlying);
 }

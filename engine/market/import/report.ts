@@ -25,7 +25,10 @@ export interface BadRow {
 
 /** Thrown by field parsers; the importer turns it into a BadRow for the current line. */
 export class RowError extends Error {
-  constructor(readonly reason: BadRowReason, message: string) {
+  constructor(
+    readonly reason: BadRowReason,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -42,7 +45,10 @@ export class ImportReport {
   readonly notes: string[] = [];
   source: string | undefined;
 
-  constructor(private readonly onBadRow?: (bad: BadRow) => void, readonly maxSamples = 1000) {}
+  constructor(
+    private readonly onBadRow?: (bad: BadRow) => void,
+    readonly maxSamples = 1000,
+  ) {}
 
   bad(line: number, reason: BadRowReason, message: string): void {
     const b: BadRow = { line, reason, message };
@@ -63,6 +69,14 @@ export class ImportReport {
   }
 
   toJSON() {
-    return { rows: this.rows, snapshots: this.snapshots, options: this.options, badRows: this.badRows, byReason: this.byReason, samples: this.samples, notes: this.notes };
+    return {
+      rows: this.rows,
+      snapshots: this.snapshots,
+      options: this.options,
+      badRows: this.badRows,
+      byReason: this.byReason,
+      samples: this.samples,
+      notes: this.notes,
+    };
   }
 }

@@ -35,10 +35,14 @@ beforeAll(async () => {
   resetEnv();
   t = await openTestDb();
   auth = createTestAuth(t.db);
-  worker = new Worker(QUEUES.backtests, backtestProcessor({ db: async () => t.db, dataDir, sharedData: sharedDataDir() }), {
-    connection: createConnection('worker', process.env.REDIS_URL),
-    concurrency: 2,
-  });
+  worker = new Worker(
+    QUEUES.backtests,
+    backtestProcessor({ db: async () => t.db, dataDir, sharedData: sharedDataDir() }),
+    {
+      connection: createConnection('worker', process.env.REDIS_URL),
+      concurrency: 2,
+    },
+  );
   await worker.waitUntilReady();
 });
 afterAll(async () => {
@@ -53,10 +57,17 @@ async function userWithStrategy(email: string, valid = true) {
   const headers = await signUp(auth, { email });
   const ctx = await createContext({ headers, db: t.db, auth });
   const userId = ctx.session!.user.id;
-  const graph = valid ? decompile(straddle()) : { nodes: [], edges: [], viewport: { x: 0, y: 0, zoom: 1 } };
+  const graph = valid
+    ? decompile(straddle())
+    : { nodes: [], edges: [], viewport: { x: 0, y: 0, zoom: 1 } };
   const [s] = await t.db
     .insert(strategies)
-    .values({ ownerId: userId, name: 'Golden straddle', dsl: valid ? compileForSave(graph as unknown as Record<string, unknown>).dsl : null, graph: graph as unknown as Record<string, unknown> })
+    .values({
+      ownerId: userId,
+      name: 'Golden straddle',
+      dsl: valid ? compileForSave(graph as unknown as Record<string, unknown>).dsl : null,
+      graph: graph as unknown as Record<string, unknown>,
+    })
     .returning();
   return { caller: appRouter.createCaller(ctx), strategyId: s.id };
 }
@@ -64,14 +75,23 @@ async function userWithStrategy(email: string, valid = true) {
 const ndjson = straddleDay.map((s) => JSON.stringify(s)).join('\n') + '\n';
 
 async function settled(caller: Awaited<ReturnType<typeof userWithStrategy>>['caller'], id: string) {
-  await expect.poll(async () => (await caller.backtests.get({ id })).status, { timeout: 30_000, interval: 100 }).toMatch(/succeeded|failed|cancelled/);
+  await expect
+    .poll(async () => (await caller.backtests.get({ id })).status, {
+      timeout: 30_000,
+      interval: 100,
+    })
+    .toMatch(/succeeded|failed|cancelled/);
   return caller.backtests.get({ id });
 }
 
 describe('backtests API and job', () => {
   it('runs an uploaded NDJSON day and stores the same report the engine gives', async () => {
     const { caller, strategyId } = await userWithStrategy('upload@example.test');
-    const created = await caller.backtests.create({ strategyId, dataSource: { kind: 'upload', filename: 'day.ndjson', content: ndjson }, settings: { costModel: 'none' } });
+    const created = await caller.backtests.create({
+      strategyId,
+      dataSource: { kind: 'upload', filename: 'day.ndjson', content: ndjson },
+      settings: { costModel: 'none' },
+    });
     expect(created.status).toBe('queued');
     expect(readdirSync(path.join(dataDir, 'uploads'))).toHaveLength(1);
     const done = await settled(caller, created.id);
@@ -82,13 +102,25 @@ describe('backtests API and job', () => {
     expect(report.summary).toMatchObject({ netPnl: 221, trades: 2, costs: 0 });
     expect(report.orders).toHaveLength(4);
     // A second run of the unchanged strategy reuses the version saved for the first.
-    const again = await caller.backtests.create({ strategyId, dataSource: { kind: 'upload', filename: 'day.ndjson', content: ndjson }, settings: { costModel: 'none' } });
+    const again = await caller.backtests.create({
+      strategyId,
+      dataSource: { kind: 'upload', filename: 'day.ndjson', content: ndjson },
+      settings: { costModel: 'none' },
+    });
     expect(again.strategyVersionId).toBe(created.strategyVersionId);
     await settled(caller, again.id);
-    const byVersion = await caller.backtests.create({ strategyVersionId: created.strategyVersionId, dataSource: { kind: 'upload', filename: 'day.ndjson', content: ndjson }, settings: { costModel: 'none' } });
-    expect((await settled(caller, byVersion.id)).report).toMatchObject({ summary: { netPnl: 221 } });
+    const byVersion = await caller.backtests.create({
+      strategyVersionId: created.strategyVersionId,
+      dataSource: { kind: 'upload', filename: 'day.ndjson', content: ndjson },
+      settings: { costModel: 'none' },
+    });
+    expect((await settled(caller, byVersion.id)).report).toMatchObject({
+      summary: { netPnl: 221 },
+    });
     const list = (await caller.backtests.list()).filter((b) => b.id === created.id);
-    expect(list.map((b) => [b.id, b.strategyName, b.summary?.netPnl])).toEqual([[created.id, 'Golden straddle (backtested)', 221]]);
+    expect(list.map((b) => [b.id, b.strategyName, b.summary?.netPnl])).toEqual([
+      [created.id, 'Golden straddle (backtested)', 221],
+    ]);
   });
 
   it('streams progress over SSE (the HTTP subscription the app uses) until the run ends', async () => {
@@ -96,12 +128,28 @@ describe('backtests API and job', () => {
     const ctx = await createContext({ headers, db: t.db, auth });
     const [s] = await t.db
       .insert(strategies)
-      .values({ ownerId: ctx.session!.user.id, name: 'Golden straddle', dsl: straddleJson, graph: decompile(straddle()) as unknown as Record<string, unknown> })
+      .values({
+        ownerId: ctx.session!.user.id,
+        name: 'Golden straddle',
+        dsl: straddleJson,
+        graph: decompile(straddle()) as unknown as Record<string, unknown>,
+      })
       .returning();
     const caller = appRouter.createCaller(ctx);
-    const created = await caller.backtests.create({ strategyId: s.id, dataSource: { kind: 'simulator', underlying: 'NIFTY', from: '2026-11-16', to: '2026-11-17', seed: 5 } });
+    const created = await caller.backtests.create({
+      strategyId: s.id,
+      dataSource: {
+        kind: 'simulator',
+        underlying: 'NIFTY',
+        from: '2026-11-16',
+        to: '2026-11-17',
+        seed: 5,
+      },
+    });
 
-    const input = encodeURIComponent(JSON.stringify(superjson.serialize({ id: created.id, pollMs: 50 })));
+    const input = encodeURIComponent(
+      JSON.stringify(superjson.serialize({ id: created.id, pollMs: 50 })),
+    );
     const res = await fetchRequestHandler({
       endpoint: '/api/trpc',
       req: new Request(`http://localhost/api/trpc/backtests.progress?input=${input}`, { headers }),
@@ -125,8 +173,22 @@ describe('backtests API and job', () => {
 
   it('stops a running backtest on cancel and keeps it cancelled', async () => {
     const { caller, strategyId } = await userWithStrategy('cancel@example.test');
-    const created = await caller.backtests.create({ strategyId, dataSource: { kind: 'simulator', underlying: 'NIFTY', from: '2026-11-02', to: '2026-11-27', seed: 9 } });
-    await expect.poll(async () => (await caller.backtests.get({ id: created.id })).progress, { timeout: 30_000, interval: 50 }).toBeGreaterThan(0);
+    const created = await caller.backtests.create({
+      strategyId,
+      dataSource: {
+        kind: 'simulator',
+        underlying: 'NIFTY',
+        from: '2026-11-02',
+        to: '2026-11-27',
+        seed: 9,
+      },
+    });
+    await expect
+      .poll(async () => (await caller.backtests.get({ id: created.id })).progress, {
+        timeout: 30_000,
+        interval: 50,
+      })
+      .toBeGreaterThan(0);
     const cancelled = await caller.backtests.cancel({ id: created.id });
     expect(cancelled.status).toBe('cancelled');
     await new Promise((r) => setTimeout(r, 1500));
@@ -138,7 +200,10 @@ describe('backtests API and job', () => {
 
   it('fails a run on bad data with the reason, not silently', async () => {
     const { caller, strategyId } = await userWithStrategy('baddata@example.test');
-    const created = await caller.backtests.create({ strategyId, dataSource: { kind: 'upload', filename: 'bad.ndjson', content: '{"ts":"not a time"}\n' } });
+    const created = await caller.backtests.create({
+      strategyId,
+      dataSource: { kind: 'upload', filename: 'bad.ndjson', content: '{"ts":"not a time"}\n' },
+    });
     const done = await settled(caller, created.id);
     expect(done.status).toBe('failed');
     expect(done.error).toMatch(/\S/);
@@ -146,34 +211,99 @@ describe('backtests API and job', () => {
 
   it('refuses an invalid strategy, a non-snapshot upload and an unknown underlying up front', async () => {
     const { caller, strategyId } = await userWithStrategy('invalid@example.test', false);
-    await expect(caller.backtests.create({ strategyId, dataSource: { kind: 'simulator', underlying: 'NIFTY', from: '2026-11-16', to: '2026-11-16', seed: 1 } })).rejects.toThrow(/not valid yet/);
-    await expect(caller.backtests.create({ dataSource: { kind: 'simulator', underlying: 'NIFTY', from: '2026-11-16', to: '2026-11-16', seed: 1 } })).rejects.toThrow(/either strategyId .* or strategyVersionId/);
+    await expect(
+      caller.backtests.create({
+        strategyId,
+        dataSource: {
+          kind: 'simulator',
+          underlying: 'NIFTY',
+          from: '2026-11-16',
+          to: '2026-11-16',
+          seed: 1,
+        },
+      }),
+    ).rejects.toThrow(/not valid yet/);
+    await expect(
+      caller.backtests.create({
+        dataSource: {
+          kind: 'simulator',
+          underlying: 'NIFTY',
+          from: '2026-11-16',
+          to: '2026-11-16',
+          seed: 1,
+        },
+      }),
+    ).rejects.toThrow(/either strategyId .* or strategyVersionId/);
     const ok = await userWithStrategy('valid@example.test');
-    await expect(ok.caller.backtests.create({ strategyId: ok.strategyId, dataSource: { kind: 'upload', filename: 'notes.txt', content: 'hello' } })).rejects.toThrow(/not a snapshot file/);
-    await expect(ok.caller.backtests.create({ strategyId: ok.strategyId, dataSource: { kind: 'simulator', underlying: 'DOGE', from: '2026-11-16', to: '2026-11-16', seed: 1 } })).rejects.toThrow(/unknown underlying/);
+    await expect(
+      ok.caller.backtests.create({
+        strategyId: ok.strategyId,
+        dataSource: { kind: 'upload', filename: 'notes.txt', content: 'hello' },
+      }),
+    ).rejects.toThrow(/not a snapshot file/);
+    await expect(
+      ok.caller.backtests.create({
+        strategyId: ok.strategyId,
+        dataSource: {
+          kind: 'simulator',
+          underlying: 'DOGE',
+          from: '2026-11-16',
+          to: '2026-11-16',
+          seed: 1,
+        },
+      }),
+    ).rejects.toThrow(/unknown underlying/);
   });
 
   it("never shows or cancels user A's backtests for user B", async () => {
     const a = await userWithStrategy('alice-bt@example.test');
     const b = await userWithStrategy('bob-bt@example.test');
-    const created = await a.caller.backtests.create({ strategyId: a.strategyId, dataSource: { kind: 'upload', filename: 'day.ndjson', content: ndjson } });
-    await expect(b.caller.backtests.get({ id: created.id })).rejects.toThrow(/does not exist or is not yours/);
-    await expect(b.caller.backtests.cancel({ id: created.id })).rejects.toThrow(/does not exist or is not yours/);
-    await expect(b.caller.backtests.create({ strategyId: a.strategyId, dataSource: { kind: 'upload', filename: 'day.ndjson', content: ndjson } })).rejects.toThrow(/does not exist or is not yours/);
+    const created = await a.caller.backtests.create({
+      strategyId: a.strategyId,
+      dataSource: { kind: 'upload', filename: 'day.ndjson', content: ndjson },
+    });
+    await expect(b.caller.backtests.get({ id: created.id })).rejects.toThrow(
+      /does not exist or is not yours/,
+    );
+    await expect(b.caller.backtests.cancel({ id: created.id })).rejects.toThrow(
+      /does not exist or is not yours/,
+    );
+    await expect(
+      b.caller.backtests.create({
+        strategyId: a.strategyId,
+        dataSource: { kind: 'upload', filename: 'day.ndjson', content: ndjson },
+      }),
+    ).rejects.toThrow(/does not exist or is not yours/);
     expect(await b.caller.backtests.list()).toEqual([]);
     await settled(a.caller, created.id);
   });
 
   const realDay = 'chiragaibooks-Option-chain-Parquet/option_chain_20260818.parquet';
-  it.skipIf(!sharedDataDir())('runs on a real dataset from the shared data folder and lists it', async () => {
-    const { caller, strategyId } = await userWithStrategy('dataset@example.test');
-    expect((await caller.backtests.datasets()).map((d) => d.path)).toContain(realDay);
-    const created = await caller.backtests.create({ strategyId, dataSource: { kind: 'dataset', path: realDay }, settings: { costModel: 'india-index-options' } });
-    const done = await settled(caller, created.id);
-    expect(done.error).toBeNull();
-    const report = done.report as { data: { snapshots: number; import: { badRows: number } }; from: string };
-    expect(report.data.snapshots).toBe(288);
-    expect(report.from).toBe('2026-08-18T10:43:00+05:30');
-    await expect(caller.backtests.create({ strategyId, dataSource: { kind: 'dataset', path: '../secrets' } })).rejects.toThrow(/without "\.\."/);
-  }, 60_000);
+  it.skipIf(!sharedDataDir())(
+    'runs on a real dataset from the shared data folder and lists it',
+    async () => {
+      const { caller, strategyId } = await userWithStrategy('dataset@example.test');
+      expect((await caller.backtests.datasets()).map((d) => d.path)).toContain(realDay);
+      const created = await caller.backtests.create({
+        strategyId,
+        dataSource: { kind: 'dataset', path: realDay },
+        settings: { costModel: 'india-index-options' },
+      });
+      const done = await settled(caller, created.id);
+      expect(done.error).toBeNull();
+      const report = done.report as {
+        data: { snapshots: number; import: { badRows: number } };
+        from: string;
+      };
+      expect(report.data.snapshots).toBe(288);
+      expect(report.from).toBe('2026-08-18T10:43:00+05:30');
+      await expect(
+        caller.backtests.create({
+          strategyId,
+          dataSource: { kind: 'dataset', path: '../secrets' },
+        }),
+      ).rejects.toThrow(/without "\.\."/);
+    },
+    60_000,
+  );
 });

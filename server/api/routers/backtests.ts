@@ -3,7 +3,12 @@ import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { env } from '@/db/env';
 import { protectedProcedure, router } from '@/server/api/trpc';
-import { cancelBacktest, createBacktest, getBacktest, listBacktests } from '@/server/services/backtests';
+import {
+  cancelBacktest,
+  createBacktest,
+  getBacktest,
+  listBacktests,
+} from '@/server/services/backtests';
 import { BacktestOverridesSchema } from '@/engine/backtest/settings';
 import { listDatasets, sharedDataDir } from '@/workers/backtests/data-source';
 
@@ -14,8 +19,22 @@ const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 const MAX_UPLOAD_CHARS = 32 * 1024 * 1024;
 
 const DataSourceInput = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('upload'), filename: z.string().min(1).max(200), content: z.string().min(1, 'the uploaded file is empty').max(MAX_UPLOAD_CHARS, 'the file is larger than 32 MB; split it by day') }),
-  z.object({ kind: z.literal('simulator'), underlying: z.string().min(1), from: IsoDate, to: IsoDate, seed: z.number().int(), intervalSeconds: z.number().int().min(1).max(3600).optional() }),
+  z.object({
+    kind: z.literal('upload'),
+    filename: z.string().min(1).max(200),
+    content: z
+      .string()
+      .min(1, 'the uploaded file is empty')
+      .max(MAX_UPLOAD_CHARS, 'the file is larger than 32 MB; split it by day'),
+  }),
+  z.object({
+    kind: z.literal('simulator'),
+    underlying: z.string().min(1),
+    from: IsoDate,
+    to: IsoDate,
+    seed: z.number().int(),
+    intervalSeconds: z.number().int().min(1).max(3600).optional(),
+  }),
   z.object({ kind: z.literal('dataset'), path: z.string().min(1).max(300) }),
 ]);
 
@@ -33,7 +52,10 @@ const Row = z.object({
   finishedAt: z.date().nullable(),
 });
 const Detail = Row.extend({ report: z.record(z.string(), z.unknown()).nullable() });
-const ListItem = Row.extend({ strategyName: z.string(), summary: z.record(z.string(), z.unknown()).nullable() });
+const ListItem = Row.extend({
+  strategyName: z.string(),
+  summary: z.record(z.string(), z.unknown()).nullable(),
+});
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -56,11 +78,21 @@ export const backtestsRouter = router({
   create: protectedProcedure
     .input(
       z
-        .object({ strategyId: z.uuid('Strategy id must be a UUID.').optional(), strategyVersionId: z.uuid('Version id must be a UUID.').optional(), dataSource: DataSourceInput, settings: BacktestOverridesSchema.optional() })
-        .refine((i) => (i.strategyId === undefined) !== (i.strategyVersionId === undefined), { message: 'give either strategyId (the strategy as it is now) or strategyVersionId (a saved version)' }),
+        .object({
+          strategyId: z.uuid('Strategy id must be a UUID.').optional(),
+          strategyVersionId: z.uuid('Version id must be a UUID.').optional(),
+          dataSource: DataSourceInput,
+          settings: BacktestOverridesSchema.optional(),
+        })
+        .refine((i) => (i.strategyId === undefined) !== (i.strategyVersionId === undefined), {
+          message:
+            'give either strategyId (the strategy as it is now) or strategyVersionId (a saved version)',
+        }),
     )
     .output(Row)
-    .mutation(async ({ ctx, input }) => publicRow(await createBacktest(ctx.db, ctx.user.id, input, { dataDir: env().DATA_DIR }))),
+    .mutation(async ({ ctx, input }) =>
+      publicRow(await createBacktest(ctx.db, ctx.user.id, input, { dataDir: env().DATA_DIR })),
+    ),
 
   get: protectedProcedure
     .input(z.object({ id: Id }))
@@ -71,14 +103,29 @@ export const backtestsRouter = router({
     }),
 
   list: protectedProcedure
-    .input(z.object({ strategyId: z.uuid().optional(), limit: z.number().int().min(1).max(500).optional() }).optional())
+    .input(
+      z
+        .object({
+          strategyId: z.uuid().optional(),
+          limit: z.number().int().min(1).max(500).optional(),
+        })
+        .optional(),
+    )
     .output(z.array(ListItem))
-    .query(async ({ ctx, input }) => (await listBacktests(ctx.db, ctx.user.id, input ?? {})).map((r) => ({ ...publicRow(r), strategyName: r.strategyName, summary: r.summary }))),
+    .query(async ({ ctx, input }) =>
+      (await listBacktests(ctx.db, ctx.user.id, input ?? {})).map((r) => ({
+        ...publicRow(r),
+        strategyName: r.strategyName,
+        summary: r.summary,
+      })),
+    ),
 
   cancel: protectedProcedure
     .input(z.object({ id: Id }))
     .output(Row)
-    .mutation(async ({ ctx, input }) => publicRow(await cancelBacktest(ctx.db, ctx.user.id, input.id))),
+    .mutation(async ({ ctx, input }) =>
+      publicRow(await cancelBacktest(ctx.db, ctx.user.id, input.id)),
+    ),
 
   /** The real datasets this server has (../shared/data), to pick as a data source. */
   datasets: protectedProcedure
@@ -100,7 +147,14 @@ export const backtestsRouter = router({
         if (TERMINAL.has(r.status)) return;
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, input.pollMs ?? 400);
-          signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+          signal?.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(t);
+              resolve();
+            },
+            { once: true },
+          );
         });
       }
     }),

@@ -20,10 +20,14 @@ describe('latest simulated chain', () => {
     expect(latestSessionInstant('NIFTY', during)).toBe(during);
     // Saturday: Friday's close.
     const saturday = zonedInstant('2026-11-21', '10:00', nifty.timezone);
-    expect(latestSessionInstant('NIFTY', saturday)).toBe(zonedInstant('2026-11-20', nifty.session.close, nifty.timezone));
+    expect(latestSessionInstant('NIFTY', saturday)).toBe(
+      zonedInstant('2026-11-20', nifty.session.close, nifty.timezone),
+    );
     // Before Monday's open: still Friday's close.
     const early = zonedInstant('2026-11-23', '08:00', nifty.timezone);
-    expect(latestSessionInstant('NIFTY', early)).toBe(zonedInstant('2026-11-20', nifty.session.close, nifty.timezone));
+    expect(latestSessionInstant('NIFTY', early)).toBe(
+      zonedInstant('2026-11-20', nifty.session.close, nifty.timezone),
+    );
   });
 
   it('is the same chain for the same seed and minute, and another for another seed', () => {
@@ -38,7 +42,10 @@ describe('latest simulated chain', () => {
 describe('market.openingPosition', () => {
   it("resolves each strategy's legs on a simulated chain at a chosen time", async () => {
     const c = await caller();
-    const [s] = await c.market.openingPosition({ dsl: condor as Record<string, unknown>, source: { kind: 'simulator', seed: 3, date: '2026-11-19', time: '10:00' } });
+    const [s] = await c.market.openingPosition({
+      dsl: condor as Record<string, unknown>,
+      source: { kind: 'simulator', seed: 3, date: '2026-11-19', time: '10:00' },
+    });
     expect(s.error).toBeNull();
     expect(s.position?.ts.startsWith('2026-11-19T10:00')).toBe(true);
     expect(s.position?.legs).toHaveLength(4);
@@ -49,17 +56,31 @@ describe('market.openingPosition', () => {
     const c = await caller();
     const bad = structuredClone(condor) as { basket: { strategies: { legs: unknown[] }[] } };
     bad.basket.strategies[0].legs = [];
-    await expect(c.market.openingPosition({ dsl: bad as unknown as Record<string, unknown> })).rejects.toMatchObject({ code: 'UNPROCESSABLE_CONTENT', message: expect.stringMatching(/not valid yet.*legs/) });
+    await expect(
+      c.market.openingPosition({ dsl: bad as unknown as Record<string, unknown> }),
+    ).rejects.toMatchObject({
+      code: 'UNPROCESSABLE_CONTENT',
+      message: expect.stringMatching(/not valid yet.*legs/),
+    });
   });
 
-  it.skipIf(!sharedDataDir())('reads a snapshot of a real dataset when the shared data is present', async () => {
-    const c = await caller();
-    const sets = await c.market.datasets();
-    const parquet = sets.find((d) => d.id.startsWith('chiragaibooks-Option-chain-Parquet/') && d.id.endsWith('.parquet'));
-    if (!parquet) throw new Error('expected the chiragaibooks NIFTY parquet files in the shared data');
-    const straddle = { ...(condor as Record<string, unknown>) };
-    const [s] = await c.market.openingPosition({ dsl: straddle, source: { kind: 'dataset', dataset: parquet.id, index: 0 } });
-    expect(s.source).toContain(parquet.id);
-    expect(s.position?.underlying).toBe('NIFTY');
-  });
+  it.skipIf(!sharedDataDir())(
+    'reads a snapshot of a real dataset when the shared data is present',
+    async () => {
+      const c = await caller();
+      const sets = await c.market.datasets();
+      const parquet = sets.find(
+        (d) => d.id.startsWith('chiragaibooks-Option-chain-Parquet/') && d.id.endsWith('.parquet'),
+      );
+      if (!parquet)
+        throw new Error('expected the chiragaibooks NIFTY parquet files in the shared data');
+      const straddle = { ...(condor as Record<string, unknown>) };
+      const [s] = await c.market.openingPosition({
+        dsl: straddle,
+        source: { kind: 'dataset', dataset: parquet.id, index: 0 },
+      });
+      expect(s.source).toContain(parquet.id);
+      expect(s.position?.underlying).toBe('NIFTY');
+    },
+  );
 });

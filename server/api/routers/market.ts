@@ -10,17 +10,31 @@ import { AppError } from '@/server/errors';
 import { datasetSnapshot, listDatasets } from '@/server/services/datasets';
 import { latestSimulatedChain, simulatedChainAt } from '@/server/services/market';
 
-const seed = z.int('Seed must be a whole number.').min(0).max(2 ** 31 - 1).default(7);
+const seed = z
+  .int('Seed must be a whole number.')
+  .min(0)
+  .max(2 ** 31 - 1)
+  .default(7);
 
 export const chainSource = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('simulator'),
     seed,
     /** Exchange-local date and time; both absent means "now" (the latest session). */
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date as YYYY-MM-DD.').optional(),
-    time: z.string().regex(/^\d{2}:\d{2}$/, 'Time as HH:MM.').optional(),
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'Date as YYYY-MM-DD.')
+      .optional(),
+    time: z
+      .string()
+      .regex(/^\d{2}:\d{2}$/, 'Time as HH:MM.')
+      .optional(),
   }),
-  z.object({ kind: z.literal('dataset'), dataset: z.string().min(1).max(300), index: z.int().min(0).max(1_000_000).default(0) }),
+  z.object({
+    kind: z.literal('dataset'),
+    dataset: z.string().min(1).max(300),
+    index: z.int().min(0).max(1_000_000).default(0),
+  }),
 ]);
 export type ChainSource = z.infer<typeof chainSource>;
 
@@ -46,31 +60,60 @@ const position = z.object({
   currency: z.string(),
   lotSize: z.number(),
   multiplier: z.number(),
-  market: z.object({ spot: z.number(), rate: z.number(), div: z.number(), model: z.enum(['black-scholes', 'black-76']) }),
+  market: z.object({
+    spot: z.number(),
+    rate: z.number(),
+    div: z.number(),
+    model: z.enum(['black-scholes', 'black-76']),
+  }),
   legs: z.array(resolvedLeg),
   skipped: z.array(z.object({ legId: z.string(), why: z.string() })),
   notes: z.array(z.string()),
 });
 
-async function chainFor(underlying: string, source: ChainSource, nowMs: number): Promise<{ snapshot: ChainSnapshot; label: string }> {
+async function chainFor(
+  underlying: string,
+  source: ChainSource,
+  nowMs: number,
+): Promise<{ snapshot: ChainSnapshot; label: string }> {
   if (source.kind === 'dataset') {
     const r = await datasetSnapshot(source.dataset, underlying, source.index);
     return { snapshot: r.snapshot, label: `${source.dataset} #${r.index}` };
   }
   const instrument = findInstrument(underlying);
-  if (!instrument) throw new AppError('INVALID_INPUT', `unknown underlying ${underlying}`, `Unknown underlying "${underlying}".`);
+  if (!instrument)
+    throw new AppError(
+      'INVALID_INPUT',
+      `unknown underlying ${underlying}`,
+      `Unknown underlying "${underlying}".`,
+    );
   if (source.date) {
-    const at = zonedInstant(source.date, source.time ?? instrument.session.open, instrument.timezone);
-    return { snapshot: simulatedChainAt(underlying, source.seed, at), label: `simulator seed ${source.seed}` };
+    const at = zonedInstant(
+      source.date,
+      source.time ?? instrument.session.open,
+      instrument.timezone,
+    );
+    return {
+      snapshot: simulatedChainAt(underlying, source.seed, at),
+      label: `simulator seed ${source.seed}`,
+    };
   }
-  return { snapshot: latestSimulatedChain(underlying, source.seed, nowMs), label: `simulator seed ${source.seed}` };
+  return {
+    snapshot: latestSimulatedChain(underlying, source.seed, nowMs),
+    label: `simulator seed ${source.seed}`,
+  };
 }
 
 export const marketRouter = router({
   latestChain: protectedProcedure
     .input(z.object({ underlying: z.string().min(1).max(30), seed }))
     .query(({ input }) => {
-      if (!findInstrument(input.underlying)) throw new AppError('INVALID_INPUT', `unknown underlying ${input.underlying}`, `Unknown underlying "${input.underlying}".`);
+      if (!findInstrument(input.underlying))
+        throw new AppError(
+          'INVALID_INPUT',
+          `unknown underlying ${input.underlying}`,
+          `Unknown underlying "${input.underlying}".`,
+        );
       return latestSimulatedChain(input.underlying, input.seed, Date.now());
     }),
 
@@ -84,7 +127,12 @@ export const marketRouter = router({
    * batched together exceed the server's header limit (HTTP 431). It changes nothing.
    */
   openingPosition: protectedProcedure
-    .input(z.object({ dsl: z.record(z.string(), z.unknown()), source: chainSource.default({ kind: 'simulator', seed: 7 }) }))
+    .input(
+      z.object({
+        dsl: z.record(z.string(), z.unknown()),
+        source: chainSource.default({ kind: 'simulator', seed: 7 }),
+      }),
+    )
     .output(
       z.array(
         z.object({
@@ -100,17 +148,33 @@ export const marketRouter = router({
       const parsed = parseDsl(input.dsl);
       if (!parsed.ok) {
         const e = parsed.errors[0];
-        throw new AppError('UNPROCESSABLE', 'payoff of an invalid DSL', `The strategy is not valid yet (${e.path || 'document'}: ${e.message}); fix it to see the payoff.`);
+        throw new AppError(
+          'UNPROCESSABLE',
+          'payoff of an invalid DSL',
+          `The strategy is not valid yet (${e.path || 'document'}: ${e.message}); fix it to see the payoff.`,
+        );
       }
       const now = Date.now();
       const out = [];
       for (const s of parsed.value.basket.strategies) {
         try {
           const { snapshot, label } = await chainFor(s.underlying, input.source, now);
-          out.push({ strategyId: s.id, name: s.name, source: label, position: openingPosition(s, snapshot), error: null });
+          out.push({
+            strategyId: s.id,
+            name: s.name,
+            source: label,
+            position: openingPosition(s, snapshot),
+            error: null,
+          });
         } catch (err) {
           if (err instanceof AppError && err.code !== 'UNPROCESSABLE') throw err;
-          out.push({ strategyId: s.id, name: s.name, source: input.source.kind, position: null, error: err instanceof AppError ? err.userMessage : (err as Error).message });
+          out.push({
+            strategyId: s.id,
+            name: s.name,
+            source: input.source.kind,
+            position: null,
+            error: err instanceof AppError ? err.userMessage : (err as Error).message,
+          });
         }
       }
       return out;

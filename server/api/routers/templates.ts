@@ -6,9 +6,15 @@ import * as service from '@/server/services/templates';
 const json = z.record(z.string(), z.unknown());
 const templateId = z.uuid('Template id must be a UUID, as shown in the Templates gallery.');
 const strategyId = z.uuid('Strategy id must be a UUID, as shown in the Strategies list.');
-const title = z.string().trim().min(3, 'Give the template a title of at least 3 characters.').max(120, 'Keep the title under 120 characters.');
+const title = z
+  .string()
+  .trim()
+  .min(3, 'Give the template a title of at least 3 characters.')
+  .max(120, 'Keep the title under 120 characters.');
 const description = z.string().max(2000, 'Keep the description under 2000 characters.');
-const tags = z.array(z.string().max(30, 'Each tag must be under 30 characters.')).max(12, 'Use at most 12 tags.');
+const tags = z
+  .array(z.string().max(30, 'Each tag must be under 30 characters.'))
+  .max(12, 'Use at most 12 tags.');
 
 const backtestSummary = z.object({
   backtestId: z.string(),
@@ -39,12 +45,21 @@ const summary = z.object({
 const change = z.union([
   z.object({ kind: z.literal('added'), path: z.string(), after: z.unknown() }),
   z.object({ kind: z.literal('removed'), path: z.string(), before: z.unknown() }),
-  z.object({ kind: z.literal('changed'), path: z.string(), before: z.unknown(), after: z.unknown() }),
+  z.object({
+    kind: z.literal('changed'),
+    path: z.string(),
+    before: z.unknown(),
+    after: z.unknown(),
+  }),
 ]);
 
 export const templatesRouter = router({
   list: protectedProcedure
-    .input(z.object({ search: z.string().max(200).optional(), tag: z.string().max(30).optional() }).optional())
+    .input(
+      z
+        .object({ search: z.string().max(200).optional(), tag: z.string().max(30).optional() })
+        .optional(),
+    )
     .output(z.array(summary))
     .query(({ ctx, input }) => service.listTemplates(ctx.db, ctx.user.id, input ?? {})),
 
@@ -54,23 +69,40 @@ export const templatesRouter = router({
       summary.extend({
         graph: json,
         sourceStrategyId: z.string().nullable(),
-        versions: z.array(z.object({ version: z.number().int(), notes: z.string(), createdAt: z.date() })),
+        versions: z.array(
+          z.object({ version: z.number().int(), notes: z.string(), createdAt: z.date() }),
+        ),
       }),
     )
     .query(({ ctx, input }) => service.getTemplate(ctx.db, ctx.user.id, input.id)),
 
   publish: protectedProcedure
-    .input(z.object({ strategyId, title, description: description.default(''), tags: tags.default([]) }))
+    .input(
+      z.object({ strategyId, title, description: description.default(''), tags: tags.default([]) }),
+    )
     .output(z.object({ id: z.string(), version: z.number().int() }))
     .mutation(({ ctx, input }) => service.publishTemplate(ctx.db, ctx.user.id, input)),
 
   publishVersion: protectedProcedure
-    .input(z.object({ templateId, notes: z.string().max(500, 'Keep the notes under 500 characters.').default('') }))
+    .input(
+      z.object({
+        templateId,
+        notes: z.string().max(500, 'Keep the notes under 500 characters.').default(''),
+      }),
+    )
     .output(z.object({ id: z.string(), version: z.number().int() }))
     .mutation(({ ctx, input }) => service.publishTemplateVersion(ctx.db, ctx.user.id, input)),
 
   update: protectedProcedure
-    .input(z.object({ id: templateId, title: title.optional(), description: description.optional(), tags: tags.optional(), isPublic: z.boolean().optional() }))
+    .input(
+      z.object({
+        id: templateId,
+        title: title.optional(),
+        description: description.optional(),
+        tags: tags.optional(),
+        isPublic: z.boolean().optional(),
+      }),
+    )
     .output(z.object({ id: z.string() }))
     .mutation(({ ctx, input }) => service.updateTemplate(ctx.db, ctx.user.id, input)),
 
