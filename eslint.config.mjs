@@ -38,12 +38,14 @@ export default tseslint.config(
             {
               group: [
                 '**/db/**',
+                '**/datasets/**',
                 '**/workers/**',
                 '**/server/**',
                 '**/app/**',
                 '**/components/**',
                 '**/scripts/**',
                 '@/db/*',
+                '@/datasets/*',
                 '@/workers/*',
                 '@/server/*',
                 '@/app/*',

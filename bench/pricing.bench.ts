@@ -15,8 +15,8 @@ import {
   priceChain,
   type ChainArrays,
 } from '@/engine/pricing';
-import { readSnapshots } from '@/workers/market-data/read-snapshots';
-import { sharedDataDir } from '@/workers/market-data/shared-data';
+import { readSnapshots } from '@/datasets/read-snapshots';
+import { sharedDataDir } from '@/datasets/shared-data';
 
 const RUNS = 7;
 const N = 200_000;

@@ -19,8 +19,8 @@ import { normalizeCondition, topCondition } from '../engine/rules/normalize.ts';
 import { CUSTOM_OPERATORS } from '../engine/rules/operators.ts';
 import type { RuleSet } from '../engine/rules/types.ts';
 import type { ChainSnapshot } from '../engine/runtime/types.ts';
-import { readSnapshots } from '../workers/market-data/read-snapshots.ts';
-import { sharedDataDir } from '../workers/market-data/shared-data.ts';
+import { readSnapshots } from '../datasets/read-snapshots.ts';
+import { sharedDataDir } from '../datasets/shared-data.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const shared = sharedDataDir() ?? path.resolve(root, '../shared/data');

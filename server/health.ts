@@ -1,8 +1,7 @@
 /** The health report behind GET /api/health: each part is 'ok' or the reason it is not. */
 import { getClient, pingDb } from '@/db/client';
 import { env } from '@/db/env';
-import { workersState } from '@/workers/heartbeat';
-import { getRedis, redisUrl } from '@/workers/queues';
+import { getRedis, redisUrl, workersState } from '@/workers/queues';
 
 export type HealthReport = { status: 'ok' | 'down'; db: string; redis: string; workers: string };
 

@@ -1,4 +1,5 @@
-// DESIGN.md's layer table, enforced: imports point down the table, and engine/ is pure.
+// The layer table of docs/architecture.md, enforced: imports point down the table, engine/ is
+// pure, and the web server reaches the workers only through their queue producers.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,11 +8,14 @@ const root = path.resolve(import.meta.dirname, '..');
 const allowed: Record<string, string[]> = {
   engine: ['engine'],
   db: ['engine', 'db'],
-  workers: ['engine', 'db', 'workers'],
-  server: ['engine', 'db', 'workers', 'server'],
+  datasets: ['engine', 'datasets'],
+  workers: ['engine', 'db', 'datasets', 'workers'],
+  server: ['engine', 'db', 'datasets', 'workers', 'server'],
   components: ['engine', 'components'],
   app: ['server', 'components', 'app', 'engine'],
 };
+/** The only worker modules the web server may import: queue names, payloads and producers. */
+const serverMayImportFromWorkers = ['workers/queues.ts'];
 const nodeIo = /^(node:)?(fs|net|http|https|child_process|worker_threads|dgram|tls|os)(\/|$)/;
 const infra = /^(ioredis|bullmq|postgres|drizzle-orm|next|pino)(\/|$)/;
 
@@ -40,13 +44,15 @@ function importsOf(src: string): string[] {
   return out;
 }
 
-function layerOf(spec: string, from: string): string | null {
+function targetOf(spec: string, from: string): string | null {
   let target: string;
   if (spec.startsWith('@/')) target = path.join(root, spec.slice(2));
   else if (spec.startsWith('.')) target = path.resolve(path.dirname(from), spec);
   else return null;
-  return path.relative(root, target).split(path.sep)[0];
+  return path.relative(root, target);
 }
+
+const layerOf = (spec: string, from: string) => targetOf(spec, from)?.split(path.sep)[0] ?? null;
 
 describe('layer rules', () => {
   for (const [layer, may] of Object.entries(allowed)) {
@@ -64,6 +70,20 @@ describe('layer rules', () => {
       expect(violations).toEqual([]);
     });
   }
+
+  it('server/ imports from workers/ only the queue producers', () => {
+    const violations: string[] = [];
+    for (const f of files(path.join(root, 'server'))) {
+      for (const spec of importsOf(readFileSync(f, 'utf8'))) {
+        const target = targetOf(spec, f);
+        if (!target?.startsWith(`workers${path.sep}`)) continue;
+        const file = /\.tsx?$/.test(target) ? target : `${target}.ts`;
+        if (!serverMayImportFromWorkers.includes(file.split(path.sep).join('/')))
+          violations.push(`${path.relative(root, f)} -> ${spec}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
 
   it('engine/ reads no clock and no unseeded randomness', () => {
     const bad = files(path.join(root, 'engine')).filter((f) =>

@@ -9,7 +9,7 @@ import { HEARTBEAT_JOB, answerHeartbeat, scheduleHeartbeat } from './heartbeat';
 import { QUEUES, createConnection, redisUrl, type QueueName } from './queues';
 import { getDb } from '@/db/client';
 import { backtestProcessor } from './backtests';
-import { sharedDataDir } from './backtests/data-source';
+import { sharedDataDir } from '@/datasets/source';
 
 export type RunningWorkers = { close: () => Promise<void> };
 

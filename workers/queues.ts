@@ -4,6 +4,7 @@
  */
 import { Queue } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
+import { z } from 'zod';
 import { env } from '@/db/env';
 
 /** Queue names. Payloads carry ids only; processors reload what they need from the database. */
@@ -15,6 +16,38 @@ export const QUEUES = {
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** The backtests queue's one job: its payload is the backtest id; the worker reloads the rest. */
+export const BACKTEST_JOB = 'run-backtest';
+export const BacktestJobSchema = z.strictObject({ backtestId: z.uuid() });
+export type BacktestJob = z.infer<typeof BacktestJobSchema>;
+
+/** Sorted set of worker id -> time of its last heartbeat answer (workers/heartbeat.ts writes it). */
+export const HEARTBEAT_KEY = 'strikeflow:workers:heartbeats';
+
+export type WorkersState = { ok: true; lastBeatMs: number } | { ok: false; reason: string };
+
+/** Workers count as alive when one answered within three heartbeat intervals. */
+export async function workersState(
+  redis: Redis,
+  intervalMs: number,
+  now = Date.now(),
+): Promise<WorkersState> {
+  const latest = await redis.zrevrange(HEARTBEAT_KEY, 0, 0, 'WITHSCORES');
+  if (latest.length < 2)
+    return {
+      ok: false,
+      reason: 'no worker has answered the heartbeat yet (start them with `npm run workers`)',
+    };
+  const last = Number(latest[1]);
+  const age = now - last;
+  if (age > 3 * intervalMs)
+    return {
+      ok: false,
+      reason: `no worker has answered the heartbeat for ${Math.round(age / 1000)} s`,
+    };
+  return { ok: true, lastBeatMs: last };
+}
 
 export function redisUrl(): string {
   const url = env().REDIS_URL ?? process.env.REDIS_URL;

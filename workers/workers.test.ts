@@ -5,7 +5,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRedisUrl } from '@/tests/setup/redis';
-import { workersState } from './heartbeat';
+import { workersState } from './queues';
 import { startWorkers } from './index';
 import { QUEUES, createConnection } from './queues';
 import { startRedisServer } from './redis-server';

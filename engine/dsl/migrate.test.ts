@@ -7,7 +7,7 @@ import {
   parseDsl,
   type MigrationTables,
 } from './index.ts';
-import { baseDocument } from './testing/fixtures.ts';
+import { baseDocument } from '@/tests/support/dsl/fixtures';
 
 /**
  * A hypothetical history, to prove the walk: document v1 called the root "portfolio", and leg

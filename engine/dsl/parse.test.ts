@@ -9,7 +9,7 @@ import {
   pointer,
   parsePointer,
 } from './index.ts';
-import { baseDocument } from './testing/fixtures.ts';
+import { baseDocument } from '@/tests/support/dsl/fixtures';
 
 describe('parseDslText', () => {
   it('accepts a valid document', () => {

@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GraphDocumentSchema, compile, decompile, isWellFormedGraph } from '../graph/index.ts';
 import { parseDsl, parseDslText, type DslError } from './index.ts';
-import { documentArb } from './testing/arbitraries.ts';
-import type { MutableJson } from './testing/fixtures.ts';
+import { documentArb } from '@/tests/support/dsl/arbitraries';
+import type { MutableJson } from '@/tests/support/dsl/fixtures';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 

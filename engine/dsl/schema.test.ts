@@ -1,7 +1,7 @@
 // Each rule of the DSL schema, broken one at a time: the document is refused with the error at the expected path.
 import { describe, expect, it } from 'vitest';
 import { parseDsl } from './index.ts';
-import { baseDocument, rule, type MutableJson } from './testing/fixtures.ts';
+import { baseDocument, rule, type MutableJson } from '@/tests/support/dsl/fixtures';
 
 type Case = [name: string, mutate: (d: MutableJson) => void, path: string, message: RegExp];
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDsl, type DslDocument } from '../dsl/index.ts';
-import { baseDocument } from '../dsl/testing/fixtures.ts';
+import { baseDocument } from '@/tests/support/dsl/fixtures';
 import {
   NODE_TYPES,
   compile,

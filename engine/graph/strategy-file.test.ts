@@ -1,6 +1,6 @@
 // An imported file is recognised as DSL or graph, and each mistake comes back with its path.
 import { describe, expect, it } from 'vitest';
-import { baseDocument } from '../dsl/testing/fixtures.ts';
+import { baseDocument } from '@/tests/support/dsl/fixtures';
 import { decompile, readStrategyFile } from './index.ts';
 import { parseDsl } from '../dsl/index.ts';
 

@@ -1,5 +1,5 @@
 /** The stdin NDJSON loop the per-line commands share: one result line per input line, bad lines reported, not fatal. */
-import { streamLines } from '@/workers/market-data/lines';
+import { streamLines } from '@/datasets/lines';
 import { LineWriter } from './_io';
 
 /** NDJSON in, one result line per input line (an {"error"} line for a bad one); exit 1 if any was bad. */

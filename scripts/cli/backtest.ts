@@ -4,8 +4,8 @@ import { parseArgs } from './_args';
 import { parseDslText } from '@/engine/dsl';
 import { backtestDocument } from '@/engine/backtest/basket';
 import { BacktestOverridesSchema, type BacktestOverridesInput } from '@/engine/backtest/settings';
-import { readSnapshots } from '@/workers/market-data/read-snapshots';
-import { assertSomeSnapshots, importSummary } from '@/workers/backtests/data-source';
+import { readSnapshots } from '@/datasets/read-snapshots';
+import { assertSomeSnapshots, importSummary } from '@/datasets/source';
 
 export const summary =
   'backtest <strategy.json> --ticks <file.ndjson|file.csv|dir> [--costs ID] [--slippage-ticks N|--slippage-points N|--slippage-pct N] [--latency next-snapshot] [--max-lots N] [--max-open-legs N] [--pretty]';

@@ -7,7 +7,7 @@ import {
   type ImportFormat,
   type LongField,
 } from '@/engine/market/import';
-import { readSnapshots } from '@/workers/market-data/read-snapshots';
+import { readSnapshots } from '@/datasets/read-snapshots';
 import { parseArgs } from './_args';
 import { LineWriter, numberFlag } from './_io';
 

@@ -6,8 +6,8 @@ import { getStrategy, saveVersion } from '@/server/services/strategies';
 import { AppError } from '@/server/errors';
 import { logger } from '@/db/logger';
 import { getQueue, QUEUES } from '@/workers/queues';
-import { BACKTEST_JOB } from '@/workers/backtests';
-import { DataSourceSchema, storeUpload, type DataSource } from '@/workers/backtests/data-source';
+import { BACKTEST_JOB } from '@/workers/queues';
+import { DataSourceSchema, storeUpload, type DataSource } from '@/datasets/source';
 import { BacktestOverridesSchema, type BacktestOverridesInput } from '@/engine/backtest/settings';
 
 export type DataSourceInput =

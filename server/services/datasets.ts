@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
-import { sharedDataDir } from '@/workers/backtests/data-source';
-import { readSnapshots } from '@/workers/market-data/read-snapshots';
+import { sharedDataDir } from '@/datasets/source';
+import { readSnapshots } from '@/datasets/read-snapshots';
 import { AppError } from '@/server/errors';
 
 const DATA_EXTENSIONS = [
@@ -23,7 +23,7 @@ const DATA_EXTENSIONS = [
 ];
 
 // One answer to "where is the shared data" for the payoff panel and the backtest jobs alike.
-export { sharedDataDir } from '@/workers/backtests/data-source';
+export { sharedDataDir } from '@/datasets/source';
 
 export type Dataset = { id: string; label: string; files: number };
 

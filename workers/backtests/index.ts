@@ -1,13 +1,9 @@
 /** The `backtests` queue's processor: the job's data is `{ backtestId }` only; everything else comes from Postgres. */
 import type { Job } from 'bullmq';
-import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { logger } from '@/db/logger';
 import { processBacktest } from './processor';
-
-export const BacktestJobSchema = z.strictObject({ backtestId: z.uuid() });
-export type BacktestJob = z.infer<typeof BacktestJobSchema>;
-export const BACKTEST_JOB = 'run-backtest';
+import { BACKTEST_JOB, BacktestJobSchema } from '../queues';
 
 export type BacktestWorkerDeps = {
   db: () => Promise<Db>;

@@ -17,7 +17,7 @@ import {
   describeSource,
   importSummary,
   openDataSource,
-} from './data-source';
+} from '@/datasets/source';
 
 export type BacktestOutcome = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 

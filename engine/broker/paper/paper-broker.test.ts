@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainSnapshot } from '../../runtime/types.ts';
-import { defineBrokerContract, contractIntent } from '../contract.ts';
+import { defineBrokerContract, contractIntent } from '@/tests/support/broker-contract';
 import { indiaIndexOptions, noCosts } from '../costs/cost-model.ts';
 import { describeFillModel, type FillModelSettings } from './fill-model.ts';
 import { PaperBroker } from './paper-broker.ts';

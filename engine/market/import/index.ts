@@ -1,7 +1,7 @@
 /**
  * Importers to the canonical chain snapshot: pure functions from lines of text (or rows of a
  * table) to snapshots, with bad rows in an ImportReport. File reading, gunzip and parquet
- * decoding live in workers/market-data; this layer never touches the file system.
+ * decoding live in datasets/; this layer never touches the file system.
  */
 import type { ChainSnapshot } from '../snapshot';
 import { assembleSnapshots, type RowItem } from './assemble';

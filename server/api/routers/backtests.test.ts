@@ -20,7 +20,7 @@ import { createTestAuth, signUp } from '@/server/testing/accounts';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { backtestProcessor } from '@/workers/backtests';
-import { sharedDataDir } from '@/workers/backtests/data-source';
+import { sharedDataDir } from '@/datasets/source';
 import { closeQueues, createConnection, QUEUES } from '@/workers/queues';
 
 let t: TestDb;

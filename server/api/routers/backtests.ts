@@ -10,7 +10,7 @@ import {
   listBacktests,
 } from '@/server/services/backtests';
 import { BacktestOverridesSchema } from '@/engine/backtest/settings';
-import { listDatasets, sharedDataDir } from '@/workers/backtests/data-source';
+import { listDatasets, sharedDataDir } from '@/datasets/source';
 
 const Id = z.uuid('Backtest id must be a UUID, as shown in the Backtests list.');
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');

@@ -1,8 +1,8 @@
 /** fast-check generators of valid DSL documents (every block and option), for the property tests. */
 import fc from 'fast-check';
-import { FACTS, OPERATORS, REGIMES, type FactSpec } from '../conditions.ts';
-import { WEEKDAYS } from '../primitives.ts';
-import { UNDERLYING_SYMBOLS, currencyOf } from '../underlyings.ts';
+import { FACTS, OPERATORS, REGIMES, type FactSpec } from '@/engine/dsl/conditions';
+import { WEEKDAYS } from '@/engine/dsl/primitives';
+import { UNDERLYING_SYMBOLS, currencyOf } from '@/engine/dsl/underlyings';
 import type { MutableJson } from './fixtures.ts';
 
 const num = (min: number, max: number) =>

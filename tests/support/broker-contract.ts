@@ -4,8 +4,8 @@
  * Import it only from test files.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChainSnapshot, OrderIntent } from '../runtime/types.ts';
-import type { Broker, BrokerReport } from './broker.ts';
+import type { ChainSnapshot, OrderIntent } from '@/engine/runtime/types';
+import type { Broker, BrokerReport } from '@/engine/broker/broker';
 
 export type BrokerHarness = {
   broker: Broker;

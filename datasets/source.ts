@@ -10,8 +10,8 @@ import { z } from 'zod';
 import type { ChainSnapshot } from '@/engine/runtime/types';
 import { simulateDays } from '@/engine/market/simulator';
 import { findInstrument } from '@/engine/market/instruments';
-import { readSnapshots } from '@/workers/market-data/read-snapshots';
-import { sharedDataDir as findSharedData } from '@/workers/market-data/shared-data';
+import { readSnapshots } from './read-snapshots';
+import { sharedDataDir as findSharedData } from './shared-data';
 import type { ImportReport } from '@/engine/market/import';
 import type { BacktestReport } from '@/engine/backtest/backtest';
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 export function sharedDataDir(): string | undefined {
-  const root = path.resolve(import.meta.dirname, '../..');
+  const root = path.resolve(import.meta.dirname, '..');
   const candidates = [
     process.env.STRIKEFLOW_SHARED_DATA,
     path.resolve(root, '../shared/data'),
