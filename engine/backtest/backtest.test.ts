@@ -32,6 +32,21 @@ describe('backtest report (golden straddle, hand-computed)', () => {
     expect(r.from).toBe('2026-11-20T09:19:00+05:30');
     expect(r.to).toBe('2026-11-20T15:15:00+05:30');
     expect(r.openPositions).toEqual([]);
+    // One round trip per leg, each with what opened and closed it.
+    expect(
+      r.trades.map((t) => [
+        t.legId,
+        t.side,
+        t.qty,
+        t.entryPrice,
+        t.exitPrice,
+        t.exitReason,
+        t.netPnl,
+      ]),
+    ).toEqual([
+      ['ce', 'SELL', 65, 100, 126.1, 'STOP_LOSS', -1696.5],
+      ['pe', 'SELL', 65, 80, 50.5, 'EXIT_TIME', 1917.5],
+    ]);
     expect(r.metrics).toMatchObject({
       wins: 1,
       losses: 1,

@@ -68,6 +68,27 @@ export type ReportOrder = {
   reason: OrderReason;
 };
 
+export type ReportTrade = {
+  strategyId: string;
+  legId: string;
+  underlying: string;
+  expiry: string;
+  strike: number;
+  right: string;
+  /** The side of the entry: SELL for a short leg. */
+  side: 'BUY' | 'SELL';
+  qty: number;
+  entryTs: string;
+  entryPrice: number;
+  entryReason: OrderReason;
+  exitTs: string;
+  exitPrice: number;
+  exitReason: OrderReason | 'SETTLEMENT';
+  grossPnl: number;
+  costs: number;
+  netPnl: number;
+};
+
 export type ReportEvent = { ts: string; type: string; legId?: string; message: string };
 
 /** An expired leg closed at intrinsic value by the exchange: a cash flow without an order. */
@@ -118,6 +139,8 @@ export type BacktestReport = {
     notes: string[];
   };
   days: DayRow[];
+  /** Round trips per leg in the order they closed, with gross, costs and net P&L each. */
+  trades: ReportTrade[];
   openPositions: OpenPosition[];
   settings: {
     fillModel: string;
@@ -349,6 +372,25 @@ export async function runBacktest(
       notes: m.notes,
     },
     days: m.days,
+    trades: book.trades.map((t) => ({
+      strategyId: t.strategyId,
+      legId: t.legId,
+      underlying: t.underlying,
+      expiry: t.expiry,
+      strike: t.strike,
+      right: t.right,
+      side: t.side,
+      qty: t.qty,
+      entryTs: t.entryTs,
+      entryPrice: t.entryPrice,
+      entryReason: t.entryReason,
+      exitTs: t.exitTs,
+      exitPrice: t.exitPrice,
+      exitReason: t.exitReason,
+      grossPnl: roundMoney(t.grossPnl),
+      costs: roundMoney(t.costs),
+      netPnl: roundMoney(t.netPnl),
+    })),
     openPositions: book.openPositions(),
     settings: {
       fillModel: describeFillModel({

@@ -3,7 +3,7 @@
  * runtime's state on purpose, so the report's P&L is the plain arithmetic of the fills
  * (sells minus buys plus open positions at their mark, minus costs) and can be checked as such.
  */
-import type { ChainSnapshot, Fill, OrderIntent } from '../runtime/types.ts';
+import type { ChainSnapshot, Fill, OrderIntent, OrderReason } from '../runtime/types.ts';
 import type { ClosedTrade } from './metrics.ts';
 import { localDate } from './metrics.ts';
 
@@ -15,6 +15,7 @@ type Lot = {
   price: number;
   costs: number;
   ts: string;
+  reason: OrderReason;
 };
 
 export type OpenPosition = {
@@ -30,16 +31,24 @@ export type OpenPosition = {
   mark: number | null;
 };
 
+/** A round trip of one leg: what opened it, what closed it (an order's reason, or SETTLEMENT at expiry). */
 export type TradeRecord = ClosedTrade & {
   strategyId: string;
   legId: string;
   instrument: string;
+  underlying: string;
+  expiry: string;
+  strike: number;
+  right: string;
+  /** The side of the entry (SELL for a short leg). */
   side: 'BUY' | 'SELL';
   qty: number;
   entryTs: string;
   exitTs: string;
   entryPrice: number;
   exitPrice: number;
+  entryReason: OrderReason;
+  exitReason: OrderReason | 'SETTLEMENT';
 };
 
 type Instrument = {
@@ -82,7 +91,11 @@ export class FillBook {
   readonly trades: TradeRecord[] = [];
   private readonly instruments = new Map<string, Instrument>();
 
-  apply(intent: OrderIntent, fill: Fill): void {
+  apply(
+    intent: OrderIntent,
+    fill: Fill,
+    exitReason: OrderReason | 'SETTLEMENT' = intent.reason,
+  ): void {
     const sign: 1 | -1 = intent.side === 'BUY' ? 1 : -1;
     this.cash -= sign * fill.price * fill.qty;
     this.costs += fill.costs;
@@ -117,12 +130,18 @@ export class FillBook {
         strategyId: lot.strategyId,
         legId: lot.legId,
         instrument: key,
+        underlying: inst.underlying,
+        expiry: inst.expiry,
+        strike: inst.strike,
+        right: inst.right,
         side: lot.sign === 1 ? 'BUY' : 'SELL',
         qty: q,
         entryTs: lot.ts,
         exitTs: fill.ts,
         entryPrice: lot.price,
         exitPrice: fill.price,
+        entryReason: lot.reason,
+        exitReason,
       });
       lot.costs -= entryCosts;
       lot.qty -= q;
@@ -138,6 +157,7 @@ export class FillBook {
         price: fill.price,
         costs: (fill.costs * left) / fill.qty,
         ts: fill.ts,
+        reason: intent.reason,
       });
     }
     if (inst.lots.length === 0) this.instruments.delete(key);
@@ -179,7 +199,11 @@ export class FillBook {
         closing: true,
       };
       const underlying = inst.underlying;
-      this.apply(closing, { intentId: closing.id, ts: s.ts, price: s.price, qty: s.qty, costs: 0 });
+      this.apply(
+        closing,
+        { intentId: closing.id, ts: s.ts, price: s.price, qty: s.qty, costs: 0 },
+        'SETTLEMENT',
+      );
       return underlying;
     }
     return null;
