@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Stepper } from '@/tests/support/stepper';
-import { at, basket, DAY, leg, snap, strategy } from './golden-fixtures.ts';
+import { basket, DAY, leg, snap, strategy } from './golden-fixtures.ts';
 import { createRuntime } from './runtime.ts';
 import { decodeState, encodeState } from './state-codec.ts';
 
