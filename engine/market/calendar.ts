@@ -213,3 +213,19 @@ export function sessionBounds(
     close: zonedInstant(date, close, instrument.timezone),
   };
 }
+
+/** The years each calendar's holiday list covers (crypto never closes). */
+export const HOLIDAY_YEARS: Record<CalendarId, { from: number; to: number } | 'all'> = {
+  NSE: { from: 2025, to: 2026 },
+  BSE: { from: 2025, to: 2026 },
+  NYSE: { from: 2025, to: 2026 },
+  CRYPTO: 'all',
+};
+
+/** Whether the calendar knows the holidays of this date's year. */
+export function holidaysKnown(calendar: CalendarId, date: string): boolean {
+  const y = HOLIDAY_YEARS[calendar];
+  if (y === 'all') return true;
+  const year = Number(date.slice(0, 4));
+  return year >= y.from && year <= y.to;
+}

@@ -213,7 +213,10 @@ function rollDay(ctx: Ctx, now: Now): void {
   }
   st.day = now.time.day;
   st.status = 'WAITING';
-  if (now.snapshot) st.dayOpenSpot = now.snapshot.spot;
+  if (now.snapshot) {
+    st.dayOpenSpot = now.snapshot.spot;
+    st.notes.sessionStart = now.snapshot.ts;
+  }
 }
 
 function basketPnl(state: RuntimeState): { gross: number; costs: number } {

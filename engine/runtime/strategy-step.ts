@@ -1038,6 +1038,24 @@ function rangeStep(ctx: Ctx, now: Now): void {
 
 const minutesOfHHMM = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
 
+/**
+ * "At 09:20" means the first snapshot at or after 09:20 (docs/dsl.md). When that snapshot is
+ * minutes later (the day's data starts late, or has a gap), the entry is late: said once a day,
+ * with why, so a report never passes off a 10:43 entry as a 09:20 one.
+ */
+function lateEntry(ctx: Ctx, now: Now): void {
+  const { st, sp } = now;
+  if (st.notes.entryChecked) return;
+  st.notes.entryChecked = now.time.hhmm;
+  const late = now.time.minute - sp.entryMinute;
+  if (late < 2) return;
+  const why =
+    st.notes.sessionStart === now.snapshot?.ts
+      ? `the data of ${now.time.day} starts at ${now.time.hhmm}`
+      : `no snapshot between ${sp.dsl.entry.time} and ${now.time.hhmm}`;
+  emit(ctx, 'LATE_ENTRY', `entry time ${sp.dsl.entry.time}, but ${why}: entries are evaluated from ${now.time.hhmm}, ${late} min late`, { strategyId: st.strategyId, data: { minutesLate: late, day: now.time.day } }); // prettier-ignore
+}
+
 async function entryOfTheDay(ctx: Ctx, now: Now): Promise<void> {
   const { st, sp } = now;
   const snap = now.snapshot;
@@ -1068,6 +1086,7 @@ async function entryOfTheDay(ctx: Ctx, now: Now): Promise<void> {
     }
   }
   if (now.time.minute < sp.entryMinute) return;
+  lateEntry(ctx, now);
   if (ctx.state.tradingState !== 'ACTIVE') {
     note(
       ctx,

@@ -208,6 +208,7 @@ export type RuntimeEventType =
   | 'SQUARE_OFF'
   | 'KILL'
   | 'ORDER_DENIED'
+  | 'LATE_ENTRY'
   | 'ORDER_ACCEPTED'
   | 'ORDER_REJECTED'
   | 'ORDER_CANCELLED'
