@@ -124,6 +124,14 @@ export function isTradingDay(instrument: Instrument, date: string): boolean {
   );
 }
 
+/** Trading days after `from` up to and including `to` (0 when `to` is `from` or earlier). */
+export function tradingDaysUntil(instrument: Instrument, from: string, to: string): number {
+  let n = 0;
+  for (let d = dayNumber(from) + 1, end = dayNumber(to); d <= end; d++)
+    if (isTradingDay(instrument, dateOfDay(d))) n++;
+  return n;
+}
+
 export function previousTradingDay(instrument: Instrument, date: string): string {
   let d = dayNumber(date) - 1;
   for (let i = 0; i < 30; i++, d--) if (isTradingDay(instrument, dateOfDay(d))) return dateOfDay(d);
