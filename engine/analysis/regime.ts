@@ -11,7 +11,8 @@ import type { ChainSnapshot } from '../market/snapshot.ts';
 import { localTime } from '../runtime/clock.ts';
 import { factResolver, nearestExpiry } from '../runtime/facts.ts';
 import { freshStrategy } from '../runtime/runtime.ts';
-import type { DailyClose } from '../runtime/types.ts';
+import { sessionDayOf } from '../session/driver.ts';
+import { MarketMemory, type DailyClose } from '../session/market-memory.ts';
 
 export type RegimeReading = {
   regime?: Regime;
@@ -100,12 +101,13 @@ export type TimelinePoint = RegimeReading & {
 };
 
 /**
- * Walks an underlying's snapshots in time order, keeping daily closes as the runtime does and
- * reading the regime facts at every snapshot. Feed it a stream; it holds only the points.
+ * Walks an underlying's snapshots in time order through the driver's own market memory (daily
+ * closes as a deployment keeps them) and reads the regime facts at every snapshot. Feed it a
+ * stream; it holds only the points and the closes.
  */
 export class MarketTimeline {
   readonly points: TimelinePoint[] = [];
-  readonly closes: DailyClose[] = [];
+  private readonly memory: MarketMemory;
   private readonly instrument: Instrument;
 
   constructor(
@@ -113,6 +115,7 @@ export class MarketTimeline {
     private readonly opts: { overrides?: PricingOverrides; lookbackDays?: number } = {},
   ) {
     this.instrument = getInstrument(underlying);
+    this.memory = new MarketMemory(sessionDayOf, opts.overrides);
   }
 
   push(s: ChainSnapshot): TimelinePoint {
@@ -126,7 +129,11 @@ export class MarketTimeline {
       throw new Error(
         `snapshot ${s.ts} is older than ${last.ts}: a timeline needs snapshots in time order`,
       );
-    const reading = regimeAt(s, this.closes, { ...this.opts, instrument: this.instrument });
+    this.memory.observe(s);
+    const reading = regimeAt(s, this.memory.closes(this.underlying), {
+      ...this.opts,
+      instrument: this.instrument,
+    });
     const point: TimelinePoint = {
       ...reading,
       ts: s.ts,
@@ -136,17 +143,20 @@ export class MarketTimeline {
       expiry: nearestExpiry(s, time.day),
     };
     this.points.push(point);
-    this.recordClose(s, time.day, reading.atmIv);
     return point;
   }
 
-  private recordClose(s: ChainSnapshot, day: string, atmIv: number | undefined): void {
-    const close: DailyClose = { day, spot: s.spot };
-    if (s.vix !== undefined) close.vix = s.vix;
-    // The atmIv fact is computeAtmIv, which is what the runtime records as the close.
-    if (atmIv !== undefined) close.atmIv = atmIv;
-    const h = this.closes;
-    if (h.length && h[h.length - 1].day === day) h[h.length - 1] = close;
-    else h.push(close);
+  /**
+   * Closes of every session seen: the finished ones from the market memory, and the session in
+   * progress as it stands (its last snapshot; the same close the memory records when it ends).
+   */
+  get closes(): DailyClose[] {
+    const done = [...this.memory.closes(this.underlying)];
+    const last = this.points[this.points.length - 1];
+    if (!last) return done;
+    const now: DailyClose = { day: last.day, spot: last.spot };
+    if (last.vix !== undefined) now.vix = last.vix;
+    if (last.atmIv !== undefined) now.atmIv = last.atmIv;
+    return [...done, now];
   }
 }
