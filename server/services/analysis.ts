@@ -26,7 +26,26 @@ export const MAX_REGIME_POINTS = 3000;
 /** Trailing window of the intraday realised volatility line. */
 export const REALISED_WINDOW_MINUTES = 30;
 
+/** Reads of stored chains waiting their turn at most; beyond it a request is turned away. */
+export const MAX_WAITING_READS = 8;
+
 type TermAt = { expiry: string; atmIv?: number }[];
+
+// Reading a dataset is seconds of CPU on a small machine: one read at a time, a short queue.
+let lane: Promise<unknown> = Promise.resolve();
+let waiting = 0;
+function inLane<T>(work: () => Promise<T>): Promise<T> {
+  if (waiting >= MAX_WAITING_READS)
+    throw new AppError(
+      'UNAVAILABLE',
+      `${waiting} dataset reads already queued`,
+      'The server is busy reading other datasets. Try again in a few seconds.',
+    );
+  waiting++;
+  const run = lane.then(work, work).finally(() => waiting--);
+  lane = run.catch(() => undefined);
+  return run;
+}
 
 type UnderlyingHistory = { timeline: MarketTimeline; term: TermAt[] };
 
@@ -87,7 +106,7 @@ async function historyOf(dataset: string): Promise<DatasetHistory> {
       return h;
     }
   }
-  const p = buildHistory(dataset, version);
+  const p = inLane(() => buildHistory(dataset, version));
   histories.set(dataset, p);
   p.catch(() => histories.delete(dataset));
   while (histories.size > HISTORY_CACHE) histories.delete(histories.keys().next().value!);
@@ -146,19 +165,23 @@ async function snapshotAt(
   const key = `${src.version}|${underlying}|${index}`;
   const hit = snapshots.get(key);
   if (hit) return hit;
-  let n = -1;
-  for await (const s of src.snapshots()) {
-    if (s.underlying !== underlying) continue;
-    if (++n === index) {
-      snapshots.set(key, s);
-      while (snapshots.size > SNAPSHOT_CACHE) snapshots.delete(snapshots.keys().next().value!);
-      return s;
+  const found = await inLane(async () => {
+    let n = -1;
+    for await (const s of src.snapshots()) {
+      if (s.underlying !== underlying) continue;
+      if (++n === index) return s;
     }
+    return n + 1;
+  });
+  if (typeof found !== 'number') {
+    snapshots.set(key, found);
+    while (snapshots.size > SNAPSHOT_CACHE) snapshots.delete(snapshots.keys().next().value!);
+    return found;
   }
   throw new AppError(
     'NOT_FOUND',
-    `dataset ${dataset} has ${n + 1} ${underlying} snapshots, not ${index + 1}`,
-    `Dataset "${dataset}" has ${n + 1} ${underlying} snapshots; pick one of them.`,
+    `dataset ${dataset} has ${found} ${underlying} snapshots, not ${index + 1}`,
+    `Dataset "${dataset}" has ${found} ${underlying} snapshots; pick one of them.`,
   );
 }
 
