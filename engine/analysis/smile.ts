@@ -51,7 +51,7 @@ export function expirySmile(
   });
   let atm: number | undefined;
   try {
-    atm = atmStrike(s, expiry, 'spot', overrides);
+    atm = atmStrike(s, expiry, 'spot');
   } catch {
     atm = undefined; // an expiry without strikes has no ATM; the smile is then empty too
   }
