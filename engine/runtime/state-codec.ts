@@ -40,6 +40,8 @@ const LEG_DEFAULTS: Partial<LegState> = {
   exitTs: null,
   realizedPnl: 0,
   costs: 0,
+  pnlBase: 0,
+  costsBase: 0,
   problem: null,
 };
 
