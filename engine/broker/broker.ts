@@ -77,13 +77,7 @@ export type ExecutionReport =
   | { kind: 'expired'; orderId: string; ts: string; filledQty: number; reason: string };
 
 export type OrderStatus =
-  | 'SUBMITTED'
-  | 'ACCEPTED'
-  | 'PARTIALLY_FILLED'
-  | 'FILLED'
-  | 'CANCELLED'
-  | 'REJECTED'
-  | 'EXPIRED';
+  'SUBMITTED' | 'ACCEPTED' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELLED' | 'REJECTED' | 'EXPIRED';
 
 /** The broker's own view of one of our orders (looked up by our id). */
 export type BrokerOrder = {
