@@ -30,7 +30,7 @@ const NIFTY_50 = 256265; // segment 9 = indices
 
 describe('Kite ticker binary frames', () => {
   it('decodes a full option packet with depth, and an index packet whose levels run H, L, O, C', () => {
-    const depth: [number, number, 2 | 4][] = [];
+    const depth: [number, number, (2 | 4)?][] = [];
     for (let k = 0; k < 5; k++) {
       depth.push([64 + 12 * k, 100 + k], [68 + 12 * k, 12000 - 5 * k], [72 + 12 * k, 1 + k, 2]);
       depth.push([124 + 12 * k, 200 + k], [128 + 12 * k, 12100 + 5 * k], [132 + 12 * k, 2 + k, 2]);
