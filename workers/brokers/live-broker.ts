@@ -145,8 +145,7 @@ export class LiveBroker implements Broker {
         const block = !order.closing && !sent ? this.breaker.entryBlock() : null;
         if (block) return [this.rejected(order.id, order.ts, 'OTHER', block)];
         try {
-          const existing = null as VenueOrder | null;
-          void this.venue.find;
+          const existing = await this.call(() => this.venue.find(order.id));
           if (existing) return this.report(this.track(order.id, existing.venueOrderId), existing);
           await this.orderLimiter.take();
           sent = true;
