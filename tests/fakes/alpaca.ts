@@ -504,8 +504,10 @@ export async function startAlpacaFake(opts: AlpacaFakeOptions): Promise<AlpacaFa
                 ]),
               );
             for (const k of ['quotes', 'trades'] as const)
-              for (const s of m[k] ?? [])
-                m.action === 'subscribe' ? subs[k].add(s) : subs[k].delete(s);
+              for (const s of m[k] ?? []) {
+                if (m.action === 'subscribe') subs[k].add(s);
+                else subs[k].delete(s);
+              }
             ws.send(
               pack([{ T: 'subscription', quotes: [...subs.quotes], trades: [...subs.trades] }]),
             );
