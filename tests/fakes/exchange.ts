@@ -117,7 +117,10 @@ export class FakeExchange {
         : this.quotes.get(input.symbol)?.bid) ??
       ref ??
       0;
-    if (!(input.qty > 0) || input.qty % input.lot !== 0) {
+    if (
+      !(input.qty > 0) ||
+      Math.abs(input.qty / input.lot - Math.round(input.qty / input.lot)) > 1e-9
+    ) {
       o.status = 'REJECTED';
       o.rejectKind = 'quantity';
       o.reason = `quantity ${input.qty} is not a multiple of the lot size ${input.lot}`;

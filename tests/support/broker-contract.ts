@@ -257,7 +257,7 @@ export function defineBrokerContract(name: string, factory: () => Promise<Broker
       withHarness(async (h) => {
         for (const [id, qty] of [
           ['contract:q0', 0],
-          ['contract:q1', h.market.lotSize + 1],
+          ['contract:q1', h.market.lotSize * 1.5],
         ] as const) {
           const o = contractOrder(h.market, { id, qty });
           const rs = await collect(h, h.broker, (a) => !!terminal(id, a), {
