@@ -140,6 +140,10 @@ export class KiteClient {
       headers,
       timeoutMs: Math.max(this.timeoutMs, 30_000),
     });
+    if (r.status === 403)
+      throw new VenueAuthError(
+        'kite: the session has ended (it expires at 06:00 IST); log in to Kite again under Settings, Brokers.',
+      );
     if (r.status !== 200)
       throw new VenueRefusal('OTHER', `kite: instrument dump answered HTTP ${r.status}`, r.status);
     // Kite gzips the dump with Content-Encoding: gzip, which fetch undoes on its own.
