@@ -81,7 +81,7 @@ const rigs: Record<string, () => Promise<Rig>> = {
       drop: () => fake.dropConnections(),
       scramble: () => (fake.scramble = true),
       publish: (k, ce) => fake.publish(contractSnapshot({ ...market, ce: ce ?? market.ce }, k)),
-      expireSessions: () => ('expireSessions' in fake ? fake.expireSessions() : undefined),
+      expireSessions: () => fake.expireSessions(),
       close: () => fake.close(),
     };
   },
@@ -124,7 +124,7 @@ const rigs: Record<string, () => Promise<Rig>> = {
       drop: () => fake.dropConnections(),
       scramble: () => (fake.scramble = true),
       publish: (k, ce) => fake.publish(contractSnapshot({ ...market, ce: ce ?? market.ce }, k)),
-      expireSessions: () => ('expireSessions' in fake ? fake.expireSessions() : undefined),
+      expireSessions: () => {},
       close: () => fake.close(),
     };
   },
@@ -175,7 +175,7 @@ const rigs: Record<string, () => Promise<Rig>> = {
       drop: () => fake.dropConnections(),
       scramble: () => (fake.scramble = true),
       publish: (k, ce) => fake.publish(contractSnapshot({ ...market, ce: ce ?? market.ce }, k)),
-      expireSessions: () => ('expireSessions' in fake ? fake.expireSessions() : undefined),
+      expireSessions: () => {},
       close: () => fake.close(),
     };
   },
