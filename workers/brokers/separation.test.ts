@@ -21,14 +21,15 @@ const root = path.resolve(import.meta.dirname, '../..');
 function importGraph(entry: string): { files: Set<string>; packages: Set<string> } {
   const files = new Set<string>();
   const packages = new Set<string>();
+  // Static imports and re-exports, bare side-effect imports, and dynamic import().
   const re =
-    /(import|export)(\s+type\b)?[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+    /(import|export)(\s+type\b)?[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|import\s*['"]([^'"]+)['"]/g;
   const visit = (file: string) => {
     if (files.has(file)) return;
     files.add(file);
     for (const m of readFileSync(path.join(root, file), 'utf8').matchAll(re)) {
       if (m[2]) continue;
-      const spec = m[3] ?? m[4];
+      const spec = m[3] ?? m[4] ?? m[5];
       let target: string;
       if (spec.startsWith('@/')) target = spec.slice(2);
       else if (spec.startsWith('.'))
