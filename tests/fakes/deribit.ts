@@ -291,6 +291,25 @@ export async function startDeribitFake(opts: DeribitFakeOptions): Promise<Deribi
       });
     }
     if (method === 'public/test') return result({ version: '2.1.1' });
+    if (method === 'public/get_instruments') {
+      const list = [...listed]
+        .filter(([, l]) => l.currency === p.currency)
+        .map(([name, l]) => ({
+          instrument_name: name,
+          kind: 'option',
+          base_currency: l.currency,
+          quote_currency: l.currency,
+          strike: l.strike,
+          option_type: l.right === 'C' ? 'call' : 'put',
+          expiration_timestamp: Date.parse(`${l.expiry}T08:00:00Z`),
+          tick_size: 0.0005,
+          min_trade_amount: 0.1,
+          contract_size: 1,
+          settlement_period: 'month',
+          is_active: true,
+        }));
+      return result(list);
+    }
     if (method === 'public/set_heartbeat') return result('ok');
     if (method === 'public/subscribe' || method === 'private/subscribe') {
       const channels = (p.channels as string[]) ?? [];
