@@ -116,6 +116,8 @@ export type KiteFake = {
   scramble: boolean;
   /** Expire every access token, as 06:00 IST does. */
   expireSessions(): void;
+  /** The app's registered redirect URL (settable once the app's port is known). */
+  redirectUrl: string | undefined;
   close(): Promise<void>;
 };
 
@@ -403,11 +405,11 @@ export async function startKiteFake(opts: KiteFakeOptions): Promise<KiteFake> {
     if (req.method === 'GET' && url.pathname === '/connect/login') {
       if (url.searchParams.get('api_key') !== opts.apiKey || url.searchParams.get('v') !== '3')
         return send(res, 400, error('InputException', 'Invalid `api_key` or version.'));
-      if (!opts.redirectUrl)
+      if (!fake.redirectUrl)
         return send(res, 400, error('InputException', 'No redirect URL registered for this app.'));
       const token = randomBytes(16).toString('hex');
       requestTokens.add(token);
-      const back = new URL(opts.redirectUrl);
+      const back = new URL(fake.redirectUrl);
       const extra = new URLSearchParams(url.searchParams.get('redirect_params') ?? '');
       for (const [k, v] of extra) back.searchParams.set(k, v);
       back.searchParams.set('action', 'login');
@@ -785,6 +787,7 @@ export async function startKiteFake(opts: KiteFakeOptions): Promise<KiteFake> {
     placed,
     postbacks,
     scramble: false,
+    redirectUrl: opts.redirectUrl,
     instrument(underlying: string, expiry: string, strike: number, right: 'CE' | 'PE') {
       const i = instruments.find(
         (x) =>
