@@ -20,6 +20,9 @@ export type OrderRequest = {
   /** The runtime intent this order carries out (equal to `id` unless the intent was sliced). */
   intentId: string;
   deploymentId: string;
+  /** The strategy and leg the order is for (brokers ignore them; reports and the outbox use them). */
+  strategyId: string;
+  legId: string;
   /** Time of the decision (the input's time). */
   ts: string;
   underlying: string;

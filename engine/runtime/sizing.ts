@@ -55,7 +55,7 @@ export function multiplierFor(ctx: Ctx, now: Now): { multiplier: number; why: st
         spot: now.spot,
         time: now.time,
         instrument: now.instrument,
-        history: ctx.state.history[now.sp.dsl.underlying] ?? [],
+        history: ctx.market.closes(now.sp.dsl.underlying),
         strategy: now.st,
         strategyMtm: 0,
         legPnl: () => 0,

@@ -386,3 +386,28 @@ describe('kite session expiry', () => {
     }
   });
 });
+
+describe('kite freeze limit', () => {
+  it('refuses an order above the NSE freeze limit with the limit and its source, sending nothing', async () => {
+    const r = await rigs.kite();
+    try {
+      r.publish(0);
+      const b = r.broker();
+      const lots = 28; // 28 x 65 = 1820 units > 1800
+      const o = contractOrder(r.market, { id: 'f:freeze', lots, qty: lots * 65 });
+      const [rep] = await b.place(o);
+      expect(rep).toMatchObject({ kind: 'rejected', code: 'INVALID_QUANTITY' });
+      expect((rep as { reason: string }).reason).toMatch(
+        /1820 units of NIFTY exceed the exchange freeze limit of 1800 units per order \(NSE circular FAOP/,
+      );
+      const ok = await b.place(
+        contractOrder(r.market, { id: 'f:freeze-ok', lots: 27, qty: 27 * 65 }),
+      );
+      expect(ok[0].kind).toBe('accepted');
+      expect(ours(r.exchange).map((x) => x.qty)).toEqual([1755]);
+      await b.close();
+    } finally {
+      await r.close();
+    }
+  });
+});

@@ -30,7 +30,10 @@ defineBrokerContract('alpaca (local Trading API v2 fake)', async () => {
   return {
     broker,
     market,
-    publish: async (s) => fake.publish(s),
+    async publish(s) {
+      fake.publish(s);
+      await broker.onSnapshot(s);
+    },
     async restart() {
       await broker.close();
       broker = make();

@@ -201,6 +201,7 @@ export class AlpacaVenue implements Venue<Ticket> {
       contracts: e.qty / ALPACA_CONTRACT_SIZE,
       price: e.price,
       spot: spot ?? 0,
+      firstOfOrder: order.executions[0]?.executionId === e.executionId,
     }).total;
   }
 }

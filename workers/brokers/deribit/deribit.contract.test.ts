@@ -31,7 +31,10 @@ defineBrokerContract('deribit (local JSON-RPC fake)', async () => {
   return {
     broker,
     market,
-    publish: async (s) => fake.publish(s),
+    async publish(s) {
+      fake.publish(s);
+      await broker.onSnapshot(s);
+    },
     async restart() {
       await broker.close();
       broker = make();

@@ -45,7 +45,10 @@ defineBrokerContract('kite (local Kite Connect v3 fake)', async () => {
   return {
     broker,
     market,
-    publish: async (s) => fake.publish(s),
+    async publish(s) {
+      fake.publish(s);
+      await broker.onSnapshot(s);
+    },
     async restart() {
       await broker.close();
       broker = make();

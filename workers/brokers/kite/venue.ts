@@ -6,11 +6,7 @@
  */
 import type { BrokerPosition, OrderRequest } from '@/engine/broker/broker';
 import { indiaIndexOptions } from '@/engine/broker/costs/cost-model';
-import {
-  freezeLimitBreach,
-  NSE_FREEZE_LIMITS,
-  type FreezeLimits,
-} from '@/engine/broker/freeze-limits';
+import { freezeLimitOf } from '@/engine/reference/contracts';
 import { describeContract } from '@/engine/broker/symbols/contract';
 import { KiteInstrumentBook } from '@/engine/broker/symbols/kite';
 import { VenueRefusal } from '../errors';
@@ -26,7 +22,8 @@ export type KiteVenueOptions = {
   accessToken: string;
   /** NRML carries positions overnight; MIS would be squared off by the broker at 15:20. */
   product?: 'NRML' | 'MIS';
-  freezeLimits?: FreezeLimits;
+  /** The exchange freeze limit on a date (engine/reference by default). */
+  freezeLimit?: typeof freezeLimitOf;
   timeoutMs?: number;
   /** A loaded instrument book (tests, or a worker that shares one per day). */
   instruments?: KiteInstrumentBook;
@@ -102,12 +99,14 @@ export class KiteVenue implements Venue<Ticket> {
         code: 'INVALID_QUANTITY',
         reason: `${row.tradingsymbol} trades in lots of ${row.lotSize}; ${order.qty} units is not a whole number of them (the order assumed lots of ${order.lotSize})`,
       };
-    const freeze = freezeLimitBreach(
-      order.underlying,
-      order.qty,
-      this.o.freezeLimits ?? NSE_FREEZE_LIMITS,
-    );
-    if (freeze) return { ok: false, code: 'INVALID_QUANTITY', reason: freeze };
+    // The kernel slices an intent above the freeze limit; anything still above it is refused here.
+    const freeze = (this.o.freezeLimit ?? freezeLimitOf)(order.underlying, order.ts.slice(0, 10));
+    if (freeze && order.qty > freeze.units)
+      return {
+        ok: false,
+        code: 'INVALID_QUANTITY',
+        reason: `${order.qty} units of ${order.underlying} exceed the exchange freeze limit of ${freeze.units} units per order (${freeze.source}); the order must be sliced`,
+      };
     const form: Record<string, string> = {
       tradingsymbol: row.tradingsymbol,
       exchange: row.exchange,
@@ -226,6 +225,8 @@ export class KiteVenue implements Venue<Ticket> {
       contracts: e.qty / order.lotSize,
       price: e.price,
       spot: spot ?? 0,
+      // Brokerage is charged per executed order, on its first execution.
+      firstOfOrder: order.executions[0]?.executionId === e.executionId,
     }).total;
   }
 }
