@@ -63,6 +63,17 @@ export async function runJob(
   }
 }
 
+/**
+ * Redis pub/sub channel on which the web app relays "this order changed" hints from brokers
+ * (Kite postbacks, verified by their checksum) to the live broker of that account:
+ * messages are JSON `{ accountId, venueOrderId }`, never anything secret.
+ */
+export const BROKER_CHANGES_CHANNEL = 'strikeflow:broker-changes';
+export const BrokerChangeSchema = z.strictObject({
+  accountId: z.uuid(),
+  venueOrderId: z.string().min(1).max(64),
+});
+
 /** Sorted set of worker id -> time of its last heartbeat answer (workers/heartbeat.ts writes it). */
 export const HEARTBEAT_KEY = 'strikeflow:workers:heartbeats';
 

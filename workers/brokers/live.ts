@@ -14,6 +14,27 @@ import type { LiveDeployment } from './deployment-kind';
 import { VenueAuthError } from './errors';
 import { KiteVenue } from './kite/venue';
 import { LiveBroker, type LiveBrokerOptions } from './live-broker';
+import type { VenueChange } from './venue';
+import { BROKER_CHANGES_CHANNEL, BrokerChangeSchema, createConnection } from '../queues';
+
+/** Order-change hints the web app relays for one account (Kite postbacks), as a venue change source. */
+function relayedChanges(accountId: string) {
+  return (onChange: (c: VenueChange) => void) => {
+    const sub = createConnection('worker');
+    void sub.subscribe(BROKER_CHANGES_CHANNEL).catch(() => {});
+    sub.on('message', (_channel: string, text: string) => {
+      let m;
+      try {
+        m = BrokerChangeSchema.safeParse(JSON.parse(text));
+      } catch {
+        return;
+      }
+      if (m.success && m.data.accountId === accountId)
+        onChange({ venueOrderId: m.data.venueOrderId });
+    });
+    return () => sub.disconnect();
+  };
+}
 
 /** Kite's published limit is 10 orders a second and 400 a minute; stay under both. */
 const KITE_ORDER_RATE = [
@@ -60,6 +81,7 @@ export async function liveBrokerFor(
           wsUrl: e.KITE_WS_URL,
           apiKey: c.apiKey,
           accessToken: c.accessToken,
+          changes: relayedChanges(row.id),
         }),
         { orderRate: KITE_ORDER_RATE, ...options },
       );
