@@ -36,7 +36,12 @@ const STATUS: Record<string, { text: string; style: string }> = {
   checking: { text: 'Checking…', style: 'text-sky-300' },
   error: { text: 'Error', style: 'text-rose-400' },
 };
-const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+// Kite sessions end at 06:00 in India: say it in IST, whatever the browser's zone.
+const istTime = new Intl.DateTimeFormat('en-IN', {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+  timeZone: 'Asia/Kolkata',
+});
 const input =
   'w-full rounded border border-zinc-700 bg-zinc-950 px-2 py-1 text-xs text-zinc-100 focus:border-zinc-500 focus:outline-none';
 const button =
@@ -219,7 +224,7 @@ export function BrokerAccounts({ callbackUrl, notice }: { callbackUrl: string; n
                   </td>
                   <td className="px-3 py-2 text-zinc-400">
                     {a.sessionExpiresAt
-                      ? `ends ${when.format(a.sessionExpiresAt)}`
+                      ? `ends ${istTime.format(a.sessionExpiresAt)} IST`
                       : a.broker === 'kite'
                         ? 'none'
                         : '—'}
