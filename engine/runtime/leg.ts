@@ -8,7 +8,7 @@ import { lotSizeOf } from '../reference/contracts.ts';
 import { emit, fmt, order, type Ctx, type Now } from './context.ts';
 import { legExpiry } from './expiry.ts';
 import { entryLevels, sideSign } from './levels.ts';
-import { contractPrice, expiryChain } from './prices.ts';
+import { contractPrice, expiryChain } from '../market/atm.ts';
 import { selectStrike } from './strike.ts';
 import type { LegState, OrderIntent, OrderReason, Side } from './types.ts';
 

@@ -12,7 +12,7 @@ import { instantOf } from './clock.ts';
 import { emit, fmt, nextId, nowFor, type Ctx, type Now } from './context.ts';
 import { emitTrade, openInstance, orderExit } from './leg.ts';
 import { sideSign } from './levels.ts';
-import { contractPrice } from './prices.ts';
+import { contractPrice } from '../market/atm.ts';
 import type { StrategyPlan } from './plan.ts';
 import { maybeStartPendingCycle, runFollowUp } from './strategy-step.ts';
 import type {

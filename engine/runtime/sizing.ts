@@ -5,7 +5,7 @@ import type { Ctx, Now } from './context.ts';
 import { legExpiry } from './expiry.ts';
 import { factResolver } from './facts.ts';
 import { entryLevels } from './levels.ts';
-import { contractPrice, expiryChain } from './prices.ts';
+import { contractPrice, expiryChain } from '../market/atm.ts';
 import { selectStrike } from './strike.ts';
 
 export function multiplierFor(ctx: Ctx, now: Now): { multiplier: number; why: string } {

@@ -6,6 +6,7 @@
  */
 import type { OrderRequest } from '../broker.ts';
 import type { ChainSnapshot } from '../../runtime/types.ts';
+import { futuresPrice } from '../../market/atm.ts';
 import type { CostModel } from '../costs/cost-model.ts';
 
 /** Slippage against the trader: in ticks of the instrument, in price points, or in % of the touch. */
@@ -61,13 +62,13 @@ export function quoteFor(
   let touch: number | undefined;
   let source: 'ask' | 'bid' | 'ltp' | 'futures';
   if (intent.right === 'FUT') {
-    const chain = snapshot.expiries.find((e) => e.expiry === intent.expiry);
-    touch = chain?.forward ?? snapshot.futures;
+    // The expiry's futures quote, else its synthetic future: the price the strategy saw (docs/dsl.md).
+    touch = futuresPrice(snapshot, intent.expiry);
     source = 'futures';
     if (touch === undefined)
       return {
         ok: false,
-        reason: `no futures price for ${name} in the snapshot at ${snapshot.ts}`,
+        reason: `no futures price (nor a synthetic future) for ${name} in the snapshot at ${snapshot.ts}`,
       };
   } else {
     const chain = snapshot.expiries.find((e) => e.expiry === intent.expiry);
