@@ -93,6 +93,8 @@ describe('kite postbacks', () => {
       new KiteVenue({ apiUrl: kite.url, wsUrl: kite.wsUrl, apiKey: 'pbkey', accessToken: 't' }),
     );
     await b.place(contractOrder(m, { id: 'pb:1' }));
+    // The fake records a postback once our receiver answered it; the relay happened before that.
+    await expect.poll(() => kite.postbacks.length, { timeout: 5_000 }).toBeGreaterThan(0);
     await expect.poll(() => relayed.length, { timeout: 5_000 }).toBeGreaterThan(0);
     const orderId = kite.placed[0].orderId;
     expect(relayed.map((x) => JSON.parse(x))).toContainEqual({
