@@ -41,6 +41,11 @@ export const navItems: NavItem[] = [
     label: 'Regimes',
     icon: icon('M3 16h3V9H3zm5.5 0h3V4h-3zM14 16h3v-5h-3z'),
   },
+  {
+    href: '/brokers',
+    label: 'Brokers',
+    icon: icon('M3 8l7-4 7 4M4 8v7m4-7v7m4-7v7m4-7v7M3 16h14'),
+  },
 ];
 
 export function Nav() {

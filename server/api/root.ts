@@ -6,6 +6,7 @@ import { backtestsRouter } from '@/server/api/routers/backtests';
 import { templatesRouter } from '@/server/api/routers/templates';
 import { marketRouter } from '@/server/api/routers/market';
 import { analysisRouter } from '@/server/api/routers/analysis';
+import { brokerAccountsRouter } from '@/server/api/routers/broker-accounts';
 
 export const appRouter = router({
   account: accountRouter,
@@ -14,6 +15,7 @@ export const appRouter = router({
   templates: templatesRouter,
   market: marketRouter,
   analysis: analysisRouter,
+  brokerAccounts: brokerAccountsRouter,
 });
 
 export type AppRouter = typeof appRouter;
