@@ -162,22 +162,44 @@ class DayRows {
     return { order, start };
   }
 
-  quote(i: number): OptionQuote {
-    const [strike, bid, ask, ltp, iv, oi, volume] = this.num;
-    const q: OptionQuote = { strike: strike[i], right: this.right[i] === 0 ? 'CE' : 'PE' };
-    const b = bid[i];
-    if (b === b) q.bid = b;
-    const a = ask[i];
-    if (a === a) q.ask = a;
-    const l = ltp[i];
-    if (l === l) q.ltp = l;
-    const v = iv[i];
-    if (v === v) q.iv = v;
-    const o = oi[i];
-    if (o === o) q.oi = o;
-    const vol = volume[i];
-    if (vol === vol) q.volume = vol;
-    return q;
+  /** The option objects of rows order[from..to), into `chains` by expiry (expiryDays[chainExpiry[k]] = day). */
+  quotes(
+    order: Uint32Array,
+    from: number,
+    to: number,
+    chainDays: number[],
+    into: OptionQuote[][],
+  ): void {
+    const num = this.num;
+    const strike = num[0];
+    const bid = num[1];
+    const ask = num[2];
+    const ltp = num[3];
+    const iv = num[4];
+    const oi = num[5];
+    const volume = num[6];
+    const right = this.right;
+    const expiry = this.expiry;
+    for (let r = from; r < to; r++) {
+      const i = order[r];
+      const q: OptionQuote = { strike: strike[i], right: right[i] === 0 ? 'CE' : 'PE' };
+      const b = bid[i];
+      if (b === b) q.bid = b;
+      const a = ask[i];
+      if (a === a) q.ask = a;
+      const l = ltp[i];
+      if (l === l) q.ltp = l;
+      const v = iv[i];
+      if (v === v) q.iv = v;
+      const o = oi[i];
+      if (o === o) q.oi = o;
+      const vol = volume[i];
+      if (vol === vol) q.volume = vol;
+      const day = expiry[i];
+      let k = 0;
+      while (chainDays[k] !== day) k++;
+      into[k].push(q);
+    }
   }
 }
 
@@ -283,13 +305,13 @@ export async function* readStore(
       for (let i = 0; i < n; i++) {
         const chains = snaps.chains[i];
         const options: OptionQuote[][] = chains.map(() => []);
-        for (let r = start[i]; r < start[i + 1]; r++) {
-          const row = order[r];
-          const day = rows.expiry[row];
-          let k = 0;
-          while (expiryDays[chains[k][0]] !== day) k++;
-          options[k].push(rows.quote(row));
-        }
+        rows.quotes(
+          order,
+          start[i],
+          start[i + 1],
+          chains.map(([ei]) => expiryDays[ei]),
+          options,
+        );
         const expiries: ExpiryChain[] = chains.map(([ei, forward], k) =>
           forward === null
             ? { expiry: snaps.expiries[ei], options: options[k] }

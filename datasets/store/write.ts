@@ -138,12 +138,7 @@ export class ChainStoreWriter {
   }
 
   private async engine(): Promise<DuckDBConnection> {
-    if (!this.connection) {
-      this.connection = await ownConnection();
-      await this.connection.run(
-        `CREATE TABLE ${this.table} (${NAMES.map((n, i) => `"${n}" ${SQL_TYPES[i]}`).join(', ')})`,
-      );
-    }
+    this.connection ??= await ownConnection();
     return this.connection;
   }
 
@@ -202,7 +197,10 @@ export class ChainStoreWriter {
     });
 
     const connection = await this.engine();
-    await connection.run(`DELETE FROM ${this.table}`);
+    // A fresh table per day: rows deleted from an in-memory table keep their memory.
+    await connection.run(
+      `CREATE OR REPLACE TABLE ${this.table} (${NAMES.map((n, i) => `"${n}" ${SQL_TYPES[i]}`).join(', ')})`,
+    );
     const appender = await connection.createAppender(this.table);
     const cols = [
       new Int32Array(CHUNK),
