@@ -31,6 +31,13 @@ export const navItems: NavItem[] = [
     icon: icon('M10 4v6l4 2M17 10a7 7 0 11-14 0 7 7 0 0114 0z'),
   },
   { href: '/deployments', label: 'Deployments', icon: icon('M4 16l4-4m0 0l3-7 5 5-7 3zm0 0l-2-2') },
+  {
+    href: '/datasets',
+    label: 'Datasets',
+    icon: icon(
+      'M4 5c0-1.1 2.7-2 6-2s6 .9 6 2-2.7 2-6 2-6-.9-6-2zm0 0v10c0 1.1 2.7 2 6 2s6-.9 6-2V5M4 10c0 1.1 2.7 2 6 2s6-.9 6-2',
+    ),
+  },
 ];
 
 export function Nav() {
