@@ -12,6 +12,7 @@ import { compiledEvaluator } from '../rules/compiled.ts';
 import { crossingLeaves, normalizeCondition, topCondition } from '../rules/normalize.ts';
 import { referenceEvaluator } from '../rules/reference.ts';
 import type { Evaluator, Leaf } from '../rules/types.ts';
+import type { RiskLimits } from './risk.ts';
 import type { RuntimeSettings } from './types.ts';
 
 export type RuleGroup = {
@@ -39,7 +40,10 @@ export type StrategyPlan = {
 export type BasketPlan = {
   dsl: Basket;
   strategies: StrategyPlan[];
-  settings: Required<Pick<RuntimeSettings, 'staleAfterMs' | 'evaluator'>> & RuntimeSettings;
+  settings: Required<Pick<RuntimeSettings, 'staleAfterMs' | 'evaluator' | 'orderTimeoutMs'>> &
+    RuntimeSettings;
+  /** The deployment's risk limits (the gate reads them; exchange rules apply regardless). */
+  risk: RiskLimits;
 };
 
 function group(
@@ -68,11 +72,21 @@ function group(
 
 const IV_FACTS = new Set(['atmIv', 'ivRank', 'regime']);
 
-export function planBasket(basket: Basket, settings: RuntimeSettings = {}): BasketPlan {
+export function planBasket(
+  basket: Basket,
+  settings: RuntimeSettings = {},
+  risk: RiskLimits = {},
+): BasketPlan {
   const evaluator = settings.evaluator ?? 'compiled';
   return {
     dsl: basket,
-    settings: { ...settings, staleAfterMs: settings.staleAfterMs ?? 120_000, evaluator },
+    risk,
+    settings: {
+      ...settings,
+      staleAfterMs: settings.staleAfterMs ?? 120_000,
+      orderTimeoutMs: settings.orderTimeoutMs ?? 60_000,
+      evaluator,
+    },
     strategies: basket.strategies.map((s) =>
       withIvNeed({
         dsl: s,

@@ -9,15 +9,7 @@ import { daysBetween, hhmmOf } from './clock.ts';
 import { emit, fmt, note, type Ctx, type Now } from './context.ts';
 import { legExpiry } from './expiry.ts';
 import { crossingMemoryKey, factResolver } from './facts.ts';
-import {
-  createInstance,
-  instancePnl,
-  isActive,
-  isLive,
-  openInstance,
-  orderEntry,
-  orderExit,
-} from './leg.ts';
+import { createInstance, instancePnl, isActive, isLive, orderEntry, orderExit } from './leg.ts';
 import {
   atOrAbove,
   atOrBelow,
@@ -69,7 +61,7 @@ async function evaluateGroup(
       spot: now.spot,
       time: now.time,
       instrument: now.instrument,
-      history: ctx.state.history[now.sp.dsl.underlying] ?? [],
+      history: ctx.market.closes(now.sp.dsl.underlying),
       strategy: st,
       strategyMtm: dayMtm(st),
       legPnl: (legId) =>
@@ -1249,34 +1241,4 @@ export async function strategyStep(ctx: Ctx, now: Now): Promise<void> {
     now.time.minute >= sp.entryMinute
   )
     rangeStep(ctx, now);
-}
-
-/** An entry fill: the instance opens with levels from its fill; if the strategy has exited meanwhile it is closed at once. */
-export function onEntryFill(ctx: Ctx, now: Now, inst: LegState, price: number, qty: number): void {
-  const leg = now.sp.legs.get(inst.legId) as Leg;
-  if (qty <= 0) {
-    inst.status = 'CANCELLED';
-    return;
-  }
-  if (qty < inst.qty) {
-    emit(
-      ctx,
-      'FILL',
-      `${inst.legId}: partial entry fill ${qty} of ${inst.qty}; the rest is cancelled`,
-      { strategyId: now.st.strategyId, legId: inst.legId },
-    );
-    inst.qty = qty;
-  }
-  openInstance(inst, leg, price, now.spot ?? 0, ctx.ts);
-  if (inst.cycle === now.st.cycles) now.st.cyclePremium += price * qty;
-  if (now.st.status !== 'ENTERED' || ctx.state.tradingState === 'HALTED') {
-    const reason = now.st.exitReason ?? 'SQUARE_OFF';
-    emit(
-      ctx,
-      'SQUARE_OFF',
-      `${inst.legId} filled after its strategy stopped (${now.st.doneReason ?? reason}): closing it at once`,
-      { strategyId: now.st.strategyId, legId: inst.legId },
-    );
-    orderExit(ctx, now, inst, reason);
-  }
 }

@@ -13,6 +13,11 @@ export type CostFill = {
   price: number;
   /** Underlying price at the fill, for fees charged on the underlying. */
   spot: number;
+  /**
+   * False for the second and later executions of one order: charges levied per executed order
+   * (flat brokerage, a per-order fee) are paid once, however many fills the order has.
+   */
+  firstOfOrder?: boolean;
 };
 
 export type CostBreakdown = { total: number; items: Record<string, number> };
@@ -66,7 +71,7 @@ export function indiaIndexOptionsModel(o: { brokeragePerOrder?: number } = {}): 
     description: `NSE index options, Zerodha-style: INR ${r.brokeragePerOrder} brokerage per order, STT 0.15 % of sell premium, NSE 0.03553 %, SEBI INR 10/crore, stamp 0.003 % of buy premium, GST 18 % on brokerage + exchange + SEBI`,
     cost(f) {
       const premium = f.price * f.qty;
-      const brokerage = r.brokeragePerOrder;
+      const brokerage = f.firstOfOrder === false ? 0 : r.brokeragePerOrder;
       const exchange = premium * r.exchangeOnPremium;
       const sebi = premium * r.sebiOnPremium;
       return breakdown(
@@ -155,24 +160,11 @@ export function fixedCostModel(p: {
     cost: (f) =>
       breakdown(
         {
-          perOrder: p.perOrder,
+          perOrder: f.firstOfOrder === false ? 0 : p.perOrder,
           perLot: p.perLot * f.contracts,
           turnover: (f.price * f.qty * p.pctOfTurnover) / 100,
         },
         2,
       ),
   };
-}
-
-/** The cost model a trader on this exchange pays unless the basket names another. */
-export function defaultCostModelFor(exchange: 'NSE' | 'BSE' | 'CBOE' | 'DERIBIT'): CostModel {
-  switch (exchange) {
-    case 'NSE':
-    case 'BSE':
-      return indiaIndexOptions;
-    case 'CBOE':
-      return usOptions;
-    case 'DERIBIT':
-      return deribitOptions;
-  }
 }
