@@ -5,8 +5,10 @@
  * process: an import is CPU-bound and runs beside the web requests.
  */
 import { randomUUID } from 'node:crypto';
+import type { ChainSnapshot } from '@/engine/market/snapshot';
 import {
   importToStore,
+  snapshotsNear,
   listDays,
   listImports,
   listStored,
@@ -30,6 +32,22 @@ export function storedDatasets(): StoredDataset[] {
 
 export function storedDays(underlying: string): StoredDay[] {
   return listDays(chainStoreRoot(), underlying);
+}
+
+/** The stored snapshot of an underlying nearest a day's exchange time (payoff panel, vol lab). */
+export async function storedSnapshot(
+  underlying: string,
+  day: string,
+  time: string,
+): Promise<ChainSnapshot> {
+  if (!storedDays(underlying).some((d) => d.day === day))
+    throw new AppError(
+      'UNPROCESSABLE',
+      `no stored ${underlying} chains on ${day}`,
+      `No ${underlying} chains are stored for ${day}. Pick a stored day (see the Datasets page) or import that day.`,
+    );
+  const [s] = await snapshotsNear(chainStoreRoot(), underlying, day, time);
+  return s;
 }
 
 export function imports(): ImportProgress[] {

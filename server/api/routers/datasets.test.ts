@@ -7,6 +7,17 @@ import { useTestApi } from '@/server/testing/api';
 import { resetEnv } from '@/db/env';
 import { ChainStoreWriter, storeRoot } from '@/datasets/store';
 import { simulateSession } from '@/engine/market/simulator';
+import { readFileSync } from 'node:fs';
+
+const bankStraddle = JSON.parse(
+  readFileSync(
+    path.resolve(
+      import.meta.dirname,
+      '../../../engine/dsl/examples/banknifty-straddle-width-momentum.json',
+    ),
+    'utf8',
+  ),
+) as Record<string, unknown>;
 
 const api = useTestApi();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-datasets-api-'));
@@ -52,6 +63,20 @@ describe('datasets router: the chain store of this server', () => {
     const [day] = await c.datasets.days({ underlying: 'BANKNIFTY' });
     expect(day).toMatchObject({ day: '2026-11-20', snapshots: 26, source: 'simulator seed 3' });
     expect(day.from).toBe('2026-11-20T09:15:00+05:30');
+
+    // The payoff panel on a stored day: the snapshot nearest the time asked for.
+    const [payoff] = await c.market.openingPosition({
+      dsl: bankStraddle,
+      source: { kind: 'store', day: '2026-11-20', time: '10:20' },
+    });
+    expect(payoff.error).toBeNull();
+    expect(payoff.source).toBe('stored BANKNIFTY 2026-11-20T10:15:00+05:30');
+    expect(payoff.position?.legs.length).toBeGreaterThan(0);
+    const [missing] = await c.market.openingPosition({
+      dsl: bankStraddle,
+      source: { kind: 'store', day: '2026-11-23', time: '10:20' },
+    });
+    expect(missing.error).toMatch(/No BANKNIFTY chains are stored for 2026-11-23/);
   });
 
   it('refuses paths outside the shared folder and bad names, and callers who are not signed in', async () => {
