@@ -151,7 +151,8 @@ describe('market-data commands (DESIGN.md command line)', () => {
     const none = cli(['export', '--underlying', 'BANKNIFTY']);
     expect(none.code).toBe(1);
     expect(none.err).toMatch(/no BANKNIFTY days stored.*import some/);
-  });
+    // Six command-line processes, each starting tsx: slow on a busy two-core machine.
+  }, 180_000);
 
   it('import reports bad rows on stderr by file and line, and converts a long CSV', () => {
     const file = path.join(dir, 'chain.csv');
