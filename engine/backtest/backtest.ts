@@ -93,6 +93,8 @@ export type BacktestReport = {
   /** Round trips per leg in the order they closed, with gross, costs and net P&L each. */
   trades: ReportTrade[];
   openPositions: OpenPosition[];
+  /** Late entries, data that ended early, and reference data (lot sizes, taxes, holidays) assumed for these dates. */
+  notes: string[];
   settings: {
     fillModel: string;
     fillPrice: 'touch';
@@ -137,7 +139,7 @@ export async function runBacktest(
     tickSize: settings.tickSize,
   };
   const broker = new PaperBroker(fillModel);
-  const report = new ReportBuilder(settings.capital);
+  const report = new ReportBuilder(settings.capital, settings.costModel);
   const session = new Session({ runtime, broker, onStep: (input, r) => report.onStep(input, r) });
   const every = opts.progressEvery ?? 500;
   const total = opts.total ?? null;
@@ -188,6 +190,7 @@ export async function runBacktest(
     days: built.days,
     trades: built.trades,
     openPositions: built.openPositions,
+    notes: built.notes,
     settings: {
       fillModel: describeFillModel(fillModel),
       fillPrice: 'touch',

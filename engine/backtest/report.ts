@@ -6,6 +6,10 @@
  */
 import type { OrderReason, OrderRequest, RuntimeEvent, RuntimeInput, RuntimeState, StepResult, ChainSnapshot } from '../runtime/types.ts'; // prettier-ignore
 import { pnlOf } from '../runtime/runtime.ts';
+import type { CostModel } from '../broker/costs/cost-model.ts';
+import { holidaysKnown, HOLIDAY_YEARS } from '../market/calendar.ts';
+import { findInstrument } from '../market/instruments.ts';
+import { FREEZE_LIMITS, freezeLimitOf, lotSizeOf } from '../reference/contracts.ts';
 import { computeMetrics, localDate, roundMoney, type ClosedTrade, type DayRow, type Metrics } from './metrics.ts'; // prettier-ignore
 
 /** One order as it traded: its fills summed (units) at their average price, at its last fill's time. */
@@ -90,7 +94,13 @@ export class ReportBuilder {
   private from: string | null = null;
   private to: string | null = null;
 
-  constructor(private readonly capital: number) {}
+  private readonly late: string[] = [];
+  private readonly endedEarly: string[] = [];
+
+  constructor(
+    private readonly capital: number,
+    private readonly costModel?: CostModel,
+  ) {}
 
   onStep(_input: RuntimeInput, r: StepResult): void {
     for (const o of r.intents) this.requests.set(o.id, o);
@@ -145,6 +155,8 @@ export class ReportBuilder {
         netPnl: gross - costs,
       });
     }
+    if (e.type === 'LATE_ENTRY') this.late.push(`${String(d.day)}: ${e.message}`);
+    if (e.type === 'EXIT_TIME' && d.early === true) this.endedEarly.push(e.message);
     if (QUIET.has(e.type)) return;
     this.events.push(
       e.legId === undefined
@@ -179,6 +191,41 @@ export class ReportBuilder {
         this.openPositions.push({ strategyId, legId: l.legId, underlying, expiry: l.expiry ?? '', strike: l.strike ?? 0, right: l.right, side: l.side, qty: l.held, entryPrice: l.entryPrice, mark: l.lastPrice }); // prettier-ignore
       }
     }
+  }
+
+  /**
+   * What the trader should know about this run before trusting its figures: late entries, days
+   * whose data ended early, and every reference figure that had to be assumed for its dates.
+   */
+  private notes(): string[] {
+    const out: string[] = [];
+    if (this.late.length)
+      out.push(`Entries were late on ${this.late.length} day(s): ${this.late.slice(0, 3).join('; ')}${this.late.length > 3 ? '; …' : ''}`); // prettier-ignore
+    if (this.endedEarly.length)
+      out.push(`The data ended before exit time on ${this.endedEarly.length} day(s); open intraday legs were squared off at the last snapshot: ${this.endedEarly[0]}`); // prettier-ignore
+    const assumed = new Set<string>();
+    const days = new Set<string>();
+    for (const f of this.fills.values()) {
+      const r = f.request;
+      const lot = lotSizeOf(r.underlying, r.expiry);
+      if (lot.assumed) assumed.add(`Lot size: ${lot.source}.`);
+      const day = localDate(f.ts);
+      days.add(`${r.underlying}|${day}`);
+      for (const a of this.costModel?.assumptions?.(day) ?? []) assumed.add(`Costs: ${a}.`);
+    }
+    const freezeFrom = FREEZE_LIMITS[0].from;
+    for (const key of days) {
+      const [underlying, day] = key.split('|');
+      const inst = findInstrument(underlying);
+      if (!inst) continue;
+      if (!holidaysKnown(inst.calendar, day)) {
+        const y = HOLIDAY_YEARS[inst.calendar];
+        assumed.add(`Calendar: the ${inst.calendar} holiday list covers ${y === 'all' ? 'every year' : `${y.from}–${y.to}`}; for ${day.slice(0, 4)} the data's own sessions were used and expiry shifts assume weekends only.`); // prettier-ignore
+      }
+      if (inst.exchange === 'NSE' && day < freezeFrom && freezeLimitOf(underlying, day) === null)
+        assumed.add(`Freeze limits: none is on record before ${freezeFrom}, so ${underlying} orders of ${day.slice(0, 4)} were not split into slices.`); // prettier-ignore
+    }
+    return [...out, ...[...assumed].sort()];
   }
 
   build() {
@@ -244,6 +291,7 @@ export class ReportBuilder {
         netPnl: roundMoney(t.netPnl),
       })),
       openPositions: this.openPositions,
+      notes: this.notes(),
     };
   }
 }

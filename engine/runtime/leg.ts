@@ -128,6 +128,8 @@ export function createInstance(
     exitTs: null,
     realizedPnl: 0,
     costs: 0,
+    pnlBase: 0,
+    costsBase: 0,
     problem: null,
   };
   st.legs.push(inst);

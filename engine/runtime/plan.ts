@@ -35,6 +35,8 @@ export type StrategyPlan = {
   groups: { filters: RuleGroup | null; entry: RuleGroup | null; exit: RuleGroup | null };
   /** Whether daily closes need the ATM IV (IV rank, regime facts or regime sizing read it). */
   needsIv: boolean;
+  /** Positional mode: held across sessions (null: intraday). */
+  positional: Strategy['positional'] | null;
 };
 
 export type BasketPlan = {
@@ -97,6 +99,7 @@ export function planBasket(
         noReEntryAfter: s.noReEntryAfter ? minutesOf(s.noReEntryAfter) : null,
         stopMonitoringAfter: s.stopMonitoringAfter ? minutesOf(s.stopMonitoringAfter) : null,
         legs: new Map(s.legs.map((l) => [l.id, l])),
+        positional: s.positional ?? null,
         groups: {
           filters: group('filters', s.conditions?.filters, s.id, evaluator),
           entry: group('entry', s.conditions?.entry, s.id, evaluator),

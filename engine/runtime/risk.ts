@@ -164,7 +164,7 @@ export function gate(
       intent.limitPrice = bandLimit(intent, limits.priceBandPct, tickSize(intent.underlying));
     }
     if (!intent.closing) {
-      ctx.state.recentOrders.push(nowMs);
+      if (limits.maxOrdersPerMinute !== undefined) ctx.state.recentOrders.push(nowMs);
       openLegs++;
     }
     order.slices = sliceOf(ctx, intent);

@@ -9,11 +9,18 @@ import type { Leg } from '../dsl/leg.ts';
 import { getInstrument } from '../market/instruments.ts';
 import { instantOf } from './clock.ts';
 import { emit, fmt, nowFor, type Ctx, type Now } from './context.ts';
-import { isLive, orderExit, settleExpired, updatePrice } from './leg.ts';
+import { instancePnl, isLive, orderExit, settleExpired, updatePrice } from './leg.ts';
 import { cancelEntries, cancelOverdue, onPositions, onReport } from './orders.ts';
 import { planBasket, type BasketPlan } from './plan.ts';
 import { gate } from './risk.ts';
-import { cancelWaits, dayCosts, dayMtm, squareOffStrategy, strategyStep } from './strategy-step.ts';
+import {
+  cancelWaits,
+  dayCosts,
+  dayMtm,
+  isExitDay,
+  squareOffStrategy,
+  strategyStep,
+} from './strategy-step.ts';
 import type {
   ChainSnapshot,
   LegState,
@@ -55,6 +62,7 @@ export function freshStrategy(strategyId: string): StrategyState {
     dayOpenSpot: null,
     spotCandle: null,
     monitoringStopped: false,
+    holding: null,
     doneReason: null,
     exitReason: null,
     notes: {},
@@ -181,9 +189,11 @@ function triggerView(ctx: Ctx, now: Now): Now['trigger'] {
 const daysSinceEpoch = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 
 /**
- * A new session: yesterday's P&L moves into the basket's running totals and the strategy starts
- * afresh. Legs still live (held, or with an order working) are carried into the new session, never
- * dropped: an intraday strategy squares them off now, and a working entry gets a cancel.
+ * A new session: what closed yesterday moves into the basket's running totals and the strategy
+ * starts the day afresh. Legs still live (held, or with an order working) are carried, never
+ * dropped; what they made so far is booked to earlier sessions (their P&L base), so today's P&L
+ * starts at zero. A positional strategy keeps holding them and its cycle goes on; an intraday
+ * one squares them off now (it had no input after its exit time), and a working entry gets a cancel.
  */
 function rollDay(ctx: Ctx, now: Now): void {
   const st = now.st;
@@ -191,17 +201,51 @@ function rollDay(ctx: Ctx, now: Now): void {
   if (st.day !== null) {
     const carried = st.legs.filter(isLive);
     const closed = st.legs.filter((l) => !isLive(l));
-    ctx.state.basket.grossBeforeToday += closed.reduce((a, l) => a + l.realizedPnl, 0);
-    ctx.state.basket.costsBeforeToday += closed.reduce((a, l) => a + l.costs, 0);
-    const fresh = freshStrategy(st.strategyId);
-    fresh.legs = carried.map((l) => ({ ...l, cycle: 0 }));
-    fresh.nextInstance = st.nextInstance;
+    const basket = ctx.state.basket;
+    for (const l of closed) {
+      basket.grossBeforeToday += l.realizedPnl - l.pnlBase;
+      basket.costsBeforeToday += l.costs - l.costsBase;
+    }
+    for (const l of carried) {
+      const pnl = instancePnl(l);
+      basket.grossBeforeToday += pnl - l.pnlBase;
+      basket.costsBeforeToday += l.costs - l.costsBase;
+      l.pnlBase = pnl;
+      l.costsBase = l.costs;
+    }
     const previous = st.day;
+    const holding = now.sp.positional !== null && carried.some((l) => l.status === 'OPEN');
+    const fresh = freshStrategy(st.strategyId);
+    fresh.nextInstance = st.nextInstance;
+    // The expiry a positional strategy traded is remembered until it passes: once per expiry.
+    if (st.holding !== null && st.holding >= now.time.day) fresh.holding = st.holding;
+    if (holding) {
+      // The position and its cycle (premium, peak, lock) go on; the day's counters start afresh.
+      for (const k of [
+        'status',
+        'cycles',
+        'cycleBase',
+        'cyclePremium',
+        'peakMtm',
+        'lockReached',
+        'reportedStop',
+        'multiplier',
+        'triggered',
+        'gateOpen',
+        'holding',
+        'exitReason',
+      ] as const)
+        // prettier-ignore
+        (fresh as Record<string, unknown>)[k] = st[k];
+      fresh.legs = carried;
+    } else fresh.legs = carried.map((l) => ({ ...l, cycle: 0 }));
     Object.assign(st, fresh);
     st.day = now.time.day;
     if (carried.some((l) => l.status === 'PENDING_ENTRY'))
       cancelEntries(ctx, new Set([st.strategyId]), `the entry got no complete answer in session ${previous}`); // prettier-ignore
-    if (carried.some((l) => l.status === 'OPEN')) {
+    if (holding) {
+      emit(ctx, 'CARRIED', `${carried.map((l) => l.legId).join(', ')} held from session ${previous} into ${now.time.day} (positional, exit ${now.sp.positional!.exitDaysBefore} trading day(s) before ${st.holding})`, { strategyId: st.strategyId }); // prettier-ignore
+    } else if (carried.some((l) => l.status === 'OPEN')) {
       emit(
         ctx,
         'EXIT_TIME',
@@ -212,8 +256,11 @@ function rollDay(ctx: Ctx, now: Now): void {
     }
   }
   st.day = now.time.day;
-  st.status = 'WAITING';
-  if (now.snapshot) st.dayOpenSpot = now.snapshot.spot;
+  if (st.status !== 'ENTERED') st.status = 'WAITING';
+  if (now.snapshot) {
+    st.dayOpenSpot = now.snapshot.spot;
+    st.notes.sessionStart = now.snapshot.ts;
+  }
 }
 
 function basketPnl(state: RuntimeState): { gross: number; costs: number } {
@@ -429,6 +476,7 @@ function onSessionEnd(ctx: Ctx, underlying: string, ts: string): void {
     const now = nowFor(ctx, sp, ts, null);
     const st = now.st;
     if (st.day !== now.time.day) continue;
+    if (sp.positional && !isExitDay(now)) continue; // held across sessions by design
     if (now.time.minute >= sp.exitMinute) continue; // the exit time already did it
     const open = st.legs.filter((l) => l.status === 'OPEN');
     const waiting = st.legs.some((l) => l.status === 'WAITING') || st.momentum !== null;

@@ -208,6 +208,8 @@ export type RuntimeEventType =
   | 'SQUARE_OFF'
   | 'KILL'
   | 'ORDER_DENIED'
+  | 'LATE_ENTRY'
+  | 'CARRIED'
   | 'ORDER_ACCEPTED'
   | 'ORDER_REJECTED'
   | 'ORDER_CANCELLED'
@@ -312,6 +314,9 @@ export type LegState = {
   /** Gross money realised by this instance (fill prices, before costs), and its costs. */
   realizedPnl: number;
   costs: number;
+  /** P&L and costs of this instance booked in earlier sessions (a positional leg held overnight). */
+  pnlBase: number;
+  costsBase: number;
   /** The last problem reported for this leg (no quote, no strike), so it is reported once, not every tick. */
   problem: string | null;
 };
@@ -361,6 +366,8 @@ export type StrategyState = {
   /** The open candle of the underlying (candle-close triggers). */
   spotCandle: { bucket: number; close: number } | null;
   monitoringStopped: boolean;
+  /** Positional: the reference expiry of the position held (exit is counted from it), or null. */
+  holding: string | null;
   /** Why nothing more enters today (not eligible, filtered, exit condition, square-off), or null. */
   doneReason: string | null;
   exitReason: OrderReason | null;

@@ -11,6 +11,7 @@ import type {
   RuntimeState,
   StepResult,
 } from '@/engine/runtime/types';
+import { decodeState, encodeState } from '@/engine/runtime/state-codec';
 import { sessionDayOf } from '@/engine/session/driver';
 import { MarketMemory } from '@/engine/session/market-memory';
 
@@ -21,7 +22,7 @@ export class Stepper {
 
   constructor(
     readonly runtime: Runtime,
-    /** Serialise the state between steps as Postgres would. */
+    /** Store the state between steps as a deployment does (the codec's JSON). */
     private readonly roundTrip = false,
   ) {
     this.state = runtime.initialState();
@@ -30,7 +31,7 @@ export class Stepper {
   async step(input: RuntimeInput): Promise<StepResult> {
     if (input.kind === 'snapshot') this.market.observe(input.snapshot);
     const r = await this.runtime.step(this.state, input, this.market);
-    this.state = this.roundTrip ? JSON.parse(JSON.stringify(r.state)) : r.state;
+    this.state = this.roundTrip ? decodeState(encodeState(r.state)) : r.state;
     return r;
   }
 
