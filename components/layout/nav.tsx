@@ -46,6 +46,13 @@ export const navItems: NavItem[] = [
     label: 'Brokers',
     icon: icon('M3 8l7-4 7 4M4 8v7m4-7v7m4-7v7m4-7v7M3 16h14'),
   },
+  {
+    href: '/datasets',
+    label: 'Datasets',
+    icon: icon(
+      'M4 5c0-1.1 2.7-2 6-2s6 .9 6 2-2.7 2-6 2-6-.9-6-2zm0 0v10c0 1.1 2.7 2 6 2s6-.9 6-2V5M4 10c0 1.1 2.7 2 6 2s6-.9 6-2',
+    ),
+  },
 ];
 
 export function Nav() {

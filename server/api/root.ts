@@ -7,6 +7,7 @@ import { templatesRouter } from '@/server/api/routers/templates';
 import { marketRouter } from '@/server/api/routers/market';
 import { analysisRouter } from '@/server/api/routers/analysis';
 import { brokerAccountsRouter } from '@/server/api/routers/broker-accounts';
+import { datasetsRouter } from '@/server/api/routers/datasets';
 
 export const appRouter = router({
   account: accountRouter,
@@ -16,6 +17,7 @@ export const appRouter = router({
   market: marketRouter,
   analysis: analysisRouter,
   brokerAccounts: brokerAccountsRouter,
+  datasets: datasetsRouter,
 });
 
 export type AppRouter = typeof appRouter;

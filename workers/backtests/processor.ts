@@ -11,6 +11,7 @@ import { parseDsl } from '@/engine/dsl';
 import { BacktestCancelled } from '@/engine/backtest/backtest';
 import { backtestDocument } from '@/engine/backtest/basket';
 import { BacktestOverridesSchema } from '@/engine/backtest/settings';
+import { chainReach } from '@/engine/reach/reach';
 import {
   DataSourceSchema,
   assertSomeSnapshots,
@@ -96,7 +97,7 @@ export async function processBacktest(
       dataDir: opts.dataDir,
       sharedData: opts.sharedData,
     });
-    const { snapshots, report: imported } = opened.open();
+    const { snapshots, report: imported } = opened.open({ reach: chainReach(parsed.value.basket) });
     const report = await backtestDocument(parsed.value, snapshots, {
       overrides: overrides.data,
       total: opened.total ?? undefined,
