@@ -3,11 +3,16 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { blockSpec, GROUP_STYLE, summarize } from './catalog';
+import { NODE_WIDTH } from './layout';
 
 export type BlockNodeData = {
   blockType: string;
   values: Record<string, unknown>;
   problems: string[];
+  /** Values that compile but look wrong (a 10,000 % stop-loss). */
+  warnings?: string[];
+  /** A leg's strike block, so the leg reads "SELL ATM CE". */
+  strike?: Record<string, unknown>;
 };
 export type BlockFlowNode = Node<BlockNodeData, 'block'>;
 
@@ -24,12 +29,15 @@ function BlockNodeView({ data, selected, id }: NodeProps<BlockFlowNode>) {
   const inputs = spec.handles.filter((h) => h.kind === 'target');
   const outputs = spec.handles.filter((h) => h.kind === 'source');
   const hasProblems = data.problems.length > 0;
+  const warnings = data.warnings ?? [];
   return (
     <div
       data-testid={`block-${id}`}
       data-block-type={spec.type}
       data-problems={data.problems.length}
-      className={`min-w-[200px] max-w-[260px] rounded-md border bg-zinc-900 text-xs shadow-lg ${
+      data-warnings={warnings.length}
+      style={{ width: NODE_WIDTH }}
+      className={`rounded-md border bg-zinc-900 text-xs shadow-lg ${
         hasProblems ? 'border-rose-500' : selected ? 'border-sky-400' : 'border-zinc-700'
       } ${selected ? 'ring-2 ring-sky-500/60' : ''}`}
     >
@@ -40,7 +48,7 @@ function BlockNodeView({ data, selected, id }: NodeProps<BlockFlowNode>) {
         <span className="text-[10px] uppercase tracking-wide text-zinc-300/80">{style.title}</span>
       </div>
       <div className="space-y-0.5 px-2 py-1.5 text-zinc-300">
-        {summarize(spec, data.values).map((line) => (
+        {summarize(spec, data.values, { strike: data.strike }).map((line) => (
           <div key={line} className="truncate">
             {line}
           </div>
@@ -70,6 +78,13 @@ function BlockNodeView({ data, selected, id }: NodeProps<BlockFlowNode>) {
           {data.problems.length > 1 ? (
             <span className="text-rose-400/80"> (+{data.problems.length - 1} more)</span>
           ) : null}
+        </div>
+      ) : warnings.length ? (
+        <div
+          className="rounded-b-md border-t border-amber-900 bg-amber-950/50 px-2 py-1 text-amber-200"
+          data-testid="block-warning"
+        >
+          ⚠ {warnings[0]}
         </div>
       ) : null}
       {inputs.map((h, i) => (

@@ -2,6 +2,8 @@
 /** Edits the selected block: its fields (generated from the block's schema) and, for keyboard users, its connections. */
 import { useId, useState } from 'react';
 import { blockSpec, connectionCandidates, type Problem } from './catalog';
+import { ConditionsEditor } from './conditions-editor';
+import { readLegs } from './leg-model';
 import { SchemaForm, type FieldErrors } from './form/schema-form';
 import type { GraphDoc, GraphEdge, GraphNode } from './graph-types';
 
@@ -62,15 +64,26 @@ export function Inspector(props: {
         </ul>
       ) : null}
       <fieldset disabled={props.readOnly} className="space-y-3">
-        <SchemaForm
-          key={node.id}
-          schema={spec.schema}
-          label={spec.label}
-          value={node.data}
-          skip={spec.skip}
-          errors={errors}
-          onChange={(data, fieldKey) => props.onChange(node.id, data, fieldKey)}
-        />
+        {node.type === 'conditions' ? (
+          <ConditionsEditor
+            key={node.id}
+            value={node.data}
+            errors={errors}
+            legIds={legIdsFor(props.doc, node.id)}
+            readOnly={props.readOnly}
+            onChange={(data, fieldKey) => props.onChange(node.id, data, fieldKey)}
+          />
+        ) : (
+          <SchemaForm
+            key={node.id}
+            schema={spec.schema}
+            label={spec.label}
+            value={node.data}
+            skip={spec.skip}
+            errors={errors}
+            onChange={(data, fieldKey) => props.onChange(node.id, data, fieldKey)}
+          />
+        )}
       </fieldset>
       {!props.readOnly ? (
         <>
@@ -206,4 +219,10 @@ function ConnectPicker(props: {
       </button>
     </div>
   );
+}
+
+/** The leg ids of the strategy a conditions block belongs to, for legPnl pickers. */
+function legIdsFor(doc: GraphDoc, conditionsId: string): string[] {
+  const s = readLegs(doc).strategies.find((x) => x.children.conditions?.id === conditionsId);
+  return s ? s.legs.map((l) => String(l.node.data.id ?? l.node.id)) : [];
 }

@@ -14,6 +14,7 @@ import {
   describeTradedLeg,
   describeWeekdays,
   legLabels,
+  marketOf,
 } from './describe.ts';
 import { parseDsl } from './parse.ts';
 
@@ -129,5 +130,14 @@ describe('schedules and rules in words', () => {
     const rules = describeStrategyRules(s);
     expect(rules.some((r) => r.startsWith('overall stop-loss'))).toBe(true);
     expect(rules.some((r) => r.startsWith('waits for a 0.3 % move up'))).toBe(true);
+  });
+});
+
+describe('markets', () => {
+  it('names the market and the cost model its brokers charge by', () => {
+    expect(marketOf('SENSEX')).toMatchObject({ costModel: 'india-index-options', currency: 'INR' });
+    expect(marketOf('SPX')).toMatchObject({ label: 'US options', costModel: 'us-options' });
+    expect(marketOf('ETH')).toMatchObject({ costModel: 'deribit-options', currency: 'USD' });
+    expect(marketOf('XYZ')).toBeUndefined();
   });
 });

@@ -386,3 +386,30 @@ export function hhmm(v: number | string): string {
   const m = typeof v === 'string' ? minutesOf(v) : v;
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }
+
+export type Market = {
+  /** The market in words: "India index options", "US options", "Deribit options". */
+  label: string;
+  /** The named cost model (execution.costModel.type) a broker of this market charges by. */
+  costModel: 'india-index-options' | 'us-options' | 'deribit-options';
+  currency: string;
+};
+
+/** Which market an underlying trades in, so a new strategy is costed the way its broker charges. */
+export function marketOf(underlying: string | undefined): Market | undefined {
+  const i = underlying ? findInstrument(underlying) : undefined;
+  if (!i) return undefined;
+  switch (i.exchange) {
+    case 'NSE':
+    case 'BSE':
+      return {
+        label: 'India index options',
+        costModel: 'india-index-options',
+        currency: i.currency,
+      };
+    case 'CBOE':
+      return { label: 'US options', costModel: 'us-options', currency: i.currency };
+    case 'DERIBIT':
+      return { label: 'Deribit options', costModel: 'deribit-options', currency: i.currency };
+  }
+}

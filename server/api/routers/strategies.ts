@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { protectedProcedure, router } from '@/server/api/trpc';
 import * as service from '@/server/services/strategies';
 import { starterGraph } from '@/server/services/strategy-documents';
+import { isKnownUnderlying, UNDERLYING_SYMBOLS } from '@/engine/dsl';
 
 const id = z.uuid('Strategy id must be a UUID, as shown in the Strategies list.');
 const jsonObject = z.record(z.string(), z.unknown());
@@ -54,12 +55,27 @@ export const strategiesRouter = router({
     .query(async ({ ctx, input }) => service.getStrategy(ctx.db, ctx.user.id, input.id)),
 
   create: protectedProcedure
-    .input(z.object({ name, description: description.optional(), graph: jsonObject.optional() }))
+    .input(
+      z.object({
+        name,
+        description: description.optional(),
+        graph: jsonObject.optional(),
+        /** The market a new strategy trades; its cost model and session times follow. */
+        underlying: z
+          .string()
+          .max(20)
+          .refine(isKnownUnderlying, {
+            message: `Pick an underlying from the list (${UNDERLYING_SYMBOLS.join(', ')})`,
+          })
+          .optional(),
+      }),
+    )
     .output(detail)
     .mutation(async ({ ctx, input }) =>
       service.createStrategy(ctx.db, ctx.user.id, {
-        ...input,
-        graph: input.graph ?? starterGraph(),
+        name: input.name,
+        description: input.description,
+        graph: input.graph ?? starterGraph({ name: input.name, underlying: input.underlying }),
       }),
     ),
 
