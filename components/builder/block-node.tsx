@@ -55,17 +55,38 @@ function BlockNodeView({ data, selected, id }: NodeProps<BlockFlowNode>) {
         ))}
       </div>
       {inputs.length || outputs.length ? (
-        <div className="flex justify-between gap-2 border-t border-zinc-800 px-2 py-1 text-[10px] text-zinc-500">
-          <div className="space-y-1">
-            {inputs.map((h) => (
-              <div key={h.id}>{h.label}</div>
-            ))}
-          </div>
-          <div className="space-y-1 text-right">
-            {outputs.map((h) => (
-              <div key={h.id}>{h.label}</div>
-            ))}
-          </div>
+        // Each input's handle sits on the left edge level with its label; the out handle on the
+        // right edge of the first row, so what connects where reads off the block.
+        <div className="border-t border-zinc-800 py-0.5 text-[10px] leading-[14px] text-zinc-500">
+          {(inputs.length ? inputs : [null]).map((h, i) => (
+            <div key={h?.id ?? 'none'} className="relative flex justify-between px-2">
+              <span>{h?.label ?? ''}</span>
+              {i === 0 ? outputs.map((o) => <span key={o.id}>{o.label}</span>) : null}
+              {h ? (
+                <Handle
+                  id={h.id}
+                  type="target"
+                  position={Position.Left}
+                  title={`${h.label}: connect ${h.accepts}`}
+                  data-testid={`handle-${id}-${h.id}`}
+                  className="!h-2.5 !w-2.5 !border-2 !border-zinc-900 !bg-sky-400"
+                />
+              ) : null}
+              {i === 0
+                ? outputs.map((o) => (
+                    <Handle
+                      key={o.id}
+                      id={o.id}
+                      type="source"
+                      position={Position.Right}
+                      title={`${o.label}: connects to ${o.accepts}`}
+                      data-testid={`handle-${id}-${o.id}`}
+                      className="!h-3 !w-3 !border-2 !border-zinc-900 !bg-amber-400"
+                    />
+                  ))
+                : null}
+            </div>
+          ))}
         </div>
       ) : null}
       {hasProblems ? (
@@ -87,30 +108,6 @@ function BlockNodeView({ data, selected, id }: NodeProps<BlockFlowNode>) {
           ⚠ {warnings[0]}
         </div>
       ) : null}
-      {inputs.map((h, i) => (
-        <Handle
-          key={h.id}
-          id={h.id}
-          type="target"
-          position={Position.Left}
-          title={`${h.label}: connect ${h.accepts}`}
-          data-testid={`handle-${id}-${h.id}`}
-          style={{ top: `${((i + 1) / (inputs.length + 1)) * 100}%` }}
-          className="!h-3 !w-3 !border-2 !border-zinc-900 !bg-sky-400"
-        />
-      ))}
-      {outputs.map((h, i) => (
-        <Handle
-          key={h.id}
-          id={h.id}
-          type="source"
-          position={Position.Right}
-          title={`${h.label}: connects to ${h.accepts}`}
-          data-testid={`handle-${id}-${h.id}`}
-          style={{ top: `${((i + 1) / (outputs.length + 1)) * 100}%` }}
-          className="!h-3 !w-3 !border-2 !border-zinc-900 !bg-amber-400"
-        />
-      ))}
     </div>
   );
 }

@@ -50,7 +50,7 @@ import type { GraphDoc, GraphEdge, GraphNode } from './graph-types';
 import { Inspector } from './inspector';
 import { NODE_WIDTH, type Size } from './layout';
 import type { EditContext } from './leg-edits';
-import { readLegs, type GraphChange } from './leg-model';
+import { applyChange as applyGraphChange, readLegs, type GraphChange } from './leg-model';
 import { LegTable } from './leg-table';
 import { BLOCK_MIME, Palette } from './palette';
 import { ProblemsPanel } from './problems';
@@ -69,9 +69,22 @@ export type BuilderController = {
   apply: (change: GraphChange, key?: string) => void;
   replace: (doc: GraphDoc) => void;
   doc: () => GraphDoc;
+  /** Opens a side-panel tab ("legs", "history" …). */
+  show: (tab: string) => void;
+  announce: (text: string) => void;
 };
 
 export type SideTab = { id: string; label: string; content: ReactNode };
+
+/** True when every block already sits (near enough) where auto-layout would put it. */
+function isTidy(doc: GraphDoc, sizeOf: (n: GraphNode) => Size): boolean {
+  const laid = autoLayout(doc, sizeOf);
+  return laid.nodes.every((n, i) => {
+    const p = doc.nodes[i].position;
+    // Measured sizes differ a little from the estimates new blocks were placed with.
+    return Math.abs(p.x - n.position.x) < 30 && Math.abs(p.y - n.position.y) < 30;
+  });
+}
 
 export function newId(prefix: string): string {
   const bytes = new Uint8Array(5);
@@ -215,9 +228,33 @@ function BuilderCanvas(props: BuilderProps) {
   const applyChange = useCallback(
     (change: GraphChange, key?: string, select?: string[]) => {
       if (readOnly) return;
-      dispatch({ type: 'change', change, key, select });
+      const before = docRef.current;
+      let c = change;
+      // New blocks from the table: a graph that was tidy (or had no legs yet) is laid out again,
+      // so a straddle from a preset lands in order; a hand-arranged graph keeps its arrangement.
+      if (
+        change.addNodes?.length &&
+        (!before.nodes.some((n) => n.type === 'leg') || isTidy(before, sizeOf))
+      ) {
+        const laid = autoLayout(applyGraphChange(before, change), sizeOf);
+        const added = new Set(change.addNodes.map((n) => n.id));
+        c = {
+          ...change,
+          addNodes: change.addNodes.map((n) => ({
+            ...n,
+            position: laid.nodes.find((x) => x.id === n.id)?.position ?? n.position,
+          })),
+          moveNodes: laid.nodes
+            .filter((n) => !added.has(n.id))
+            .map((n) => ({ id: n.id, position: n.position })),
+        };
+      }
+      dispatch({ type: 'change', change: c, key, select });
+      if (change.addNodes?.length) {
+        setTimeout(() => void flow.fitView({ ...fitViewOptions, duration: 200 }), 80);
+      }
     },
-    [readOnly],
+    [readOnly, sizeOf, flow],
   );
   useImperativeHandle(
     props.controllerRef,
@@ -228,6 +265,8 @@ function BuilderCanvas(props: BuilderProps) {
         setTimeout(() => void flow.fitView({ ...fitViewOptions, duration: 200 }), 80);
       },
       doc: () => docRef.current,
+      show: (tab) => setSide(tab),
+      announce: (text) => setAnnounce(text),
     }),
     [flow],
   );
@@ -716,10 +755,10 @@ function BuilderCanvas(props: BuilderProps) {
                 <MiniMap
                   pannable
                   zoomable
-                  position="top-right"
+                  position="bottom-right"
                   // Never in the way of a drop or a drag: see-through while something is dragged.
                   className={`sf-minimap ${dragging ? 'pointer-events-none opacity-30' : 'opacity-90'}`}
-                  style={{ width: 150, height: 96 }}
+                  style={{ width: 140, height: 90 }}
                   ariaLabel="Minimap of the strategy graph"
                   nodeColor={(n) =>
                     (n.data as { problems: string[] }).problems.length ? '#f43f5e' : '#38bdf8'

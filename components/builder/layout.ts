@@ -9,15 +9,15 @@ import type { GraphDoc, GraphNode } from './graph-types';
 export type Size = { width: number; height: number };
 
 /** Every block is drawn this wide (block-node.tsx), so columns line up. */
-export const NODE_WIDTH = 220;
-export const GAP_X = 48;
+export const NODE_WIDTH = 200;
+export const GAP_X = 40;
 export const GAP_Y = 20;
 
-/** A block's height before React Flow has measured it: header, summary, handle legend, footer. */
+/** A block's height before React Flow has measured it: header, summary, one row per input, footer. */
 export function estimateSize(inputs: number, lines: number, footer: boolean): Size {
   return {
     width: NODE_WIDTH,
-    height: 28 + 8 + lines * 17 + (inputs ? 8 + inputs * 15 : 0) + (footer ? 36 : 0),
+    height: 26 + 8 + lines * 17 + 6 + Math.max(1, inputs) * 14 + (footer ? 36 : 0),
   };
 }
 

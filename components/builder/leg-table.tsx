@@ -7,7 +7,13 @@
  */
 import { useId, useState } from 'react';
 import { UNDERLYING_SYMBOLS, WEEKDAYS } from '@/engine/dsl';
-import { describeLeg, describeRule, describeWeekdays, marketOf } from '@/engine/dsl/describe';
+import {
+  describeLeg,
+  describeRule,
+  describeWeekdays,
+  marketOf,
+  timeZoneLabel,
+} from '@/engine/dsl/describe';
 import { findInstrument } from '@/engine/market/instruments';
 import type { Problem } from './catalog';
 import { ConditionsEditor, type FieldErrors } from './conditions-editor';
@@ -50,6 +56,8 @@ export type LegTableProps = {
   onHighlight: (nodeIds: string[]) => void;
   onAnnounce: (text: string) => void;
 };
+
+const EMPTY_CONDITIONS = { filters: [], entry: [], exit: [] };
 
 const EXPIRIES = [
   ['weekly:0', 'This week'],
@@ -187,6 +195,34 @@ function NumberCell(props: {
   );
 }
 
+/** "HH:MM" in 24 hours, the exchange's clock; kept as typed until it is a time, then written. */
+function TimeCell(props: {
+  id: string;
+  value: string | undefined;
+  invalid: boolean;
+  onChange: (t: string) => void;
+}) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const shown = draft ?? props.value ?? '';
+  const bad = draft !== null && !/^([01]\d|2[0-3]):[0-5]\d$/.test(draft);
+  return (
+    <input
+      id={props.id}
+      inputMode="numeric"
+      placeholder="HH:MM"
+      maxLength={5}
+      className={`${ctl} w-14 font-mono`}
+      value={shown}
+      aria-invalid={bad || props.invalid || undefined}
+      onChange={(e) => {
+        setDraft(e.target.value);
+        if (/^([01]\d|2[0-3]):[0-5]\d$/.test(e.target.value)) props.onChange(e.target.value);
+      }}
+      onBlur={() => setDraft(null)}
+    />
+  );
+}
+
 export function LegTable(props: LegTableProps) {
   const { model } = props;
   if (!model.strategies.length)
@@ -290,23 +326,22 @@ function StrategySection(props: LegTableProps & { strategy: StrategyView; index:
           <label htmlFor={`${uid}-in`} className="text-zinc-500">
             enter
           </label>
-          <input
+          <TimeCell
             id={`${uid}-in`}
-            type="time"
-            className={`${ctl} w-[5.5rem]`}
-            value={entry.time ?? ''}
-            onChange={(e) => strategyField({ entry: { ...entry, time: e.target.value } }, 'entry')}
+            value={entry.time}
+            invalid={problemsFor(props.problems, own).some((p) => p.field.startsWith('entry'))}
+            onChange={(t) => strategyField({ entry: { ...entry, time: t } }, 'entry')}
           />
           <label htmlFor={`${uid}-out`} className="text-zinc-500">
             exit
           </label>
-          <input
+          <TimeCell
             id={`${uid}-out`}
-            type="time"
-            className={`${ctl} w-[5.5rem]`}
-            value={exit.time ?? ''}
-            onChange={(e) => strategyField({ exit: { ...exit, time: e.target.value } }, 'exit')}
+            value={exit.time}
+            invalid={problemsFor(props.problems, own).some((p) => p.field.startsWith('exit'))}
+            onChange={(t) => strategyField({ exit: { ...exit, time: t } }, 'exit')}
           />
+          <span className="text-[11px] text-zinc-500">{timeZoneLabel(underlying)}</span>
         </span>
         <span className="text-zinc-400">Days</span>
         <span
@@ -421,17 +456,7 @@ function StrategySection(props: LegTableProps & { strategy: StrategyView; index:
           type="button"
           aria-expanded={showConditions}
           className="flex w-full items-center gap-2 px-2 py-1 text-left text-xs text-zinc-300 hover:bg-zinc-900"
-          onClick={() => {
-            if (!conditions && !readOnly) {
-              const { change, nodeId } = setStrategyChild(ctx, s, 'conditions', 'conditions', {
-                filters: [],
-                entry: [],
-                exit: [],
-              });
-              props.onChange(change, undefined, nodeId ? [nodeId] : undefined);
-            }
-            setShowConditions(!showConditions);
-          }}
+          onClick={() => setShowConditions(!showConditions)}
         >
           <span>{showConditions ? '▾' : '▸'}</span>
           <span className="font-medium">Conditions</span>
@@ -439,18 +464,23 @@ function StrategySection(props: LegTableProps & { strategy: StrategyView; index:
             {conditions ? conditionsSummary(conditions) : 'none: trade every scheduled day'}
           </span>
         </button>
-        {showConditions && conditions ? (
+        {showConditions ? (
           <div className="border-t border-zinc-800 p-2">
             <ConditionsEditor
-              value={conditions.data}
+              value={conditions?.data ?? EMPTY_CONDITIONS}
               errors={condErrors}
               legIds={legIds}
               readOnly={readOnly}
               onChange={(next, key) =>
-                props.onChange(
-                  { updateData: [{ id: conditions.id, data: next }] },
-                  `${conditions.id}:${key}`,
-                )
+                conditions
+                  ? props.onChange(
+                      { updateData: [{ id: conditions.id, data: next }] },
+                      `${conditions.id}:${key}`,
+                    )
+                  : // The first rule creates the strategy's conditions block, connected on the canvas.
+                    props.onChange(
+                      setStrategyChild(ctx, s, 'conditions', 'conditions', next).change,
+                    )
               }
             />
           </div>
@@ -501,11 +531,19 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
   const re = leg.children.reEntryOnStopLoss;
   const label = describeLeg({ side: d.side, kind: d.kind, strike: strike?.data });
 
-  const levelCell = (h: 'stopLoss' | 'target', node: GraphNode | undefined, title: string) => (
+  const levelCell = (
+    h: 'stopLoss' | 'target',
+    node: GraphNode | undefined,
+    title: string,
+    short: string,
+  ) => (
     <span className="flex items-center gap-0.5">
+      <span aria-hidden className="text-[10px] text-zinc-500">
+        {short}
+      </span>
       <select
         aria-label={`Leg ${n} ${title} type`}
-        className={`${ctl} w-[4.6rem]`}
+        className={`${ctl} w-[4.3rem]`}
         value={typeof node?.data.type === 'string' ? node.data.type : ''}
         aria-invalid={bad(node?.id, 'type') || undefined}
         onChange={(e) => {
@@ -515,7 +553,7 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
           else setChild(h, { type: t, value: LEVEL_DEFAULT[h][t] }, `${h}-add`);
         }}
       >
-        <option value="">{title}: —</option>
+        <option value="">—</option>
         {LEVELS.map(([v, l]) => (
           <option key={v} value={v}>
             {l}
@@ -700,12 +738,15 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
         <td className="pb-1">
           <fieldset disabled={readOnly} className="flex flex-wrap items-center gap-1 pl-1">
             <legend className="sr-only">Leg {n} exits</legend>
-            {levelCell('stopLoss', sl, 'SL')}
-            {levelCell('target', tg, 'Target')}
+            {levelCell('stopLoss', sl, 'SL', 'SL')}
+            {levelCell('target', tg, 'Target', 'Tgt')}
             <span className="flex items-center gap-0.5">
+              <span aria-hidden className="text-[10px] text-zinc-500">
+                Trail
+              </span>
               <select
                 aria-label={`Leg ${n} trailing stop`}
-                className={`${ctl} w-[4.2rem]`}
+                className={`${ctl} w-[3.4rem]`}
                 value={tr ? String(tr.data.unit ?? 'pct') : ''}
                 onChange={(e) =>
                   e.target.value
@@ -717,9 +758,9 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
                     : setChild('trailingStop', null, 'trail-remove')
                 }
               >
-                <option value="">Trail: —</option>
-                <option value="pct">Trail %</option>
-                <option value="points">Trail pts</option>
+                <option value="">—</option>
+                <option value="pct">%</option>
+                <option value="points">pts</option>
               </select>
               {tr ? (
                 <>
@@ -741,9 +782,12 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
               ) : null}
             </span>
             <span className="flex items-center gap-0.5">
+              <span aria-hidden className="text-[10px] text-zinc-500">
+                Re-entry
+              </span>
               <select
                 aria-label={`Leg ${n} re-entry after stop-loss`}
-                className={`${ctl} w-[5.2rem]`}
+                className={`${ctl} w-[5rem]`}
                 value={re && re.data.type !== 'lazy' ? String(re.data.type) : re ? 'lazy' : ''}
                 onChange={(e) =>
                   e.target.value
@@ -758,7 +802,7 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
                     : setChild('reEntryOnStopLoss', null, 're-entry-remove')
                 }
               >
-                <option value="">Re-entry: —</option>
+                <option value="">—</option>
                 {REENTRIES.map(([v, l]) => (
                   <option key={v} value={v}>
                     {l}

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { protectedProcedure, router } from '@/server/api/trpc';
 import * as service from '@/server/services/strategies';
+import { strategyHistory } from '@/server/services/strategy-history';
+import { dslChange } from '@/server/api/routers/templates';
 import { starterGraph } from '@/server/services/strategy-documents';
 import { isKnownUnderlying, UNDERLYING_SYMBOLS } from '@/engine/dsl';
 
@@ -118,6 +120,19 @@ export const strategiesRouter = router({
     .input(z.object({ id }))
     .output(z.array(version))
     .query(async ({ ctx, input }) => service.listVersions(ctx.db, ctx.user.id, input.id)),
+
+  /** Versions newest first with their DSL diffs, and what the draft changed since the newest. */
+  history: protectedProcedure
+    .input(z.object({ id }))
+    .output(
+      z.object({
+        versions: z.array(
+          version.extend({ changeCount: z.number().int(), changes: z.array(dslChange) }),
+        ),
+        draft: z.object({ changeCount: z.number().int(), changes: z.array(dslChange) }).nullable(),
+      }),
+    )
+    .query(async ({ ctx, input }) => strategyHistory(ctx.db, ctx.user.id, input.id)),
 
   getVersion: protectedProcedure
     .input(
