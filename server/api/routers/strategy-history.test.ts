@@ -48,7 +48,7 @@ describe('versions you can see', () => {
       presetById('short-straddle')!.legs,
     );
     doc = applyChange(doc, straddle.change);
-    let saved = await caller.strategies.save({
+    const saved = await caller.strategies.save({
       id: created.id,
       expectedVersion: created.version,
       graph: doc as unknown as Record<string, unknown>,
@@ -70,7 +70,7 @@ describe('versions you can see', () => {
         value: 30,
       }),
     );
-    saved = await caller.strategies.save({
+    await caller.strategies.save({
       id: created.id,
       expectedVersion: saved.version,
       graph: doc as unknown as Record<string, unknown>,
