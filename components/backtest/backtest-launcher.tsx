@@ -21,11 +21,14 @@ function isoDaysAgo(days: number): string {
 
 export function BacktestLauncher({
   strategyId,
+  prepare,
   underlying = 'NIFTY',
   onStarted,
   beforeStart,
 }: {
-  strategyId: string;
+  /** The strategy as it is now; or `prepare` names a saved version (a template's, for one). */
+  strategyId?: string;
+  prepare?: () => Promise<{ strategyVersionId: string }>;
   underlying?: string;
   onStarted?: (id: string) => void;
   /** Runs first, e.g. the builder's autosave flush, so the job backtests what is on screen. */
@@ -62,7 +65,9 @@ export function BacktestLauncher({
     (create.error as { data?: { zodError?: { fieldErrors?: Record<string, string[]> } } } | null)
       ?.data?.zodError?.fieldErrors ?? {};
 
+  const [prepareError, setPrepareError] = useState<string | null>(null);
   const start = async () => {
+    setPrepareError(null);
     if (beforeStart) await beforeStart();
     const dataSource =
       kind === 'simulator'
@@ -74,6 +79,15 @@ export function BacktestLauncher({
               filename: file?.filename ?? '',
               content: file?.content ?? '',
             };
+    if (prepare) {
+      try {
+        const { strategyVersionId } = await prepare();
+        create.mutate({ strategyVersionId, dataSource });
+      } catch (e) {
+        setPrepareError(errorMessage(e));
+      }
+      return;
+    }
     create.mutate({ strategyId, dataSource });
   };
   const ready =
@@ -179,6 +193,11 @@ export function BacktestLauncher({
           {k}: {v[0]}
         </p>
       ))}
+      {prepareError && (
+        <p role="alert" className="text-rose-400">
+          {prepareError}
+        </p>
+      )}
       {create.error && Object.keys(fieldErrors).length === 0 && (
         <p role="alert" className="text-rose-400">
           {errorMessage(create.error)}
@@ -206,15 +225,19 @@ export function BacktestLauncher({
   );
 }
 
-/** The builder's "Backtest" button: opens the launcher in a panel. */
+/** The builder's (and a template's) "Backtest" button: opens the launcher in a panel. */
 export function BacktestButton({
   strategyId,
+  prepare,
   underlying,
   beforeStart,
+  primary = false,
 }: {
-  strategyId: string;
+  strategyId?: string;
+  prepare?: () => Promise<{ strategyVersionId: string }>;
   underlying?: string;
   beforeStart?: () => Promise<void>;
+  primary?: boolean;
 }) {
   const [open, setOpen] = useState(false);
   return (
@@ -223,7 +246,11 @@ export function BacktestButton({
         type="button"
         aria-expanded={open}
         onClick={() => setOpen(!open)}
-        className="rounded border border-zinc-700 px-2.5 py-1 text-xs text-zinc-200 hover:border-zinc-500"
+        className={
+          primary
+            ? 'rounded bg-sky-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-sky-500'
+            : 'rounded border border-zinc-700 px-2.5 py-1 text-xs text-zinc-200 hover:border-zinc-500'
+        }
       >
         Backtest
       </button>
@@ -235,6 +262,7 @@ export function BacktestButton({
         >
           <BacktestLauncher
             strategyId={strategyId}
+            prepare={prepare}
             underlying={underlying}
             beforeStart={beforeStart}
           />
