@@ -162,7 +162,7 @@ export function BacktestCompare({ ids }: { ids: string[] }) {
                     >
                       {i + 1}. {r.report.strategy}
                     </Link>
-                    <div className="font-normal text-zinc-500">{sourceText(r.source)}</div>
+                    <div className="font-normal text-zinc-400">{sourceText(r.source)}</div>
                   </th>
                 ))}
               </tr>

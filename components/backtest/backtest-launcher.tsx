@@ -38,7 +38,13 @@ export function BacktestLauncher({
   const qc = useQueryClient();
   const ids = useId();
   const [kind, setKind] = useState<Kind>('simulator');
-  const [sim, setSim] = useState({ underlying, from: isoDaysAgo(7), to: isoDaysAgo(1), seed: 7 });
+  const [sim, setSim] = useState({
+    underlying,
+    from: isoDaysAgo(7),
+    to: isoDaysAgo(1),
+    seed: 7,
+    intervalSeconds: 60,
+  });
   const [dataset, setDataset] = useState('');
   const [file, setFile] = useState<{ filename: string; content: string } | null>(null);
   const [running, setRunning] = useState<string | null>(null);
@@ -133,6 +139,18 @@ export function BacktestLauncher({
               value={sim.seed}
               onChange={(e) => setSim({ ...sim, seed: Math.floor(Number(e.target.value) || 0) })}
             />
+          </label>
+          <label className="col-span-2 flex flex-col gap-1 text-zinc-400">
+            Snapshot every
+            <select
+              className={input}
+              value={sim.intervalSeconds}
+              onChange={(e) => setSim({ ...sim, intervalSeconds: Number(e.target.value) })}
+            >
+              <option value={60}>1 minute (most detail)</option>
+              <option value={300}>5 minutes (months run in seconds)</option>
+              <option value={900}>15 minutes</option>
+            </select>
           </label>
           <label className="flex flex-col gap-1 text-zinc-400">
             From

@@ -16,7 +16,7 @@ const STATUS_STYLE: Record<string, string> = {
   running: 'text-sky-300',
   succeeded: 'text-emerald-400',
   failed: 'text-rose-400',
-  cancelled: 'text-zinc-500',
+  cancelled: 'text-zinc-400',
 };
 
 function dataLabel(s: Record<string, unknown>): string {
@@ -73,7 +73,7 @@ export function BacktestList() {
       </div>
       <div className="overflow-x-auto rounded border border-zinc-800">
         <table className="w-full text-left text-xs" data-testid="backtest-table">
-          <thead className="bg-zinc-900 text-[11px] uppercase tracking-wide text-zinc-500">
+          <thead className="bg-zinc-900 text-[11px] uppercase tracking-wide text-zinc-400">
             <tr>
               <th className="px-3 py-2 font-medium">
                 <span className="sr-only">Compare</span>

@@ -224,7 +224,7 @@ export function BacktestResults({ id }: { id: string }) {
           {lines[0]?.points.length > 1 ? (
             <EquityChart lines={lines} />
           ) : (
-            <p className="text-zinc-500">
+            <p className="text-zinc-400">
               No equity points: the strategy never held a position in this data.
             </p>
           )}
@@ -391,7 +391,7 @@ export function BacktestResults({ id }: { id: string }) {
                   ))}
                 </Table>
                 {events.length > 2000 && (
-                  <p className="text-zinc-500">
+                  <p className="text-zinc-400">
                     Showing the first 2000 of {events.length} events; download the report for all of
                     them.
                   </p>
@@ -417,7 +417,7 @@ export function BacktestResults({ id }: { id: string }) {
             )}
           </div>
           {report.settings ? (
-            <p className="text-[11px] text-zinc-500" data-testid="run-settings">
+            <p className="text-[11px] text-zinc-400" data-testid="run-settings">
               Capital {currency} {formatMoney(report.settings.capital)} · fills:{' '}
               {report.settings.fillModel} · costs: {report.settings.costModel.description} ·
               triggers on {report.settings.triggerPrice === 'LTP' ? 'LTP' : 'candle close'}
@@ -530,7 +530,7 @@ function SummaryCards({
           </summary>
           <div className="mt-1 max-w-2xl">
             <MarginBox margin={margin} currency={currency} />
-            <p className="mt-1 text-zinc-500">
+            <p className="mt-1 text-zinc-400">
               Worked out on the latest simulated chain for the strategy&apos;s opening position; the
               return on margin divides the run&apos;s net P&amp;L by it.
             </p>
@@ -548,7 +548,7 @@ function TradesTable({
   trades: ReportTrade[];
   label: (t: ReportTrade) => string;
 }) {
-  if (!trades.length) return <p className="text-zinc-500">No trade closed in this run.</p>;
+  if (!trades.length) return <p className="text-zinc-400">No trade closed in this run.</p>;
   return (
     <Table
       testId="trades-table"
@@ -569,7 +569,7 @@ function TradesTable({
     >
       {trades.map((t, i) => (
         <tr key={i} className="align-top">
-          <td className="py-1 text-zinc-500">{i + 1}</td>
+          <td className="py-1 text-zinc-400">{i + 1}</td>
           <td
             className={`whitespace-nowrap font-medium ${t.side === 'BUY' ? 'text-emerald-300' : 'text-rose-300'}`}
             title={`leg id ${t.legId}`}
@@ -597,12 +597,12 @@ function TradesTable({
 }
 
 function MonthGrid({ rows }: { rows: ReturnType<typeof monthGrid> }) {
-  if (!rows.length) return <p className="text-zinc-500">No trading day in this run.</p>;
+  if (!rows.length) return <p className="text-zinc-400">No trading day in this run.</p>;
   return (
     <div className="overflow-x-auto rounded border border-zinc-800">
       <table className="w-full text-right" data-testid="month-grid">
         <caption className="sr-only">Net P&amp;L by month (columns) and year (rows)</caption>
-        <thead className="bg-zinc-900 text-[11px] uppercase text-zinc-500">
+        <thead className="bg-zinc-900 text-[11px] uppercase text-zinc-400">
           <tr>
             <th scope="col" className="px-2 py-1.5 text-left font-medium">
               Year
@@ -662,9 +662,9 @@ export function Metric({
 }) {
   return (
     <div className="rounded border border-zinc-800 bg-zinc-900/50 px-2 py-1.5">
-      <dt className="text-zinc-500">{label}</dt>
+      <dt className="text-zinc-400">{label}</dt>
       <dd className={`font-mono text-sm ${className}`}>{value}</dd>
-      {hint ? <dd className="text-[10px] text-zinc-500">{hint}</dd> : null}
+      {hint ? <dd className="text-[10px] text-zinc-400">{hint}</dd> : null}
     </div>
   );
 }
@@ -681,7 +681,7 @@ export function Table({
   return (
     <div className="max-h-[480px] overflow-auto rounded border border-zinc-800">
       <table className="w-full text-left" data-testid={testId}>
-        <thead className="sticky top-0 bg-zinc-900 text-[11px] uppercase text-zinc-500">
+        <thead className="sticky top-0 bg-zinc-900 text-[11px] uppercase text-zinc-400">
           <tr>
             {head.map((h) => (
               <th key={h} scope="col" className="px-2 py-1.5 font-medium">

@@ -15,7 +15,7 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
-import { drawdownSeries, type ChartPoint } from '@/components/backtest/series';
+import { downsample, drawdownSeries, type ChartPoint } from '@/components/backtest/series';
 import { MONTH_NAMES } from '@/components/backtest/exchange-time';
 
 export type EquityLine = { id: string; label: string; color: string; points: ChartPoint[] };
@@ -67,6 +67,8 @@ export function EquityChart({
       timeScale: {
         timeVisible: true,
         borderColor: '#3f3f46',
+        // A whole run must fit the width: let bars get as thin as that takes.
+        minBarSpacing: 0.0001,
         tickMarkFormatter: (t: Time, type: TickMarkType) => label(t, type),
       },
       rightPriceScale: { borderColor: '#3f3f46' },
@@ -75,7 +77,10 @@ export function EquityChart({
     });
     const single = lines.length === 1;
     for (const line of lines) {
-      const data = line.points.map((p) => ({ time: p.time as UTCTimestamp, value: p.value }));
+      const data = downsample(line.points).map((p) => ({
+        time: p.time as UTCTimestamp,
+        value: p.value,
+      }));
       if (single) {
         c.addSeries(BaselineSeries, {
           baseValue: { type: 'price', price: 0 },
@@ -114,8 +119,11 @@ export function EquityChart({
       c.panes()[1]?.setHeight(Math.round(height * 0.28));
     }
     c.timeScale().fitContent();
+    // autoSize learns the width a frame later; fit the whole run again once it has.
+    const raf = requestAnimationFrame(() => c.timeScale().fitContent());
     chart.current = c;
     return () => {
+      cancelAnimationFrame(raf);
       chart.current = null;
       c.remove();
     };
@@ -134,7 +142,7 @@ export function EquityChart({
 
   return (
     <figure className="space-y-1">
-      <div className="flex flex-wrap items-center gap-2 text-[11px] text-zinc-500">
+      <div className="flex flex-wrap items-center gap-2 text-[11px] text-zinc-400">
         <span>Wheel to zoom, drag to pan.</span>
         <button type="button" className={btn} onClick={() => zoom(0.5)}>
           Zoom in

@@ -57,7 +57,7 @@ function BlockNodeView({ data, selected, id }: NodeProps<BlockFlowNode>) {
       {inputs.length || outputs.length ? (
         // Each input's handle sits on the left edge level with its label; the out handle on the
         // right edge of the first row, so what connects where reads off the block.
-        <div className="border-t border-zinc-800 py-0.5 text-[10px] leading-[14px] text-zinc-500">
+        <div className="border-t border-zinc-800 py-0.5 text-[10px] leading-[14px] text-zinc-400">
           {(inputs.length ? inputs : [null]).map((h, i) => (
             <div key={h?.id ?? 'none'} className="relative flex justify-between px-2">
               <span>{h?.label ?? ''}</span>

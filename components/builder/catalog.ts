@@ -13,6 +13,7 @@ import {
   type BlockType,
 } from '@/engine/dsl';
 import {
+  describeBlock,
   describeExpiry,
   describeLevel,
   describeReEntry,
@@ -355,6 +356,8 @@ export function summarize(
       return out.length ? out.slice(0, 3) : ['No rules yet: add them in the inspector'];
     }
   }
+  const words = describeBlock(spec.type, values);
+  if (words) return [...lines, words];
   for (const [k, x] of Object.entries(values)) {
     if (SUMMARY_SKIP.has(k) || spec.skip.has(k) || x === undefined || x === '') continue;
     lines.push(`${humanize(k)}: ${show(x)}`);

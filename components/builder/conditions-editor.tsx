@@ -112,7 +112,7 @@ function RuleGroup(props: {
   return (
     <section aria-labelledby={titleId} className="rounded border border-zinc-800 p-2">
       <h3 id={titleId} className="text-xs font-semibold text-zinc-200">
-        {props.title} <span className="font-normal text-zinc-500">({props.help})</span>
+        {props.title} <span className="font-normal text-zinc-400">({props.help})</span>
       </h3>
       <ol className="mt-2 space-y-3">
         {rules.map((rule, i) => (
@@ -231,7 +231,7 @@ function RuleEditor(props: {
       {parsed ? (
         <div className="space-y-1 text-[11px]">
           <p className="text-zinc-300" data-testid="rule-sentence">
-            <span className="text-zinc-500">Reads as: </span>
+            <span className="text-zinc-400">Reads as: </span>
             {parsed.sentence}
           </p>
           <button
@@ -476,7 +476,7 @@ function FactRow(props: {
             </span>
           ) : (
             <span key={p.name} className="flex items-center gap-1">
-              <label htmlFor={`${uid}-lb`} className="text-[11px] text-zinc-500">
+              <label htmlFor={`${uid}-lb`} className="text-[11px] text-zinc-400">
                 over
               </label>
               <input
@@ -497,7 +497,7 @@ function FactRow(props: {
                   props.onChange(Object.keys(params).length ? { ...rest, params } : rest, 'param');
                 }}
               />
-              <span className="text-[11px] text-zinc-500">sessions</span>
+              <span className="text-[11px] text-zinc-400">sessions</span>
             </span>
           ),
         )}
@@ -534,7 +534,11 @@ function FactRow(props: {
             onChange={(v) => props.onChange({ ...c, value: v }, 'value')}
           />
         ) : null}
-        <span className="text-[10px] text-zinc-600">{fact?.unit}</span>
+        {fact && fact.kind === 'number' ? (
+          <span className="text-[10px] text-zinc-400" title={fact.description}>
+            {fact.unit.split(' (')[0]}
+          </span>
+        ) : null}
         <span className="ml-auto flex gap-1">
           <button
             type="button"
@@ -594,18 +598,7 @@ function ScalarInput(props: {
       </select>
     );
   }
-  if (kind === 'time')
-    return (
-      <input
-        id={props.id}
-        aria-label={props.label}
-        type="time"
-        className={`${input} w-24`}
-        value={timeText(value)}
-        aria-invalid={props.invalid}
-        onChange={(e) => props.onChange(e.target.value)}
-      />
-    );
+  if (kind === 'time') return <TimeField {...props} />;
   return (
     <NumberField
       id={props.id}
@@ -613,6 +606,35 @@ function ScalarInput(props: {
       value={value}
       invalid={props.invalid}
       onChange={props.onChange}
+    />
+  );
+}
+
+/** "HH:MM" in 24 hours (the exchange's clock); the rule gets it once it is a time. */
+function TimeField(props: {
+  id: string;
+  label: string;
+  value: unknown;
+  invalid: boolean;
+  onChange: (v: unknown) => void;
+}) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const ok = (t: string) => /^([01]\d|2[0-3]):[0-5]\d$/.test(t);
+  return (
+    <input
+      id={props.id}
+      aria-label={props.label}
+      inputMode="numeric"
+      placeholder="HH:MM"
+      maxLength={5}
+      className={`${input} w-16 font-mono`}
+      value={draft ?? timeText(props.value)}
+      aria-invalid={props.invalid || (draft !== null && !ok(draft))}
+      onChange={(e) => {
+        setDraft(e.target.value);
+        if (ok(e.target.value)) props.onChange(e.target.value);
+      }}
+      onBlur={() => setDraft(null)}
     />
   );
 }
@@ -664,7 +686,7 @@ function ValueEditor(props: {
       <span className="text-[11px] text-zinc-300">
         {FACT_LABELS[String((value as { fact?: unknown }).fact)] ??
           String((value as { fact?: unknown }).fact)}{' '}
-        <span className="text-zinc-500">(another fact; edit in JSON)</span>
+        <span className="text-zinc-400">(another fact; edit in JSON)</span>
       </span>
     );
   if (shape === 'scalar')
@@ -690,7 +712,7 @@ function ValueEditor(props: {
           invalid={props.invalid}
           onChange={(v) => props.onChange([v, hi])}
         />
-        <span className="text-[11px] text-zinc-500">and</span>
+        <span className="text-[11px] text-zinc-400">and</span>
         <ScalarInput
           id={`${props.id}-hi`}
           label={`High value for ${props.factLabel}`}

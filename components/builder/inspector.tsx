@@ -49,7 +49,7 @@ export function Inspector(props: {
       <header>
         <h2 id="inspector-title" className="text-sm font-semibold text-zinc-100">
           {spec.label}{' '}
-          <span className="font-mono text-[11px] font-normal text-zinc-500">{node.id}</span>
+          <span className="font-mono text-[11px] font-normal text-zinc-400">{node.id}</span>
         </h2>
         <p className="text-xs text-zinc-400">{spec.description}</p>
       </header>
@@ -124,7 +124,7 @@ function Connections(props: {
           <div key={h.id} className="space-y-1">
             <div className="text-xs text-zinc-400">
               {h.label}{' '}
-              <span className="text-zinc-600">
+              <span className="text-zinc-400">
                 ({h.kind === 'target' ? 'takes' : 'goes into'} {h.accepts})
               </span>
             </div>
@@ -139,7 +139,7 @@ function Connections(props: {
                     <span>{props.labelOf(other)}</span>
                     <button
                       type="button"
-                      className="text-zinc-500 underline hover:text-rose-300"
+                      className="text-zinc-400 underline hover:text-rose-300"
                       aria-label={`Disconnect ${props.labelOf(other)} from ${h.label}`}
                       onClick={() => props.onDisconnect(e.id)}
                     >

@@ -281,7 +281,7 @@ function StrategySection(props: LegTableProps & { strategy: StrategyView; index:
         className="flex items-baseline gap-2 text-sm font-semibold text-zinc-100"
       >
         {model.strategies.length > 1 ? String(d.name ?? `Strategy ${props.index + 1}`) : 'Legs'}
-        <span className="text-[11px] font-normal text-zinc-500">
+        <span className="text-[11px] font-normal text-zinc-400">
           {s.legs.length} leg{s.legs.length === 1 ? '' : 's'}
           {lotSize ? ` · lot size ${lotSize}` : ''}
         </span>
@@ -314,7 +314,7 @@ function StrategySection(props: LegTableProps & { strategy: StrategyView; index:
               <option key={u}>{u}</option>
             ))}
           </select>
-          <span className="text-[11px] text-zinc-500" data-testid="cost-model">
+          <span className="text-[11px] text-zinc-400" data-testid="cost-model">
             costs: {costModel === 'none' ? 'none' : costModel}
             {market && costModel !== market.costModel && costModel !== 'fixed' ? (
               <span className="text-amber-300"> (not {market.label})</span>
@@ -323,7 +323,7 @@ function StrategySection(props: LegTableProps & { strategy: StrategyView; index:
         </span>
         <span className="text-zinc-400">Schedule</span>
         <span className="flex flex-wrap items-center gap-1">
-          <label htmlFor={`${uid}-in`} className="text-zinc-500">
+          <label htmlFor={`${uid}-in`} className="text-zinc-400">
             enter
           </label>
           <TimeCell
@@ -332,7 +332,7 @@ function StrategySection(props: LegTableProps & { strategy: StrategyView; index:
             invalid={problemsFor(props.problems, own).some((p) => p.field.startsWith('entry'))}
             onChange={(t) => strategyField({ entry: { ...entry, time: t } }, 'entry')}
           />
-          <label htmlFor={`${uid}-out`} className="text-zinc-500">
+          <label htmlFor={`${uid}-out`} className="text-zinc-400">
             exit
           </label>
           <TimeCell
@@ -341,7 +341,7 @@ function StrategySection(props: LegTableProps & { strategy: StrategyView; index:
             invalid={problemsFor(props.problems, own).some((p) => p.field.startsWith('exit'))}
             onChange={(t) => strategyField({ exit: { ...exit, time: t } }, 'exit')}
           />
-          <span className="text-[11px] text-zinc-500">{timeZoneLabel(underlying)}</span>
+          <span className="text-[11px] text-zinc-400">{timeZoneLabel(underlying)}</span>
         </span>
         <span className="text-zinc-400">Days</span>
         <span
@@ -382,7 +382,7 @@ function StrategySection(props: LegTableProps & { strategy: StrategyView; index:
       ))}
 
       <div className="space-y-1">
-        <h3 className="text-[11px] font-medium uppercase tracking-wide text-zinc-500">Add legs</h3>
+        <h3 className="text-[11px] font-medium uppercase tracking-wide text-zinc-400">Add legs</h3>
         <div role="group" aria-label="Presets" className="flex flex-wrap gap-1">
           {PRESETS.map((p) => (
             <button
@@ -430,7 +430,7 @@ function StrategySection(props: LegTableProps & { strategy: StrategyView; index:
             <col className="w-6" />
             <col />
           </colgroup>
-          <thead className="text-[10px] uppercase tracking-wide text-zinc-500">
+          <thead className="text-[10px] uppercase tracking-wide text-zinc-400">
             <tr>
               <th scope="col" className="text-left font-medium">
                 #
@@ -460,7 +460,7 @@ function StrategySection(props: LegTableProps & { strategy: StrategyView; index:
         >
           <span>{showConditions ? '▾' : '▸'}</span>
           <span className="font-medium">Conditions</span>
-          <span className="truncate text-zinc-500" data-testid="conditions-summary">
+          <span className="truncate text-zinc-400" data-testid="conditions-summary">
             {conditions ? conditionsSummary(conditions) : 'none: trade every scheduled day'}
           </span>
         </button>
@@ -538,7 +538,7 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
     short: string,
   ) => (
     <span className="flex items-center gap-0.5">
-      <span aria-hidden className="text-[10px] text-zinc-500">
+      <span aria-hidden className="text-[10px] text-zinc-400">
         {short}
       </span>
       <select
@@ -584,7 +584,7 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
         <th
           scope="row"
           rowSpan={problems.length || warnings.length ? 3 : 2}
-          className="align-top pt-1.5 text-left text-[11px] font-normal text-zinc-500"
+          className="align-top pt-1.5 text-left text-[11px] font-normal text-zinc-400"
         >
           {n}
         </th>
@@ -656,7 +656,7 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
               ))}
             </select>
             {d.kind === 'FUT' ? (
-              <span className="text-[11px] text-zinc-500">future: no strike</span>
+              <span className="text-[11px] text-zinc-400">future: no strike</span>
             ) : (
               <>
                 <select
@@ -741,7 +741,7 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
             {levelCell('stopLoss', sl, 'SL', 'SL')}
             {levelCell('target', tg, 'Target', 'Tgt')}
             <span className="flex items-center gap-0.5">
-              <span aria-hidden className="text-[10px] text-zinc-500">
+              <span aria-hidden className="text-[10px] text-zinc-400">
                 Trail
               </span>
               <select
@@ -782,7 +782,7 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
               ) : null}
             </span>
             <span className="flex items-center gap-0.5">
-              <span aria-hidden className="text-[10px] text-zinc-500">
+              <span aria-hidden className="text-[10px] text-zinc-400">
                 Re-entry
               </span>
               <select

@@ -51,7 +51,7 @@ export function ProblemsPanel(props: {
                   {p.nodeId ? props.labelOf(p.nodeId) : 'Graph'}
                 </span>
                 {p.field ? (
-                  <span className="shrink-0 font-mono text-zinc-500">{p.field}</span>
+                  <span className="shrink-0 font-mono text-zinc-400">{p.field}</span>
                 ) : null}
                 <span className="text-zinc-300">{p.message}</span>
               </button>
@@ -70,7 +70,7 @@ export function ProblemsPanel(props: {
                 <span className="shrink-0 font-medium text-zinc-300">
                   {props.labelOf(w.nodeId)}
                 </span>
-                <span className="shrink-0 font-mono text-zinc-500">{w.field}</span>
+                <span className="shrink-0 font-mono text-zinc-400">{w.field}</span>
                 <span className="text-amber-200">{w.message}</span>
               </button>
             </li>

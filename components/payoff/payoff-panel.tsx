@@ -61,7 +61,7 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
 
   if (dsl === null)
     return (
-      <p className="text-xs text-zinc-500">Fix the problems in the graph to see the payoff.</p>
+      <p className="text-xs text-zinc-400">Fix the problems in the graph to see the payoff.</p>
     );
 
   return (
@@ -158,7 +158,7 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
         </ErrorNotice>
       ) : (
         <>
-          <p className="text-zinc-500">
+          <p className="text-zinc-400">
             {pos.underlying} spot {fix(pos.spot)} at {formatExchangeTime(pos.ts)} ({chosen.source})
             · {pos.currency}
           </p>
@@ -227,7 +227,7 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
             />
           ) : null}
           <table className="w-full text-left" data-testid="payoff-legs">
-            <thead className="text-[11px] uppercase text-zinc-500">
+            <thead className="text-[11px] uppercase text-zinc-400">
               <tr>
                 <th className="py-1 font-medium">Leg</th>
                 <th className="font-medium">Contract</th>
@@ -263,7 +263,7 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
           </table>
           {[...pos.skipped.map((s) => `${s.legId} does not open: ${s.why}`), ...pos.notes].map(
             (n) => (
-              <p key={n} className="text-zinc-500">
+              <p key={n} className="text-zinc-400">
                 {n}
               </p>
             ),
@@ -328,7 +328,7 @@ function Stat({ label, value, tone }: { label: string; value: string; tone?: num
           : 'text-zinc-100';
   return (
     <div>
-      <dt className="text-zinc-500">{label}</dt>
+      <dt className="text-zinc-400">{label}</dt>
       <dd className={`font-mono ${color}`}>{value}</dd>
     </div>
   );
@@ -382,7 +382,7 @@ export function MarginBox({
     >
       <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
         <div>
-          <div className="text-zinc-500">
+          <div className="text-zinc-400">
             Capital needed{margin.source === 'approximation' ? ' (approx.)' : ''}
           </div>
           <div className="font-mono text-sm text-zinc-100" data-testid="margin-total">
@@ -391,7 +391,7 @@ export function MarginBox({
         </div>
         {maxProfit !== undefined ? (
           <div>
-            <div className="text-zinc-500">Max profit on margin</div>
+            <div className="text-zinc-400">Max profit on margin</div>
             <div className="font-mono text-sm text-emerald-300">
               {rom === null
                 ? Number.isFinite(maxProfit)
@@ -401,7 +401,7 @@ export function MarginBox({
             </div>
           </div>
         ) : null}
-        <div className="text-zinc-500">
+        <div className="text-zinc-400">
           {margin.definedRisk ? 'defined risk' : 'undefined risk'}
         </div>
       </div>
@@ -421,7 +421,7 @@ export function MarginBox({
           </tbody>
         </table>
         {margin.notes.map((n) => (
-          <p key={n} className="text-zinc-500">
+          <p key={n} className="text-zinc-400">
             {n}
           </p>
         ))}

@@ -63,7 +63,7 @@ export function DslChanges({ changes, total }: { changes: DslChange[]; total: nu
         </tbody>
       </table>
       {total > changes.length ? (
-        <p className="text-zinc-500">…and {total - changes.length} more.</p>
+        <p className="text-zinc-400">…and {total - changes.length} more.</p>
       ) : null}
     </div>
   );

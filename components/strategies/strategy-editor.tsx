@@ -46,7 +46,7 @@ export function StrategyEditor({ id }: { id: string }) {
   // Remounting the builder (after "Reload latest") starts a fresh editor from the server's graph.
   const [mountKey, setMountKey] = useState(0);
 
-  if (query.isPending) return <p className="p-6 text-sm text-zinc-500">Loading strategy…</p>;
+  if (query.isPending) return <p className="p-6 text-sm text-zinc-400">Loading strategy…</p>;
   if (query.isError)
     return (
       <div className="space-y-2 p-6">
@@ -285,7 +285,13 @@ function EditorSession(props: {
   const latest = history.data?.versions[0];
   const draft = history.data?.draft;
   const status = (
-    <span data-testid="save-status" data-state={state.kind} className="text-xs text-zinc-400">
+    <span
+      data-testid="save-status"
+      data-state={state.kind}
+      // The draft's row version (optimistic locking), for tests; never shown as a "version".
+      data-row-version={version.current}
+      className="text-xs text-zinc-400"
+    >
       {state.kind === 'saved'
         ? state.at
           ? `Draft autosaved ${clock.format(state.at)}`
@@ -342,6 +348,7 @@ function EditorSession(props: {
         <Link href="/strategies" className="text-xs text-zinc-400 hover:text-zinc-200">
           ← My strategies
         </Link>
+        <h1 className="sr-only">Builder: {name || 'unnamed strategy'}</h1>
         <label htmlFor="strategy-name" className="sr-only">
           Strategy name
         </label>

@@ -305,7 +305,7 @@ export function StrategyList() {
       ) : (
         <div className="overflow-x-auto rounded border border-zinc-800">
           <table className="w-full text-left text-xs" data-testid="strategy-table">
-            <thead className="bg-zinc-900 text-[11px] uppercase tracking-wide text-zinc-500">
+            <thead className="bg-zinc-900 text-[11px] uppercase tracking-wide text-zinc-400">
               <tr>
                 <th className="px-3 py-2 font-medium">Name</th>
                 <th className="px-3 py-2 font-medium">Description</th>

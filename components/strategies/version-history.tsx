@@ -66,7 +66,7 @@ export function VersionHistory(props: {
             <div className="flex flex-wrap items-baseline gap-2">
               <span className="font-mono text-zinc-100">v{v.version}</span>
               <span className="font-medium text-zinc-200">{v.name}</span>
-              <time className="text-zinc-500" dateTime={v.createdAt.toISOString()}>
+              <time className="text-zinc-400" dateTime={v.createdAt.toISOString()}>
                 {when.format(v.createdAt)}
               </time>
             </div>

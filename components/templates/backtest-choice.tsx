@@ -50,7 +50,7 @@ export function BacktestChoice({
           </option>
         ))}
       </select>
-      <p id={`${id}-help`} className="mt-0.5 text-[11px] text-zinc-500">
+      <p id={`${id}-help`} className="mt-0.5 text-[11px] text-zinc-400">
         {q.isPending
           ? 'Looking for your runs of this strategy…'
           : eligible.length

@@ -43,12 +43,12 @@ export function BacktestFigures({
       <dl className={`grid gap-x-2 gap-y-0.5 ${compact ? 'grid-cols-5' : 'grid-cols-3'}`}>
         {items.map(([label, value, cls]) => (
           <div key={label}>
-            <dt className="text-[10px] text-zinc-500">{label}</dt>
+            <dt className="text-[10px] text-zinc-400">{label}</dt>
             <dd className={`font-mono ${cls ?? 'text-zinc-200'}`}>{value}</dd>
           </div>
         ))}
       </dl>
-      <p className="mt-0.5 text-[10px] text-zinc-500">
+      <p className="mt-0.5 text-[10px] text-zinc-400">
         {b.from && b.to ? `${formatExchangeDate(b.from)} → ${formatExchangeDate(b.to)} · ` : ''}
         {b.data}
       </p>

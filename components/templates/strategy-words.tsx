@@ -30,7 +30,7 @@ export function StrategyWords({ dsl }: { dsl: DslDocument }) {
           ) : null}
           <table className="w-full text-left">
             <caption className="sr-only">Legs of {s.name}</caption>
-            <thead className="text-[10px] uppercase text-zinc-500">
+            <thead className="text-[10px] uppercase text-zinc-400">
               <tr>
                 <th scope="col" className="py-1 font-medium">
                   Leg
@@ -59,8 +59,8 @@ export function StrategyWords({ dsl }: { dsl: DslDocument }) {
                     className={`whitespace-nowrap py-1 font-medium ${l.side === 'BUY' ? 'text-emerald-300' : 'text-rose-300'}`}
                   >
                     {describeLeg(l)}
-                    {l.lazy ? <span className="ml-1 text-zinc-500">(lazy)</span> : null}
-                    {l.hedge ? <span className="ml-1 text-zinc-500">(hedge)</span> : null}
+                    {l.lazy ? <span className="ml-1 text-zinc-400">(lazy)</span> : null}
+                    {l.hedge ? <span className="ml-1 text-zinc-400">(hedge)</span> : null}
                   </td>
                   <td>{l.lots}</td>
                   <td>{describeExpiry(l.expiry)}</td>

@@ -144,7 +144,7 @@ export function TemplateDetail({ id }: { id: string }) {
                   </span>
                 ))
               ) : (
-                <span className="text-zinc-500">none</span>
+                <span className="text-zinc-400">none</span>
               )}
             </div>
           </section>
@@ -153,7 +153,7 @@ export function TemplateDetail({ id }: { id: string }) {
             {d.backtest ? (
               <BacktestFigures b={d.backtest} />
             ) : (
-              <p className="text-zinc-500">
+              <p className="text-zinc-400">
                 The author published no backtest with v{d.version}. Press Backtest to run it
                 yourself.
               </p>
@@ -166,7 +166,7 @@ export function TemplateDetail({ id }: { id: string }) {
                 <li key={v.version} className="text-zinc-400">
                   <span className="font-mono text-zinc-200">v{v.version}</span> ·{' '}
                   {when.format(v.createdAt)}
-                  {v.notes && <div className="text-zinc-500">{v.notes}</div>}
+                  {v.notes && <div className="text-zinc-400">{v.notes}</div>}
                 </li>
               ))}
             </ol>

@@ -106,7 +106,7 @@ export function TemplateGallery() {
               >
                 <div className="flex items-start justify-between gap-2">
                   <h2 className="text-sm font-medium text-zinc-100">{t.title}</h2>
-                  <span className="shrink-0 font-mono text-[11px] text-zinc-500">v{t.version}</span>
+                  <span className="shrink-0 font-mono text-[11px] text-zinc-400">v{t.version}</span>
                 </div>
                 <PayoffThumbnail dsl={t.dsl} />
                 <p className="text-[11px] font-medium text-zinc-300" data-testid="card-legs">
@@ -120,7 +120,7 @@ export function TemplateGallery() {
                     <BacktestFigures b={t.backtest} compact />
                   </div>
                 ) : (
-                  <p className="text-[11px] text-zinc-500">
+                  <p className="text-[11px] text-zinc-400">
                     No backtest published with this version.
                   </p>
                 )}
@@ -131,7 +131,7 @@ export function TemplateGallery() {
                     </span>
                   ))}
                 </div>
-                <div className="text-[11px] text-zinc-500">
+                <div className="text-[11px] text-zinc-400">
                   by {t.isMine ? 'you' : t.authorName}
                   {!t.isPublic && ' · unpublished'} · {t.forkCount} fork
                   {t.forkCount === 1 ? '' : 's'} · published {published.format(t.createdAt)}

@@ -129,7 +129,8 @@ describe('schedules and rules in words', () => {
     const s = parsed(sensex).basket.strategies[0];
     const rules = describeStrategyRules(s);
     expect(rules.some((r) => r.startsWith('overall stop-loss'))).toBe(true);
-    expect(rules.some((r) => r.startsWith('waits for a 0.3 % move up'))).toBe(true);
+    expect(rules).toContain('waits for the underlying to move 0.3 % up');
+    expect(rules).toContain('every 10 in favour move the overall SL 5');
   });
 });
 

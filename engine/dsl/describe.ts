@@ -153,6 +153,77 @@ export function describeLegInFull(leg: Loose<Leg>): string {
   return parts.join(' · ');
 }
 
+// ---- strategy-level blocks -----------------------------------------------------------------
+
+/** "waits for the underlying to move 0.3 % up", "waits for the premium to move 10 pts down". */
+export function describeMomentum(m: Record<string, unknown> | undefined): string {
+  if (!m) return '—';
+  const t = String(m.type);
+  const what = t.startsWith('underlying') ? 'the underlying' : 'the premium';
+  const unit = t.endsWith('ct') ? ' %' : ' pts';
+  return `waits for ${what} to move ${num(m.value)}${unit} ${q(m.direction)}`;
+}
+
+/** An overall stop-loss or target: "40 % of premium", "4000 MTM". */
+export function describeOverallLevel(l: Record<string, unknown> | undefined): string {
+  if (!l) return '—';
+  return l.type === 'premiumPct' ? `${num(l.value)} % of premium` : `${num(l.value)} MTM`;
+}
+
+/** "fixed × 2", "1 % risk per trade", "50 % of capital, 150000 a set", "0.5 Kelly". */
+export function describeSizing(z: Record<string, unknown> | undefined): string {
+  if (!z) return 'fixed × 1';
+  switch (z.method) {
+    case 'fixed':
+      return `fixed × ${num(z.multiplier)}`;
+    case 'capitalPct':
+      return `${num(z.pct)} % of capital, ${num(z.capitalPerSet)} a set`;
+    case 'riskPerTrade':
+      return z.riskPct !== undefined
+        ? `risk ${num(z.riskPct)} % of capital per trade`
+        : `risk ${num(z.riskAmount)} per trade`;
+    case 'kelly':
+      return `${num(z.fraction)} Kelly (win ${num(typeof z.winRate === 'number' ? z.winRate * 100 : z.winRate)} %, payoff ${num(z.payoff)})`;
+    default:
+      return q(z.method);
+  }
+}
+
+/** One line for any strategy- or basket-level block, for canvases and summaries. */
+export function describeBlock(type: string, d: Record<string, unknown>): string | null {
+  switch (type) {
+    case 'momentum':
+      return describeMomentum(d);
+    case 'strategyStopLoss':
+      return `Overall SL ${describeOverallLevel(d)}`;
+    case 'strategyTarget':
+      return `Overall target ${describeOverallLevel(d)}`;
+    case 'strategyTrailingStop':
+      return `every ${num(d.every)} in favour move the overall SL ${num(d.by)}`;
+    case 'lock':
+      return `at ${num(d.reachProfit)} profit lock ${num(d.lockProfit)}`;
+    case 'lockAndTrail':
+      return `at ${num(d.reachProfit)} lock ${num(d.lockProfit)}, +${num(d.trailBy)} per ${num(d.everyIncrease)}`;
+    case 'trailToBreakEven':
+      return d.scope === 'slLegs'
+        ? 'stops to cost on legs with a stop'
+        : 'stops to cost on all legs';
+    case 'rangeBreakout':
+      return `break of the ${q(d.start)}–${q(d.end)} ${q(d.side)} of the ${d.on === 'strike' ? 'premium' : 'underlying'}`;
+    case 'sizing':
+      return describeSizing(d);
+    case 'execution': {
+      const cost = (d.costModel as { type?: string } | undefined)?.type ?? 'none';
+      const slip = d.slippage as { type?: string; value?: number } | undefined;
+      return `${d.trigger === 'candleClose' ? `${num(d.candleMinutes)}-min candle close` : 'LTP'} triggers · costs ${cost}${slip && slip.value ? ` · slippage ${num(slip.value)}${slip.type === 'pct' ? ' %' : ' pts'}` : ''}`;
+    }
+    case 'basket':
+      return `Capital ${typeof d.capital === 'number' ? d.capital.toLocaleString('en-US') : q(d.capital)}`;
+    default:
+      return null;
+  }
+}
+
 // ---- strategy schedule ---------------------------------------------------------------------
 
 const DAY = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -216,27 +287,27 @@ export function describeStrategyRules(s: Loose<Strategy>): string[] {
     else if (dte.min !== undefined) out.push(`only ≥ ${num(dte.min)} days to expiry`);
     else if (dte.max !== undefined) out.push(`only ≤ ${num(dte.max)} days to expiry`);
   }
-  const overall = (l: unknown, what: string) => {
-    const v = l as { type?: string; value?: number } | undefined;
-    if (!v) return;
-    out.push(
-      v.type === 'premiumPct'
-        ? `overall ${what} ${num(v.value)} % of premium`
-        : `overall ${what} ${num(v.value)} MTM`,
-    );
-  };
-  overall(s.stopLoss, 'stop-loss');
-  overall(s.target, 'target');
-  if (s.momentum) {
-    const m = s.momentum as { type?: string; direction?: string; value?: number };
-    out.push(
-      `waits for a ${num(m.value)}${m.type?.endsWith('Pct') ? ' %' : ' pts'} move ${q(m.direction)}`,
-    );
-  }
-  if (s.rangeBreakout) {
-    const r = s.rangeBreakout as { start?: string; end?: string; side?: string; on?: string };
-    out.push(`enters on a break of the ${q(r.start)}–${q(r.end)} ${q(r.side)}`);
-  }
+  if (s.stopLoss)
+    out.push(`overall stop-loss ${describeOverallLevel(s.stopLoss as Record<string, unknown>)}`);
+  if (s.target)
+    out.push(`overall target ${describeOverallLevel(s.target as Record<string, unknown>)}`);
+  for (const k of [
+    'trailingStop',
+    'lock',
+    'lockAndTrail',
+    'trailToBreakEven',
+    'rangeBreakout',
+  ] as const)
+    if (s[k])
+      out.push(
+        describeBlock(
+          k === 'trailingStop' ? 'strategyTrailingStop' : k,
+          s[k] as Record<string, unknown>,
+        )!,
+      );
+  if (s.sizing && (s.sizing as { method?: string }).method !== 'fixed')
+    out.push(describeSizing(s.sizing as Record<string, unknown>));
+  if (s.momentum) out.push(describeMomentum(s.momentum as Record<string, unknown>));
   const c = s.conditions as { filters?: Rule[]; entry?: Rule[]; exit?: Rule[] } | undefined;
   if (c) {
     for (const [group, word] of [
