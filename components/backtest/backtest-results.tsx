@@ -645,7 +645,7 @@ function MonthGrid({ rows }: { rows: ReturnType<typeof monthGrid> }) {
 /** A faint background scaled to the year's biggest month, so strong months stand out. */
 function heat(net: number, y: { months: ({ net: number } | null)[] }): string {
   const max = Math.max(1, ...y.months.map((m) => (m ? Math.abs(m.net) : 0)));
-  const a = Math.min(0.35, (Math.abs(net) / max) * 0.35);
+  const a = Math.min(0.3, (Math.abs(net) / max) * 0.3);
   return net >= 0 ? `rgba(16,185,129,${a})` : `rgba(244,63,94,${a})`;
 }
 
@@ -678,8 +678,14 @@ export function Table({
   children: ReactNode;
   testId: string;
 }) {
+  // A scrolling table is a region keyboard users can focus and scroll.
   return (
-    <div className="max-h-[480px] overflow-auto rounded border border-zinc-800">
+    <div
+      className="max-h-[480px] overflow-auto rounded border border-zinc-800 focus:outline-none focus:ring-1 focus:ring-sky-500"
+      tabIndex={0}
+      role="region"
+      aria-label={testId.replace(/-table$/, '').replace(/-/g, ' ')}
+    >
       <table className="w-full text-left" data-testid={testId}>
         <thead className="sticky top-0 bg-zinc-900 text-[11px] uppercase text-zinc-400">
           <tr>

@@ -5,7 +5,7 @@
  * with the sentence it reads as and the rule json-rules-engine will run. The JSON stays one
  * click away, and both views edit the same block.
  */
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import {
   ConditionsSchema,
   getFact,
@@ -109,6 +109,8 @@ function RuleGroup(props: {
   const set = (path: Path, v: unknown, key: string) =>
     props.onChange(setAt(props.data, [props.group, ...path], v) as Data, `${props.group}.${key}`);
   const titleId = useId();
+  // A keyboard user who adds a rule lands in it, not on the button below it.
+  const [added, setAdded] = useState<number | null>(null);
   return (
     <section aria-labelledby={titleId} className="rounded border border-zinc-800 p-2">
       <h3 id={titleId} className="text-xs font-semibold text-zinc-200">
@@ -118,6 +120,7 @@ function RuleGroup(props: {
         {rules.map((rule, i) => (
           <li key={i}>
             <RuleEditor
+              autoFocus={added === i}
               group={props.group}
               index={i}
               rule={rule}
@@ -159,6 +162,7 @@ function RuleGroup(props: {
 }
 
 function RuleEditor(props: {
+  autoFocus?: boolean;
   group: RuleGroupKey;
   index: number;
   rule: Data;
@@ -179,6 +183,10 @@ function RuleEditor(props: {
     }
   }, [rule]);
   const ruleErrors = errorsUnder(props.errors, base, true);
+  const nameRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (props.autoFocus) nameRef.current?.focus();
+  }, [props.autoFocus]);
   const event = (rule.event as { type?: string } | undefined)?.type ?? '';
   return (
     <div
@@ -189,6 +197,7 @@ function RuleEditor(props: {
         <label className="flex flex-col text-[11px] text-zinc-400" htmlFor={`${uid}-name`}>
           Rule name
           <input
+            ref={nameRef}
             id={`${uid}-name`}
             className={`${input} w-40`}
             value={typeof rule.name === 'string' ? rule.name : ''}

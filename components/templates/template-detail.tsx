@@ -126,6 +126,8 @@ export function TemplateDetail({ id }: { id: string }) {
           {tab === 'payoff' && <PayoffPanel dsl={d.dsl} />}
           {tab === 'dsl' && (
             <pre
+              tabIndex={0}
+              aria-label="The template's strategy DSL (read-only)"
               className="max-h-[520px] overflow-auto rounded border border-zinc-800 bg-zinc-950 p-3 text-[11px] text-zinc-300"
               data-testid="template-dsl"
             >

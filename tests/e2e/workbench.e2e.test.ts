@@ -141,6 +141,7 @@ async function accessibility(page: Page, what: string) {
       );
   });
   console.log(`axe on ${what}: ${violations.length} serious or critical violations`);
+  for (const v of violations) console.log(`  ${v}`);
   expect(violations, what).toEqual([]);
 }
 
@@ -494,6 +495,8 @@ describe("the trader's workbench", () => {
     await page.keyboard.press('Enter');
     await tabTo(/\|\+ Add exit rule$/, 200);
     await page.keyboard.press('Enter');
+    // The new rule takes the focus (its name); its first condition follows.
+    await poll(() => page.evaluate(() => document.activeElement?.id ?? '')).toMatch(/-name$/);
     await tabTo(/^Value for VIX/, 40);
     await page.keyboard.press('Control+a');
     await page.keyboard.type('25');
