@@ -144,7 +144,8 @@ function RuleGroup(props: {
       <button
         type="button"
         className={`${small} mt-2`}
-        onClick={() =>
+        onClick={() => {
+          setAdded(rules.length);
           props.onChange(
             setAt(
               props.data,
@@ -152,8 +153,8 @@ function RuleGroup(props: {
               [...rules, newRule(props.group, rules.length, props.legIds)],
             ) as Data,
             `${props.group}.add`,
-          )
-        }
+          );
+        }}
       >
         + Add {props.group === 'filters' ? 'filter' : `${props.group} rule`}
       </button>
