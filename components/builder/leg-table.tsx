@@ -595,7 +595,7 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
             </legend>
             <select
               aria-label={`Leg ${n} side`}
-              className={`${ctl} w-[3.8rem] font-semibold ${d.side === 'BUY' ? 'text-emerald-300' : 'text-rose-300'}`}
+              className={`${ctl} w-[3.5rem] font-semibold ${d.side === 'BUY' ? 'text-emerald-300' : 'text-rose-300'}`}
               value={String(d.side ?? '')}
               onChange={(e) => setLeg({ side: e.target.value }, 'side')}
             >
@@ -604,7 +604,7 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
             </select>
             <select
               aria-label={`Leg ${n} right`}
-              className={`${ctl} w-[3.6rem]`}
+              className={`${ctl} w-[3.3rem]`}
               value={String(d.kind ?? '')}
               onChange={(e) => {
                 const kind = e.target.value;
@@ -633,13 +633,13 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
               value={d.lots}
               min={1}
               step={1}
-              width="w-12"
+              width="w-10"
               invalid={bad(leg.node.id, 'lots')}
               onChange={(v) => setLeg({ lots: v }, 'lots')}
             />
             <select
               aria-label={`Leg ${n} expiry`}
-              className={`${ctl} w-[5.6rem]`}
+              className={`${ctl} w-[5.2rem]`}
               value={expiryValue}
               onChange={(e) => {
                 const [kind, offset] = e.target.value.split(':');
@@ -661,7 +661,7 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
               <>
                 <select
                   aria-label={`Leg ${n} strike`}
-                  className={`${ctl} w-[6.4rem]`}
+                  className={`${ctl} w-[5.8rem]`}
                   value={strikeType}
                   aria-invalid={
                     bad(strike?.id, 'type') || (!strike && problems.length > 0) || undefined
@@ -693,7 +693,7 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
                     label={`Leg ${n} strike ${p.label}`}
                     value={strike?.data[p.key]}
                     step={p.step}
-                    width="w-14"
+                    width="w-12"
                     invalid={bad(strike?.id, p.key)}
                     onChange={(v) => setChild('strike', { [p.key]: v }, `strike-${p.key}`)}
                   />

@@ -208,6 +208,25 @@ describe("the trader's workbench", () => {
     await draftSaved(page);
     await shot(page, '02-straddle-with-stop-losses');
 
+    // A block dropped onto the minimap lands beside it, in sight, never under it.
+    const minimap = await page.locator('.react-flow__minimap').boundingBox();
+    expect(minimap).not.toBeNull();
+    await page.getByRole('tab', { name: 'Blocks' }).click();
+    await page.getByTestId('palette-target').dragTo(page.getByTestId('canvas'), {
+      targetPosition: {
+        x: minimap!.x + minimap!.width / 2 - (await page.getByTestId('canvas').boundingBox())!.x,
+        y: minimap!.y + minimap!.height / 2 - (await page.getByTestId('canvas').boundingBox())!.y,
+      },
+    });
+    const dropped = page.locator('[data-block-type="target"]');
+    await poll(() => dropped.count()).toBe(1);
+    const box = (await dropped.boundingBox())!;
+    expect(box.x + box.width <= minimap!.x || box.y + box.height <= minimap!.y).toBe(true);
+    await shot(page, '03a-dropped-beside-the-minimap');
+    await page.keyboard.press('Delete');
+    await poll(() => dropped.count()).toBe(0);
+    await page.getByRole('tab', { name: /^Legs/ }).click();
+
     // A dropped stop-loss starts at 30 %, and an absurd value is a warning, not a silent default.
     await page.getByLabel('Leg 1 SL value').fill('10000');
     await page.getByTestId('warning-count').waitFor();
@@ -224,8 +243,12 @@ describe("the trader's workbench", () => {
     await page.getByLabel('Strategy name').fill(NAME);
     await draftSaved(page);
 
+    // The payoff opens beside the canvas and takes none of its room.
+    const canvasBefore = await page.getByTestId('canvas').boundingBox();
     await page.getByRole('tab', { name: 'Payoff' }).click();
     await page.getByTestId('margin').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('canvas').boundingBox()).toEqual(canvasBefore);
+    expect(canvasBefore!.height).toBeGreaterThan(500);
     expect(await page.getByTestId('margin-method').textContent()).toMatch(/SPAN-like/);
     expect(await page.getByTestId('payoff-stats').textContent()).toMatch(/Max lossunlimited/);
     await shot(page, '04-payoff-with-capital-needed');
@@ -541,14 +564,18 @@ describe("the trader's workbench", () => {
     const other = await (await signedUp(people.other)).newPage();
     await other.goto(`${base}/templates`);
     await other.getByLabel('Sort by').selectOption('best');
-    const first = other.getByTestId('template-card').first();
-    await first.waitFor();
-    // Only this template has a published backtest, so "best" puts it first.
-    expect(await first.textContent()).toContain(NAME);
-    expect(await first.getByTestId('published-backtest').textContent()).toMatch(
-      /Return.*Win rate/s,
+    const cards = other.getByTestId('template-card');
+    const mine = cards.filter({ hasText: NAME });
+    await mine.waitFor();
+    // Best first: every card above this one has a published backtest; the untested come last.
+    const tested = await cards.evaluateAll((els) =>
+      els.map((e) => !!e.querySelector('[data-testid="published-backtest"]')),
     );
-    expect(await first.getByTestId('card-legs').textContent()).toBe('SELL ATM CE · SELL ATM PE');
+    const at = (await cards.allTextContents()).findIndex((t) => t.includes(NAME));
+    expect(tested.slice(0, at + 1).every(Boolean)).toBe(true);
+    expect(tested.slice(tested.indexOf(false)).some(Boolean)).toBe(false);
+    expect(await mine.getByTestId('published-backtest').textContent()).toMatch(/Return.*Win rate/s);
+    expect(await mine.getByTestId('card-legs').textContent()).toBe('SELL ATM CE · SELL ATM PE');
     await shot(other, '14-gallery-best-published-backtest');
     await accessibility(other, 'the template gallery');
 
