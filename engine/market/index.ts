@@ -41,7 +41,7 @@ export {
   yearsToExpiry,
   type ExpiryKind,
 } from './expiry';
-export { markPrice, triggerPrice, findQuote, strikesOf } from './quote';
+export { markPrice, findQuote, strikesOf } from './quote';
 export {
   expiryPricing,
   findExpiry,
@@ -50,8 +50,11 @@ export {
   type PricingOverrides,
 } from './pricing-context';
 export {
+  atmOf,
   atmStrike,
-  atmReferencePrice,
+  contractPrice,
+  expiryChain,
+  futuresPrice,
   strikeFromAtm,
   straddlePremium,
   syntheticFuture,
