@@ -6,6 +6,7 @@ import { formatExchangeDate, formatExchangeTime, weekdayOf, zoneName } from './e
 const day = (date: string, netPnl: number) => ({
   date,
   netPnl,
+  realizedPnl: netPnl,
   grossPnl: netPnl + 10,
   costs: 10,
   trades: 2,
@@ -96,6 +97,6 @@ describe('CSV export', () => {
 
   it('writes the per-day table with its weekday', () => {
     const csv = daysCsv([day('2026-11-20', 12.5)]);
-    expect(csv.split('\r\n')[1]).toBe('2026-11-20,Fri,12.5,22.5,10,2,1,1,5');
+    expect(csv.split('\r\n')[1]).toBe('2026-11-20,Fri,12.5,12.5,22.5,10,2,1,1,5');
   });
 });

@@ -216,7 +216,7 @@ export function BacktestResults({ id }: { id: string }) {
       {report && (
         <div className="space-y-4 text-xs" data-testid="backtest-results" ref={rendered}>
           <SummaryCards report={report} margin={margin} capital={capital} currency={currency} />
-          {report.metrics?.notes?.map((n) => (
+          {[...(report.notes ?? []), ...(report.metrics?.notes ?? [])].map((n) => (
             <p key={n} className="text-amber-300/80">
               {n}
             </p>
@@ -324,6 +324,7 @@ export function BacktestResults({ id }: { id: string }) {
                   head={[
                     'Date',
                     'Net P&L',
+                    'Realized',
                     'Gross',
                     'Costs',
                     'Trades',
@@ -336,6 +337,7 @@ export function BacktestResults({ id }: { id: string }) {
                     <tr key={d.date}>
                       <td className="py-1">{formatExchangeDate(d.date)}</td>
                       <td className={`text-right font-mono ${tone(d.netPnl)}`}>{num(d.netPnl)}</td>
+                      <td className="text-right font-mono">{num(d.realizedPnl)}</td>
                       <td className="text-right font-mono">{num(d.grossPnl)}</td>
                       <td className="text-right font-mono">{num(d.costs)}</td>
                       <td className="text-right">{d.trades}</td>

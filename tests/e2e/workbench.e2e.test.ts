@@ -372,7 +372,9 @@ describe("the trader's workbench", () => {
     const dayRows = readFileSync((await days.path())!, 'utf8')
       .trimEnd()
       .split('\r\n');
-    expect(dayRows[0]).toBe('date,weekday,net P&L,gross P&L,costs,trades,wins,losses,max drawdown');
+    expect(dayRows[0]).toBe(
+      'date,weekday,net P&L,realized P&L,gross P&L,costs,trades,wins,losses,max drawdown',
+    );
     expect(dayRows.length).toBeGreaterThan(40);
     await accessibility(page, 'the backtest results');
     await page.close();
