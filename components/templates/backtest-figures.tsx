@@ -28,10 +28,14 @@ export function BacktestFigures({
 }) {
   const items: [string, string, string?][] = [
     ['Return', b.returnPct === null ? '—' : `${b.returnPct.toFixed(2)} %`, tone(b.netPnl)],
-    ['Net P&L', `${b.currency ?? ''} ${formatMoney(b.netPnl)}`.trim(), tone(b.netPnl)],
+    [
+      'Net P&L',
+      compact ? formatMoney(b.netPnl) : `${b.currency ?? ''} ${formatMoney(b.netPnl)}`.trim(),
+      tone(b.netPnl),
+    ],
     ['Win rate', formatPct(b.winRate)],
     [
-      'Max drawdown',
+      compact ? 'Max DD' : 'Max drawdown',
       b.maxDrawdownPct !== null ? `${b.maxDrawdownPct.toFixed(1)} %` : formatMoney(-b.maxDrawdown),
       'text-rose-300',
     ],
