@@ -13,5 +13,11 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ['/strategies/:path*', '/templates/:path*', '/backtests/:path*', '/deployments/:path*'],
+  matcher: [
+    '/strategies/:path*',
+    '/templates/:path*',
+    '/backtests/:path*',
+    '/deployments/:path*',
+    '/brokers/:path*',
+  ],
 };

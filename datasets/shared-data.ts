@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 export function sharedDataDir(): string | undefined {
-  const root = path.resolve(import.meta.dirname, '..');
+  // Inside the Next production bundle import.meta.dirname is undefined; the app runs from the checkout.
+  const root = import.meta.dirname ? path.resolve(import.meta.dirname, '..') : process.cwd();
   const candidates = [
     process.env.STRIKEFLOW_SHARED_DATA,
     path.resolve(root, '../shared/data'),

@@ -9,6 +9,7 @@ import { HEARTBEAT_JOB, answerHeartbeat, scheduleHeartbeat } from './heartbeat';
 import { QUEUES, createConnection, redisUrl, type QueueName } from './queues';
 import { getDb } from '@/db/client';
 import { backtestProcessor } from './backtests';
+import { brokerAccountProcessor } from './brokers/accounts';
 import { sharedDataDir } from '@/datasets/source';
 
 export type RunningWorkers = { close: () => Promise<void> };
@@ -37,6 +38,7 @@ export async function startWorkers(
       dataDir: env().DATA_DIR,
       sharedData: sharedDataDir(),
     }),
+    [QUEUES.brokers]: brokerAccountProcessor({ db: getDb }),
   };
   const processors: Record<string, Processor> = { ...opts.extra, ...own };
 

@@ -73,7 +73,7 @@ export {
   type SmilePoint,
   type TermPoint,
 } from './volatility';
-export { pcr, maxPain } from './open-interest';
+export { pcr, maxPain, painCurve } from './open-interest';
 export { settlementValue } from './settlement';
 export {
   SimulatedMarket,

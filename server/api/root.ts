@@ -5,6 +5,8 @@ import { strategiesRouter } from '@/server/api/routers/strategies';
 import { backtestsRouter } from '@/server/api/routers/backtests';
 import { templatesRouter } from '@/server/api/routers/templates';
 import { marketRouter } from '@/server/api/routers/market';
+import { analysisRouter } from '@/server/api/routers/analysis';
+import { brokerAccountsRouter } from '@/server/api/routers/broker-accounts';
 
 export const appRouter = router({
   account: accountRouter,
@@ -12,6 +14,8 @@ export const appRouter = router({
   backtests: backtestsRouter,
   templates: templatesRouter,
   market: marketRouter,
+  analysis: analysisRouter,
+  brokerAccounts: brokerAccountsRouter,
 });
 
 export type AppRouter = typeof appRouter;
