@@ -209,6 +209,13 @@ export const templateVersions = pgTable(
       .notNull()
       .references(() => strategyVersions.id, { onDelete: 'restrict' }),
     notes: text('notes').notNull().default(''),
+    /**
+     * The backtest the author chose to publish with this version: a run of this very DSL on the
+     * simulator or a shared dataset (never a private upload). The gallery shows this one only.
+     */
+    backtestId: uuid('backtest_id').references((): AnyPgColumn => backtests.id, {
+      onDelete: 'set null',
+    }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('template_versions_template_version_uq').on(t.templateId, t.version)],

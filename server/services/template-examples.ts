@@ -110,9 +110,10 @@ export async function seedExampleTemplates(db: Db): Promise<SeedExamplesResult> 
         })
         .returning({ id: strategyVersions.id });
       if (existing) {
+        // The card shows the template's own title and description: they follow the example.
         await tx
           .update(templates)
-          .set({ version, strategyVersionId: v.id })
+          .set({ version, strategyVersionId: v.id, title, description })
           .where(and(eq(templates.id, existing.id), eq(templates.version, existing.version)));
         await tx.insert(templateVersions).values({
           templateId: existing.id,
