@@ -41,7 +41,7 @@ describe('health report', () => {
     expect(before).toMatchObject({ status: 'down', db: 'ok', redis: 'ok' });
     expect(before.workers).toMatch(/no worker has answered the heartbeat/);
 
-    const workers = await startWorkers({ heartbeatMs: 300, concurrency: 1 });
+    const workers = await startWorkers({ heartbeatMs: 300, concurrency: 1, sweep: false });
     try {
       await expect
         .poll(() => healthReport(), { timeout: 10_000, interval: 100 })

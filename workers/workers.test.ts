@@ -26,7 +26,7 @@ describe('heartbeat', () => {
       reason: expect.stringMatching(/no worker has answered the heartbeat yet/),
     });
 
-    const workers = await startWorkers({ url, heartbeatMs: interval, concurrency: 1 });
+    const workers = await startWorkers({ url, heartbeatMs: interval, concurrency: 1, sweep: false });
     try {
       await expect
         .poll(async () => (await workersState(redis, interval)).ok, {
@@ -46,7 +46,7 @@ describe('heartbeat', () => {
 
 describe('system queue', () => {
   it('records a failing job with its reason instead of swallowing it', async () => {
-    const workers = await startWorkers({ url, heartbeatMs: 60_000, concurrency: 1 });
+    const workers = await startWorkers({ url, heartbeatMs: 60_000, concurrency: 1, sweep: false });
     const queue = new Queue(QUEUES.system, { connection: createConnection('client', url) });
     const events = new QueueEvents(QUEUES.system, { connection: createConnection('worker', url) });
     await events.waitUntilReady();
@@ -73,6 +73,7 @@ describe('shutdown', () => {
       url,
       heartbeatMs: 60_000,
       concurrency: 1,
+      sweep: false,
       extra: {
         [name]: async (job) => {
           started();

@@ -21,23 +21,36 @@ import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { backtestProcessor } from '@/workers/backtests';
 import { sharedDataDir } from '@/datasets/source';
-import { closeQueues, createConnection, QUEUES } from '@/workers/queues';
+import {
+  closeQueues,
+  createConnection,
+  publishBacktestProgress,
+  QUEUES,
+} from '@/workers/queues';
+import type { Redis } from 'ioredis';
 
 let t: TestDb;
 let auth: Auth;
 let worker: Worker;
 let dataDir: string;
+let publisher: Redis;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-backtests-'));
   process.env.REDIS_URL = await testRedisUrl();
   process.env.DATA_DIR = dataDir;
   resetEnv();
+  publisher = createConnection('client', process.env.REDIS_URL);
   t = await openTestDb();
   auth = createTestAuth(t.db);
   worker = new Worker(
     QUEUES.backtests,
-    backtestProcessor({ db: async () => t.db, dataDir, sharedData: sharedDataDir() }),
+    backtestProcessor({
+      db: async () => t.db,
+      dataDir,
+      sharedData: sharedDataDir(),
+      publish: (m) => publishBacktestProgress(publisher, m),
+    }),
     {
       connection: createConnection('worker', process.env.REDIS_URL),
       concurrency: 2,
@@ -47,6 +60,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await worker?.close();
+  publisher?.disconnect();
   await closeQueues();
   await t?.close();
   rmSync(dataDir, { recursive: true, force: true });
@@ -148,7 +162,7 @@ describe('backtests API and job', () => {
     });
 
     const input = encodeURIComponent(
-      JSON.stringify(superjson.serialize({ id: created.id, pollMs: 50 })),
+      JSON.stringify(superjson.serialize({ id: created.id })),
     );
     const res = await fetchRequestHandler({
       endpoint: '/api/trpc',
