@@ -11,6 +11,7 @@ import type { ChainSnapshot } from '@/engine/runtime/types';
 import { simulateDays } from '@/engine/market/simulator';
 import { findInstrument } from '@/engine/market/instruments';
 import { readSnapshots } from './read-snapshots';
+import { printableText } from './text';
 import {
   NO_SHARED_DATA,
   resolveSharedDataset,
@@ -102,8 +103,14 @@ export function importSummary(report: ImportReport): NonNullable<BacktestReport[
   return {
     rows: report.rows,
     badRows: report.badRows,
-    samples: report.samples.slice(0, 20),
-    notes: [...report.notes],
+    // Rows of a file can hold anything, NUL included, which Postgres refuses in jsonb.
+    // A sample names its file by name only: the report is shown to users, the server's paths are not.
+    samples: report.samples.slice(0, 20).map((b) => ({
+      ...b,
+      message: printableText(b.message),
+      ...(b.source ? { source: path.basename(b.source) } : {}),
+    })),
+    notes: report.notes.map((n) => printableText(n)),
   };
 }
 

@@ -64,7 +64,8 @@ const envSchema = z.object({
         .filter(Boolean),
     )
     .refine((list) => list.every(isAddressOrRange), {
-      error: 'must be a comma-separated list of IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8',
+      error:
+        'must be a comma-separated list of IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8',
     }),
   /** Longest simulator range a backtest may ask for, in days at 60 s snapshots. */
   BACKTEST_MAX_DAYS: wholeNumber(1, 36_600).default(1_830),

@@ -47,7 +47,11 @@ export async function publishBacktestProgress(
  * the owner's count of unfinished backtests, so a user with many waiting never starves another
  * user's first (BullMQ serves lower numbers first; 0 would jump every queue).
  */
-export async function enqueueBacktest(queue: Queue, backtestId: string, priority: number): Promise<void> {
+export async function enqueueBacktest(
+  queue: Queue,
+  backtestId: string,
+  priority: number,
+): Promise<void> {
   await queue.add(
     BACKTEST_JOB,
     { backtestId },
@@ -195,7 +199,10 @@ function watchers(): Watchers {
  * Calls `listener` with every progress message of one backtest until the returned function is
  * called. One subscriber connection per process serves every open progress stream.
  */
-export function watchBacktest(id: string, listener: (m: BacktestProgressMessage) => void): () => void {
+export function watchBacktest(
+  id: string,
+  listener: (m: BacktestProgressMessage) => void,
+): () => void {
   const w = watchers();
   const channel = backtestChannel(id);
   let set = w.listeners.get(channel);

@@ -26,7 +26,12 @@ describe('heartbeat', () => {
       reason: expect.stringMatching(/no worker has answered the heartbeat yet/),
     });
 
-    const workers = await startWorkers({ url, heartbeatMs: interval, concurrency: 1, sweep: false });
+    const workers = await startWorkers({
+      url,
+      heartbeatMs: interval,
+      concurrency: 1,
+      sweep: false,
+    });
     try {
       await expect
         .poll(async () => (await workersState(redis, interval)).ok, {

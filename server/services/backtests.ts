@@ -58,7 +58,8 @@ export function backtestLimits(): BacktestLimits {
   return { maxDays: e.BACKTEST_MAX_DAYS, uploadQuotaBytes: e.UPLOAD_QUOTA_MB * 1024 * 1024 };
 }
 
-const MB = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+const MB = (bytes: number) =>
+  `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 
 /** A simulator range within the server's limit; finer snapshots than a minute allow fewer days. */
 function checkRange(source: DataSourceInput, limits: BacktestLimits): void {
@@ -84,9 +85,7 @@ async function uploadedBytes(db: Db, ownerId: string): Promise<number> {
       bytes: sql<string | null>`sum((${backtests.dataSource} ->> 'bytes')::bigint)`,
     })
     .from(backtests)
-    .where(
-      and(eq(backtests.ownerId, ownerId), sql`${backtests.dataSource} ->> 'kind' = 'upload'`),
-    );
+    .where(and(eq(backtests.ownerId, ownerId), sql`${backtests.dataSource} ->> 'kind' = 'upload'`));
   return Number(r?.bytes ?? 0);
 }
 
@@ -357,7 +356,12 @@ export async function deleteBacktest(
   await db.delete(backtests).where(and(eq(backtests.id, id), eq(backtests.ownerId, ownerId)));
   if (row.status === 'queued' || row.status === 'running') {
     await dropWaitingJob(id);
-    await announce({ id, status: 'cancelled', progress: row.progress, error: 'deleted by the user' });
+    await announce({
+      id,
+      status: 'cancelled',
+      progress: row.progress,
+      error: 'deleted by the user',
+    });
   }
   const source = DataSourceSchema.safeParse(row.dataSource);
   if (source.success && source.data.kind === 'upload')

@@ -14,14 +14,19 @@ const MAX_QUOTE_CHARS = 40;
 const QUOTED = /(["'`])([^"'`]{0,2000})\1/g;
 // A Unix or Windows absolute path of two segments or more (not a date like 2026/08/18): shown by
 // its last segment only.
-const ABSOLUTE_PATH = /(?<=^|[\s"'`(=,])(?:[A-Za-z]:\\|\/)(?:[^\s"'`:,;()[\]{}<>\\/]+[\\/])+([^\s"'`:,;()[\]{}<>\\/]*)/g;
+const ABSOLUTE_PATH =
+  /(?<=^|[\s"'`(=,])(?:[A-Za-z]:\\|\/)(?:[^\s"'`:,;()[\]{}<>\\/]+[\\/])+([^\s"'`:,;()[\]{}<>\\/]*)/g;
 
 /** Folders named in messages as a word instead of their path. */
 export type KnownFolders = { label: string; dir: string }[];
 
-export function defaultFolders(dirs: { dataDir?: string; sharedData?: string | null }): KnownFolders {
+export function defaultFolders(dirs: {
+  dataDir?: string;
+  sharedData?: string | null;
+}): KnownFolders {
   const out: KnownFolders = [];
-  if (dirs.sharedData) out.push({ label: 'the datasets folder', dir: path.resolve(dirs.sharedData) });
+  if (dirs.sharedData)
+    out.push({ label: 'the datasets folder', dir: path.resolve(dirs.sharedData) });
   if (dirs.dataDir) out.push({ label: 'the data folder', dir: path.resolve(dirs.dataDir) });
   out.push({ label: 'the server', dir: process.cwd() });
   out.push({ label: 'a temporary folder', dir: os.tmpdir() });

@@ -6,6 +6,7 @@
  * A job whose previous run stopped mid-way (the process was killed) restarts from the beginning
  * and says so in the row's notes; a retried job whose row already finished does nothing.
  */
+import path from 'node:path';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { logger } from '@/db/logger';
@@ -35,7 +36,11 @@ export type ProcessOptions = {
   userConcurrency?: number;
 };
 
-const minutes = (ms: number) => `${Math.round(ms / 60_000)} minute${ms === 60_000 ? '' : 's'}`;
+function duration(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  const m = Math.round(ms / 60_000);
+  return `${m} minute${m === 1 ? '' : 's'}`;
+}
 
 function stamp(d: Date): string {
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -46,11 +51,7 @@ function stamp(d: Date): string {
  * job waits and tries again). The count and the update happen under a per-owner lock, so two
  * workers cannot both take the owner's last slot.
  */
-async function claim(
-  db: Db,
-  row: Backtest,
-  cap: number,
-): Promise<'claimed' | 'deferred' | 'gone'> {
+async function claim(db: Db, row: Backtest, cap: number): Promise<'claimed' | 'deferred' | 'gone'> {
   const restart = row.status === 'running';
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`backtests:${row.ownerId}`}))`);
@@ -122,10 +123,18 @@ export async function processBacktest(
       .set({ ...values, status, finishedAt: new Date(), updatedAt: new Date() })
       .where(and(eq(backtests.id, id), eq(backtests.status, 'running')))
       .returning({ id: backtests.id });
-    if (done) await publish(status, status === 'succeeded' ? 1 : row.progress, values.error ?? null);
+    if (done)
+      await publish(status, status === 'succeeded' ? 1 : row.progress, values.error ?? null);
     return !!done;
   };
   const folders = defaultFolders({ dataDir: opts.dataDir, sharedData: opts.sharedData });
+  const uploaded = DataSourceSchema.safeParse(row.dataSource);
+  // An uploaded file is named as the user named it, not by where the server keeps it.
+  if (uploaded.success && uploaded.data.kind === 'upload')
+    folders.unshift({
+      label: `"${uploaded.data.filename}"`,
+      dir: path.resolve(opts.dataDir, uploaded.data.file),
+    });
   const fail = async (message: string, cause?: unknown): Promise<BacktestOutcome> => {
     const shown = sanitizeMessage(message, folders);
     logger.warn({ backtestId: id, reason: message, err: cause }, 'backtest failed');
@@ -215,7 +224,7 @@ export async function processBacktest(
   } catch (err) {
     if (stopReason === 'timeout')
       return fail(
-        `the backtest was still running after ${minutes(limit)}, the limit on this server (BACKTEST_MAX_MINUTES); backtest a shorter range`,
+        `the backtest was still running after ${duration(limit)}, the limit on this server (BACKTEST_MAX_MINUTES); backtest a shorter range`,
       );
     if (err instanceof BacktestCancelled || stopReason === 'cancelled') return 'cancelled';
     return fail(err instanceof Error ? err.message : String(err), err);
