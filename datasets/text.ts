@@ -14,6 +14,6 @@ export function hasNul(s: string): boolean {
 
 /** One line: NUL removed, other control characters as a space, at most `max` characters. */
 export function printableText(raw: string, max = 500): string {
-  const s = String(raw).replace(/\u0000/g, '').replace(CONTROL, ' ');
+  const s = String(raw).replaceAll('\u0000', '').replace(CONTROL, ' ');
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }

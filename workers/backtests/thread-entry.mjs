@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import(new URL('./thread.ts', import.meta.url).href);
+await import(new globalThis.URL('./thread.ts', import.meta.url).href);
