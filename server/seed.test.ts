@@ -4,7 +4,7 @@ import { strategies } from '@/db/schema';
 import { parseDsl } from '@/engine/dsl';
 import { compile } from '@/engine/graph';
 import { appRouter } from '@/server/api/root';
-import { seedDemo } from '@/server/seed';
+import { lockDemo, seedDemo } from '@/server/seed';
 import { authRequest, sessionHeaders } from '@/server/testing/accounts';
 
 const api = useTestApi();
@@ -39,5 +39,21 @@ describe('seedDemo', () => {
     const again = await seedDemo({ db: api.db, auth: api.auth });
     expect(again.created).toBe(false);
     expect(await api.db.select({ id: strategies.id }).from(strategies)).toEqual(before);
+  });
+
+  it('locks the demo account when the app is reachable from other machines', async () => {
+    const creds = await seedDemo({ db: api.db, auth: api.auth });
+    const before = await api.auth.handler(
+      authRequest('/sign-in/email', { email: creds.email, password: creds.password }),
+    );
+    expect(before.status).toBe(200);
+    const headers = sessionHeaders(before);
+    expect(await lockDemo({ db: api.db, auth: api.auth })).toBe(true);
+    const after = await api.auth.handler(
+      authRequest('/sign-in/email', { email: creds.email, password: creds.password }),
+    );
+    expect(after.status).toBe(401);
+    // Its open sessions end too.
+    expect((await api.context(headers)).session).toBeNull();
   });
 });

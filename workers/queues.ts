@@ -93,6 +93,26 @@ export async function workersState(
   return { ok: true, lastBeatMs: last };
 }
 
+/** What health says about this process's private redis-server while it is not answering. */
+export type RedisSupervision = {
+  state: 'running' | 'restarting' | 'stopped';
+  restarts: number;
+  lastExit: string | null;
+  nextAttemptAt: number | null;
+};
+
+// On globalThis: the launcher's copy of this module supervises, Next's copy reads it for health.
+const supervision = globalThis as unknown as { __strikeflowRedisSupervision?: RedisSupervision };
+
+/** The supervisor's view of this process's private redis-server, or null when it has none. */
+export function privateRedisSupervision(): RedisSupervision | null {
+  return supervision.__strikeflowRedisSupervision ?? null;
+}
+
+export function setPrivateRedisSupervision(state: RedisSupervision): void {
+  supervision.__strikeflowRedisSupervision = state;
+}
+
 export function redisUrl(): string {
   const url = env().REDIS_URL ?? process.env.REDIS_URL;
   if (!url)

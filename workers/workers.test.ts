@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
@@ -8,7 +8,7 @@ import { testRedisUrl } from '@/tests/setup/redis';
 import { workersState } from './queues';
 import { startWorkers } from './index';
 import { QUEUES, createConnection } from './queues';
-import { startRedisServer } from './redis-server';
+import { privateRedisSupervision, startRedisServer } from './redis-server';
 
 let url: string;
 let redis: Redis;
@@ -110,7 +110,7 @@ describe('private redis-server', () => {
     try {
       const first = await startRedisServer({ dataDir: dir });
       const c1 = new Redis(first.url);
-      expect(first.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+      expect(first.url).toMatch(/^redis:\/\/:[0-9a-f]{48}@127\.0\.0\.1:\d+$/);
       expect(await c1.config('GET', 'maxmemory-policy')).toEqual([
         'maxmemory-policy',
         'noeviction',
@@ -125,6 +125,65 @@ describe('private redis-server', () => {
       expect(await c2.get('kept')).toBe('yes');
       c2.disconnect();
       await second.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers only with its password, keeps its files owner-only, and shows the password nowhere', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-redis-test-'));
+    try {
+      const r = await startRedisServer({ dataDir: dir });
+      const password = decodeURIComponent(new URL(r.url).password);
+      const stranger = new Redis({
+        port: r.port,
+        host: '127.0.0.1',
+        lazyConnect: true,
+        enableReadyCheck: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      stranger.on('error', () => {});
+      await stranger.connect();
+      await expect(stranger.ping()).rejects.toThrow(/NOAUTH/);
+      stranger.disconnect();
+      expect(readFileSync(`/proc/${r.pid}/cmdline`, 'utf8')).not.toContain(password);
+      const files = (d: string): string[] =>
+        readdirSync(d).flatMap((n) =>
+          statSync(path.join(d, n)).isDirectory() ? files(path.join(d, n)) : [path.join(d, n)],
+        );
+      for (const f of files(dir)) expect(readFileSync(f, 'latin1')).not.toContain(password);
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      await r.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('comes back on the same address after a kill -9, keeping its data, when supervised', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-redis-test-'));
+    try {
+      const r = await startRedisServer({ dataDir: dir, supervise: true });
+      const c = new Redis(r.url, { maxRetriesPerRequest: null });
+      c.on('error', () => {});
+      await c.set('kept', 'yes');
+      await c.bgrewriteaof();
+      await new Promise((res) => setTimeout(res, 1_200));
+      const before = r.pid;
+      process.kill(before, 'SIGKILL');
+      await expect
+        .poll(() => privateRedisSupervision()?.state, { timeout: 2_000, interval: 20 })
+        .toBe('restarting');
+      expect(privateRedisSupervision()?.lastExit).toBe('killed by SIGKILL');
+      // The same client, reconnecting by itself, finds the data again.
+      expect(await c.get('kept')).toBe('yes');
+      await expect
+        .poll(() => privateRedisSupervision(), { timeout: 5_000 })
+        .toMatchObject({ state: 'running', restarts: 1 });
+      expect(r.pid).not.toBe(before);
+      c.disconnect();
+      await r.stop();
+      expect(privateRedisSupervision()?.state).toBe('stopped');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

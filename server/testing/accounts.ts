@@ -33,7 +33,9 @@ export async function signUp(
     authRequest('/sign-up/email', { email: who.email, password, name: who.name ?? who.email }),
   );
   if (!res.ok) throw new Error(`sign-up of ${who.email} failed: ${res.status} ${await res.text()}`);
-  const signedIn = await auth.handler(authRequest('/sign-in/email', { email: who.email, password }));
+  const signedIn = await auth.handler(
+    authRequest('/sign-in/email', { email: who.email, password }),
+  );
   if (!signedIn.ok)
     throw new Error(`sign-in of ${who.email} failed: ${signedIn.status} ${await signedIn.text()}`);
   return sessionHeaders(signedIn);

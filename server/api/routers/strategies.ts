@@ -125,7 +125,8 @@ export const strategiesRouter = router({
         name: z.string().max(120).optional(),
         document: z.unknown().superRefine((d, ctx) => {
           const problem = documentSizeProblem(d);
-          if (problem) ctx.addIssue({ code: 'custom', message: `The file is too large: ${problem}.` });
+          if (problem)
+            ctx.addIssue({ code: 'custom', message: `The file is too large: ${problem}.` });
         }),
       }),
     )
