@@ -129,3 +129,8 @@ export function resetEnv(): void {
 export function isEmbedded(e: Env = env()): boolean {
   return e.DATABASE_URL === undefined;
 }
+
+/** Whether HOST keeps the app to this machine (only then may the demo account, with its published password, exist). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import type { DbClient } from '@/db/client';
 import { OWNER_ONLY_UMASK, secureDataDir } from '@/db/data-dir';
-import { EnvError, parseEnv, resetEnv, type Env } from '@/db/env';
+import { EnvError, isLoopbackHost, parseEnv, resetEnv, type Env } from '@/db/env';
 import { logger } from '@/db/logger';
 import {
   SharedDataSettingError,
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
       : `  datasets: none (${shortPath(datasets.dir)} is not there; set STRIKEFLOW_DATA_DIR to a folder of chain data)`,
   );
   if (demo) say(`  demo login: ${demo.email} / ${demo.password}`);
-  else if (!loopback(e.HOST) && (e.SEED_DEMO ?? true))
+  else if (!isLoopbackHost(e.HOST) && (e.SEED_DEMO ?? true))
     say(`  demo login: off (HOST=${e.HOST} is reachable from other machines)`);
   say('  press Ctrl-C to stop');
   say(`  health: http://${shown}:${e.PORT}/api/health`);
@@ -316,26 +316,16 @@ function lockDataDir(dataDir: string): void {
 type Demo = { email: string; password: string };
 type SeedModule = {
   seedExamples: () => Promise<void>;
-  seedDemo: () => Promise<Demo>;
-  lockDemo: () => Promise<boolean>;
+  demoForHost: (host: string, wanted: boolean) => Promise<{ demo: Demo | null; locked: boolean }>;
 };
 
-/** Only loopback keeps the demo's published password off the network. */
-export function loopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 async function seedDemoIfWanted(seed: SeedModule, e: Env, embedded: boolean): Promise<Demo | null> {
-  if (!loopback(e.HOST)) {
-    // A demo account made earlier on loopback must not open the app to the network.
-    if (await seed.lockDemo())
-      say(
-        `The demo account's password was replaced: HOST=${e.HOST} is reachable from other machines.`,
-      );
-    return null;
-  }
-  const wanted = e.SEED_DEMO ?? embedded;
-  return wanted ? seed.seedDemo() : null;
+  const { demo, locked } = await seed.demoForHost(e.HOST, e.SEED_DEMO ?? embedded);
+  if (locked)
+    say(
+      `The demo account's password was replaced: HOST=${e.HOST} is reachable from other machines.`,
+    );
+  return demo;
 }
 
 async function guardBody(

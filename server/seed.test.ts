@@ -4,7 +4,9 @@ import { strategies } from '@/db/schema';
 import { parseDsl } from '@/engine/dsl';
 import { compile } from '@/engine/graph';
 import { appRouter } from '@/server/api/root';
-import { lockDemo, seedDemo } from '@/server/seed';
+import { DEMO_EMAIL, demoForHost, lockDemo, seedDemo } from '@/server/seed';
+import { user } from '@/db/schema';
+import { eq } from 'drizzle-orm';
 import { authRequest, sessionHeaders } from '@/server/testing/accounts';
 
 const api = useTestApi();
@@ -55,5 +57,16 @@ describe('seedDemo', () => {
     expect(after.status).toBe(401);
     // Its open sessions end too.
     expect((await api.context(headers)).session).toBeNull();
+  });
+
+  it('makes no demo account when the app listens beyond loopback, and makes one on loopback', async () => {
+    const deps = { db: api.db, auth: api.auth };
+    await api.db.delete(user).where(eq(user.email, DEMO_EMAIL));
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'trade.example.com'])
+      expect(await demoForHost(host, true, deps)).toEqual({ demo: null, locked: false });
+    expect(await api.db.select().from(user).where(eq(user.email, DEMO_EMAIL))).toEqual([]);
+    expect((await demoForHost('127.0.0.1', true, deps)).demo).toMatchObject({ created: true });
+    // Started later on a public address, the existing demo account is locked.
+    expect(await demoForHost('0.0.0.0', true, deps)).toEqual({ demo: null, locked: true });
   });
 });

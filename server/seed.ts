@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { getDb, type Db } from '@/db/client';
+import { isLoopbackHost } from '@/db/env';
 import { logger } from '@/db/logger';
 import { account, session, strategies, strategyVersions, user } from '@/db/schema';
 import { getAuth, type Auth } from '@/server/auth';
@@ -88,4 +89,17 @@ export async function lockDemo(deps: { db?: Db; auth?: Auth } = {}): Promise<boo
   await db.delete(session).where(eq(session.userId, demo.id));
   logger.warn({ email: DEMO_EMAIL }, 'demo account locked: the app listens beyond loopback');
   return true;
+}
+
+/**
+ * The demo account for an app listening on `host`: created (when wanted) only on loopback; on any
+ * other address an existing one is locked and none is made.
+ */
+export async function demoForHost(
+  host: string,
+  wanted: boolean,
+  deps: { db?: Db; auth?: Auth } = {},
+): Promise<{ demo: DemoCredentials | null; locked: boolean }> {
+  if (!isLoopbackHost(host)) return { demo: null, locked: await lockDemo(deps) };
+  return { demo: wanted ? await seedDemo(deps) : null, locked: false };
 }
