@@ -6,11 +6,11 @@
  * no internals, and the data folder is owner-only.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedDataDir } from '@/datasets/shared-data';
+import { rawRequest } from '@/tests/support/raw-http';
 import { SuiteApp } from './app-process';
 import { fillAuthForm, launchChromium, newPage, screenshots, signUp, type Person } from './browser';
 
@@ -46,41 +46,12 @@ async function page(): Promise<Page> {
   return p;
 }
 
-function raw(
+const raw = (
   method: string,
   pathname: string,
   headers: Record<string, string | number>,
   body?: { bytes: number } | string,
-): Promise<{ status: number; text: string; sent: number }> {
-  return new Promise((resolve, reject) => {
-    let sent = 0;
-    const req = http.request(
-      { host: '127.0.0.1', port: suite.app.port, method, path: pathname, headers },
-      (res) => {
-        let text = '';
-        res.on('data', (b: Buffer) => (text += b.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, sent }));
-      },
-    );
-    req.on('error', (err: NodeJS.ErrnoException) =>
-      // The server hung up on an unread body: the answer came first, the rest of the upload failed.
-      err.code === 'ECONNRESET' || err.code === 'EPIPE' ? undefined : reject(err),
-    );
-    if (typeof body === 'string') req.end(body);
-    else if (body) {
-      const chunk = Buffer.alloc(1024 * 1024, 'x');
-      const pump = () => {
-        while (sent < body.bytes) {
-          sent += chunk.length;
-          if (!req.write(chunk)) return void req.once('drain', pump);
-        }
-        req.end();
-      };
-      req.on('response', () => (body.bytes = 0));
-      pump();
-    } else req.end();
-  });
-}
+) => rawRequest(suite.app.port, method, pathname, headers, body);
 
 describe.skipIf(!sharedDataDir())('real datasets on the production build', () => {
   it('picks the real NIFTY day in the backtest launcher and in the payoff panel', async () => {
@@ -96,7 +67,8 @@ describe.skipIf(!sharedDataDir())('real datasets on the production build', () =>
     await p.getByRole('button', { name: 'Backtest', exact: true }).click();
     const launcher = p.getByTestId('backtest-launcher');
     await launcher.getByLabel('Real dataset').check();
-    const picker = launcher.getByLabel('Dataset');
+    // In dataset mode the launcher's one list is the datasets picker.
+    const picker = launcher.getByRole('combobox');
     await expect
       .poll(async () => picker.locator('option').allTextContents(), { timeout: 30_000 })
       .toContain(DAY);
