@@ -135,6 +135,7 @@ async function main(): Promise<void> {
   );
   cleanups.push(() => app.close());
 
+  await warmUp(e);
   const shown =
     e.HOST === '0.0.0.0' || e.HOST === '127.0.0.1' || e.HOST === '::' ? 'localhost' : e.HOST;
   say(
@@ -395,6 +396,22 @@ async function runWorkers(e: Env, embedded: boolean): Promise<() => Promise<void
       ),
     );
   };
+}
+
+/**
+ * Next loads a route's code on its first request: the health check and the sign-in page are
+ * asked for once before "ready", so the first monitor probe or visitor does not wait for that.
+ */
+async function warmUp(e: Env): Promise<void> {
+  const host = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
+  const at = `http://${host.includes(':') ? `[${host}]` : host}:${e.PORT}`;
+  await Promise.all(
+    ['/api/health', '/sign-in'].map((p) =>
+      fetch(`${at}${p}`, { signal: AbortSignal.timeout(10_000) })
+        .then((r) => r.arrayBuffer())
+        .catch(() => undefined),
+    ),
+  );
 }
 
 function within(p: Promise<unknown>, ms: number): Promise<void> {

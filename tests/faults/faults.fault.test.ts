@@ -156,6 +156,7 @@ function isWorker(pid: number): boolean {
 
 describe('faults', () => {
   it('refuses four 100-year backtests, a NUL-byte upload and a 100 MB body at the door', async () => {
+    sampler.mark('door');
     const century = await Promise.allSettled(
       [1, 2, 3, 4].map(() =>
         alice.api.backtests.create.mutate({
@@ -190,6 +191,7 @@ describe('faults', () => {
   });
 
   it("lets one user flood the workers while another user's backtest goes ahead", async () => {
+    sampler.mark('flood');
     const flood = await Promise.all(
       [1, 2, 3, 4].map((i) => backtest(alice, days('2025-01-06', 90, i))),
     );
@@ -204,6 +206,7 @@ describe('faults', () => {
   });
 
   it('comes back from kill -9 of the private Redis mid-backtest', async () => {
+    sampler.mark('redis-kill');
     const id = await backtest(bob, days('2025-04-07', 30));
     await running(bob, id);
     const redisPid = Number(readFileSync(path.join(dataDir, 'redis', 'redis-server.pid'), 'utf8'));
@@ -232,9 +235,11 @@ describe('faults', () => {
         b = await running(bob, victim);
       }
       for (const c of children(app.pid)) if (isWorker(c)) workerPids.add(c);
+      sampler.mark(`app-kill-${kill}`);
       process.kill(app.pid, 'SIGKILL');
       await app.exited;
       app = await start();
+      sampler.mark(`after-app-kill-${kill}`);
     }
     for (const id of victims) {
       const b = await finished(bob, id);
@@ -250,6 +255,7 @@ describe('faults', () => {
   });
 
   it.runIf(onPostgres)('survives kill -9 of a worker process mid-backtest', async () => {
+    sampler.mark('worker-kill');
     const id = await backtest(bob, days('2025-06-02', 30));
     await running(bob, id);
     const workers = children(app.pid).filter(isWorker);
@@ -269,6 +275,7 @@ describe('faults', () => {
   });
 
   it('afterwards: every backtest settled, nothing lost, health quick throughout, Ctrl-C ends it', async () => {
+    sampler.mark('settling');
     for (const who of [alice, bob]) {
       const rows = await until(
         `${who.email}'s backtests settled`,
@@ -282,6 +289,7 @@ describe('faults', () => {
     await sampler.stop();
     const f = sampler.figures();
     console.log(`health while the app was up: ${JSON.stringify(f)}`);
+    console.log(`slowest answers: ${JSON.stringify(sampler.slowest(8))}`);
     expect(f.answered).toBeGreaterThan(50);
     expect(sampler.samples.filter((s) => s.status === 'timeout')).toEqual([]);
     expect(f.p99).toBeLessThan(1_000);

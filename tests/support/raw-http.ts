@@ -24,9 +24,14 @@ export function rawRequest(
       },
     );
     req.on('error', (err: NodeJS.ErrnoException) => {
-      // The server hung up on an unread body after answering: the rest of the upload failed.
-      if (answered && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return;
-      reject(err);
+      // The server answered and hung up on the unread body: the upload fails, often before the
+      // answer is read, which still arrives.
+      if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') return reject(err);
+      answered = true;
+      setTimeout(
+        () => reject(new Error(`no answer before the connection closed (${err.code})`)),
+        2_000,
+      ).unref();
     });
     if (typeof body === 'string') return void req.end(body);
     if (!body) return void req.end();
