@@ -19,7 +19,7 @@ export class SharedDataSettingError extends Error {
   }
 }
 
-export function projectRoot(source: NodeJS.ProcessEnv = process.env): string {
+export function projectRoot(source: Record<string, string | undefined> = process.env): string {
   return source.STRIKEFLOW_ROOT?.trim() || process.cwd();
 }
 
@@ -35,7 +35,7 @@ function isFolder(p: string): boolean {
  * The configured folder, checked: a folder named by STRIKEFLOW_DATA_DIR must exist; the default
  * may be absent (the pickers then offer the simulator and say how to add data).
  */
-export function sharedDataSetting(source: NodeJS.ProcessEnv = process.env): {
+export function sharedDataSetting(source: Record<string, string | undefined> = process.env): {
   dir: string;
   configured: boolean;
   present: boolean;

@@ -32,6 +32,12 @@ describe('environment', () => {
       /^Invalid environment variable BETTER_AUTH_SECRET: must be at least 32 characters[^"]*$/,
     ],
     [{ LOG_LEVEL: 'loud' }, /^Invalid environment variable LOG_LEVEL: /],
+    [
+      { TRUSTED_PROXIES: '10.0.0.1, proxy.internal' },
+      /^Invalid environment variable TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDR ranges/,
+    ],
+    [{ TRUSTED_PROXIES: '10.0.0.0/33' }, /^Invalid environment variable TRUSTED_PROXIES: /],
+    [{ BACKTEST_EXECUTION: 'fork' }, /^Invalid environment variable BACKTEST_EXECUTION: /],
   ])('names the bad variable in one line: %j', (vars, message) => {
     const err = (() => {
       try {
@@ -50,5 +56,21 @@ describe('environment', () => {
       /got "mysql:\/\/u:\*\*\*@host\/db"/,
     );
     expect(() => parseEnv({ DATABASE_URL: 'mysql://u:hunter2@host/db' })).not.toThrow(/hunter2/);
+  });
+
+  it('reads the trusted proxies and the backtest limits', () => {
+    expect(parseEnv({ TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,::1' }).TRUSTED_PROXIES).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+    ]);
+    expect(parseEnv({})).toMatchObject({
+      TRUSTED_PROXIES: [],
+      BACKTEST_MAX_DAYS: 1830,
+      BACKTEST_MAX_MINUTES: 30,
+      BACKTEST_USER_CONCURRENCY: 2,
+      BACKTEST_EXECUTION: 'thread',
+      UPLOAD_QUOTA_MB: 512,
+    });
   });
 });

@@ -7,6 +7,7 @@
  * request bodies refused by size before a byte of them is read.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
       'encrypted' in req.socket && !!req.socket.encrypted,
     );
     applyForwardedView(req.headers, view);
+    if (!serving && req.headers[WARM_UP_HEADER] !== warmUpToken) return starting(req, res);
     void guardBody(req, res, getSession).then((refused) => {
       if (refused) return;
       handle(req, res).catch((err: unknown) => {
@@ -136,6 +138,7 @@ async function main(): Promise<void> {
   cleanups.push(() => app.close());
 
   await warmUp(e);
+  serving = true;
   const shown =
     e.HOST === '0.0.0.0' || e.HOST === '127.0.0.1' || e.HOST === '::' ? 'localhost' : e.HOST;
   say(
@@ -329,6 +332,10 @@ async function seedDemoIfWanted(seed: SeedModule, e: Env, embedded: boolean): Pr
   return demo;
 }
 
+/** How much of a refused body is read and discarded, and for how long, before the connection is cut. */
+const LINGER_BYTES = 4 * 1024 * 1024;
+const LINGER_MS = 2_000;
+
 async function guardBody(
   req: http.IncomingMessage,
   res: http.ServerResponse,
@@ -336,9 +343,18 @@ async function guardBody(
 ): Promise<boolean> {
   const verdict = judgeBody(req.method, req.url ?? '/', req.headers);
   const refuse = (status: number, message: string) => {
-    // Connection: close, so the unread body is not drained into memory to reuse the socket.
-    res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
-    res.end(JSON.stringify({ error: { message, status } }), () => req.socket.destroySoon?.());
+    // The client is still sending: closing at once would reset the connection and could lose the
+    // answer before it is read. A little of the body is read and thrown away (never kept), then
+    // the connection is cut, so a 100 MB body costs at most LINGER_BYTES of reading.
+    let discarded = 0;
+    const cut = () => req.socket.destroy();
+    req.on('data', (b: Buffer) => {
+      discarded += b.length;
+      if (discarded > LINGER_BYTES) cut();
+    });
+    setTimeout(cut, LINGER_MS).unref();
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message, status } }));
     return true;
   };
   if (!verdict.ok) return refuse(verdict.status, verdict.message);
@@ -398,6 +414,31 @@ async function runWorkers(e: Env, embedded: boolean): Promise<() => Promise<void
   };
 }
 
+/** False until the warm-up is done: until then everyone else gets a quick "starting" answer. */
+let serving = false;
+const WARM_UP_HEADER = 'x-strikeflow-warm-up';
+const warmUpToken = randomBytes(16).toString('hex');
+
+/** While the app warms up: an immediate 503, so a monitor or browser is not left waiting. */
+function starting(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const health = req.url?.split('?')[0] === '/api/health';
+  res.writeHead(503, {
+    'content-type': health ? 'application/json' : 'text/plain; charset=utf-8',
+    'retry-after': '2',
+    'cache-control': 'no-store',
+  });
+  res.end(
+    health
+      ? JSON.stringify({
+          status: 'starting',
+          db: 'starting',
+          redis: 'starting',
+          workers: 'starting',
+        })
+      : 'Strikeflow is starting; try again in a few seconds.\n',
+  );
+}
+
 /**
  * Next loads a route's code on its first request: the health check and the sign-in page are
  * asked for once before "ready", so the first monitor probe or visitor does not wait for that.
@@ -407,7 +448,10 @@ async function warmUp(e: Env): Promise<void> {
   const at = `http://${host.includes(':') ? `[${host}]` : host}:${e.PORT}`;
   await Promise.all(
     ['/api/health', '/sign-in'].map((p) =>
-      fetch(`${at}${p}`, { signal: AbortSignal.timeout(10_000) })
+      fetch(`${at}${p}`, {
+        signal: AbortSignal.timeout(30_000),
+        headers: { [WARM_UP_HEADER]: warmUpToken },
+      })
         .then((r) => r.arrayBuffer())
         .catch(() => undefined),
     ),
