@@ -7,7 +7,6 @@
  * request bodies refused by size before a byte of them is read.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -103,7 +102,7 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   const proxies = trustedProxies(e.TRUSTED_PROXIES);
   const { getSession } = await import('@/server/auth');
-  const server = http.createServer((req, res) => {
+  const serve: http.RequestListener = (req, res) => {
     const view = forwardedView(
       req.socket.remoteAddress,
       req.headers,
@@ -111,7 +110,6 @@ async function main(): Promise<void> {
       'encrypted' in req.socket && !!req.socket.encrypted,
     );
     applyForwardedView(req.headers, view);
-    if (!serving && req.headers[WARM_UP_HEADER] !== warmUpToken) return starting(req, res);
     void guardBody(req, res, getSession).then((refused) => {
       if (refused) return;
       handle(req, res).catch((err: unknown) => {
@@ -120,7 +118,11 @@ async function main(): Promise<void> {
         if (!res.headersSent) res.writeHead(500).end('Internal error');
       });
     });
-  });
+  };
+  // Next loads a route's code on its first request, blocking this thread for a moment: that
+  // happens on a private port before the public one opens, so no visitor or monitor waits for it.
+  await warmUp(serve);
+  const server = http.createServer(serve);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(err.code === 'EADDRINUSE' ? new StartError(portBusy(e.PORT, e.HOST)) : err),
@@ -137,8 +139,6 @@ async function main(): Promise<void> {
   );
   cleanups.push(() => app.close());
 
-  await warmUp(e);
-  serving = true;
   const shown =
     e.HOST === '0.0.0.0' || e.HOST === '127.0.0.1' || e.HOST === '::' ? 'localhost' : e.HOST;
   say(
@@ -414,48 +414,22 @@ async function runWorkers(e: Env, embedded: boolean): Promise<() => Promise<void
   };
 }
 
-/** False until the warm-up is done: until then everyone else gets a quick "starting" answer. */
-let serving = false;
-const WARM_UP_HEADER = 'x-strikeflow-warm-up';
-const warmUpToken = randomBytes(16).toString('hex');
-
-/** While the app warms up: an immediate 503, so a monitor or browser is not left waiting. */
-function starting(req: http.IncomingMessage, res: http.ServerResponse): void {
-  const health = req.url?.split('?')[0] === '/api/health';
-  res.writeHead(503, {
-    'content-type': health ? 'application/json' : 'text/plain; charset=utf-8',
-    'retry-after': '2',
-    'cache-control': 'no-store',
-  });
-  res.end(
-    health
-      ? JSON.stringify({
-          status: 'starting',
-          db: 'starting',
-          redis: 'starting',
-          workers: 'starting',
-        })
-      : 'Strikeflow is starting; try again in a few seconds.\n',
-  );
-}
-
-/**
- * Next loads a route's code on its first request: the health check and the sign-in page are
- * asked for once before "ready", so the first monitor probe or visitor does not wait for that.
- */
-async function warmUp(e: Env): Promise<void> {
-  const host = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
-  const at = `http://${host.includes(':') ? `[${host}]` : host}:${e.PORT}`;
+/** Asks for the health check and the sign-in page once, through a throwaway loopback server. */
+async function warmUp(serve: http.RequestListener): Promise<void> {
+  const warm = http.createServer(serve);
+  await new Promise<void>((resolve) => warm.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = warm.address() as net.AddressInfo;
   await Promise.all(
     ['/api/health', '/sign-in'].map((p) =>
-      fetch(`${at}${p}`, {
-        signal: AbortSignal.timeout(30_000),
-        headers: { [WARM_UP_HEADER]: warmUpToken },
-      })
+      fetch(`http://127.0.0.1:${port}${p}`, { signal: AbortSignal.timeout(30_000) })
         .then((r) => r.arrayBuffer())
         .catch(() => undefined),
     ),
   );
+  await new Promise<void>((resolve) => {
+    warm.close(() => resolve());
+    warm.closeAllConnections();
+  });
 }
 
 function within(p: Promise<unknown>, ms: number): Promise<void> {

@@ -6,7 +6,7 @@ import { closeDb } from '@/db/client';
 import { resetEnv } from '@/db/env';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { startWorkers } from '@/workers/index';
-import { closeQueues } from '@/workers/queues';
+import { closeQueues, setPrivateRedisSupervision } from '@/workers/queues';
 import { healthReport } from './health';
 
 const saved = { ...process.env };
@@ -74,6 +74,35 @@ describe('health report', () => {
       expect(JSON.stringify(report)).not.toMatch(/127\.0\.0\.1|hunter2|redis:\/\//);
       expect(report.workers).toMatch(/^unknown: Redis is down/);
     } finally {
+      await closeQueues();
+      process.env.REDIS_URL = redisUrl;
+      resetEnv();
+    }
+  });
+
+  it('says the private redis-server is being restarted while its supervisor brings it back', async () => {
+    await closeQueues();
+    process.env.REDIS_URL = 'redis://127.0.0.1:1';
+    resetEnv();
+    setPrivateRedisSupervision({
+      state: 'restarting',
+      restarts: 0,
+      lastExit: 'killed by SIGKILL',
+      nextAttemptAt: Date.now() + 1_500,
+    });
+    try {
+      const report = await healthReport();
+      expect(report.redis).toMatch(
+        /^the private redis-server stopped \(killed by SIGKILL\); restarting it in [12] s$/,
+      );
+      expect(report.status).toBe('down');
+    } finally {
+      setPrivateRedisSupervision({
+        state: 'stopped',
+        restarts: 0,
+        lastExit: null,
+        nextAttemptAt: null,
+      });
       await closeQueues();
       process.env.REDIS_URL = redisUrl;
       resetEnv();
