@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
@@ -383,6 +384,12 @@ async function runWorkers(e: Env, embedded: boolean): Promise<() => Promise<void
       { cwd: root, env: process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
     );
     children.add(child);
+    // Workers do background work: when the machine is busy, the web server in this process wins.
+    try {
+      if (child.pid) os.setPriority(child.pid, 5);
+    } catch {
+      // not allowed here: they run at normal priority
+    }
     const began = Date.now();
     child.on('exit', (code, signal) => {
       children.delete(child);

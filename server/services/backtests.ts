@@ -146,14 +146,21 @@ async function versionToRun(
       `The strategy is not valid yet${first ? ` (${first.message})` : ''}; fix it before backtesting.`,
     );
   }
-  const [latest] = await db
-    .select({ id: strategyVersions.id, dsl: strategyVersions.dsl })
-    .from(strategyVersions)
-    .where(eq(strategyVersions.strategyId, s.id))
-    .orderBy(desc(strategyVersions.version))
-    .limit(1);
-  if (latest && sameJson(latest.dsl, s.dsl)) return latest.id;
-  return (await saveVersion(db, ownerId, { id: s.id, name: `${s.name} (backtested)` })).id;
+  // Several backtests started at once must share one new version, not race to number several:
+  // the check and the save happen under a per-strategy lock.
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`versions:${s.id}`}))`);
+    const [latest] = await tx
+      .select({ id: strategyVersions.id, dsl: strategyVersions.dsl })
+      .from(strategyVersions)
+      .where(eq(strategyVersions.strategyId, s.id))
+      .orderBy(desc(strategyVersions.version))
+      .limit(1);
+    if (latest && sameJson(latest.dsl, s.dsl)) return latest.id;
+    return (
+      await saveVersion(tx as unknown as Db, ownerId, { id: s.id, name: `${s.name} (backtested)` })
+    ).id;
+  });
 }
 
 export async function createBacktest(

@@ -214,6 +214,22 @@ describe('backtest limits', () => {
   });
 });
 
+describe('many at once', () => {
+  it('starts four backtests of a changed strategy at once, all on one new version', async () => {
+    const p = await person('burst@example.test');
+    const made = await Promise.all(
+      [1, 2, 3, 4].map((seed) =>
+        p.caller.backtests.create({
+          strategyId: p.strategyId,
+          dataSource: { ...sim('2026-11-16', '2026-11-16'), seed },
+        }),
+      ),
+    );
+    expect(new Set(made.map((b) => b.strategyVersionId)).size).toBe(1);
+    for (const b of made) await settled(p, b.id);
+  });
+});
+
 describe('progress streams', () => {
   async function subscribe(headers: Headers, id: string) {
     const input = encodeURIComponent(JSON.stringify(superjson.serialize({ id })));
