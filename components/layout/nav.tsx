@@ -31,6 +31,16 @@ export const navItems: NavItem[] = [
     icon: icon('M10 4v6l4 2M17 10a7 7 0 11-14 0 7 7 0 0114 0z'),
   },
   { href: '/deployments', label: 'Deployments', icon: icon('M4 16l4-4m0 0l3-7 5 5-7 3zm0 0l-2-2') },
+  {
+    href: '/analysis/volatility',
+    label: 'Vol lab',
+    icon: icon('M3 6c3 0 4 8 7 8s4-8 7-8M3 17h14'),
+  },
+  {
+    href: '/analysis/regime',
+    label: 'Regimes',
+    icon: icon('M3 16h3V9H3zm5.5 0h3V4h-3zM14 16h3v-5h-3z'),
+  },
 ];
 
 export function Nav() {

@@ -32,6 +32,12 @@ export function StrategyToolbarActions(props: {
         beforeStart={props.beforeStart}
       />
       <PublishTemplateButton strategyId={props.strategyId} defaultTitle={props.name} />
+      <a
+        href={`/strategies/${props.strategyId}/scenarios`}
+        className="rounded border border-zinc-700 px-2.5 py-1 text-xs text-zinc-200 hover:border-zinc-500"
+      >
+        Scenarios
+      </a>
     </div>
   );
 }

@@ -24,6 +24,7 @@ export function backtestDocument(
   const runtime = createRuntime(doc.basket, {
     deploymentId: opts.deploymentId ?? 'backtest',
     settings: opts.runtimeSettings,
+    risk: settings.riskLimits,
   });
   return runBacktest(snapshots, {
     strategy: doc.basket.name,

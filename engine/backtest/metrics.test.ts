@@ -17,8 +17,15 @@ const trades = [
   { date: '2026-01-07', grossPnl: 2540, costs: 40, netPnl: 2500 },
 ];
 
+// Costs of each day's fills (an entry on day 1 closed on day 2 pays its entry costs on day 1).
+const costsByDay = new Map([
+  ['2026-01-05', 100],
+  ['2026-01-06', 20],
+  ['2026-01-07', 40],
+]);
+
 describe('computeMetrics', () => {
-  const m = computeMetrics({ trades, equity, capital: 100000 });
+  const m = computeMetrics({ trades, equity, capital: 100000, costsByDay });
 
   it('counts wins, losses, streaks and averages of closed trades', () => {
     expect(m.trades).toBe(4);
@@ -46,13 +53,14 @@ describe('computeMetrics', () => {
     expect(m.calmar).toBe(42.84); // 0.005 x 252 / 0.0294118
   });
 
-  it('builds a per-day table', () => {
+  it('builds a per-day table whose rows add up: gross - costs = net, and the nets sum to the total', () => {
     expect(m.days).toEqual([
       {
         date: '2026-01-05',
         netPnl: 500,
-        grossPnl: 580,
-        costs: 80,
+        grossPnl: 600,
+        costs: 100,
+        realizedPnl: 500,
         trades: 2,
         wins: 1,
         losses: 1,
@@ -61,8 +69,9 @@ describe('computeMetrics', () => {
       {
         date: '2026-01-06',
         netPnl: -1500,
-        grossPnl: -1460,
-        costs: 40,
+        grossPnl: -1480,
+        costs: 20,
+        realizedPnl: -1500,
         trades: 1,
         wins: 0,
         losses: 1,
@@ -73,12 +82,15 @@ describe('computeMetrics', () => {
         netPnl: 2500,
         grossPnl: 2540,
         costs: 40,
+        realizedPnl: 2500,
         trades: 1,
         wins: 1,
         losses: 0,
         maxDrawdown: 0,
       },
     ]);
+    for (const d of m.days) expect(d.grossPnl - d.costs).toBe(d.netPnl);
+    expect(m.days.reduce((a, d) => a + d.netPnl, 0)).toBe(equity[equity.length - 1].pnl);
   });
 
   it('says why ratios are missing on a single day instead of inventing them', () => {

@@ -15,11 +15,15 @@ export type ClosedTrade = {
 
 export type EquityPoint = { ts: string; pnl: number };
 
+/** One trading day: net is the change of the equity curve; gross - costs = net on every row. */
 export type DayRow = {
   date: string;
   netPnl: number;
   grossPnl: number;
+  /** Costs of the fills of that day. */
   costs: number;
+  /** Net P&L of the trades that closed that day (the rest of the day's net is open positions moving). */
+  realizedPnl: number;
   trades: number;
   wins: number;
   losses: number;
@@ -94,6 +98,8 @@ export function computeMetrics(input: {
   trades: readonly ClosedTrade[];
   equity: readonly EquityPoint[];
   capital: number;
+  /** Costs of the fills of each local date. */
+  costsByDay?: ReadonlyMap<string, number>;
 }): Metrics {
   const { trades, equity, capital } = input;
   const notes: string[] = [];
@@ -158,11 +164,13 @@ export function computeMetrics(input: {
     const close = pts[pts.length - 1].pnl;
     const dayTrades = tradesByDay.get(d) ?? [];
     const net = close - prevClose;
+    const costs = roundMoney(input.costsByDay?.get(d) ?? 0);
     days.push({
       date: d,
       netPnl: roundMoney(net),
-      grossPnl: roundMoney(dayTrades.reduce((s, t) => s + t.grossPnl, 0)),
-      costs: roundMoney(dayTrades.reduce((s, t) => s + t.costs, 0)),
+      grossPnl: roundMoney(roundMoney(net) + costs),
+      costs,
+      realizedPnl: roundMoney(dayTrades.reduce((s, t) => s + t.netPnl, 0)),
       trades: dayTrades.length,
       wins: dayTrades.filter((t) => t.netPnl > 0).length,
       losses: dayTrades.filter((t) => t.netPnl <= 0).length,

@@ -25,6 +25,16 @@ export const SlippageOverrideSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('percent'), percent: z.number().nonnegative().max(50) }),
 ]);
 
+/** A deployment's (or a backtest's) risk limits; each is optional, and exits are never limited. */
+export const RiskLimitsSchema = z.strictObject({
+  maxLotsPerOrder: z.number().int().positive().max(10_000).optional(),
+  maxOpenLegs: z.number().int().positive().max(1_000).optional(),
+  maxPremiumPerOrder: z.number().positive().max(1e12).optional(),
+  maxNotionalPerOrder: z.number().positive().max(1e13).optional(),
+  maxOrdersPerMinute: z.number().int().positive().max(10_000).optional(),
+  priceBandPct: z.number().positive().max(100).optional(),
+});
+
 export const BacktestOverridesSchema = z.strictObject({
   /** 'basket' (the default) uses the basket's execution.costModel; a named model here replaces it for this run. */
   costModel: z
@@ -33,12 +43,7 @@ export const BacktestOverridesSchema = z.strictObject({
   /** Replaces the basket's execution.slippage when given. */
   slippage: SlippageOverrideSchema.optional(),
   latency: z.enum(['none', 'next-snapshot']).default('none'),
-  riskLimits: z
-    .strictObject({
-      maxLotsPerOrder: z.number().int().positive().optional(),
-      maxOpenLegs: z.number().int().positive().optional(),
-    })
-    .default({}),
+  riskLimits: RiskLimitsSchema.default({}),
 });
 export type BacktestOverrides = z.infer<typeof BacktestOverridesSchema>;
 export type BacktestOverridesInput = z.input<typeof BacktestOverridesSchema>;

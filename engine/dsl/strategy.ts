@@ -45,6 +45,23 @@ export const DaysToExpirySchema = z
 
 export const ExitSchema = z.strictObject({ time: Time });
 
+/**
+ * Positional mode (AlgoTest's): the position is held across sessions, entered `entryDaysBefore`
+ * trading days before the reference expiry at `entry.time` and exited `exitDaysBefore` trading
+ * days before it (0: on expiry day) at `exit.time`. Without it a strategy is intraday.
+ */
+export const PositionalSchema = z
+  .strictObject({
+    typeVersion: typeVersion(1),
+    expiry: ExpirySchema.default({ kind: 'weekly', offset: 0 }),
+    entryDaysBefore: z.int().min(1).max(60),
+    exitDaysBefore: z.int().min(0).max(59).default(0),
+  })
+  .refine((p) => p.exitDaysBefore < p.entryDaysBefore, {
+    path: ['exitDaysBefore'],
+    message: 'exit must come after entry: exitDaysBefore must be smaller than entryDaysBefore',
+  });
+
 export const SquareOff = z.enum(['partial', 'complete']);
 
 export const StrategySchema = z
@@ -56,6 +73,7 @@ export const StrategySchema = z
     entry: EntrySchema,
     exit: ExitSchema,
     daysToExpiry: DaysToExpirySchema.optional(),
+    positional: PositionalSchema.optional(),
     legs: z.array(LegSchema).min(1, { message: 'a strategy needs at least one leg' }).max(100),
     stopLoss: StrategyStopLossSchema.optional(),
     target: StrategyTargetSchema.optional(),
@@ -78,10 +96,10 @@ export const StrategySchema = z
       ctx.addIssue({ code: 'custom', path, message });
     const entry = minutesOf(s.entry.time);
     const exit = minutesOf(s.exit.time);
-    if (exit <= entry)
+    if (exit <= entry && !s.positional)
       issue(
         ['exit', 'time'],
-        'exit time must be after entry time (positions are squared off the same day)',
+        'exit time must be after entry time (an intraday strategy squares off the same day; add a positional block to hold across sessions)',
       );
     for (const key of ['noReEntryAfter', 'stopMonitoringAfter'] as const) {
       const t = s[key];

@@ -1,81 +1,101 @@
 /**
- * The at-the-money strike and the ATM straddle premium, the references strike selectors use
- * ("ATM+2", "premium closest to 30% of the straddle"). ATM can be taken from spot, from the
- * futures price, or from the synthetic future implied by put-call parity.
+ * One market vocabulary, as docs/dsl.md defines it: the synthetic future, the futures price of an
+ * expiry, the ATM strike and the ATM straddle, and the price of any contract. Strike selection,
+ * condition facts, the payoff, the volatility views and P&L all use these and nothing else.
  */
-import { findQuote, markPrice, strikesOf } from './quote';
-import { expiryPricing, findExpiry, type PricingOverrides } from './pricing-context';
-import type { ChainSnapshot } from './snapshot';
+import { findQuote, markPrice } from './quote';
+import type { ChainSnapshot, ExpiryChain } from './snapshot';
 
-export type AtmReference = 'spot' | 'futures' | 'synthetic';
+/** Where ATM is measured from (the DSL's `atmFrom`). */
+export type AtmReference = 'spot' | 'futures' | 'syntheticFuture';
+
+export function expiryChain(s: ChainSnapshot, expiry: string): ExpiryChain | undefined {
+  for (const e of s.expiries) if (e.expiry === expiry) return e;
+  return undefined;
+}
 
 /**
- * The synthetic future of an expiry by put-call parity, F = K + e^{rT}(C − P), taken at the
- * strike where call and put are closest in price (least sensitive to the rate); undefined
- * when no strike has both prices.
+ * `K* + P_CE(K*) - P_PE(K*)`, `K*` the strike nearest spot that has both a CE and a PE price
+ * (tie: the lower strike); undefined when no strike has both.
  */
-export function syntheticFuture(
-  s: ChainSnapshot,
-  expiry: string,
-  overrides?: PricingOverrides,
-): number | undefined {
-  const chain = findExpiry(s, expiry);
-  const { t, rate } = expiryPricing(s, expiry, overrides);
+export function syntheticFuture(s: ChainSnapshot, expiry: string): number | undefined {
+  const chain = expiryChain(s, expiry);
+  if (!chain) return undefined;
+  const ce = new Map<number, number>();
+  const pe = new Map<number, number>();
+  for (const q of chain.options) {
+    const p = markPrice(q);
+    if (p !== undefined) (q.right === 'CE' ? ce : pe).set(q.strike, p);
+  }
   let best: number | undefined;
-  let bestGap = Infinity;
-  for (const k of strikesOf(chain)) {
-    const c = findQuote(chain, k, 'CE');
-    const p = findQuote(chain, k, 'PE');
-    const cp = c && markPrice(c);
-    const pp = p && markPrice(p);
-    if (cp === undefined || pp === undefined) continue;
-    const gap = Math.abs(cp - pp);
-    if (gap < bestGap) {
-      bestGap = gap;
-      best = k + Math.exp(rate * t) * (cp - pp);
+  for (const k of ce.keys()) {
+    if (!pe.has(k)) continue;
+    const d = Math.abs(k - s.spot) - (best === undefined ? Infinity : Math.abs(best - s.spot));
+    if (best === undefined || d < -1e-9 || (Math.abs(d) <= 1e-9 && k < best)) best = k;
+  }
+  return best === undefined ? undefined : best + ce.get(best)! - pe.get(best)!;
+}
+
+/** The expiry's futures price when the feed gives one, else its synthetic future. */
+export function futuresPrice(s: ChainSnapshot, expiry: string): number | undefined {
+  return expiryChain(s, expiry)?.forward ?? syntheticFuture(s, expiry);
+}
+
+export type Atm = { atm: number; ref: number } | { error: string };
+
+/** ATM of an expiry: the listed strike (either right) nearest the reference; exactly half-way, the lower. */
+export function atmOf(s: ChainSnapshot, expiry: string, from: AtmReference = 'spot'): Atm {
+  const chain = expiryChain(s, expiry);
+  if (!chain)
+    return {
+      error: `expiry ${expiry} is not in the ${s.underlying} snapshot at ${s.ts}: listed are ${s.expiries.map((x) => x.expiry).join(', ') || 'none'}`,
+    };
+  const ref =
+    from === 'spot'
+      ? s.spot
+      : from === 'futures'
+        ? futuresPrice(s, expiry)
+        : syntheticFuture(s, expiry);
+  if (ref === undefined)
+    return {
+      error: `no ${from === 'futures' ? 'futures price (nor a synthetic future)' : 'strike with both a CE and a PE price for the synthetic future'} in expiry ${expiry} of ${s.underlying} at ${s.ts}`,
+    };
+  let atm: number | undefined;
+  for (const q of chain.options) {
+    const k = q.strike;
+    if (atm === undefined) {
+      atm = k;
+      continue;
     }
+    const d = Math.abs(k - ref) - Math.abs(atm - ref);
+    if (d < -1e-9 || (Math.abs(d) <= 1e-9 && k < atm)) atm = k;
   }
-  return best;
+  if (atm === undefined)
+    return { error: `expiry ${expiry} of ${s.underlying} at ${s.ts} lists no strikes` };
+  return { atm, ref };
 }
 
-/** The price ATM is measured from; throws naming the missing input. */
-export function atmReferencePrice(
-  s: ChainSnapshot,
-  expiry: string,
-  reference: AtmReference = 'spot',
-  overrides?: PricingOverrides,
-): number {
-  if (reference === 'spot') return s.spot;
-  if (reference === 'futures') {
-    const f = findExpiry(s, expiry).forward ?? s.futures;
-    if (f === undefined)
-      throw new Error(
-        `the ${s.underlying} snapshot at ${s.ts} has no futures price: use ATM from spot or synthetic`,
-      );
-    return f;
-  }
-  const f = syntheticFuture(s, expiry, overrides);
-  if (f === undefined)
-    throw new Error(
-      `expiry ${expiry} of ${s.underlying} at ${s.ts} has no strike with both a call and a put price: no synthetic future`,
-    );
-  return f;
+/** The ATM strike, or an error naming what is missing. */
+export function atmStrike(s: ChainSnapshot, expiry: string, from: AtmReference = 'spot'): number {
+  const a = atmOf(s, expiry, from);
+  if ('error' in a) throw new Error(a.error);
+  return a.atm;
 }
 
-/** The listed strike nearest the reference price (the higher one on a tie). */
-export function atmStrike(
+/** `S = P_CE(ATM) + P_PE(ATM)`; undefined when either has no price. */
+export function straddlePremium(
   s: ChainSnapshot,
   expiry: string,
-  reference: AtmReference = 'spot',
-  overrides?: PricingOverrides,
-): number {
-  const ref = atmReferencePrice(s, expiry, reference, overrides);
-  const strikes = strikesOf(findExpiry(s, expiry));
-  if (strikes.length === 0)
-    throw new Error(`expiry ${expiry} of ${s.underlying} at ${s.ts} lists no strikes`);
-  let best = strikes[0];
-  for (const k of strikes) if (Math.abs(k - ref) <= Math.abs(best - ref)) best = k;
-  return best;
+  from: AtmReference = 'spot',
+): { strike: number; premium: number } | undefined {
+  const chain = expiryChain(s, expiry);
+  const a = atmOf(s, expiry, from);
+  if (!chain || 'error' in a) return undefined;
+  const c = findQuote(chain, a.atm, 'CE');
+  const p = findQuote(chain, a.atm, 'PE');
+  const cp = c && markPrice(c);
+  const pp = p && markPrice(p);
+  return cp === undefined || pp === undefined ? undefined : { strike: a.atm, premium: cp + pp };
 }
 
 /** Strike `steps` listed strikes away from ATM (positive = higher strike). */
@@ -83,10 +103,11 @@ export function strikeFromAtm(
   s: ChainSnapshot,
   expiry: string,
   steps: number,
-  reference: AtmReference = 'spot',
+  from: AtmReference = 'spot',
 ): number {
-  const strikes = strikesOf(findExpiry(s, expiry));
-  const i = strikes.indexOf(atmStrike(s, expiry, reference)) + steps;
+  const chain = expiryChain(s, expiry);
+  const strikes = [...new Set((chain?.options ?? []).map((o) => o.strike))].sort((a, b) => a - b);
+  const i = strikes.indexOf(atmStrike(s, expiry, from)) + steps;
   if (i < 0 || i >= strikes.length)
     throw new Error(
       `ATM${steps >= 0 ? '+' : ''}${steps} is outside the ${strikes.length} listed strikes of ${s.underlying} ${expiry}`,
@@ -94,18 +115,15 @@ export function strikeFromAtm(
   return strikes[i];
 }
 
-/** Call + put price at the ATM strike (mid, else LTP); undefined when either side has no price. */
-export function straddlePremium(
+/** The price of a contract in a snapshot (an option's mark, a future's futures price), or undefined. */
+export function contractPrice(
   s: ChainSnapshot,
   expiry: string,
-  reference: AtmReference = 'spot',
-): { strike: number; premium: number } | undefined {
-  const chain = findExpiry(s, expiry);
-  const strike = atmStrike(s, expiry, reference);
-  const c = findQuote(chain, strike, 'CE');
-  const p = findQuote(chain, strike, 'PE');
-  const cp = c && markPrice(c);
-  const pp = p && markPrice(p);
-  if (cp === undefined || pp === undefined) return undefined;
-  return { strike, premium: cp + pp };
+  strike: number | null,
+  right: 'CE' | 'PE' | 'FUT',
+): number | undefined {
+  if (right === 'FUT') return futuresPrice(s, expiry);
+  const chain = expiryChain(s, expiry);
+  const q = chain && strike !== null ? findQuote(chain, strike, right) : undefined;
+  return q ? markPrice(q) : undefined;
 }

@@ -124,6 +124,14 @@ export function isTradingDay(instrument: Instrument, date: string): boolean {
   );
 }
 
+/** Trading days after `from` up to and including `to` (0 when `to` is `from` or earlier). */
+export function tradingDaysUntil(instrument: Instrument, from: string, to: string): number {
+  let n = 0;
+  for (let d = dayNumber(from) + 1, end = dayNumber(to); d <= end; d++)
+    if (isTradingDay(instrument, dateOfDay(d))) n++;
+  return n;
+}
+
 export function previousTradingDay(instrument: Instrument, date: string): string {
   let d = dayNumber(date) - 1;
   for (let i = 0; i < 30; i++, d--) if (isTradingDay(instrument, dateOfDay(d))) return dateOfDay(d);
@@ -212,4 +220,20 @@ export function sessionBounds(
     open: zonedInstant(date, instrument.session.open, instrument.timezone),
     close: zonedInstant(date, close, instrument.timezone),
   };
+}
+
+/** The years each calendar's holiday list covers (crypto never closes). */
+export const HOLIDAY_YEARS: Record<CalendarId, { from: number; to: number } | 'all'> = {
+  NSE: { from: 2025, to: 2026 },
+  BSE: { from: 2025, to: 2026 },
+  NYSE: { from: 2025, to: 2026 },
+  CRYPTO: 'all',
+};
+
+/** Whether the calendar knows the holidays of this date's year. */
+export function holidaysKnown(calendar: CalendarId, date: string): boolean {
+  const y = HOLIDAY_YEARS[calendar];
+  if (y === 'all') return true;
+  const year = Number(date.slice(0, 4));
+  return year >= y.from && year <= y.to;
 }

@@ -63,14 +63,26 @@ const snap: ChainSnapshot = {
 describe('ATM and the straddle', () => {
   it('takes ATM from spot, futures or the synthetic future', () => {
     expect(atmStrike(snap, '2026-11-23', 'spot')).toBe(24300);
-    expect(atmStrike(snap, '2026-11-23', 'futures')).toBe(24400);
-    // Parity on mid prices recovers the forward S·e^{(r−q)T}.
+    // Without a futures quote for the expiry, "futures" is its synthetic future (docs/dsl.md).
+    expect(atmStrike(snap, '2026-11-23', 'futures')).toBe(24300);
+    const withForward = {
+      ...snap,
+      expiries: snap.expiries.map((e) =>
+        e.expiry === '2026-11-23' ? { ...e, forward: 24420 } : e,
+      ),
+    };
+    expect(atmStrike(withForward, '2026-11-23', 'futures')).toBe(24400);
+    // docs/dsl.md: K* + P_CE(K*) - P_PE(K*) at the strike nearest spot with both prices (24300),
+    // P the mid here (no LTP); close to the model's forward S·e^{(r−q)T} up to the discount of C − P.
+    const dec = snap.expiries[1].options.filter((o) => o.strike === 24300);
+    const mid = (r: string) => {
+      const o = dec.find((x) => x.right === r)!;
+      return (o.bid! + o.ask!) / 2;
+    };
+    expect(syntheticFuture(snap, '2026-12-29')).toBeCloseTo(24300 + mid('CE') - mid('PE'), 9);
     const p = expiryPricing(snap, '2026-12-29');
-    expect(syntheticFuture(snap, '2026-12-29')).toBeCloseTo(
-      SPOT * Math.exp((p.rate - p.div) * p.t),
-      1,
-    );
-    expect(atmStrike(snap, '2026-12-29', 'synthetic')).toBe(24450); // forward ≈ 24448
+    expect(Math.abs(syntheticFuture(snap, '2026-12-29')! - SPOT * Math.exp((p.rate - p.div) * p.t))).toBeLessThan(2); // prettier-ignore
+    expect(atmStrike(snap, '2026-12-29', 'syntheticFuture')).toBe(24450); // forward ≈ 24448
     expect(strikeFromAtm(snap, '2026-11-23', 2)).toBe(24400);
     expect(() => strikeFromAtm(snap, '2026-11-23', 40)).toThrow(/outside the 13 listed strikes/);
   });
@@ -89,9 +101,8 @@ describe('ATM and the straddle', () => {
     expect(() => atmStrike(snap, '2026-11-30')).toThrow(
       /expiry 2026-11-30 is not in the NIFTY snapshot.*2026-11-23, 2026-12-29/,
     );
-    expect(() => atmStrike({ ...snap, futures: undefined }, '2026-11-23', 'futures')).toThrow(
-      /no futures price/,
-    );
+    const noPair = { ...snap, expiries: [{ expiry: '2026-11-23', options: chain('2026-11-23', false).filter((q) => q.right === 'CE') }] }; // prettier-ignore
+    expect(() => atmStrike(noPair, '2026-11-23', 'futures')).toThrow(/no futures price/);
   });
 });
 

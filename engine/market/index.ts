@@ -41,7 +41,7 @@ export {
   yearsToExpiry,
   type ExpiryKind,
 } from './expiry';
-export { markPrice, triggerPrice, findQuote, strikesOf } from './quote';
+export { markPrice, findQuote, strikesOf } from './quote';
 export {
   expiryPricing,
   findExpiry,
@@ -50,8 +50,11 @@ export {
   type PricingOverrides,
 } from './pricing-context';
 export {
+  atmOf,
   atmStrike,
-  atmReferencePrice,
+  contractPrice,
+  expiryChain,
+  futuresPrice,
   strikeFromAtm,
   straddlePremium,
   syntheticFuture,
@@ -70,7 +73,7 @@ export {
   type SmilePoint,
   type TermPoint,
 } from './volatility';
-export { pcr, maxPain } from './open-interest';
+export { pcr, maxPain, painCurve } from './open-interest';
 export { settlementValue } from './settlement';
 export {
   SimulatedMarket,

@@ -22,17 +22,12 @@ export function pcr(
 }
 
 /**
- * Max pain: the listed strike at which option holders' total intrinsic payout (by OI) is
- * smallest, i.e. where writers as a group lose least if the underlying settles there.
+ * What option holders of one expiry would be paid (intrinsic value x OI, summed over calls and
+ * puts) if the underlying settled at each listed strike: the curve max pain is the bottom of.
  */
-export function maxPain(
-  s: ChainSnapshot,
-  expiry: string,
-): { strike: number; payout: number } | undefined {
+export function painCurve(s: ChainSnapshot, expiry: string): { strike: number; payout: number }[] {
   const chain = findExpiry(s, expiry);
-  const strikes = strikesOf(chain);
-  let best: { strike: number; payout: number } | undefined;
-  for (const settle of strikes) {
+  return strikesOf(chain).map((settle) => {
     let payout = 0;
     for (const q of chain.options) {
       const oi = q.oi ?? 0;
@@ -40,7 +35,20 @@ export function maxPain(
       payout +=
         oi * (q.right === 'CE' ? Math.max(0, settle - q.strike) : Math.max(0, q.strike - settle));
     }
-    if (!best || payout < best.payout) best = { strike: settle, payout };
-  }
-  return chain.options.some((q) => (q.oi ?? 0) > 0) ? best : undefined;
+    return { strike: settle, payout };
+  });
+}
+
+/**
+ * Max pain: the listed strike at which option holders' total intrinsic payout (by OI) is
+ * smallest, i.e. where writers as a group lose least if the underlying settles there.
+ */
+export function maxPain(
+  s: ChainSnapshot,
+  expiry: string,
+): { strike: number; payout: number } | undefined {
+  if (!findExpiry(s, expiry).options.some((q) => (q.oi ?? 0) > 0)) return undefined;
+  let best: { strike: number; payout: number } | undefined;
+  for (const p of painCurve(s, expiry)) if (!best || p.payout < best.payout) best = p;
+  return best;
 }

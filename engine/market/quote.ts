@@ -1,25 +1,20 @@
-/** What one option quote is worth right now, by the conventions of DESIGN.md's fill model. */
-import type { ExpiryChain, OptionQuote, Right } from './snapshot';
+/**
+ * What one option quote is worth: docs/dsl.md's price `P`, the one mark every part of the engine
+ * uses (strike selection, condition facts, the payoff, P&L marks, triggers, IV from prices).
+ */
+import type { ExpiryChain, OptionQuote } from './snapshot';
 
-/** Mid of a two-sided quote, else the LTP; undefined when the option has no price at all. */
+/** The option's LTP; else the mid of a two-sided (uncrossed) quote; else it has no price. */
 export function markPrice(q: OptionQuote): number | undefined {
-  if (q.bid !== undefined && q.ask !== undefined && q.bid > 0 && q.ask > 0 && q.ask >= q.bid)
-    return 0.5 * (q.bid + q.ask);
   if (q.ltp !== undefined) return q.ltp;
-  if (q.bid !== undefined && q.bid > 0 && q.ask === undefined) return q.bid;
-  if (q.ask !== undefined && q.ask > 0 && q.bid === undefined) return q.ask;
+  if (q.bid !== undefined && q.ask !== undefined && q.ask >= q.bid) return (q.bid + q.ask) / 2;
   return undefined;
-}
-
-/** The price stop-loss/target triggers compare: LTP, else mid. */
-export function triggerPrice(q: OptionQuote): number | undefined {
-  return q.ltp ?? markPrice(q);
 }
 
 export function findQuote(
   chain: ExpiryChain,
   strike: number,
-  right: Right,
+  right: 'CE' | 'PE',
 ): OptionQuote | undefined {
   for (const q of chain.options) if (q.strike === strike && q.right === right) return q;
   return undefined;

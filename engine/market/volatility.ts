@@ -133,7 +133,7 @@ export function atmIv(
 ): number | undefined {
   const chain = findExpiry(s, expiry);
   const p = expiryPricing(s, expiry, overrides);
-  const k = atmStrike(s, expiry, reference, overrides);
+  const k = atmStrike(s, expiry, reference);
   const ivs = (['CE', 'PE'] as const)
     .map((r) => findQuote(chain, k, r))
     .map((q) => q && quoteIv(q, p))

@@ -46,7 +46,7 @@ export type Scenario = {
 export const NO_SCENARIO: Scenario = { spotPct: 0, ivPoints: 0, daysForward: 0 };
 
 /** Volatility never goes below this under a scenario, so a large negative IV shift still prices. */
-const MIN_VOL = 0.005;
+export const MIN_VOL = 0.005;
 
 const sign = (leg: PayoffLeg) => (leg.side === 'BUY' ? 1 : -1);
 
@@ -60,7 +60,7 @@ export function firstExpiryYears(legs: readonly PayoffLeg[]): number {
  * Forward over spot for a leg with `t` years left: the snapshot's ratio, carried for the time that
  * passed, so a spot move moves the forward by the same percentage and it meets spot at expiry.
  */
-function forwardFactor(leg: PayoffLeg, m: PayoffMarket, t: number): number {
+export function forwardFactor(leg: PayoffLeg, m: PayoffMarket, t: number): number {
   if (!(t > 0)) return 1;
   const carry = m.rate - m.div;
   return (leg.forwardRatio ?? Math.exp(carry * leg.t)) * Math.exp(carry * (t - leg.t));

@@ -6,7 +6,7 @@ import lazyJson from '../dsl/examples/nifty-lazy-legs.json' with { type: 'json' 
 import { zonedInstant } from '../market/calendar.ts';
 import { getInstrument } from '../market/instruments.ts';
 import { SimulatedMarket } from '../market/simulator.ts';
-import { expiryChain } from '../runtime/prices.ts';
+import { expiryChain } from '../market/atm.ts';
 import { selectStrike } from '../runtime/strike.ts';
 import { pnlToday, summarize } from './payoff.ts';
 import { openingPosition } from './position.ts';

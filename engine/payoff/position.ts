@@ -11,7 +11,8 @@ import type { ChainSnapshot } from '../market/snapshot.ts';
 import { quoteIv } from '../market/volatility.ts';
 import { localTime } from '../runtime/clock.ts';
 import { legExpiry } from '../runtime/expiry.ts';
-import { contractPrice, expiryChain, quoteOf } from '../runtime/prices.ts';
+import { contractPrice, expiryChain } from '../market/atm.ts';
+import { findQuote } from '../market/quote.ts';
 import { selectStrike } from '../runtime/strike.ts';
 import type { PayoffLeg, PayoffMarket } from './payoff.ts';
 
@@ -107,7 +108,7 @@ export function openingPosition(
       skipped.push({ legId: leg.id, why: choice.why });
       continue;
     }
-    const quote = quoteOf(chain, choice.strike, leg.kind);
+    const quote = findQuote(chain, choice.strike, leg.kind);
     const iv = quote ? quoteIv(quote, pricing) : undefined;
     if (iv === undefined) {
       skipped.push({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { at, basket, DAY, leg, LOT, snap, strategy } from './golden-fixtures.ts';
 import { createRuntime } from './runtime.ts';
 import { runScenario } from './scenario.ts';
-import { applyRiskDecision } from './trading-state.ts';
+import { Stepper } from '@/tests/support/stepper';
 
 const q = (ce: number, pe = 100) => ({
   '24300CE': ce,
@@ -53,29 +53,24 @@ describe('basket limits, settlement, user commands, denials', () => {
       legs: [leg('CE', { stopLoss: { typeVersion: 1, type: 'points', value: 10 } })],
     });
     const b2 = strategy({ id: 'b', entry: { time: '09:30' }, legs: [leg('PE', { kind: 'PE' })] });
-    const rt = createRuntime(basket([a, b2]), { deploymentId: 'd' });
-    let s = rt.initialState();
-    let r = await rt.step(s, at(snap('09:20', 24300, q(100))));
-    s = (
-      await rt.step(r.state, {
-        kind: 'fill',
-        fill: { intentId: r.intents[0].id, ts: r.intents[0].ts, price: 100, qty: LOT, costs: 0 },
-      })
-    ).state;
-    // The risk gate puts the deployment in REDUCING (exits only).
-    s = applyRiskDecision(s, {
-      kind: 'trading-state',
-      tradingState: 'REDUCING',
-      ts: `${DAY}T09:25:00+05:30`,
-      reason: 'test: exits only',
-    }).state;
-    r = await rt.step(s, at(snap('09:30', 24300, q(110))));
+    const st = new Stepper(createRuntime(basket([a, b2]), { deploymentId: 'd' }));
+    let r = await st.at(snap('09:20', 24300, q(100)));
+    await st.fill(r.intents[0], 100);
+    // The user pauses the deployment: exits only.
+    await st.step({ kind: 'command', command: 'PAUSE', ts: `${DAY}T09:25:00+05:30` });
+    expect(st.state.tradingState).toBe('REDUCING');
+    r = await st.at(snap('09:30', 24300, q(110)));
     expect(r.intents.map((i) => [i.legId, i.reason, i.closing])).toEqual([
       ['CE', 'STOP_LOSS', true],
     ]);
     expect(r.events.find((e) => e.type === 'ENTRY_BLOCKED')?.message).toMatch(
-      /trading state is REDUCING .*exits only/,
+      /trading state is REDUCING \(paused by the user .*\); exits only/,
     );
+    // RESUME lifts the pause: the other strategy enters on the next snapshot.
+    await st.fill(r.intents[0], 110);
+    await st.step({ kind: 'command', command: 'RESUME', ts: `${DAY}T09:31:00+05:30` });
+    r = await st.at(snap('09:32', 24300, q(100)));
+    expect(r.intents.map((i) => [i.strategyId, i.reason])).toEqual([['b', 'ENTRY']]);
   });
 
   it('a drawdown limit squares off and stops trading on later days too', async () => {
@@ -90,17 +85,15 @@ describe('basket limits, settlement, user commands, denials', () => {
     expect(r.events.find((e) => e.type === 'BASKET_LIMIT')?.message).toMatch(
       /drawdown 2% .*>= maxDrawdownPct 2/,
     );
-    // The user restarts the deployment: drawdown is measured afresh and the strategy trades again.
-    const rt = createRuntime(b, { deploymentId: 'dep' });
-    const restarted = applyRiskDecision(r.state, {
-      kind: 'trading-state',
-      tradingState: 'ACTIVE',
-      ts: '2026-11-23T09:25:00+05:30',
-      reason: 'restarted by the user',
-    }).state;
-    const next = await rt.step(restarted, at(snap('09:30', 24300, q(100), { day: '2026-11-23' })));
-    expect(next.intents.map((i) => i.reason)).toEqual(['ENTRY']);
-    expect(next.state.tradingState).toBe('ACTIVE');
+    // RESUME does not lift a drawdown stop: only a new deployment trades again.
+    const st = new Stepper(createRuntime(b, { deploymentId: 'dep' }));
+    st.state = r.state;
+    const resume = await st.step({ kind: 'command', command: 'RESUME', ts: '2026-11-23T09:25:00+05:30' }); // prettier-ignore
+    expect(resume.events.map((e) => e.message)).toEqual([
+      expect.stringMatching(/resume at .* does not lift REDUCING \(drawdown 2%/),
+    ]);
+    const next = await st.at(snap('09:30', 24300, q(100), { day: '2026-11-23' }));
+    expect(next.intents).toEqual([]);
   });
 
   it('settles an open leg at intrinsic value when its expiry time passes: no order, P&L = (E - intrinsic) x qty', async () => {
@@ -160,17 +153,16 @@ describe('basket limits, settlement, user commands, denials', () => {
   });
 
   it('an entry denied by the risk gate never opens; the event says why', async () => {
-    const rt = createRuntime(basket([strategy({ legs: [leg('CE')] })]), { deploymentId: 'd' });
-    const r = await rt.step(rt.initialState(), at(snap('09:20', 24300, q(100))));
-    const d = applyRiskDecision(r.state, {
-      kind: 'deny',
-      intentId: r.intents[0].id,
-      ts: r.intents[0].ts,
-      reason: 'max lots per order 0',
+    const rt = createRuntime(basket([strategy({ legs: [leg('CE', { lots: 2 })] })]), {
+      deploymentId: 'd',
+      risk: { maxLotsPerOrder: 1 },
     });
-    expect(d.events[0].message).toMatch(/Order d:1 .* denied: max lots per order 0/);
-    expect(d.state.strategies.s1.legs[0].status).toBe('CANCELLED');
-    expect(d.state.pending).toEqual({});
+    const r = await new Stepper(rt).at(snap('09:20', 24300, q(100)));
+    expect(r.intents).toEqual([]);
+    const denied = r.events.find((e) => e.type === 'ORDER_DENIED');
+    expect(denied?.message).toMatch(/Order d:1 .* denied: 2 lots is above the limit of 1 lots per order/); // prettier-ignore
+    expect(r.state.strategies.s1.legs[0].status).toBe('CANCELLED');
+    expect(r.state.orders).toEqual({});
   });
 
   it('with latency the fill arrives on the next snapshot and the leg opens only then', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { at, basket, snap, strategy } from './golden-fixtures.ts';
 import { createRuntime } from './runtime.ts';
+import { NO_MARKET } from '../session/market-memory.ts';
 
 // A worker may step many deployments of one basket at once through one runtime (one Engine per
 // rule group). json-rules-engine issue #303 (concurrent run() with several priority levels skips
@@ -34,8 +35,10 @@ describe('concurrent steps through one runtime with the json-rules-engine evalua
     const spots = Array.from({ length: 40 }, (_, i) => 24180 + i * 2);
     const inputs = spots.map((spot, i) => at(snap('09:30', spot, q, { vix: 15 + (i % 10) })));
     const sequential = [];
-    for (const input of inputs) sequential.push(await rt.step(rt.initialState(), input));
-    const concurrent = await Promise.all(inputs.map((input) => rt.step(rt.initialState(), input)));
+    for (const input of inputs) sequential.push(await rt.step(rt.initialState(), input, NO_MARKET));
+    const concurrent = await Promise.all(
+      inputs.map((input) => rt.step(rt.initialState(), input, NO_MARKET)),
+    );
     expect(JSON.stringify(concurrent)).toBe(JSON.stringify(sequential));
     // Both outcomes happen: the gate stays shut at low spots and opens above 24220.
     const entered = sequential.map((r) => r.intents.length > 0);

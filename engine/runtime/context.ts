@@ -1,10 +1,13 @@
 /** One step's working set: the draft state, the intents and events it produces, and how to add them. */
 import type { Instrument } from '../market/instruments.ts';
-import type { LocalTime } from './clock.ts';
+import { lotSizeOf } from '../reference/contracts.ts';
+import { localTime, type LocalTime } from './clock.ts';
 import type { BasketPlan, StrategyPlan } from './plan.ts';
 import type {
+  CancelRequest,
   ChainSnapshot,
   LegState,
+  MarketView,
   OrderIntent,
   OrderReason,
   RuntimeEvent,
@@ -17,7 +20,11 @@ import type {
 export type Ctx = {
   plan: BasketPlan;
   state: RuntimeState;
+  /** What the driver knows of the market (last snapshot and daily closes per underlying). */
+  market: MarketView;
+  /** Intents decided in this step, in order; the risk gate turns them into orders. */
   intents: OrderIntent[];
+  cancels: CancelRequest[];
   events: RuntimeEvent[];
   /** Time of the input being processed. */
   ts: string;
@@ -41,6 +48,28 @@ export type Now = {
    */
   trigger: { price(instanceId: string): number | undefined; spot: number | undefined };
 };
+
+const NO_TRIGGER: Now['trigger'] = { price: () => undefined, spot: undefined };
+
+/** "Now" for one strategy: on a snapshot input its own snapshot, otherwise the market's last one. */
+export function nowFor(
+  ctx: Ctx,
+  sp: StrategyPlan,
+  ts: string,
+  snapshot: ChainSnapshot | null,
+): Now {
+  const u = sp.dsl.underlying;
+  return {
+    sp,
+    st: ctx.state.strategies[sp.id],
+    instrument: sp.instrument,
+    time: localTime(ts, sp.instrument),
+    snapshot,
+    chain: snapshot ?? ctx.market.chain(u) ?? null,
+    spot: snapshot?.spot ?? ctx.state.lastSpot[u],
+    trigger: NO_TRIGGER,
+  };
+}
 
 export const fmt = (x: number | null | undefined) =>
   x === null || x === undefined ? 'n/a' : String(Math.round(x * 100) / 100);
@@ -76,6 +105,10 @@ export function note(
   emit(ctx, type, message, { strategyId: st.strategyId, legId: opts.legId, data: opts.data });
 }
 
+/**
+ * Decides an order for a leg: a new intent, pending until the broker has answered it completely
+ * (the risk gate may still deny it in this step). Its price is the leg's mark now.
+ */
 export function order(
   ctx: Ctx,
   now: Now,
@@ -87,6 +120,8 @@ export function order(
 ): OrderIntent {
   const state = ctx.state;
   state.seq += 1;
+  const expiry = leg.expiry as string;
+  const lotSize = lotSizeOf(now.sp.dsl.underlying, expiry).lotSize;
   const intent: OrderIntent = {
     id: `${state.deploymentId}:${state.seq}`,
     ts: ctx.ts,
@@ -94,18 +129,34 @@ export function order(
     strategyId: now.sp.id,
     legId: leg.legId,
     underlying: now.sp.dsl.underlying,
-    expiry: leg.expiry as string,
+    expiry,
     strike: leg.strike ?? 0,
     right: leg.right,
     side,
     qty,
-    lots: leg.lots,
+    lots: Math.round(qty / lotSize),
+    lotSize,
+    price: leg.quoteMissing ? null : leg.lastPrice,
     orderType: 'MARKET',
     reason,
     closing,
   };
-  state.pending[intent.id] = intent;
+  state.orders[intent.id] = {
+    intent,
+    slices: [],
+    filledQty: 0,
+    averagePrice: null,
+    costs: 0,
+    executions: [],
+    rejections: [],
+  };
   ctx.intents.push(intent);
   leg.pendingIntentId = intent.id;
   return intent;
+}
+
+/** The next id of the deployment's sequence (intents and cancels share it). */
+export function nextId(ctx: Ctx): string {
+  ctx.state.seq += 1;
+  return `${ctx.state.deploymentId}:${ctx.state.seq}`;
 }

@@ -44,7 +44,7 @@ describe('every DSL example runs a simulated session through step and the paper 
 
       // Orders only at contracts present in the snapshot they were decided on.
       for (const i of r.intents) {
-        const s = bySnapshot.get(`${i.underlying}@${i.ts}`) ?? r.state.lastSnapshot[i.underlying];
+        const s = bySnapshot.get(`${i.underlying}@${i.ts}`)!;
         const e = s.expiries.find((x) => x.expiry === i.expiry);
         expect(e, `${file}: ${i.id} expiry ${i.expiry}`).toBeTruthy();
         if (i.right !== 'FUT')

@@ -3,13 +3,26 @@
  * listed expiries are the snapshot's expiries dated on or after the session date, ascending;
  * weekly n = the n-th of them; monthly n = the last listed expiry of the n-th listed month.
  */
+import { expiryInstant } from '../market/expiry.ts';
+import { findInstrument } from '../market/instruments.ts';
+import { instantOf } from './clock.ts';
 import type { ChainSnapshot } from './types.ts';
 
 export type ExpiryChoice = { expiry: string } | { expiry: null; why: string };
 
+/**
+ * Expiries of the snapshot dated on or after the session date, ascending; on expiry day an expiry
+ * whose expiry time has passed (an end-of-day chain still lists it) no longer counts.
+ */
 export function listedExpiries(snapshot: ChainSnapshot, day: string): string[] {
+  const instrument = findInstrument(snapshot.underlying);
   return snapshot.expiries
-    .filter((e) => e.expiry >= day)
+    .filter(
+      (e) =>
+        e.expiry > day ||
+        (e.expiry === day &&
+          (!instrument || expiryInstant(instrument, e.expiry) > instantOf(snapshot.ts))),
+    )
     .map((e) => e.expiry)
     .sort();
 }

@@ -6,7 +6,7 @@
 import { REGIME_THRESHOLDS, type Regime } from '../dsl/conditions.ts';
 import type { Instrument } from '../market/instruments.ts';
 import type { PricingOverrides } from '../market/pricing-context.ts';
-import { atmIv as marketAtmIv } from '../market/volatility.ts';
+import { sessionAtmIv } from '../session/market-memory.ts';
 import type { FactResolver } from '../rules/types.ts';
 import { daysBetween, type LocalTime } from './clock.ts';
 import { listedExpiries } from './expiry.ts';
@@ -17,7 +17,7 @@ export type FactInputs = {
   spot: number | undefined;
   time: LocalTime;
   instrument: Instrument;
-  history: DailyClose[];
+  history: readonly DailyClose[];
   strategy: StrategyState;
   strategyMtm: number;
   legPnl: (legId: string) => number;
@@ -31,7 +31,7 @@ function rank(series: number[], current: number): number | undefined {
 }
 
 /** Closes of past days within the lookback (today excluded: today's value is the current one). */
-function past(history: DailyClose[], today: string, lookbackDays: number): DailyClose[] {
+function past(history: readonly DailyClose[], today: string, lookbackDays: number): DailyClose[] {
   const before = history.filter((c) => c.day < today);
   return before.slice(Math.max(0, before.length - (lookbackDays - 1)));
 }
@@ -67,21 +67,6 @@ export function classifyRegime(
 
 export function nearestExpiry(snapshot: ChainSnapshot, day: string): string | undefined {
   return listedExpiries(snapshot, day)[0];
-}
-
-export function computeAtmIv(
-  snapshot: ChainSnapshot,
-  day: string,
-  overrides: PricingOverrides,
-): number | undefined {
-  const e = nearestExpiry(snapshot, day);
-  if (!e) return undefined;
-  try {
-    const iv = marketAtmIv(snapshot, e, 'spot', overrides);
-    return iv === undefined ? undefined : iv * 100;
-  } catch {
-    return undefined; // no strikes or prices at ATM: the fact is unavailable and conditions on it are not met
-  }
 }
 
 /** A resolver over one evaluation's inputs; values are computed once per evaluation. */
@@ -152,7 +137,7 @@ function compute(
       return rank(series, vix);
     }
     case 'atmIv':
-      return snapshot ? computeAtmIv(snapshot, time.day, inp.overrides) : undefined;
+      return snapshot ? sessionAtmIv(snapshot, time.day, inp.overrides) : undefined;
     case 'ivRank': {
       const iv = value('atmIv') as number | undefined;
       if (iv === undefined) return undefined;

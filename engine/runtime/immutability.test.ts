@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { at, basket, DAY, leg, snap, strategy } from './golden-fixtures.ts';
 import { createRuntime } from './runtime.ts';
+import { MarketMemory } from '../session/market-memory.ts';
+import { sessionDayOf } from '../session/driver.ts';
+import { fillOf } from '@/tests/support/stepper';
 import type { RuntimeInput, RuntimeState } from './types.ts';
 
 describe('step never changes the state it was given', () => {
@@ -71,11 +74,13 @@ describe('step never changes the state it was given', () => {
       { kind: 'command', command: 'SQUARE_OFF', ts: `${DAY}T09:40:00+05:30`, strategyId: 'r' },
       { kind: 'clock', ts: `${DAY}T15:20:00+05:30` },
     );
+    const market = new MarketMemory(sessionDayOf);
     let s: RuntimeState = rt.initialState();
     let steps = 0;
     const check = async (input: RuntimeInput) => {
+      if (input.kind === 'snapshot') market.observe(input.snapshot);
       const before = JSON.stringify(s);
-      const r = await rt.step(s, input);
+      const r = await rt.step(s, input, market);
       expect(JSON.stringify(s)).toBe(before);
       steps++;
       s = r.state;
@@ -85,15 +90,9 @@ describe('step never changes the state it was given', () => {
       const price = input.kind === 'snapshot' ? input.snapshot.expiries[0].options : [];
       for (const i of await check(input)) {
         const q = price.find((o) => o.strike === i.strike && o.right === i.right);
-        const more = await check({
-          kind: 'fill',
-          fill: { intentId: i.id, ts: i.ts, price: q?.ltp ?? 100, qty: i.qty, costs: 1 },
-        });
+        const more = await check({ kind: 'report', report: { ...fillOf(i, q?.ltp ?? 100), costs: 1 } }); // prettier-ignore
         for (const j of more)
-          await check({
-            kind: 'fill',
-            fill: { intentId: j.id, ts: j.ts, price: 100, qty: j.qty, costs: 1 },
-          });
+          await check({ kind: 'report', report: { ...fillOf(j, 100), costs: 1 } });
       }
     }
     expect(steps).toBeGreaterThan(inputs.length + 4);

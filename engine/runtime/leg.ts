@@ -4,12 +4,13 @@
  */
 import { expiryInstant } from '../market/expiry.ts';
 import type { Leg } from '../dsl/leg.ts';
-import { emit, fmt, note, order, type Ctx, type Now } from './context.ts';
+import { lotSizeOf } from '../reference/contracts.ts';
+import { emit, fmt, order, type Ctx, type Now } from './context.ts';
 import { legExpiry } from './expiry.ts';
 import { entryLevels, sideSign } from './levels.ts';
-import { contractPrice, expiryChain } from './prices.ts';
+import { contractPrice, expiryChain } from '../market/atm.ts';
 import { selectStrike } from './strike.ts';
-import type { LegState, OrderReason, Side } from './types.ts';
+import type { LegState, OrderIntent, OrderReason, Side } from './types.ts';
 
 // An expiry's instant is asked for on every snapshot for every open leg; it never changes.
 const expiryInstants = new Map<string, number>();
@@ -100,7 +101,8 @@ export function createInstance(
     expiry,
     strike,
     lots,
-    qty: lots * now.instrument.lotSize,
+    qty: lots * lotSizeOf(now.sp.dsl.underlying, expiry as string).lotSize,
+    held: 0,
     entryPrice: null,
     entrySpot: null,
     entryTs: null,
@@ -126,6 +128,8 @@ export function createInstance(
     exitTs: null,
     realizedPnl: 0,
     costs: 0,
+    pnlBase: 0,
+    costsBase: 0,
     problem: null,
   };
   st.legs.push(inst);
@@ -163,7 +167,7 @@ export function orderExit(ctx: Ctx, now: Now, inst: LegState, reason: OrderReaso
   if (inst.status !== 'OPEN') return;
   inst.status = 'PENDING_EXIT';
   inst.exitReason = reason;
-  order(ctx, now, inst, inst.side === 'BUY' ? 'SELL' : 'BUY', inst.qty, reason, true);
+  order(ctx, now, inst, inst.side === 'BUY' ? 'SELL' : 'BUY', inst.held, reason, true);
 }
 
 /** Refreshes the instance's price from the snapshot; a missing price holds the leg and says so once. */
@@ -192,12 +196,15 @@ export function updatePrice(ctx: Ctx, now: Now, inst: LegState): number | undefi
   return p;
 }
 
-/** Marks to market: (P - E) x qty for a buy, (E - P) x qty for a sell; closed instances are realised. */
+/**
+ * Marks to market: (P - E) x held for a buy, (E - P) x held for a sell, plus what exits realised.
+ * Units held while an entry or exit order is still working count too.
+ */
 export function instancePnl(inst: LegState): number {
-  if (inst.entryPrice === null) return 0;
+  if (inst.entryPrice === null) return inst.realizedPnl;
   const open =
-    inst.status === 'OPEN' || inst.status === 'PENDING_EXIT'
-      ? sideSign(inst.side) * ((inst.lastPrice ?? inst.entryPrice) - inst.entryPrice) * inst.qty
+    inst.held > 0
+      ? sideSign(inst.side) * ((inst.lastPrice ?? inst.entryPrice) - inst.entryPrice) * inst.held
       : 0;
   return inst.realizedPnl + open;
 }
@@ -216,16 +223,19 @@ export function settleExpired(ctx: Ctx, now: Now): void {
             0,
             inst.right === 'CE' ? spot - (inst.strike as number) : (inst.strike as number) - spot,
           );
-    const pnl = sideSign(inst.side) * (value - inst.entryPrice) * inst.qty;
+    const held = inst.held;
+    const pnl = sideSign(inst.side) * (value - inst.entryPrice) * held;
     inst.realizedPnl += pnl;
+    inst.held = 0;
     inst.status = 'CLOSED';
-    inst.exitPrice = value;
+    inst.exitPrice =
+      (inst.entryPrice as number) + inst.realizedPnl / (sideSign(inst.side) * inst.qty);
     inst.exitTs = ctx.ts;
     inst.lastPrice = value;
     emit(
       ctx,
       'SETTLEMENT',
-      `${inst.legId} ${inst.expiry} ${inst.strike ?? ''} ${inst.right} expired: settled at intrinsic ${fmt(value)} against ${now.sp.dsl.underlying} ${fmt(spot)} (entry ${fmt(inst.entryPrice)}, ${inst.side} ${inst.qty}): P&L ${fmt(pnl)}`.replace(
+      `${inst.legId} ${inst.expiry} ${inst.strike ?? ''} ${inst.right} expired: settled at intrinsic ${fmt(value)} against ${now.sp.dsl.underlying} ${fmt(spot)} (entry ${fmt(inst.entryPrice)}, ${inst.side} ${held}): P&L ${fmt(pnl)}`.replace(
         /  +/g,
         ' ',
       ),
@@ -235,7 +245,7 @@ export function settleExpired(ctx: Ctx, now: Now): void {
         data: {
           instanceId: inst.instanceId,
           side: inst.side,
-          qty: inst.qty,
+          qty: held,
           price: value,
           spot,
           pnl,
@@ -245,7 +255,30 @@ export function settleExpired(ctx: Ctx, now: Now): void {
         },
       },
     );
+    emitTrade(ctx, now, inst, 'SETTLEMENT');
   }
+}
+
+/** The round trip of a closed leg instance: the report's trade list is made of these. */
+export function emitTrade(
+  ctx: Ctx,
+  now: Now,
+  leg: LegState,
+  exitReason: OrderIntent['reason'] | 'SETTLEMENT',
+): void {
+  emit(
+    ctx,
+    'TRADE',
+    `${leg.legId} ${leg.side} ${leg.qty} ${leg.expiry} ${leg.strike ?? ''} ${leg.right}: entry ${fmt(leg.entryPrice)}, exit ${fmt(leg.exitPrice)} (${exitReason}), P&L ${fmt(leg.realizedPnl)} before costs ${fmt(leg.costs)}`.replace(
+      /  +/g,
+      ' ',
+    ),
+    {
+      strategyId: now.st.strategyId,
+      legId: leg.legId,
+      data: { instanceId: leg.instanceId, underlying: now.sp.dsl.underlying, expiry: leg.expiry, strike: leg.strike, right: leg.right, side: leg.side, qty: leg.qty, entryTs: leg.entryTs, entryPrice: leg.entryPrice, entryReason: leg.origin === 'ENTRY' ? 'ENTRY' : 'REENTRY', exitTs: leg.exitTs, exitPrice: leg.exitPrice, exitReason, grossPnl: leg.realizedPnl, costs: leg.costs }, // prettier-ignore
+    },
+  );
 }
 
 /** Fixes the levels of a freshly filled instance from its entry price and the spot at entry. */
@@ -264,8 +297,4 @@ export function openInstance(
   inst.bestPrice = price;
   inst.bestSpot = spot;
   Object.assign(inst, entryLevels(inst.side, inst.right, price, spot, leg.stopLoss, leg.target));
-}
-
-export function noteProblem(ctx: Ctx, now: Now, inst: LegState, message: string): void {
-  note(ctx, now.st, `leg:${inst.instanceId}`, 'ENTRY_WAIT', message, { legId: inst.legId });
 }

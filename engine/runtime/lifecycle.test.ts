@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { at, basket, DAY, leg, LOT, snap, strategy } from './golden-fixtures.ts';
 import { createRuntime } from './runtime.ts';
 import { runScenario } from './scenario.ts';
-import { applyRiskDecision } from './trading-state.ts';
-import type { RuntimeInput, RuntimeState } from './types.ts';
+import type { RuntimeInput } from './types.ts';
+import { Stepper } from '@/tests/support/stepper';
 
 const q = (ce: number, pe = 100, more: Record<string, number> = {}) => ({
   '24300CE': ce,
@@ -35,26 +35,15 @@ describe('lifecycle details', () => {
       at(snap('10:00', 24300, q(125))),
     ];
     const run = async (roundTrip: boolean) => {
-      const rt = createRuntime(b, { deploymentId: 'x' });
-      let s: RuntimeState = rt.initialState();
+      const st = new Stepper(createRuntime(b, { deploymentId: 'x' }), roundTrip);
       const out: string[] = [];
       for (const input of inputs) {
-        const r = await rt.step(s, input);
-        s = roundTrip ? JSON.parse(JSON.stringify(r.state)) : r.state;
+        const r = await st.step(input);
+        const ltp = (input as { snapshot: { expiries: { options: { ltp?: number }[] }[] } })
+          .snapshot.expiries[0].options[0].ltp as number;
         for (const i of r.intents) {
           out.push(`${i.id} ${i.side} ${i.reason}`);
-          const f = await rt.step(s, {
-            kind: 'fill',
-            fill: {
-              intentId: i.id,
-              ts: i.ts,
-              price: (input as { snapshot: { expiries: { options: { ltp?: number }[] }[] } })
-                .snapshot.expiries[0].options[0].ltp as number,
-              qty: i.qty,
-              costs: 0,
-            },
-          });
-          s = roundTrip ? JSON.parse(JSON.stringify(f.state)) : f.state;
+          const f = await st.fill(i, ltp);
           for (const j of f.intents) out.push(`${j.id} ${j.side} ${j.reason}`);
         }
       }
@@ -70,61 +59,49 @@ describe('lifecycle details', () => {
     ]);
   });
 
-  it('a denied exit leaves the leg open and the stop orders again on the next snapshot', async () => {
-    const rt = createRuntime(
-      basket([
-        strategy({
-          legs: [leg('CE', { stopLoss: { typeVersion: 1, type: 'points', value: 10 } })],
-        }),
-      ]),
-      { deploymentId: 'd' },
+  it('a broker rejecting an exit leaves the leg open, stops new entries, and the stop orders again on the next snapshot', async () => {
+    const st = new Stepper(
+      createRuntime(
+        basket([
+          strategy({
+            legs: [leg('CE', { stopLoss: { typeVersion: 1, type: 'points', value: 10 } })],
+          }),
+        ]),
+        { deploymentId: 'd' },
+      ),
     );
-    let r = await rt.step(rt.initialState(), at(snap('09:20', 24300, q(100))));
-    let s = (
-      await rt.step(r.state, {
-        kind: 'fill',
-        fill: { intentId: 'd:1', ts: r.intents[0].ts, price: 100, qty: LOT, costs: 0 },
-      })
-    ).state;
-    r = await rt.step(s, at(snap('09:30', 24300, q(112))));
+    let r = await st.at(snap('09:20', 24300, q(100)));
+    await st.fill(r.intents[0], 100);
+    r = await st.at(snap('09:30', 24300, q(112)));
     expect(r.intents.map((i) => i.reason)).toEqual(['STOP_LOSS']);
-    s = applyRiskDecision(r.state, {
-      kind: 'deny',
-      intentId: r.intents[0].id,
-      ts: r.intents[0].ts,
-      reason: 'broker: market closed for this contract',
-    }).state;
-    expect(s.strategies.s1.legs[0].status).toBe('OPEN');
-    r = await rt.step(s, at(snap('09:31', 24300, q(113))));
+    r = await st.reject(r.intents[0], 'market closed for this contract');
+    expect(r.events.map((e) => e.type)).toEqual(['ORDER_REJECTED', 'TRADING_STATE']);
+    expect(st.state.strategies.s1.legs[0].status).toBe('OPEN');
+    expect(st.state.tradingState).toBe('REDUCING');
+    r = await st.at(snap('09:31', 24300, q(113)));
     expect(r.intents.map((i) => [i.id, i.reason])).toEqual([['d:3', 'STOP_LOSS']]);
   });
 
-  it('a partial exit fill realises the filled part; the rest stays open and exits on the next snapshot', async () => {
-    const rt = createRuntime(
-      basket([
-        strategy({
-          legs: [leg('CE', { lots: 2, stopLoss: { typeVersion: 1, type: 'points', value: 10 } })],
-        }),
-      ]),
-      { deploymentId: 'd' },
+  it('a partial exit realises the filled part; once the rest is cancelled it stays open and exits on the next snapshot', async () => {
+    const st = new Stepper(
+      createRuntime(
+        basket([
+          strategy({
+            legs: [leg('CE', { lots: 2, stopLoss: { typeVersion: 1, type: 'points', value: 10 } })],
+          }),
+        ]),
+        { deploymentId: 'd' },
+      ),
     );
-    let r = await rt.step(rt.initialState(), at(snap('09:20', 24300, q(100))));
-    let s = (
-      await rt.step(r.state, {
-        kind: 'fill',
-        fill: { intentId: 'd:1', ts: r.intents[0].ts, price: 100, qty: 2 * LOT, costs: 0 },
-      })
-    ).state;
-    r = await rt.step(s, at(snap('09:30', 24300, q(110))));
-    s = (
-      await rt.step(r.state, {
-        kind: 'fill',
-        fill: { intentId: 'd:2', ts: r.intents[0].ts, price: 110, qty: LOT, costs: 0 },
-      })
-    ).state;
-    expect(s.strategies.s1.legs[0].realizedPnl).toBe(-10 * LOT);
-    expect(s.strategies.s1.legs[0].qty).toBe(LOT);
-    r = await rt.step(s, at(snap('09:31', 24300, q(111))));
+    let r = await st.at(snap('09:20', 24300, q(100)));
+    await st.fill(r.intents[0], 100);
+    r = await st.at(snap('09:30', 24300, q(110)));
+    const exit = r.intents[0];
+    await st.fill(exit, 110, LOT);
+    expect(st.state.strategies.s1.legs[0]).toMatchObject({ status: 'PENDING_EXIT', held: LOT, realizedPnl: -10 * LOT }); // prettier-ignore
+    await st.cancelled(exit, LOT);
+    expect(st.state.strategies.s1.legs[0]).toMatchObject({ status: 'OPEN', held: LOT });
+    r = await st.at(snap('09:31', 24300, q(111)));
     expect(r.intents.map((i) => [i.reason, i.qty])).toEqual([['STOP_LOSS', LOT]]);
   });
 
@@ -205,45 +182,65 @@ describe('lifecycle details', () => {
     );
   });
 
-  it("a position left open by a missing exit-time snapshot is squared off at the next session's first input", async () => {
+  it('data that ends before exit time squares an intraday strategy off at its last snapshot, and says so', async () => {
     const s = basket([strategy({ legs: [leg('CE')] })]);
     const r = await runScenario(s, [
       at(snap('09:20', 24300, q(100))),
+      at(snap('09:25', 24300, q(95))),
       at(snap('09:16', 24300, q(90), { day: '2026-11-23' })),
     ]);
-    expect(orders(r)).toEqual([
+    expect(orders(r).slice(0, 2)).toEqual([
       ['09:20', 'CE', 'SELL', 'ENTRY'],
-      ['09:16', 'CE', 'BUY', 'EXIT_TIME'],
+      ['09:25', 'CE', 'BUY', 'EXIT_TIME'],
     ]);
-    expect(r.state.basket.grossBeforeToday).toBe(0);
-    expect(r.state.strategies.s1.legs[0].realizedPnl).toBe(10 * LOT);
+    expect(r.fills.map((f) => f.price)).toEqual([100, 95, ...r.fills.slice(2).map((f) => f.price)]); // prettier-ignore
+    expect(r.state.basket.grossBeforeToday).toBe(5 * LOT);
+    expect(r.events.find((e) => e.data?.early === true)?.message).toMatch(
+      /data of session 2026-11-20 ends at 09:25, before exit time 15:15: squaring off CE at the last snapshot/,
+    );
   });
 
-  it('an entry order never answered in its session is dropped on the next session, which trades afresh', async () => {
-    const rt = createRuntime(basket([strategy({ legs: [leg('CE')] })]), { deploymentId: 'd' });
-    const r1 = await rt.step(rt.initialState(), at(snap('09:20', 24300, q(100))));
-    expect(Object.keys(r1.state.pending)).toEqual(['d:1']);
-    const r2 = await rt.step(r1.state, at(snap('09:20', 24300, q(100), { day: '2026-11-23' })));
-    expect(r2.events.find((e) => e.type === 'ORDER_DENIED')?.message).toMatch(
-      /entry order d:1 got no fill in session 2026-11-20; it is dropped/,
-    );
-    expect(Object.keys(r2.state.pending)).toEqual(['d:2']);
-    expect(r2.intents.map((i) => [i.id, i.reason])).toEqual([['d:2', 'ENTRY']]);
+  it("without a driver to say the data ended, a leg left open is squared off at the next session's first input", async () => {
+    const st = new Stepper(createRuntime(basket([strategy({ legs: [leg('CE')] })]), { deploymentId: 'd' })); // prettier-ignore
+    const r = await st.at(snap('09:20', 24300, q(100)));
+    await st.fill(r.intents[0], 100);
+    const next = await st.at(snap('09:16', 24300, q(90), { day: '2026-11-23' }));
+    expect(next.intents.map((i) => [i.ts.slice(11, 16), i.reason])).toEqual([['09:16', 'EXIT_TIME']]); // prettier-ignore
+    await st.fill(next.intents[0], 90);
+    expect(st.state.strategies.s1.legs[0].realizedPnl).toBe(10 * LOT);
+  });
+
+  it('an entry still working when its session ends gets a cancel; the next session trades afresh', async () => {
+    const st = new Stepper(createRuntime(basket([strategy({ legs: [leg('CE')] })]), { deploymentId: 'd' })); // prettier-ignore
+    const r1 = await st.at(snap('09:20', 24300, q(100)));
+    await st.report({
+      kind: 'accepted',
+      orderId: 'd:1',
+      ts: r1.intents[0].ts,
+      brokerOrderId: 'B1',
+    });
+    const r2 = await st.at(snap('09:20', 24300, q(100), { day: '2026-11-23' }));
+    expect(r2.cancels.map((c) => [c.id, c.orderId])).toEqual([['d:2', 'd:1']]);
+    expect(r2.intents.map((i) => [i.id, i.reason])).toEqual([['d:3', 'ENTRY']]);
+    // The cancelled entry never opens; nothing is lost or double-counted.
+    await st.cancelled(r1.intents[0], 0);
+    expect(Object.keys(st.state.orders)).toEqual(['d:3']);
+    expect(st.state.strategies.s1.legs.filter((l) => l.status === 'CANCELLED')).toHaveLength(1);
   });
 
   it('rejects a state from another deployment and a command for an unknown strategy', async () => {
     const rt = createRuntime(basket([strategy()]), { deploymentId: 'a' });
     const other = createRuntime(basket([strategy()]), { deploymentId: 'b' });
-    await expect(rt.step(other.initialState(), at(snap('09:20', 24300, q(100))))).rejects.toThrow(
-      /state belongs to deployment b/,
-    );
+    const market = new Stepper(rt).market;
     await expect(
-      rt.step(rt.initialState(), {
-        kind: 'command',
-        command: 'SQUARE_OFF',
-        ts: `${DAY}T10:00:00+05:30`,
-        strategyId: 'nope',
-      }),
+      rt.step(other.initialState(), at(snap('09:20', 24300, q(100))), market),
+    ).rejects.toThrow(/state belongs to deployment b/);
+    await expect(
+      rt.step(
+        rt.initialState(),
+        { kind: 'command', command: 'SQUARE_OFF', ts: `${DAY}T10:00:00+05:30`, strategyId: 'nope' },
+        market,
+      ),
     ).rejects.toThrow(/strategy "nope" is not in this basket; strategies are s1/);
   });
 });

@@ -12,6 +12,7 @@ import { compiledEvaluator } from '../rules/compiled.ts';
 import { crossingLeaves, normalizeCondition, topCondition } from '../rules/normalize.ts';
 import { referenceEvaluator } from '../rules/reference.ts';
 import type { Evaluator, Leaf } from '../rules/types.ts';
+import type { RiskLimits } from './risk.ts';
 import type { RuntimeSettings } from './types.ts';
 
 export type RuleGroup = {
@@ -34,12 +35,17 @@ export type StrategyPlan = {
   groups: { filters: RuleGroup | null; entry: RuleGroup | null; exit: RuleGroup | null };
   /** Whether daily closes need the ATM IV (IV rank, regime facts or regime sizing read it). */
   needsIv: boolean;
+  /** Positional mode: held across sessions (null: intraday). */
+  positional: Strategy['positional'] | null;
 };
 
 export type BasketPlan = {
   dsl: Basket;
   strategies: StrategyPlan[];
-  settings: Required<Pick<RuntimeSettings, 'staleAfterMs' | 'evaluator'>> & RuntimeSettings;
+  settings: Required<Pick<RuntimeSettings, 'staleAfterMs' | 'evaluator' | 'orderTimeoutMs'>> &
+    RuntimeSettings;
+  /** The deployment's risk limits (the gate reads them; exchange rules apply regardless). */
+  risk: RiskLimits;
 };
 
 function group(
@@ -68,11 +74,21 @@ function group(
 
 const IV_FACTS = new Set(['atmIv', 'ivRank', 'regime']);
 
-export function planBasket(basket: Basket, settings: RuntimeSettings = {}): BasketPlan {
+export function planBasket(
+  basket: Basket,
+  settings: RuntimeSettings = {},
+  risk: RiskLimits = {},
+): BasketPlan {
   const evaluator = settings.evaluator ?? 'compiled';
   return {
     dsl: basket,
-    settings: { ...settings, staleAfterMs: settings.staleAfterMs ?? 120_000, evaluator },
+    risk,
+    settings: {
+      ...settings,
+      staleAfterMs: settings.staleAfterMs ?? 120_000,
+      orderTimeoutMs: settings.orderTimeoutMs ?? 60_000,
+      evaluator,
+    },
     strategies: basket.strategies.map((s) =>
       withIvNeed({
         dsl: s,
@@ -83,6 +99,7 @@ export function planBasket(basket: Basket, settings: RuntimeSettings = {}): Bask
         noReEntryAfter: s.noReEntryAfter ? minutesOf(s.noReEntryAfter) : null,
         stopMonitoringAfter: s.stopMonitoringAfter ? minutesOf(s.stopMonitoringAfter) : null,
         legs: new Map(s.legs.map((l) => [l.id, l])),
+        positional: s.positional ?? null,
         groups: {
           filters: group('filters', s.conditions?.filters, s.id, evaluator),
           entry: group('entry', s.conditions?.entry, s.id, evaluator),

@@ -1,113 +1,201 @@
 /**
- * The risk gate between `step` and any broker. It checks each intent against the deployment's
- * trading state and limits; a refusal is an ORDER_DENIED event (via applyRiskDecision), never an
- * exception, so the runtime's state stays consistent and the trader reads why.
+ * The risk gate: every intent a step decides passes here, inside the same step, before it can
+ * become an order (the runtime has no other way out to a broker, so the gate cannot be skipped).
+ * A refusal is an ORDER_DENIED event, never an exception: an entry never opens, an exit stays
+ * open and is ordered again on the next snapshot.
  *
- * ACTIVE lets everything through; REDUCING (after a basket limit) only orders that close a
- * position; HALTED (after a kill) only the kill's own closing orders. Limits apply to orders
- * that open positions: refusing an exit for its size would leave the trader stuck in a position.
+ * ACTIVE lets everything through; REDUCING (basket limit, pause, a broker rejecting an exit, a
+ * reconciliation mismatch) only orders that close a position; HALTED (kill) only the kill's own.
+ * Limits apply to orders that open positions: refusing an exit for its size would leave the
+ * trader stuck in a position. Exchange rules apply to every order: whole lots, and orders above
+ * the freeze limit are split into slices.
  */
-import { applyRiskDecision } from './trading-state.ts';
-import type { OrderIntent, RuntimeEvent, RuntimeState, StepResult, TradingState } from './types.ts';
+import { freezeLimitOf } from '../reference/contracts.ts';
+import { emit, fmt, type Ctx } from './context.ts';
+import { releaseLeg } from './orders.ts';
+import type { OrderIntent, OrderRequest, OrderSlice, RuntimeState } from './types.ts';
 
 export type RiskLimits = {
   /** Largest order that opens a position, in lots. */
   maxLotsPerOrder?: number;
   /** Most legs open (or being opened) at once, across every strategy of the deployment. */
   maxOpenLegs?: number;
+  /** Largest premium (mark x units) of one opening order, in money. */
+  maxPremiumPerOrder?: number;
+  /** Largest notional (spot x units for an option, price x units for a future) of one opening order. */
+  maxNotionalPerOrder?: number;
+  /** Most opening orders in any 60 seconds. */
+  maxOrdersPerMinute?: number;
+  /**
+   * Price band in percent around the leg's mark when the order is decided. With a band, orders
+   * go out as limit orders at the band's edge (a market order can never fill at an absurd price,
+   * such as the index level), and a fill outside the band stops new entries.
+   */
+  priceBandPct?: number;
 };
 
-function openLegCount(state: RuntimeState, checking: ReadonlySet<string>): number {
+const MINUTE = 60_000;
+
+/** Legs open or being opened, leaving out those this step's own intents are opening. */
+function openLegCount(state: RuntimeState, deciding: ReadonlySet<string>): number {
   let n = 0;
-  for (const s of Object.values(state.strategies)) {
+  for (const s of Object.values(state.strategies))
     for (const l of s.legs) {
       if (l.status === 'OPEN' || l.status === 'PENDING_EXIT') n++;
-      // An entry ordered earlier and still unfilled (latency) will open a leg too.
-      else if (
-        l.status === 'PENDING_ENTRY' &&
-        l.pendingIntentId !== null &&
-        !checking.has(l.pendingIntentId)
-      )
-        n++;
+      else if (l.status === 'PENDING_ENTRY' && !deciding.has(l.pendingIntentId ?? '')) n++;
     }
-  }
   return n;
 }
 
 function denialReason(
+  ctx: Ctx,
   intent: OrderIntent,
-  tradingState: TradingState,
   openLegs: number,
+  nowMs: number,
   limits: RiskLimits,
 ): string | null {
-  if (tradingState === 'HALTED' && !(intent.closing && intent.reason === 'KILL')) {
+  const { state } = ctx;
+  if (state.tradingState === 'HALTED' && !(intent.closing && intent.reason === 'KILL'))
     return "trading is HALTED (kill switch): only the kill's own square-off orders go out";
-  }
-  if (tradingState === 'REDUCING' && !intent.closing) {
-    return 'trading is REDUCING after a basket limit: only orders that close positions go out';
-  }
+  if (state.tradingState === 'REDUCING' && !intent.closing)
+    return `trading is REDUCING (${state.tradingStateReason ?? 'exits only'}): only orders that close positions go out`;
+  if (intent.qty % intent.lotSize !== 0)
+    return `${intent.qty} units is not a whole number of lots of ${intent.lotSize}`;
   if (intent.closing) return null;
-  if (limits.maxLotsPerOrder !== undefined && intent.lots > limits.maxLotsPerOrder) {
+  if (intent.price === null)
+    return `${intent.underlying} ${intent.expiry} ${intent.strike} ${intent.right} has no quote in the last snapshot: no order is sent blind`;
+  if (limits.maxLotsPerOrder !== undefined && intent.lots > limits.maxLotsPerOrder)
     return `${intent.lots} lots is above the limit of ${limits.maxLotsPerOrder} lots per order`;
-  }
-  if (limits.maxOpenLegs !== undefined && openLegs >= limits.maxOpenLegs) {
+  if (limits.maxOpenLegs !== undefined && openLegs >= limits.maxOpenLegs)
     return `${openLegs} legs are already open; the limit is ${limits.maxOpenLegs} open legs`;
+  const premium = intent.price * intent.qty;
+  if (limits.maxPremiumPerOrder !== undefined && premium > limits.maxPremiumPerOrder)
+    return `premium ${fmt(premium)} (${fmt(intent.price)} x ${intent.qty}) is above the limit of ${fmt(limits.maxPremiumPerOrder)} per order`;
+  if (limits.maxNotionalPerOrder !== undefined) {
+    const spot = state.lastSpot[intent.underlying];
+    const notional =
+      (intent.right === 'FUT' || spot === undefined ? intent.price : spot) * intent.qty;
+    if (notional > limits.maxNotionalPerOrder)
+      return `notional ${fmt(notional)} is above the limit of ${fmt(limits.maxNotionalPerOrder)} per order`;
+  }
+  if (limits.maxOrdersPerMinute !== undefined) {
+    const recent = state.recentOrders.filter((t) => nowMs - t < MINUTE).length;
+    if (recent >= limits.maxOrdersPerMinute)
+      return `${recent} opening orders in the last minute; the limit is ${limits.maxOrdersPerMinute} per minute`;
   }
   return null;
 }
 
-/**
- * Runs one step's intents through the gate. Basket limits move the deployment to REDUCING
- * and a kill to HALTED before the intents are checked, so the same step's new entries are
- * already refused. Returns the state with denials applied, the intents that may go to the
- * broker, and the step's events followed by the gate's own.
- */
-export function riskGate(result: StepResult, limits: RiskLimits = {}): StepResult {
-  let state = result.state;
-  const events: RuntimeEvent[] = [...result.events];
-  const ts = result.intents[0]?.ts ?? result.events[result.events.length - 1]?.ts;
+const roundDown = (x: number, tick: number) => Math.floor(x / tick + 1e-9) * tick;
+const roundUp = (x: number, tick: number) => Math.ceil(x / tick - 1e-9) * tick;
+const tidy = (x: number) => Number(x.toFixed(8));
 
-  const kill = result.events.find((e) => e.type === 'KILL');
-  const limit = result.events.find((e) => e.type === 'BASKET_LIMIT');
-  if (kill && state.tradingState !== 'HALTED') {
-    const d = applyRiskDecision(state, {
-      kind: 'trading-state',
-      tradingState: 'HALTED',
-      ts: kill.ts,
-      reason: kill.message,
-    });
-    state = d.state;
-    events.push(...d.events);
-  } else if (limit && state.tradingState === 'ACTIVE') {
-    const d = applyRiskDecision(state, {
-      kind: 'trading-state',
-      tradingState: 'REDUCING',
-      ts: limit.ts,
-      reason: limit.message,
-    });
-    state = d.state;
-    events.push(...d.events);
+/** The band's edge on the trader's side: a buy pays at most mark + band, a sell takes at least mark - band. */
+export function bandLimit(intent: OrderIntent, bandPct: number, tick: number): number {
+  const mark = intent.price as number;
+  return intent.side === 'BUY'
+    ? tidy(roundDown(mark * (1 + bandPct / 100), tick))
+    : tidy(Math.max(tick, roundUp(mark * (1 - bandPct / 100), tick)));
+}
+
+/** Slices of at most the freeze limit, each a whole number of lots; one slice when no limit applies. */
+function sliceOf(ctx: Ctx, intent: OrderIntent): OrderSlice[] {
+  const day = ctx.ts.slice(0, 10);
+  const limit = freezeLimitOf(intent.underlying, day);
+  const maxLots = limit ? Math.max(1, Math.floor(limit.units / intent.lotSize)) : intent.lots;
+  if (intent.lots <= maxLots)
+    return [
+      { id: intent.id, qty: intent.qty, lots: intent.lots, status: 'NEW', filledQty: 0, finalQty: null, brokerOrderId: null, cancelRequested: false }, // prettier-ignore
+    ];
+  const slices: OrderSlice[] = [];
+  for (let left = intent.lots, k = 1; left > 0; k++) {
+    const lots = Math.min(maxLots, left);
+    slices.push({ id: `${intent.id}/${k}`, qty: lots * intent.lotSize, lots, status: 'NEW', filledQty: 0, finalQty: null, brokerOrderId: null, cancelRequested: false }); // prettier-ignore
+    left -= lots;
   }
-  if (result.intents.length === 0 || ts === undefined) return { state, intents: [], events };
+  emit(
+    ctx,
+    'ORDER_SLICED',
+    `${intent.id}: ${intent.qty} units is above the ${intent.underlying} freeze limit of ${limit!.units} (${limit!.source}): sent as ${slices.length} orders of at most ${maxLots} lots`,
+    {
+      strategyId: intent.strategyId,
+      legId: intent.legId,
+      data: { intentId: intent.id, slices: slices.length },
+    },
+  );
+  return slices;
+}
 
-  // Legs being opened by this step's earlier intents count toward the open-leg limit.
-  let openLegs = openLegCount(state, new Set(result.intents.map((i) => i.id)));
-  const allowed: OrderIntent[] = [];
-  for (const intent of result.intents) {
-    const reason = denialReason(intent, state.tradingState, openLegs, limits);
-    if (reason === null) {
-      allowed.push(intent);
-      if (!intent.closing) openLegs++;
+/**
+ * Checks the step's new intents in the order they were decided; allowed ones become orders.
+ * `tickSize` rounds band limits to the instrument's tick.
+ */
+export function gate(
+  ctx: Ctx,
+  limits: RiskLimits,
+  nowMs: number,
+  tickSize: (underlying: string) => number,
+): OrderRequest[] {
+  const out: OrderRequest[] = [];
+  const recent = ctx.state.recentOrders.filter((t) => nowMs - t < MINUTE);
+  ctx.state.recentOrders = recent;
+  let openLegs = openLegCount(ctx.state, new Set(ctx.intents.map((i) => i.id)));
+  for (const intent of ctx.intents) {
+    const order = ctx.state.orders[intent.id];
+    if (!order) continue; // released by the step itself (e.g. a kill after the decision)
+    const reason = denialReason(ctx, intent, openLegs, nowMs, limits);
+    if (reason !== null) {
+      delete ctx.state.orders[intent.id];
+      releaseLeg(ctx, intent, 'denied');
+      emit(
+        ctx,
+        'ORDER_DENIED',
+        `Order ${intent.id} (${intent.side} ${intent.qty} ${intent.underlying} ${intent.strike} ${intent.right}, ${intent.reason}) denied: ${reason}`,
+        {
+          strategyId: intent.strategyId,
+          legId: intent.legId,
+          data: { intentId: intent.id, reason, closing: intent.closing },
+        },
+      );
       continue;
     }
-    const d = applyRiskDecision(state, {
-      kind: 'deny',
-      intentId: intent.id,
-      ts: intent.ts,
-      reason,
-    });
-    state = d.state;
-    events.push(...d.events);
+    if (limits.priceBandPct !== undefined && intent.price !== null) {
+      intent.orderType = 'LIMIT';
+      intent.limitPrice = bandLimit(intent, limits.priceBandPct, tickSize(intent.underlying));
+    }
+    if (!intent.closing) {
+      if (limits.maxOrdersPerMinute !== undefined) ctx.state.recentOrders.push(nowMs);
+      openLegs++;
+    }
+    order.slices = sliceOf(ctx, intent);
+    for (const s of order.slices) {
+      s.status = 'SUBMITTED';
+      out.push(requestOf(intent, s));
+    }
   }
-  return { state, intents: allowed, events };
+  return out;
+}
+
+function requestOf(intent: OrderIntent, s: OrderSlice): OrderRequest {
+  const r: OrderRequest = {
+    id: s.id,
+    intentId: intent.id,
+    deploymentId: intent.deploymentId,
+    strategyId: intent.strategyId,
+    legId: intent.legId,
+    ts: intent.ts,
+    underlying: intent.underlying,
+    expiry: intent.expiry,
+    strike: intent.right === 'FUT' ? null : intent.strike,
+    right: intent.right,
+    side: intent.side,
+    qty: s.qty,
+    lots: s.lots,
+    lotSize: intent.lotSize,
+    orderType: intent.orderType,
+    reason: intent.reason,
+    closing: intent.closing,
+  };
+  if (intent.limitPrice !== undefined) r.limitPrice = intent.limitPrice;
+  return r;
 }

@@ -1,30 +1,31 @@
 /**
  * createRuntime: the one deterministic step() for backtest, paper and live (DESIGN.md). It
- * dispatches an input (snapshot, fill, clock tick, user command) to the strategies of the basket
- * in document order and returns the new state with the intents and events of the decision.
+ * dispatches an input (snapshot, broker report, clock tick, user command, broker positions) to
+ * the strategies of the basket in document order, passes the decisions through the risk gate and
+ * returns the new state with the orders, cancels and events of the step.
  */
 import type { Basket } from '../dsl/basket.ts';
 import type { Leg } from '../dsl/leg.ts';
-import { instantOf, localTime } from './clock.ts';
-import { emit, fmt, type Ctx, type Now } from './context.ts';
-import { computeAtmIv } from './facts.ts';
-import { isLive, settleExpired, updatePrice } from './leg.ts';
-import { sideSign } from './levels.ts';
-import { planBasket, type BasketPlan, type StrategyPlan } from './plan.ts';
+import { getInstrument } from '../market/instruments.ts';
+import { instantOf } from './clock.ts';
+import { emit, fmt, nowFor, type Ctx, type Now } from './context.ts';
+import { instancePnl, isLive, orderExit, settleExpired, updatePrice } from './leg.ts';
+import { cancelEntries, cancelOverdue, onPositions, onReport } from './orders.ts';
+import { planBasket, type BasketPlan } from './plan.ts';
+import { gate } from './risk.ts';
 import {
   cancelWaits,
   dayCosts,
   dayMtm,
-  maybeStartPendingCycle,
-  onEntryFill,
-  runFollowUp,
+  isExitDay,
   squareOffStrategy,
   strategyStep,
 } from './strategy-step.ts';
 import type {
   ChainSnapshot,
-  Fill,
   LegState,
+  MarketView,
+  OrderState,
   PnlSummary,
   Runtime,
   RuntimeInput,
@@ -33,8 +34,6 @@ import type {
   StepResult,
   StrategyState,
 } from './types.ts';
-
-const HISTORY_DAYS = 1100;
 
 export function freshStrategy(strategyId: string): StrategyState {
   return {
@@ -63,6 +62,7 @@ export function freshStrategy(strategyId: string): StrategyState {
     dayOpenSpot: null,
     spotCandle: null,
     monitoringStopped: false,
+    holding: null,
     doneReason: null,
     exitReason: null,
     notes: {},
@@ -72,19 +72,19 @@ export function freshStrategy(strategyId: string): StrategyState {
 
 export function initialStateOf(plan: BasketPlan, deploymentId: string): RuntimeState {
   return {
-    version: 1,
+    version: 2,
     deploymentId,
     seq: 0,
     tradingState: 'ACTIVE',
     tradingStateReason: null,
     tradingStateCause: null,
     lastTs: null,
-    lastSnapshot: {},
+    lastSnapshotTs: {},
     lastSpot: {},
-    history: {},
     basket: { day: null, grossBeforeToday: 0, costsBeforeToday: 0, equityPeak: plan.dsl.capital },
     strategies: Object.fromEntries(plan.strategies.map((s) => [s.id, freshStrategy(s.id)])),
-    pending: {},
+    orders: {},
+    recentOrders: [],
   };
 }
 
@@ -117,39 +117,34 @@ function copyStrategy(st: StrategyState): StrategyState {
   };
 }
 
+function copyOrder(o: OrderState): OrderState {
+  return {
+    ...o,
+    intent: { ...o.intent },
+    slices: o.slices.map((x) => ({ ...x })),
+    executions: [...o.executions],
+    rejections: [...o.rejections],
+  };
+}
+
 /**
  * A working copy of the state that the step may mutate, copied field by field (several times
- * faster than a generic deep clone, which dominated a step). Snapshots and intents are never
- * mutated and are shared; daily-close histories are copy-on-write (recordClose replaces the
- * array it changes). immutability.test.ts checks that a step never changes its input state.
+ * faster than a generic deep clone, which dominated a step). immutability.test.ts checks that a
+ * step never changes its input state.
  */
 function draft(state: RuntimeState): RuntimeState {
   const strategies: RuntimeState['strategies'] = {};
   for (const k in state.strategies) strategies[k] = copyStrategy(state.strategies[k]);
+  const orders: RuntimeState['orders'] = {};
+  for (const k in state.orders) orders[k] = copyOrder(state.orders[k]);
   return {
     ...state,
-    lastSnapshot: { ...state.lastSnapshot },
+    lastSnapshotTs: { ...state.lastSnapshotTs },
     lastSpot: { ...state.lastSpot },
-    history: { ...state.history },
     basket: { ...state.basket },
     strategies,
-    pending: { ...state.pending },
-  };
-}
-
-const NO_TRIGGER: Now['trigger'] = { price: () => undefined, spot: undefined };
-
-function nowFor(ctx: Ctx, sp: StrategyPlan, ts: string, snapshot: ChainSnapshot | null): Now {
-  const u = sp.dsl.underlying;
-  return {
-    sp,
-    st: ctx.state.strategies[sp.id],
-    instrument: sp.instrument,
-    time: localTime(ts, sp.instrument),
-    snapshot,
-    chain: snapshot ?? ctx.state.lastSnapshot[u] ?? null,
-    spot: snapshot?.spot ?? ctx.state.lastSpot[u],
-    trigger: NO_TRIGGER,
+    orders,
+    recentOrders: [...state.recentOrders],
   };
 }
 
@@ -193,65 +188,78 @@ function triggerView(ctx: Ctx, now: Now): Now['trigger'] {
 
 const daysSinceEpoch = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 
-/** A new session: yesterday's P&L moves into the basket's running totals and the strategy starts afresh. */
+/**
+ * A new session: what closed yesterday moves into the basket's running totals and the strategy
+ * starts the day afresh. Legs still live (held, or with an order working) are carried, never
+ * dropped; what they made so far is booked to earlier sessions (their P&L base), so today's P&L
+ * starts at zero. A positional strategy keeps holding them and its cycle goes on; an intraday
+ * one squares them off now (it had no input after its exit time), and a working entry gets a cancel.
+ */
 function rollDay(ctx: Ctx, now: Now): void {
   const st = now.st;
   if (st.day === now.time.day) return;
   if (st.day !== null) {
-    // An entry order never answered in its session is dropped: it is not retried on a new day.
-    for (const l of st.legs) {
-      if (l.status !== 'PENDING_ENTRY') continue;
-      emit(
-        ctx,
-        'ORDER_DENIED',
-        `${l.legId}: entry order ${l.pendingIntentId} got no fill in session ${st.day}; it is dropped`,
-        { strategyId: st.strategyId, legId: l.legId, data: { intentId: l.pendingIntentId } },
-      );
-      if (l.pendingIntentId) delete ctx.state.pending[l.pendingIntentId];
-      l.status = 'CANCELLED';
-      l.pendingIntentId = null;
-    }
     const carried = st.legs.filter(isLive);
     const closed = st.legs.filter((l) => !isLive(l));
-    ctx.state.basket.grossBeforeToday += closed.reduce((a, l) => a + l.realizedPnl, 0);
-    ctx.state.basket.costsBeforeToday += closed.reduce((a, l) => a + l.costs, 0);
+    const basket = ctx.state.basket;
+    for (const l of closed) {
+      basket.grossBeforeToday += l.realizedPnl - l.pnlBase;
+      basket.costsBeforeToday += l.costs - l.costsBase;
+    }
+    for (const l of carried) {
+      const pnl = instancePnl(l);
+      basket.grossBeforeToday += pnl - l.pnlBase;
+      basket.costsBeforeToday += l.costs - l.costsBase;
+      l.pnlBase = pnl;
+      l.costsBase = l.costs;
+    }
+    const previous = st.day;
+    const holding = now.sp.positional !== null && carried.some((l) => l.status === 'OPEN');
     const fresh = freshStrategy(st.strategyId);
-    fresh.legs = carried.map((l) => ({ ...l, cycle: 0 }));
     fresh.nextInstance = st.nextInstance;
-    fresh.crossings = {};
+    // The expiry a positional strategy traded is remembered until it passes: once per expiry.
+    if (st.holding !== null && st.holding >= now.time.day) fresh.holding = st.holding;
+    if (holding) {
+      // The position and its cycle (premium, peak, lock) go on; the day's counters start afresh.
+      for (const k of [
+        'status',
+        'cycles',
+        'cycleBase',
+        'cyclePremium',
+        'peakMtm',
+        'lockReached',
+        'reportedStop',
+        'multiplier',
+        'triggered',
+        'gateOpen',
+        'holding',
+        'exitReason',
+      ] as const)
+        // prettier-ignore
+        (fresh as Record<string, unknown>)[k] = st[k];
+      fresh.legs = carried;
+    } else fresh.legs = carried.map((l) => ({ ...l, cycle: 0 }));
     Object.assign(st, fresh);
-    if (carried.length) {
+    st.day = now.time.day;
+    if (carried.some((l) => l.status === 'PENDING_ENTRY'))
+      cancelEntries(ctx, new Set([st.strategyId]), `the entry got no complete answer in session ${previous}`); // prettier-ignore
+    if (holding) {
+      emit(ctx, 'CARRIED', `${carried.map((l) => l.legId).join(', ')} held from session ${previous} into ${now.time.day} (positional, exit ${now.sp.positional!.exitDaysBefore} trading day(s) before ${st.holding})`, { strategyId: st.strategyId }); // prettier-ignore
+    } else if (carried.some((l) => l.status === 'OPEN')) {
       emit(
         ctx,
         'EXIT_TIME',
-        `${carried.map((l) => l.legId).join(', ')} still open from ${closed.length ? 'the previous session' : 'an earlier session'} (no input after its exit time): squaring off now`,
+        `${carried.map((l) => l.legId).join(', ')} still open from session ${previous} (no input after its exit time): squaring off now`,
         { strategyId: st.strategyId },
       );
-      st.day = now.time.day;
       squareOffStrategy(ctx, now, 'EXIT_TIME', 'carried over a session');
     }
   }
   st.day = now.time.day;
-  st.status = 'WAITING';
-  if (now.snapshot) st.dayOpenSpot = now.snapshot.spot;
-}
-
-function recordClose(ctx: Ctx, snapshot: ChainSnapshot, day: string, needsIv: boolean): void {
-  const h = [...(ctx.state.history[snapshot.underlying] ?? [])];
-  ctx.state.history[snapshot.underlying] = h;
-  const close = { day, spot: snapshot.spot } as RuntimeState['history'][string][number];
-  if (snapshot.vix !== undefined) close.vix = snapshot.vix;
-  if (needsIv) {
-    const iv = computeAtmIv(snapshot, day, {
-      rate: ctx.plan.settings.rate,
-      dividendYield: ctx.plan.settings.dividendYield,
-    });
-    if (iv !== undefined) close.atmIv = iv;
-  }
-  if (h.length && h[h.length - 1].day === day) h[h.length - 1] = close;
-  else {
-    h.push(close);
-    if (h.length > HISTORY_DAYS) h.splice(0, h.length - HISTORY_DAYS);
+  if (st.status !== 'ENTERED') st.status = 'WAITING';
+  if (now.snapshot) {
+    st.dayOpenSpot = now.snapshot.spot;
+    st.notes.sessionStart = now.snapshot.ts;
   }
 }
 
@@ -336,17 +344,17 @@ async function onSnapshot(ctx: Ctx, snapshot: ChainSnapshot): Promise<void> {
   const { state, plan } = ctx;
   const strategies = plan.strategies.filter((s) => s.dsl.underlying === snapshot.underlying);
   if (strategies.length === 0) return;
-  const prev = state.lastSnapshot[snapshot.underlying];
-  if (prev && instantOf(prev.ts) >= instantOf(snapshot.ts)) {
+  const prev = state.lastSnapshotTs[snapshot.underlying];
+  if (prev && instantOf(prev) >= instantOf(snapshot.ts)) {
     emit(
       ctx,
       'STALE_CHAIN',
-      `${snapshot.underlying} snapshot at ${snapshot.ts} is not newer than the last one (${prev.ts}): ignored`,
-      { data: { snapshotTs: snapshot.ts, lastTs: prev.ts } },
+      `${snapshot.underlying} snapshot at ${snapshot.ts} is not newer than the last one (${prev}): ignored`,
+      { data: { snapshotTs: snapshot.ts, lastTs: prev } },
     );
     return;
   }
-  state.lastSnapshot[snapshot.underlying] = snapshot;
+  state.lastSnapshotTs[snapshot.underlying] = snapshot.ts;
   state.lastSpot[snapshot.underlying] = snapshot.spot;
   const first = nowFor(ctx, strategies[0], snapshot.ts, snapshot);
   if (state.basket.day !== first.time.day) {
@@ -359,12 +367,6 @@ async function onSnapshot(ctx: Ctx, snapshot: ChainSnapshot): Promise<void> {
       );
     state.basket.day = first.time.day;
   }
-  recordClose(
-    ctx,
-    snapshot,
-    first.time.day,
-    strategies.some((s) => s.needsIv),
-  );
   const nows = strategies.map((sp) => nowFor(ctx, sp, snapshot.ts, snapshot));
   for (const now of nows) {
     rollDay(ctx, now);
@@ -378,85 +380,20 @@ async function onSnapshot(ctx: Ctx, snapshot: ChainSnapshot): Promise<void> {
   for (const now of nows) await strategyStep(ctx, now);
 }
 
-function onFill(ctx: Ctx, fill: Fill): void {
-  const { state, plan } = ctx;
-  const intent = state.pending[fill.intentId];
-  if (!intent) {
-    emit(
-      ctx,
-      'FILL',
-      `fill for ${fill.intentId} ignored: no such intent is pending (already filled, denied, or not from deployment ${state.deploymentId})`,
-      { data: { intentId: fill.intentId } },
-    );
-    return;
-  }
-  if (!(fill.qty >= 0) || !(fill.price >= 0) || !(fill.costs >= 0))
-    throw new Error(
-      `fill for ${fill.intentId}: price, qty and costs must be non-negative numbers; got price ${fill.price}, qty ${fill.qty}, costs ${fill.costs}`,
-    );
-  if (fill.qty > intent.qty)
-    throw new Error(
-      `fill for ${fill.intentId}: qty ${fill.qty} is more than the ${intent.qty} ordered`,
-    );
-  delete state.pending[fill.intentId];
-  const sp = plan.strategies.find((s) => s.id === intent.strategyId) as StrategyPlan;
-  const now = nowFor(ctx, sp, fill.ts, null);
-  const inst = now.st.legs.find((l) => l.pendingIntentId === fill.intentId);
-  if (!inst) return; // its strategy's day was reset; the fill still left the pending list
-  inst.pendingIntentId = null;
-  inst.costs += fill.costs;
-  emit(
-    ctx,
-    'FILL',
-    `${intent.side} ${fill.qty} ${intent.underlying} ${intent.expiry} ${intent.right === 'FUT' ? 'FUT' : `${intent.strike} ${intent.right}`} filled at ${fmt(fill.price)} (${intent.reason}), costs ${fmt(fill.costs)}`,
-    {
-      strategyId: intent.strategyId,
-      legId: intent.legId,
-      data: {
-        intentId: fill.intentId,
-        price: fill.price,
-        qty: fill.qty,
-        costs: fill.costs,
-        reason: intent.reason,
-        instanceId: inst.instanceId,
-      },
-    },
-  );
-  if (!intent.closing) {
-    onEntryFill(ctx, now, inst, fill.price, fill.qty);
-    return;
-  }
-  const pnl = sideSign(inst.side) * (fill.price - (inst.entryPrice as number)) * fill.qty;
-  inst.realizedPnl += pnl;
-  if (fill.qty < inst.qty) {
-    // The unfilled rest stays open and is re-evaluated on the next snapshot.
-    inst.qty -= fill.qty;
-    inst.status = 'OPEN';
-    inst.exitReason = null;
-    return;
-  }
-  inst.status = 'CLOSED';
-  inst.exitPrice = fill.price;
-  inst.exitTs = fill.ts;
-  inst.lastPrice = fill.price;
-  runFollowUp(ctx, now, inst);
-  maybeStartPendingCycle(ctx, now);
-}
-
 async function onClock(ctx: Ctx, ts: string): Promise<void> {
   const { state, plan } = ctx;
   for (const sp of plan.strategies) {
     const now = nowFor(ctx, sp, ts, null);
-    const last = state.lastSnapshot[sp.dsl.underlying];
+    const last = state.lastSnapshotTs[sp.dsl.underlying];
     if (
       last &&
-      now.time.ms - instantOf(last.ts) > plan.settings.staleAfterMs &&
+      now.time.ms - instantOf(last) > plan.settings.staleAfterMs &&
       now.st.status !== 'EXITED'
     ) {
-      const msg = `the last ${sp.dsl.underlying} snapshot is from ${last.ts}, older than ${Math.round(plan.settings.staleAfterMs / 1000)} s at ${ts}: no new entries until a fresh chain arrives`;
-      if (now.st.notes.stale !== last.ts) {
-        now.st.notes.stale = last.ts;
-        emit(ctx, 'STALE_CHAIN', msg, { strategyId: sp.id, data: { lastSnapshotTs: last.ts } });
+      const msg = `the last ${sp.dsl.underlying} snapshot is from ${last}, older than ${Math.round(plan.settings.staleAfterMs / 1000)} s at ${ts}: no new entries until a fresh chain arrives`;
+      if (now.st.notes.stale !== last) {
+        now.st.notes.stale = last;
+        emit(ctx, 'STALE_CHAIN', msg, { strategyId: sp.id, data: { lastSnapshotTs: last } });
       }
     }
     if (now.st.day !== null && now.st.day !== now.time.day) rollDay(ctx, now);
@@ -465,23 +402,52 @@ async function onClock(ctx: Ctx, ts: string): Promise<void> {
   }
 }
 
-function onCommand(
-  ctx: Ctx,
-  command: 'SQUARE_OFF' | 'KILL',
-  ts: string,
-  strategyId?: string,
-): void {
-  const { plan } = ctx;
+/**
+ * The user's commands. SQUARE_OFF closes one leg, one strategy (stopped for the day) or all;
+ * KILL closes everything and halts the deployment; both cancel working entries so nothing opens
+ * later. PAUSE stops new entries (exits keep working); RESUME lifts a pause and the halts of
+ * entries that wait for a person (reconciliation, a broker's rejection, a fill outside the band).
+ */
+function onCommand(ctx: Ctx, input: Extract<RuntimeInput, { kind: 'command' }>): void {
+  const { plan, state } = ctx;
+  const { command, ts, strategyId, legId } = input;
   if (strategyId && !plan.strategies.some((s) => s.id === strategyId)) {
     throw new Error(
       `${command}: strategy "${strategyId}" is not in this basket; strategies are ${plan.strategies.map((s) => s.id).join(', ')}`,
     );
+  }
+  if (command === 'PAUSE') {
+    if (state.tradingState === 'ACTIVE')
+      setTradingState(ctx, 'REDUCING', 'PAUSED', `paused by the user at ${ts}: exits only`);
+    emit(ctx, 'PAUSE', `paused by the user at ${ts}: no new entries; open legs keep their stops and exits`); // prettier-ignore
+    return;
+  }
+  if (command === 'RESUME') {
+    const cause = state.tradingStateCause;
+    const lifts = cause === 'PAUSED' || cause === 'RECONCILIATION' || cause === 'BROKER' || cause === 'PRICE_BAND'; // prettier-ignore
+    if (state.tradingState === 'REDUCING' && lifts)
+      setTradingState(ctx, 'ACTIVE', null, `resumed by the user at ${ts}`);
+    emit(ctx, 'RESUME', lifts || state.tradingState === 'ACTIVE' ? `resumed by the user at ${ts}` : `resume at ${ts} does not lift ${state.tradingState} (${state.tradingStateReason ?? ''})`); // prettier-ignore
+    return;
+  }
+  if (legId !== undefined) {
+    const sp = plan.strategies.find((s) => s.id === strategyId);
+    if (!sp || !sp.legs.has(legId))
+      throw new Error(`SQUARE_OFF of leg "${legId}" needs the strategy it belongs to and a leg id of that strategy`); // prettier-ignore
+    const now = nowFor(ctx, sp, ts, null);
+    const open = now.st.legs.filter((l) => l.legId === legId && l.status === 'OPEN');
+    emit(ctx, 'SQUARE_OFF', `square-off of ${legId} by the user at ${ts}: ${open.length ? `closing ${open.length} position(s)` : 'nothing open'}`, { strategyId: sp.id, legId }); // prettier-ignore
+    for (const l of now.st.legs) if (l.legId === legId) l.after = null;
+    for (const l of open) orderExit(ctx, now, l, 'SQUARE_OFF');
+    cancelWaits(ctx, now, `square-off of ${legId} by the user`, (l) => l.legId === legId);
+    return;
   }
   const targets =
     command === 'KILL' || !strategyId
       ? plan.strategies
       : plan.strategies.filter((s) => s.id === strategyId);
   if (command === 'KILL') setTradingState(ctx, 'HALTED', 'KILL', `KILL by the user at ${ts}`);
+  cancelEntries(ctx, new Set(targets.map((t) => t.id)), `${command === 'KILL' ? 'kill' : 'square-off'} by the user`); // prettier-ignore
   for (const sp of targets) {
     const now = nowFor(ctx, sp, ts, null);
     const open = now.st.legs.filter((l) => l.status === 'OPEN');
@@ -499,6 +465,35 @@ function onCommand(
   }
 }
 
+/**
+ * The data of an underlying ended for its session before the strategies' exit time (a backtest
+ * file that stops at 13:08, or the last input of a run). An intraday strategy squares off at the
+ * last snapshot and says so, instead of carrying its legs into another session unwatched.
+ */
+function onSessionEnd(ctx: Ctx, underlying: string, ts: string): void {
+  for (const sp of ctx.plan.strategies) {
+    if (sp.dsl.underlying !== underlying) continue;
+    const now = nowFor(ctx, sp, ts, null);
+    const st = now.st;
+    if (st.day !== now.time.day) continue;
+    if (sp.positional && !isExitDay(now)) continue; // held across sessions by design
+    if (now.time.minute >= sp.exitMinute) continue; // the exit time already did it
+    const open = st.legs.filter((l) => l.status === 'OPEN');
+    const waiting = st.legs.some((l) => l.status === 'WAITING') || st.momentum !== null;
+    if (!open.length && !waiting) continue;
+    emit(
+      ctx,
+      'EXIT_TIME',
+      `the ${underlying} data of session ${now.time.day} ends at ${now.time.hhmm}, before exit time ${sp.dsl.exit.time}: ${open.length ? `squaring off ${open.map((l) => l.legId).join(', ')} at the last snapshot` : 'cancelling waits'} (an intraday strategy is never carried into another session)`,
+      { strategyId: sp.id, data: { lastSnapshotTs: ts, early: true } },
+    );
+    squareOffStrategy(ctx, now, 'EXIT_TIME', `data ended at ${now.time.hhmm}`);
+    st.status = 'EXITED';
+    st.doneReason = `the session's data ended at ${now.time.hhmm}`;
+    st.pendingCycle = null;
+  }
+}
+
 export function createRuntime(
   basket: Basket,
   options: RuntimeOptions,
@@ -507,43 +502,55 @@ export function createRuntime(
     throw new Error(
       'createRuntime: options.deploymentId is required (intent ids are `${deploymentId}:${seq}`)',
     );
-  const plan = planBasket(basket, options.settings);
+  const plan = planBasket(basket, options.settings, options.risk);
+  const tick = (u: string) => getInstrument(u).tickSize;
   return {
     plan,
     initialState: () => initialStateOf(plan, options.deploymentId),
-    async step(state: RuntimeState, input: RuntimeInput): Promise<StepResult> {
+    async step(state: RuntimeState, input: RuntimeInput, market: MarketView): Promise<StepResult> {
       if (state.deploymentId !== options.deploymentId)
         throw new Error(
           `step: state belongs to deployment ${state.deploymentId}, this runtime to ${options.deploymentId}`,
         );
+      if (state.version !== 2)
+        throw new Error(`step: state version ${String(state.version)} is not 2; migrate it first (engine/runtime/state-migrate)`); // prettier-ignore
       const ts =
         input.kind === 'snapshot'
           ? input.snapshot.ts
-          : input.kind === 'fill'
-            ? input.fill.ts
+          : input.kind === 'report'
+            ? input.report.ts
             : input.ts;
       const ms = instantOf(ts);
-      const ctx: Ctx = { plan, state: draft(state), intents: [], events: [], ts };
+      const ctx: Ctx = { plan, state: draft(state), market, intents: [], cancels: [], events: [], ts }; // prettier-ignore
       switch (input.kind) {
         case 'snapshot':
           await onSnapshot(ctx, input.snapshot);
+          cancelOverdue(ctx, ms, plan.settings.orderTimeoutMs);
           break;
-        case 'fill':
-          onFill(ctx, input.fill);
+        case 'report':
+          onReport(ctx, input.report);
           break;
         case 'clock':
           await onClock(ctx, input.ts);
+          cancelOverdue(ctx, ms, plan.settings.orderTimeoutMs);
           break;
         case 'command':
-          onCommand(ctx, input.command, input.ts, input.strategyId);
+          onCommand(ctx, input);
+          break;
+        case 'positions':
+          onPositions(ctx, input.positions);
+          break;
+        case 'session-end':
+          onSessionEnd(ctx, input.underlying, input.ts);
           break;
         default: {
           const never: never = input;
           throw new Error(`step: unknown input kind ${JSON.stringify(never)}`);
         }
       }
+      const intents = gate(ctx, plan.risk, ms, tick);
       if (!ctx.state.lastTs || instantOf(ctx.state.lastTs) < ms) ctx.state.lastTs = ts;
-      return { state: ctx.state, intents: ctx.intents, events: ctx.events };
+      return { state: ctx.state, intents, cancels: ctx.cancels, events: ctx.events };
     },
   };
 }

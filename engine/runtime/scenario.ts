@@ -1,18 +1,22 @@
 /**
- * Drives a basket through step() with the paper broker answering its intents, one input at a
- * time, the way the backtester and a paper deployment do: the scenario runner of the golden tests
- * and the runtime bench. Broker rejections go back through applyRiskDecision.
+ * The golden-scenario harness: drives a basket through the session driver (step, its risk gate,
+ * the paper broker) one input at a time, as the backtester and a paper deployment do, and keeps
+ * every order, fill and event for the assertions. Any broker can answer (the default is the
+ * paper broker with no slippage and no costs, so expected P&L is plain arithmetic).
  */
-import { PaperBroker } from '../broker/paper/paper-broker.ts';
-import type { FillModelSettings } from '../broker/paper/fill-model.ts';
+import type { Broker } from '../broker/broker.ts';
 import { noCosts } from '../broker/costs/cost-model.ts';
+import type { PaperSettings } from '../broker/paper/paper-broker.ts';
+import { PaperBroker } from '../broker/paper/paper-broker.ts';
 import type { Basket } from '../dsl/basket.ts';
 import { getInstrument } from '../market/instruments.ts';
+import { Session } from '../session/driver.ts';
+import type { RiskLimits } from './risk.ts';
 import { createRuntime } from './runtime.ts';
-import { applyRiskDecision } from './trading-state.ts';
 import type {
+  CancelRequest,
   Fill,
-  OrderIntent,
+  OrderRequest,
   RuntimeEvent,
   RuntimeInput,
   RuntimeSettings,
@@ -21,15 +25,22 @@ import type {
 
 export type ScenarioResult = {
   state: RuntimeState;
-  intents: OrderIntent[];
-  fills: (Fill & { intent: OrderIntent })[];
+  /** Orders sent to the broker, in order. */
+  intents: OrderRequest[];
+  cancels: CancelRequest[];
+  fills: (Fill & { intent: OrderRequest })[];
   events: RuntimeEvent[];
 };
 
 export type ScenarioOptions = {
   deploymentId?: string;
   settings?: RuntimeSettings;
-  fillModel?: Partial<FillModelSettings>;
+  risk?: RiskLimits;
+  fillModel?: Partial<PaperSettings>;
+  /** Another broker than the paper one (a scripted venue in a test). */
+  broker?: Broker;
+  /** End the data with the sessions' end (the backtester does; default false). */
+  finish?: boolean;
 };
 
 export async function runScenario(
@@ -40,56 +51,39 @@ export async function runScenario(
   const runtime = createRuntime(basket, {
     deploymentId: options.deploymentId ?? 'dep',
     settings: options.settings,
+    risk: options.risk,
   });
-  const broker = new PaperBroker({
-    slippage: { kind: 'none' },
-    latency: 'none',
-    costModel: noCosts,
-    tickSize: (u) => getInstrument(u).tickSize,
-    ...options.fillModel,
-  });
-  let state = runtime.initialState();
-  const out: ScenarioResult = { state, intents: [], fills: [], events: [] };
-  const intentsById = new Map<string, OrderIntent>();
-
-  const apply = async (input: RuntimeInput) => {
-    const r = await runtime.step(state, input);
-    state = r.state;
-    out.events.push(...r.events);
-    for (const i of r.intents) {
-      out.intents.push(i);
-      intentsById.set(i.id, i);
-    }
-    return r.intents;
-  };
-  const answer = async (reports: Awaited<ReturnType<PaperBroker['poll']>>) => {
-    for (const rep of reports) {
-      if (rep.kind === 'fill') {
-        out.fills.push({ ...rep.fill, intent: intentsById.get(rep.fill.intentId) as OrderIntent });
-        await submit(await apply({ kind: 'fill', fill: rep.fill }));
-      } else {
-        const d = applyRiskDecision(state, {
-          kind: 'deny',
-          intentId: rep.intentId,
-          ts: rep.ts,
-          reason: rep.reason,
-        });
-        state = d.state;
-        out.events.push(...d.events);
+  const broker =
+    options.broker ??
+    new PaperBroker({
+      slippage: { kind: 'none' },
+      latency: 'none',
+      costModel: noCosts,
+      tickSize: (u) => getInstrument(u).tickSize,
+      ...options.fillModel,
+    });
+  const out: ScenarioResult = { state: runtime.initialState(), intents: [], cancels: [], fills: [], events: [] }; // prettier-ignore
+  const sent = new Map<string, OrderRequest>();
+  const session = new Session({
+    runtime,
+    broker,
+    onStep: (input, r) => {
+      for (const o of r.intents) {
+        sent.set(o.id, o);
+        out.intents.push(o);
       }
-    }
-  };
-  const submit = async (intents: OrderIntent[]) => {
-    for (const i of intents) await answer(await broker.submit(i));
-  };
-
-  for (const input of inputs) {
-    if (input.kind === 'snapshot') {
-      await broker.onSnapshot(input.snapshot);
-      await answer(await broker.poll());
-    }
-    await submit(await apply(input));
-  }
-  out.state = state;
+      out.cancels.push(...r.cancels);
+      out.events.push(...r.events);
+      if (input.kind === 'report' && input.report.kind === 'fill') {
+        const f = input.report;
+        const intent = sent.get(f.orderId);
+        if (intent && r.events.some((e) => e.type === 'FILL' && e.data?.executionId === f.executionId)) // prettier-ignore
+          out.fills.push({ orderId: f.orderId, intentId: intent.intentId, executionId: f.executionId, ts: f.ts, price: f.price, qty: f.qty, costs: f.costs, intent }); // prettier-ignore
+      }
+    },
+  });
+  for (const input of inputs) await session.feed(input);
+  if (options.finish) await session.finish();
+  out.state = session.state;
   return out;
 }

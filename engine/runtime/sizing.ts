@@ -5,7 +5,7 @@ import type { Ctx, Now } from './context.ts';
 import { legExpiry } from './expiry.ts';
 import { factResolver } from './facts.ts';
 import { entryLevels } from './levels.ts';
-import { contractPrice, expiryChain } from './prices.ts';
+import { contractPrice, expiryChain } from '../market/atm.ts';
 import { selectStrike } from './strike.ts';
 
 export function multiplierFor(ctx: Ctx, now: Now): { multiplier: number; why: string } {
@@ -55,7 +55,7 @@ export function multiplierFor(ctx: Ctx, now: Now): { multiplier: number; why: st
         spot: now.spot,
         time: now.time,
         instrument: now.instrument,
-        history: ctx.state.history[now.sp.dsl.underlying] ?? [],
+        history: ctx.market.closes(now.sp.dsl.underlying),
         strategy: now.st,
         strategyMtm: 0,
         legPnl: () => 0,

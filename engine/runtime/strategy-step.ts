@@ -5,19 +5,12 @@
  */
 import type { Leg } from '../dsl/leg.ts';
 import type { Momentum } from '../dsl/momentum.ts';
+import { tradingDaysUntil } from '../market/calendar.ts';
 import { daysBetween, hhmmOf } from './clock.ts';
 import { emit, fmt, note, type Ctx, type Now } from './context.ts';
 import { legExpiry } from './expiry.ts';
 import { crossingMemoryKey, factResolver } from './facts.ts';
-import {
-  createInstance,
-  instancePnl,
-  isActive,
-  isLive,
-  openInstance,
-  orderEntry,
-  orderExit,
-} from './leg.ts';
+import { createInstance, instancePnl, isActive, isLive, orderEntry, orderExit } from './leg.ts';
 import {
   atOrAbove,
   atOrBelow,
@@ -30,13 +23,14 @@ import {
 } from './levels.ts';
 import type { RuleGroup } from './plan.ts';
 import { multiplierFor } from './sizing.ts';
-import type { LegState, LegWait, OrderReason, StrategyState } from './types.ts';
+import type { ChainSnapshot, LegState, LegWait, OrderReason, StrategyState } from './types.ts';
 
 // ---- P&L -------------------------------------------------------------------------------
 
+/** Today's P&L of the strategy: what its legs made since the session began. */
 export function dayMtm(st: StrategyState): number {
   let m = 0;
-  for (const l of st.legs) m += instancePnl(l);
+  for (const l of st.legs) m += instancePnl(l) - l.pnlBase;
   return m;
 }
 
@@ -48,7 +42,7 @@ export function cycleMtm(st: StrategyState): number {
 
 export function dayCosts(st: StrategyState): number {
   let c = 0;
-  for (const l of st.legs) c += l.costs;
+  for (const l of st.legs) c += l.costs - l.costsBase;
   return c;
 }
 
@@ -69,7 +63,7 @@ async function evaluateGroup(
       spot: now.spot,
       time: now.time,
       instrument: now.instrument,
-      history: ctx.state.history[now.sp.dsl.underlying] ?? [],
+      history: ctx.market.closes(now.sp.dsl.underlying),
       strategy: st,
       strategyMtm: dayMtm(st),
       legPnl: (legId) =>
@@ -816,6 +810,11 @@ function beginCycle(
   st.status = 'ENTERED';
   st.triggered = true;
   st.exitReason = null;
+  const p = sp.positional;
+  if (p && now.chain) {
+    const e = legExpiry(now.chain, now.time.day, p.expiry.kind, p.expiry.offset);
+    if (e.expiry !== null) st.holding = e.expiry;
+  }
   emit(
     ctx,
     'ENTRY',
@@ -1046,15 +1045,58 @@ function rangeStep(ctx: Ctx, now: Now): void {
 
 const minutesOfHHMM = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
 
+/**
+ * Positional entry window: `entryDaysBefore` down to (not including) `exitDaysBefore` trading days
+ * before the reference expiry, once per expiry. Returns why today is outside it, or null.
+ */
+function positionalWindow(now: Now, snap: ChainSnapshot): string | null {
+  const p = now.sp.positional!;
+  const e = legExpiry(snap, now.time.day, p.expiry.kind, p.expiry.offset);
+  if (e.expiry === null) return `the positional reference expiry cannot be found: ${e.why}`;
+  if (now.st.holding === e.expiry) return `the ${e.expiry} expiry was already traded`;
+  const left = tradingDaysUntil(now.instrument, now.time.day, e.expiry);
+  if (left > p.entryDaysBefore || left <= p.exitDaysBefore)
+    return `${left} trading day(s) before ${e.expiry}; positional enters ${p.entryDaysBefore} and exits ${p.exitDaysBefore} day(s) before it`; // prettier-ignore
+  return null;
+}
+
+/** Whether today is a positional strategy's exit day (at or past `exitDaysBefore` of its expiry); intraday: always. */
+export function isExitDay(now: Now): boolean {
+  const p = now.sp.positional;
+  if (!p) return true;
+  if (now.st.holding === null) return false;
+  return tradingDaysUntil(now.instrument, now.time.day, now.st.holding) <= p.exitDaysBefore;
+}
+
+/**
+ * "At 09:20" means the first snapshot at or after 09:20 (docs/dsl.md). When that snapshot is
+ * minutes later (the day's data starts late, or has a gap), the entry is late: said once a day,
+ * with why, so a report never passes off a 10:43 entry as a 09:20 one.
+ */
+function lateEntry(ctx: Ctx, now: Now): void {
+  const { st, sp } = now;
+  if (st.notes.entryChecked) return;
+  st.notes.entryChecked = now.time.hhmm;
+  const late = now.time.minute - sp.entryMinute;
+  if (late < 2) return;
+  const why =
+    st.notes.sessionStart === now.snapshot?.ts
+      ? `the data of ${now.time.day} starts at ${now.time.hhmm}`
+      : `no snapshot between ${sp.dsl.entry.time} and ${now.time.hhmm}`;
+  emit(ctx, 'LATE_ENTRY', `entry time ${sp.dsl.entry.time}, but ${why}: entries are evaluated from ${now.time.hhmm}, ${late} min late`, { strategyId: st.strategyId, data: { minutesLate: late, day: now.time.day } }); // prettier-ignore
+}
+
 async function entryOfTheDay(ctx: Ctx, now: Now): Promise<void> {
   const { st, sp } = now;
   const snap = now.snapshot;
   if (!snap || st.doneReason) return;
+  if (sp.positional && st.status === 'ENTERED') return; // holding a position: no new entry
   // Eligibility, once per session.
   if (st.eligible === null) {
     let why = '';
     if (!sp.dsl.entry.weekdays.includes(now.time.weekday))
       why = `${now.time.weekday} is not in entry.weekdays (${sp.dsl.entry.weekdays.join(', ')})`;
+    else if (sp.positional) why = positionalWindow(now, snap) ?? '';
     else if (sp.dsl.daysToExpiry) {
       const dte = sp.dsl.daysToExpiry;
       const e = legExpiry(snap, now.time.day, dte.expiry.kind, dte.expiry.offset);
@@ -1076,6 +1118,7 @@ async function entryOfTheDay(ctx: Ctx, now: Now): Promise<void> {
     }
   }
   if (now.time.minute < sp.entryMinute) return;
+  lateEntry(ctx, now);
   if (ctx.state.tradingState !== 'ACTIVE') {
     note(
       ctx,
@@ -1170,8 +1213,11 @@ export async function strategyStep(ctx: Ctx, now: Now): Promise<void> {
   const { st, sp } = now;
   if (st.status === 'EXITED' && !st.legs.some(isLive)) return;
 
-  // 1. exit time
-  if (now.time.minute >= sp.exitMinute) {
+  // 1. exit time (a positional strategy's only on its exit day)
+  if (
+    now.time.minute >= sp.exitMinute &&
+    (!sp.positional || (st.holding !== null && isExitDay(now)))
+  ) {
     if (
       st.legs.some((l) => l.status === 'OPEN' || l.status === 'WAITING') ||
       st.momentum ||
@@ -1249,34 +1295,4 @@ export async function strategyStep(ctx: Ctx, now: Now): Promise<void> {
     now.time.minute >= sp.entryMinute
   )
     rangeStep(ctx, now);
-}
-
-/** An entry fill: the instance opens with levels from its fill; if the strategy has exited meanwhile it is closed at once. */
-export function onEntryFill(ctx: Ctx, now: Now, inst: LegState, price: number, qty: number): void {
-  const leg = now.sp.legs.get(inst.legId) as Leg;
-  if (qty <= 0) {
-    inst.status = 'CANCELLED';
-    return;
-  }
-  if (qty < inst.qty) {
-    emit(
-      ctx,
-      'FILL',
-      `${inst.legId}: partial entry fill ${qty} of ${inst.qty}; the rest is cancelled`,
-      { strategyId: now.st.strategyId, legId: inst.legId },
-    );
-    inst.qty = qty;
-  }
-  openInstance(inst, leg, price, now.spot ?? 0, ctx.ts);
-  if (inst.cycle === now.st.cycles) now.st.cyclePremium += price * qty;
-  if (now.st.status !== 'ENTERED' || ctx.state.tradingState === 'HALTED') {
-    const reason = now.st.exitReason ?? 'SQUARE_OFF';
-    emit(
-      ctx,
-      'SQUARE_OFF',
-      `${inst.legId} filled after its strategy stopped (${now.st.doneReason ?? reason}): closing it at once`,
-      { strategyId: now.st.strategyId, legId: inst.legId },
-    );
-    orderExit(ctx, now, inst, reason);
-  }
 }

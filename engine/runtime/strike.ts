@@ -1,11 +1,12 @@
 /**
  * Strike selection: the selectors of docs/dsl.md#strike-selectors against one expiry of a
- * snapshot, with its tie-breaks: ATM half-way goes to the lower strike; every nearest/closest
- * tie goes to the strike nearer ATM, then the lower; premium range: a SELL takes the highest P,
- * a BUY the lowest; delta range: |delta| closest to the middle of the range.
+ * snapshot, with its tie-breaks: every nearest/closest tie goes to the strike nearer ATM, then
+ * the lower; premium range: a SELL takes the highest P, a BUY the lowest; delta range: |delta|
+ * closest to the middle of the range. ATM, P and the straddle are the market layer's.
  */
+import { atmOf, straddlePremium, type AtmReference } from '../market/atm.ts';
+import { markPrice } from '../market/quote.ts';
 import { deltas } from '../market/volatility.ts';
-import { futuresPrice, priceOf, quoteOf, syntheticFuture } from './prices.ts';
 import type { PricingOverrides } from '../market/pricing-context.ts';
 import type { StrikeSelector } from '../dsl/strike.ts';
 import type { ChainSnapshot, ExpiryChain, Side } from './types.ts';
@@ -21,7 +22,7 @@ function candidates(chain: ExpiryChain, right: 'CE' | 'PE'): Candidate[] {
   const out: Candidate[] = [];
   for (const q of chain.options) {
     if (q.right !== right) continue;
-    const p = priceOf(q);
+    const p = markPrice(q);
     if (p !== undefined && p > 0) out.push({ strike: q.strike, premium: p });
   }
   return out.sort((a, b) => a.strike - b.strike);
@@ -50,39 +51,7 @@ function best(
   return pick;
 }
 
-export type AtmResult = { atm: number; ref: number };
-
-/** ATM of an expiry: the listed strike (either right) nearest the reference; half-way → the lower. */
-export function atmOf(
-  snapshot: ChainSnapshot,
-  chain: ExpiryChain,
-  from: 'spot' | 'futures' | 'syntheticFuture',
-): AtmResult | string {
-  const ref =
-    from === 'spot'
-      ? snapshot.spot
-      : from === 'futures'
-        ? futuresPrice(snapshot, chain)
-        : syntheticFuture(chain, snapshot.spot);
-  if (ref === undefined)
-    return `no ${from === 'futures' ? 'futures price (nor a synthetic future)' : 'strike with both a CE and a PE price for the synthetic future'} in expiry ${chain.expiry}`;
-  const strikes = [...new Set(chain.options.map((o) => o.strike))];
-  if (strikes.length === 0) return `expiry ${chain.expiry} lists no strikes`;
-  let atm = strikes[0];
-  for (const k of strikes) {
-    const d = Math.abs(k - ref) - Math.abs(atm - ref);
-    if (d < -1e-9 || (Math.abs(d) <= 1e-9 && k < atm)) atm = k;
-  }
-  return { atm, ref };
-}
-
-function straddle(chain: ExpiryChain, atm: number): number | undefined {
-  const c = quoteOf(chain, atm, 'CE');
-  const p = quoteOf(chain, atm, 'PE');
-  const cp = c && priceOf(c);
-  const pp = p && priceOf(p);
-  return cp === undefined || pp === undefined ? undefined : cp + pp;
-}
+type AtmResult = { atm: number; ref: number };
 
 export function selectStrike(
   snapshot: ChainSnapshot,
@@ -113,12 +82,14 @@ export function selectStrike(
   const needAtm = (
     from: 'spot' | 'futures' | 'syntheticFuture' = 'spot',
   ): AtmResult | StrikeChoice => {
-    const r = atmOf(snapshot, chain, from);
-    return typeof r === 'string' ? none(r) : r;
+    const r = atmOf(snapshot, chain.expiry, from);
+    return 'error' in r ? none(r.error) : r;
   };
+  // The straddle at the ATM of the selector's own reference.
+  const straddle = (from: AtmReference) => straddlePremium(snapshot, chain.expiry, from)?.premium;
   // Ties of premium selectors are broken by distance to the spot ATM.
-  const spotAtm = atmOf(snapshot, chain, 'spot');
-  const atm0 = typeof spotAtm === 'string' ? snapshot.spot : spotAtm.atm;
+  const spotAtm = atmOf(snapshot, chain.expiry, 'spot');
+  const atm0 = 'error' in spotAtm ? snapshot.spot : spotAtm.atm;
 
   try {
     switch (selector.type) {
@@ -183,7 +154,7 @@ export function selectStrike(
       case 'straddleWidth': {
         const a = needAtm(selector.atmFrom);
         if ('strike' in a) return a;
-        const s = straddle(chain, a.atm);
+        const s = straddle(selector.atmFrom);
         if (s === undefined) return none(`ATM ${a.atm} straddle has no CE or PE price`);
         const target = a.atm + selector.width * s;
         return found(
@@ -203,7 +174,7 @@ export function selectStrike(
       case 'atmStraddlePremiumPct': {
         const a = needAtm(selector.atmFrom);
         if ('strike' in a) return a;
-        const s = straddle(chain, a.atm);
+        const s = straddle(selector.atmFrom);
         if (s === undefined) return none(`ATM ${a.atm} straddle has no CE or PE price`);
         const target = (selector.pct / 100) * s;
         return found(

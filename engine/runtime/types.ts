@@ -1,32 +1,49 @@
 /**
  * The runtime's public contract: what goes into `step`, what comes out, and the state that is
- * stored between steps. Backtests, paper and live deployments, the risk gate and the brokers all
- * code against these types, so they change only together.
+ * stored between steps. Backtests, paper and live deployments and every broker code against these
+ * types, so they change only together. The session driver (engine/session) is the one loop that
+ * feeds `step` and a broker.
  *
  * How an order flows:
- *   1. `step(state, {kind:'snapshot'})` decides (entries, stops, exits) and returns OrderIntents.
- *      An intent's leg is *pending* from then on: the runtime never double-orders it.
- *   2. The risk gate (engine/runtime/risk*) looks at each intent. A denial goes back through
- *      `applyRiskDecision(state, {kind:'deny', ...})`: the pending leg is dropped (an entry never
- *      opens; an exit stays open and is retried on the next snapshot) and an ORDER_DENIED event says why.
- *   3. The broker (the paper fill model or a live broker) answers with
- *      `step(state, {kind:'fill', fill})`, on the same snapshot or later (latency). A leg is open
- *      once its entry fill arrives and closed once its exit fill arrives; P&L uses fill prices.
- *      Re-entries and lazy legs decided on an exit are ordered by the step that receives that
- *      exit's fill (on the last snapshot seen, kept in the state), as docs/dsl.md requires.
- *   4. Clock inputs move time without a chain (exit times, cut-offs, settlement); commands are the
- *      user's square-off and kill.
- *   5. Expiry settles open legs at intrinsic value without an order: a SETTLEMENT event carries
- *      {side, qty, price, pnl}, a cash flow the backtest report books like a fill.
+ *   1. `step(state, {kind:'snapshot'}, market)` decides (entries, stops, exits). Each decision is an
+ *      OrderIntent kept in `state.orders` until the broker has answered it completely; its leg is
+ *      pending meanwhile, so the runtime never double-orders it.
+ *   2. Inside the same step the risk gate (risk.ts) checks every new intent against the trading
+ *      state and the deployment's limits. A denial is an ORDER_DENIED event: an entry never opens,
+ *      an exit stays open and is ordered again on the next snapshot. Allowed intents become
+ *      OrderRequests (sliced at the exchange's freeze limit): the step's `intents`. No other path
+ *      produces an order, so the gate cannot be skipped.
+ *   3. The broker's ExecutionReports come back as `{kind:'report'}` inputs: accepted, fills (each
+ *      applied once, by execution id; partial fills accumulate at their average price), rejected,
+ *      cancelled or expired. A leg opens when its entry order is complete and closes when its exit
+ *      order is. Re-entries and lazy legs decided on an exit are ordered by the step that completes
+ *      that exit, on the market's last snapshot (docs/dsl.md). An order still working after
+ *      `orderTimeoutMs` gets an explicit cancel (the step's `cancels`); its filled part stands.
+ *   4. Clock inputs move time without a chain (exit times, cut-offs, settlement, order timeouts);
+ *      commands are the user's square-off, kill, pause and resume; `positions` inputs carry the
+ *      broker's positions, and a mismatch with this book halts entries.
+ *   5. Expiry settles open legs at intrinsic value without an order (a SETTLEMENT event).
  *
  * `step` is async because json-rules-engine's `run()` is (settings.evaluator 'json-rules-engine');
  * the default compiled evaluator answers synchronously (an already resolved promise).
- * Determinism: no clock, no randomness; the same inputs give the same outputs and intent ids.
+ * Determinism: no clock, no randomness; the same inputs give the same outputs and order ids.
  */
 
 /** DESIGN.md's chain snapshot contract; the market layer's zod schema is its single source. */
 export type { ChainSnapshot, ExpiryChain, OptionQuote } from '../market/snapshot.ts';
 import type { ChainSnapshot } from '../market/snapshot.ts';
+import type {
+  BrokerPosition,
+  ExecutionReport,
+  OrderRequest,
+  OrderStatus,
+} from '../broker/broker.ts';
+import type { RiskLimits } from './risk.ts';
+import type { MarketView } from '../session/market-memory.ts';
+
+export type { BrokerPosition, ExecutionReport, OrderRequest } from '../broker/broker.ts';
+export type { RiskLimits } from './risk.ts';
+export type { MarketView } from '../session/market-memory.ts';
 
 export type Right = 'CE' | 'PE' | 'FUT';
 export type Side = 'BUY' | 'SELL';
@@ -46,6 +63,7 @@ export type OrderReason =
   | 'SQUARE_OFF'
   | 'KILL';
 
+/** A decision to trade one leg, kept in the state until the broker has answered it completely. */
 export type OrderIntent = {
   /** `${deploymentId}:${seq}`; seq counts every intent of the deployment from 1. */
   id: string;
@@ -62,32 +80,90 @@ export type OrderIntent = {
   /** Units (lots x lot size). */
   qty: number;
   lots: number;
-  orderType: 'MARKET';
+  lotSize: number;
+  /** The leg's mark when the decision was made (null when it had none): the price band's reference. */
+  price: number | null;
+  orderType: 'MARKET' | 'LIMIT';
+  limitPrice?: number;
   reason: OrderReason;
   /** True when the intent closes (part of) an open position: the risk gate lets these through in REDUCING. */
   closing: boolean;
 };
 
-export type Fill = {
-  intentId: string;
+/** A request to cancel the unfilled rest of one of our orders (a slice of an intent). */
+export type CancelRequest = {
+  /** `${deploymentId}:${seq}`, from the same sequence as intents. */
+  id: string;
   ts: string;
-  /** Average fill price per unit. */
-  price: number;
-  /** Units filled; less than the intent's qty means a partial fill (the rest is treated as cancelled). */
+  deploymentId: string;
+  /** The order (slice) whose rest is cancelled, and its intent. */
+  orderId: string;
+  intentId: string;
+  reason: string;
+};
+
+/** One slice of an intent as the broker knows it. */
+export type OrderSlice = {
+  id: string;
   qty: number;
-  /** Money: brokerage, taxes and fees of this fill, reported apart from gross P&L. */
+  lots: number;
+  status: 'NEW' | OrderStatus;
+  filledQty: number;
+  /** Final filled quantity a cancel/expiry reported, while fills of it may still be on the way. */
+  finalQty: number | null;
+  brokerOrderId: string | null;
+  cancelRequested: boolean;
+};
+
+/** An intent the broker has not answered completely yet (the order model: docs/execution.md). */
+export type OrderState = {
+  intent: OrderIntent;
+  slices: OrderSlice[];
+  /** Units filled so far over every slice, their average price and their costs. */
+  filledQty: number;
+  averagePrice: number | null;
+  costs: number;
+  /** Execution ids already applied, so a second delivery of a fill changes nothing. */
+  executions: string[];
+  rejections: string[];
+};
+
+/** A fill as the report books it: one execution of one order. */
+export type Fill = {
+  orderId: string;
+  intentId: string;
+  executionId: string;
+  ts: string;
+  price: number;
+  qty: number;
   costs: number;
 };
 
-export type UserCommand = 'SQUARE_OFF' | 'KILL';
+export type UserCommand = 'SQUARE_OFF' | 'KILL' | 'PAUSE' | 'RESUME';
 
 export type RuntimeInput =
   | { kind: 'snapshot'; snapshot: ChainSnapshot }
-  | { kind: 'fill'; fill: Fill }
+  | { kind: 'report'; report: ExecutionReport }
   | { kind: 'clock'; ts: string }
-  /** SQUARE_OFF closes the positions (of one strategy when strategyId is given) and stops it for the day;
-   *  KILL closes everything and HALTs the deployment until it is reset. */
-  | { kind: 'command'; command: UserCommand; ts: string; strategyId?: string };
+  /**
+   * SQUARE_OFF closes the positions (of one strategy, or one leg, when given) and stops the
+   * strategy for the day; KILL closes everything and HALTs the deployment; PAUSE stops new entries
+   * (exits keep working) until RESUME, which also clears a halt of entries by reconciliation.
+   */
+  | {
+      kind: 'command';
+      command: UserCommand;
+      ts: string;
+      strategyId?: string;
+      legId?: string;
+    }
+  /** The broker's net positions for this deployment's contracts, for reconciliation. */
+  | { kind: 'positions'; ts: string; positions: BrokerPosition[] }
+  /**
+   * The driver's word that the data of an underlying's session ended at `ts` (the time of its last
+   * snapshot): intraday strategies square off there rather than carry legs into another session.
+   */
+  | { kind: 'session-end'; ts: string; underlying: string };
 
 export type RuntimeEventType =
   | 'ENTRY_WAIT'
@@ -131,7 +207,22 @@ export type RuntimeEventType =
   | 'SETTLEMENT'
   | 'SQUARE_OFF'
   | 'KILL'
-  | 'ORDER_DENIED';
+  | 'ORDER_DENIED'
+  | 'LATE_ENTRY'
+  | 'CARRIED'
+  | 'ORDER_ACCEPTED'
+  | 'ORDER_REJECTED'
+  | 'ORDER_CANCELLED'
+  | 'ORDER_EXPIRED'
+  | 'ORDER_TIMEOUT'
+  | 'ORDER_SLICED'
+  | 'DUPLICATE_REPORT'
+  | 'FILL_OUTSIDE_BAND'
+  | 'TRADE'
+  | 'PAUSE'
+  | 'RESUME'
+  | 'RECONCILED'
+  | 'RECONCILIATION_MISMATCH';
 
 /**
  * Every decision is an event that says why: `message` is for the trader ("CE 24300 stop-loss:
@@ -181,7 +272,10 @@ export type LegState = {
   /** null for FUT legs. */
   strike: number | null;
   lots: number;
+  /** Units ordered for this instance (lots x lot size), and units held now (entry fills add, exit fills take away). */
   qty: number;
+  held: number;
+  /** Average price of the entry fills (set by the first one). */
   entryPrice: number | null;
   entrySpot: number | null;
   entryTs: string | null;
@@ -220,6 +314,9 @@ export type LegState = {
   /** Gross money realised by this instance (fill prices, before costs), and its costs. */
   realizedPnl: number;
   costs: number;
+  /** P&L and costs of this instance booked in earlier sessions (a positional leg held overnight). */
+  pnlBase: number;
+  costsBase: number;
   /** The last problem reported for this leg (no quote, no strike), so it is reported once, not every tick. */
   problem: string | null;
 };
@@ -269,6 +366,8 @@ export type StrategyState = {
   /** The open candle of the underlying (candle-close triggers). */
   spotCandle: { bucket: number; close: number } | null;
   monitoringStopped: boolean;
+  /** Positional: the reference expiry of the position held (exit is counted from it), or null. */
+  holding: string | null;
   /** Why nothing more enters today (not eligible, filtered, exit condition, square-off), or null. */
   doneReason: string | null;
   exitReason: OrderReason | null;
@@ -278,28 +377,26 @@ export type StrategyState = {
   crossings: Record<string, number>;
 };
 
-export type DailyClose = { day: string; spot: number; vix?: number; atmIv?: number };
+export type { DailyClose } from '../session/market-memory.ts';
 
 export type RuntimeState = {
-  version: 1;
+  version: 2;
   deploymentId: string;
   /** Last intent sequence number used; the next intent is `${deploymentId}:${seq + 1}`. */
   seq: number;
   /**
-   * ACTIVE / REDUCING / HALTED. The runtime itself moves to REDUCING when a basket limit is hit
-   * (and back to ACTIVE on the next day after a daily-loss limit) and to HALTED on KILL; the risk
-   * gate may move it too through applyRiskDecision. In HALTED only reason-KILL intents may pass.
+   * ACTIVE / REDUCING / HALTED. REDUCING (exits only) after a basket limit, a pause, a broker
+   * rejecting an exit, a fill outside the price band or a reconciliation mismatch; HALTED after a
+   * kill (only the kill's own closing orders go out). `tradingStateCause` says which.
    */
   tradingState: TradingState;
   tradingStateReason: string | null;
-  tradingStateCause: 'DAILY_LOSS' | 'DRAWDOWN' | 'KILL' | 'RISK_GATE' | null;
-  /** Last input time seen (ISO); older snapshots are ignored with a STALE_CHAIN event. */
+  tradingStateCause: TradingStateCause | null;
+  /** Last input time seen (ISO). */
   lastTs: string | null;
-  /** The last snapshot per underlying: re-entries decided on exit fills select strikes from it. */
-  lastSnapshot: Record<string, ChainSnapshot>;
+  /** Time of the last snapshot seen per underlying: an older one is ignored with STALE_CHAIN. */
+  lastSnapshotTs: Record<string, string>;
   lastSpot: Record<string, number>;
-  /** Daily closes per underlying (last snapshot of each day), for IV rank, VIX rank and HV facts. */
-  history: Record<string, DailyClose[]>;
   /** Basket P&L bookkeeping for the daily-loss and drawdown limits (money). */
   basket: {
     day: string | null;
@@ -308,11 +405,22 @@ export type RuntimeState = {
     equityPeak: number;
   };
   strategies: Record<string, StrategyState>;
-  /** Intents waiting for a fill (or a denial). */
-  pending: Record<string, OrderIntent>;
+  /** Intents the broker has not answered completely, by intent id (the order model). */
+  orders: Record<string, OrderState>;
+  /** Times (ms) of the opening orders sent in the last minute, for maxOrdersPerMinute. */
+  recentOrders: number[];
 };
 
-export type StepResult = { state: RuntimeState; intents: OrderIntent[]; events: RuntimeEvent[] };
+export type TradingStateCause =
+  'DAILY_LOSS' | 'DRAWDOWN' | 'KILL' | 'PAUSED' | 'RECONCILIATION' | 'BROKER' | 'PRICE_BAND';
+
+/** One step's outcome: the new state, the orders to send and cancel (already gated), and why. */
+export type StepResult = {
+  state: RuntimeState;
+  intents: OrderRequest[];
+  cancels: CancelRequest[];
+  events: RuntimeEvent[];
+};
 
 /** P&L of a deployment read off its state (gross before costs, costs, net), per strategy and in total. */
 export type PnlSummary = {
@@ -330,26 +438,20 @@ export type RuntimeSettings = {
   /** Rate and dividend overrides for delta selectors and IV facts (defaults: the instrument catalog). */
   rate?: number;
   dividendYield?: number;
+  /** An order still working this long (ms) after it was sent gets a cancel for its rest. Default 60 000. */
+  orderTimeoutMs?: number;
 };
-
-/**
- * The risk gate's way back into the runtime. `deny` refuses one intent (the gate or a broker
- * rejected it); `trading-state` moves the deployment between ACTIVE / REDUCING / HALTED.
- * `applyRiskDecision` (engine/runtime/trading-state.ts) is pure: (state, decision) -> {state, events}.
- */
-export type RiskDecision =
-  | { kind: 'deny'; intentId: string; ts: string; reason: string }
-  | { kind: 'trading-state'; tradingState: TradingState; ts: string; reason: string };
-
-export type ApplyRiskDecision = (
-  state: RuntimeState,
-  decision: RiskDecision,
-) => { state: RuntimeState; events: RuntimeEvent[] };
 
 /** What `createRuntime(basket, options)` returns: the one step() for backtest, paper and live. */
 export type Runtime = {
   initialState(): RuntimeState;
-  step(state: RuntimeState, input: RuntimeInput): Promise<StepResult>;
+  /** `market` is what the driver knows of the market: the last snapshot and daily closes per underlying. */
+  step(state: RuntimeState, input: RuntimeInput, market: MarketView): Promise<StepResult>;
 };
 
-export type RuntimeOptions = { deploymentId: string; settings?: RuntimeSettings };
+export type RuntimeOptions = {
+  deploymentId: string;
+  settings?: RuntimeSettings;
+  /** The deployment's risk limits; exchange rules (lot multiples, freeze limits) always apply. */
+  risk?: RiskLimits;
+};

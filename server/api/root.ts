@@ -5,6 +5,7 @@ import { strategiesRouter } from '@/server/api/routers/strategies';
 import { backtestsRouter } from '@/server/api/routers/backtests';
 import { templatesRouter } from '@/server/api/routers/templates';
 import { marketRouter } from '@/server/api/routers/market';
+import { analysisRouter } from '@/server/api/routers/analysis';
 
 export const appRouter = router({
   account: accountRouter,
@@ -12,6 +13,7 @@ export const appRouter = router({
   backtests: backtestsRouter,
   templates: templatesRouter,
   market: marketRouter,
+  analysis: analysisRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,8 +4,8 @@
  * Import it only from test files.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChainSnapshot, OrderIntent } from '@/engine/runtime/types';
-import type { Broker, BrokerReport } from '@/engine/broker/broker';
+import type { ChainSnapshot } from '@/engine/runtime/types';
+import type { Broker, ExecutionReport, OrderRequest } from '@/engine/broker/broker';
 
 export type BrokerHarness = {
   broker: Broker;
@@ -33,9 +33,10 @@ export function contractSnapshot(ts: string, spot = 24000): ChainSnapshot {
   };
 }
 
-export function contractIntent(over: Partial<OrderIntent> = {}): OrderIntent {
+export function contractIntent(over: Partial<OrderRequest> = {}): OrderRequest {
   return {
     id: 'contract:1',
+    intentId: over.id ?? 'contract:1',
     ts: '2026-11-20T09:20:00+05:30',
     deploymentId: 'contract',
     strategyId: 's1',
@@ -45,8 +46,9 @@ export function contractIntent(over: Partial<OrderIntent> = {}): OrderIntent {
     strike: 24000,
     right: 'CE',
     side: 'BUY',
-    qty: 75,
+    qty: 65,
     lots: 1,
+    lotSize: 65,
     orderType: 'MARKET',
     reason: 'ENTRY',
     closing: false,
@@ -54,10 +56,10 @@ export function contractIntent(over: Partial<OrderIntent> = {}): OrderIntent {
   };
 }
 
-/** Submits, then feeds up to three later snapshots, collecting every report the broker gives. */
-async function settle(h: BrokerHarness, intents: OrderIntent[]): Promise<BrokerReport[]> {
-  const out: BrokerReport[] = [];
-  for (const i of intents) out.push(...(await h.broker.submit(i)));
+/** Places, then feeds up to three later snapshots, collecting every report the broker gives. */
+async function settle(h: BrokerHarness, orders: OrderRequest[]): Promise<ExecutionReport[]> {
+  const out: ExecutionReport[] = [];
+  for (const o of orders) out.push(...(await h.broker.place(o)));
   for (let k = 1; k <= 3; k++) {
     await h.publish(contractSnapshot(`2026-11-20T09:2${k}:00+05:30`));
     out.push(...(await h.broker.poll()));
@@ -65,7 +67,9 @@ async function settle(h: BrokerHarness, intents: OrderIntent[]): Promise<BrokerR
   return out;
 }
 
-const reportId = (r: BrokerReport) => (r.kind === 'fill' ? r.fill.intentId : r.intentId);
+const fills = (rs: ExecutionReport[]) =>
+  rs.filter((r): r is Extract<ExecutionReport, { kind: 'fill' }> => r.kind === 'fill');
+const final = (rs: ExecutionReport[]) => rs.filter((r) => r.kind !== 'accepted');
 
 export function defineBrokerContract(name: string, factory: () => Promise<BrokerHarness>): void {
   describe(`broker contract: ${name}`, () => {
@@ -82,21 +86,25 @@ export function defineBrokerContract(name: string, factory: () => Promise<Broker
     it('fills a market buy once, for the whole quantity, at a positive price with its costs', () =>
       withHarness(async (h) => {
         const reports = await settle(h, [contractIntent()]);
-        expect(reports).toHaveLength(1);
-        const r = reports[0];
-        if (r.kind !== 'fill') throw new Error(`expected a fill, got a rejection: ${r.reason}`);
-        expect(r.fill.intentId).toBe('contract:1');
-        expect(r.fill.qty).toBe(75);
-        expect(r.fill.price).toBeGreaterThan(0);
-        expect(Number.isFinite(r.fill.costs) && r.fill.costs >= 0).toBe(true);
-        expect(r.fill.ts >= '2026-11-20T09:20:00+05:30').toBe(true);
+        const f = fills(reports);
+        expect(f.reduce((a, r) => a + r.qty, 0)).toBe(65);
+        expect(new Set(f.map((r) => r.executionId)).size).toBe(f.length);
+        for (const r of f) {
+          expect(r.orderId).toBe('contract:1');
+          expect(r.price).toBeGreaterThan(0);
+          expect(Number.isFinite(r.costs) && r.costs >= 0).toBe(true);
+          expect(Date.parse(r.ts) >= Date.parse('2026-11-20T09:20:00+05:30')).toBe(true);
+        }
+        const o = await h.broker.order('contract:1');
+        expect(o).toMatchObject({ orderId: 'contract:1', status: 'FILLED', filledQty: 65 });
       }));
 
-    it('never places an intent twice when it is submitted again (retried job)', () =>
+    it('never places an order twice when it is placed again (retried job), and can be looked up', () =>
       withHarness(async (h) => {
         const i = contractIntent();
         const reports = await settle(h, [i, i, { ...i }]);
-        expect(reports.filter((r) => reportId(r) === i.id)).toHaveLength(1);
+        expect(fills(reports).reduce((a, r) => a + r.qty, 0)).toBe(65);
+        expect((await h.broker.positions()).map((p) => p.qty)).toEqual([65]);
       }));
 
     it('sells no higher than it buys on the same market', () =>
@@ -106,28 +114,50 @@ export function defineBrokerContract(name: string, factory: () => Promise<Broker
           contractIntent({ id: 'contract:s', side: 'SELL', closing: true }),
         ]);
         const px = (id: string) => {
-          const r = reports.find((x) => reportId(x) === id);
-          if (r?.kind !== 'fill') throw new Error(`${id} did not fill`);
-          return r.fill.price;
+          const r = fills(reports).find((x) => x.orderId === id);
+          if (!r) throw new Error(`${id} did not fill`);
+          return r.price;
         };
         expect(px('contract:s')).toBeLessThanOrEqual(px('contract:b'));
       }));
 
     it('rejects an instrument the market does not list, naming it, and fills nothing', () =>
       withHarness(async (h) => {
-        const reports = await settle(h, [contractIntent({ id: 'contract:x', strike: 99999 })]);
+        const reports = final(await settle(h, [contractIntent({ id: 'contract:x', strike: 99999 })])); // prettier-ignore
         expect(reports).toHaveLength(1);
         const r = reports[0];
         if (r.kind !== 'rejected')
           throw new Error('expected a rejection of a strike that does not exist');
-        expect(r.intentId).toBe('contract:x');
+        expect(r.orderId).toBe('contract:x');
         expect(r.reason).toContain('99999');
+        expect(r.code).toBe('INVALID_INSTRUMENT');
       }));
 
-    it('rejects a quantity that is not a positive whole number', () =>
+    it('rejects a quantity that is not a whole number of lots', () =>
       withHarness(async (h) => {
-        const reports = await settle(h, [contractIntent({ id: 'contract:z', qty: 0 })]);
+        const reports = final(await settle(h, [contractIntent({ id: 'contract:z', qty: 0 }), contractIntent({ id: 'contract:h', qty: 30 })])); // prettier-ignore
+        expect(reports.map((r) => [r.orderId, r.kind])).toEqual([
+          ['contract:z', 'rejected'],
+          ['contract:h', 'rejected'],
+        ]);
+      }));
+
+    it('rests a limit order away from the market until it is cancelled, with nothing filled', () =>
+      withHarness(async (h) => {
+        const away = contractIntent({ id: 'contract:l', orderType: 'LIMIT', limitPrice: 100 });
+        const reports = await settle(h, [away]);
+        expect(fills(reports)).toEqual([]);
+        expect((await h.broker.order('contract:l'))?.status).toMatch(/SUBMITTED|ACCEPTED/);
+        const c = [...(await h.broker.cancel('contract:l')), ...(await h.broker.poll())];
+        expect(c.find((r) => r.kind === 'cancelled')).toMatchObject({ orderId: 'contract:l', filledQty: 0 }); // prettier-ignore
+      }));
+
+    it('rejects an order type it does not support (a stop order) instead of filling it at once', () =>
+      withHarness(async (h) => {
+        const stop = { ...contractIntent({ id: 'contract:sl' }), orderType: 'STOP' } as unknown as OrderRequest; // prettier-ignore
+        const reports = final(await settle(h, [stop]));
         expect(reports.map((r) => r.kind)).toEqual(['rejected']);
+        expect(fills(reports)).toEqual([]);
       }));
   });
 }

@@ -2,6 +2,7 @@
  * Cost models turn one fill into the charges a broker's contract note would show. They are
  * reported apart from gross P&L, and the report names the model that was used.
  */
+import { NSE_TXN_ON_PREMIUM, STT_SELL_ON_PREMIUM, rateOn } from '../../reference/india-charges.ts';
 import { DERIBIT_OPTIONS, INDIA_INDEX_OPTIONS, US_OPTIONS } from './rates';
 
 export type CostFill = {
@@ -13,6 +14,13 @@ export type CostFill = {
   price: number;
   /** Underlying price at the fill, for fees charged on the underlying. */
   spot: number;
+  /**
+   * False for the second and later executions of one order: charges levied per executed order
+   * (flat brokerage, a per-order fee) are paid once, however many fills the order has.
+   */
+  firstOfOrder?: boolean;
+  /** Trade date (YYYY-MM-DD, exchange-local): taxes and exchange charges are the ones valid then. */
+  date?: string;
 };
 
 export type CostBreakdown = { total: number; items: Record<string, number> };
@@ -31,6 +39,8 @@ export type CostModel = {
   id: CostModelId;
   description: string;
   cost(fill: CostFill): CostBreakdown;
+  /** What the model had to assume for a trade date its dated rates do not cover, if anything. */
+  assumptions?(date: string): string[];
 };
 
 function round(x: number, decimals: number): number {
@@ -63,16 +73,22 @@ export function indiaIndexOptionsModel(o: { brokeragePerOrder?: number } = {}): 
   };
   return {
     id: INDIA_INDEX_OPTIONS.id,
-    description: `NSE index options, Zerodha-style: INR ${r.brokeragePerOrder} brokerage per order, STT 0.15 % of sell premium, NSE 0.03553 %, SEBI INR 10/crore, stamp 0.003 % of buy premium, GST 18 % on brokerage + exchange + SEBI`,
+    description: `NSE index options, Zerodha-style: INR ${r.brokeragePerOrder} brokerage per order, STT on sell premium as in force on the trade date (0.15 % from 1 Apr 2026, 0.1 % from 1 Oct 2024, 0.0625 % from 1 Apr 2023), NSE 0.03553 %, SEBI INR 10/crore, stamp 0.003 % of buy premium, GST 18 % on brokerage + exchange + SEBI`,
+    assumptions: (date) =>
+      [
+        rateOn(STT_SELL_ON_PREMIUM, date, 'STT on options sold').note,
+        rateOn(NSE_TXN_ON_PREMIUM, date, 'the NSE transaction charge').note,
+      ].filter((n): n is string => n !== null),
     cost(f) {
       const premium = f.price * f.qty;
-      const brokerage = r.brokeragePerOrder;
-      const exchange = premium * r.exchangeOnPremium;
+      const brokerage = f.firstOfOrder === false ? 0 : r.brokeragePerOrder;
+      const date = f.date ?? '9999-12-31';
+      const exchange = premium * rateOn(NSE_TXN_ON_PREMIUM, date, '').value;
       const sebi = premium * r.sebiOnPremium;
       return breakdown(
         {
           brokerage,
-          stt: f.side === 'SELL' ? premium * r.sttSellOnPremium : 0,
+          stt: f.side === 'SELL' ? premium * rateOn(STT_SELL_ON_PREMIUM, date, '').value : 0,
           exchange,
           sebi,
           stampDuty: f.side === 'BUY' ? premium * r.stampBuyOnPremium : 0,
@@ -155,24 +171,11 @@ export function fixedCostModel(p: {
     cost: (f) =>
       breakdown(
         {
-          perOrder: p.perOrder,
+          perOrder: f.firstOfOrder === false ? 0 : p.perOrder,
           perLot: p.perLot * f.contracts,
           turnover: (f.price * f.qty * p.pctOfTurnover) / 100,
         },
         2,
       ),
   };
-}
-
-/** The cost model a trader on this exchange pays unless the basket names another. */
-export function defaultCostModelFor(exchange: 'NSE' | 'BSE' | 'CBOE' | 'DERIBIT'): CostModel {
-  switch (exchange) {
-    case 'NSE':
-    case 'BSE':
-      return indiaIndexOptions;
-    case 'CBOE':
-      return usOptions;
-    case 'DERIBIT':
-      return deribitOptions;
-  }
 }

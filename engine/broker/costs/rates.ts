@@ -9,10 +9,7 @@ export const INDIA_INDEX_OPTIONS = {
   currency: 'INR',
   /** Flat brokerage per executed order (Zerodha F&O options). */
   brokeragePerOrder: 20,
-  /** STT on the sell side, on premium. Finance Bill 2026, effective 2026-04-01 (was 0.1 %). */
-  sttSellOnPremium: 0.0015,
-  /** NSE exchange transaction charge on premium turnover, both sides. */
-  exchangeOnPremium: 0.0003553,
+  // STT and the NSE transaction charge change with the trade date: engine/reference/india-charges.ts.
   /** SEBI turnover fee: INR 10 per crore of premium turnover, both sides. */
   sebiOnPremium: 10 / 1e7,
   /** Stamp duty on the buy side: 0.003 % (INR 300 per crore) of premium. */

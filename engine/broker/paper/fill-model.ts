@@ -1,10 +1,12 @@
 /**
  * DESIGN.md's execution defaults as a pure function: a market order fills at the touch of a
  * snapshot (ask for a buy, bid for a sell, LTP where that side is not quoted), plus slippage,
- * rounded to the instrument's tick size. Without any price the order is rejected; the model
- * never guesses a price.
+ * rounded to the instrument's tick size against the trader (buys up, sells down). Without any
+ * price the order is rejected; the model never guesses a price.
  */
-import type { ChainSnapshot, OrderIntent } from '../../runtime/types.ts';
+import type { OrderRequest } from '../broker.ts';
+import type { ChainSnapshot } from '../../runtime/types.ts';
+import { futuresPrice } from '../../market/atm.ts';
 import type { CostModel } from '../costs/cost-model.ts';
 
 /** Slippage against the trader: in ticks of the instrument, in price points, or in % of the touch. */
@@ -27,15 +29,17 @@ export type FillQuote =
   | { ok: true; price: number; touch: number; source: 'ask' | 'bid' | 'ltp' | 'futures' }
   | { ok: false; reason: string };
 
-function roundToTick(price: number, tick: number): number {
-  const n = Math.round(price / tick + 1e-9);
+/** Rounds to the tick against the trader: a buy pays the next tick up, a sell gets the next one down. */
+function roundToTick(price: number, tick: number, side: 'BUY' | 'SELL'): number {
+  const q = price / tick;
+  const n = side === 'BUY' ? Math.ceil(q - 1e-9) : Math.floor(q + 1e-9);
   // Keep the decimals of the tick so 0.05 steps print as 101.35, not 101.35000000000001.
   const decimals = Math.max(0, -Math.floor(Math.log10(tick) + 1e-9) + 2);
   return Number((n * tick).toFixed(decimals));
 }
 
 function instrumentName(
-  i: Pick<OrderIntent, 'underlying' | 'expiry' | 'strike' | 'right'>,
+  i: Pick<OrderRequest, 'underlying' | 'expiry' | 'strike' | 'right'>,
 ): string {
   return i.right === 'FUT'
     ? `${i.underlying} ${i.expiry} FUT`
@@ -44,7 +48,7 @@ function instrumentName(
 
 /** The price a market order would get on this snapshot, or why it cannot fill. */
 export function quoteFor(
-  intent: OrderIntent,
+  intent: OrderRequest,
   snapshot: ChainSnapshot,
   settings: Pick<FillModelSettings, 'slippage' | 'tickSize'>,
 ): FillQuote {
@@ -58,13 +62,13 @@ export function quoteFor(
   let touch: number | undefined;
   let source: 'ask' | 'bid' | 'ltp' | 'futures';
   if (intent.right === 'FUT') {
-    const chain = snapshot.expiries.find((e) => e.expiry === intent.expiry);
-    touch = chain?.forward ?? snapshot.futures;
+    // The expiry's futures quote, else its synthetic future: the price the strategy saw (docs/dsl.md).
+    touch = futuresPrice(snapshot, intent.expiry);
     source = 'futures';
     if (touch === undefined)
       return {
         ok: false,
-        reason: `no futures price for ${name} in the snapshot at ${snapshot.ts}`,
+        reason: `no futures price (nor a synthetic future) for ${name} in the snapshot at ${snapshot.ts}`,
       };
   } else {
     const chain = snapshot.expiries.find((e) => e.expiry === intent.expiry);
@@ -101,7 +105,7 @@ export function quoteFor(
           ? (touch * s.percent) / 100
           : 0;
   // A sell cannot fill below one tick: slippage on a near-worthless option stops at the minimum price.
-  const price = Math.max(tick, roundToTick(touch + dir * slip, tick));
+  const price = Math.max(tick, roundToTick(touch + dir * slip, tick, intent.side));
   return { ok: true, price, touch, source: source! };
 }
 
@@ -117,5 +121,5 @@ export function describeFillModel(settings: FillModelSettings): string {
           : 'no';
   return `market orders fill at the touch (ask for a buy, bid for a sell, LTP without a quote) ${
     settings.latency === 'none' ? 'of the triggering snapshot' : 'of the next snapshot'
-  } with ${slip} slippage, rounded to the tick size; costs: ${settings.costModel.id}`;
+  } with ${slip} slippage, rounded to the tick against the trader (buys up, sells down); costs: ${settings.costModel.id}`;
 }

@@ -37,38 +37,35 @@ function snap(ts: string, ce: { bid?: number; ask?: number; ltp?: number }): Cha
 const T0 = '2026-11-20T09:20:00+05:30';
 const T1 = '2026-11-20T09:21:00+05:30';
 
+/** The one final report (fill or rejection) of a market order placed on this snapshot. */
 async function fillPrice(settings: FillModelSettings, s: ChainSnapshot, side: 'BUY' | 'SELL') {
   const b = new PaperBroker(settings);
   await b.onSnapshot(s);
-  const [r] = await b.submit(contractIntent({ side, ts: s.ts }));
-  return r;
+  const reports = (await b.place(contractIntent({ side, ts: s.ts }))).filter((r) => r.kind !== 'accepted'); // prettier-ignore
+  expect(reports).toHaveLength(1);
+  return reports[0];
 }
 
 describe('paper fill model', () => {
   it('buys at the ask and sells at the bid of the triggering snapshot', async () => {
     const s = snap(T0, { bid: 120.1, ask: 121, ltp: 120.5 });
-    expect(await fillPrice(base, s, 'BUY')).toMatchObject({
-      kind: 'fill',
-      fill: { price: 121, ts: T0, qty: 75 },
-    });
-    expect(await fillPrice(base, s, 'SELL')).toMatchObject({
-      kind: 'fill',
-      fill: { price: 120.1 },
-    });
+    expect(await fillPrice(base, s, 'BUY')).toMatchObject({ kind: 'fill', price: 121, ts: T0, qty: 65 }); // prettier-ignore
+    expect(await fillPrice(base, s, 'SELL')).toMatchObject({ kind: 'fill', price: 120.1 });
   });
 
   it('uses the LTP when that side is not quoted', async () => {
     const s = snap(T0, { ltp: 98.45 });
-    expect(await fillPrice(base, s, 'BUY')).toMatchObject({ fill: { price: 98.45 } });
-    expect(await fillPrice(base, s, 'SELL')).toMatchObject({ fill: { price: 98.45 } });
+    expect(await fillPrice(base, s, 'BUY')).toMatchObject({ price: 98.45 });
+    expect(await fillPrice(base, s, 'SELL')).toMatchObject({ price: 98.45 });
   });
 
   it('rejects, with the reason, an option that has neither quote nor LTP', async () => {
     const r = await fillPrice(base, snap(T0, {}), 'BUY');
     expect(r).toEqual({
       kind: 'rejected',
-      intentId: 'contract:1',
+      orderId: 'contract:1',
       ts: T0,
+      code: 'OTHER',
       reason: `no quote for NIFTY 2026-11-26 24000 CE at ${T0}: no ask and no LTP`,
     });
   });
@@ -76,15 +73,15 @@ describe('paper fill model', () => {
   it('adds slippage against the trader in ticks, points and percent, rounded to the tick', async () => {
     const s = snap(T0, { bid: 120.1, ask: 121, ltp: 120.5 });
     const ticks: FillModelSettings = { ...base, slippage: { kind: 'ticks', ticks: 3 } };
-    expect(await fillPrice(ticks, s, 'BUY')).toMatchObject({ fill: { price: 121.15 } });
-    expect(await fillPrice(ticks, s, 'SELL')).toMatchObject({ fill: { price: 119.95 } });
+    expect(await fillPrice(ticks, s, 'BUY')).toMatchObject({ price: 121.15 });
+    expect(await fillPrice(ticks, s, 'SELL')).toMatchObject({ price: 119.95 });
     const points: FillModelSettings = { ...base, slippage: { kind: 'points', points: 0.5 } };
-    expect(await fillPrice(points, s, 'BUY')).toMatchObject({ fill: { price: 121.5 } });
-    expect(await fillPrice(points, s, 'SELL')).toMatchObject({ fill: { price: 119.6 } });
+    expect(await fillPrice(points, s, 'BUY')).toMatchObject({ price: 121.5 });
+    expect(await fillPrice(points, s, 'SELL')).toMatchObject({ price: 119.6 });
     const pct: FillModelSettings = { ...base, slippage: { kind: 'percent', percent: 0.5 } };
-    // 121 x 1.005 = 121.605 -> 121.6; 120.1 x 0.995 = 119.4995 -> 119.5
-    expect(await fillPrice(pct, s, 'BUY')).toMatchObject({ fill: { price: 121.6 } });
-    expect(await fillPrice(pct, s, 'SELL')).toMatchObject({ fill: { price: 119.5 } });
+    // Rounded against the trader: 121 x 1.005 = 121.605 -> 121.65 (up); 120.1 x 0.995 = 119.4995 -> 119.45 (down)
+    expect(await fillPrice(pct, s, 'BUY')).toMatchObject({ price: 121.65 });
+    expect(await fillPrice(pct, s, 'SELL')).toMatchObject({ price: 119.45 });
   });
 
   it('never sells below one tick however large the slippage', async () => {
@@ -93,28 +90,67 @@ describe('paper fill model', () => {
       snap(T0, { bid: 0.1, ask: 0.15 }),
       'SELL',
     );
-    expect(r).toMatchObject({ fill: { price: 0.05 } });
+    expect(r).toMatchObject({ price: 0.05 });
   });
 
   it('with latency fills on the next snapshot at its prices, not the triggering one', async () => {
     const b = new PaperBroker({ ...base, latency: 'next-snapshot' });
     await b.onSnapshot(snap(T0, { bid: 120, ask: 121 }));
-    expect(await b.submit(contractIntent({ ts: T0 }))).toEqual([]);
+    expect((await b.place(contractIntent({ ts: T0 }))).map((r) => r.kind)).toEqual(['accepted']);
     expect(await b.poll()).toEqual([]);
-    expect(b.unfilled()).toHaveLength(1);
+    expect(b.working()).toHaveLength(1);
     await b.onSnapshot(snap(T1, { bid: 130, ask: 131.5 }));
-    expect(await b.poll()).toMatchObject([{ kind: 'fill', fill: { price: 131.5, ts: T1 } }]);
-    expect(b.unfilled()).toHaveLength(0);
+    expect(await b.poll()).toMatchObject([{ kind: 'fill', price: 131.5, ts: T1 }]);
+    expect(b.working()).toHaveLength(0);
   });
 
-  it('withdraws a waiting order on cancel, so it never fills', async () => {
+  it('cancels a waiting order on request, so it never fills, and says so once', async () => {
     const b = new PaperBroker({ ...base, latency: 'next-snapshot' });
     await b.onSnapshot(snap(T0, { bid: 120, ask: 121 }));
-    await b.submit(contractIntent({ ts: T0 }));
-    expect(b.cancel('contract:1')).toBe(true);
-    expect(b.cancel('contract:1')).toBe(false);
+    await b.place(contractIntent({ ts: T0 }));
+    expect(await b.cancel('contract:1')).toMatchObject([{ kind: 'cancelled', orderId: 'contract:1', filledQty: 0 }]); // prettier-ignore
+    expect(await b.cancel('contract:1')).toEqual([]);
     await b.onSnapshot(snap(T1, { bid: 130, ask: 131.5 }));
     expect(await b.poll()).toEqual([]);
+  });
+
+  it('fills in parts when liquidity is limited, each execution with its own id, and charges brokerage once per order', async () => {
+    const b = new PaperBroker({ ...base, costModel: indiaIndexOptions, maxLotsPerFill: 2 });
+    await b.onSnapshot(snap(T0, { bid: 100, ask: 100 }));
+    const first = (await b.place(contractIntent({ ts: T0, qty: 3 * 65, lots: 3 }))).filter((r) => r.kind === 'fill'); // prettier-ignore
+    await b.onSnapshot(snap(T1, { bid: 101, ask: 101 }));
+    const second = await b.poll();
+    expect(
+      [...first, ...second].map((r) => r.kind === 'fill' && [r.executionId, r.qty, r.price]),
+    ).toEqual([
+      // prettier-ignore
+      ['paper:contract:1:1', 130, 100],
+      ['paper:contract:1:2', 65, 101],
+    ]);
+    // 13,000 bought: 20 + NSE 4.62 + SEBI 0.01 + stamp 0.39 + GST 4.43 = 29.45;
+    // 6,565 bought, no brokerage: NSE 2.33 + SEBI 0.01 + stamp 0.2 + GST 0.42 = 2.96.
+    expect(first[0]).toMatchObject({ costs: 29.45 });
+    expect(second[0]).toMatchObject({ costs: 2.96 });
+    expect(await b.order('contract:1')).toMatchObject({ status: 'FILLED', filledQty: 195, averagePrice: (130 * 100 + 65 * 101) / 195 }); // prettier-ignore
+  });
+
+  it('expires a day order still working when the next session starts', async () => {
+    const b = new PaperBroker({ ...base, latency: 'next-snapshot' });
+    await b.onSnapshot(snap(T0, { bid: 120, ask: 121 }));
+    await b.place(contractIntent({ ts: T0, orderType: 'LIMIT', limitPrice: 100 }));
+    await b.onSnapshot(snap('2026-11-23T09:15:00+05:30', { bid: 120, ask: 121 }));
+    expect(await b.poll()).toMatchObject([
+      { kind: 'expired', orderId: 'contract:1', filledQty: 0 },
+    ]);
+  });
+
+  it('survives a restart from its saved state: the same order is not placed twice', async () => {
+    const b = new PaperBroker(base);
+    await b.onSnapshot(snap(T0, { bid: 120, ask: 121 }));
+    await b.place(contractIntent({ ts: T0 }));
+    const again = PaperBroker.restore(base, JSON.parse(JSON.stringify(b.state())));
+    expect(await again.place(contractIntent({ ts: T0 }))).toEqual([]);
+    expect(await again.positions()).toEqual([{ underlying: 'NIFTY', expiry: '2026-11-26', strike: 24000, right: 'CE', qty: 65 }]); // prettier-ignore
   });
 
   it('charges the cost model on each fill', async () => {
@@ -123,8 +159,8 @@ describe('paper fill model', () => {
       snap(T0, { bid: 100, ask: 100 }),
       'SELL',
     );
-    // 7,500 premium sold: 20 + STT 11.25 + NSE 2.66 + SEBI 0.01 + GST 4.08
-    expect(r).toMatchObject({ fill: { costs: 38 } });
+    // 6,500 premium sold: 20 + STT 9.75 + NSE 2.31 + SEBI 0.01 + GST 4.02
+    expect(r).toMatchObject({ costs: 36.09 });
   });
 
   it('states its settings in words for the report', () => {
@@ -135,7 +171,7 @@ describe('paper fill model', () => {
         costModel: indiaIndexOptions,
       }),
     ).toBe(
-      'market orders fill at the touch (ask for a buy, bid for a sell, LTP without a quote) of the triggering snapshot with 2 tick(s) slippage, rounded to the tick size; costs: india-index-options',
+      'market orders fill at the touch (ask for a buy, bid for a sell, LTP without a quote) of the triggering snapshot with 2 tick(s) slippage, rounded to the tick against the trader (buys up, sells down); costs: india-index-options',
     );
   });
 });

@@ -1,104 +1,199 @@
 /**
- * The paper broker: DESIGN.md's fill model behind the same interface as a live broker. It
- * keeps only what a simulated exchange must (the latest snapshot per underlying, orders
- * waiting for the next snapshot, ids already seen), so a backtest and a paper deployment run
- * through exactly the order flow a live one does.
+ * The paper broker: DESIGN.md's fill model behind the same interface as a live broker, with the
+ * order life of a real venue (accepted, partially filled, filled, cancelled, expired, rejected),
+ * so a backtest and a paper deployment run through exactly the order flow a live one does.
+ * It keeps only what a simulated venue must: the latest snapshot per underlying, its orders and
+ * the executions, all serialisable so a paper deployment survives a restart.
  */
-import type { ChainSnapshot, OrderIntent } from '../../runtime/types.ts';
-import type { Broker, BrokerReport } from '../broker.ts';
+import type { ChainSnapshot } from '../../runtime/types.ts';
+import type {
+  Broker,
+  BrokerOrder,
+  BrokerPosition,
+  ExecutionReport,
+  OrderRequest,
+  RejectCode,
+} from '../broker.ts';
 import { quoteFor, type FillModelSettings } from './fill-model.ts';
+
+export type PaperSettings = FillModelSettings & {
+  /**
+   * Liquidity: the most lots one order fills on one snapshot (the rest fills on later snapshots).
+   * Unset: a market order fills whole at once.
+   */
+  maxLotsPerFill?: number;
+};
+
+type PaperOrder = BrokerOrder & { request: OrderRequest };
+
+/** What a paper broker remembers, as plain JSON (see `state()` / `PaperBroker.restore`). */
+export type PaperState = {
+  seq: number;
+  latest: Record<string, ChainSnapshot>;
+  orders: PaperOrder[];
+};
+
+const TERMINAL = new Set(['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED']);
+
+const contractKey = (o: Pick<OrderRequest, 'underlying' | 'expiry' | 'strike' | 'right'>) =>
+  `${o.underlying}|${o.expiry}|${o.strike ?? ''}|${o.right}`;
 
 export class PaperBroker implements Broker {
   readonly name = 'paper';
+  readonly mode = 'paper' as const;
+  private seq = 0;
   private readonly latest = new Map<string, ChainSnapshot>();
-  private readonly waiting: OrderIntent[] = [];
-  private readonly outbox: BrokerReport[] = [];
-  private readonly seen = new Set<string>();
+  private readonly orders = new Map<string, PaperOrder>();
+  private readonly outbox: ExecutionReport[] = [];
 
-  constructor(private readonly settings: FillModelSettings) {}
+  constructor(private readonly settings: PaperSettings) {}
+
+  static restore(settings: PaperSettings, s: PaperState): PaperBroker {
+    const b = new PaperBroker(settings);
+    b.seq = s.seq;
+    for (const [k, v] of Object.entries(s.latest)) b.latest.set(k, v);
+    for (const o of s.orders) b.orders.set(o.orderId, structuredClone(o));
+    return b;
+  }
+
+  state(): PaperState {
+    return {
+      seq: this.seq,
+      latest: Object.fromEntries(this.latest),
+      orders: [...this.orders.values()].map((o) => structuredClone(o)),
+    };
+  }
 
   async onSnapshot(snapshot: ChainSnapshot): Promise<void> {
     this.latest.set(snapshot.underlying, snapshot);
-    if (this.waiting.length === 0) return;
-    const still: OrderIntent[] = [];
-    for (const intent of this.waiting) {
-      if (intent.underlying === snapshot.underlying && snapshot.ts > intent.ts)
-        this.outbox.push(this.execute(intent, snapshot));
-      else still.push(intent);
+    for (const o of this.orders.values()) {
+      if (TERMINAL.has(o.status) || o.request.underlying !== snapshot.underlying) continue;
+      // A day order that has not filled by the end of its session expires (DAY validity).
+      if (snapshot.ts.slice(0, 10) > o.request.ts.slice(0, 10)) {
+        o.status = 'EXPIRED';
+        o.reason = `day order not filled in session ${o.request.ts.slice(0, 10)}`;
+        this.outbox.push({ kind: 'expired', orderId: o.orderId, ts: snapshot.ts, filledQty: o.filledQty, reason: o.reason }); // prettier-ignore
+        continue;
+      }
+      if (Date.parse(snapshot.ts) > Date.parse(o.request.ts))
+        this.outbox.push(...this.execute(o, snapshot));
     }
-    this.waiting.length = 0;
-    this.waiting.push(...still);
   }
 
-  async submit(intent: OrderIntent): Promise<BrokerReport[]> {
-    if (this.seen.has(intent.id)) return [];
-    this.seen.add(intent.id);
-    const invalid = validate(intent);
-    if (invalid) return [{ kind: 'rejected', intentId: intent.id, ts: intent.ts, reason: invalid }];
-    if (this.settings.latency === 'next-snapshot') {
-      this.waiting.push(intent);
-      return [];
-    }
-    const snapshot = this.latest.get(intent.underlying);
-    if (!snapshot) {
-      return [
-        {
-          kind: 'rejected',
-          intentId: intent.id,
-          ts: intent.ts,
-          reason: `no market data for ${intent.underlying} yet: the paper broker fills only against a snapshot`,
-        },
-      ];
-    }
-    return [this.execute(intent, snapshot)];
+  async place(order: OrderRequest): Promise<ExecutionReport[]> {
+    // Idempotent by our id: a retry after a crash finds the order and places nothing.
+    if (this.orders.has(order.id)) return [];
+    const invalid = validate(order);
+    const brokerOrderId = `paper-${++this.seq}`;
+    const o: PaperOrder = {
+      orderId: order.id,
+      brokerOrderId,
+      status: 'SUBMITTED',
+      qty: order.qty,
+      filledQty: 0,
+      averagePrice: null,
+      executions: [],
+      request: order,
+    };
+    this.orders.set(order.id, o);
+    if (invalid) return [this.reject(o, order.ts, invalid.code, invalid.reason)];
+    const snapshot = this.latest.get(order.underlying);
+    if (!snapshot)
+      return [this.reject(o, order.ts, 'MARKET_CLOSED', `no market data for ${order.underlying} yet: the paper broker fills only against a snapshot`)]; // prettier-ignore
+    o.status = 'ACCEPTED';
+    const out: ExecutionReport[] = [{ kind: 'accepted', orderId: o.orderId, ts: order.ts, brokerOrderId }]; // prettier-ignore
+    if (this.settings.latency === 'none') out.push(...this.execute(o, snapshot));
+    return out;
   }
 
-  async poll(): Promise<BrokerReport[]> {
+  async cancel(orderId: string): Promise<ExecutionReport[]> {
+    const o = this.orders.get(orderId);
+    if (!o || TERMINAL.has(o.status)) return [];
+    o.status = 'CANCELLED';
+    o.reason = 'cancelled on request';
+    const ts = this.latest.get(o.request.underlying)?.ts ?? o.request.ts;
+    return [{ kind: 'cancelled', orderId, ts, filledQty: o.filledQty, reason: o.reason }];
+  }
+
+  async order(orderId: string): Promise<BrokerOrder | null> {
+    const o = this.orders.get(orderId);
+    if (!o) return null;
+    const { request: _request, ...view } = structuredClone(o);
+    return view;
+  }
+
+  async positions(): Promise<BrokerPosition[]> {
+    const net = new Map<string, BrokerPosition>();
+    for (const o of this.orders.values()) {
+      if (o.filledQty === 0) continue;
+      const r = o.request;
+      const key = contractKey(r);
+      const p = net.get(key) ?? { underlying: r.underlying, expiry: r.expiry, strike: r.strike, right: r.right, qty: 0 }; // prettier-ignore
+      p.qty += (r.side === 'BUY' ? 1 : -1) * o.filledQty;
+      net.set(key, p);
+    }
+    return [...net.values()].filter((p) => p.qty !== 0);
+  }
+
+  async poll(): Promise<ExecutionReport[]> {
     return this.outbox.splice(0, this.outbox.length);
   }
 
-  /** Withdraws an order still waiting for its snapshot (the runtime dropped it); true when one was waiting. */
-  cancel(intentId: string): boolean {
-    const i = this.waiting.findIndex((w) => w.id === intentId);
-    if (i < 0) return false;
-    this.waiting.splice(i, 1);
-    return true;
+  /** Orders still working (waiting for a snapshot, resting at a limit, or partly filled). */
+  working(): OrderRequest[] {
+    return [...this.orders.values()].filter((o) => !TERMINAL.has(o.status)).map((o) => o.request);
   }
 
-  /** Orders still waiting for a snapshot (latency); a backtest that ends reports them. */
-  unfilled(): readonly OrderIntent[] {
-    return this.waiting;
+  private reject(o: PaperOrder, ts: string, code: RejectCode, reason: string): ExecutionReport {
+    o.status = 'REJECTED';
+    o.reason = reason;
+    return { kind: 'rejected', orderId: o.orderId, ts, reason, code };
   }
 
-  private execute(intent: OrderIntent, snapshot: ChainSnapshot): BrokerReport {
-    const q = quoteFor(intent, snapshot, this.settings);
-    if (!q.ok) return { kind: 'rejected', intentId: intent.id, ts: snapshot.ts, reason: q.reason };
+  /** Fills what the snapshot allows; a market order with no price at all is rejected. */
+  private execute(o: PaperOrder, snapshot: ChainSnapshot): ExecutionReport[] {
+    const r = o.request;
+    const q = quoteFor(r, snapshot, this.settings);
+    if (!q.ok) {
+      if (r.orderType === 'LIMIT' || o.filledQty > 0) return []; // keeps working until priced
+      const listed = snapshot.expiries.some((e) => e.expiry === r.expiry && (r.right === 'FUT' || e.options.some((x) => x.strike === r.strike && x.right === r.right))); // prettier-ignore
+      return [this.reject(o, snapshot.ts, listed ? 'OTHER' : 'INVALID_INSTRUMENT', q.reason)];
+    }
+    let price = q.price;
+    if (r.orderType === 'LIMIT') {
+      const limit = r.limitPrice as number;
+      if (r.side === 'BUY' ? price > limit : price < limit) return []; // rests at its limit
+    }
+    const left = o.qty - o.filledQty;
+    const cap = this.settings.maxLotsPerFill;
+    const qty = cap === undefined ? left : Math.min(left, cap * r.lotSize);
+    price = Number(price.toFixed(8));
     const cost = this.settings.costModel.cost({
-      side: intent.side,
-      qty: intent.qty,
-      contracts: intent.lots,
-      price: q.price,
+      side: r.side,
+      qty,
+      contracts: qty / r.lotSize,
+      price,
       spot: snapshot.spot,
+      firstOfOrder: o.executions.length === 0,
+      date: snapshot.ts.slice(0, 10),
     });
-    return {
-      kind: 'fill',
-      fill: {
-        intentId: intent.id,
-        ts: snapshot.ts,
-        price: q.price,
-        qty: intent.qty,
-        costs: cost.total,
-      },
-    };
+    const executionId = `paper:${o.orderId}:${o.executions.length + 1}`;
+    o.executions.push({ executionId, ts: snapshot.ts, qty, price });
+    o.averagePrice = ((o.averagePrice ?? 0) * o.filledQty + price * qty) / (o.filledQty + qty);
+    o.filledQty += qty;
+    o.status = o.filledQty >= o.qty ? 'FILLED' : 'PARTIALLY_FILLED';
+    return [{ kind: 'fill', orderId: o.orderId, ts: snapshot.ts, executionId, qty, price, costs: cost.total, brokerOrderId: o.brokerOrderId }]; // prettier-ignore
   }
 }
 
-function validate(intent: OrderIntent): string | null {
-  if (!(intent.qty > 0) || !Number.isInteger(intent.qty))
-    return `quantity ${intent.qty} is not a positive whole number of units`;
-  if (!(intent.lots > 0) || !Number.isInteger(intent.lots))
-    return `lots ${intent.lots} is not a positive whole number`;
-  if (intent.orderType !== 'MARKET')
-    return `order type ${String(intent.orderType)} is not supported; the paper broker fills market orders`;
+function validate(o: OrderRequest): { code: RejectCode; reason: string } | null {
+  if (!(o.qty > 0) || !Number.isInteger(o.qty))
+    return { code: 'INVALID_QUANTITY', reason: `quantity ${o.qty} is not a positive whole number of units` }; // prettier-ignore
+  if (!(o.lotSize > 0) || o.qty % o.lotSize !== 0)
+    return { code: 'INVALID_QUANTITY', reason: `quantity ${o.qty} is not a whole number of lots of ${o.lotSize}` }; // prettier-ignore
+  if (o.orderType !== 'MARKET' && o.orderType !== 'LIMIT')
+    return { code: 'ORDER_TYPE', reason: `order type ${String(o.orderType)} is not supported: market and limit orders only (stops are watched by the strategy, never left at the broker)` }; // prettier-ignore
+  if (o.orderType === 'LIMIT' && !(typeof o.limitPrice === 'number' && o.limitPrice > 0))
+    return { code: 'OTHER', reason: 'a limit order needs a positive limitPrice' };
   return null;
 }
