@@ -16,7 +16,12 @@ beforeAll(async () => {
   url = await testRedisUrl();
   redis = createConnection('client', url);
 });
-afterAll(() => redis?.disconnect());
+/** Servers a test started: stopped even when the test fails half-way. */
+const started: { stop: () => Promise<void> }[] = [];
+afterAll(async () => {
+  redis?.disconnect();
+  await Promise.all(started.map((r) => r.stop()));
+});
 
 describe('heartbeat', () => {
   it('health sees no workers until one answers, then sees them alive, then sees them gone', async () => {
@@ -134,6 +139,7 @@ describe('private redis-server', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-redis-test-'));
     try {
       const r = await startRedisServer({ dataDir: dir });
+      started.push(r);
       const password = decodeURIComponent(new URL(r.url).password);
       const stranger = new Redis({
         port: r.port,
@@ -164,6 +170,7 @@ describe('private redis-server', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-redis-test-'));
     try {
       const r = await startRedisServer({ dataDir: dir, supervise: true });
+      started.push(r);
       const c = new Redis(r.url, { maxRetriesPerRequest: null });
       c.on('error', () => {});
       await c.set('kept', 'yes');
