@@ -1,6 +1,7 @@
 /**
  * Next settings. Server-only libraries stay outside the bundle: PGlite must be one instance per
- * process (shared through globalThis with the launcher), BullMQ loads its Lua scripts from disk.
+ * process (shared through globalThis with the launcher), BullMQ loads its Lua scripts from disk,
+ * DuckDB (the chain store's engine) is a native addon.
  */
 /** @type {import('next').NextConfig} */
 const config = {
@@ -11,6 +12,8 @@ const config = {
     'postgres',
     'pino',
     'drizzle-orm',
+    '@duckdb/node-api',
+    '@duckdb/node-bindings',
   ],
   // `npm test` and CI type-check and lint the whole repo; doing it again inside every build
   // would double the first `npm start`.

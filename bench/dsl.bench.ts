@@ -134,7 +134,7 @@ const reference = {
   zod_safe_parse: m.zod_safe_parse,
   decompile: m.decompile,
 };
-const ratio = (x: number) => Math.round((x / m.json_roundtrip.median_ms) * 10) / 10;
+const ratio = (x: number) => Math.round((x / m.json_roundtrip.cpu_median_ms) * 10) / 10;
 
 console.log(
   JSON.stringify(
@@ -154,13 +154,14 @@ console.log(
       results,
       reference,
       timesJsonRoundtrip: {
-        validate: ratio(m.validate.median_ms),
-        compile: ratio(m.compile.median_ms),
-        validate_plus_compile: ratio(m.validate_plus_compile.median_ms),
-        zod_safe_parse: ratio(m.zod_safe_parse.median_ms),
+        validate: ratio(m.validate.cpu_median_ms),
+        compile: ratio(m.compile.cpu_median_ms),
+        validate_plus_compile: ratio(m.validate_plus_compile.cpu_median_ms),
+        zod_safe_parse: ratio(m.zod_safe_parse.cpu_median_ms),
       },
-      meetsTarget: m.validate_plus_compile.median_ms <= TARGET_MS,
-      meetsTargetInCpuTime: m.validate_plus_compile.cpu_median_ms <= TARGET_MS,
+      // Pass/fail on CPU time: wall time on a shared machine measures the neighbours.
+      meetsTarget: m.validate_plus_compile.cpu_median_ms <= TARGET_MS,
+      meetsTargetInWallTime: m.validate_plus_compile.median_ms <= TARGET_MS,
       loadAverage1m: loadavg()[0],
       node: process.version,
     },

@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: runs every bench/<name>.bench.ts (or the ones named on the command line)
- * in its own process, one after another so they do not compete for the two cores, and
- * writes each one's JSON to bench/results/<name>.json as well as stdout.
+ * `npm run bench [name ...] [-- --out DIR]`: runs every bench/<name>.bench.ts (or the ones
+ * named) in its own process, one after another so they do not compete for the two cores, and
+ * prints one JSON document {benches: {name: figures}} on stdout. Nothing is written into the
+ * repository: with --out DIR each bench's JSON is also saved as DIR/<name>.json.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+const outAt = args.indexOf('--out');
+const out = outAt >= 0 ? args[outAt + 1] : undefined;
+if (outAt >= 0 && !out) {
+  console.error('--out needs a folder: npm run bench -- --out /tmp/bench');
+  process.exit(1);
+}
+const wanted = args.filter((_, i) => outAt < 0 || (i !== outAt && i !== outAt + 1));
 const all = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .map((f) => f.slice(0, -'.bench.ts'.length))
@@ -21,9 +29,11 @@ if (wanted.length && names.length !== wanted.length) {
   );
   process.exit(1);
 }
-mkdirSync(path.join(dir, 'results'), { recursive: true });
+if (out) mkdirSync(out, { recursive: true });
+const benches: Record<string, unknown> = {};
 let failed = 0;
 for (const name of names) {
+  console.error(`bench ${name} ...`);
   const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, `${name}.bench.ts`)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -31,10 +41,12 @@ for (const name of names) {
   });
   if (res.status !== 0) {
     failed++;
+    benches[name] = { failed: `exit ${res.status}` };
     console.error(`bench ${name} failed with exit ${res.status}`);
     continue;
   }
-  writeFileSync(path.join(dir, 'results', `${name}.json`), res.stdout);
-  process.stdout.write(res.stdout);
+  benches[name] = JSON.parse(res.stdout);
+  if (out) writeFileSync(path.join(out, `${name}.json`), res.stdout);
 }
+process.stdout.write(JSON.stringify({ benches }, null, 2) + '\n');
 process.exit(failed ? 1 : 0);

@@ -1,11 +1,12 @@
 /**
- * The runtime's speed in one run: a 4-leg iron condor backtested through step + risk gate +
- * paper broker on the real 2026-08-18 NIFTY 1-minute day (target: the whole day <= 100 ms after
- * import) and on a simulated year of 1-minute snapshots (target <= 10 s), and the cost of its
- * rule evaluation per step beside raw json-rules-engine on the same rules and facts.
- * Prints one JSON document; figures are medians of several runs.
+ * The runtime's speed in one run, CPU time, interleaved rounds: a 4-leg iron condor
+ * backtested through step + risk gate + paper broker on the real 2026-08-18 NIFTY 1-minute
+ * day, import included (the file into the chain store, then the backtest reading the store),
+ * beside the same backtest on snapshots already in memory (the stepping alone, target <= 100
+ * ms); and the cost of its rule evaluation per step beside raw json-rules-engine on the same
+ * rules and facts. The simulated year lives in bench/store.bench.ts (it reads the store).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from 'json-rules-engine';
@@ -13,7 +14,6 @@ import { backtestDocument } from '../engine/backtest/basket.ts';
 import { toEngineRule } from '../engine/dsl/conditions.ts';
 import { parseDsl } from '../engine/dsl/parse.ts';
 import type { DslDocument } from '../engine/dsl/basket.ts';
-import { simulateDays } from '../engine/market/simulator.ts';
 import { compiledEvaluator } from '../engine/rules/compiled.ts';
 import { normalizeCondition, topCondition } from '../engine/rules/normalize.ts';
 import { CUSTOM_OPERATORS } from '../engine/rules/operators.ts';
@@ -21,6 +21,9 @@ import type { RuleSet } from '../engine/rules/types.ts';
 import type { ChainSnapshot } from '../engine/runtime/types.ts';
 import { readSnapshots } from '../datasets/read-snapshots.ts';
 import { sharedDataDir } from '../datasets/shared-data.ts';
+import { importToStore, readStore } from '../datasets/store/index.ts';
+import { chainReach } from '../engine/reach/reach.ts';
+import { emit, interleaved } from './_harness.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const shared = sharedDataDir() ?? path.resolve(root, '../shared/data');
@@ -29,7 +32,6 @@ const dayFile = path.join(
   'chiragaibooks-Option-chain-Parquet',
   'option_chain_20260818.parquet',
 );
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number, d = 1) => Number(x.toFixed(d));
 
 // The iron condor example (4 legs, closest-delta strikes, premium stops, MTM stop, % target),
@@ -76,77 +78,57 @@ function benchStrategy(): DslDocument {
 const doc = benchStrategy();
 const overrides = { costModel: 'india-index-options' as const };
 
-async function timeBacktest(snaps: ChainSnapshot[], reps: number) {
-  const times: number[] = [];
-  let orders = 0;
-  let events = 0;
-  for (let r = 0; r < reps; r++) {
-    const t = performance.now();
-    const report = await backtestDocument(doc, snaps, { overrides });
-    times.push(performance.now() - t);
-    orders = report.orders.length;
-    events = report.events.length;
-  }
-  const ms = median(times);
-  return {
-    backtestMs: round(ms),
-    fastestMs: round(Math.min(...times)),
-    stepsPerSecond: Math.round(snaps.length / (ms / 1000)),
-    microsPerStep: round((ms * 1000) / snaps.length),
-    orders,
-    events,
-    runs: reps,
-  };
-}
-
 async function realDay() {
   if (!existsSync(dayFile)) return { skipped: `${dayFile} is absent (set STRIKEFLOW_SHARED_DATA)` };
-  const t = performance.now();
   const snaps: ChainSnapshot[] = [];
   for await (const s of readSnapshots(dayFile)) snaps.push(s);
-  const importMs = performance.now() - t;
-  // Warm-up: a day is short enough that the first runs measure the JIT, not the runtime.
-  for (let w = 0; w < 5; w++) await backtestDocument(doc, snaps, { overrides });
-  const res = await timeBacktest(snaps, 15);
-  return {
-    data: path.relative(shared, dayFile),
-    snapshots: snaps.length,
-    importMs: round(importMs),
-    ...res,
-    targetMs: 100,
-    meetsTarget: res.backtestMs <= 100,
-    snaps,
-  };
-}
-
-async function simulatedYear() {
-  const t = performance.now();
-  const snaps = [
-    ...simulateDays({
-      underlying: 'NIFTY',
-      seed: 2026,
-      from: '2026-01-01',
-      to: '2026-12-31',
-      strikesEachSide: 6,
-      expiries: { weekly: 2, monthly: 0 },
-    }),
-  ];
-  const generateMs = performance.now() - t;
-  const days = new Set(snaps.map((s) => s.ts.slice(0, 10))).size;
-  const optionsPerSnapshot = round(
-    snaps.reduce((n, s) => n + s.expiries.reduce((m, e) => m + e.options.length, 0), 0) /
-      snaps.length,
-  );
-  const res = await timeBacktest(snaps, 3);
-  return {
-    snapshots: snaps.length,
-    tradingDays: days,
-    optionsPerSnapshot,
-    generateMs: round(generateMs),
-    ...res,
-    targetMs: 10_000,
-    meetsTarget: res.backtestMs <= 10_000,
-  };
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-runtime-bench-'));
+  let orders = 0;
+  let events = 0;
+  let n = 0;
+  try {
+    const reach = chainReach(doc.basket);
+    const t = await interleaved(
+      [
+        {
+          name: 'inMemory',
+          run: async () => {
+            const r = await backtestDocument(doc, snaps, { overrides });
+            orders = r.orders.length;
+            events = r.events.length;
+          },
+        },
+        {
+          name: 'importIntoStoreAndBacktest',
+          run: async () => {
+            const store = path.join(tmp, String(n++));
+            await importToStore(store, dayFile);
+            await backtestDocument(doc, readStore(store, { underlying: 'NIFTY', reach }), {
+              overrides,
+            });
+          },
+        },
+      ],
+      { rounds: 7, warmup: 2 },
+    );
+    const ms = t.inMemory.medianCpuSeconds * 1000;
+    return {
+      data: path.relative(shared, dayFile),
+      snapshots: snaps.length,
+      orders,
+      events,
+      backtestCpuMs: round(ms),
+      stepsPerCpuSecond: Math.round(snaps.length / t.inMemory.medianCpuSeconds),
+      microsPerStep: round((ms * 1000) / snaps.length),
+      importIntoStoreAndBacktestCpuMs: round(t.importIntoStoreAndBacktest.medianCpuSeconds * 1000),
+      rounds: t.inMemory.rounds,
+      targetMs: 100,
+      meetsTarget: ms <= 100,
+      snaps,
+    };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 /** The strategy's rules on the day's facts: the compiled evaluator the runtime uses vs raw json-rules-engine. */
@@ -195,27 +177,33 @@ async function rules(snaps: ChainSnapshot[] | null) {
     spotChangePct: { previous: worlds[Math.max(0, i - 1)].spotChangePct, current: w.spotChangePct },
   }));
   const N = worlds.length;
-  const measure = async (fn: () => Promise<unknown> | unknown, reps = 7) => {
-    const ts: number[] = [];
-    for (let r = 0; r < reps; r++) {
-      const t = performance.now();
-      await fn();
-      ts.push(((performance.now() - t) * 1000) / N);
-    }
-    return median(ts);
-  };
   let agree = 0;
   for (let i = 0; i < N; i++) {
     const mine = compiled.evaluateSync(facts(i));
     const ref = (await engine.run(plain[i])).events.map((e) => e.type).sort();
     if (JSON.stringify([...mine].sort()) === JSON.stringify(ref)) agree++;
   }
-  const compiledUs = await measure(() => {
-    for (let i = 0; i < N; i++) compiled.evaluateSync(facts(i));
-  });
-  const rawUs = await measure(async () => {
-    for (let i = 0; i < N; i++) await engine.run(plain[i]);
-  });
+  const REPEAT = 20;
+  const t = await interleaved(
+    [
+      {
+        name: 'compiled',
+        run: () => {
+          for (let r = 0; r < REPEAT; r++)
+            for (let i = 0; i < N; i++) compiled.evaluateSync(facts(i));
+        },
+      },
+      {
+        name: 'raw',
+        run: async () => {
+          for (let r = 0; r < REPEAT; r++) for (let i = 0; i < N; i++) await engine.run(plain[i]);
+        },
+      },
+    ],
+    { rounds: 7, warmup: 1 },
+  );
+  const compiledUs = (t.compiled.medianCpuSeconds * 1e6) / (N * REPEAT);
+  const rawUs = (t.raw.medianCpuSeconds * 1e6) / (N * REPEAT);
   return {
     rules: Object.keys(ruleSet).length,
     steps: N,
@@ -227,33 +215,19 @@ async function rules(snaps: ChainSnapshot[] | null) {
 }
 
 const day = await realDay();
-const snaps = 'snaps' in day ? day.snaps : null;
-// BENCH_SKIP_YEAR=1 skips the minute-long simulated year while iterating on the day.
-const year = process.env.BENCH_SKIP_YEAR
-  ? { skipped: 'BENCH_SKIP_YEAR is set' }
-  : await simulatedYear();
+const snaps = 'snaps' in day && day.snaps ? day.snaps : null;
 const ruleCost = await rules(snaps);
 const { snaps: _omit, ...dayFigures } = 'snaps' in day ? day : { ...day, snaps: null };
 
-console.log(
-  JSON.stringify(
-    {
-      bench: 'runtime',
-      strategy: `${doc.basket.name} (4 legs; days-to-expiry filter lifted, entry/exit rules added), costs india-index-options`,
-      realDay: dayFigures,
-      simulatedYear: year,
-      ruleEvaluation: ruleCost,
-      reference: {
-        ruleEvaluation:
-          'raw json-rules-engine 7.3.1 Engine.run on the same rules with the same values as constant facts',
-        targets: { realDayMs: 100, simulatedYearMs: 10_000 },
-      },
-      node: process.version,
-      // Timings on a shared machine: a load average above the core count inflates every figure.
-      loadAverage1m: round(os.loadavg()[0], 2),
-      cores: os.cpus().length,
-    },
-    null,
-    2,
-  ),
-);
+emit({
+  bench: 'runtime',
+  strategy: `${doc.basket.name} (4 legs; days-to-expiry filter lifted, entry/exit rules added), costs india-index-options`,
+  realDay: dayFigures,
+  ruleEvaluation: ruleCost,
+  reference: {
+    realDay:
+      'the same backtest on snapshots already in memory (no import) beside import + backtest',
+    ruleEvaluation:
+      'raw json-rules-engine 7.3.1 Engine.run on the same rules with the same values as constant facts',
+  },
+});

@@ -1,43 +1,94 @@
 /**
- * Parquet files as tables for the importers, read with the pure-JS hyparquet one row group at
- * a time (memory bounded by a row group, not the file).
+ * Parquet files as tables for the importers, read by the chain store's DuckDB engine a chunk
+ * at a time (memory bounded by a chunk, not the file). DuckDB decodes the file in native code;
+ * numeric columns come out of its vectors as typed arrays, so a day of one-minute quotes reads
+ * several times faster than through a JavaScript parquet decoder.
  */
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import { JSDuckDBValueConverter, type DuckDBDataChunk } from '@duckdb/node-api';
 import type { Table, TableRow } from '@/engine/market/import';
+import { ownConnection, sqlString } from './store/duckdb';
+
+async function describe(path: string): Promise<{ name: string; type: string }[]> {
+  const connection = await ownConnection();
+  try {
+    const r = await connection.run(`DESCRIBE SELECT * FROM read_parquet(${sqlString(path)})`);
+    const rows = (await r.getRowObjectsJS()) as { column_name: string; column_type: string }[];
+    return rows.map((x) => ({ name: x.column_name, type: x.column_type }));
+  } catch (err) {
+    throw new Error(`${path} is not a readable parquet file: ${(err as Error).message}`);
+  } finally {
+    connection.closeSync();
+  }
+}
+
+const NUMERIC = new Set([
+  'DOUBLE',
+  'FLOAT',
+  'INTEGER',
+  'SMALLINT',
+  'TINYINT',
+  'UINTEGER',
+  'USMALLINT',
+  'UTINYINT',
+]);
+
+/** The columns of a chunk as JS values: plain numbers straight from DuckDB's vectors, the rest converted. */
+function chunkColumns(chunk: DuckDBDataChunk, types: string[]): ArrayLike<unknown>[] {
+  let converted: unknown[][] | null = null;
+  return types.map((type, c) => {
+    const v = chunk.getColumnVector(c) as unknown as {
+      items?: ArrayLike<number>;
+      validity?: { data: BigUint64Array | null };
+    };
+    if (NUMERIC.has(type) && v.items && ArrayBuffer.isView(v.items) && v.validity) {
+      const n = chunk.rowCount;
+      const out = new Array<number | null>(n);
+      const mask = v.validity.data;
+      if (!mask) for (let i = 0; i < n; i++) out[i] = v.items[i];
+      else {
+        const bits = new Uint8Array(mask.buffer, mask.byteOffset, mask.byteLength);
+        for (let i = 0; i < n; i++) out[i] = bits[i >> 3] & (1 << (i & 7)) ? v.items[i] : null;
+      }
+      return out;
+    }
+    converted ??= chunk.convertColumns(JSDuckDBValueConverter);
+    return converted[c];
+  });
+}
 
 export async function parquetTable(path: string, wanted?: string[]): Promise<Table> {
-  const file = await asyncBufferFromFile(path);
-  const metadata = await parquetMetadataAsync(file);
-  const all = parquetSchema(metadata).children.map((c) => c.element.name);
-  const columns = wanted ? wanted.filter((c) => all.includes(c)) : all;
+  const all = await describe(path);
+  const chosen = wanted ? all.filter((c) => wanted.includes(c.name)) : all;
+  const columns = chosen.map((c) => c.name);
   async function* rows(): AsyncGenerator<TableRow[]> {
-    let start = 0;
-    for (const group of metadata.row_groups) {
-      const end = start + Number(group.num_rows);
-      let chunk: unknown[][] = [];
-      await parquetRead({
-        file,
-        metadata,
-        columns,
-        rowStart: start,
-        rowEnd: end,
-        onComplete: (r: unknown[][]) => {
-          chunk = r;
-        },
-      });
-      for (let i = 0; i < chunk.length; i += 4096) {
-        const batch: TableRow[] = [];
-        for (let j = i; j < Math.min(i + 4096, chunk.length); j++)
-          batch.push({ line: start + j + 1, values: chunk[j] });
+    const connection = await ownConnection();
+    try {
+      const result = await connection.stream(
+        `SELECT ${columns.map((c) => `"${c.replaceAll('"', '""')}"`).join(', ')} FROM read_parquet(${sqlString(path)})`,
+      );
+      let line = 0;
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        const cols = chunkColumns(
+          chunk,
+          chosen.map((c) => c.type),
+        );
+        const batch: TableRow[] = new Array(chunk.rowCount);
+        for (let i = 0; i < chunk.rowCount; i++) {
+          const values = new Array<unknown>(cols.length);
+          for (let k = 0; k < cols.length; k++) values[k] = cols[k][i];
+          batch[i] = { line: ++line, values };
+        }
         yield batch;
       }
-      start = end;
+    } finally {
+      connection.closeSync();
     }
   }
   return { columns, rows: rows() };
 }
 
 export async function parquetColumns(path: string): Promise<string[]> {
-  const file = await asyncBufferFromFile(path);
-  return parquetSchema(await parquetMetadataAsync(file)).children.map((c) => c.element.name);
+  return (await describe(path)).map((c) => c.name);
 }

@@ -1,7 +1,8 @@
 /**
  * Where a backtest's chain snapshots come from, as stored in `backtests.data_source`: a file the
- * user uploaded (kept under DATA_DIR/uploads), the simulated market (underlying, dates, seed), or
- * one of the real datasets in ../shared/data. The job reloads the source from this description.
+ * user uploaded (kept under DATA_DIR/uploads), the simulated market (underlying, dates, seed),
+ * one of the real datasets in ../shared/data, or days of the chain store (DATA_DIR/chains),
+ * read only as far as the basket reaches. The job reloads the source from this description.
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,8 @@ import {
 } from './shared-data';
 import type { ImportReport } from '@/engine/market/import';
 import type { BacktestReport } from '@/engine/backtest/backtest';
+import type { ChainReach } from '@/engine/reach/reach';
+import { listDays, readStore, storeRoot } from './store';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 const UPLOAD_EXT = ['ndjson', 'jsonl', 'csv', 'json'] as const;
@@ -42,6 +45,16 @@ export const DataSourceSchema = z.discriminatedUnion('kind', [
       to: IsoDate,
       seed: z.number().int(),
       intervalSeconds: z.number().int().min(1).max(3600).default(60),
+    })
+    .refine((s) => s.from <= s.to, { path: ['to'], message: '"to" must not be before "from"' }),
+  z
+    .object({
+      kind: z.literal('store'),
+      underlying: z
+        .string()
+        .regex(/^[A-Z0-9][A-Z0-9._-]{0,29}$/, 'a stored underlying, e.g. NIFTY'),
+      from: IsoDate,
+      to: IsoDate,
     })
     .refine((s) => s.from <= s.to, { path: ['to'], message: '"to" must not be before "from"' }),
   z.object({
@@ -83,8 +96,11 @@ export function storeUpload(
 }
 
 export type OpenedSource = {
-  /** A fresh pass over the data; `report` collects the importer's bad rows (null for the simulator). */
-  open: () => {
+  /**
+   * A fresh pass over the data; `report` collects the importer's bad rows (null for the simulator
+   * and the store). Given the basket's reach, the store reads only what the basket can touch.
+   */
+  open: (opts?: { reach?: ChainReach }) => {
     snapshots: AsyncIterable<ChainSnapshot> | Iterable<ChainSnapshot>;
     report: ImportReport | null;
   };
@@ -166,6 +182,30 @@ export async function openDataSource(
         fractionAt: (_ts, count) => count / Math.max(1, total),
       };
     }
+    case 'store': {
+      const root = storeRoot(dirs.dataDir);
+      const days = listDays(root, source.underlying).filter(
+        (d) => d.day >= source.from && d.day <= source.to,
+      );
+      if (days.length === 0)
+        throw new Error(
+          `no ${source.underlying} chains are stored for ${source.from}..${source.to}: import them on the Datasets page or with npm run -s cli -- import FILE`,
+        );
+      const total = days.reduce((a, d) => a + d.snapshots, 0);
+      return {
+        open: (opts) => ({
+          snapshots: readStore(root, {
+            underlying: source.underlying,
+            from: source.from,
+            to: source.to,
+            reach: opts?.reach,
+          }),
+          report: null,
+        }),
+        total,
+        fractionAt: (_ts, count) => count / Math.max(1, total),
+      };
+    }
     case 'simulator': {
       const start = Date.parse(`${source.from}T00:00:00Z`);
       const end = Date.parse(`${source.to}T00:00:00Z`) + 86_400_000;
@@ -193,6 +233,8 @@ export function describeSource(s: DataSource): string {
       return `the uploaded file "${s.filename}"`;
     case 'dataset':
       return `the dataset "${s.path}"`;
+    case 'store':
+      return `the stored ${s.underlying} chains ${s.from}..${s.to}`;
     case 'simulator':
       return `the simulated ${s.underlying} market ${s.from}..${s.to} (seed ${s.seed})`;
   }

@@ -38,6 +38,18 @@ describe('environment', () => {
     ],
     [{ TRUSTED_PROXIES: '10.0.0.0/33' }, /^Invalid environment variable TRUSTED_PROXIES: /],
     [{ BACKTEST_EXECUTION: 'fork' }, /^Invalid environment variable BACKTEST_EXECUTION: /],
+    [
+      { STRIKEFLOW_SECRET_KEY: 'abcd' },
+      /^Invalid environment variable STRIKEFLOW_SECRET_KEY: must be 32 bytes as 64 hex digits or base64[^"]*$/,
+    ],
+    [
+      { KITE_API_URL: 'api.kite.trade' },
+      /^Invalid environment variable KITE_API_URL: must be a URL/,
+    ],
+    [
+      { DERIBIT_WS_URL: 'https://test.deribit.com/ws/api/v2' },
+      /^Invalid environment variable DERIBIT_WS_URL: must start with ws:\/\/ or wss:\/\//,
+    ],
   ])('names the bad variable in one line: %j', (vars, message) => {
     const err = (() => {
       try {
@@ -72,5 +84,22 @@ describe('environment', () => {
       BACKTEST_EXECUTION: 'thread',
       UPLOAD_QUOTA_MB: 512,
     });
+  });
+});
+
+describe('broker settings', () => {
+  it('defaults to the brokers own endpoints (Alpaca paper) and accepts a 32-byte key as hex or base64', () => {
+    const e = parseEnv({});
+    expect(e.KITE_API_URL).toBe('https://api.kite.trade');
+    expect(e.ALPACA_API_URL).toBe('https://paper-api.alpaca.markets');
+    expect(e.DERIBIT_WS_URL).toBe('wss://www.deribit.com/ws/api/v2');
+    const key = Buffer.alloc(32, 7);
+    expect(parseEnv({ STRIKEFLOW_SECRET_KEY: key.toString('hex') }).STRIKEFLOW_SECRET_KEY).toBe(
+      key.toString('hex'),
+    );
+    expect(() => parseEnv({ STRIKEFLOW_SECRET_KEY: key.toString('base64') })).not.toThrow();
+    expect(() => parseEnv({ STRIKEFLOW_SECRET_KEY: Buffer.alloc(16).toString('base64') })).toThrow(
+      /STRIKEFLOW_SECRET_KEY/,
+    );
   });
 });

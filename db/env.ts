@@ -12,6 +12,33 @@ const flag = z
     v === undefined || v === '' ? undefined : v === '1' || v === 'true' || v === 'yes',
   );
 
+/** 32 bytes as 64 hex digits or base64 (44 characters with padding). */
+export function decodeSecretKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/]{43}=?$/.test(value)) {
+    const b = Buffer.from(value, 'base64');
+    return b.length === 32 ? b : null;
+  }
+  return null;
+}
+
+const secretKey = z
+  .string()
+  .refine((v) => decodeSecretKey(v) !== null, {
+    message: 'must be 32 bytes as 64 hex digits or base64 (try: openssl rand -hex 32)',
+  })
+  .optional();
+
+function endpoint(protocols: string[], example: string) {
+  return z
+    .url(`must be a URL like ${example}`)
+    .refine((v) => !URL.canParse(v) || protocols.includes(new URL(v).protocol), {
+      message: `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (like ${example})`,
+    });
+}
+const httpUrl = (example: string) => endpoint(['http:', 'https:'], example).default(example);
+const wsUrl = (example: string) => endpoint(['ws:', 'wss:'], example).default(example);
+
 function wholeNumber(min: number, max: number) {
   const error = `must be a whole number from ${min} to ${max}`;
   return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
@@ -77,6 +104,17 @@ const envSchema = z.object({
   BACKTEST_EXECUTION: z.enum(['thread', 'inline']).default('thread'),
   /** Space one user's uploaded data files may take, in megabytes. */
   UPLOAD_QUOTA_MB: wholeNumber(1, 1_000_000).default(512),
+  /** Encrypts broker credentials at rest; generated into DATA_DIR/secret-key when unset. */
+  STRIKEFLOW_SECRET_KEY: secretKey,
+  KITE_API_URL: httpUrl('https://api.kite.trade'),
+  KITE_WS_URL: wsUrl('wss://ws.kite.trade'),
+  KITE_LOGIN_URL: httpUrl('https://kite.zerodha.com/connect/login'),
+  // Alpaca's paper endpoints by default: live keys fail there loudly instead of trading by surprise.
+  ALPACA_API_URL: httpUrl('https://paper-api.alpaca.markets'),
+  ALPACA_STREAM_URL: wsUrl('wss://paper-api.alpaca.markets/stream'),
+  ALPACA_DATA_URL: httpUrl('https://data.alpaca.markets'),
+  ALPACA_DATA_STREAM_URL: wsUrl('wss://stream.data.alpaca.markets/v1beta1'),
+  DERIBIT_WS_URL: wsUrl('wss://www.deribit.com/ws/api/v2'),
 });
 
 export type Env = z.infer<typeof envSchema>;

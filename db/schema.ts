@@ -284,6 +284,56 @@ export const backtests = pgTable(
   ],
 );
 
+// ---- broker accounts -----------------------------------------------------------------------
+
+export const brokerKind = pgEnum('broker_kind', ['kite', 'alpaca', 'deribit']);
+
+/**
+ * connected: the last check reached the broker with these credentials. login_required: Kite's
+ * daily session has ended (06:00 IST) or was never opened. error: the last check failed (the
+ * message is in last_error). checking: a check is queued.
+ */
+export const brokerAccountStatus = pgEnum('broker_account_status', [
+  'checking',
+  'connected',
+  'login_required',
+  'error',
+]);
+
+/**
+ * A trader's connection to a broker. `credentials` is sealed JSON (db/secret-box: AES-256-GCM,
+ * bound to this row) holding the API key and secret, access token or client secret; it never
+ * leaves the server. `profile` holds what may be shown: a masked key, the broker's user id.
+ * Never name this `account`: better-auth owns that table.
+ */
+export const brokerAccounts = pgTable(
+  'broker_accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    broker: brokerKind('broker').notNull(),
+    label: text('label').notNull(),
+    status: brokerAccountStatus('status').notNull().default('checking'),
+    credentials: text('credentials').notNull(),
+    profile: jsonb('profile').$type<Record<string, string>>().notNull().default({}),
+    /** When the broker session ends (Kite: the next 06:00 IST after login); null when it does not. */
+    sessionExpiresAt: timestamp('session_expires_at', { withTimezone: true }),
+    /** The nonce of a Kite login in progress (checked on the redirect back). */
+    loginState: text('login_state'),
+    lastCheckedAt: timestamp('last_checked_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('broker_accounts_owner_idx').on(t.ownerId),
+    uniqueIndex('broker_accounts_owner_label_uq').on(t.ownerId, t.label),
+    uniqueIndex('broker_accounts_login_state_uq').on(t.loginState),
+  ],
+);
+
 export type User = typeof user.$inferSelect;
 export type Strategy = typeof strategies.$inferSelect;
 export type NewStrategy = typeof strategies.$inferInsert;
@@ -292,3 +342,6 @@ export type Template = typeof templates.$inferSelect;
 export type TemplateVersion = typeof templateVersions.$inferSelect;
 export type Backtest = typeof backtests.$inferSelect;
 export type BacktestStatus = (typeof backtestStatus.enumValues)[number];
+export type BrokerAccount = typeof brokerAccounts.$inferSelect;
+export type BrokerKind = (typeof brokerKind.enumValues)[number];
+export type BrokerAccountStatus = (typeof brokerAccountStatus.enumValues)[number];

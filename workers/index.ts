@@ -16,6 +16,7 @@ import {
 import { getDb, type Db } from '@/db/client';
 import { backtestProcessor } from './backtests';
 import { SWEEP_JOB, SWEEP_SCHEDULER, sweepBacktests } from './backtests/sweep';
+import { brokerAccountProcessor } from './brokers/accounts';
 import { sharedDataDir } from '@/datasets/source';
 
 export type RunningWorkers = { close: (opts?: { force?: boolean }) => Promise<void> };
@@ -69,6 +70,7 @@ export async function startWorkers(
       maxRuntimeMs: e.BACKTEST_MAX_MINUTES * 60_000,
       userConcurrency: e.BACKTEST_USER_CONCURRENCY,
     }),
+    [QUEUES.brokers]: brokerAccountProcessor({ db: getDb }),
   };
   const processors: Record<string, Processor> = { ...opts.extra, ...own };
 

@@ -2,7 +2,7 @@
  * Every BullMQ queue the app uses, by name, and the one place Redis connections are built.
  * Producers (the web app) fail fast when Redis is away; workers wait for it to come back.
  */
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { z } from 'zod';
 import { env } from '@/db/env';
@@ -13,6 +13,8 @@ export const QUEUES = {
   system: 'strikeflow-system',
   /** Backtest runs: one job per backtest, jobId = the backtest id, payload `{ backtestId }`. */
   backtests: 'strikeflow-backtests',
+  /** Broker account checks and Kite logins: payload `{ accountId }`, the worker reloads the row. */
+  brokers: 'strikeflow-brokers',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -65,6 +67,55 @@ export async function enqueueBacktest(
     },
   );
 }
+/** Checks a broker account against its broker (and finishes a Kite login when a request token waits). */
+export const BROKER_CHECK_JOB = 'check-broker-account';
+export const BrokerCheckJobSchema = z.strictObject({ accountId: z.uuid() });
+export type BrokerCheckJob = z.infer<typeof BrokerCheckJobSchema>;
+export const BrokerCheckResultSchema = z.object({
+  status: z.enum(['connected', 'login_required', 'error']),
+  message: z.string(),
+});
+export type BrokerCheckResult = z.infer<typeof BrokerCheckResultSchema>;
+
+/**
+ * Adds a job and waits for a worker's answer (for requests a person waits on, like "Test
+ * connection"); rejects after `timeoutMs` with a message saying no worker answered.
+ */
+export async function runJob(
+  name: QueueName,
+  job: string,
+  data: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<unknown> {
+  const queue = getQueue(name);
+  // QueueEvents blocks on Redis streams: it needs a connection without a command timeout.
+  const events = new QueueEvents(name, { connection: createConnection('worker') });
+  events.on('error', () => {});
+  try {
+    await events.waitUntilReady();
+    const added = await queue.add(job, data, { removeOnComplete: 100, removeOnFail: 100 });
+    return await added.waitUntilFinished(events, timeoutMs);
+  } catch (e) {
+    if (/timed out|timeout/i.test((e as Error).message))
+      throw new Error(
+        `no worker finished the ${job} job within ${Math.round(timeoutMs / 1000)} s; are the workers running?`,
+      );
+    throw e;
+  } finally {
+    await events.close();
+  }
+}
+
+/**
+ * Redis pub/sub channel on which the web app relays "this order changed" hints from brokers
+ * (Kite postbacks, verified by their checksum) to the live broker of that account:
+ * messages are JSON `{ accountId, venueOrderId }`, never anything secret.
+ */
+export const BROKER_CHANGES_CHANNEL = 'strikeflow:broker-changes';
+export const BrokerChangeSchema = z.strictObject({
+  accountId: z.uuid(),
+  venueOrderId: z.string().min(1).max(64),
+});
 
 /** Sorted set of worker id -> time of its last heartbeat answer (workers/heartbeat.ts writes it). */
 export const HEARTBEAT_KEY = 'strikeflow:workers:heartbeats';

@@ -1,7 +1,8 @@
 'use client';
 /**
- * "Backtest" from the builder: pick the data (simulator with seed and dates, a real dataset on
- * this server, or an uploaded file), start the job, watch its progress, open the results.
+ * "Backtest" from the builder: pick the data (simulator with seed and dates, days of the chain
+ * store, a real dataset on this server, or an uploaded file), start the job, watch its
+ * progress, open the results.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
@@ -10,7 +11,13 @@ import { BacktestProgress, type ProgressEvent } from '@/components/backtest/back
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { UNDERLYING_SYMBOLS } from '@/engine/dsl';
 
-type Kind = 'simulator' | 'dataset' | 'upload';
+type Kind = 'simulator' | 'store' | 'dataset' | 'upload';
+const KIND_LABEL: Record<Kind, string> = {
+  simulator: 'Simulator',
+  store: 'Stored chains',
+  dataset: 'Real dataset',
+  upload: 'Upload a file',
+};
 const input = 'rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100';
 
 function isoDaysAgo(days: number): string {
@@ -41,6 +48,16 @@ export function BacktestLauncher({
   const [running, setRunning] = useState<string | null>(null);
   const [done, setDone] = useState<ProgressEvent | null>(null);
   const datasets = useQuery(trpc.market.datasets.queryOptions());
+  const stored = useQuery(trpc.datasets.stored.queryOptions());
+  const [store, setStore] = useState({ underlying: '', from: '', to: '' });
+  // Until the user picks, the stored underlying of the strategy (else the first) and all its days.
+  const storeChoice = (() => {
+    const list = stored.data ?? [];
+    const s =
+      list.find((x) => x.underlying === (store.underlying || underlying)) ?? list[0] ?? null;
+    if (!s) return null;
+    return { underlying: s.underlying, from: store.from || s.first, to: store.to || s.last, s };
+  })();
   const create = useMutation(
     trpc.backtests.create.mutationOptions({
       onSuccess: (row) => {
@@ -67,23 +84,36 @@ export function BacktestLauncher({
     const dataSource =
       kind === 'simulator'
         ? { kind: 'simulator' as const, ...sim }
-        : kind === 'dataset'
-          ? { kind: 'dataset' as const, path: dataset }
-          : {
-              kind: 'upload' as const,
-              filename: file?.filename ?? '',
-              content: file?.content ?? '',
-            };
+        : kind === 'store'
+          ? {
+              kind: 'store' as const,
+              underlying: storeChoice?.underlying ?? '',
+              from: storeChoice?.from ?? '',
+              to: storeChoice?.to ?? '',
+            }
+          : kind === 'dataset'
+            ? { kind: 'dataset' as const, path: dataset }
+            : {
+                kind: 'upload' as const,
+                filename: file?.filename ?? '',
+                content: file?.content ?? '',
+              };
     create.mutate({ strategyId, dataSource });
   };
   const ready =
-    kind === 'simulator' ? sim.from <= sim.to : kind === 'dataset' ? dataset !== '' : file !== null;
+    kind === 'simulator'
+      ? sim.from <= sim.to
+      : kind === 'store'
+        ? storeChoice !== null && storeChoice.from <= storeChoice.to
+        : kind === 'dataset'
+          ? dataset !== ''
+          : file !== null;
 
   return (
     <div className="space-y-3 text-xs" data-testid="backtest-launcher">
       <fieldset className="flex gap-3">
         <legend className="mb-1 text-zinc-400">Data</legend>
-        {(['simulator', 'dataset', 'upload'] as const).map((k) => (
+        {(['simulator', 'store', 'dataset', 'upload'] as const).map((k) => (
           <label key={k} className="flex items-center gap-1 text-zinc-300">
             <input
               type="radio"
@@ -92,7 +122,7 @@ export function BacktestLauncher({
               checked={kind === k}
               onChange={() => setKind(k)}
             />
-            {k === 'simulator' ? 'Simulator' : k === 'dataset' ? 'Real dataset' : 'Upload a file'}
+            {KIND_LABEL[k]}
           </label>
         ))}
       </fieldset>
@@ -145,6 +175,59 @@ export function BacktestLauncher({
           )}
         </div>
       )}
+      {kind === 'store' &&
+        (storeChoice ? (
+          <div className="grid grid-cols-3 gap-2">
+            <label className="flex flex-col gap-1 text-zinc-400">
+              Underlying
+              <select
+                className={input}
+                value={storeChoice.underlying}
+                onChange={(e) => setStore({ underlying: e.target.value, from: '', to: '' })}
+              >
+                {(stored.data ?? []).map((d) => (
+                  <option key={d.underlying} value={d.underlying}>
+                    {d.underlying} ({d.days} days)
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="flex flex-col gap-1 text-zinc-400">
+              From
+              <input
+                className={input}
+                type="date"
+                min={storeChoice.s.first}
+                max={storeChoice.s.last}
+                value={storeChoice.from}
+                onChange={(e) =>
+                  setStore({ ...store, underlying: storeChoice.underlying, from: e.target.value })
+                }
+              />
+            </label>
+            <label className="flex flex-col gap-1 text-zinc-400">
+              To
+              <input
+                className={input}
+                type="date"
+                min={storeChoice.s.first}
+                max={storeChoice.s.last}
+                value={storeChoice.to}
+                onChange={(e) =>
+                  setStore({ ...store, underlying: storeChoice.underlying, to: e.target.value })
+                }
+              />
+            </label>
+          </div>
+        ) : (
+          <p className="text-zinc-400">
+            No chains are stored on this server yet: import some on the{' '}
+            <Link href="/datasets" className="text-sky-400 underline">
+              Datasets
+            </Link>{' '}
+            page.
+          </p>
+        ))}
       {kind === 'dataset' && (
         <label className="flex flex-col gap-1 text-zinc-400">
           Dataset

@@ -19,6 +19,7 @@ function dataLabel(s: Record<string, unknown>): string {
   if (s.kind === 'simulator')
     return `sim ${String(s.underlying)} ${String(s.from)}→${String(s.to)} #${String(s.seed)}`;
   if (s.kind === 'dataset') return String(s.path);
+  if (s.kind === 'store') return `stored ${String(s.underlying)} ${String(s.from)}→${String(s.to)}`;
   return `upload ${String(s.filename ?? '')}`;
 }
 

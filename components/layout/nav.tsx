@@ -41,6 +41,18 @@ export const navItems: NavItem[] = [
     label: 'Regimes',
     icon: icon('M3 16h3V9H3zm5.5 0h3V4h-3zM14 16h3v-5h-3z'),
   },
+  {
+    href: '/brokers',
+    label: 'Brokers',
+    icon: icon('M3 8l7-4 7 4M4 8v7m4-7v7m4-7v7m4-7v7M3 16h14'),
+  },
+  {
+    href: '/datasets',
+    label: 'Datasets',
+    icon: icon(
+      'M4 5c0-1.1 2.7-2 6-2s6 .9 6 2-2.7 2-6 2-6-.9-6-2zm0 0v10c0 1.1 2.7 2 6 2s6-.9 6-2V5M4 10c0 1.1 2.7 2 6 2s6-.9 6-2',
+    ),
+  },
 ];
 
 export function Nav() {

@@ -32,6 +32,7 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
   const [pick, setPick] = useState(0);
   const [sc, setSc] = useState<Scenario>({ spotPct: 0, ivPoints: 0, daysForward: 0 });
   const datasets = useQuery(trpc.market.datasets.queryOptions());
+  const stored = useQuery(trpc.datasets.stored.queryOptions());
   const q = useOpeningPosition(dsl, source);
 
   const strategies = q.data ?? [];
@@ -68,16 +69,27 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
           <select
             id={`${ids}-src`}
             className="rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100"
-            value={source.kind === 'simulator' ? 'sim' : source.dataset}
+            value={
+              source.kind === 'simulator'
+                ? 'sim'
+                : source.kind === 'store'
+                  ? 'store'
+                  : source.dataset
+            }
             onChange={(e) =>
               setSource(
                 e.target.value === 'sim'
                   ? { kind: 'simulator', seed: 7 }
-                  : { kind: 'dataset', dataset: e.target.value, index: 0 },
+                  : e.target.value === 'store'
+                    ? { kind: 'store', day: stored.data?.[0]?.last ?? '', time: '10:00' }
+                    : { kind: 'dataset', dataset: e.target.value, index: 0 },
               )
             }
           >
             <option value="sim">Simulator (latest)</option>
+            {(stored.data?.length ?? 0) > 0 && (
+              <option value="store">Stored chains (day, time)</option>
+            )}
             {(datasets.data ?? []).map((d) => (
               <option key={d.id} value={d.id}>
                 {d.label}
@@ -102,6 +114,29 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
               className="w-24 rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100"
             />
           </label>
+        ) : source.kind === 'store' ? (
+          <>
+            <label className="flex flex-col gap-1 text-zinc-400" htmlFor={`${ids}-day`}>
+              Day
+              <input
+                id={`${ids}-day`}
+                type="date"
+                value={source.day}
+                onChange={(e) => setSource({ ...source, day: e.target.value })}
+                className="rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100"
+              />
+            </label>
+            <label className="flex flex-col gap-1 text-zinc-400" htmlFor={`${ids}-time`}>
+              Time
+              <input
+                id={`${ids}-time`}
+                type="time"
+                value={source.time}
+                onChange={(e) => setSource({ ...source, time: e.target.value || '10:00' })}
+                className="rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100"
+              />
+            </label>
+          </>
         ) : (
           <label className="flex flex-col gap-1 text-zinc-400" htmlFor={`${ids}-idx`}>
             Snapshot #

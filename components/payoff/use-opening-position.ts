@@ -4,7 +4,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPCClient } from '@/components/trpc/react';
 
 export type ChainSource =
-  { kind: 'simulator'; seed: number } | { kind: 'dataset'; dataset: string; index: number };
+  | { kind: 'simulator'; seed: number }
+  | { kind: 'dataset'; dataset: string; index: number }
+  | { kind: 'store'; day: string; time: string };
 
 export function useOpeningPosition(dsl: Record<string, unknown> | null, source: ChainSource) {
   const client = useTRPCClient();

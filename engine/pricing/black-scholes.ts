@@ -3,9 +3,7 @@
  * for options on futures (b = 0), in Haug's generalised form so both share one set of greeks.
  * Units follow DESIGN.md: theta per calendar day, vega and rho per 1 percentage point.
  */
-import { FAST_CDF_LIMIT, normCdf, normCdfGivenExp, normPdf } from './normal';
-
-const INV_SQRT_2PI = 0.3989422804014327;
+import { DAYS_PER_YEAR, priceRange, type ChainGreeks } from './kernel';
 
 export type Right = 'CE' | 'PE';
 export type PricingModel = 'black-scholes' | 'black-76';
@@ -38,7 +36,7 @@ export interface Greeks {
   rho: number;
 }
 
-export const DAYS_PER_YEAR = 365;
+export { DAYS_PER_YEAR };
 
 /** Slots of the output written by priceInto, in this order. */
 export const PRICE = 0,
@@ -48,10 +46,41 @@ export const PRICE = 0,
   VEGA = 4,
   RHO = 5;
 
-/**
- * Price and the five greeks into out[o..o+5]. `futures` selects Black-76 (s is the forward,
- * q ignored). The one kernel behind the scalar API and the vectorised chain pricer.
- */
+// A chain of one: the scalar API runs the chain kernel on these.
+const one = {
+  strikes: new Float64Array(1),
+  t: new Float64Array(1),
+  rights: new Uint8Array(1),
+  vols: new Float64Array(1),
+  out: {
+    price: new Float64Array(1),
+    delta: new Float64Array(1),
+    gamma: new Float64Array(1),
+    theta: new Float64Array(1),
+    vega: new Float64Array(1),
+    rho: new Float64Array(1),
+  } satisfies ChainGreeks,
+};
+
+function priceOne(
+  isCall: boolean,
+  s: number,
+  k: number,
+  t: number,
+  r: number,
+  q: number,
+  vol: number,
+  futures: boolean,
+): ChainGreeks {
+  one.strikes[0] = k;
+  one.t[0] = t;
+  one.rights[0] = isCall ? 1 : 0;
+  one.vols[0] = vol;
+  priceRange(s, r, q, futures, one.strikes, one.t, one.rights, one.vols, one.out, 0, 1);
+  return one.out;
+}
+
+/** Price and the five greeks into out[o..o+5]. `futures` selects Black-76 (s is the forward, q ignored). */
 export function priceInto(
   out: Float64Array,
   o: number,
@@ -64,85 +93,20 @@ export function priceInto(
   vol: number,
   futures: boolean,
 ): void {
-  const b = futures ? 0 : r - q;
-  if (!(t > 0)) {
-    const intrinsic = isCall ? s - k : k - s;
-    out[o] = intrinsic > 0 ? intrinsic : 0;
-    out[o + 1] = s === k ? (isCall ? 0.5 : -0.5) : intrinsic > 0 ? (isCall ? 1 : -1) : 0;
-    out[o + 2] = 0;
-    out[o + 3] = 0;
-    out[o + 4] = 0;
-    out[o + 5] = 0;
-    return;
-  }
-  // Options of one expiry share these; a chain is priced expiry by expiry, so remember the last.
-  if (t !== memoT || r !== memoR || b !== memoB) {
-    memoT = t;
-    memoR = r;
-    memoB = b;
-    memoSqrtT = Math.sqrt(t);
-    memoCarryDisc = Math.exp((b - r) * t); // e^{-qT} (BS) or e^{-rT} (Black-76)
-    memoDisc = Math.exp(-r * t);
-  }
-  const sqrtT = memoSqrtT;
-  const carryDisc = memoCarryDisc;
-  const sd = s * carryDisc;
-  const kd = k * memoDisc;
-  const volSqrtT = vol * sqrtT;
-  let nd1: number, nd2: number, pdf: number;
-  if (volSqrtT > 0) {
-    const d1 = (Math.log(s / k) + (b + 0.5 * vol * vol) * t) / volSqrtT;
-    const d2 = d1 - volSqrtT;
-    if (
-      d1 <= FAST_CDF_LIMIT &&
-      d1 >= -FAST_CDF_LIMIT &&
-      d2 <= FAST_CDF_LIMIT &&
-      d2 >= -FAST_CDF_LIMIT
-    ) {
-      // One exponential serves both densities: exp(-d2²/2) = exp(-d1²/2)·F/K.
-      const e1 = Math.exp(-0.5 * d1 * d1);
-      pdf = INV_SQRT_2PI * e1;
-      const e2 = (e1 * sd) / kd;
-      nd1 = normCdfGivenExp(isCall ? d1 : -d1, e1);
-      nd2 = normCdfGivenExp(isCall ? d2 : -d2, e2);
-    } else {
-      // N(-d) computed directly for puts keeps deep-ITM/OTM put prices accurate.
-      nd1 = normCdf(isCall ? d1 : -d1);
-      nd2 = normCdf(isCall ? d2 : -d2);
-      pdf = normPdf(d1);
-    }
-  } else {
-    // Zero volatility: the option is worth its discounted forward intrinsic value.
-    const m = sd - kd;
-    const itm = isCall ? m > 0 : m < 0;
-    nd1 = nd2 = m === 0 ? 0.5 : itm ? 1 : 0;
-    pdf = 0;
-  }
-  const sign = isCall ? 1 : -1;
-  const price = sign * (sd * nd1 - kd * nd2);
-  out[o] = price > 0 ? price : 0;
-  out[o + 1] = sign * carryDisc * nd1;
-  out[o + 2] = volSqrtT > 0 ? (carryDisc * pdf) / (s * volSqrtT) : 0;
-  const decay = volSqrtT > 0 ? (-sd * pdf * vol) / (2 * sqrtT) : 0;
-  out[o + 3] = (decay - sign * (b - r) * sd * nd1 - sign * r * kd * nd2) / DAYS_PER_YEAR;
-  out[o + 4] = (sd * pdf * sqrtT) / 100;
-  // Black-76 holds the forward fixed, so the rate only discounts: rho = -T·price.
-  out[o + 5] = futures ? (-t * price) / 100 : (sign * t * kd * nd2) / 100;
+  const g = priceOne(isCall, s, k, t, r, q, vol, futures);
+  out[o] = g.price[0];
+  out[o + 1] = g.delta[0];
+  out[o + 2] = g.gamma[0];
+  out[o + 3] = g.theta[0];
+  out[o + 4] = g.vega[0];
+  out[o + 5] = g.rho[0];
 }
 
-let memoT = NaN,
-  memoR = NaN,
-  memoB = NaN,
-  memoSqrtT = NaN,
-  memoCarryDisc = NaN,
-  memoDisc = NaN;
-
-const scratch = new Float64Array(6);
+function bad(name: string, v: unknown, fix: string): never {
+  throw new Error(`${name} ${String(v)} is not valid: ${fix}`);
+}
 
 function check(p: OptionParams, what: 'vol' | 'price'): void {
-  const bad = (name: string, v: unknown, fix: string) => {
-    throw new Error(`${name} ${String(v)} is not valid: ${fix}`);
-  };
   if (p.right !== 'CE' && p.right !== 'PE') bad('right', p.right, 'use CE or PE');
   if (!(p.spot > 0) || !isFinite(p.spot)) bad('spot', p.spot, 'give a positive number');
   if (!(p.strike > 0) || !isFinite(p.strike)) bad('strike', p.strike, 'give a positive number');
@@ -157,9 +121,7 @@ function check(p: OptionParams, what: 'vol' | 'price'): void {
 /** Price and greeks of one option; throws naming the bad input. */
 export function greeks(p: OptionParams): Greeks {
   check(p, 'vol');
-  priceInto(
-    scratch,
-    0,
+  const g = priceOne(
     p.right === 'CE',
     p.spot,
     p.strike,
@@ -170,20 +132,18 @@ export function greeks(p: OptionParams): Greeks {
     p.model === 'black-76',
   );
   return {
-    price: scratch[0],
-    delta: scratch[1],
-    gamma: scratch[2],
-    theta: scratch[3],
-    vega: scratch[4],
-    rho: scratch[5],
+    price: g.price[0],
+    delta: g.delta[0],
+    gamma: g.gamma[0],
+    theta: g.theta[0],
+    vega: g.vega[0],
+    rho: g.rho[0],
   };
 }
 
 export function optionPrice(p: OptionParams): number {
   check(p, 'vol');
-  priceInto(
-    scratch,
-    0,
+  return priceOne(
     p.right === 'CE',
     p.spot,
     p.strike,
@@ -192,8 +152,7 @@ export function optionPrice(p: OptionParams): number {
     p.div ?? 0,
     p.vol,
     p.model === 'black-76',
-  );
-  return scratch[0];
+  ).price[0];
 }
 
 /** Black-Scholes-Merton price with dividend yield q. */

@@ -3,7 +3,7 @@
  * expiries and vols, no allocation per option. What the simulator, the payoff panel and the
  * bench use when thousands of options move together.
  */
-import { priceInto } from './black-scholes';
+import { priceRange, type ChainGreeks } from './kernel';
 import { solveIv } from './implied-vol';
 
 export interface ChainMarket {
@@ -20,14 +20,7 @@ export interface ChainArrays {
   rights: Uint8Array;
 }
 
-export interface ChainGreeks {
-  price: Float64Array;
-  delta: Float64Array;
-  gamma: Float64Array;
-  theta: Float64Array;
-  vega: Float64Array;
-  rho: Float64Array;
-}
+export type { ChainGreeks };
 
 export function allocChainGreeks(n: number): ChainGreeks {
   return {
@@ -40,8 +33,6 @@ export function allocChainGreeks(n: number): ChainGreeks {
   };
 }
 
-const row = new Float64Array(6);
-
 /** Price and greeks of every option in the chain at vols[i], written into out. */
 export function priceChain(
   market: ChainMarket,
@@ -49,21 +40,19 @@ export function priceChain(
   vols: Float64Array,
   out: ChainGreeks,
 ): ChainGreeks {
-  const n = chain.strikes.length;
-  const { spot, rate } = market;
-  const q = market.div ?? 0;
-  const futures = market.model === 'black-76';
-  const { strikes, t, rights } = chain;
-  const { price, delta, gamma, theta, vega, rho } = out;
-  for (let i = 0; i < n; i++) {
-    priceInto(row, 0, rights[i] === 1, spot, strikes[i], t[i], rate, q, vols[i], futures);
-    price[i] = row[0];
-    delta[i] = row[1];
-    gamma[i] = row[2];
-    theta[i] = row[3];
-    vega[i] = row[4];
-    rho[i] = row[5];
-  }
+  priceRange(
+    market.spot,
+    market.rate,
+    market.div ?? 0,
+    market.model === 'black-76',
+    chain.strikes,
+    chain.t,
+    chain.rights,
+    vols,
+    out,
+    0,
+    chain.strikes.length,
+  );
   return out;
 }
 

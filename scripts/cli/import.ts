@@ -1,4 +1,8 @@
-/** `cli import FILE|DIR`: any supported chain data to canonical snapshot NDJSON on stdout; bad rows on stderr. */
+/**
+ * `cli import FILE|DIR`: any supported chain data into the chain store under DATA_DIR (one
+ * folder per underlying and day), or with --ndjson to canonical snapshot NDJSON on stdout;
+ * bad rows on stderr either way.
+ */
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
   IMPORT_FORMATS,
@@ -6,13 +10,16 @@ import {
   type ColumnMapping,
   type ImportFormat,
   type LongField,
+  type ImportReport,
 } from '@/engine/market/import';
-import { readSnapshots } from '@/datasets/read-snapshots';
+import { readSnapshots, type ReadSnapshotsOptions } from '@/datasets/read-snapshots';
+import { importToStore, storeRoot } from '@/datasets/store';
+import { env } from '@/db/env';
 import { parseArgs } from './_args';
 import { LineWriter, numberFlag } from './_io';
 
 export const summary =
-  'convert chain data (NDJSON, long CSV, NSE JSON, NSE 1-minute CSV/parquet, NSE page, Yahoo, Deribit, mapped CSV) to snapshot NDJSON: import FILE|DIR [--format F] [--map spec] [--report FILE]';
+  'import chain data (NDJSON, long CSV, NSE JSON, NSE 1-minute CSV/parquet, NSE page, Yahoo, Deribit, mapped CSV) into the chain store under DATA_DIR, or convert it to snapshot NDJSON on stdout with --ndjson: import FILE|DIR [--ndjson] [--format F] [--map spec] [--report FILE] [--quiet]';
 
 /** A mapping from a JSON file or inline `field=Column,field=Column`. */
 export function parseMapping(spec: string, flags: Record<string, string | true>): ColumnMapping {
@@ -54,6 +61,7 @@ export async function run(args: string[]): Promise<number> {
     ts: 'string',
     report: 'string',
     quiet: 'boolean',
+    ndjson: 'boolean',
   });
   const file = positionals[0];
   if (!file) throw new Error('give a file or directory to import: import FILE|DIR');
@@ -68,7 +76,7 @@ export async function run(args: string[]): Promise<number> {
   const mapping = typeof flags.map === 'string' ? parseMapping(flags.map, flags) : undefined;
   const quiet = flags.quiet === true;
   let shown = 0;
-  const stream = readSnapshots(file, {
+  const readOpts: ReadSnapshotsOptions = {
     format,
     mapping,
     expiry: typeof flags.expiry === 'string' ? flags.expiry : undefined,
@@ -80,11 +88,26 @@ export async function run(args: string[]): Promise<number> {
       if (quiet || shown++ >= 200) return;
       console.error(`${b.source ?? file}:${b.line}: ${b.reason}: ${b.message}`);
     },
-  });
-  const out = new LineWriter();
-  for await (const s of stream) await out.line(JSON.stringify(s));
-  await out.flush();
-  const report = stream.report;
+  };
+  let stored: { days: number; bytes: number; root: string } | null = null;
+  let report: ImportReport;
+  if (flags.ndjson === true) {
+    const stream = readSnapshots(file, readOpts);
+    const out = new LineWriter();
+    for await (const s of stream) await out.line(JSON.stringify(s));
+    await out.flush();
+    report = stream.report;
+  } else {
+    const root = storeRoot(env().DATA_DIR);
+    const outcome = await importToStore(root, file, readOpts);
+    report = outcome.report;
+    stored = { days: outcome.days.length, bytes: outcome.bytes, root };
+    if (!quiet)
+      for (const d of outcome.days)
+        console.error(
+          `stored ${d.underlying} ${d.day}: ${d.snapshots} snapshots, ${d.options} options, ${(d.bytes / 1e6).toFixed(1)} MB`,
+        );
+  }
   if (typeof flags.report === 'string')
     writeFileSync(flags.report, JSON.stringify(report.toJSON(), null, 2));
   if (!quiet) {
@@ -100,7 +123,7 @@ export async function run(args: string[]): Promise<number> {
               .map(([k, v]) => `${k} ${v}`)
               .join(', ')})`
           : ''
-      }`,
+      }${stored ? `; stored ${stored.days} day(s), ${(stored.bytes / 1e6).toFixed(1)} MB in ${stored.root}` : ''}`,
     );
   }
   if (report.snapshots === 0) {

@@ -1,16 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-cli-data-'));
+
 function cli(args: string[], input?: string) {
   const r = spawnSync(
     process.execPath,
     ['--import', 'tsx', path.join(root, 'scripts/cli.ts'), ...args],
-    { cwd: root, input, encoding: 'utf8', maxBuffer: 64 << 20 },
+    {
+      cwd: root,
+      input,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+      env: { ...process.env, DATA_DIR: dataDir },
+    },
   );
   return {
     code: r.status,
@@ -22,7 +30,10 @@ function cli(args: string[], input?: string) {
 
 describe('market-data commands (DESIGN.md command line)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-cli-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('price prints price and the five greeks; iv inverts it', () => {
     const p = cli([
@@ -102,7 +113,7 @@ describe('market-data commands (DESIGN.md command line)', () => {
     expect(r.err).toMatch(/below the option's discounted intrinsic value/);
   });
 
-  it('simulate prints a session of snapshots; import reads them back unchanged', () => {
+  it('simulate prints a session of snapshots; import --ndjson reads them back unchanged; import stores them and export gives them back', () => {
     const sim = cli([
       'simulate',
       '--underlying',
@@ -119,11 +130,29 @@ describe('market-data commands (DESIGN.md command line)', () => {
     expect(JSON.parse(sim.lines[0]).ts).toBe('2026-11-20T09:15:00+05:30');
     const file = path.join(dir, 'sim.ndjson');
     writeFileSync(file, sim.out);
-    const back = cli(['import', file]);
+    const back = cli(['import', file, '--ndjson']);
     expect(back.code).toBe(0);
     expect(back.out).toBe(sim.out);
     expect(back.err).toMatch(/imported 13 snapshots/);
-  });
+
+    const stored = cli(['import', file]);
+    expect(stored.code).toBe(0);
+    expect(stored.out).toBe('');
+    expect(stored.err).toMatch(/stored NIFTY 2026-11-20: 13 snapshots/);
+    const exported = cli(['export', '--underlying', 'NIFTY']);
+    expect(exported.code).toBe(0);
+    expect(exported.out).toBe(sim.out);
+    // The user's market data is theirs alone: folders 0700, files 0600.
+    const dayDir = path.join(dataDir, 'chains', 'NIFTY', '2026-11-20');
+    expect(statSync(path.join(dataDir, 'chains')).mode & 0o777).toBe(0o700);
+    expect(statSync(dayDir).mode & 0o777).toBe(0o700);
+    for (const f of readdirSync(dayDir))
+      expect(statSync(path.join(dayDir, f)).mode & 0o777).toBe(0o600);
+    const none = cli(['export', '--underlying', 'BANKNIFTY']);
+    expect(none.code).toBe(1);
+    expect(none.err).toMatch(/no BANKNIFTY days stored.*import some/);
+    // Six command-line processes, each starting tsx: slow on a busy two-core machine.
+  }, 180_000);
 
   it('import reports bad rows on stderr by file and line, and converts a long CSV', () => {
     const file = path.join(dir, 'chain.csv');
@@ -131,7 +160,7 @@ describe('market-data commands (DESIGN.md command line)', () => {
       file,
       'ts,underlying,spot,expiry,strike,right,bid,ask,ltp,iv,oi,volume\n2026-11-20T09:15:00+05:30,NIFTY,24350.5,2026-11-25,24300,CE,120.1,121,120.5,0.128,123450,1234\n2026-11-20T09:15:00+05:30,NIFTY,24350.5,2026-11-25,24350,CE,130,121,,,,\n',
     );
-    const r = cli(['import', file]);
+    const r = cli(['import', file, '--ndjson']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).expiries[0].options).toEqual([
       {

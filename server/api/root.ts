@@ -6,6 +6,8 @@ import { backtestsRouter } from '@/server/api/routers/backtests';
 import { templatesRouter } from '@/server/api/routers/templates';
 import { marketRouter } from '@/server/api/routers/market';
 import { analysisRouter } from '@/server/api/routers/analysis';
+import { brokerAccountsRouter } from '@/server/api/routers/broker-accounts';
+import { datasetsRouter } from '@/server/api/routers/datasets';
 
 export const appRouter = router({
   account: accountRouter,
@@ -14,6 +16,8 @@ export const appRouter = router({
   templates: templatesRouter,
   market: marketRouter,
   analysis: analysisRouter,
+  brokerAccounts: brokerAccountsRouter,
+  datasets: datasetsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -30,7 +30,8 @@ export type DataSourceInput =
       seed: number;
       intervalSeconds?: number;
     }
-  | { kind: 'dataset'; path: string };
+  | { kind: 'dataset'; path: string }
+  | { kind: 'store'; underlying: string; from: string; to: string };
 
 export type CreateBacktestInput = {
   strategyId?: string;

@@ -7,6 +7,7 @@ import type { DslDocument } from '@/engine/dsl';
 import { backtestDocument } from '@/engine/backtest/basket';
 import type { BacktestReport } from '@/engine/backtest/backtest';
 import type { BacktestOverrides } from '@/engine/backtest/settings';
+import { chainReach } from '@/engine/reach/reach';
 import {
   assertSomeSnapshots,
   describeSource,
@@ -41,7 +42,8 @@ export async function computeBacktest(
     dataDir: input.dataDir,
     sharedData: input.sharedData,
   });
-  const { snapshots, report: imported } = opened.open();
+  // The store reads only the strikes and expiries the basket can reach.
+  const { snapshots, report: imported } = opened.open({ reach: chainReach(input.document.basket) });
   const every = hooks.progressMs ?? 250;
   let last = -Infinity;
   const report = await backtestDocument(input.document, snapshots, {

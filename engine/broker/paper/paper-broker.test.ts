@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainSnapshot } from '../../runtime/types.ts';
-import { defineBrokerContract, contractIntent } from '@/tests/support/broker-contract';
+import {
+  contractOrder,
+  defineBrokerContract,
+  type BrokerHarness,
+  type ContractGap,
+  type ContractMarket,
+} from '@/tests/support/broker-contract';
 import { indiaIndexOptions, noCosts } from '../costs/cost-model.ts';
 import { describeFillModel, type FillModelSettings } from './fill-model.ts';
-import { PaperBroker } from './paper-broker.ts';
+import { PaperBroker, type PaperSettings } from './paper-broker.ts';
 
 const nifty = () => 0.05;
 const base: FillModelSettings = {
@@ -13,18 +19,69 @@ const base: FillModelSettings = {
   tickSize: nifty,
 };
 
-defineBrokerContract('paper (fill on the triggering snapshot)', async () => {
-  const broker = new PaperBroker({ ...base, costModel: indiaIndexOptions });
-  return { broker, publish: (s) => broker.onSnapshot(s) };
-});
-defineBrokerContract('paper (latency: next snapshot)', async () => {
-  const broker = new PaperBroker({
-    ...base,
-    latency: 'next-snapshot',
-    slippage: { kind: 'ticks', ticks: 2 },
-  });
-  return { broker, publish: (s) => broker.onSnapshot(s) };
-});
+/**
+ * The broker contract on the paper broker, with the same venue knobs the live fakes have:
+ * liquidity is maxLotsPerFill, a restart restores the broker from its state. The paper broker
+ * has no account funds and no price band yet (its two contract gaps, run as expected failures)
+ * and never stalls or repeats itself (those knobs are no-ops here).
+ */
+const market: ContractMarket = {
+  underlying: 'NIFTY',
+  expiry: '2026-11-26',
+  strike: 24000,
+  lotSize: 65,
+  spot: 24010,
+  ce: { bid: 120, ask: 121 },
+  pe: { bid: 110, ask: 111 },
+  ts: '2026-11-20T09:20:00+05:30',
+};
+
+const contractIntent = (over: Parameters<typeof contractOrder>[1] = {}) =>
+  contractOrder(market, over);
+
+const PAPER_GAPS: ContractGap[] = ['funds', 'price-band'];
+
+function paperHarness(settings: PaperSettings): () => Promise<BrokerHarness> {
+  return async () => {
+    let current = settings;
+    let broker = new PaperBroker(current);
+    return {
+      get broker() {
+        return broker;
+      },
+      market,
+      publish: (s) => broker.onSnapshot(s),
+      async restart() {
+        broker = PaperBroker.restore(current, broker.state());
+        return broker;
+      },
+      venue: {
+        setFunds: async () => {},
+        setLiquidity: async (units) => {
+          current = {
+            ...current,
+            maxLotsPerFill:
+              units === null ? undefined : Math.max(1, Math.floor(units / market.lotSize)),
+          };
+          broker = PaperBroker.restore(current, broker.state());
+        },
+        stallNextPlacement: async () => {},
+        scrambleUpdates: async () => {},
+      },
+    };
+  };
+}
+
+defineBrokerContract(
+  'paper (fill on the triggering snapshot)',
+  paperHarness({ ...base, costModel: indiaIndexOptions }),
+  PAPER_GAPS,
+);
+defineBrokerContract(
+  'paper (latency: next snapshot)',
+  paperHarness({ ...base, latency: 'next-snapshot', slippage: { kind: 'ticks', ticks: 2 } }),
+  PAPER_GAPS,
+);
 
 function snap(ts: string, ce: { bid?: number; ask?: number; ltp?: number }): ChainSnapshot {
   return {

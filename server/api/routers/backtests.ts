@@ -41,6 +41,12 @@ const DataSourceInput = z.discriminatedUnion('kind', [
     intervalSeconds: z.number().int().min(1).max(3600).optional(),
   }),
   z.object({ kind: z.literal('dataset'), path: z.string().min(1).max(300) }),
+  z.object({
+    kind: z.literal('store'),
+    underlying: z.string().min(1).max(30),
+    from: IsoDate,
+    to: IsoDate,
+  }),
 ]);
 
 const Status = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);

@@ -9,6 +9,7 @@ import { protectedProcedure, router } from '@/server/api/trpc';
 import { AppError } from '@/server/errors';
 import { datasetSnapshot, listDatasets } from '@/server/services/datasets';
 import { latestSimulatedChain, simulatedChainAt } from '@/server/services/market';
+import { storedSnapshot } from '@/server/services/chain-store';
 
 const seed = z
   .int('Seed must be a whole number.')
@@ -34,6 +35,12 @@ export const chainSource = z.discriminatedUnion('kind', [
     kind: z.literal('dataset'),
     dataset: z.string().min(1).max(300),
     index: z.int().min(0).max(1_000_000).default(0),
+  }),
+  /** The chain store: the stored snapshot of the strategy's underlying nearest a day's time. */
+  z.object({
+    kind: z.literal('store'),
+    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date as YYYY-MM-DD.'),
+    time: z.string().regex(/^\d{2}:\d{2}$/, 'Time as HH:MM.'),
   }),
 ]);
 export type ChainSource = z.infer<typeof chainSource>;
@@ -79,6 +86,10 @@ async function chainFor(
   if (source.kind === 'dataset') {
     const r = await datasetSnapshot(source.dataset, underlying, source.index);
     return { snapshot: r.snapshot, label: `${source.dataset} #${r.index}` };
+  }
+  if (source.kind === 'store') {
+    const s = await storedSnapshot(underlying, source.day, source.time);
+    return { snapshot: s, label: `stored ${underlying} ${s.ts}` };
   }
   const instrument = findInstrument(underlying);
   if (!instrument)

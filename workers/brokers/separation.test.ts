@@ -1,0 +1,128 @@
+// Paper and live are separated by construction: the paper entry point cannot reach any code
+// that opens a network connection, a paper deployment cannot be typed or converted into a live
+// one, and a live deployment reaches only its own owner's broker account.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sealCredentials } from '@/db/broker-credentials';
+import { brokerAccounts } from '@/db/schema';
+import { useTestApi } from '@/server/testing/api';
+import {
+  asLiveDeployment,
+  asPaperDeployment,
+  DeploymentKindError,
+  type PaperDeployment,
+} from './deployment-kind';
+import { liveBrokerFor } from './live';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** Files and packages a module loads at run time (type-only imports carry no code). */
+function importGraph(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  // Static imports and re-exports, bare side-effect imports, and dynamic import().
+  const re =
+    /(import|export)(\s+type\b)?[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|import\s*['"]([^'"]+)['"]/g;
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const m of readFileSync(path.join(root, file), 'utf8').matchAll(re)) {
+      if (m[2]) continue;
+      const spec = m[3] ?? m[4] ?? m[5];
+      let target: string;
+      if (spec.startsWith('@/')) target = spec.slice(2);
+      else if (spec.startsWith('.'))
+        target = path.relative(root, path.resolve(path.dirname(path.join(root, file)), spec));
+      else {
+        packages.add(spec);
+        continue;
+      }
+      const candidates = [target, `${target}.ts`, `${target}.tsx`, `${target}/index.ts`];
+      const found = candidates.find((c) => {
+        try {
+          return readFileSync(path.join(root, c)) && /\.tsx?$/.test(c);
+        } catch {
+          return false;
+        }
+      });
+      if (!found) throw new Error(`${file} imports ${spec}, which does not resolve`);
+      visit(found);
+    }
+  };
+  visit(entry);
+  return { files, packages };
+}
+
+describe('paper and live separation', () => {
+  it('the paper entry point reaches no live adapter, no network library and no socket', () => {
+    const { files, packages } = importGraph('workers/brokers/paper.ts');
+    const live = [...files].filter(
+      (f) => f.startsWith('workers/brokers/') && f !== 'workers/brokers/paper.ts',
+    );
+    expect(live).toEqual([]);
+    const network = [...packages].filter((p) =>
+      /^(ws|undici|msgpackr|bullmq|ioredis|postgres|(node:)?(http|https|net|tls|dgram))(\/|$)/.test(
+        p,
+      ),
+    );
+    expect(network).toEqual([]);
+    for (const f of files) {
+      const src = readFileSync(path.join(root, f), 'utf8');
+      expect(src, f).not.toMatch(/\bfetch\(|new WebSocket\(/);
+    }
+    // The walk is real: the live entry point does reach the adapters.
+    const liveGraph = importGraph('workers/brokers/live.ts');
+    expect([...liveGraph.files]).toContain('workers/brokers/kite/venue.ts');
+    expect([...liveGraph.packages]).toContain('ws');
+  });
+
+  it('a paper deployment cannot become a live one, by type or at run time', () => {
+    const paper = asPaperDeployment({ id: 'd1', ownerId: 'u1', mode: 'paper' });
+    const check = (d: PaperDeployment) =>
+      // @ts-expect-error a PaperDeployment is not a LiveDeployment: tsc refuses this call.
+      liveBrokerFor(undefined as never, d);
+    expect(typeof check).toBe('function');
+    for (const mode of ['paper', 'PAPER', 'live ', '', 'Live'])
+      expect(() =>
+        asLiveDeployment({ id: 'd1', ownerId: 'u1', mode, brokerAccountId: 'acc' }),
+      ).toThrow(DeploymentKindError);
+    expect(() => asLiveDeployment({ id: 'd1', ownerId: 'u1', mode: 'live' })).toThrow(
+      /names no broker account/,
+    );
+    expect(() => asPaperDeployment({ id: 'd2', ownerId: 'u1', mode: 'live' })).toThrow(
+      DeploymentKindError,
+    );
+    expect(paper.kind).toBe('paper');
+  });
+});
+
+describe('live deployments and broker accounts', () => {
+  const api = useTestApi();
+
+  it("never builds a broker from someone else's account, nor from a Kite account without today's session", async () => {
+    const { userId: a } = await api.callerFor('sep-a@example.com');
+    const { userId: b } = await api.callerFor('sep-b@example.com');
+    const id = crypto.randomUUID();
+    await api.db.insert(brokerAccounts).values({
+      id,
+      ownerId: a,
+      broker: 'kite',
+      label: 'A kite',
+      status: 'login_required',
+      credentials: sealCredentials({ id, ownerId: a }, { apiKey: 'k', apiSecret: 's' }),
+    });
+    await expect(
+      liveBrokerFor(
+        api.db,
+        asLiveDeployment({ id: 'dep-b', ownerId: b, mode: 'live', brokerAccountId: id }),
+      ),
+    ).rejects.toThrow(/does not exist or is not the owner's/);
+    await expect(
+      liveBrokerFor(
+        api.db,
+        asLiveDeployment({ id: 'dep-a', ownerId: a, mode: 'live', brokerAccountId: id }),
+      ),
+    ).rejects.toThrow(/no session for today/);
+  });
+});
