@@ -8,6 +8,8 @@
  * Each round: 8 backtests of 60 simulated days by the flooder, then a 2-day backtest by another
  * user, while a sampler asks for health 5 times a second for WINDOW_MS. Prints one JSON document:
  * per round figures, the median of each side and the ratios. Needs a build (`npm run build`).
+ * Latency is wall time by nature (what a monitor waits); the sides alternate round by round so
+ * the machine's other load falls on both alike.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,6 +23,7 @@ import {
 } from '../tests/e2e/app-process.ts';
 import { signUpAndIn } from '../tests/support/app-client.ts';
 import { HealthSampler } from '../tests/support/health-sampler.ts';
+import { median } from './_harness.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const ROUNDS = Number(process.env.ABUSE_ROUNDS ?? 2);
@@ -111,8 +114,6 @@ async function round(side: Side) {
     removeDataDir(dataDir);
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   const rounds: Awaited<ReturnType<typeof round>>[] = [];
