@@ -28,11 +28,14 @@ function isoDaysAgo(days: number): string {
 
 export function BacktestLauncher({
   strategyId,
+  prepare,
   underlying = 'NIFTY',
   onStarted,
   beforeStart,
 }: {
-  strategyId: string;
+  /** The strategy as it is now; or `prepare` names a saved version (a template's, for one). */
+  strategyId?: string;
+  prepare?: () => Promise<{ strategyVersionId: string }>;
   underlying?: string;
   onStarted?: (id: string) => void;
   /** Runs first, e.g. the builder's autosave flush, so the job backtests what is on screen. */
@@ -42,7 +45,13 @@ export function BacktestLauncher({
   const qc = useQueryClient();
   const ids = useId();
   const [kind, setKind] = useState<Kind>('simulator');
-  const [sim, setSim] = useState({ underlying, from: isoDaysAgo(7), to: isoDaysAgo(1), seed: 7 });
+  const [sim, setSim] = useState({
+    underlying,
+    from: isoDaysAgo(7),
+    to: isoDaysAgo(1),
+    seed: 7,
+    intervalSeconds: 60,
+  });
   const [dataset, setDataset] = useState('');
   const [file, setFile] = useState<{ filename: string; content: string } | null>(null);
   const [running, setRunning] = useState<string | null>(null);
@@ -79,7 +88,9 @@ export function BacktestLauncher({
     (create.error as { data?: { zodError?: { fieldErrors?: Record<string, string[]> } } } | null)
       ?.data?.zodError?.fieldErrors ?? {};
 
+  const [prepareError, setPrepareError] = useState<string | null>(null);
   const start = async () => {
+    setPrepareError(null);
     if (beforeStart) await beforeStart();
     const dataSource =
       kind === 'simulator'
@@ -98,6 +109,15 @@ export function BacktestLauncher({
                 filename: file?.filename ?? '',
                 content: file?.content ?? '',
               };
+    if (prepare) {
+      try {
+        const { strategyVersionId } = await prepare();
+        create.mutate({ strategyVersionId, dataSource });
+      } catch (e) {
+        setPrepareError(errorMessage(e));
+      }
+      return;
+    }
     create.mutate({ strategyId, dataSource });
   };
   const ready =
@@ -149,6 +169,18 @@ export function BacktestLauncher({
               value={sim.seed}
               onChange={(e) => setSim({ ...sim, seed: Math.floor(Number(e.target.value) || 0) })}
             />
+          </label>
+          <label className="col-span-2 flex flex-col gap-1 text-zinc-400">
+            Snapshot every
+            <select
+              className={input}
+              value={sim.intervalSeconds}
+              onChange={(e) => setSim({ ...sim, intervalSeconds: Number(e.target.value) })}
+            >
+              <option value={60}>1 minute (most detail)</option>
+              <option value={300}>5 minutes (months run in seconds)</option>
+              <option value={900}>15 minutes</option>
+            </select>
           </label>
           <label className="flex flex-col gap-1 text-zinc-400">
             From
@@ -262,6 +294,11 @@ export function BacktestLauncher({
           {k}: {v[0]}
         </p>
       ))}
+      {prepareError && (
+        <p role="alert" className="text-rose-400">
+          {prepareError}
+        </p>
+      )}
       {create.error && Object.keys(fieldErrors).length === 0 && (
         <p role="alert" className="text-rose-400">
           {errorMessage(create.error)}
@@ -289,15 +326,19 @@ export function BacktestLauncher({
   );
 }
 
-/** The builder's "Backtest" button: opens the launcher in a panel. */
+/** The builder's (and a template's) "Backtest" button: opens the launcher in a panel. */
 export function BacktestButton({
   strategyId,
+  prepare,
   underlying,
   beforeStart,
+  primary = false,
 }: {
-  strategyId: string;
+  strategyId?: string;
+  prepare?: () => Promise<{ strategyVersionId: string }>;
   underlying?: string;
   beforeStart?: () => Promise<void>;
+  primary?: boolean;
 }) {
   const [open, setOpen] = useState(false);
   return (
@@ -306,7 +347,11 @@ export function BacktestButton({
         type="button"
         aria-expanded={open}
         onClick={() => setOpen(!open)}
-        className="rounded border border-zinc-700 px-2.5 py-1 text-xs text-zinc-200 hover:border-zinc-500"
+        className={
+          primary
+            ? 'rounded bg-sky-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-sky-500'
+            : 'rounded border border-zinc-700 px-2.5 py-1 text-xs text-zinc-200 hover:border-zinc-500'
+        }
       >
         Backtest
       </button>
@@ -318,6 +363,7 @@ export function BacktestButton({
         >
           <BacktestLauncher
             strategyId={strategyId}
+            prepare={prepare}
             underlying={underlying}
             beforeStart={beforeStart}
           />

@@ -30,3 +30,25 @@ export function drawdownSeries(points: readonly ChartPoint[]): ChartPoint[] {
     return { time: p.time, value: p.value - peak };
   });
 }
+
+/**
+ * At most about `max` points for drawing, keeping each bucket's first, lowest, highest and last
+ * point, so a year of minutes draws fast and no drawdown or peak disappears from the curve.
+ */
+export function downsample(points: readonly ChartPoint[], max = 4000): ChartPoint[] {
+  if (points.length <= max) return [...points];
+  const size = Math.ceil(points.length / Math.max(1, Math.floor(max / 4)));
+  const out: ChartPoint[] = [];
+  for (let i = 0; i < points.length; i += size) {
+    const bucket = points.slice(i, i + size);
+    let lo = bucket[0];
+    let hi = bucket[0];
+    for (const p of bucket) {
+      if (p.value < lo.value) lo = p;
+      if (p.value > hi.value) hi = p;
+    }
+    const keep = new Set([bucket[0], lo, hi, bucket[bucket.length - 1]]);
+    out.push(...[...keep].sort((a, b) => a.time - b.time));
+  }
+  return out;
+}

@@ -1,8 +1,10 @@
 'use client';
 /**
- * The strategy builder: palette, React Flow canvas, inspector, problems and the compiled DSL.
- * Our graph document (editor-state) is the only source of truth; React Flow draws it, and every
- * gesture becomes an editor action so it can be undone, autosaved and compiled by the engine.
+ * The strategy builder: the React Flow canvas and, beside it, one side panel with the leg table,
+ * the block palette, the inspector, the compiled DSL and whatever the page adds (payoff,
+ * history). Our graph document (editor-state) is the only source of truth; the canvas and the
+ * leg table both draw it, and every gesture in either becomes an editor action so it can be
+ * undone, autosaved and compiled by the engine.
  */
 import {
   Background,
@@ -22,11 +24,13 @@ import {
 import {
   useCallback,
   useEffect,
+  useImperativeHandle,
   useMemo,
   useReducer,
   useRef,
   useState,
   type ReactNode,
+  type Ref,
 } from 'react';
 import { BlockNode, type BlockFlowNode } from './block-node';
 import {
@@ -34,19 +38,53 @@ import {
   blockSpec,
   compileDoc,
   connectionProblem,
+  estimateNodeSize,
   newBlockData,
   readJsonDocument,
+  summarize,
   type Compiled,
   type Problem,
 } from './catalog';
 import { copySelection, editorReducer, initialEditorState, type Fragment } from './editor-state';
-import type { GraphDoc, GraphEdge } from './graph-types';
+import type { GraphDoc, GraphEdge, GraphNode } from './graph-types';
 import { Inspector } from './inspector';
+import { NODE_WIDTH, type Size } from './layout';
+import type { EditContext } from './leg-edits';
+import { applyChange as applyGraphChange, readLegs, type GraphChange } from './leg-model';
+import { LegTable } from './leg-table';
 import { BLOCK_MIME, Palette } from './palette';
 import { ProblemsPanel } from './problems';
+import { findWarnings } from './warnings';
 
 const nodeTypes = { block: BlockNode };
-const fitViewOptions = { padding: 0.2, maxZoom: 1.2 };
+/**
+ * Open and fit at a zoom where block text stays readable (a graph too big for that opens
+ * centred at that zoom); the minimap and "Fit view" give the whole picture.
+ */
+const fitViewOptions = { padding: 0.08, minZoom: 0.7, maxZoom: 1 };
+const wholeGraph = { padding: 0.08, maxZoom: 1 };
+
+/** What the page around the builder may do to the document (rename, restore a version). */
+export type BuilderController = {
+  apply: (change: GraphChange, key?: string) => void;
+  replace: (doc: GraphDoc) => void;
+  doc: () => GraphDoc;
+  /** Opens a side-panel tab ("legs", "history" …). */
+  show: (tab: string) => void;
+  announce: (text: string) => void;
+};
+
+export type SideTab = { id: string; label: string; content: ReactNode };
+
+/** True when every block already sits (near enough) where auto-layout would put it. */
+function isTidy(doc: GraphDoc, sizeOf: (n: GraphNode) => Size): boolean {
+  const laid = autoLayout(doc, sizeOf);
+  return laid.nodes.every((n, i) => {
+    const p = doc.nodes[i].position;
+    // Measured sizes differ a little from the estimates new blocks were placed with.
+    return Math.abs(p.x - n.position.x) < 30 && Math.abs(p.y - n.position.y) < 30;
+  });
+}
 
 export function newId(prefix: string): string {
   const bytes = new Uint8Array(5);
@@ -65,6 +103,9 @@ export type BuilderProps = {
   onCompile?: (compiled: Compiled) => void;
   toolbarExtra?: ReactNode;
   exportName?: string;
+  /** More side-panel tabs (the payoff, the version history), after the builder's own. */
+  sideTabs?: SideTab[];
+  controllerRef?: Ref<BuilderController>;
 };
 
 export function Builder(props: BuilderProps) {
@@ -107,7 +148,9 @@ function BuilderCanvas(props: BuilderProps) {
   const clipboard = useRef<Fragment | null>(null);
   const pasteCount = useRef(0);
   const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
-  const [side, setSide] = useState<'inspector' | 'dsl'>('inspector');
+  const [side, setSide] = useState<string>('legs');
+  const [minimap, setMinimap] = useState(true);
+  const [dragging, setDragging] = useState(false);
   const [announce, setAnnounce] = useState('');
   const [importErrors, setImportErrors] = useState<{
     title: string;
@@ -146,6 +189,88 @@ function BuilderCanvas(props: BuilderProps) {
     return m;
   }, [compiled]);
 
+  const warnings = useMemo(
+    () => findWarnings({ nodes: docNodes, edges: docEdges }),
+    [docNodes, docEdges],
+  );
+  const warningsByNode = useMemo(() => {
+    const m = new Map<string, string[]>();
+    for (const w of warnings) m.set(w.nodeId, [...(m.get(w.nodeId) ?? []), w.message]);
+    return m;
+  }, [warnings]);
+  const legsModel = useMemo(
+    () => readLegs({ nodes: docNodes, edges: docEdges }),
+    [docNodes, docEdges],
+  );
+  /** Each leg's strike block, so the leg's own block can say "SELL ATM CE". */
+  const strikeOfLeg = useMemo(() => {
+    const m = new Map<string, Record<string, unknown>>();
+    for (const s of legsModel.strategies)
+      for (const l of s.legs) if (l.children.strike) m.set(l.node.id, l.children.strike.data);
+    return m;
+  }, [legsModel]);
+
+  const measuredRef = useRef(measured);
+  measuredRef.current = measured;
+  /** A block's drawn size, or an estimate from what it will draw before React Flow measures it. */
+  const sizeOf = useCallback((n: GraphNode): Size => {
+    const m = measuredRef.current[n.id];
+    if (m) return m;
+    const spec = blockSpec(n.type);
+    return spec
+      ? estimateNodeSize(n.type, summarize(spec, n.data).length, false)
+      : { width: NODE_WIDTH, height: 80 };
+  }, []);
+  const editContext: EditContext = useMemo(
+    () => ({ doc: { nodes: docNodes, edges: docEdges }, newId, sizeOf }),
+    [docNodes, docEdges, sizeOf],
+  );
+  const applyChange = useCallback(
+    (change: GraphChange, key?: string, select?: string[]) => {
+      if (readOnly) return;
+      const before = docRef.current;
+      let c = change;
+      // New blocks from the table: a graph that was tidy (or had no legs yet) is laid out again,
+      // so a straddle from a preset lands in order; a hand-arranged graph keeps its arrangement.
+      if (
+        change.addNodes?.length &&
+        (!before.nodes.some((n) => n.type === 'leg') || isTidy(before, sizeOf))
+      ) {
+        const laid = autoLayout(applyGraphChange(before, change), sizeOf);
+        const added = new Set(change.addNodes.map((n) => n.id));
+        c = {
+          ...change,
+          addNodes: change.addNodes.map((n) => ({
+            ...n,
+            position: laid.nodes.find((x) => x.id === n.id)?.position ?? n.position,
+          })),
+          moveNodes: laid.nodes
+            .filter((n) => !added.has(n.id))
+            .map((n) => ({ id: n.id, position: n.position })),
+        };
+      }
+      dispatch({ type: 'change', change: c, key, select });
+      if (change.addNodes?.length) {
+        setTimeout(() => void flow.fitView({ ...fitViewOptions, duration: 200 }), 80);
+      }
+    },
+    [readOnly, sizeOf, flow],
+  );
+  useImperativeHandle(
+    props.controllerRef,
+    () => ({
+      apply: (change, key) => dispatch({ type: 'change', change, key }),
+      replace: (doc) => {
+        dispatch({ type: 'replace', doc, undoable: true });
+        setTimeout(() => void flow.fitView({ ...fitViewOptions, duration: 200 }), 80);
+      },
+      doc: () => docRef.current,
+      show: (tab) => setSide(tab),
+      announce: (text) => setAnnounce(text),
+    }),
+    [flow],
+  );
+
   const selectedNodes = useMemo(() => new Set(state.selectedNodes), [state.selectedNodes]);
   const selectedEdges = useMemo(() => new Set(state.selectedEdges), [state.selectedEdges]);
 
@@ -158,9 +283,15 @@ function BuilderCanvas(props: BuilderProps) {
         selected: selectedNodes.has(n.id),
         measured: measured[n.id],
         ariaLabel: `${blockSpec(n.type)?.label ?? n.type} block ${n.id}`,
-        data: { blockType: n.type, values: n.data, problems: problemsByNode.get(n.id) ?? [] },
+        data: {
+          blockType: n.type,
+          values: n.data,
+          problems: problemsByNode.get(n.id) ?? [],
+          warnings: warningsByNode.get(n.id) ?? [],
+          strike: strikeOfLeg.get(n.id),
+        },
       })),
-    [docNodes, selectedNodes, measured, problemsByNode],
+    [docNodes, selectedNodes, measured, problemsByNode, warningsByNode, strikeOfLeg],
   );
   const rfEdges: Edge[] = useMemo(
     () =>
@@ -209,6 +340,7 @@ function BuilderCanvas(props: BuilderProps) {
       }
       if (Object.keys(dims).length) setMeasured((m) => ({ ...m, ...dims }));
       if (positions.length) dispatch({ type: 'move', positions, dragging });
+      if (positions.length) setDragging(dragging);
       if (selection)
         dispatch({ type: 'select', nodeIds: [...selection], edgeIds: state.selectedEdges });
     },
@@ -287,6 +419,7 @@ function BuilderCanvas(props: BuilderProps) {
         type: 'add',
         node: { id, type, typeVersion: spec.typeVersion, position, data: newBlockData(type, id) },
       });
+      setSide('inspector');
       setAnnounce(`Added ${spec.label}. Edit it in the inspector.`);
     },
     [flow, readOnly],
@@ -297,8 +430,20 @@ function BuilderCanvas(props: BuilderProps) {
       const type = e.dataTransfer.getData(BLOCK_MIME);
       if (!type) return;
       e.preventDefault();
-      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      addBlock(type, { x: Math.round(p.x - 100), y: Math.round(p.y - 20) });
+      setDragging(false);
+      // A drop over the minimap would hide the new block under it: put it just left of the minimap.
+      let x = e.clientX;
+      const mm = canvasRef.current?.querySelector('.react-flow__minimap')?.getBoundingClientRect();
+      if (
+        mm &&
+        x >= mm.left - NODE_WIDTH / 2 &&
+        x <= mm.right &&
+        e.clientY >= mm.top &&
+        e.clientY <= mm.bottom
+      )
+        x = mm.left - NODE_WIDTH / 2 - 12;
+      const p = flow.screenToFlowPosition({ x, y: e.clientY });
+      addBlock(type, { x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y - 20) });
     },
     [addBlock, flow],
   );
@@ -334,10 +479,10 @@ function BuilderCanvas(props: BuilderProps) {
 
   const layout = useCallback(() => {
     if (readOnly) return;
-    dispatch({ type: 'replace', doc: autoLayout(docRef.current), undoable: true });
+    dispatch({ type: 'replace', doc: autoLayout(docRef.current, sizeOf), undoable: true });
     // After React Flow has drawn the new positions, not before.
     setTimeout(() => void flow.fitView({ ...fitViewOptions, duration: 200 }), 80);
-  }, [flow, readOnly]);
+  }, [flow, readOnly, sizeOf]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -419,6 +564,14 @@ function BuilderCanvas(props: BuilderProps) {
       : undefined;
   const exportName = props.exportName ?? 'strategy';
 
+  const tabs: { id: string; label: string }[] = [
+    { id: 'legs', label: `Legs (${legsModel.strategies.reduce((a, x) => a + x.legs.length, 0)})` },
+    ...(readOnly ? [] : [{ id: 'blocks', label: 'Blocks' }]),
+    { id: 'inspector', label: 'Inspector' },
+    ...(props.sideTabs ?? []).map((t) => ({ id: t.id, label: t.label })),
+    { id: 'dsl', label: 'Compiled DSL' },
+  ];
+
   const btn =
     'rounded border border-zinc-700 px-2 py-1 text-xs text-zinc-200 hover:border-zinc-500 focus:outline-none focus:ring-1 focus:ring-sky-500 disabled:opacity-40';
 
@@ -476,9 +629,18 @@ function BuilderCanvas(props: BuilderProps) {
         <button
           type="button"
           className={btn}
-          onClick={() => flow.fitView({ ...fitViewOptions, duration: 200 })}
+          onClick={() => flow.fitView({ ...wholeGraph, duration: 200 })}
+          title="Show the whole graph"
         >
           Fit view
+        </button>
+        <button
+          type="button"
+          className={btn}
+          aria-pressed={minimap}
+          onClick={() => setMinimap(!minimap)}
+        >
+          Minimap
         </button>
         <span className="mx-1 h-4 w-px bg-zinc-800" />
         <button
@@ -548,20 +710,19 @@ function BuilderCanvas(props: BuilderProps) {
         </div>
       ) : null}
       <div className="flex min-h-0 flex-1">
-        {!readOnly ? (
-          <aside className="w-56 shrink-0 border-r border-zinc-800">
-            <Palette onAdd={(t) => addBlock(t)} />
-          </aside>
-        ) : null}
         <div className="flex min-w-0 flex-1 flex-col">
           <div
             ref={canvasRef}
-            className="relative min-h-0 flex-1"
+            className={`relative min-h-0 flex-1 ${dragging ? 'sf-dragging' : ''}`}
             onDragOver={(e) => {
               if (e.dataTransfer.types.includes(BLOCK_MIME)) {
                 e.preventDefault();
                 e.dataTransfer.dropEffect = 'copy';
+                if (!dragging) setDragging(true);
               }
+            }}
+            onDragLeave={(e) => {
+              if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
             }}
             onDrop={onDrop}
             data-testid="canvas"
@@ -573,11 +734,12 @@ function BuilderCanvas(props: BuilderProps) {
               onNodesChange={onNodesChange}
               onEdgesChange={onEdgesChange}
               onConnect={onConnect}
+              onNodeClick={() => setSide('inspector')}
               isValidConnection={isValidConnection}
               deleteKeyCode={null}
               nodesDraggable={!readOnly}
               nodesConnectable={!readOnly}
-              // Open on the whole graph: a saved viewport from another screen size can show nothing.
+              // Open on the graph: a saved viewport from another screen size can show nothing.
               fitView
               fitViewOptions={fitViewOptions}
               onMoveEnd={(_, viewport) => {
@@ -589,42 +751,87 @@ function BuilderCanvas(props: BuilderProps) {
               minZoom={0.1}
             >
               <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-              <MiniMap
-                pannable
-                zoomable
-                ariaLabel="Minimap of the strategy graph"
-                nodeColor={(n) =>
-                  (n.data as { problems: string[] }).problems.length ? '#f43f5e' : '#38bdf8'
-                }
-              />
+              {minimap ? (
+                <MiniMap
+                  pannable
+                  zoomable
+                  position="bottom-right"
+                  // Never in the way of a drop or a drag: see-through while something is dragged.
+                  className={`sf-minimap ${dragging ? 'pointer-events-none opacity-30' : 'opacity-90'}`}
+                  style={{ width: 140, height: 90 }}
+                  ariaLabel="Minimap of the strategy graph"
+                  nodeColor={(n) =>
+                    (n.data as { problems: string[] }).problems.length ? '#f43f5e' : '#38bdf8'
+                  }
+                />
+              ) : null}
               <Controls showInteractive={false} />
             </ReactFlow>
           </div>
-          <div className="h-36 shrink-0 border-t border-zinc-800">
-            <ProblemsPanel problems={compiled.problems} labelOf={labelOf} onFocus={focusProblem} />
+          <div className="h-28 shrink-0 border-t border-zinc-800">
+            <ProblemsPanel
+              problems={compiled.problems}
+              warnings={warnings}
+              labelOf={labelOf}
+              onFocus={focusProblem}
+            />
           </div>
         </div>
-        <aside className="flex w-80 shrink-0 flex-col border-l border-zinc-800">
+        <aside
+          className="flex w-[520px] shrink-0 flex-col border-l border-zinc-800"
+          aria-label="Side panel"
+        >
           <div
             role="tablist"
             aria-label="Side panel"
             className="flex border-b border-zinc-800 text-xs"
           >
-            {(['inspector', 'dsl'] as const).map((t) => (
+            {tabs.map((t) => (
               <button
-                key={t}
+                key={t.id}
+                id={`side-tab-${t.id}`}
                 type="button"
                 role="tab"
-                aria-selected={side === t}
-                onClick={() => setSide(t)}
-                className={`flex-1 px-2 py-1.5 ${side === t ? 'border-b-2 border-sky-500 text-zinc-100' : 'text-zinc-400 hover:text-zinc-200'}`}
+                aria-selected={side === t.id}
+                aria-controls="side-tabpanel"
+                tabIndex={side === t.id ? 0 : -1}
+                onClick={() => setSide(t.id)}
+                onKeyDown={(e) => {
+                  const i = tabs.findIndex((x) => x.id === side);
+                  const next =
+                    e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : null;
+                  if (next === null) return;
+                  e.preventDefault();
+                  const t2 = tabs[(next + tabs.length) % tabs.length];
+                  setSide(t2.id);
+                  document.getElementById(`side-tab-${t2.id}`)?.focus();
+                }}
+                className={`flex-1 px-2 py-1.5 ${side === t.id ? 'border-b-2 border-sky-500 text-zinc-100' : 'text-zinc-400 hover:text-zinc-200'}`}
               >
-                {t === 'inspector' ? 'Inspector' : 'Compiled DSL'}
+                {t.label}
               </button>
             ))}
           </div>
-          <div className="min-h-0 flex-1 overflow-y-auto" role="tabpanel">
-            {side === 'inspector' ? (
+          <div
+            id="side-tabpanel"
+            className="min-h-0 flex-1 overflow-y-auto"
+            role="tabpanel"
+            aria-labelledby={`side-tab-${side}`}
+          >
+            {side === 'legs' ? (
+              <LegTable
+                model={legsModel}
+                ctx={editContext}
+                problems={compiled.problems}
+                warnings={warnings}
+                readOnly={readOnly}
+                onChange={applyChange}
+                onHighlight={(ids) => dispatch({ type: 'select', nodeIds: ids, edgeIds: [] })}
+                onAnnounce={setAnnounce}
+              />
+            ) : side === 'blocks' ? (
+              <Palette onAdd={(t) => addBlock(t)} disabled={readOnly} />
+            ) : side === 'inspector' ? (
               <Inspector
                 doc={state.doc}
                 node={selected}
@@ -638,8 +845,10 @@ function BuilderCanvas(props: BuilderProps) {
                 }
                 onDelete={(id) => dispatch({ type: 'remove', nodeIds: [id], edgeIds: [] })}
               />
-            ) : (
+            ) : side === 'dsl' ? (
               <DslView compiled={compiled} />
+            ) : (
+              (props.sideTabs?.find((t) => t.id === side)?.content ?? null)
             )}
           </div>
         </aside>

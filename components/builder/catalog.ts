@@ -13,22 +13,30 @@ import {
   type BlockType,
 } from '@/engine/dsl';
 import {
-  canvasOrder,
+  describeBlock,
+  describeExpiry,
+  describeLevel,
+  describeReEntry,
+  describeRule,
+  describeSchedule,
+  describeStrike,
+  describeTrailingStop,
+} from '@/engine/dsl/describe';
+import {
   compile,
   GRAPH_VERSION,
   GraphDocumentSchema,
   inputOf,
   isBlockType,
   isValidConnection,
-  layoutTree,
   NODE_TYPES,
   OUT_HANDLE,
   readStrategyFile,
   type InputHandle,
-  type LayoutTree,
 } from '@/engine/graph';
 import { humanize, initialValue, type JsonSchema } from './form/field-model';
 import type { GraphDoc, GraphEdge } from './graph-types';
+import { estimateSize, tidyLayout, type Size } from './layout';
 
 export type PaletteGroup =
   'structure' | 'strike' | 'risk' | 're-entry' | 'entry' | 'conditions' | 'sizing';
@@ -249,13 +257,35 @@ export function blockSpec(type: string): BlockSpec | undefined {
   return specs.get(type);
 }
 
-/** A fresh block's data: the schema's defaults and first choices, with the DSL id matching the node id. */
+/**
+ * What a trader would type first: a dropped stop-loss starts at 30 % of premium, not at the
+ * schema's first choice ("1 point"); a leg is a 1-lot weekly short call until edited. Only the
+ * builder's starting values: the DSL's own defaults stay as they are.
+ */
+export const BLOCK_DEFAULTS: Partial<Record<BlockType, Record<string, unknown>>> = {
+  leg: { kind: 'CE', side: 'SELL', lots: 1, expiry: { kind: 'weekly', offset: 0 } },
+  strike: { type: 'atm', atmFrom: 'spot' },
+  stopLoss: { type: 'pct', value: 30 },
+  target: { type: 'pct', value: 50 },
+  trailingStop: { unit: 'pct', every: 10, by: 5 },
+  reEntry: { type: 'asap', count: 1 },
+  momentum: { type: 'pct', direction: 'down', value: 10 },
+  strategyStopLoss: { type: 'premiumPct', value: 50 },
+  strategyTarget: { type: 'premiumPct', value: 80 },
+  strategyReEntry: { type: 'asap', count: 1 },
+  strategyTrailingStop: { every: 10, by: 5 },
+  conditions: { filters: [], entry: [], exit: [] },
+};
+
+/** A fresh block's data: the builder's starting values, else the schema's defaults and first choices; the DSL id matches the node id. */
 export function newBlockData(type: string, nodeId: string): Record<string, unknown> {
   const spec = specs.get(type);
   if (!spec) throw new Error(`unknown block type "${type}"`);
   const v = initialValue(spec.schema, spec.schema);
-  const data =
-    v && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : {};
+  const data = {
+    ...(v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {}),
+    ...structuredClone(BLOCK_DEFAULTS[type as BlockType] ?? {}),
+  };
   for (const k of spec.skip) delete data[k];
   const props = spec.schema.properties ?? {};
   if ('id' in props) data.id = nodeId;
@@ -277,25 +307,74 @@ function show(v: unknown): string {
   return String(v);
 }
 
-/** Two or three short lines for the node body, so a graph reads without opening the inspector. */
-export function summarize(spec: BlockSpec, values: Record<string, unknown>): string[] {
+/** Two or three short lines for the node body, in a trader's words, so a graph reads without opening the inspector. */
+export function summarize(
+  spec: BlockSpec,
+  values: Record<string, unknown>,
+  extra: { strike?: Record<string, unknown> } = {},
+): string[] {
   const lines: string[] = [];
   if (typeof values.name === 'string' && values.name) lines.push(values.name);
-  if (spec.type === 'leg') {
-    const e = values.expiry as { kind?: string; offset?: number } | undefined;
-    lines.push(
-      `${values.side ?? '?'} ${values.lots ?? '?'} × ${values.kind ?? '?'}${e?.kind ? ` · ${e.kind}${e.offset ? ` +${e.offset}` : ''}` : ''}`,
-    );
-    if (typeof values.id === 'string') lines.push(`id ${values.id}`);
-    return lines;
+  const v = values as Record<string, never>;
+  switch (spec.type) {
+    case 'leg': {
+      const what =
+        values.kind === 'FUT'
+          ? `${String(values.side ?? '?')} FUT`
+          : `${String(values.side ?? '?')} ${extra.strike ? describeStrike(extra.strike) : '…'} ${String(values.kind ?? '?')}`;
+      lines.push(what);
+      lines.push(
+        `${String(values.lots ?? '?')} lot${values.lots === 1 ? '' : 's'} · ${describeExpiry(v.expiry)}${values.lazy ? ' · lazy' : ''}${values.hedge ? ' · hedge' : ''}`,
+      );
+      if (typeof values.id === 'string') lines.push(`id ${values.id}`);
+      return lines;
+    }
+    case 'strike':
+      return [describeStrike(values)];
+    case 'stopLoss':
+      return [`SL ${describeLevel(values)}`];
+    case 'target':
+      return [`Target ${describeLevel(values)}`];
+    case 'trailingStop':
+      return [describeTrailingStop(values)];
+    case 'reEntry':
+    case 'strategyReEntry':
+      return [describeReEntry(values)];
+    case 'strategy':
+      lines.push(describeSchedule(values));
+      return lines;
+    case 'conditions': {
+      const out: string[] = [];
+      for (const [group, word] of [
+        ['filters', 'only if'],
+        ['entry', 'enter when'],
+        ['exit', 'exit when'],
+      ] as const) {
+        const rules = Array.isArray(values[group]) ? (values[group] as never[]) : [];
+        for (const r of rules) out.push(`${word} ${describeRule(r)}`);
+      }
+      return out.length ? out.slice(0, 3) : ['No rules yet: add them in the inspector'];
+    }
   }
-  for (const [k, v] of Object.entries(values)) {
-    if (SUMMARY_SKIP.has(k) || spec.skip.has(k) || v === undefined || v === '') continue;
-    lines.push(`${humanize(k)}: ${show(v)}`);
+  const words = describeBlock(spec.type, values);
+  if (words) return [...lines, words];
+  for (const [k, x] of Object.entries(values)) {
+    if (SUMMARY_SKIP.has(k) || spec.skip.has(k) || x === undefined || x === '') continue;
+    lines.push(`${humanize(k)}: ${show(x)}`);
     if (lines.length >= 3) break;
   }
   if (!lines.length) lines.push(spec.description);
   return lines;
+}
+
+/** A block's size before React Flow measures it, from what it will draw. */
+export function estimateNodeSize(type: string, lines: number, problems: boolean): Size {
+  const spec = specs.get(type);
+  return estimateSize(
+    spec?.handles.filter((h) => h.kind === 'target').length ?? 0,
+    lines,
+    problems,
+  );
 }
 
 const NO_VIEWPORT = { x: 0, y: 0, zoom: 1 };
@@ -395,55 +474,22 @@ export function connectionCandidates(
 }
 
 /**
- * Tidies any graph, complete or not, with the engine's tree layout: each tree of blocks (a basket
- * and what feeds it, or a loose group) is laid out on its own, trees stacked top to bottom.
- * Children keep their canvas order, so list order (legs, strategies) never changes.
+ * Tidies any graph, complete or not: each tree of blocks (a basket and what feeds it, or a loose
+ * group) laid out on its own, trees stacked top to bottom, every block at its real size so none
+ * overlaps. Children keep their canvas order, so list order (legs, strategies) never changes.
  */
-export function autoLayout(doc: GraphDoc): GraphDoc {
-  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
-  const kids = new Map<string, GraphNode[]>();
-  const hasParent = new Set<string>();
-  for (const e of doc.edges) {
-    if (linkInput(doc, e) || !byId.has(e.source) || !byId.has(e.target) || hasParent.has(e.source))
-      continue;
-    hasParent.add(e.source);
-    const list = kids.get(e.target) ?? [];
-    list.push(byId.get(e.source)!);
-    kids.set(e.target, list);
-  }
-  const placed = new Map<string, { x: number; y: number }>();
-  const visiting = new Set<string>();
-  const tree = (n: GraphNode): LayoutTree => {
-    visiting.add(n.id);
-    const children = [...(kids.get(n.id) ?? [])]
-      .sort(canvasOrder)
-      .filter((c) => !visiting.has(c.id));
-    return { id: n.id, children: children.map(tree) };
-  };
-  // Baskets first, then other roots in canvas order; nodes on a cycle get laid out as roots too.
-  const roots = doc.nodes
-    .filter((n) => !hasParent.has(n.id))
-    .sort((a, b) => Number(b.type === 'basket') - Number(a.type === 'basket') || canvasOrder(a, b));
-  let top = 0;
-  const layoutFrom = (root: GraphNode) => {
-    const pos = layoutTree(tree(root));
-    let maxY = 0;
-    for (const [id, p] of pos) {
-      if (placed.has(id)) continue;
-      placed.set(id, { x: p.x, y: p.y + top });
-      maxY = Math.max(maxY, p.y);
-    }
-    top += maxY + 2 * ROW_GAP;
-  };
-  for (const r of roots) layoutFrom(r);
-  for (const n of doc.nodes) if (!placed.has(n.id)) layoutFrom(n);
-  return {
-    ...doc,
-    nodes: doc.nodes.map((n) => ({ ...n, position: placed.get(n.id) ?? n.position })),
-  };
+export function autoLayout(doc: GraphDoc, sizeOf?: (n: GraphNode) => Size): GraphDoc {
+  return tidyLayout(
+    doc,
+    sizeOf ??
+      ((n) =>
+        estimateNodeSize(
+          n.type,
+          summarize(specs.get(n.type) ?? specs.get('leg')!, n.data).length,
+          false,
+        )),
+  );
 }
-
-const ROW_GAP = 60;
 
 type GraphNode = GraphDoc['nodes'][number];
 

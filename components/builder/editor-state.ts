@@ -4,6 +4,7 @@
  * through one place and can be undone.
  */
 import type { GraphDoc, GraphEdge, GraphNode } from './graph-types';
+import { applyChange, isEmptyChange, type GraphChange } from './leg-model';
 
 export type EditorState = {
   doc: GraphDoc;
@@ -31,6 +32,8 @@ export type EditorAction =
   | { type: 'remove'; nodeIds: string[]; edgeIds: string[] }
   | { type: 'paste'; fragment: Fragment; newId: () => string; offset: { x: number; y: number } }
   | { type: 'replace'; doc: GraphDoc; undoable: boolean }
+  /** Several edits as one step: a leg added from the table with its strike, a preset, a rename. */
+  | { type: 'change'; change: GraphChange; key?: string; select?: string[] }
   | { type: 'viewport'; viewport: GraphDoc['viewport'] }
   | { type: 'select'; nodeIds: string[]; edgeIds: string[] }
   | { type: 'undo' }
@@ -156,6 +159,15 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
           selectedEdges: [],
         },
       );
+    }
+    case 'change': {
+      if (isEmptyChange(action.change)) return state;
+      const doc = applyChange(state.doc, action.change);
+      const ids = new Set(doc.nodes.map((n) => n.id));
+      return commit(state, doc, action.key ? `change:${action.key}` : null, {
+        selectedNodes: (action.select ?? state.selectedNodes).filter((id) => ids.has(id)),
+        selectedEdges: state.selectedEdges.filter((id) => doc.edges.some((e) => e.id === id)),
+      });
     }
     case 'replace':
       if (!action.undoable) return { ...initialEditorState(action.doc), revision: state.revision };

@@ -2,6 +2,8 @@
 /** Edits the selected block: its fields (generated from the block's schema) and, for keyboard users, its connections. */
 import { useId, useState } from 'react';
 import { blockSpec, connectionCandidates, type Problem } from './catalog';
+import { ConditionsEditor } from './conditions-editor';
+import { readLegs } from './leg-model';
 import { SchemaForm, type FieldErrors } from './form/schema-form';
 import type { GraphDoc, GraphEdge, GraphNode } from './graph-types';
 
@@ -47,7 +49,7 @@ export function Inspector(props: {
       <header>
         <h2 id="inspector-title" className="text-sm font-semibold text-zinc-100">
           {spec.label}{' '}
-          <span className="font-mono text-[11px] font-normal text-zinc-500">{node.id}</span>
+          <span className="font-mono text-[11px] font-normal text-zinc-400">{node.id}</span>
         </h2>
         <p className="text-xs text-zinc-400">{spec.description}</p>
       </header>
@@ -62,15 +64,26 @@ export function Inspector(props: {
         </ul>
       ) : null}
       <fieldset disabled={props.readOnly} className="space-y-3">
-        <SchemaForm
-          key={node.id}
-          schema={spec.schema}
-          label={spec.label}
-          value={node.data}
-          skip={spec.skip}
-          errors={errors}
-          onChange={(data, fieldKey) => props.onChange(node.id, data, fieldKey)}
-        />
+        {node.type === 'conditions' ? (
+          <ConditionsEditor
+            key={node.id}
+            value={node.data}
+            errors={errors}
+            legIds={legIdsFor(props.doc, node.id)}
+            readOnly={props.readOnly}
+            onChange={(data, fieldKey) => props.onChange(node.id, data, fieldKey)}
+          />
+        ) : (
+          <SchemaForm
+            key={node.id}
+            schema={spec.schema}
+            label={spec.label}
+            value={node.data}
+            skip={spec.skip}
+            errors={errors}
+            onChange={(data, fieldKey) => props.onChange(node.id, data, fieldKey)}
+          />
+        )}
       </fieldset>
       {!props.readOnly ? (
         <>
@@ -111,7 +124,7 @@ function Connections(props: {
           <div key={h.id} className="space-y-1">
             <div className="text-xs text-zinc-400">
               {h.label}{' '}
-              <span className="text-zinc-600">
+              <span className="text-zinc-400">
                 ({h.kind === 'target' ? 'takes' : 'goes into'} {h.accepts})
               </span>
             </div>
@@ -126,7 +139,7 @@ function Connections(props: {
                     <span>{props.labelOf(other)}</span>
                     <button
                       type="button"
-                      className="text-zinc-500 underline hover:text-rose-300"
+                      className="text-zinc-400 underline hover:text-rose-300"
                       aria-label={`Disconnect ${props.labelOf(other)} from ${h.label}`}
                       onClick={() => props.onDisconnect(e.id)}
                     >
@@ -206,4 +219,10 @@ function ConnectPicker(props: {
       </button>
     </div>
   );
+}
+
+/** The leg ids of the strategy a conditions block belongs to, for legPnl pickers. */
+function legIdsFor(doc: GraphDoc, conditionsId: string): string[] {
+  const s = readLegs(doc).strategies.find((x) => x.children.conditions?.id === conditionsId);
+  return s ? s.legs.map((l) => String(l.node.data.id ?? l.node.id)) : [];
 }

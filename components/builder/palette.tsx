@@ -35,7 +35,7 @@ export function Palette(props: { onAdd: (type: string) => void; disabled?: boole
             <section key={g} aria-labelledby={`palette-${g}`}>
               <h3
                 id={`palette-${g}`}
-                className="mb-1 text-[11px] font-semibold uppercase tracking-wide text-zinc-500"
+                className="mb-1 text-[11px] font-semibold uppercase tracking-wide text-zinc-400"
               >
                 {GROUP_STYLE[g].title}
               </h3>

@@ -12,6 +12,9 @@ import { formatMoney } from '@/components/templates/format';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { ErrorNotice, LoadingRows } from '@/components/ui/page';
 import { DAYS_PER_YEAR } from '@/engine/pricing';
+import { approximateMargin, returnOnMargin, type MarginEstimate } from '@/engine/margin';
+import { formatExchangeDate, formatExchangeTime } from '@/components/backtest/exchange-time';
+import { describeLeg } from '@/engine/dsl/describe';
 import {
   firstExpiryYears,
   netGreeks,
@@ -53,12 +56,13 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
       summary: summarize(pos.legs, pos.market),
       greeks: netGreeks(pos.legs, pos.market, scenario),
       pnl: pnlToday(pos.legs, pos.market, pos.spot, scenario),
+      margin: marginOf(pos),
     };
   }, [pos, scenario.spotPct, scenario.ivPoints, scenario.daysForward]);
 
   if (dsl === null)
     return (
-      <p className="text-xs text-zinc-500">Fix the problems in the graph to see the payoff.</p>
+      <p className="text-xs text-zinc-400">Fix the problems in the graph to see the payoff.</p>
     );
 
   return (
@@ -189,10 +193,15 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
         </ErrorNotice>
       ) : (
         <>
-          <p className="text-zinc-500">
-            {pos.underlying} spot {fix(pos.spot)} at {pos.ts} ({chosen.source}) · {pos.currency}
+          <p className="text-zinc-400">
+            {pos.underlying} spot {fix(pos.spot)} at {formatExchangeTime(pos.ts)} ({chosen.source})
+            · {pos.currency}
           </p>
-          <PayoffChart curve={view.curve} spotMarker={pos.spot * (1 + scenario.spotPct / 100)} />
+          <PayoffChart
+            curve={view.curve}
+            spotMarker={pos.spot * (1 + scenario.spotPct / 100)}
+            height={240}
+          />
           <div className="grid gap-3 sm:grid-cols-3">
             <Slider
               id={`${ids}-spot`}
@@ -245,31 +254,43 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
             <Stat label="Net theta / day" value={fix(view.greeks.theta)} />
             <Stat label="Net vega / vol pt" value={fix(view.greeks.vega)} />
           </dl>
+          {view.margin ? (
+            <MarginBox
+              margin={view.margin}
+              maxProfit={view.summary.maxProfit}
+              currency={pos.currency}
+            />
+          ) : null}
           <table className="w-full text-left" data-testid="payoff-legs">
-            <thead className="text-[11px] uppercase text-zinc-500">
+            <thead className="text-[11px] uppercase text-zinc-400">
               <tr>
                 <th className="py-1 font-medium">Leg</th>
                 <th className="font-medium">Contract</th>
                 <th className="text-right font-medium">Qty</th>
                 <th className="text-right font-medium">Premium</th>
                 <th className="text-right font-medium">IV</th>
-                <th className="pl-3 font-medium">Why this strike</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-800 text-zinc-300">
               {pos.legs.map((l) => (
-                <tr key={l.id}>
-                  <td className="py-1">{l.id}</td>
+                <tr key={l.id} title={`Why this strike: ${l.why}`}>
+                  <td
+                    className={`whitespace-nowrap py-1 font-medium ${l.side === 'BUY' ? 'text-emerald-300' : 'text-rose-300'}`}
+                  >
+                    {describeLeg({
+                      side: l.side,
+                      kind: l.kind,
+                      strike: strikeRule(dsl, chosen.strategyId, l.id),
+                    })}
+                  </td>
                   <td className="whitespace-nowrap">
-                    {l.side} {l.expiry} {l.kind === 'FUT' ? 'FUT' : `${l.strike} ${l.kind}`}
+                    {formatExchangeDate(l.expiry)}{' '}
+                    {l.kind === 'FUT' ? 'FUT' : `${l.strike} ${l.kind}`}
                   </td>
                   <td className="text-right font-mono">{l.qty}</td>
                   <td className="text-right font-mono">{fix(l.entry)}</td>
                   <td className="text-right font-mono">
                     {l.kind === 'FUT' ? '—' : `${fix(l.iv * 100, 1)}%`}
-                  </td>
-                  <td className="max-w-xs truncate pl-3 text-zinc-500" title={l.why}>
-                    {l.why}
                   </td>
                 </tr>
               ))}
@@ -277,7 +298,7 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
           </table>
           {[...pos.skipped.map((s) => `${s.legId} does not open: ${s.why}`), ...pos.notes].map(
             (n) => (
-              <p key={n} className="text-zinc-500">
+              <p key={n} className="text-zinc-400">
                 {n}
               </p>
             ),
@@ -342,8 +363,104 @@ function Stat({ label, value, tone }: { label: string; value: string; tone?: num
           : 'text-zinc-100';
   return (
     <div>
-      <dt className="text-zinc-500">{label}</dt>
+      <dt className="text-zinc-400">{label}</dt>
       <dd className={`font-mono ${color}`}>{value}</dd>
     </div>
+  );
+}
+
+type Position = NonNullable<
+  NonNullable<ReturnType<typeof useOpeningPosition>['data']>[number]['position']
+>;
+
+function marginOf(pos: Position): MarginEstimate | null {
+  try {
+    return approximateMargin({
+      underlying: pos.underlying,
+      spot: pos.spot,
+      legs: pos.legs,
+      market: pos.market,
+    });
+  } catch {
+    return null;
+  }
+}
+
+/** The strike rule of a leg as the strategy wrote it ("ATM"), so the row reads "SELL ATM CE". */
+function strikeRule(
+  dsl: Record<string, unknown> | null,
+  strategyId: string,
+  legId: string,
+): unknown {
+  const strategies = (
+    dsl?.basket as { strategies?: { id: string; legs: { id: string; strike?: unknown }[] }[] }
+  )?.strategies;
+  return strategies?.find((x) => x.id === strategyId)?.legs.find((l) => l.id === legId)?.strike;
+}
+
+/** Capital needed beside the payoff: the figure, return on it at max profit, and the method in words. */
+export function MarginBox({
+  margin,
+  maxProfit,
+  currency,
+}: {
+  margin: MarginEstimate;
+  maxProfit?: number;
+  currency: string;
+}) {
+  const rom = maxProfit !== undefined ? returnOnMargin(maxProfit, margin.total) : null;
+  return (
+    <section
+      aria-label="Capital needed"
+      className="rounded border border-zinc-800 bg-zinc-900/40 p-2"
+      data-testid="margin"
+    >
+      <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
+        <div>
+          <div className="text-zinc-400">
+            Capital needed{margin.source === 'approximation' ? ' (approx.)' : ''}
+          </div>
+          <div className="font-mono text-sm text-zinc-100" data-testid="margin-total">
+            {currency} {formatMoney(margin.total)}
+          </div>
+        </div>
+        {maxProfit !== undefined ? (
+          <div>
+            <div className="text-zinc-400">Max profit on margin</div>
+            <div className="font-mono text-sm text-emerald-300">
+              {rom === null
+                ? Number.isFinite(maxProfit)
+                  ? '—'
+                  : 'unlimited'
+                : `${rom.toFixed(1)} %`}
+            </div>
+          </div>
+        ) : null}
+        <div className="text-zinc-400">
+          {margin.definedRisk ? 'defined risk' : 'undefined risk'}
+        </div>
+      </div>
+      <p className="mt-1 text-[11px] text-zinc-400" data-testid="margin-method">
+        {margin.methodText}
+      </p>
+      <details className="mt-1 text-[11px]">
+        <summary className="cursor-pointer text-sky-400">How it adds up</summary>
+        <table className="mt-1 w-full">
+          <tbody>
+            {margin.components.map((c) => (
+              <tr key={c.label}>
+                <td className="pr-2 text-zinc-400">{c.label}</td>
+                <td className="text-right font-mono text-zinc-200">{formatMoney(c.amount)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {margin.notes.map((n) => (
+          <p key={n} className="text-zinc-400">
+            {n}
+          </p>
+        ))}
+      </details>
+    </section>
   );
 }

@@ -32,7 +32,7 @@ export function PayoffThumbnail({ dsl }: { dsl: Record<string, unknown> }) {
   if (!drawn || 'error' in drawn)
     return (
       <div
-        className="flex h-16 items-center justify-center rounded bg-zinc-950 px-2 text-center text-[11px] text-zinc-600"
+        className="flex h-16 items-center justify-center rounded bg-zinc-950 px-2 text-center text-[11px] text-zinc-400"
         title={drawn?.error}
       >
         {drawn
@@ -54,7 +54,7 @@ export function PayoffThumbnail({ dsl }: { dsl: Record<string, unknown> }) {
         />
         <path d={drawn.path} fill="none" stroke="#38bdf8" strokeWidth={1.5} />
       </svg>
-      <figcaption className="flex justify-between px-1 pb-0.5 text-[10px] text-zinc-500">
+      <figcaption className="flex justify-between px-1 pb-0.5 text-[10px] text-zinc-400">
         <span>max profit {formatMoney(drawn.summary.maxProfit)}</span>
         <span>max loss {formatMoney(drawn.summary.maxLoss)}</span>
       </figcaption>

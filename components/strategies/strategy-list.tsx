@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useDeferredValue, useRef, useState } from 'react';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { EmptyState, ErrorNotice, LoadingRows, PageHeader } from '@/components/ui/page';
+import { UNDERLYING_SYMBOLS } from '@/engine/dsl';
 
 type ImportErrors = { file: string; kind: string; errors: { path: string; message: string }[] };
 
@@ -31,6 +32,8 @@ export function StrategyList() {
   const [error, setError] = useState<string | null>(null);
   const [importErrors, setImportErrors] = useState<ImportErrors | null>(null);
   const [newName, setNewName] = useState('');
+  const [newUnderlying, setNewUnderlying] = useState('NIFTY');
+  const [nameError, setNameError] = useState<string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
 
   const create = useMutation(
@@ -115,20 +118,59 @@ export function StrategyList() {
               onSubmit={(e) => {
                 e.preventDefault();
                 setError(null);
-                create.mutate({ name: newName.trim() || 'Untitled strategy' });
+                if (!newName.trim()) {
+                  setNameError(
+                    'Give the strategy a name: it names its basket, backtests and reports.',
+                  );
+                  return;
+                }
+                setNameError(null);
+                create.mutate({ name: newName.trim(), underlying: newUnderlying });
               }}
             >
-              <div>
+              <div className="relative">
                 <label htmlFor="new-strategy-name" className="mb-1 block text-xs text-zinc-400">
                   New strategy name
                 </label>
                 <input
                   id="new-strategy-name"
                   value={newName}
-                  onChange={(e) => setNewName(e.target.value)}
+                  aria-invalid={nameError !== null}
+                  aria-describedby={nameError ? 'new-strategy-name-error' : undefined}
+                  onChange={(e) => {
+                    setNewName(e.target.value);
+                    if (e.target.value.trim()) setNameError(null);
+                  }}
                   placeholder="Short straddle"
-                  className="w-48 rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-sm text-zinc-100 focus:border-sky-500 focus:outline-none"
+                  className="w-48 rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-sm text-zinc-100 focus:border-sky-500 focus:outline-none aria-[invalid=true]:border-rose-500"
                 />
+                {nameError ? (
+                  <p
+                    id="new-strategy-name-error"
+                    role="alert"
+                    className="absolute left-0 top-full mt-1 w-72 text-xs text-rose-400"
+                  >
+                    {nameError}
+                  </p>
+                ) : null}
+              </div>
+              <div>
+                <label
+                  htmlFor="new-strategy-underlying"
+                  className="mb-1 block text-xs text-zinc-400"
+                >
+                  Underlying
+                </label>
+                <select
+                  id="new-strategy-underlying"
+                  value={newUnderlying}
+                  onChange={(e) => setNewUnderlying(e.target.value)}
+                  className="rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-sm text-zinc-100 focus:border-sky-500 focus:outline-none"
+                >
+                  {UNDERLYING_SYMBOLS.map((u) => (
+                    <option key={u}>{u}</option>
+                  ))}
+                </select>
               </div>
               <button
                 type="submit"
@@ -263,7 +305,7 @@ export function StrategyList() {
       ) : (
         <div className="overflow-x-auto rounded border border-zinc-800">
           <table className="w-full text-left text-xs" data-testid="strategy-table">
-            <thead className="bg-zinc-900 text-[11px] uppercase tracking-wide text-zinc-500">
+            <thead className="bg-zinc-900 text-[11px] uppercase tracking-wide text-zinc-400">
               <tr>
                 <th className="px-3 py-2 font-medium">Name</th>
                 <th className="px-3 py-2 font-medium">Description</th>

@@ -35,7 +35,7 @@ export function ForkStatusBanner({
   if (!s || !s.forked) return null;
   if (!s.available)
     return (
-      <div className="border-b border-zinc-800 bg-zinc-900 px-3 py-1 text-xs text-zinc-500">
+      <div className="border-b border-zinc-800 bg-zinc-900 px-3 py-1 text-xs text-zinc-400">
         Forked from a template that is no longer published.
       </div>
     );

@@ -7,7 +7,8 @@ const money2 = new Intl.NumberFormat('en-US', {
 
 export function formatMoney(x: number, digits: 0 | 2 = 0): string {
   if (x === Infinity) return 'unlimited';
-  if (x === -Infinity) return '-unlimited';
+  // An unbounded loss reads "unlimited" (shown in red), never "-unlimited".
+  if (x === -Infinity) return 'unlimited';
   return (digits === 0 ? money : money2).format(x);
 }
 

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useId, useState } from 'react';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
+import { BacktestChoice } from '@/components/templates/backtest-choice';
 
 export function PublishTemplateButton({
   strategyId,
@@ -20,6 +21,7 @@ export function PublishTemplateButton({
   const [title, setTitle] = useState(defaultTitle);
   const [description, setDescription] = useState(defaultDescription);
   const [tags, setTags] = useState('');
+  const [backtest, setBacktest] = useState('');
   const ids = useId();
   const publish = useMutation(
     trpc.templates.publish.mutationOptions({
@@ -58,6 +60,7 @@ export function PublishTemplateButton({
                 .split(',')
                 .map((x) => x.trim())
                 .filter(Boolean),
+              backtestId: backtest && backtest !== 'none' ? backtest : null,
             });
           }}
         >
@@ -91,6 +94,12 @@ export function PublishTemplateButton({
             onChange={(e) => setTags(e.target.value)}
             placeholder="straddle, nifty, weekly"
             className="w-full rounded border border-zinc-700 bg-zinc-950 px-2 py-1 text-zinc-100"
+          />
+          <BacktestChoice
+            id={`${ids}-backtest`}
+            strategyId={strategyId}
+            value={backtest}
+            onChange={setBacktest}
           />
           {publish.error && !fieldErrors.title && (
             <p role="alert" className="text-rose-400">

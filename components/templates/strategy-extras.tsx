@@ -1,12 +1,9 @@
 'use client';
 /**
  * What the builder page gets from the templates/backtests side, kept apart from the editor so it
- * stays a small drop-in: toolbar actions (Backtest, Publish as template), the fork banner, and a
- * payoff drawer fed by the compiled DSL.
+ * stays a small drop-in: toolbar actions (Backtest, Publish as template) and the fork banner.
  */
-import { useState } from 'react';
 import { BacktestButton } from '@/components/backtest/backtest-launcher';
-import { PayoffPanel } from '@/components/payoff/payoff-panel';
 import { ForkStatusBanner } from '@/components/templates/fork-status-banner';
 import { PublishTemplateButton } from '@/components/templates/publish-template';
 
@@ -43,24 +40,3 @@ export function StrategyToolbarActions(props: {
 }
 
 export { ForkStatusBanner };
-
-export function PayoffDrawer({ dsl }: { dsl: Record<string, unknown> | null }) {
-  const [open, setOpen] = useState(false);
-  return (
-    <div className="border-t border-zinc-800 bg-zinc-950">
-      <button
-        type="button"
-        aria-expanded={open}
-        onClick={() => setOpen(!open)}
-        className="w-full px-3 py-1.5 text-left text-xs text-zinc-300 hover:bg-zinc-900"
-      >
-        {open ? '▾' : '▸'} Payoff and greeks of the position it would open now
-      </button>
-      {open && (
-        <div className="max-h-[55vh] overflow-auto px-3 pb-3">
-          <PayoffPanel dsl={dsl} />
-        </div>
-      )}
-    </div>
-  );
-}

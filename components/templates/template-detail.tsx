@@ -1,12 +1,20 @@
 'use client';
-/** One template: read-only canvas, payoff, DSL, versions; fork for everyone, publish/unpublish for its author. */
+/**
+ * One template: the strategy in words, its read-only canvas, payoff and DSL, the backtest its
+ * author published with the version, and versions; fork or backtest it straight away; publish
+ * the next version (with its backtest) or unpublish for its author.
+ */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { BacktestButton } from '@/components/backtest/backtest-launcher';
 import { PayoffPanel } from '@/components/payoff/payoff-panel';
+import { BacktestChoice } from '@/components/templates/backtest-choice';
+import { BacktestFigures } from '@/components/templates/backtest-figures';
 import { ReadonlyCanvas } from '@/components/templates/readonly-canvas';
-import { formatMoney, formatPct } from '@/components/templates/format';
+import { StrategyWords } from '@/components/templates/strategy-words';
+import { parseDsl } from '@/engine/dsl';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { ErrorNotice, LoadingRows, PageHeader } from '@/components/ui/page';
 import { GraphDocumentSchema } from '@/engine/graph';
@@ -24,6 +32,8 @@ export function TemplateDetail({ id }: { id: string }) {
   const t = useQuery(trpc.templates.byId.queryOptions({ id }));
   const [tab, setTab] = useState<'canvas' | 'payoff' | 'dsl'>('canvas');
   const [notes, setNotes] = useState('');
+  const [nextBacktest, setNextBacktest] = useState('');
+  const target = useMutation(trpc.templates.backtestTarget.mutationOptions());
   const invalidate = () => qc.invalidateQueries({ queryKey: trpc.templates.pathKey() });
   const fork = useMutation(
     trpc.templates.fork.mutationOptions({
@@ -47,6 +57,8 @@ export function TemplateDetail({ id }: { id: string }) {
   if (t.isError) return <ErrorNotice>{errorMessage(t.error)}</ErrorNotice>;
   const d = t.data;
   const graph = GraphDocumentSchema.safeParse(d.graph);
+  const parsed = parseDsl(d.dsl);
+  const underlying = parsed.ok ? parsed.value.basket.strategies[0]?.underlying : undefined;
   const mutationError = fork.error ?? publishVersion.error ?? update.error;
 
   return (
@@ -59,6 +71,11 @@ export function TemplateDetail({ id }: { id: string }) {
             <Link href="/templates" className={btn}>
               Back to gallery
             </Link>
+            {/* "Deploy on paper" belongs here once deployments exist (the lead is building them). */}
+            <BacktestButton
+              prepare={() => target.mutateAsync({ templateId: id })}
+              underlying={underlying}
+            />
             <button
               type="button"
               className={primary}
@@ -79,6 +96,7 @@ export function TemplateDetail({ id }: { id: string }) {
       <div className="grid gap-4 lg:grid-cols-[1fr_300px]">
         <div className="min-w-0 space-y-3">
           <p className="text-sm text-zinc-300">{d.description || 'No description.'}</p>
+          {parsed.ok ? <StrategyWords dsl={parsed.value} /> : null}
           <div
             role="tablist"
             aria-label="Template views"
@@ -108,6 +126,8 @@ export function TemplateDetail({ id }: { id: string }) {
           {tab === 'payoff' && <PayoffPanel dsl={d.dsl} />}
           {tab === 'dsl' && (
             <pre
+              tabIndex={0}
+              aria-label="The template's strategy DSL (read-only)"
               className="max-h-[520px] overflow-auto rounded border border-zinc-800 bg-zinc-950 p-3 text-[11px] text-zinc-300"
               data-testid="template-dsl"
             >
@@ -126,27 +146,19 @@ export function TemplateDetail({ id }: { id: string }) {
                   </span>
                 ))
               ) : (
-                <span className="text-zinc-500">none</span>
+                <span className="text-zinc-400">none</span>
               )}
             </div>
           </section>
           <section>
-            <h2 className="mb-1 font-medium text-zinc-200">Latest backtest</h2>
+            <h2 className="mb-1 font-medium text-zinc-200">Published backtest</h2>
             {d.backtest ? (
-              <dl className="grid grid-cols-2 gap-x-2 gap-y-0.5 text-zinc-400">
-                <dt>Net P&amp;L</dt>
-                <dd className={d.backtest.netPnl >= 0 ? 'text-emerald-400' : 'text-rose-400'}>
-                  {formatMoney(d.backtest.netPnl)}
-                </dd>
-                <dt>Trades</dt>
-                <dd>{d.backtest.trades}</dd>
-                <dt>Win rate</dt>
-                <dd>{formatPct(d.backtest.winRate)}</dd>
-                <dt>Max drawdown</dt>
-                <dd>{formatMoney(d.backtest.maxDrawdown)}</dd>
-              </dl>
+              <BacktestFigures b={d.backtest} />
             ) : (
-              <p className="text-zinc-500">Not backtested yet.</p>
+              <p className="text-zinc-400">
+                The author published no backtest with v{d.version}. Press Backtest to run it
+                yourself.
+              </p>
             )}
           </section>
           <section>
@@ -156,7 +168,7 @@ export function TemplateDetail({ id }: { id: string }) {
                 <li key={v.version} className="text-zinc-400">
                   <span className="font-mono text-zinc-200">v{v.version}</span> ·{' '}
                   {when.format(v.createdAt)}
-                  {v.notes && <div className="text-zinc-500">{v.notes}</div>}
+                  {v.notes && <div className="text-zinc-400">{v.notes}</div>}
                 </li>
               ))}
             </ol>
@@ -172,11 +184,25 @@ export function TemplateDetail({ id }: { id: string }) {
                   className="mt-1 w-full rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-zinc-100"
                 />
               </label>
+              {d.sourceStrategyId ? (
+                <BacktestChoice
+                  id={`next-backtest-${id}`}
+                  strategyId={d.sourceStrategyId}
+                  value={nextBacktest}
+                  onChange={setNextBacktest}
+                />
+              ) : null}
               <button
                 type="button"
                 className={btn}
                 disabled={publishVersion.isPending}
-                onClick={() => publishVersion.mutate({ templateId: id, notes })}
+                onClick={() =>
+                  publishVersion.mutate({
+                    templateId: id,
+                    notes,
+                    backtestId: nextBacktest && nextBacktest !== 'none' ? nextBacktest : null,
+                  })
+                }
               >
                 Publish the strategy&apos;s current state as v{d.version + 1}
               </button>

@@ -1,19 +1,40 @@
 'use client';
-/** The template gallery: search and tag filters over every template the user can see, as cards. */
+/** The template gallery: search, tags and sort (newest, most forked, best published backtest) over every template the user can see, as cards with their legs in words and published figures. */
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useDeferredValue, useState } from 'react';
 import { PayoffThumbnail } from '@/components/payoff/payoff-thumbnail';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { EmptyState, ErrorNotice, LoadingRows } from '@/components/ui/page';
-import { formatMoney, formatPct } from '@/components/templates/format';
+import { BacktestFigures } from '@/components/templates/backtest-figures';
+import { legLabels } from '@/engine/dsl/describe';
+import type { DslDocument } from '@/engine/dsl';
+
+type Sort = 'newest' | 'forks' | 'best';
+const SORTS: [Sort, string][] = [
+  ['newest', 'Newest'],
+  ['forks', 'Most forked'],
+  ['best', 'Best published backtest'],
+];
+
+/** "SELL ATM CE · SELL ATM PE" from the template's DSL, or "" when it cannot be read. */
+function legsInWords(dsl: Record<string, unknown>): string {
+  try {
+    return [...legLabels((dsl as unknown as DslDocument).basket).values()].join(' · ');
+  } catch {
+    return '';
+  }
+}
+
+const published = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 export function TemplateGallery() {
   const trpc = useTRPC();
   const [search, setSearch] = useState('');
   const [tag, setTag] = useState<string | undefined>();
+  const [sort, setSort] = useState<Sort>('newest');
   const q = useDeferredValue(search);
-  const list = useQuery(trpc.templates.list.queryOptions({ search: q || undefined, tag }));
+  const list = useQuery(trpc.templates.list.queryOptions({ search: q || undefined, tag, sort }));
   const all = useQuery(trpc.templates.list.queryOptions());
   const tags = [...new Set((all.data ?? []).flatMap((t) => t.tags))].sort();
 
@@ -29,6 +50,20 @@ export function TemplateGallery() {
             placeholder="straddle, NIFTY, condor…"
             className="w-64 rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-sm text-zinc-100"
           />
+        </label>
+        <label className="flex items-center gap-2 text-xs text-zinc-400">
+          <span>Sort by</span>
+          <select
+            value={sort}
+            onChange={(e) => setSort(e.target.value as Sort)}
+            className="rounded border border-zinc-700 bg-zinc-900 px-2 py-1 text-xs text-zinc-100"
+          >
+            {SORTS.map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
+          </select>
         </label>
         <div className="flex flex-wrap gap-1" role="group" aria-label="Filter by tag">
           <button
@@ -71,12 +106,24 @@ export function TemplateGallery() {
               >
                 <div className="flex items-start justify-between gap-2">
                   <h2 className="text-sm font-medium text-zinc-100">{t.title}</h2>
-                  <span className="shrink-0 font-mono text-[11px] text-zinc-500">v{t.version}</span>
+                  <span className="shrink-0 font-mono text-[11px] text-zinc-400">v{t.version}</span>
                 </div>
                 <PayoffThumbnail dsl={t.dsl} />
+                <p className="text-[11px] font-medium text-zinc-300" data-testid="card-legs">
+                  {legsInWords(t.dsl)}
+                </p>
                 <p className="line-clamp-2 text-xs text-zinc-400">
                   {t.description || 'No description.'}
                 </p>
+                {t.backtest ? (
+                  <div className="rounded bg-zinc-950/60 p-1.5 text-[11px]">
+                    <BacktestFigures b={t.backtest} compact />
+                  </div>
+                ) : (
+                  <p className="text-[11px] text-zinc-400">
+                    No backtest published with this version.
+                  </p>
+                )}
                 <div className="mt-auto flex flex-wrap items-center gap-1 text-[11px]">
                   {t.tags.map((x) => (
                     <span key={x} className="rounded bg-zinc-800 px-1.5 py-0.5 text-zinc-300">
@@ -84,27 +131,10 @@ export function TemplateGallery() {
                     </span>
                   ))}
                 </div>
-                <div className="flex items-center justify-between text-[11px] text-zinc-500">
-                  <span>
-                    by {t.isMine ? 'you' : t.authorName}
-                    {!t.isPublic && ' · unpublished'} · {t.forkCount} fork
-                    {t.forkCount === 1 ? '' : 's'}
-                  </span>
-                  {t.backtest ? (
-                    <span
-                      title={`Latest backtest: ${t.backtest.trades} trades, max drawdown ${formatMoney(t.backtest.maxDrawdown)}`}
-                    >
-                      backtest{' '}
-                      <span
-                        className={t.backtest.netPnl >= 0 ? 'text-emerald-400' : 'text-rose-400'}
-                      >
-                        {formatMoney(t.backtest.netPnl)}
-                      </span>{' '}
-                      · win {formatPct(t.backtest.winRate)}
-                    </span>
-                  ) : (
-                    <span>not backtested</span>
-                  )}
+                <div className="text-[11px] text-zinc-400">
+                  by {t.isMine ? 'you' : t.authorName}
+                  {!t.isPublic && ' · unpublished'} · {t.forkCount} fork
+                  {t.forkCount === 1 ? '' : 's'} · published {published.format(t.createdAt)}
                 </div>
               </Link>
             </li>

@@ -10,6 +10,9 @@ import { strategies } from '@/db/schema';
 import { listStrategies } from '@/server/services/strategies';
 import { starterGraph } from '@/server/services/strategy-documents';
 import { useTestApi } from '@/server/testing/api';
+import { straddle } from '@/engine/backtest/golden-straddle';
+
+const straddleParsed = straddle();
 
 const api = useTestApi();
 
@@ -63,7 +66,12 @@ describe('the strategies list', () => {
   it('reads names and dates, not graphs or compiled documents', async () => {
     const { userId } = await api.callerFor('lister@example.test');
     await api.db.insert(strategies).values([
-      { ownerId: userId, name: 'Valid', dsl: { basket: {} }, graph: { big: 'x'.repeat(1000) } },
+      {
+        ownerId: userId,
+        name: 'Valid',
+        dsl: straddleParsed,
+        graph: { big: 'x'.repeat(1000) },
+      },
       { ownerId: userId, name: 'Draft', dsl: null, graph: { big: 'y'.repeat(1000) } },
     ]);
     const queries: string[] = [];

@@ -2,6 +2,8 @@
  * The server's view of strategy documents: the engine compiles graphs and reads imported files,
  * so what the API stores is exactly what the canvas and the CLI would accept.
  */
+import { isKnownUnderlying, type DslDocument } from '@/engine/dsl';
+import { marketOf } from '@/engine/dsl/describe';
 import { compile, GRAPH_VERSION, readStrategyFile as readEngineFile } from '@/engine/graph';
 import { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_DEPTH, jsonDepth } from '@/engine/dsl';
 
@@ -13,11 +15,11 @@ export type DocumentProblem = {
 };
 
 export function compileForSave(graph: unknown): {
-  dsl: Record<string, unknown> | null;
+  dsl: DslDocument | null;
   problems: DocumentProblem[];
 } {
   const r = compile(graph);
-  if (r.ok) return { dsl: r.value as unknown as Record<string, unknown>, problems: [] };
+  if (r.ok) return { dsl: r.value, problems: [] };
   return {
     dsl: null,
     problems: r.errors.map((e) => ({
@@ -54,7 +56,7 @@ export function readStrategyFile(value: unknown): ReadFile {
       })),
     };
   }
-  const graph = r.doc as unknown as Record<string, unknown>;
+  const graph: Record<string, unknown> = r.doc;
   if (r.kind === 'graph') return { ok: true, kind: 'graph', graph };
   return {
     ok: true,
@@ -66,10 +68,20 @@ export function readStrategyFile(value: unknown): ReadFile {
 }
 
 /**
- * A new strategy opens with a basket and one strategy already connected, so the first thing the
- * trader does is add legs; the problems list says what is still missing.
+ * A new strategy opens with a basket, its execution (the market's cost model, so backtests are
+ * charged what a broker charges) and one strategy already connected, all under the strategy's
+ * one name; the first thing the trader does is add legs (a preset in the leg table), and the
+ * problems list says what is still missing.
  */
-export function starterGraph(): Record<string, unknown> {
+export function starterGraph(
+  opts: { name?: string; underlying?: string } = {},
+): Record<string, unknown> {
+  const underlying =
+    opts.underlying && isKnownUnderlying(opts.underlying) ? opts.underlying : 'NIFTY';
+  const name = opts.name?.trim() || 'My strategy';
+  const market = marketOf(underlying);
+  const capital = market?.currency === 'INR' ? 500000 : 25000;
+  const [entry, exit] = SESSION_TIMES[underlying] ?? ['09:20', '15:15'];
   return {
     graphVersion: GRAPH_VERSION,
     nodes: [
@@ -77,24 +89,42 @@ export function starterGraph(): Record<string, unknown> {
         id: 'basket',
         type: 'basket',
         typeVersion: 1,
-        position: { x: 640, y: 0 },
-        data: { name: 'My basket', capital: 500000 },
+        position: { x: 536, y: 0 },
+        data: { name, capital },
+      },
+      {
+        id: 'execution',
+        type: 'execution',
+        typeVersion: 1,
+        position: { x: 268, y: 0 },
+        data: {
+          trigger: 'ltp',
+          slippage: { type: 'points', value: 0 },
+          costModel: { type: market?.costModel ?? 'none' },
+        },
       },
       {
         id: 'strategy',
         type: 'strategy',
         typeVersion: 1,
-        position: { x: 320, y: 0 },
+        position: { x: 268, y: 180 },
         data: {
           id: 'strategy',
-          name: 'My strategy',
-          underlying: 'NIFTY',
-          entry: { time: '09:20', weekdays: ['MON', 'TUE', 'WED', 'THU', 'FRI'] },
-          exit: { time: '15:15' },
+          name,
+          underlying,
+          entry: { time: entry, weekdays: ['MON', 'TUE', 'WED', 'THU', 'FRI'] },
+          exit: { time: exit },
         },
       },
     ],
     edges: [
+      {
+        id: 'e-execution-basket',
+        source: 'execution',
+        sourceHandle: 'out',
+        target: 'basket',
+        targetHandle: 'execution',
+      },
       {
         id: 'e-strategy-basket',
         source: 'strategy',
@@ -106,6 +136,15 @@ export function starterGraph(): Record<string, unknown> {
     viewport: { x: 0, y: 0, zoom: 1 },
   };
 }
+
+/** Entry and exit times a trader of each market starts from (exchange-local). */
+const SESSION_TIMES: Record<string, [string, string]> = {
+  SPY: ['09:45', '15:45'],
+  QQQ: ['09:45', '15:45'],
+  SPX: ['09:45', '15:45'],
+  BTC: ['08:05', '23:55'],
+  ETH: ['08:05', '23:55'],
+};
 
 /**
  * A canvas graph holds the DSL's content plus positions and labels: twice the DSL's byte limit,

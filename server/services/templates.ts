@@ -4,7 +4,7 @@
  * versions, editing and unpublishing are the author's alone. Forks remember the template and the
  * version they came from, so a newer version can be offered with a diff of the DSL.
  */
-import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import {
   backtests,
@@ -15,16 +15,25 @@ import {
   user,
 } from '@/db/schema';
 import { diffDsl, type DslChange } from '@/engine/diff/dsl-diff';
+import type { DslDocument } from '@/engine/dsl';
 import { AppError } from '@/server/errors';
 
 type Json = Record<string, unknown>;
 
+/** The key figures of the backtest an author published with a template version. */
 export type BacktestSummary = {
   backtestId: string;
   netPnl: number;
+  /** Net P&L over the basket's capital, in percent (comparable across underlyings). */
+  returnPct: number | null;
   trades: number;
   winRate: number;
   maxDrawdown: number;
+  maxDrawdownPct: number | null;
+  sharpe: number | null;
+  currency: string | null;
+  /** The data in words ("simulated NIFTY 2026-08-03 → 2026-10-30, seed 7"). */
+  data: string;
   from: string | null;
   to: string | null;
 };
@@ -40,8 +49,9 @@ export type TemplateSummary = {
   isExample: boolean;
   version: number;
   forkCount: number;
+  createdAt: Date;
   updatedAt: Date;
-  dsl: Json;
+  dsl: DslDocument;
   backtest: BacktestSummary | null;
 };
 
@@ -64,30 +74,70 @@ const visibleTo = (userId: string) =>
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
-/** The newest succeeded backtest of each strategy version, reduced to the gallery's figures. */
-async function latestBacktests(
+const numOrNull = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+function dataWords(source: Json): string {
+  if (source.kind === 'simulator')
+    return `simulated ${String(source.underlying)} ${String(source.from)} → ${String(source.to)}, seed ${String(source.seed)}`;
+  if (source.kind === 'dataset') return `dataset ${String(source.path)}`;
+  return 'a private file';
+}
+
+export function backtestSummary(id: string, report: Json, dataSource: Json): BacktestSummary {
+  const summary = (report.summary ?? {}) as Json;
+  const metrics = (report.metrics ?? {}) as Json;
+  const settings = (report.settings ?? {}) as Json;
+  const capital = numOrNull(settings.capital);
+  const net = num(summary.netPnl);
+  return {
+    backtestId: id,
+    netPnl: net,
+    returnPct: capital ? Math.round((net / capital) * 1e6) / 1e4 : null,
+    trades: num(summary.trades),
+    winRate: num(summary.winRate),
+    maxDrawdown: num(summary.maxDrawdown),
+    maxDrawdownPct: numOrNull(metrics.maxDrawdownPct),
+    sharpe: numOrNull(summary.sharpe),
+    currency: typeof settings.currency === 'string' ? settings.currency : null,
+    data: dataWords(dataSource),
+    from: typeof report.from === 'string' ? report.from : null,
+    to: typeof report.to === 'string' ? report.to : null,
+  };
+}
+
+/**
+ * The backtest each template's author published with its current version, and nothing else:
+ * not a newer run, not a run on a private file, not one that was not chosen.
+ */
+async function publishedBacktests(
   db: Db,
-  versionIds: string[],
+  rows: { id: string; version: number }[],
 ): Promise<Map<string, BacktestSummary>> {
   const out = new Map<string, BacktestSummary>();
-  if (versionIds.length === 0) return out;
-  const rows = await db
-    .select({ id: backtests.id, versionId: backtests.strategyVersionId, report: backtests.report })
-    .from(backtests)
-    .where(and(inArray(backtests.strategyVersionId, versionIds), eq(backtests.status, 'succeeded')))
-    .orderBy(desc(backtests.finishedAt), desc(backtests.createdAt));
-  for (const r of rows) {
-    if (out.has(r.versionId) || !r.report) continue;
-    const summary = (r.report.summary ?? {}) as Json;
-    out.set(r.versionId, {
-      backtestId: r.id,
-      netPnl: num(summary.netPnl),
-      trades: num(summary.trades),
-      winRate: num(summary.winRate),
-      maxDrawdown: num(summary.maxDrawdown),
-      from: typeof r.report.from === 'string' ? r.report.from : null,
-      to: typeof r.report.to === 'string' ? r.report.to : null,
-    });
+  if (rows.length === 0) return out;
+  const found = await db
+    .select({
+      templateId: templateVersions.templateId,
+      version: templateVersions.version,
+      id: backtests.id,
+      report: backtests.report,
+      dataSource: backtests.dataSource,
+    })
+    .from(templateVersions)
+    .innerJoin(backtests, eq(backtests.id, templateVersions.backtestId))
+    .where(
+      and(
+        inArray(
+          templateVersions.templateId,
+          rows.map((r) => r.id),
+        ),
+        eq(backtests.status, 'succeeded'),
+      ),
+    );
+  const current = new Map(rows.map((r) => [r.id, r.version]));
+  for (const r of found) {
+    if (current.get(r.templateId) !== r.version || !r.report) continue;
+    out.set(r.templateId, backtestSummary(r.id, r.report, r.dataSource));
   }
   return out;
 }
@@ -103,6 +153,7 @@ const summaryColumns = {
   exampleKey: templates.exampleKey,
   version: templates.version,
   forkCount: templates.forkCount,
+  createdAt: templates.createdAt,
   updatedAt: templates.updatedAt,
   strategyVersionId: templates.strategyVersionId,
   sourceStrategyId: templates.sourceStrategyId,
@@ -121,10 +172,11 @@ type Row = {
   exampleKey: string | null;
   version: number;
   forkCount: number;
+  createdAt: Date;
   updatedAt: Date;
   strategyVersionId: string;
   sourceStrategyId: string | null;
-  dsl: Json;
+  dsl: DslDocument;
   graph: Json;
 };
 
@@ -140,16 +192,19 @@ function toSummary(r: Row, userId: string, bt: Map<string, BacktestSummary>): Te
     isExample: r.exampleKey !== null,
     version: r.version,
     forkCount: r.forkCount,
+    createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     dsl: r.dsl,
-    backtest: bt.get(r.strategyVersionId) ?? null,
+    backtest: bt.get(r.id) ?? null,
   };
 }
+
+export type TemplateSort = 'newest' | 'forks' | 'best';
 
 export async function listTemplates(
   db: Db,
   userId: string,
-  input: { search?: string; tag?: string } = {},
+  input: { search?: string; tag?: string; sort?: TemplateSort } = {},
 ): Promise<TemplateSummary[]> {
   const filters = [visibleTo(userId)];
   const q = input.search?.trim();
@@ -170,12 +225,17 @@ export async function listTemplates(
     .innerJoin(user, eq(user.id, templates.authorId))
     .innerJoin(strategyVersions, eq(strategyVersions.id, templates.strategyVersionId))
     .where(and(...filters))
-    .orderBy(desc(templates.forkCount), asc(templates.title))) as Row[];
-  const bt = await latestBacktests(
-    db,
-    rows.map((r) => r.strategyVersionId),
-  );
-  return rows.map((r) => toSummary(r, userId, bt));
+    .orderBy(
+      ...(input.sort === 'newest'
+        ? [desc(templates.createdAt), asc(templates.title)]
+        : [desc(templates.forkCount), asc(templates.title)]),
+    )) as Row[];
+  const bt = await publishedBacktests(db, rows);
+  const list = rows.map((r) => toSummary(r, userId, bt));
+  if (input.sort !== 'best') return list;
+  // Best published backtest: return on capital (comparable across markets), untested last.
+  const score = (t: TemplateSummary) => t.backtest?.returnPct ?? t.backtest?.netPnl ?? -Infinity;
+  return list.sort((a, b) => score(b) - score(a) || a.title.localeCompare(b.title));
 }
 
 async function visibleRow(db: Db, userId: string, id: string): Promise<Row> {
@@ -205,7 +265,7 @@ async function authoredRow(db: Db, userId: string, id: string): Promise<Row> {
 
 export async function getTemplate(db: Db, userId: string, id: string): Promise<TemplateDetail> {
   const row = await visibleRow(db, userId, id);
-  const bt = await latestBacktests(db, [row.strategyVersionId]);
+  const bt = await publishedBacktests(db, [row]);
   const versions = await db
     .select({
       version: templateVersions.version,
@@ -228,7 +288,114 @@ export type PublishInput = {
   title: string;
   description: string;
   tags: string[];
+  /** A backtest to publish with the version (see publishableBacktests), or none. */
+  backtestId?: string | null;
 };
+
+export type PublishableBacktest = {
+  id: string;
+  createdAt: Date;
+  data: string;
+  netPnl: number | null;
+  trades: number | null;
+  /** Null when it may be published; else why not, in words. */
+  refused: string | null;
+};
+
+/**
+ * The caller's finished backtests of a strategy and whether each may be published with it now:
+ * only a run of exactly the DSL being published, on data others could use too (the simulator
+ * or a shared dataset); a private upload stays private.
+ */
+export async function publishableBacktests(
+  db: Db,
+  userId: string,
+  strategyId: string,
+): Promise<PublishableBacktest[]> {
+  const [s] = await db
+    .select({ dsl: strategies.dsl })
+    .from(strategies)
+    .where(and(eq(strategies.id, strategyId), eq(strategies.ownerId, userId)))
+    .limit(1);
+  if (!s)
+    throw new AppError(
+      'NOT_FOUND',
+      `strategy ${strategyId} not found for owner ${userId}`,
+      'That strategy does not exist or is not yours. Open one from the Strategies list.',
+    );
+  const rows = await db
+    .select({
+      id: backtests.id,
+      createdAt: backtests.createdAt,
+      dataSource: backtests.dataSource,
+      summary: sql<Json | null>`${backtests.report} -> 'summary'`,
+      dsl: strategyVersions.dsl,
+    })
+    .from(backtests)
+    .innerJoin(strategyVersions, eq(strategyVersions.id, backtests.strategyVersionId))
+    .where(
+      and(
+        eq(backtests.ownerId, userId),
+        eq(strategyVersions.strategyId, strategyId),
+        eq(backtests.status, 'succeeded'),
+      ),
+    )
+    .orderBy(desc(backtests.createdAt))
+    .limit(50);
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: r.createdAt,
+    data: dataWords(r.dataSource),
+    netPnl: numOrNull(r.summary?.netPnl),
+    trades: numOrNull(r.summary?.trades),
+    refused: refusal(r.dataSource, r.dsl, s.dsl),
+  }));
+}
+
+function refusal(source: Json, ran: Json, publishing: Json | null): string | null {
+  if (source.kind === 'upload')
+    return 'ran on a file you uploaded, which stays private; backtest on the simulator or a shared dataset to publish one';
+  if (!publishing || diffDsl(ran, publishing).length > 0)
+    return 'ran an earlier version of the strategy, not the one being published';
+  return null;
+}
+
+/** Checks the chosen backtest against what is being published; null when none was chosen. */
+async function chosenBacktest(
+  tx: Tx,
+  userId: string,
+  backtestId: string | null | undefined,
+  publishing: Json,
+): Promise<string | null> {
+  if (!backtestId) return null;
+  const [b] = await tx
+    .select({
+      id: backtests.id,
+      status: backtests.status,
+      dataSource: backtests.dataSource,
+      dsl: strategyVersions.dsl,
+    })
+    .from(backtests)
+    .innerJoin(strategyVersions, eq(strategyVersions.id, backtests.strategyVersionId))
+    .where(and(eq(backtests.id, backtestId), eq(backtests.ownerId, userId)))
+    .limit(1);
+  if (!b)
+    throw new AppError(
+      'NOT_FOUND',
+      `backtest ${backtestId} not found for ${userId}`,
+      'That backtest does not exist or is not yours; pick one of your finished runs of this strategy.',
+    );
+  if (b.status !== 'succeeded')
+    throw new AppError(
+      'UNPROCESSABLE',
+      `backtest ${backtestId} is ${b.status}`,
+      `That backtest ${b.status === 'failed' ? 'failed' : 'has not finished'}; publish a finished one.`,
+    );
+  const why = refusal(b.dataSource, b.dsl, publishing);
+  if (why)
+    throw new AppError('UNPROCESSABLE', `backtest ${backtestId}: ${why}`, `That backtest ${why}.`);
+  return b.id;
+}
 
 export function normalizeTags(tags: string[]): string[] {
   return [...new Set(tags.map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0))].slice(
@@ -244,7 +411,7 @@ async function snapshotStrategy(
   tx: Tx,
   userId: string,
   strategyId: string,
-): Promise<{ versionId: string; name: string }> {
+): Promise<{ versionId: string; name: string; dsl: Json }> {
   const [s] = await tx
     .select()
     .from(strategies)
@@ -274,7 +441,7 @@ async function snapshotStrategy(
     diffDsl(existing.dsl, s.dsl).length === 0 &&
     diffDsl(existing.graph, s.graph).length === 0
   ) {
-    return { versionId: existing.id, name: s.name };
+    return { versionId: existing.id, name: s.name, dsl: s.dsl };
   }
   // The saved version differs from the current draft (or was never saved): publish the draft as a
   // version of its own that nothing else points at.
@@ -290,7 +457,7 @@ async function snapshotStrategy(
       graph: s.graph,
     })
     .returning({ id: strategyVersions.id });
-  return { versionId: v.id, name: s.name };
+  return { versionId: v.id, name: s.name, dsl: s.dsl };
 }
 
 export async function publishTemplate(
@@ -300,6 +467,7 @@ export async function publishTemplate(
 ): Promise<{ id: string; version: number }> {
   return db.transaction(async (tx) => {
     const snap = await snapshotStrategy(tx, userId, input.strategyId);
+    const backtestId = await chosenBacktest(tx, userId, input.backtestId, snap.dsl);
     const [t] = await tx
       .insert(templates)
       .values({
@@ -318,6 +486,7 @@ export async function publishTemplate(
       version: 1,
       strategyVersionId: snap.versionId,
       notes: 'First version',
+      backtestId,
     });
     return { id: t.id, version: 1 };
   });
@@ -327,7 +496,7 @@ export async function publishTemplate(
 export async function publishTemplateVersion(
   db: Db,
   userId: string,
-  input: { templateId: string; notes: string },
+  input: { templateId: string; notes: string; backtestId?: string | null },
 ): Promise<{ id: string; version: number }> {
   const row = await authoredRow(db, userId, input.templateId);
   if (!row.sourceStrategyId) {
@@ -350,6 +519,7 @@ export async function publishTemplateVersion(
         `Nothing to publish: the strategy's DSL is the same as version ${row.version}. Edit it in the builder first.`,
       );
     }
+    const backtestId = await chosenBacktest(tx, userId, input.backtestId, next.dsl);
     // Guarded on the version read above, so two concurrent publishes cannot both become "next".
     const version = row.version + 1;
     const updated = await tx
@@ -368,6 +538,7 @@ export async function publishTemplateVersion(
       version,
       strategyVersionId: snap.versionId,
       notes: input.notes.trim(),
+      backtestId,
     });
     return { id: row.id, version };
   });
@@ -598,4 +769,44 @@ export async function updateForkToLatest(
     });
     return { strategyId: u.id, version: u.version };
   });
+}
+
+/**
+ * "Backtest" straight from a template, without forking it into the strategy list: the
+ * template's current version as a strategy version of the caller's own (reused while the
+ * template has not changed), which the backtest then runs.
+ */
+export async function templateVersionToBacktest(
+  db: Db,
+  userId: string,
+  templateId: string,
+): Promise<{ strategyVersionId: string; name: string }> {
+  const row = await visibleRow(db, userId, templateId);
+  const name = `${row.title} (template v${row.version})`;
+  const mine = await db
+    .select({ id: strategyVersions.id, dsl: strategyVersions.dsl })
+    .from(strategyVersions)
+    .where(
+      and(
+        eq(strategyVersions.ownerId, userId),
+        isNull(strategyVersions.strategyId),
+        eq(strategyVersions.name, name),
+      ),
+    )
+    .limit(5);
+  const same = mine.find((v) => diffDsl(v.dsl, row.dsl).length === 0);
+  if (same) return { strategyVersionId: same.id, name };
+  const [v] = await db
+    .insert(strategyVersions)
+    .values({
+      strategyId: null,
+      ownerId: userId,
+      version: row.version,
+      name,
+      description: row.description,
+      dsl: row.dsl,
+      graph: row.graph,
+    })
+    .returning({ id: strategyVersions.id });
+  return { strategyVersionId: v.id, name };
 }

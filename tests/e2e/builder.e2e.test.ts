@@ -97,10 +97,11 @@ async function expectNoProblems(page: Page) {
   }
 }
 
+/** Waits for the draft to be autosaved and gives its row version (autosave is not a version). */
 async function savedVersion(page: Page): Promise<number> {
   const status = page.getByTestId('save-status');
   await poll(() => status.getAttribute('data-state')).toBe('saved');
-  return Number(/v(\d+)/.exec((await status.textContent()) ?? '')?.[1]);
+  return Number(await status.getAttribute('data-row-version'));
 }
 
 describe('building a strategy on the canvas', () => {
@@ -124,7 +125,9 @@ describe('building a strategy on the canvas', () => {
     await shot(page, '01-new-strategy');
 
     const canvas = page.getByTestId('canvas');
+    await page.getByRole('tab', { name: 'Blocks' }).click();
     await page.getByTestId('palette-leg').dragTo(canvas, { targetPosition: { x: 260, y: 260 } });
+    await page.getByRole('tab', { name: 'Blocks' }).click();
     await page.getByTestId('palette-strike').dragTo(canvas, { targetPosition: { x: 120, y: 480 } });
     const leg = await blockId(page, 'leg');
     const strike = await blockId(page, 'strike');
@@ -135,7 +138,8 @@ describe('building a strategy on the canvas', () => {
 
     await connect(page, `handle-${strike}-out`, `handle-${leg}-strike`);
     await connect(page, `handle-${leg}-out`, `handle-${strategy}-legs`);
-    await poll(() => page.locator('.react-flow__edge').count()).toBe(3);
+    // The new strategy's basket already holds its execution and strategy blocks: 2 + 2 edges.
+    await poll(() => page.locator('.react-flow__edge').count()).toBe(4);
     // Wired up, the errors on the leg and the strategy disappear.
     await poll(() => problemsOn(page, leg)).toBe(0);
     await expectNoProblems(page);
@@ -213,6 +217,7 @@ describe('building a strategy on the canvas', () => {
     const page = await alice.newPage();
     await page.goto(strategyUrl);
     const leg = await blockId(page, 'leg');
+    await page.getByRole('tab', { name: 'Blocks' }).click();
     await page.getByLabel('Find a block').focus();
     await page.keyboard.type('stop');
     await page.keyboard.press('Tab');

@@ -92,7 +92,8 @@ describe('templates and backtests', () => {
     await page.getByRole('tab', { name: 'Payoff' }).click();
     const stats = page.getByTestId('payoff-stats');
     await stats.waitFor({ timeout: 60_000 });
-    expect(await stats.textContent()).toMatch(/Max loss-unlimited/);
+    // An unbounded loss reads "unlimited", never "-unlimited".
+    expect(await stats.textContent()).toMatch(/Max lossunlimited/);
     const before = await stats.locator('dd').first().textContent();
     const spot = page.getByLabel('Spot move');
     await spot.focus();
@@ -134,6 +135,8 @@ describe('templates and backtests', () => {
 
     await page.getByTestId('backtest-metrics').waitFor();
     await page.getByTestId('equity-chart').waitFor();
+    expect(await page.getByTestId('trades-table').locator('tbody tr').count()).toBeGreaterThan(0);
+    await page.getByRole('tab', { name: /Orders/ }).click();
     expect(await page.getByTestId('orders-table').locator('tbody tr').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('orders-table').textContent()).toMatch(/ENTRY/);
     await shot(page, 'backtest-02-results');

@@ -12,7 +12,7 @@ import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backtests, strategyVersions, user } from '@/db/schema';
-import { straddleJson } from '@/engine/backtest/golden-straddle';
+import { straddle } from '@/engine/backtest/golden-straddle';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { backtestProcessor, processBacktest } from './index';
@@ -47,7 +47,7 @@ async function owner(): Promise<{ ownerId: string; versionId: string }> {
   await t.db.insert(user).values({ id: ownerId, name: ownerId, email: `${ownerId}@example.test` });
   const [v] = await t.db
     .insert(strategyVersions)
-    .values({ ownerId, version: 1, name: 'straddle', dsl: straddleJson, graph: {} })
+    .values({ ownerId, version: 1, name: 'straddle', dsl: straddle(), graph: {} })
     .returning({ id: strategyVersions.id });
   return { ownerId, versionId: v.id };
 }

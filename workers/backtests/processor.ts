@@ -216,7 +216,7 @@ export async function processBacktest(
     const report = await run.result;
     const stored = await finish('succeeded', {
       progress: 1,
-      report: report as unknown as Record<string, unknown>,
+      report,
     });
     if (!stored) return 'cancelled';
     await opts.onProgress?.(1);

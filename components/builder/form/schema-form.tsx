@@ -83,8 +83,8 @@ function Label(props: { htmlFor?: string; field: Field; as?: 'label' | 'legend' 
   const text = (
     <>
       {field.label}
-      {field.unit ? <span className="ml-1 text-zinc-500">({field.unit})</span> : null}
-      {field.required ? null : <span className="ml-1 text-zinc-600">optional</span>}
+      {field.unit ? <span className="ml-1 text-zinc-400">({field.unit})</span> : null}
+      {field.required ? null : <span className="ml-1 text-zinc-400">optional</span>}
     </>
   );
   if (props.as === 'legend')
@@ -101,8 +101,8 @@ function Help(props: { id: string; field: Field; errors: string[]; bounds?: stri
   if (!field.help && !errors.length && !bounds) return null;
   return (
     <div id={props.id} className="mt-1 space-y-0.5 text-xs">
-      {field.help ? <p className="text-zinc-500">{field.help}</p> : null}
-      {bounds ? <p className="text-zinc-600">{bounds}</p> : null}
+      {field.help ? <p className="text-zinc-400">{field.help}</p> : null}
+      {bounds ? <p className="text-zinc-400">{bounds}</p> : null}
       {errors.map((e) => (
         <p key={e} role="alert" className="text-rose-400">
           {e}

@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { protectedProcedure, router } from '@/server/api/trpc';
 import * as service from '@/server/services/strategies';
+import { strategyHistory } from '@/server/services/strategy-history';
+import { dslChange } from '@/server/api/routers/templates';
 import { documentSizeProblem, starterGraph } from '@/server/services/strategy-documents';
+import { isKnownUnderlying, UNDERLYING_SYMBOLS } from '@/engine/dsl';
 
 const id = z.uuid('Strategy id must be a UUID, as shown in the Strategies list.');
 const jsonObject = z.record(z.string(), z.unknown());
@@ -59,12 +62,27 @@ export const strategiesRouter = router({
     .query(async ({ ctx, input }) => service.getStrategy(ctx.db, ctx.user.id, input.id)),
 
   create: protectedProcedure
-    .input(z.object({ name, description: description.optional(), graph: graphInput.optional() }))
+    .input(
+      z.object({
+        name,
+        description: description.optional(),
+        graph: graphInput.optional(),
+        /** The market a new strategy trades; its cost model and session times follow. */
+        underlying: z
+          .string()
+          .max(20)
+          .refine(isKnownUnderlying, {
+            message: `Pick an underlying from the list (${UNDERLYING_SYMBOLS.join(', ')})`,
+          })
+          .optional(),
+      }),
+    )
     .output(detail)
     .mutation(async ({ ctx, input }) =>
       service.createStrategy(ctx.db, ctx.user.id, {
-        ...input,
-        graph: input.graph ?? starterGraph(),
+        name: input.name,
+        description: input.description,
+        graph: input.graph ?? starterGraph({ name: input.name, underlying: input.underlying }),
       }),
     ),
 
@@ -107,6 +125,19 @@ export const strategiesRouter = router({
     .input(z.object({ id }))
     .output(z.array(version))
     .query(async ({ ctx, input }) => service.listVersions(ctx.db, ctx.user.id, input.id)),
+
+  /** Versions newest first with their DSL diffs, and what the draft changed since the newest. */
+  history: protectedProcedure
+    .input(z.object({ id }))
+    .output(
+      z.object({
+        versions: z.array(
+          version.extend({ changeCount: z.number().int(), changes: z.array(dslChange) }),
+        ),
+        draft: z.object({ changeCount: z.number().int(), changes: z.array(dslChange) }).nullable(),
+      }),
+    )
+    .query(async ({ ctx, input }) => strategyHistory(ctx.db, ctx.user.id, input.id)),
 
   getVersion: protectedProcedure
     .input(

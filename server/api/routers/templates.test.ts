@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApi } from '@/server/testing/api';
 import { eq } from 'drizzle-orm';
-import { backtests, strategies, templates } from '@/db/schema';
-import { parseDsl } from '@/engine/dsl';
+import { backtests, strategies, strategyVersions } from '@/db/schema';
+import { parseDsl, type DslDocument } from '@/engine/dsl';
+import type { BacktestReport } from '@/engine/backtest/backtest';
 import { decompile } from '@/engine/graph';
 import straddle from '@/engine/dsl/examples/nifty-short-straddle-recost.json' with { type: 'json' };
 import { appRouter } from '@/server/api/root';
@@ -14,7 +15,76 @@ const callerFor = api.callerFor;
 
 const parsed = parseDsl(straddle);
 if (!parsed.ok) throw new Error('the straddle example must be valid');
-const dsl = parsed.value as unknown as Record<string, unknown>;
+const dsl = parsed.value;
+
+/** Only the parts of a stored report the gallery reads (a whole report is long and beside the point). */
+function reportOf(netPnl: number): BacktestReport {
+  return {
+    strategy: 'Alice straddle',
+    from: '2026-11-16T09:15:00+05:30',
+    to: '2026-11-20T15:30:00+05:30',
+    summary: {
+      netPnl,
+      grossPnl: netPnl + 265.5,
+      costs: 265.5,
+      trades: 8,
+      winRate: 62.5,
+      maxDrawdown: 800,
+      sharpe: 1.1,
+      profitFactor: 1.6,
+    },
+    metrics: { maxDrawdownPct: 0.16 },
+    settings: { capital: 500000, currency: 'INR' },
+    orders: [],
+    events: [],
+    equity: [],
+  } as unknown as BacktestReport;
+}
+
+/** A finished backtest of the strategy as it is now (a version of it is made when missing). */
+async function runOf(
+  ownerId: string,
+  strategyId: string,
+  dataSource: Record<string, unknown>,
+  netPnl: number,
+  runDsl: DslDocument = dsl,
+) {
+  const existing = (
+    await api.db.select().from(strategyVersions).where(eq(strategyVersions.strategyId, strategyId))
+  ).find((v) => JSON.stringify(v.dsl) === JSON.stringify(runDsl));
+  const versionId =
+    existing?.id ??
+    (
+      await api.db
+        .insert(strategyVersions)
+        .values({
+          strategyId,
+          ownerId,
+          version: 100 + Math.floor(Math.random() * 1e6),
+          name: 'run',
+          dsl: runDsl,
+          graph: decompile(parsed.ok ? parsed.value : (null as never)) as unknown as Record<
+            string,
+            unknown
+          >,
+        })
+        .returning({ id: strategyVersions.id })
+    )[0].id;
+  const [run] = await api.db
+    .insert(backtests)
+    .values({
+      ownerId,
+      strategyVersionId: versionId,
+      dataSource,
+      settings: {},
+      status: 'succeeded',
+      progress: 1,
+      report: reportOf(netPnl),
+      finishedAt: new Date(),
+    })
+    .returning({ id: backtests.id });
+  return run;
+}
 
 async function strategyOf(ownerId: string, name: string) {
   const [row] = await api.db
@@ -88,47 +158,24 @@ describe('templates authorization', () => {
       code: 'NOT_FOUND',
     });
 
-    // A's backtest of the published version: B sees its summary on the template, never the run itself.
-    const [tpl] = await api.db
-      .select({ versionId: templates.strategyVersionId })
-      .from(templates)
-      .where(eq(templates.id, id));
-    const report = {
-      strategy: 'Alice straddle',
-      from: '2026-11-16T09:15:00+05:30',
-      to: '2026-11-20T15:30:00+05:30',
-      summary: {
-        netPnl: 1234.5,
-        grossPnl: 1500,
-        costs: 265.5,
-        trades: 8,
-        winRate: 62.5,
-        maxDrawdown: 800,
-        sharpe: 1.1,
-        profitFactor: 1.6,
-      },
-      orders: [],
-      events: [],
-      equity: [],
-    };
-    const [run] = await api.db
-      .insert(backtests)
-      .values({
-        ownerId: a.userId,
-        strategyVersionId: tpl.versionId,
-        dataSource: { kind: 'simulator' },
-        settings: {},
-        status: 'succeeded',
-        progress: 1,
-        report,
-        finishedAt: new Date(),
-      })
-      .returning({ id: backtests.id });
-    expect((await b.caller.templates.byId({ id })).backtest).toMatchObject({
+    // A's backtest published with the version: B sees its summary on the template, never the run itself.
+    const run = await runOf(
+      a.userId,
+      source.id,
+      { kind: 'simulator', underlying: 'NIFTY' },
+      1234.5,
+    );
+    const second = await a.caller.templates.publish({
+      strategyId: source.id,
+      title: 'Alice straddle, tested',
+      backtestId: run.id,
+    });
+    expect((await b.caller.templates.byId({ id: second.id })).backtest).toMatchObject({
       backtestId: run.id,
       netPnl: 1234.5,
       trades: 8,
       winRate: 62.5,
+      returnPct: 0.2469,
     });
     await expect(b.caller.backtests.get({ id: run.id })).rejects.toMatchObject({
       code: 'NOT_FOUND',
@@ -203,7 +250,7 @@ describe('forks', () => {
     edited.basket.strategies[0].legs[0].stopLoss.value = 30;
     await api.db
       .update(strategies)
-      .set({ dsl: edited as unknown as Record<string, unknown>, version: 2 })
+      .set({ dsl: edited as unknown as DslDocument, version: 2 })
       .where(eq(strategies.id, source.id));
     expect(
       await a.caller.templates.publishVersion({ templateId: id, notes: 'Wider stop on the call' }),
@@ -242,5 +289,124 @@ describe('forks', () => {
 
     // A fork of the fork is independent: the author's strategy never changed because of B.
     expect((await a.caller.strategies.byId({ id: source.id })).name).toBe('Maker straddle');
+  });
+});
+
+describe('the backtest a template shows', () => {
+  it('is only the one the author chose to publish with the version: never a private upload, never a later run', async () => {
+    const a = await callerFor('tester@example.test');
+    const b = await callerFor('browser@example.test');
+    const source = await strategyOf(a.userId, 'Tested straddle');
+    const sim = await runOf(
+      a.userId,
+      source.id,
+      { kind: 'simulator', underlying: 'NIFTY', from: '2026-08-03', to: '2026-10-30', seed: 7 },
+      5000,
+    );
+    const upload = await runOf(
+      a.userId,
+      source.id,
+      { kind: 'upload', filename: 'my-broker-fills.ndjson' },
+      90000,
+    );
+
+    // Published without choosing one: the gallery shows none, though succeeded runs exist.
+    const plain = await a.caller.templates.publish({
+      strategyId: source.id,
+      title: 'Untested straddle',
+    });
+    expect((await b.caller.templates.byId({ id: plain.id })).backtest).toBeNull();
+
+    // The author picks from the runs of exactly this strategy; a private upload is refused, saying why.
+    const choices = await a.caller.templates.publishableBacktests({ strategyId: source.id });
+    expect(choices.find((c) => c.id === sim.id)?.refused).toBeNull();
+    expect(choices.find((c) => c.id === upload.id)?.refused).toMatch(/file you uploaded/);
+    await expect(
+      a.caller.templates.publish({ strategyId: source.id, title: 'Leaky', backtestId: upload.id }),
+    ).rejects.toMatchObject({
+      code: 'UNPROCESSABLE_CONTENT',
+      message: expect.stringMatching(/stays private/),
+    });
+
+    const tested = await a.caller.templates.publish({
+      strategyId: source.id,
+      title: 'Tested straddle',
+      backtestId: sim.id,
+    });
+    const shown = async () => (await b.caller.templates.byId({ id: tested.id })).backtest;
+    expect(await shown()).toMatchObject({ backtestId: sim.id, netPnl: 5000, returnPct: 1 });
+    expect((await shown())?.data).toMatch(/^simulated NIFTY/);
+
+    // Runs after publishing, better or private, change nothing on the template.
+    await runOf(a.userId, source.id, { kind: 'simulator', underlying: 'NIFTY' }, 99999);
+    await runOf(a.userId, source.id, { kind: 'upload', filename: 'later.csv' }, 77777);
+    expect((await shown())?.backtestId).toBe(sim.id);
+    const card = (await b.caller.templates.list()).find((t) => t.id === tested.id);
+    expect(card?.backtest?.backtestId).toBe(sim.id);
+
+    // A run of an older version of the strategy cannot be published with the new one.
+    const edited = structuredClone(dsl) as {
+      basket: { strategies: { legs: { stopLoss: { value: number } }[] }[] };
+    };
+    edited.basket.strategies[0].legs[0].stopLoss.value = 40;
+    await api.db
+      .update(strategies)
+      .set({ dsl: edited as unknown as DslDocument, version: 5 })
+      .where(eq(strategies.id, source.id));
+    await expect(
+      a.caller.templates.publishVersion({
+        templateId: tested.id,
+        notes: 'wider',
+        backtestId: sim.id,
+      }),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/earlier version/) });
+    // Published without a run, the new version shows no backtest: figures never outlive their DSL.
+    await a.caller.templates.publishVersion({ templateId: tested.id, notes: 'wider' });
+    expect(await shown()).toBeNull();
+  });
+
+  it('sorts the gallery by newest, most forked and best published backtest', async () => {
+    const a = await callerFor('sorter@example.test');
+    const s1 = await strategyOf(a.userId, 'Sort one');
+    const s2 = await strategyOf(a.userId, 'Sort two');
+    const r1 = await runOf(a.userId, s1.id, { kind: 'simulator' }, 1000);
+    const r2 = await runOf(a.userId, s2.id, { kind: 'simulator' }, 25000);
+    const t1 = await a.caller.templates.publish({
+      strategyId: s1.id,
+      title: 'Sort one',
+      backtestId: r1.id,
+    });
+    const t2 = await a.caller.templates.publish({
+      strategyId: s2.id,
+      title: 'Sort two',
+      backtestId: r2.id,
+    });
+    await (await callerFor('forks@example.test')).caller.templates.fork({ templateId: t1.id });
+    const ids = async (sort: 'newest' | 'forks' | 'best') =>
+      (await a.caller.templates.list({ search: 'Sort', sort })).map((t) => t.id);
+    expect(await ids('newest')).toEqual([t2.id, t1.id]);
+    expect(await ids('forks')).toEqual([t1.id, t2.id]);
+    expect(await ids('best')).toEqual([t2.id, t1.id]);
+  });
+
+  it('can be run straight from a template without forking it into the strategy list', async () => {
+    const a = await callerFor('origin@example.test');
+    const b = await callerFor('trier@example.test');
+    const source = await strategyOf(a.userId, 'Try me');
+    const { id } = await a.caller.templates.publish({ strategyId: source.id, title: 'Try me' });
+    const target = await b.caller.templates.backtestTarget({ templateId: id });
+    expect(target.name).toBe('Try me (template v1)');
+    expect((await b.caller.templates.backtestTarget({ templateId: id })).strategyVersionId).toBe(
+      target.strategyVersionId,
+    );
+    expect((await b.caller.strategies.getVersion({ id: target.strategyVersionId })).dsl).toEqual(
+      dsl,
+    );
+    expect(await b.caller.strategies.list()).toEqual([]);
+    await expect(
+      a.caller.strategies.getVersion({ id: target.strategyVersionId }),
+    ).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });

@@ -19,12 +19,21 @@ const tags = z
 const backtestSummary = z.object({
   backtestId: z.string(),
   netPnl: z.number(),
+  returnPct: z.number().nullable(),
   trades: z.number(),
   winRate: z.number(),
   maxDrawdown: z.number(),
+  maxDrawdownPct: z.number().nullable(),
+  sharpe: z.number().nullable(),
+  currency: z.string().nullable(),
+  data: z.string(),
   from: z.string().nullable(),
   to: z.string().nullable(),
 });
+const backtestId = z
+  .uuid('Backtest id must be a UUID, as listed under "Publish with a backtest".')
+  .nullable()
+  .optional();
 
 const summary = z.object({
   id: z.string(),
@@ -37,12 +46,14 @@ const summary = z.object({
   isExample: z.boolean(),
   version: z.number().int(),
   forkCount: z.number().int(),
+  createdAt: z.date(),
   updatedAt: z.date(),
   dsl: json,
   backtest: backtestSummary.nullable(),
 });
 
-const change = z.union([
+/** One DSL change (engine/diff/dsl-diff), as the fork banner and the version history show it. */
+export const dslChange = z.union([
   z.object({ kind: z.literal('added'), path: z.string(), after: z.unknown() }),
   z.object({ kind: z.literal('removed'), path: z.string(), before: z.unknown() }),
   z.object({
@@ -57,7 +68,11 @@ export const templatesRouter = router({
   list: protectedProcedure
     .input(
       z
-        .object({ search: z.string().max(200).optional(), tag: z.string().max(30).optional() })
+        .object({
+          search: z.string().max(200).optional(),
+          tag: z.string().max(30).optional(),
+          sort: z.enum(['newest', 'forks', 'best']).optional(),
+        })
         .optional(),
     )
     .output(z.array(summary))
@@ -78,7 +93,13 @@ export const templatesRouter = router({
 
   publish: protectedProcedure
     .input(
-      z.object({ strategyId, title, description: description.default(''), tags: tags.default([]) }),
+      z.object({
+        strategyId,
+        title,
+        description: description.default(''),
+        tags: tags.default([]),
+        backtestId,
+      }),
     )
     .output(z.object({ id: z.string(), version: z.number().int() }))
     .mutation(({ ctx, input }) => service.publishTemplate(ctx.db, ctx.user.id, input)),
@@ -88,10 +109,36 @@ export const templatesRouter = router({
       z.object({
         templateId,
         notes: z.string().max(500, 'Keep the notes under 500 characters.').default(''),
+        backtestId,
       }),
     )
     .output(z.object({ id: z.string(), version: z.number().int() }))
     .mutation(({ ctx, input }) => service.publishTemplateVersion(ctx.db, ctx.user.id, input)),
+
+  /** The author's finished backtests of a strategy, and which of them may be published with it. */
+  publishableBacktests: protectedProcedure
+    .input(z.object({ strategyId }))
+    .output(
+      z.array(
+        z.object({
+          id: z.string(),
+          createdAt: z.date(),
+          data: z.string(),
+          netPnl: z.number().nullable(),
+          trades: z.number().nullable(),
+          refused: z.string().nullable(),
+        }),
+      ),
+    )
+    .query(({ ctx, input }) => service.publishableBacktests(ctx.db, ctx.user.id, input.strategyId)),
+
+  /** The template's current version as the caller's own strategy version, for a backtest run. */
+  backtestTarget: protectedProcedure
+    .input(z.object({ templateId }))
+    .output(z.object({ strategyVersionId: z.string(), name: z.string() }))
+    .mutation(({ ctx, input }) =>
+      service.templateVersionToBacktest(ctx.db, ctx.user.id, input.templateId),
+    ),
 
   update: protectedProcedure
     .input(
@@ -130,7 +177,7 @@ export const templatesRouter = router({
           latestVersion: z.number().int(),
           newVersionAvailable: z.boolean(),
           notes: z.array(z.string()),
-          changes: z.array(change),
+          changes: z.array(dslChange),
         }),
       ]),
     )

@@ -1,0 +1,2 @@
+ALTER TABLE "template_versions" ADD COLUMN "backtest_id" uuid;--> statement-breakpoint
+ALTER TABLE "template_versions" ADD CONSTRAINT "template_versions_backtest_id_backtests_id_fk" FOREIGN KEY ("backtest_id") REFERENCES "public"."backtests"("id") ON DELETE set null ON UPDATE no action;
