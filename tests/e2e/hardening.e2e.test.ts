@@ -86,7 +86,7 @@ describe.skipIf(!sharedDataDir())('real datasets on the production build', () =>
 
     await p.goBack();
     await p.waitForURL(/\/strategies\/[0-9a-f-]{36}$/);
-    await p.getByRole('button', { name: /Payoff and greeks/ }).click();
+    await p.getByRole('tab', { name: 'Payoff' }).click();
     const panel = p.getByTestId('payoff-panel');
     await panel.getByTestId('payoff-stats').waitFor({ timeout: 60_000 });
     const chain = panel.getByLabel('Chain');
