@@ -27,8 +27,7 @@ export const WebhookSecretSchema = z.strictObject({
 export type TelegramSecret = z.infer<typeof TelegramSecretSchema>;
 export type WebhookSecret = z.infer<typeof WebhookSecretSchema>;
 export type AlertSecret =
-  | ({ kind: 'telegram' } & TelegramSecret)
-  | ({ kind: 'webhook' } & WebhookSecret);
+  ({ kind: 'telegram' } & TelegramSecret) | ({ kind: 'webhook' } & WebhookSecret);
 
 const context = (row: { id: string; ownerId: string }) => `alert_channels:${row.id}:${row.ownerId}`;
 

@@ -117,7 +117,11 @@ export async function startWorkers(
   await scheduleHeartbeat(scheduler, heartbeatMs);
   await scheduleLiveFlow();
   await getQueue(QUEUES.alerts)
-    .upsertJobScheduler('alert-sweep', { every: 30_000 }, { name: ALERT_JOBS.sweep, data: {}, opts: { removeOnComplete: 5, removeOnFail: 5 } }) // prettier-ignore
+    .upsertJobScheduler(
+      'alert-sweep',
+      { every: 30_000 },
+      { name: ALERT_JOBS.sweep, data: {}, opts: { removeOnComplete: 5, removeOnFail: 5 } },
+    ) // prettier-ignore
     .catch((err: unknown) => logger.warn({ err }, 'could not schedule the alerts sweep'));
   if (opts.sweep !== false) {
     await scheduler.upsertJobScheduler(

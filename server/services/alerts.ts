@@ -50,7 +50,12 @@ export async function listChannels(db: Db, ownerId: string): Promise<AlertChanne
     })
     .from(alertDeliveries)
     .innerJoin(notifications, eq(notifications.id, alertDeliveries.notificationId))
-    .where(inArray(alertDeliveries.channelId, rows.map((r) => r.id))) // prettier-ignore
+    .where(
+      inArray(
+        alertDeliveries.channelId,
+        rows.map((r) => r.id),
+      ),
+    ) // prettier-ignore
     .orderBy(desc(alertDeliveries.id))
     .limit(20 * rows.length);
   return rows.map((r) => ({

@@ -36,7 +36,11 @@ export function changed(deploymentId: string, ms: number, signal?: AbortSignal):
 }
 
 /** Resolves when any of the deployments changes, after `ms`, or when `signal` aborts. */
-export function changedAny(ids: readonly string[], ms: number, signal?: AbortSignal): Promise<void> {
+export function changedAny(
+  ids: readonly string[],
+  ms: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const ac = new AbortController();
   const onAbort = () => ac.abort();
   signal?.addEventListener('abort', onAbort, { once: true });

@@ -55,7 +55,11 @@ export const deploymentsRouter = router({
         yield rows;
         const active = rows.filter((r) => r.status === 'running' || r.status === 'paused');
         await new Promise((r) => setTimeout(r, 1_000));
-        await changedAny(active.map((r) => r.id), 30_000, signal);
+        await changedAny(
+          active.map((r) => r.id),
+          30_000,
+          signal,
+        );
       }
     } finally {
       release();
