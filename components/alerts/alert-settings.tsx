@@ -115,7 +115,7 @@ function AddChannel() {
           </label>
         )}
       </div>
-      <p className="text-zinc-500">
+      <p className="text-zinc-400">
         {kind === 'telegram'
           ? 'Create a bot with @BotFather, send it a message from the chat that should get alerts, and paste the bot token and that chat id. The token is encrypted on the server and never shown again.'
           : 'Each alert is POSTed as JSON (key, kind, title, message, deploymentId, at) with an Idempotency-Key header. The URL is encrypted on the server; only its host is shown.'}
@@ -233,7 +233,7 @@ export function AlertSettings() {
                   {c.recent.length > 0 && (
                     <table className="mt-2 w-full text-left">
                       <caption className="sr-only">Recent messages on {c.label}</caption>
-                      <thead className="text-zinc-500">
+                      <thead className="text-zinc-400">
                         <tr>
                           <th className="pr-2 font-medium">When</th>
                           <th className="pr-2 font-medium">Alert</th>

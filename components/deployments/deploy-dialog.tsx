@@ -101,13 +101,13 @@ export function DeployDialog({
   };
 
   return (
-    <div className="fixed inset-0 z-40 flex items-start justify-center bg-black/60 p-4 pt-16">
+    <div className="fixed inset-0 z-40 flex items-start justify-center p-4 pt-16">
       <div
         ref={box}
         role="dialog"
         aria-modal="true"
         aria-labelledby={`${ids}-title`}
-        className="w-full max-w-lg space-y-3 rounded border border-zinc-700 bg-zinc-900 p-4 text-xs shadow-2xl"
+        className="w-full max-w-lg space-y-3 rounded border border-zinc-700 bg-zinc-900 p-4 text-xs shadow-2xl shadow-black ring-1 ring-zinc-600"
       >
         <div>
           <h2 id={`${ids}-title`} className="text-sm font-semibold text-zinc-100">
@@ -145,7 +145,7 @@ export function DeployDialog({
             />
             <span>
               Simulated session starting now, on its own clock
-              <span className="block text-zinc-500">
+              <span className="block text-zinc-400">
                 A whole trading day of simulated prices, faster than real time; labelled simulated
                 everywhere it shows.
               </span>
@@ -168,7 +168,7 @@ export function DeployDialog({
         </fieldset>
         <fieldset>
           <legend className="mb-1 font-medium text-zinc-300">
-            Risk limits <span className="font-normal text-zinc-500">(empty: no limit)</span>
+            Risk limits <span className="font-normal text-zinc-400">(empty: no limit)</span>
           </legend>
           <div className="grid grid-cols-2 gap-2">
             {LIMITS.map((l) => (
@@ -192,7 +192,7 @@ export function DeployDialog({
         </fieldset>
         <div className="grid grid-cols-2 gap-2">
           <label className="flex flex-col gap-1 text-zinc-400">
-            Paper funds <span className="text-zinc-500">(empty: unlimited)</span>
+            Paper funds <span className="text-zinc-400">(empty: unlimited)</span>
             <input
               className={input}
               type="number"
@@ -203,7 +203,7 @@ export function DeployDialog({
             />
           </label>
           <label className="flex flex-col gap-1 text-zinc-400">
-            Name <span className="text-zinc-500">(empty: the strategy&apos;s)</span>
+            Name <span className="text-zinc-400">(empty: the strategy&apos;s)</span>
             <input
               className={input}
               maxLength={120}
@@ -234,7 +234,7 @@ export function DeployDialog({
             type="button"
             disabled={create.isPending || !!badLimit || (funds !== '' && !(Number(funds) > 0))}
             onClick={() => void deploy()}
-            className="rounded bg-emerald-600 px-3 py-1.5 font-medium text-white hover:bg-emerald-500 disabled:opacity-50"
+            className="rounded bg-emerald-700 px-3 py-1.5 font-medium text-white hover:bg-emerald-600 disabled:opacity-50"
           >
             {create.isPending ? 'Deploying…' : 'Deploy'}
           </button>
@@ -265,7 +265,7 @@ export function DeployButton({
         onClick={() => setOpen(true)}
         className={
           primary
-            ? 'rounded bg-emerald-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-emerald-500'
+            ? 'rounded bg-emerald-700 px-3 py-1.5 text-xs font-medium text-white hover:bg-emerald-600'
             : 'rounded border border-emerald-800 px-2.5 py-1 text-xs text-emerald-300 hover:border-emerald-600'
         }
       >

@@ -113,7 +113,7 @@ export function DeploymentPage({ id, extras }: { id: string; extras?: (view: Vie
         <StatusBadge status={v.status} />
         <FeedBadge feed={v.feed} />
         {v.statusReason && <span className="text-zinc-400">{v.statusReason}</span>}
-        <span className="ml-auto text-zinc-500" aria-live="polite">
+        <span className="ml-auto text-zinc-400" aria-live="polite">
           {s.error
             ? `Stream interrupted: ${s.error}`
             : s.status === 'pending'

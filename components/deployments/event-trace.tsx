@@ -46,7 +46,7 @@ export function EventTrace({ events }: { events: TraceEvent[] }) {
         >
           {shown.map((e) => (
             <li key={e.seq} className="flex gap-2" data-type={e.type}>
-              <span className="shrink-0 font-mono text-zinc-500">{exchangeClock(e.ts)}</span>
+              <span className="shrink-0 font-mono text-zinc-400">{exchangeClock(e.ts)}</span>
               <span className={`w-32 shrink-0 font-mono ${TONE[e.type] ?? 'text-zinc-400'}`}>
                 {e.type}
               </span>

@@ -30,6 +30,7 @@ export function OrdersTable({ orders }: { orders: OrderRow[] }) {
               className="border-b border-zinc-900"
               data-testid="order-row"
               data-reason={o.reason}
+              data-leg={o.legId}
             >
               <td className="py-1.5 pr-3 text-zinc-400">{at(o.createdAt)}</td>
               <td className="pr-3 text-zinc-300">{o.legId}</td>
@@ -75,7 +76,7 @@ export function FillsTable({ fills }: { fills: FillRow[] }) {
               <td className="pr-3 text-right">{f.qty}</td>
               <td className="pr-3 text-right">{money(f.price, 2)}</td>
               <td className="pr-3 text-right">{money(f.costs, 2)}</td>
-              <td className="pr-3 text-zinc-500">{f.executionId}</td>
+              <td className="pr-3 text-zinc-400">{f.executionId}</td>
             </tr>
           ))}
         </tbody>

@@ -122,7 +122,7 @@ export function NotificationBell() {
                     ) : (
                       <span className="font-medium text-zinc-100">{n.title}</span>
                     )}
-                    <span className="shrink-0 text-zinc-500">
+                    <span className="shrink-0 text-zinc-400">
                       {when.format(new Date(n.createdAt))}
                     </span>
                   </div>

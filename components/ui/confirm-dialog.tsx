@@ -29,13 +29,13 @@ export function ConfirmDialog({
     return () => window.removeEventListener('keydown', onKey);
   }, [onCancel]);
   return (
-    <div className="fixed inset-0 z-50 flex items-start justify-center bg-black/60 p-4 pt-24">
+    <div className="fixed inset-0 z-50 flex items-start justify-center p-4 pt-24">
       <div
         role="alertdialog"
         aria-modal="true"
         aria-labelledby={`${ids}-title`}
         aria-describedby={`${ids}-body`}
-        className="w-full max-w-md space-y-3 rounded border border-rose-900 bg-zinc-900 p-4 text-xs shadow-2xl"
+        className="w-full max-w-md space-y-3 rounded border border-rose-900 bg-zinc-900 p-4 text-xs shadow-2xl shadow-black ring-1 ring-zinc-600"
       >
         <h2 id={`${ids}-title`} className="text-sm font-semibold text-zinc-100">
           {title}
