@@ -139,17 +139,13 @@ function rollDay(ctx: Ctx, now: Now): void {
   if (st.day === now.time.day) return;
   if (st.day !== null) {
     const carried = st.legs.filter(isLive);
-    const closed = st.legs.filter((l) => !isLive(l));
     const basket = ctx.state.basket;
-    for (const l of closed) {
-      basket.grossBeforeToday += l.realizedPnl - l.pnlBase;
-      basket.costsBeforeToday += l.costs - l.costsBase;
-    }
+    // One sum per strategy and session, in basket order: a backtest split by days adds up the
+    // same numbers in the same order (engine/backtest/parts.ts), so its figures are identical.
+    basket.grossBeforeToday += dayMtm(st);
+    basket.costsBeforeToday += dayCosts(st);
     for (const l of carried) {
-      const pnl = instancePnl(l);
-      basket.grossBeforeToday += pnl - l.pnlBase;
-      basket.costsBeforeToday += l.costs - l.costsBase;
-      l.pnlBase = pnl;
+      l.pnlBase = instancePnl(l);
       l.costsBase = l.costs;
     }
     const previous = st.day;
@@ -202,7 +198,8 @@ function rollDay(ctx: Ctx, now: Now): void {
   }
 }
 
-function basketPnl(state: DraftState): { gross: number; costs: number } {
+/** Today's gross P&L and costs over the basket's strategies, in basket order. */
+export function basketPnl(state: DraftState | RuntimeState): { gross: number; costs: number } {
   let gross = 0;
   let costs = 0;
   for (const st of Object.values(state.strategies)) {
@@ -497,15 +494,14 @@ export function createRuntime(
 /** Gross P&L (realised + marked open positions), costs and net, per strategy and in total. */
 export function pnlOf(state: RuntimeState): PnlSummary {
   const byStrategy: PnlSummary['byStrategy'] = {};
-  let gross = state.basket.grossBeforeToday;
-  let costs = state.basket.costsBeforeToday;
   for (const [id, st] of Object.entries(state.strategies)) {
     const g = dayMtm(st);
     const c = dayCosts(st);
     byStrategy[id] = { gross: g, costs: c, net: g - c };
-    gross += g;
-    costs += c;
   }
+  const day = basketPnl(state);
+  const gross = state.basket.grossBeforeToday + day.gross;
+  const costs = state.basket.costsBeforeToday + day.costs;
   return { gross, costs, net: gross - costs, byStrategy };
 }
 
