@@ -257,6 +257,22 @@ export class ReportBuilder {
       this.unfollowable = `the running P&L totals at ${snapshot.ts} are not one sum per strategy and session`;
   }
 
+  /**
+   * An equity point read back from where a deployment recorded it (the live flow's report): its
+   * net P&L only, so a report of these is built whole, never joined with another part.
+   */
+  markEquity(ts: string, underlying: string, net: number): void {
+    this.from ??= ts;
+    this.to = ts;
+    this.snapshots++;
+    this.underlyings.add(underlying);
+    this.points.ts.push(ts);
+    this.points.pnl.push(roundMoney(net));
+    this.points.gross.push(NaN);
+    this.points.costs.push(NaN);
+    this.unfollowable ??= 'its equity was read back as net P&L only';
+  }
+
   /** The data ended: what the session's end closed moves the last point; what is still open is listed. */
   close(state: RuntimeState, to: string | null): void {
     if (to !== null && this.points.ts.length) {
@@ -275,6 +291,11 @@ export class ReportBuilder {
         this.openPositions.push({ strategyId, legId: l.legId, underlying, expiry: l.expiry ?? '', strike: l.strike ?? 0, right: l.right, side: l.side, qty: l.held, entryPrice: l.entryPrice, mark: l.lastPrice }); // prettier-ignore
       }
     }
+  }
+
+  /** The report's figures from this builder alone (a run that is not joined with others). */
+  build() {
+    return buildReport([this.part(this.last?.deploymentId ?? '')], this.capital, this.costModel);
   }
 
   /** Everything the report needs from this run, as plain JSON. */
