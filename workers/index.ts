@@ -2,7 +2,7 @@
  * Starts the BullMQ workers of this process (inside the app in the embedded default, or in
  * `npm run workers` processes when DATABASE_URL is set) and drains them on shutdown.
  */
-import { Queue, Worker, type Job, type Processor } from 'bullmq';
+import { FlowProducer, Queue, Worker, type Job, type Processor } from 'bullmq';
 import { env } from '@/db/env';
 import { logger } from '@/db/logger';
 import { HEARTBEAT_JOB, answerHeartbeat, scheduleHeartbeat } from './heartbeat';
@@ -14,7 +14,7 @@ import {
   type QueueName,
 } from './queues';
 import { getDb, type Db } from '@/db/client';
-import { backtestProcessor } from './backtests';
+import { backtestProcessor, computeProcessor } from './backtests';
 import { SWEEP_JOB, SWEEP_SCHEDULER, sweepBacktests } from './backtests/sweep';
 import { brokerAccountProcessor } from './brokers/accounts';
 import {
@@ -47,6 +47,11 @@ export async function startWorkers(
     db?: () => Promise<Db>;
     /** More queues to serve, by queue name (tests, and later issues until they join the list). */
     extra?: Record<string, Processor>;
+    /**
+     * Serve only the compute queue (day ranges of backtests, sweep combinations): a process that
+     * needs Redis and no database, started with `npm run workers -- --compute-only`.
+     */
+    computeOnly?: boolean;
   } = {},
 ): Promise<RunningWorkers> {
   const url = opts.url ?? redisUrl();
@@ -58,6 +63,16 @@ export async function startWorkers(
     publishBacktestProgress(client, m);
   const backtestQueue = new Queue(QUEUES.backtests, { connection: client });
   backtestQueue.on('error', () => {});
+  const computeQueue = new Queue(QUEUES.compute, { connection: client });
+  computeQueue.on('error', () => {});
+  const flows = new FlowProducer({ connection: client });
+  flows.on('error', () => {});
+  const compute = computeProcessor({
+    dataDir: e.DATA_DIR,
+    sharedData: sharedDataDir(),
+    redis: client,
+    execution: e.BACKTEST_EXECUTION,
+  });
   const db = opts.db ?? getDb;
   const sweep = async () =>
     sweepBacktests({ db: await db(), queue: backtestQueue, dataDir: e.DATA_DIR, publish });
@@ -77,18 +92,23 @@ export async function startWorkers(
       execution: e.BACKTEST_EXECUTION,
       maxRuntimeMs: e.BACKTEST_MAX_MINUTES * 60_000,
       userConcurrency: e.BACKTEST_USER_CONCURRENCY,
+      fleet: { redis: client, flows, queue: computeQueue },
     }),
+    [QUEUES.compute]: compute,
     [QUEUES.brokers]: brokerAccountProcessor({ db: getDb }),
     [QUEUES.deployments]: deploymentsProcessor(liveFlow),
     [QUEUES.orders]: ordersProcessor(liveFlow),
   };
-  const processors: Record<string, Processor> = { ...opts.extra, ...own };
+  const processors: Record<string, Processor> = opts.computeOnly
+    ? { [QUEUES.compute]: compute }
+    : { ...opts.extra, ...own };
 
   const workers = Object.entries(processors).map(([name, processor]) => {
     const w = new Worker(name, processor, {
       connection: createConnection('worker', url),
       concurrency,
-      ...(name === QUEUES.backtests ? BACKTEST_WORKER : {}),
+      name: `${opts.computeOnly ? 'compute' : 'worker'}-${process.pid}`,
+      ...(name === QUEUES.backtests || name === QUEUES.compute ? BACKTEST_WORKER : {}),
     });
     w.on('failed', (job, err) =>
       logger.error({ queue: name, job: job?.name, id: job?.id, err }, 'job failed'),
@@ -106,9 +126,11 @@ export async function startWorkers(
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const scheduler = new Queue(QUEUES.system, { connection: client });
   scheduler.on('error', () => {});
-  await scheduleHeartbeat(scheduler, heartbeatMs);
-  await scheduleLiveFlow();
-  if (opts.sweep !== false) {
+  if (!opts.computeOnly) {
+    await scheduleHeartbeat(scheduler, heartbeatMs);
+    await scheduleLiveFlow();
+  }
+  if (opts.sweep !== false && !opts.computeOnly) {
     await scheduler.upsertJobScheduler(
       SWEEP_SCHEDULER,
       { every: opts.sweepMs ?? SWEEP_EVERY_MS },
@@ -126,7 +148,12 @@ export async function startWorkers(
         // Worker.close() stops taking jobs and waits for the running ones to finish; with Redis
         // gone that wait never ends, so the launcher forces it (the jobs restart elsewhere).
         await Promise.all(workers.map((w) => w.close(closeOpts.force)));
-        await Promise.all([scheduler.close(), backtestQueue.close()]).catch(() => {});
+        await Promise.all([
+          scheduler.close(),
+          backtestQueue.close(),
+          computeQueue.close(),
+          flows.close(),
+        ]).catch(() => {});
         client.disconnect();
         logger.debug('workers drained');
       })()),

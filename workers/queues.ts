@@ -19,6 +19,12 @@ export const QUEUES = {
   deployments: 'strikeflow-deployments',
   /** The order router: one job per outbox row, jobId = the order (or cancel) id. */
   orders: 'strikeflow-orders',
+  /**
+   * Pure computations of the worker fleet, children of a backtest's or a sweep's job: a day range
+   * of a split backtest, a sweep combination (workers/backtests/fleet.ts). They carry their input
+   * and give back their result, so a compute-only process needs Redis and no database.
+   */
+  compute: 'strikeflow-compute',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

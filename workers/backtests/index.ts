@@ -4,6 +4,14 @@ import type { Db } from '@/db/client';
 import { logger } from '@/db/logger';
 import { processBacktest } from './processor';
 import type { Execution } from './runner';
+import {
+  COMPUTE_JOBS,
+  computeForJob,
+  computeInput,
+  type ComputeWorkerDeps,
+  type FleetDeps,
+  type SplitLimits,
+} from './fleet';
 import { BACKTEST_JOB, BacktestJobSchema, type BacktestProgressMessage } from '../queues';
 
 export type BacktestWorkerDeps = {
@@ -16,6 +24,8 @@ export type BacktestWorkerDeps = {
   userConcurrency?: number;
   /** How long a job waits when its owner already has all their runs going. */
   deferMs?: number;
+  /** The worker fleet, for backtests that split by days (absent: every backtest runs here whole). */
+  fleet?: FleetDeps & { limits?: SplitLimits };
 };
 
 export { processBacktest } from './processor';
@@ -32,6 +42,7 @@ export function backtestProcessor(deps: BacktestWorkerDeps) {
       maxRuntimeMs: deps.maxRuntimeMs,
       userConcurrency: deps.userConcurrency,
       onProgress: (f) => job.updateProgress(Math.round(f * 100)),
+      fleet: deps.fleet ? { ...deps.fleet, job } : undefined,
     });
     if (outcome === 'deferred') {
       // The owner's share of workers is in use: this job waits its turn without holding a slot.
@@ -40,5 +51,19 @@ export function backtestProcessor(deps: BacktestWorkerDeps) {
     }
     logger.info({ backtestId: data.backtestId, outcome }, 'backtest finished');
     return outcome;
+  };
+}
+
+/** The compute queue's processor: a backtest's day range (its ReportPart) or a sweep combination. */
+export function computeProcessor(deps: ComputeWorkerDeps) {
+  return async (job: Job): Promise<unknown> => {
+    switch (job.name) {
+      case COMPUTE_JOBS.part: {
+        const c = computeInput(job.data, deps);
+        return computeForJob(job, c.runId, c.input, 'part', deps);
+      }
+      default:
+        throw new Error(`unknown compute job "${job.name}"`);
+    }
   };
 }
