@@ -16,6 +16,7 @@ import {
 import { getDb, type Db } from '@/db/client';
 import { backtestProcessor, computeProcessor } from './backtests';
 import { SWEEP_JOB, SWEEP_SCHEDULER, sweepBacktests } from './backtests/sweep';
+import { settleLostSweeps } from './backtests/parameter-sweep';
 import { brokerAccountProcessor } from './brokers/accounts';
 import {
   deploymentsProcessor,
@@ -74,8 +75,12 @@ export async function startWorkers(
     execution: e.BACKTEST_EXECUTION,
   });
   const db = opts.db ?? getDb;
-  const sweep = async () =>
-    sweepBacktests({ db: await db(), queue: backtestQueue, dataDir: e.DATA_DIR, publish });
+  const sweep = async () => {
+    const d = await db();
+    const settled = await sweepBacktests({ db: d, queue: backtestQueue, dataDir: e.DATA_DIR, publish }); // prettier-ignore
+    await settleLostSweeps(d, async (id) => (await backtestQueue.getJob(id))?.getState() ?? 'unknown'); // prettier-ignore
+    return settled;
+  };
   const liveFlow: LiveFlowDeps = { db, redis: client, liveBrokers: liveBrokersOf() };
 
   const own: Record<QueueName, Processor> = {

@@ -142,6 +142,18 @@ export async function enqueueBacktest(
     },
   );
 }
+/** A parameter sweep's job on the backtests queue: jobId = the sweep id; its combinations run on the compute queue. */
+export const SWEEP_JOB = 'run-sweep';
+export const SweepJobSchema = z.strictObject({ sweepId: z.uuid() });
+
+export async function enqueueSweep(queue: Queue, sweepId: string): Promise<void> {
+  await queue.add(
+    SWEEP_JOB,
+    { sweepId },
+    { jobId: sweepId, priority: 1, removeOnComplete: 1000, removeOnFail: 1000, attempts: 2, backoff: { type: 'fixed', delay: 5_000 } }, // prettier-ignore
+  );
+}
+
 /** Checks a broker account against its broker (and finishes a Kite login when a request token waits). */
 export const BROKER_CHECK_JOB = 'check-broker-account';
 export const BrokerCheckJobSchema = z.strictObject({ accountId: z.uuid() });

@@ -32,8 +32,8 @@ export const ComputeJobSchema = z.strictObject({
   document: z.unknown(),
   source: DataSourceSchema,
   overrides: BacktestOverridesSchema,
-  /** A sweep combination: the day that starts its out-of-sample sessions. */
-  outOfSampleFrom: z.string().optional(),
+  /** A sweep combination: the share of sessions, at the end, judged out of sample. */
+  outOfSamplePct: z.int().min(10).max(50).optional(),
 });
 export type ComputeJob = z.infer<typeof ComputeJobSchema>;
 
@@ -102,6 +102,8 @@ export function runOnFleet<T>(
   children: Child[],
   deps: FleetDeps,
   onProgress: (fraction: number, done: number) => void,
+  /** Called with the results so far (by child index) whenever more children have finished. */
+  onResults?: (results: Map<number, T>) => void | Promise<void>,
 ): Running<T[]> {
   let stopped = false;
   const runId = children[0]?.data.runId ?? randomUUID();
@@ -124,6 +126,18 @@ export function runOnFleet<T>(
       })),
     );
     const n = children.length;
+    const prefix = `${deps.queue.qualifiedName}:`;
+    const byKey = new Map(children.map((c, i) => [`${prefix}${c.jobId}`, i]));
+    const collect = async () => {
+      const values = await parent.getChildrenValues<T>();
+      const out = new Map<number, T>();
+      for (const [k, v] of Object.entries(values)) {
+        const i = byKey.get(k);
+        if (i !== undefined) out.set(i, v);
+      }
+      return out;
+    };
+    let reported = 0;
     for (;;) {
       const counts = await parent.getDependenciesCount({
         processed: true,
@@ -137,15 +151,18 @@ export function runOnFleet<T>(
         if (j && !j.finishedOn && typeof j.progress === 'number') running += j.progress / 100;
       const done = (counts.processed ?? 0) + (counts.ignored ?? 0);
       onProgress(Math.min(0.99, (done + running) / n), done);
+      if (onResults && (counts.processed ?? 0) > reported) {
+        reported = counts.processed ?? 0;
+        await onResults(await collect());
+      }
       await new Promise((r) => setTimeout(r, deps.pollMs ?? 500));
     }
     if (stopped) throw new BacktestCancelled(0);
     const failures = Object.values(await parent.getIgnoredChildrenFailures());
     if (failures.length) throw new Error(failures[0]);
-    const values = await parent.getChildrenValues<T>();
-    const prefix = `${deps.queue.qualifiedName}:`;
-    return children.map((c) => {
-      const v = values[`${prefix}${c.jobId}`];
+    const values = await collect();
+    return children.map((c, i) => {
+      const v = values.get(i);
       if (v === undefined)
         throw new Error(`the result of ${c.name} ${c.data.index + 1} is missing`);
       return v;

@@ -12,7 +12,15 @@ import {
   type FleetDeps,
   type SplitLimits,
 } from './fleet';
-import { BACKTEST_JOB, BacktestJobSchema, type BacktestProgressMessage } from '../queues';
+import {
+  BACKTEST_JOB,
+  BacktestJobSchema,
+  SWEEP_JOB,
+  SweepJobSchema,
+  type BacktestProgressMessage,
+} from '../queues';
+import { summarize } from '@/engine/sweep/analysis';
+import { processSweep } from './parameter-sweep';
 
 export type BacktestWorkerDeps = {
   db: () => Promise<Db>;
@@ -32,6 +40,18 @@ export { processBacktest } from './processor';
 
 export function backtestProcessor(deps: BacktestWorkerDeps) {
   return async (job: Job, token?: string): Promise<string> => {
+    if (job.name === SWEEP_JOB) {
+      const { sweepId } = SweepJobSchema.parse(job.data);
+      if (!deps.fleet) throw new Error('a sweep needs the worker fleet (the compute queue)');
+      const outcome = await processSweep(await deps.db(), sweepId, {
+        dataDir: deps.dataDir,
+        sharedData: deps.sharedData,
+        fleet: { ...deps.fleet, job },
+        maxRuntimeMs: deps.maxRuntimeMs,
+      });
+      logger.info({ sweepId, outcome }, 'sweep finished');
+      return outcome;
+    }
     if (job.name !== BACKTEST_JOB) throw new Error(`unknown backtests job "${job.name}"`);
     const data = BacktestJobSchema.parse(job.data);
     const outcome = await processBacktest(await deps.db(), data.backtestId, {
@@ -61,6 +81,12 @@ export function computeProcessor(deps: ComputeWorkerDeps) {
       case COMPUTE_JOBS.part: {
         const c = computeInput(job.data, deps);
         return computeForJob(job, c.runId, c.input, 'part', deps);
+      }
+      case COMPUTE_JOBS.combination: {
+        const c = computeInput(job.data, deps);
+        const report = await computeForJob(job, c.runId, c.input, 'report', deps);
+        // The parent knows each index's values; the result carries the figures only.
+        return summarize(c.index, [], report, c.outOfSamplePct ?? 30);
       }
       default:
         throw new Error(`unknown compute job "${job.name}"`);
