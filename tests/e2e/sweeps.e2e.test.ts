@@ -48,8 +48,8 @@ describe('sweeps', () => {
     await expect.poll(() => page.getByTestId('empty-state').textContent()).toMatch(/No sweeps yet/);
     const form = page.getByTestId('sweep-launcher');
     await expect.poll(() => form.getByLabel('Strategy').textContent()).toContain('Straddle to sweep'); // prettier-ignore
-    await form.getByLabel('From').fill('2026-11-09');
-    await form.getByLabel('To').fill('2026-11-20');
+    await form.getByLabel('From', { exact: true }).fill('2026-11-09');
+    await form.getByLabel('To', { exact: true }).fill('2026-11-20');
     await form.getByLabel('Values of field 1').fill('20, 40');
     await form.getByLabel('Values of field 2').fill('09:20, 10:30');
     await form.getByRole('button', { name: 'Run 4 combinations on the fleet' }).click();
