@@ -8,6 +8,8 @@ import type { BacktestReport } from '@/engine/backtest/backtest';
 import type { DslDocument } from '@/engine/dsl/basket';
 import type { BacktestOverridesInput, RiskLimitsInput } from '@/engine/backtest/settings';
 import type { OrderRequest, CancelRequest, RuntimeInput } from '@/engine/runtime/types';
+import type { SweepSpec } from '@/engine/sweep/grid';
+import type { CombinationResult, SweepAnalysis } from '@/engine/sweep/analysis';
 import {
   bigint,
   bigserial,
@@ -299,6 +301,47 @@ export const backtests = pgTable(
       .where(sql`${t.status} in ('queued', 'running')`),
     index('backtests_strategy_version_idx').on(t.strategyVersionId),
     check('backtests_progress_range', sql`${t.progress} >= 0 and ${t.progress} <= 1`),
+  ],
+);
+
+/**
+ * A parameter sweep: one strategy version backtested once per combination of a grid of values
+ * (`spec`), on the worker fleet. `results` fill in as combinations finish (the heat map);
+ * `analysis` is the in-sample choice and the overfitting warnings, written with the results.
+ */
+export const sweeps = pgTable(
+  'sweeps',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    strategyVersionId: uuid('strategy_version_id')
+      .notNull()
+      .references(() => strategyVersions.id, { onDelete: 'cascade' }),
+    dataSource: jsonb('data_source').$type<Record<string, unknown>>().notNull(),
+    settings: jsonb('settings').$type<BacktestOverridesInput>().notNull(),
+    spec: jsonb('spec').$type<SweepSpec>().notNull(),
+    combinations: integer('combinations').notNull(),
+    status: backtestStatus('status').notNull().default('queued'),
+    progress: real('progress').notNull().default(0),
+    results: jsonb('results')
+      .$type<CombinationResult[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    analysis: jsonb('analysis').$type<SweepAnalysis>(),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('sweeps_owner_created_idx').on(t.ownerId, t.createdAt),
+    index('sweeps_unfinished_idx')
+      .on(t.ownerId, t.status)
+      .where(sql`${t.status} in ('queued', 'running')`),
+    check('sweeps_progress_range', sql`${t.progress} >= 0 and ${t.progress} <= 1`),
   ],
 );
 
@@ -734,6 +777,7 @@ export type StrategyVersion = typeof strategyVersions.$inferSelect;
 export type Template = typeof templates.$inferSelect;
 export type TemplateVersion = typeof templateVersions.$inferSelect;
 export type Backtest = typeof backtests.$inferSelect;
+export type Sweep = typeof sweeps.$inferSelect;
 export type BacktestStatus = (typeof backtestStatus.enumValues)[number];
 export type BrokerAccount = typeof brokerAccounts.$inferSelect;
 export type BrokerKind = (typeof brokerKind.enumValues)[number];

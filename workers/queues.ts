@@ -19,6 +19,12 @@ export const QUEUES = {
   deployments: 'strikeflow-deployments',
   /** The order router: one job per outbox row, jobId = the order (or cancel) id. */
   orders: 'strikeflow-orders',
+  /**
+   * Pure computations of the worker fleet, children of a backtest's or a sweep's job: a day range
+   * of a split backtest, a sweep combination (workers/backtests/fleet.ts). They carry their input
+   * and give back their result, so a compute-only process needs Redis and no database.
+   */
+  compute: 'strikeflow-compute',
   /** Alert messages (Telegram, webhooks): one job per notification, jobId = `alert|<id>`. */
   alerts: 'strikeflow-alerts',
 } as const;
@@ -156,6 +162,18 @@ export async function enqueueBacktest(
     },
   );
 }
+/** A parameter sweep's job on the backtests queue: jobId = the sweep id; its combinations run on the compute queue. */
+export const SWEEP_JOB = 'run-sweep';
+export const SweepJobSchema = z.strictObject({ sweepId: z.uuid() });
+
+export async function enqueueSweep(queue: Queue, sweepId: string): Promise<void> {
+  await queue.add(
+    SWEEP_JOB,
+    { sweepId },
+    { jobId: sweepId, priority: 1, removeOnComplete: 1000, removeOnFail: 1000, attempts: 2, backoff: { type: 'fixed', delay: 5_000 } }, // prettier-ignore
+  );
+}
+
 /** Checks a broker account against its broker (and finishes a Kite login when a request token waits). */
 export const BROKER_CHECK_JOB = 'check-broker-account';
 export const BrokerCheckJobSchema = z.strictObject({ accountId: z.uuid() });

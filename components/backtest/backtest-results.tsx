@@ -234,6 +234,14 @@ export function BacktestResults({ id }: { id: string }) {
       {report && (
         <div className="space-y-4 text-xs" data-testid="backtest-results" ref={rendered}>
           <SummaryCards report={report} margin={margin} capital={capital} currency={currency} />
+          {report.data?.run && (
+            <p className="text-zinc-400" data-testid="backtest-run">
+              {report.data.run.mode === 'split by days'
+                ? `Ran as ${report.data.run.parts} day ranges on the worker fleet: `
+                : 'Ran in one piece: '}
+              {report.data.run.why}
+            </p>
+          )}
           {[...(report.notes ?? []), ...(report.metrics?.notes ?? [])].map((n) => (
             <p key={n} className="text-amber-300/80">
               {n}

@@ -9,6 +9,7 @@ import { analysisRouter } from '@/server/api/routers/analysis';
 import { deploymentsRouter } from '@/server/api/routers/deployments';
 import { brokerAccountsRouter } from '@/server/api/routers/broker-accounts';
 import { datasetsRouter } from '@/server/api/routers/datasets';
+import { sweepsRouter } from '@/server/api/routers/sweeps';
 import { alertsRouter } from '@/server/api/routers/alerts';
 
 export const appRouter = router({
@@ -21,6 +22,7 @@ export const appRouter = router({
   brokerAccounts: brokerAccountsRouter,
   datasets: datasetsRouter,
   deployments: deploymentsRouter,
+  sweeps: sweepsRouter,
   alerts: alertsRouter,
 });
 
