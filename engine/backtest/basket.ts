@@ -34,5 +34,6 @@ export function backtestDocument(
     onProgress: opts.onProgress,
     progressEvery: opts.progressEvery,
     signal: opts.signal,
+    hedged: doc.basket.strategies.some((s) => s.deltaHedge !== undefined),
   });
 }

@@ -6,6 +6,7 @@
  */
 import type { OrderReason, OrderRequest, RuntimeEvent, RuntimeInput, RuntimeState, StepResult, ChainSnapshot } from '../runtime/types.ts'; // prettier-ignore
 import { pnlOf } from '../runtime/runtime.ts';
+import { DELTA_HEDGE_LEG_ID } from '../dsl/delta-hedge.ts';
 import type { CostModel } from '../broker/costs/cost-model.ts';
 import { holidaysKnown, HOLIDAY_YEARS } from '../market/calendar.ts';
 import { findInstrument } from '../market/instruments.ts';
@@ -46,6 +47,21 @@ export type ReportTrade = {
   grossPnl: number;
   costs: number;
   netPnl: number;
+  /** A delta hedge trade: futures closed against the hedge's average price (docs/dsl.md#delta-hedge). */
+  hedge?: true;
+};
+
+/** The delta hedge's own account: its futures cash flows and marks, apart from the legs'. */
+export type ReportHedge = {
+  /** Sells - buys of hedge futures + settlements + the hedge still open at its mark. */
+  grossPnl: number;
+  /** Costs of the hedge's fills. */
+  costs: number;
+  netPnl: number;
+  /** Hedge trades (closing fills matched against the average price), as listed in `trades`. */
+  trades: number;
+  /** Hedge orders that filled (each rebalance, and the hedge's share of square-offs). */
+  orders: number;
 };
 
 export type ReportEvent = { ts: string; type: string; legId?: string; message: string };
@@ -91,6 +107,7 @@ export class ReportBuilder {
   private readonly costsByDay = new Map<string, number>();
   private readonly underlyings = new Set<string>();
   private openPositions: OpenPosition[] = [];
+  private readonly hedgeBook = { cash: 0, costs: 0, trades: 0 };
   private from: string | null = null;
   private to: string | null = null;
 
@@ -119,7 +136,14 @@ export class ReportBuilder {
       this.fills.set(d.orderId, f);
       const day = localDate(e.ts);
       this.costsByDay.set(day, (this.costsByDay.get(day) ?? 0) + Number(d.costs));
+      if (request.legId === DELTA_HEDGE_LEG_ID) {
+        this.hedgeBook.cash += (request.side === 'SELL' ? 1 : -1) * Number(d.qty) * Number(d.price);
+        this.hedgeBook.costs += Number(d.costs);
+      }
     } else if (e.type === 'SETTLEMENT') {
+      // The position's side: an expiring long is sold at the settlement price, a short bought.
+      if (e.legId === DELTA_HEDGE_LEG_ID)
+        this.hedgeBook.cash += (d.side === 'BUY' ? 1 : -1) * Number(d.qty) * Number(d.price);
       this.settlements.push({
         ts: e.ts,
         legId: e.legId ?? '',
@@ -153,7 +177,9 @@ export class ReportBuilder {
         grossPnl: gross,
         costs,
         netPnl: gross - costs,
+        ...(d.hedge === true ? { hedge: true as const } : {}),
       });
+      if (d.hedge === true) this.hedgeBook.trades++;
     }
     if (e.type === 'LATE_ENTRY') this.late.push(`${String(d.day)}: ${e.message}`);
     if (e.type === 'EXIT_TIME' && d.early === true) this.endedEarly.push(e.message);
@@ -242,7 +268,8 @@ export class ReportBuilder {
       price: Number((f.value / f.qty).toFixed(8)),
       reason: f.request.reason,
     }));
-    const closed: ClosedTrade[] = this.trades.map((t) => ({ date: t.date, grossPnl: t.grossPnl, costs: t.costs, netPnl: t.netPnl })); // prettier-ignore
+    // Hedge trades are insurance, not bets: the trade statistics are the legs' own.
+    const closed: ClosedTrade[] = this.trades.filter((t) => !t.hedge).map((t) => ({ date: t.date, grossPnl: t.grossPnl, costs: t.costs, netPnl: t.netPnl })); // prettier-ignore
     const m: Metrics = computeMetrics({ trades: closed, equity: this.equity, capital: this.capital, costsByDay: this.costsByDay }); // prettier-ignore
     const net = this.equity.length ? this.equity[this.equity.length - 1].pnl : 0;
     let costs = 0;
@@ -292,6 +319,20 @@ export class ReportBuilder {
       })),
       openPositions: this.openPositions,
       notes: this.notes(),
+      hedge: this.hedgeSummary(),
     };
+  }
+
+  /** The hedge's account from its own fills, settlements and open marks (not from the runtime's book). */
+  private hedgeSummary(): ReportHedge {
+    let open = 0;
+    for (const p of this.openPositions)
+      if (p.legId === DELTA_HEDGE_LEG_ID)
+        open += (p.side === 'BUY' ? 1 : -1) * p.qty * (p.mark ?? p.entryPrice);
+    let orders = 0;
+    for (const f of this.fills.values()) if (f.request.legId === DELTA_HEDGE_LEG_ID) orders++;
+    const gross = roundMoney(this.hedgeBook.cash + open);
+    const costs = roundMoney(this.hedgeBook.costs);
+    return { grossPnl: gross, costs, netPnl: roundMoney(gross - costs), trades: this.hedgeBook.trades, orders }; // prettier-ignore
   }
 }

@@ -67,6 +67,7 @@ export function freshStrategy(strategyId: string): StrategyState {
     exitReason: null,
     notes: {},
     crossings: {},
+    hedgeClock: null,
   };
 }
 

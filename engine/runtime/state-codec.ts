@@ -43,6 +43,7 @@ const LEG_DEFAULTS: Partial<LegState> = {
   pnlBase: 0,
   costsBase: 0,
   problem: null,
+  openCosts: 0,
 };
 
 const ORDER_DEFAULTS: Partial<OrderState> = {
