@@ -3,6 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { DatabaseUnavailableError, closeClient, openClient, pingDb } from './client';
 import { backtests, strategies, strategyVersions, templates, user } from './schema';
+import { straddle } from '@/engine/backtest/golden-straddle';
+
+/** Any valid strategy document: these tests are about rows and links, not the DSL. */
+const doc = straddle();
 
 let t: TestDb;
 beforeAll(async () => {
@@ -49,7 +53,7 @@ describe(`database (${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'})`, () =>
     await addUser('alice');
     const [s] = await t.db
       .insert(strategies)
-      .values({ ownerId: 'alice', name: 'Short straddle', dsl: { legs: [] }, graph: { nodes: [] } })
+      .values({ ownerId: 'alice', name: 'Short straddle', dsl: doc, graph: { nodes: [] } })
       .returning();
     expect(s.version).toBe(1);
     const [v] = await t.db
@@ -59,14 +63,14 @@ describe(`database (${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'})`, () =>
         ownerId: 'alice',
         version: 1,
         name: s.name,
-        dsl: s.dsl ?? {},
+        dsl: s.dsl ?? doc,
         graph: s.graph,
       })
       .returning();
     await expect(
       t.db
         .insert(strategyVersions)
-        .values({ strategyId: s.id, ownerId: 'alice', version: 1, name: 'x', dsl: {}, graph: {} }),
+        .values({ strategyId: s.id, ownerId: 'alice', version: 1, name: 'x', dsl: doc, graph: {} }),
     ).rejects.toThrow();
     const [tpl] = await t.db
       .insert(templates)
@@ -96,14 +100,14 @@ describe(`database (${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'})`, () =>
     await t.db.delete(strategies).where(eq(strategies.id, s.id));
     const [kept] = await t.db.select().from(strategyVersions).where(eq(strategyVersions.id, v.id));
     expect(kept.strategyId).toBeNull();
-    expect(kept.dsl).toEqual({ legs: [] });
+    expect(kept.dsl).toEqual(doc);
   });
 
   it('rejects a backtest progress outside 0..1', async () => {
     await addUser('bob');
     const [v] = await t.db
       .insert(strategyVersions)
-      .values({ ownerId: 'bob', version: 1, name: 'n', dsl: {}, graph: {} })
+      .values({ ownerId: 'bob', version: 1, name: 'n', dsl: doc, graph: {} })
       .returning();
     await expect(
       t.db.insert(backtests).values({
@@ -120,7 +124,7 @@ describe(`database (${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'})`, () =>
     await addUser('carol');
     const [s] = await t.db
       .insert(strategies)
-      .values({ ownerId: 'carol', name: 'a', dsl: {}, graph: {} })
+      .values({ ownerId: 'carol', name: 'a', dsl: null, graph: {} })
       .returning();
     const bump = (name: string, expected: number) =>
       t.db

@@ -4,14 +4,21 @@
  * drizzle adapter looks up (`emailVerified`, `userId`, ...), with snake_case columns.
  */
 import { sql } from 'drizzle-orm';
+import type { BacktestReport } from '@/engine/backtest/backtest';
+import type { DslDocument } from '@/engine/dsl/basket';
+import type { BacktestOverridesInput, RiskLimitsInput } from '@/engine/backtest/settings';
+import type { OrderRequest, CancelRequest, RuntimeInput } from '@/engine/runtime/types';
 import {
+  bigserial,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   real,
   text,
   timestamp,
@@ -106,8 +113,11 @@ export const strategies = pgTable(
       .references(() => user.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
-    /** The compiled strategy while the graph compiles; null while the draft has problems. */
-    dsl: jsonb('dsl').$type<Record<string, unknown>>(),
+    /** The compiled strategy while the graph compiles; null while the draft has problems. The
+     * graph is the editor's draft as typed, problems and all (a draft is never lost), so it stays
+     * untyped JSON; documents written here are validated, and readers parse them again anyway
+     * (an older typeVersion is migrated on read). */
+    dsl: jsonb('dsl').$type<DslDocument>(),
     graph: jsonb('graph').$type<Record<string, unknown>>().notNull(),
     version: integer('version').notNull().default(1),
     forkedFromTemplateId: uuid('forked_from_template_id').references(
@@ -144,7 +154,7 @@ export const strategyVersions = pgTable(
     version: integer('version').notNull(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
-    dsl: jsonb('dsl').$type<Record<string, unknown>>().notNull(),
+    dsl: jsonb('dsl').$type<DslDocument>().notNull(),
     graph: jsonb('graph').$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
   },
@@ -247,10 +257,10 @@ export const backtests = pgTable(
       .notNull()
       .references(() => strategyVersions.id, { onDelete: 'cascade' }),
     dataSource: jsonb('data_source').$type<Record<string, unknown>>().notNull(),
-    settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
+    settings: jsonb('settings').$type<BacktestOverridesInput>().notNull(),
     status: backtestStatus('status').notNull().default('queued'),
     progress: real('progress').notNull().default(0),
-    report: jsonb('report').$type<Record<string, unknown>>(),
+    report: jsonb('report').$type<BacktestReport>(),
     error: text('error'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -314,6 +324,282 @@ export const brokerAccounts = pgTable(
   ],
 );
 
+// ---- deployments (the live flow: paper and live) -------------------------------------------
+
+/** Bytes (a gzip-compressed chain snapshot): Postgres bytea, a Buffer in Node. */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
+
+export const deploymentMode = pgEnum('deployment_mode', ['paper', 'live']);
+
+/**
+ * running: evaluated on every tick of its feed (entries follow the strategy's schedule);
+ * paused: exits only (the trader's pause); stopped: the trader stopped it (nothing open);
+ * killed: kill switch (everything closed, halted); failed: a fault it cannot recover from
+ * (the reason is in `status_reason`); completed: its simulated session or recorded feed ended.
+ */
+export const deploymentStatus = pgEnum('deployment_status', [
+  'running',
+  'paused',
+  'stopped',
+  'killed',
+  'failed',
+  'completed',
+]);
+
+/**
+ * A strategy version running on paper or live. `mode` is fixed at creation: a paper deployment
+ * can never reach a live broker (workers/brokers/deployment-kind.ts). `feed` names the market
+ * data it trades on: the real-time simulator on the exchange calendar, a simulated session with
+ * its own clock (outside market hours, labelled simulated), a recorded file, or a broker feed.
+ */
+export const deployments = pgTable(
+  'deployments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    strategyId: uuid('strategy_id')
+      .notNull()
+      .references(() => strategies.id, { onDelete: 'cascade' }),
+    strategyVersionId: uuid('strategy_version_id')
+      .notNull()
+      .references(() => strategyVersions.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    mode: deploymentMode('mode').notNull(),
+    brokerAccountId: uuid('broker_account_id').references(() => brokerAccounts.id, {
+      onDelete: 'restrict',
+    }),
+    status: deploymentStatus('status').notNull().default('running'),
+    statusReason: text('status_reason'),
+    /** Mirrors the runtime's ACTIVE / REDUCING / HALTED for lists and the UI. */
+    tradingState: text('trading_state').notNull().default('ACTIVE'),
+    riskLimits: jsonb('risk_limits').$type<RiskLimitsInput>().notNull().default({}),
+    /** Where its ticks come from: `{kind:'market'|'session'|'recorded'|'broker', ...}`. */
+    feed: jsonb('feed').$type<Record<string, unknown>>().notNull(),
+    /** The feed id its evaluate jobs run under (shared by deployments on one market feed). */
+    feedId: text('feed_id').notNull(),
+    underlyings: text('underlyings').array().notNull(),
+    /** Paper account funds (null: unlimited) and the fill model's settings. */
+    paper: jsonb('paper').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    stoppedAt: timestamp('stopped_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('deployments_owner_idx').on(t.ownerId, t.createdAt),
+    index('deployments_feed_status_idx').on(t.feedId, t.status),
+    check(
+      'deployments_live_has_account',
+      sql`${t.mode} = 'paper' or ${t.brokerAccountId} is not null`,
+    ),
+  ],
+);
+
+/**
+ * The runtime state of a deployment (engine/runtime/state-codec JSON) and the step it is at.
+ * `version` is the optimistic lock: a writer updates `where version = <read>`.
+ */
+export const deploymentState = pgTable('deployment_state', {
+  deploymentId: uuid('deployment_id')
+    .primaryKey()
+    .references(() => deployments.id, { onDelete: 'cascade' }),
+  state: text('state').notNull(),
+  /** Paper venue state (engine/broker/paper PaperState) for a paper deployment. */
+  venue: text('venue'),
+  steps: integer('steps').notNull().default(0),
+  /** Net P&L, gross and costs after the last step, for lists. */
+  pnl: jsonb('pnl').$type<{ gross: number; costs: number; net: number; day: number }>(),
+  version: integer('version').notNull().default(0),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * Every input a deployment received, in order (its inbox and its record for replay). The order
+ * router and the API append broker reports and commands (`applied_at` null); the evaluator applies
+ * them in id order, then appends the ticks it evaluated (snapshots by reference to feed_snapshots).
+ */
+export const deploymentInputs = pgTable(
+  'deployment_inputs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    /** The input itself; a snapshot input holds `{underlying, ts}` and is read from feed_snapshots. */
+    input: jsonb('input')
+      .$type<RuntimeInput | { kind: 'snapshot'; underlying: string; ts: string }>()
+      .notNull(),
+    appliedAt: timestamp('applied_at', { withTimezone: true }),
+    /** How many newer ticks the evaluator had to skip to reach this one (it takes the newest). */
+    skipped: integer('skipped').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('deployment_inputs_pending_idx')
+      .on(t.deploymentId, t.id)
+      .where(sql`${t.appliedAt} is null`),
+    index('deployment_inputs_deployment_idx').on(t.deploymentId, t.id),
+  ],
+);
+
+/** The chain snapshots a feed published, once per tick (gzip JSON): what replay feeds back. */
+export const feedSnapshots = pgTable(
+  'feed_snapshots',
+  {
+    feedId: text('feed_id').notNull(),
+    underlying: text('underlying').notNull(),
+    ts: text('ts').notNull(),
+    body: bytea('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.feedId, t.underlying, t.ts] })],
+);
+
+/** Daily closes of a feed's underlyings (IV rank, VIX rank, HV facts read them). */
+export const feedCloses = pgTable(
+  'feed_closes',
+  {
+    feedId: text('feed_id').notNull(),
+    underlying: text('underlying').notNull(),
+    day: text('day').notNull(),
+    spot: real('spot').notNull(),
+    vix: real('vix'),
+    atmIv: real('atm_iv'),
+  },
+  (t) => [primaryKey({ columns: [t.feedId, t.underlying, t.day] })],
+);
+
+export const intentStatus = pgEnum('intent_status', ['pending', 'sending', 'sent', 'failed']);
+
+/**
+ * The outbox: every order and cancel a step decided, written in the same transaction as the
+ * state that decided it. The id is the order id (deterministic), so a repeated step cannot add a
+ * second row; the order router sends a row once (its status, not Redis, decides) and a retry
+ * looks the order up at the broker before placing it again.
+ */
+export const orderIntents = pgTable(
+  'order_intents',
+  {
+    id: text('id').primaryKey(),
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    payload: jsonb('payload').$type<OrderRequest | CancelRequest>().notNull(),
+    status: intentStatus('status').notNull().default('pending'),
+    brokerOrderId: text('broker_order_id'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('order_intents_deployment_idx').on(t.deploymentId, t.createdAt),
+    index('order_intents_unsent_idx')
+      .on(t.status, t.createdAt)
+      .where(sql`${t.status} in ('pending', 'sending')`),
+    uniqueIndex('order_intents_broker_order_uq').on(t.brokerOrderId),
+  ],
+);
+
+/** Orders as the broker reports them (one row per order id), for the deployment page. */
+export const orders = pgTable(
+  'orders',
+  {
+    id: text('id').primaryKey(),
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'cascade' }),
+    intentId: text('intent_id').notNull(),
+    legId: text('leg_id').notNull(),
+    side: text('side').notNull(),
+    contract: text('contract').notNull(),
+    qty: integer('qty').notNull(),
+    filledQty: integer('filled_qty').notNull().default(0),
+    averagePrice: real('average_price'),
+    status: text('status').notNull(),
+    reason: text('reason').notNull(),
+    brokerOrderId: text('broker_order_id'),
+    message: text('message'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('orders_deployment_idx').on(t.deploymentId, t.createdAt)],
+);
+
+/** Fills, one per execution: the venue's trade id is unique, so a repeated report adds nothing. */
+export const fills = pgTable(
+  'fills',
+  {
+    executionId: text('execution_id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'cascade' }),
+    ts: text('ts').notNull(),
+    qty: integer('qty').notNull(),
+    price: real('price').notNull(),
+    costs: real('costs').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('fills_deployment_idx').on(t.deploymentId, t.ts)],
+);
+
+/** The decision trace of a deployment, numbered per deployment (the SSE stream resumes by seq). */
+export const deploymentEvents = pgTable(
+  'deployment_events',
+  {
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    ts: text('ts').notNull(),
+    type: text('type').notNull(),
+    strategyId: text('strategy_id'),
+    legId: text('leg_id'),
+    message: text('message').notNull(),
+    data: jsonb('data').$type<Record<string, string | number | boolean | null>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.deploymentId, t.seq] })],
+);
+
+/** Net P&L after each tick: the deployment's streamed chart, and cli paper's equity curve. */
+export const deploymentPnl = pgTable(
+  'deployment_pnl',
+  {
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'cascade' }),
+    ts: text('ts').notNull(),
+    net: real('net').notNull(),
+    gross: real('gross').notNull(),
+    costs: real('costs').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deploymentId, t.ts] })],
+);
+
+/** Who did what to money: deploys, pauses, square-offs, kills, mode changes, and when. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    deploymentId: uuid('deployment_id').references(() => deployments.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    at: timestamp('at', { withTimezone: true }).defaultNow().notNull(),
+  },
+  (t) => [index('audit_log_user_idx').on(t.userId, t.at)],
+);
+
 export type User = typeof user.$inferSelect;
 export type Strategy = typeof strategies.$inferSelect;
 export type NewStrategy = typeof strategies.$inferInsert;
@@ -325,3 +611,5 @@ export type BacktestStatus = (typeof backtestStatus.enumValues)[number];
 export type BrokerAccount = typeof brokerAccounts.$inferSelect;
 export type BrokerKind = (typeof brokerKind.enumValues)[number];
 export type BrokerAccountStatus = (typeof brokerAccountStatus.enumValues)[number];
+export type Deployment = typeof deployments.$inferSelect;
+export type DeploymentStatus = (typeof deploymentStatus.enumValues)[number];

@@ -27,6 +27,8 @@ export const RiskLimitsSchema = z.strictObject({
   priceBandPct: z.number().positive().max(100).optional(),
 });
 
+export type RiskLimitsInput = z.input<typeof RiskLimitsSchema>;
+
 export const BacktestOverridesSchema = z.strictObject({
   /** 'basket' (the default) uses the basket's execution.costModel; a named model here replaces it for this run. */
   costModel: z

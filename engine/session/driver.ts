@@ -45,14 +45,36 @@ export function sessionDayOf(snapshot: ChainSnapshot): string {
   return i ? localTime(snapshot.ts, i).day : snapshot.ts.slice(0, 10);
 }
 
+/**
+ * The inputs a snapshot brings for a deployment in this state: first the end of the previous
+ * session of its underlying when the snapshot starts a new one (intraday strategies square off at
+ * that session's last snapshot), then the snapshot. The backtest driver and the live evaluator
+ * both call this, so a paper deployment sees exactly the inputs a backtest does.
+ */
+export function inputsFor(state: RuntimeState, snapshot: ChainSnapshot): RuntimeInput[] {
+  const last = state.lastSnapshotTs[snapshot.underlying];
+  const out: RuntimeInput[] = [];
+  if (last && sessionDayOf({ ...snapshot, ts: last }) !== sessionDayOf(snapshot))
+    out.push({ kind: 'session-end', ts: last, underlying: snapshot.underlying });
+  out.push({ kind: 'snapshot', snapshot });
+  return out;
+}
+
+/** The end of data: every underlying this deployment has seen ends its session at its last snapshot. */
+export function dataEndInputs(state: RuntimeState): RuntimeInput[] {
+  return Object.entries(state.lastSnapshotTs).map(([underlying, ts]) => ({
+    kind: 'session-end' as const,
+    ts,
+    underlying,
+  }));
+}
+
 export class Session {
   state: RuntimeState;
   readonly market: MarketMemory;
   private readonly runtime: Runtime;
   private readonly broker: Broker;
   private readonly onStep?: StepListener;
-  /** Per underlying: the last snapshot fed and its session date (to notice a session's end). */
-  private readonly last = new Map<string, { ts: string; day: string }>();
 
   constructor(o: SessionOptions) {
     this.runtime = o.runtime;
@@ -64,26 +86,19 @@ export class Session {
 
   /** One input from outside (a snapshot, a clock tick, a user command, broker positions). */
   async feed(input: RuntimeInput): Promise<void> {
-    if (input.kind === 'snapshot') {
-      const s = input.snapshot;
-      const day = sessionDayOf(s);
-      const prev = this.last.get(s.underlying);
-      // The previous session's data ended with its last snapshot: say so before the new day starts.
-      if (prev && prev.day !== day)
-        await this.apply({ kind: 'session-end', ts: prev.ts, underlying: s.underlying });
-      this.last.set(s.underlying, { ts: s.ts, day });
-      this.market.observe(s);
-      await this.broker.onSnapshot(s);
-      await this.answer(await this.broker.poll());
-    }
+    if (input.kind !== 'snapshot') return this.apply(input);
+    const [...inputs] = inputsFor(this.state, input.snapshot);
+    // The previous session ends before the new snapshot reaches the market or the broker.
+    while (inputs.length > 1) await this.apply(inputs.shift()!);
+    this.market.observe(input.snapshot);
+    await this.broker.onSnapshot(input.snapshot);
+    await this.answer(await this.broker.poll());
     await this.apply(input);
   }
 
   /** The data ended: every underlying's session ends at its last snapshot. */
   async finish(): Promise<void> {
-    for (const [underlying, { ts }] of this.last)
-      await this.apply({ kind: 'session-end', ts, underlying });
-    this.last.clear();
+    for (const input of dataEndInputs(this.state)) await this.apply(input);
     await this.answer(await this.broker.poll());
   }
 

@@ -2,13 +2,13 @@
 import bankniftyStraddleWidth from '@/engine/dsl/examples/banknifty-straddle-width-momentum.json' with { type: 'json' };
 import niftyIronCondor from '@/engine/dsl/examples/nifty-iron-condor-delta.json' with { type: 'json' };
 import niftyShortStraddle from '@/engine/dsl/examples/nifty-short-straddle-recost.json' with { type: 'json' };
-import { parseDsl } from '@/engine/dsl';
+import { parseDsl, type DslDocument } from '@/engine/dsl';
 import { decompile } from '@/engine/graph';
 
 export type DemoStrategy = {
   name: string;
   description: string;
-  dsl: Record<string, unknown>;
+  dsl: DslDocument;
   graph: Record<string, unknown>;
 };
 
@@ -31,8 +31,8 @@ export function demoStrategies(): DemoStrategy[] {
     return {
       name: basket.name,
       description: basket.description,
-      dsl: parsed.value as unknown as Record<string, unknown>,
-      graph: decompile(parsed.value) as unknown as Record<string, unknown>,
+      dsl: parsed.value,
+      graph: decompile(parsed.value),
     };
   });
 }

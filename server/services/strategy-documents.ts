@@ -2,7 +2,7 @@
  * The server's view of strategy documents: the engine compiles graphs and reads imported files,
  * so what the API stores is exactly what the canvas and the CLI would accept.
  */
-import { isKnownUnderlying } from '@/engine/dsl';
+import { isKnownUnderlying, type DslDocument } from '@/engine/dsl';
 import { marketOf } from '@/engine/dsl/describe';
 import { compile, GRAPH_VERSION, readStrategyFile as readEngineFile } from '@/engine/graph';
 
@@ -14,11 +14,11 @@ export type DocumentProblem = {
 };
 
 export function compileForSave(graph: unknown): {
-  dsl: Record<string, unknown> | null;
+  dsl: DslDocument | null;
   problems: DocumentProblem[];
 } {
   const r = compile(graph);
-  if (r.ok) return { dsl: r.value as unknown as Record<string, unknown>, problems: [] };
+  if (r.ok) return { dsl: r.value, problems: [] };
   return {
     dsl: null,
     problems: r.errors.map((e) => ({
@@ -55,7 +55,7 @@ export function readStrategyFile(value: unknown): ReadFile {
       })),
     };
   }
-  const graph = r.doc as unknown as Record<string, unknown>;
+  const graph: Record<string, unknown> = r.doc;
   if (r.kind === 'graph') return { ok: true, kind: 'graph', graph };
   return {
     ok: true,

@@ -80,8 +80,8 @@ export async function seedExampleTemplates(db: Db): Promise<SeedExamplesResult> 
       throw new Error(
         `example ${key}.json is not a valid DSL document: ${parsed.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
       );
-    const dsl = parsed.value as unknown as Record<string, unknown>;
-    const graph = decompile(parsed.value) as unknown as Record<string, unknown>;
+    const dsl = parsed.value;
+    const graph = decompile(parsed.value);
     const title = parsed.value.basket.name;
     const description = parsed.value.basket.description ?? '';
     await db.transaction(async (tx) => {

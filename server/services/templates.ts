@@ -15,6 +15,7 @@ import {
   user,
 } from '@/db/schema';
 import { diffDsl, type DslChange } from '@/engine/diff/dsl-diff';
+import type { DslDocument } from '@/engine/dsl';
 import { AppError } from '@/server/errors';
 
 type Json = Record<string, unknown>;
@@ -50,7 +51,7 @@ export type TemplateSummary = {
   forkCount: number;
   createdAt: Date;
   updatedAt: Date;
-  dsl: Json;
+  dsl: DslDocument;
   backtest: BacktestSummary | null;
 };
 
@@ -175,7 +176,7 @@ type Row = {
   updatedAt: Date;
   strategyVersionId: string;
   sourceStrategyId: string | null;
-  dsl: Json;
+  dsl: DslDocument;
   graph: Json;
 };
 

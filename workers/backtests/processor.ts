@@ -130,7 +130,7 @@ export async function processBacktest(
       .set({
         status: 'succeeded',
         progress: 1,
-        report: report as unknown as Record<string, unknown>,
+        report,
         finishedAt: new Date(),
         updatedAt: new Date(),
       })

@@ -21,9 +21,8 @@ const base: FillModelSettings = {
 
 /**
  * The broker contract on the paper broker, with the same venue knobs the live fakes have:
- * liquidity is maxLotsPerFill, a restart restores the broker from its state. The paper broker
- * has no account funds and no price band yet (its two contract gaps, run as expected failures)
- * and never stalls or repeats itself (those knobs are no-ops here).
+ * liquidity is maxLotsPerFill, funds are the paper account's, a restart restores the broker from
+ * its state. The paper broker never stalls or repeats itself (those knobs are no-ops here).
  */
 const market: ContractMarket = {
   underlying: 'NIFTY',
@@ -39,7 +38,7 @@ const market: ContractMarket = {
 const contractIntent = (over: Parameters<typeof contractOrder>[1] = {}) =>
   contractOrder(market, over);
 
-const PAPER_GAPS: ContractGap[] = ['funds', 'price-band'];
+const PAPER_GAPS: ContractGap[] = [];
 
 function paperHarness(settings: PaperSettings): () => Promise<BrokerHarness> {
   return async () => {
@@ -56,7 +55,10 @@ function paperHarness(settings: PaperSettings): () => Promise<BrokerHarness> {
         return broker;
       },
       venue: {
-        setFunds: async () => {},
+        setFunds: async (amount) => {
+          current = { ...current, funds: amount };
+          broker.configure({ funds: amount });
+        },
         setLiquidity: async (units) => {
           current = {
             ...current,
@@ -102,6 +104,37 @@ async function fillPrice(settings: FillModelSettings, s: ChainSnapshot, side: 'B
   expect(reports).toHaveLength(1);
   return reports[0];
 }
+
+describe('paper account', () => {
+  const chain = (ts: string): ChainSnapshot => ({
+    ts,
+    underlying: 'NIFTY',
+    spot: 24010,
+    expiries: [
+      {
+        expiry: '2026-11-26',
+        options: [
+          { strike: 24000, right: 'CE', bid: 120, ask: 121, ltp: 120.5, iv: 0.13 },
+          { strike: 24000, right: 'PE', bid: 110, ask: 111, ltp: 110.5, iv: 0.13 },
+        ],
+      },
+    ],
+  });
+
+  it('refuses a short it has no margin for, and takes it with enough funds; closing needs none', async () => {
+    const poor = new PaperBroker({ ...base, funds: 50_000 });
+    await poor.onSnapshot(chain(T0));
+    const refused = await poor.place(contractIntent({ side: 'SELL', ts: T0 }));
+    expect(refused).toMatchObject([{ kind: 'rejected', code: 'INSUFFICIENT_MARGIN' }]);
+    expect((refused[0] as { reason: string }).reason).toMatch(/need margin [\d.]+, the paper account has 50000.00/); // prettier-ignore
+    const rich = new PaperBroker({ ...base, funds: 300_000 });
+    await rich.onSnapshot(chain(T0));
+    expect((await rich.place(contractIntent({ side: 'SELL', ts: T0 }))).map((r) => r.kind)).toEqual(['accepted', 'fill']); // prettier-ignore
+    rich.configure({ funds: 1 });
+    const close = await rich.place(contractIntent({ id: 'contract:2', side: 'BUY', closing: true, ts: T0 })); // prettier-ignore
+    expect(close.map((r) => r.kind)).toEqual(['accepted', 'fill']);
+  });
+});
 
 describe('paper fill model', () => {
   it('buys at the ask and sells at the bid of the triggering snapshot', async () => {

@@ -14,7 +14,9 @@ import type {
   OrderRequest,
   RejectCode,
 } from '../broker.ts';
+import { markPrice } from '../../market/quote.ts';
 import { quoteFor, type FillModelSettings } from './fill-model.ts';
+import { marginNeeded } from './paper-margin.ts';
 
 export type PaperSettings = FillModelSettings & {
   /**
@@ -22,6 +24,16 @@ export type PaperSettings = FillModelSettings & {
    * Unset: a market order fills whole at once.
    */
   maxLotsPerFill?: number;
+  /**
+   * Money the paper account can commit to premium and margin (paper-margin.ts); an order that
+   * would need more is refused. Unset: no limit (a backtest measures the strategy, not an account).
+   */
+  funds?: number | null;
+  /**
+   * A limit price farther than this percent from the option's last price (LTP, else mid) is
+   * outside the exchange's price band and refused, as NSE and the brokers do. Default 50.
+   */
+  priceBandPct?: number;
 };
 
 type PaperOrder = BrokerOrder & { request: OrderRequest };
@@ -46,7 +58,16 @@ export class PaperBroker implements Broker {
   private readonly orders = new Map<string, PaperOrder>();
   private readonly outbox: ExecutionReport[] = [];
 
-  constructor(private readonly settings: PaperSettings) {}
+  private readonly settings: PaperSettings;
+
+  constructor(settings: PaperSettings) {
+    this.settings = { ...settings };
+  }
+
+  /** The venue knobs a paper deployment (or the contract's harness) may turn while it runs. */
+  configure(change: Pick<PaperSettings, 'funds' | 'maxLotsPerFill'>): void {
+    Object.assign(this.settings, change);
+  }
 
   static restore(settings: PaperSettings, s: PaperState): PaperBroker {
     const b = new PaperBroker(settings);
@@ -100,6 +121,8 @@ export class PaperBroker implements Broker {
     const snapshot = this.latest.get(order.underlying);
     if (!snapshot)
       return [this.reject(o, order.ts, 'MARKET_CLOSED', `no market data for ${order.underlying} yet: the paper broker fills only against a snapshot`)]; // prettier-ignore
+    const refused = this.refusal(order, snapshot);
+    if (refused) return [this.reject(o, order.ts, refused.code, refused.reason)];
     o.status = 'ACCEPTED';
     const out: ExecutionReport[] = [{ kind: 'accepted', orderId: o.orderId, ts: order.ts, brokerOrderId }]; // prettier-ignore
     if (this.settings.latency === 'none') out.push(...this.execute(o, snapshot));
@@ -123,15 +146,20 @@ export class PaperBroker implements Broker {
   }
 
   async positions(): Promise<BrokerPosition[]> {
+    return this.netPositions();
+  }
+
+  /** Net positions from the fills, with `extra` as if it had filled whole (for the funds check). */
+  private netPositions(extra?: OrderRequest): BrokerPosition[] {
     const net = new Map<string, BrokerPosition>();
-    for (const o of this.orders.values()) {
-      if (o.filledQty === 0) continue;
-      const r = o.request;
+    const add = (r: OrderRequest, qty: number) => {
       const key = contractKey(r);
       const p = net.get(key) ?? { underlying: r.underlying, expiry: r.expiry, strike: r.strike, right: r.right, qty: 0 }; // prettier-ignore
-      p.qty += (r.side === 'BUY' ? 1 : -1) * o.filledQty;
+      p.qty += (r.side === 'BUY' ? 1 : -1) * qty;
       net.set(key, p);
-    }
+    };
+    for (const o of this.orders.values()) if (o.filledQty > 0) add(o.request, o.filledQty);
+    if (extra) add(extra, extra.qty);
     return [...net.values()].filter((p) => p.qty !== 0);
   }
 
@@ -142,6 +170,29 @@ export class PaperBroker implements Broker {
   /** Orders still working (waiting for a snapshot, resting at a limit, or partly filled). */
   working(): OrderRequest[] {
     return [...this.orders.values()].filter((o) => !TERMINAL.has(o.status)).map((o) => o.request);
+  }
+
+  /** The venue's own checks at placement: the price band of a limit, and the account's funds. */
+  private refusal(
+    order: OrderRequest,
+    s: ChainSnapshot,
+  ): { code: RejectCode; reason: string } | null {
+    if (order.orderType === 'LIMIT' && order.right !== 'FUT') {
+      const chain = s.expiries.find((e) => e.expiry === order.expiry);
+      const q = chain?.options.find((x) => x.strike === order.strike && x.right === order.right);
+      const ref = q && markPrice(q);
+      const band = (this.settings.priceBandPct ?? 50) / 100;
+      if (ref !== undefined && Math.abs((order.limitPrice as number) - ref) > band * ref)
+        return { code: 'PRICE_BAND', reason: `limit ${order.limitPrice} is outside the price band ${(ref * (1 - band)).toFixed(2)} - ${(ref * (1 + band)).toFixed(2)} around the last price ${ref}` }; // prettier-ignore
+    }
+    const funds = this.settings.funds;
+    if (funds !== undefined && funds !== null) {
+      const before = marginNeeded(this.netPositions(), s);
+      const after = marginNeeded(this.netPositions(order), s);
+      if (after > before && after > funds)
+        return { code: 'INSUFFICIENT_MARGIN', reason: `insufficient funds: the positions would need margin ${after.toFixed(2)}, the paper account has ${funds.toFixed(2)}` }; // prettier-ignore
+    }
+    return null;
   }
 
   private reject(o: PaperOrder, ts: string, code: RejectCode, reason: string): ExecutionReport {

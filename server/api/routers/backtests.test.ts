@@ -10,7 +10,7 @@ import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetEnv } from '@/db/env';
 import { strategies } from '@/db/schema';
-import { straddle, straddleDay, straddleJson } from '@/engine/backtest/golden-straddle';
+import { straddle, straddleDay } from '@/engine/backtest/golden-straddle';
 import { decompile } from '@/engine/graph';
 import { compileForSave } from '@/server/services/strategy-documents';
 import { appRouter } from '@/server/api/root';
@@ -131,7 +131,7 @@ describe('backtests API and job', () => {
       .values({
         ownerId: ctx.session!.user.id,
         name: 'Golden straddle',
-        dsl: straddleJson,
+        dsl: straddle(),
         graph: decompile(straddle()) as unknown as Record<string, unknown>,
       })
       .returning();

@@ -20,7 +20,7 @@ describe('strategies router', () => {
       .values({
         ownerId: a.userId,
         name: 'Alice straddle',
-        dsl: { legs: [] },
+        dsl: null,
         graph: { nodes: [] },
       })
       .returning();
@@ -44,14 +44,14 @@ describe('strategies router', () => {
       {
         ownerId: c.userId,
         name: 'Old iron condor',
-        dsl: {},
+        dsl: null,
         graph: {},
         updatedAt: new Date('2026-01-01T00:00:00Z'),
       },
       {
         ownerId: c.userId,
         name: 'New strangle',
-        dsl: {},
+        dsl: null,
         graph: {},
         updatedAt: new Date('2026-06-01T00:00:00Z'),
       },

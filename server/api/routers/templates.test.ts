@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { useTestApi } from '@/server/testing/api';
 import { eq } from 'drizzle-orm';
 import { backtests, strategies, strategyVersions } from '@/db/schema';
-import { parseDsl } from '@/engine/dsl';
+import { parseDsl, type DslDocument } from '@/engine/dsl';
+import type { BacktestReport } from '@/engine/backtest/backtest';
 import { decompile } from '@/engine/graph';
 import straddle from '@/engine/dsl/examples/nifty-short-straddle-recost.json' with { type: 'json' };
 import { appRouter } from '@/server/api/root';
@@ -14,9 +15,10 @@ const callerFor = api.callerFor;
 
 const parsed = parseDsl(straddle);
 if (!parsed.ok) throw new Error('the straddle example must be valid');
-const dsl = parsed.value as unknown as Record<string, unknown>;
+const dsl = parsed.value;
 
-function reportOf(netPnl: number) {
+/** Only the parts of a stored report the gallery reads (a whole report is long and beside the point). */
+function reportOf(netPnl: number): BacktestReport {
   return {
     strategy: 'Alice straddle',
     from: '2026-11-16T09:15:00+05:30',
@@ -36,7 +38,7 @@ function reportOf(netPnl: number) {
     orders: [],
     events: [],
     equity: [],
-  };
+  } as unknown as BacktestReport;
 }
 
 /** A finished backtest of the strategy as it is now (a version of it is made when missing). */
@@ -45,7 +47,7 @@ async function runOf(
   strategyId: string,
   dataSource: Record<string, unknown>,
   netPnl: number,
-  runDsl: Record<string, unknown> = dsl,
+  runDsl: DslDocument = dsl,
 ) {
   const existing = (
     await api.db.select().from(strategyVersions).where(eq(strategyVersions.strategyId, strategyId))
@@ -248,7 +250,7 @@ describe('forks', () => {
     edited.basket.strategies[0].legs[0].stopLoss.value = 30;
     await api.db
       .update(strategies)
-      .set({ dsl: edited as unknown as Record<string, unknown>, version: 2 })
+      .set({ dsl: edited as unknown as DslDocument, version: 2 })
       .where(eq(strategies.id, source.id));
     expect(
       await a.caller.templates.publishVersion({ templateId: id, notes: 'Wider stop on the call' }),
@@ -349,7 +351,7 @@ describe('the backtest a template shows', () => {
     edited.basket.strategies[0].legs[0].stopLoss.value = 40;
     await api.db
       .update(strategies)
-      .set({ dsl: edited as unknown as Record<string, unknown>, version: 5 })
+      .set({ dsl: edited as unknown as DslDocument, version: 5 })
       .where(eq(strategies.id, source.id));
     await expect(
       a.caller.templates.publishVersion({
