@@ -13,6 +13,7 @@ import {
   type BlockType,
 } from '@/engine/dsl';
 import {
+  deltaHedgeParts,
   describeBlock,
   describeExpiry,
   describeLevel,
@@ -350,6 +351,11 @@ export function summarize(
     case 'strategy':
       lines.push(describeSchedule(values));
       return lines;
+    case 'deltaHedge': {
+      // Three short lines, so the block's body reads whole on the canvas.
+      const p = deltaHedgeParts(values);
+      return [p.what, p.when.join(' · ') || 'no band or interval yet', ...(p.limits.length ? [p.limits.join(' · ')] : [])]; // prettier-ignore
+    }
     case 'conditions': {
       const out: string[] = [];
       for (const [group, word] of [

@@ -46,7 +46,8 @@ describe('the delta hedge in the builder', () => {
     const data = newBlockData('deltaHedge', 'hedge_1');
     expect(data).toMatchObject({ band: 50, expiry: { kind: 'monthly', offset: 0 } });
     expect(summarize(spec, data)).toEqual([
-      "delta hedge to 0 with this month's futures: outside ± 50",
+      "delta hedge to 0 with this month's futures",
+      'outside ± 50',
     ]);
   });
 

@@ -68,7 +68,7 @@ export function HedgeSection(props: Props) {
           onChange={(e) => toggle(e.target.checked)}
         />
         <span className="font-medium">Delta hedge with futures</span>
-        <span className="truncate text-zinc-400" data-testid="hedge-summary">
+        <span className="text-zinc-400" data-testid="hedge-summary">
           {node
             ? describeDeltaHedge(d)
             : futures.length

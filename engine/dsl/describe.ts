@@ -190,27 +190,34 @@ export function describeSizing(z: Record<string, unknown> | undefined): string {
   }
 }
 
-/**
- * "delta hedge to 0 with this month's futures: outside ± 50 · every 15 min · 1+ lots · max 10 ·
- * skip above 5 % of the risk it removes".
- */
-export function describeDeltaHedge(h: Record<string, unknown> | undefined): string {
-  if (!h) return '—';
+/** The delta hedge in three parts: what it holds, when it trades, and its limits. */
+export function deltaHedgeParts(h: Record<string, unknown>): {
+  what: string;
+  when: string[];
+  limits: string[];
+} {
   const when: string[] = [];
   if (h.band !== undefined) when.push(`outside ± ${num(h.band)}`);
   if (h.intervalMinutes !== undefined) when.push(`every ${num(h.intervalMinutes)} min`);
-  const rest: string[] = [];
+  const limits: string[] = [];
   const min = typeof h.minTradeLots === 'number' ? h.minTradeLots : 1;
-  if (min > 1) rest.push(`${num(min)}+ lots a trade`);
-  if (h.maxLots !== undefined) rest.push(`max ${num(h.maxLots)} lots`);
+  if (min > 1) limits.push(`${num(min)}+ lots a trade`);
+  if (h.maxLots !== undefined) limits.push(`max ${num(h.maxLots)} lots`);
   if (h.costLimitPct !== undefined)
-    rest.push(`skip when cost > ${num(h.costLimitPct)} % of the risk removed`);
+    limits.push(`skip when cost > ${num(h.costLimitPct)} % of the risk removed`);
   const expiry = describeExpiry((h.expiry as Loose<Expiry> | undefined) ?? { kind: 'monthly' });
   const target = typeof h.targetDelta === 'number' ? h.targetDelta : 0;
-  return [
-    `delta hedge to ${num(target)} with ${expiry}'s futures${when.length ? `: ${when.join(' · ')}` : ''}`,
-    ...rest,
-  ].join(' · ');
+  return { what: `delta hedge to ${num(target)} with ${expiry}'s futures`, when, limits };
+}
+
+/**
+ * "delta hedge to 0 with this month's futures: outside ± 50 · every 15 min · max 10 lots ·
+ * skip when cost > 5 % of the risk removed".
+ */
+export function describeDeltaHedge(h: Record<string, unknown> | undefined): string {
+  if (!h) return '—';
+  const p = deltaHedgeParts(h);
+  return [`${p.what}${p.when.length ? `: ${p.when.join(' · ')}` : ''}`, ...p.limits].join(' · ');
 }
 
 /** One line for any strategy- or basket-level block, for canvases and summaries. */

@@ -284,3 +284,46 @@ describe('delta hedge (golden, hand-computed)', () => {
     expect(hedgeTrades(r.events)).toEqual([['15:30', 'BUY', 325, 24460, 24450, 'SETTLEMENT', -3250]]); // prettier-ignore
   });
 });
+
+describe('delta hedge held overnight', () => {
+  it('a positional strategy carries its hedge into the next session and squares it off on its exit day', async () => {
+    // Thursday 26 Nov 2026, three trading days before the Tuesday 1 Dec expiry; exit on Monday.
+    const EXP = '2026-12-01';
+    const on = (day: string, hhmm: string, spot: number, ce: number, pe: number) =>
+      at(snap(hhmm, spot, { '24300CE': q(ce), '24300PE': q(pe) }, { day, expiry: EXP, forward: spot })); // prettier-ignore
+    const b = basket([
+      strategy({
+        entry: { time: '09:20' },
+        exit: { time: '10:00' },
+        positional: { typeVersion: 1, expiry: { kind: 'weekly', offset: 0 }, entryDaysBefore: 3, exitDaysBefore: 1 }, // prettier-ignore
+        legs: [leg('CE', { lots: 5 }), leg('PE', { kind: 'PE', lots: 5 })],
+        deltaHedge: { typeVersion: 1, band: 50 },
+      }),
+    ]);
+    const r = await run(b, [
+      on('2026-11-26', '09:20', 24300, 150, 150),
+      on('2026-11-26', '11:00', 24500, 250, 60), // short gamma: the straddle is short delta, bought back in futures
+      on('2026-11-27', '09:15', 24500, 240, 55),
+      on('2026-11-30', '10:00', 24450, 190, 40), // exit day, exit time
+    ]);
+    const fills = hedgeFills(r);
+    expect(fills[0].slice(0, 2)).toEqual(['11:00', 'BUY']);
+    expect(fills[fills.length - 1]).toEqual([
+      '10:00',
+      'SELL',
+      fills[0][2],
+      24450,
+      'EXIT_TIME',
+      true,
+    ]);
+    expect(ofType(r.events, 'CARRIED').map((e) => [e.ts.slice(0, 10), e.message.includes('deltaHedge')])).toEqual([
+      ['2026-11-27', true],
+      ['2026-11-30', true],
+    ]); // prettier-ignore
+    // Every rupee is a cash flow of a fill: the hedge's days booked to earlier sessions add up.
+    let cash = 0;
+    for (const f of r.fills) cash += (f.intent.side === 'SELL' ? 1 : -1) * f.price * f.qty;
+    expect(pnlOf(r.state).gross).toBeCloseTo(cash, 6);
+    expect(r.state.strategies.s1.legs.every((l) => l.held === 0)).toBe(true);
+  });
+});

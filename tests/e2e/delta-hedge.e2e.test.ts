@@ -68,6 +68,9 @@ describe.skipIf(!shared)('the delta hedge', () => {
     expect(await page.locator('[data-block-type="deltaHedge"]').textContent()).toContain(
       'outside ± 50 · every 30 min',
     );
+    expect(await page.locator('[data-block-type="deltaHedge"]').textContent()).toContain(
+      "delta hedge to 0 with this month's futures",
+    );
     const dsl = await compiledDsl(page);
     expect(dsl.basket.strategies[0].deltaHedge).toEqual({
       typeVersion: 1,
