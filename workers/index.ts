@@ -10,6 +10,13 @@ import { QUEUES, createConnection, redisUrl, type QueueName } from './queues';
 import { getDb } from '@/db/client';
 import { backtestProcessor } from './backtests';
 import { brokerAccountProcessor } from './brokers/accounts';
+import {
+  deploymentsProcessor,
+  ordersProcessor,
+  scheduleLiveFlow,
+  type LiveFlowDeps,
+} from './deployments';
+import { liveBrokersOf } from './deployments/live-brokers';
 import { sharedDataDir } from '@/datasets/source';
 
 export type RunningWorkers = { close: () => Promise<void> };
@@ -27,6 +34,7 @@ export async function startWorkers(
   const heartbeatMs = opts.heartbeatMs ?? env().HEARTBEAT_INTERVAL_MS;
   const concurrency = opts.concurrency ?? env().WORKER_CONCURRENCY;
   const client = createConnection('client', url);
+  const liveFlow: LiveFlowDeps = { db: getDb, redis: client, liveBrokers: liveBrokersOf() };
 
   const own: Record<QueueName, Processor> = {
     [QUEUES.system]: async (job: Job) => {
@@ -39,6 +47,8 @@ export async function startWorkers(
       sharedData: sharedDataDir(),
     }),
     [QUEUES.brokers]: brokerAccountProcessor({ db: getDb }),
+    [QUEUES.deployments]: deploymentsProcessor(liveFlow),
+    [QUEUES.orders]: ordersProcessor(liveFlow),
   };
   const processors: Record<string, Processor> = { ...opts.extra, ...own };
 
@@ -58,6 +68,7 @@ export async function startWorkers(
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const scheduler = new Queue(QUEUES.system, { connection: client });
   await scheduleHeartbeat(scheduler, heartbeatMs);
+  await scheduleLiveFlow();
   logger.debug({ queues: Object.keys(processors), concurrency }, 'workers started');
 
   let closing: Promise<void> | undefined;

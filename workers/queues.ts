@@ -15,6 +15,10 @@ export const QUEUES = {
   backtests: 'strikeflow-backtests',
   /** Broker account checks and Kite logins: payload `{ accountId }`, the worker reloads the row. */
   brokers: 'strikeflow-brokers',
+  /** The live flow's evaluations: feed ticks, a deployment's inbox, clocks (workers/deployments). */
+  deployments: 'strikeflow-deployments',
+  /** The order router: one job per outbox row, jobId = the order (or cancel) id. */
+  orders: 'strikeflow-orders',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -23,6 +27,71 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const BACKTEST_JOB = 'run-backtest';
 export const BacktestJobSchema = z.strictObject({ backtestId: z.uuid() });
 export type BacktestJob = z.infer<typeof BacktestJobSchema>;
+
+/**
+ * Jobs of the live flow. Payloads carry ids and times only; processors reload the rest.
+ * - feed-tick: a feed publishes its snapshot of now (scheduled per feed while deployments use it)
+ * - evaluate: the newest tick of (feed, underlying) for one shard of its deployments
+ * - evaluate-deployment: one deployment's inbox (a command, broker reports, a clock)
+ * - route: one outbox row to the broker (queue `orders`, jobId = the row's id)
+ * - venue-tick: a paper venue's resting orders meet the newest tick (queue `orders`)
+ * - live-clock / sweep: the scheduler's minute clock and its crash sweep
+ */
+export const DEPLOYMENT_JOBS = {
+  feedTick: 'feed-tick',
+  evaluate: 'evaluate',
+  evaluateDeployment: 'evaluate-deployment',
+  route: 'route',
+  venueTick: 'venue-tick',
+  clock: 'live-clock',
+  sweep: 'live-sweep',
+} as const;
+
+export const FeedTickJobSchema = z.strictObject({ feedId: z.string().min(1).max(200) });
+export const EvaluateJobSchema = z.strictObject({
+  feedId: z.string().min(1).max(200),
+  underlying: z.string().min(1).max(40),
+  ts: z.string().min(10).max(40),
+  shard: z.int().min(0),
+  shards: z.int().min(1),
+});
+export const DeploymentJobSchema = z.strictObject({ deploymentId: z.uuid() });
+export const RouteJobSchema = z.strictObject({ intentId: z.string().min(1).max(120) });
+export const VenueTickJobSchema = z.strictObject({
+  deploymentId: z.uuid(),
+  feedId: z.string().min(1).max(200),
+  underlying: z.string().min(1).max(40),
+  ts: z.string().min(10).max(40),
+});
+
+/** A BullMQ job id from parts: BullMQ refuses ':' in custom ids (order ids and times have them). */
+export const jobIdOf = (...parts: (string | number)[]) =>
+  parts.map((p) => String(p).replaceAll(':', '.')).join('|');
+
+/** Redis channel of one deployment's updates (P&L, events), relayed to its page over SSE. */
+export const deploymentChannel = (id: string) => `strikeflow:deployment:${id}`;
+
+/** Asks the workers to apply a deployment's inbox now (a command, a report). */
+export async function nudgeDeployment(deploymentId: string, inputId: number): Promise<void> {
+  await getQueue(QUEUES.deployments).add(
+    DEPLOYMENT_JOBS.evaluateDeployment,
+    { deploymentId },
+    { jobId: jobIdOf('evd', deploymentId, inputId), removeOnComplete: 1000, removeOnFail: 1000, attempts: 10, backoff: { type: 'exponential', delay: 200 } }, // prettier-ignore
+  );
+}
+
+/** Keeps a feed ticking every `everyMs` while deployments use it (idempotent). */
+export async function scheduleFeed(feedId: string, everyMs: number): Promise<void> {
+  await getQueue(QUEUES.deployments).upsertJobScheduler(
+    `feed|${feedId}`,
+    { every: everyMs },
+    { name: DEPLOYMENT_JOBS.feedTick, data: { feedId }, opts: { removeOnComplete: 50, removeOnFail: 50 } }, // prettier-ignore
+  );
+}
+
+export async function unscheduleFeed(feedId: string): Promise<void> {
+  await getQueue(QUEUES.deployments).removeJobScheduler(`feed|${feedId}`);
+}
 
 /** Checks a broker account against its broker (and finishes a Kite login when a request token waits). */
 export const BROKER_CHECK_JOB = 'check-broker-account';

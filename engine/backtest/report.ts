@@ -198,10 +198,15 @@ export class ReportBuilder {
 
   /** After each snapshot: the equity curve takes the book's net P&L. */
   mark(snapshot: ChainSnapshot, state: RuntimeState): void {
-    this.from ??= snapshot.ts;
-    this.to = snapshot.ts;
-    this.underlyings.add(snapshot.underlying);
-    this.equity.push({ ts: snapshot.ts, pnl: roundMoney(pnlOf(state).net) });
+    this.markEquity(snapshot.ts, snapshot.underlying, pnlOf(state).net);
+  }
+
+  /** An equity point read back from where a deployment recorded it (the live flow's report). */
+  markEquity(ts: string, underlying: string, net: number): void {
+    this.from ??= ts;
+    this.to = ts;
+    this.underlyings.add(underlying);
+    this.equity.push({ ts, pnl: roundMoney(net) });
   }
 
   /** The data ended: what the session's end closed moves the last point; what is still open is listed. */

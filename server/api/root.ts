@@ -6,6 +6,7 @@ import { backtestsRouter } from '@/server/api/routers/backtests';
 import { templatesRouter } from '@/server/api/routers/templates';
 import { marketRouter } from '@/server/api/routers/market';
 import { analysisRouter } from '@/server/api/routers/analysis';
+import { deploymentsRouter } from '@/server/api/routers/deployments';
 import { brokerAccountsRouter } from '@/server/api/routers/broker-accounts';
 import { datasetsRouter } from '@/server/api/routers/datasets';
 
@@ -18,6 +19,7 @@ export const appRouter = router({
   analysis: analysisRouter,
   brokerAccounts: brokerAccountsRouter,
   datasets: datasetsRouter,
+  deployments: deploymentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -56,7 +56,7 @@ function sameJson(a: unknown, b: unknown): boolean {
  * The immutable version a backtest runs: the one named, or else the strategy as it is now,
  * reusing its latest saved version when that is the same document and saving one otherwise.
  */
-async function versionToRun(
+export async function versionToRun(
   db: Db,
   ownerId: string,
   input: { strategyId?: string; strategyVersionId?: string },

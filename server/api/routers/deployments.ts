@@ -1,0 +1,115 @@
+/** tRPC `deployments.*`: create, list, get, the trader's commands and the live event stream; owner-scoped. */
+import { tracked } from '@trpc/server';
+import { z } from 'zod';
+import { RiskLimitsSchema } from '@/engine/backtest/settings';
+import { protectedProcedure, router } from '@/server/api/trpc';
+import { changed, openStream } from '@/server/services/deployment-stream';
+import {
+  commandDeployment,
+  createDeployment,
+  deploymentEventsSince,
+  getDeployment,
+  killAll,
+  listDeployments,
+} from '@/server/services/deployments';
+
+const Id = z.uuid('Deployment id must be a UUID, as shown in the Deployments list.');
+const Name = z.string().trim().min(1).max(120);
+const Target = z.string().min(1).max(64);
+
+export const deploymentsRouter = router({
+  create: protectedProcedure
+    .input(
+      z
+        .strictObject({
+          strategyId: z.uuid().optional(),
+          strategyVersionId: z.uuid().optional(),
+          name: Name.optional(),
+          mode: z.enum(['paper', 'live']),
+          brokerAccountId: z.uuid().optional(),
+          riskLimits: RiskLimitsSchema.optional(),
+          feed: z.enum(['market', 'session']),
+          speed: z.number().min(1).max(600).optional(),
+          paperFunds: z.number().positive().max(1e12).nullable().optional(),
+        })
+        .refine((i) => (i.strategyId === undefined) !== (i.strategyVersionId === undefined), {
+          message: 'give either strategyId (the strategy as it is now) or strategyVersionId',
+        }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const d = await createDeployment(ctx.db, ctx.user.id, input);
+      return { id: d.id };
+    }),
+
+  list: protectedProcedure.query(({ ctx }) => listDeployments(ctx.db, ctx.user.id)),
+
+  get: protectedProcedure
+    .input(z.object({ id: Id }))
+    .query(({ ctx, input }) => getDeployment(ctx.db, ctx.user.id, input.id)),
+
+  pause: protectedProcedure
+    .input(z.object({ id: Id }))
+    .mutation(({ ctx, input }) => commandDeployment(ctx.db, ctx.user.id, input.id, 'PAUSE')),
+
+  resume: protectedProcedure
+    .input(z.object({ id: Id }))
+    .mutation(({ ctx, input }) => commandDeployment(ctx.db, ctx.user.id, input.id, 'RESUME')),
+
+  /** Squares off one leg (strategyId + legId), one strategy (strategyId), or everything. */
+  squareOff: protectedProcedure
+    .input(
+      z
+        .object({ id: Id, strategyId: Target.optional(), legId: Target.optional() })
+        .refine((i) => i.legId === undefined || i.strategyId !== undefined, {
+          message: 'a leg is named with the strategy it belongs to',
+        }),
+    )
+    .mutation(({ ctx, input }) =>
+      commandDeployment(ctx.db, ctx.user.id, input.id, 'SQUARE_OFF', {
+        ...(input.strategyId ? { strategyId: input.strategyId } : {}),
+        ...(input.legId ? { legId: input.legId } : {}),
+      }),
+    ),
+
+  kill: protectedProcedure
+    .input(z.object({ id: Id }))
+    .mutation(({ ctx, input }) => commandDeployment(ctx.db, ctx.user.id, input.id, 'KILL')),
+
+  /** The account-wide kill switch. */
+  killAll: protectedProcedure.mutation(async ({ ctx }) => ({
+    killed: await killAll(ctx.db, ctx.user.id),
+  })),
+
+  /**
+   * The deployment's decision trace and P&L as they happen (SSE). Resumes after the last event
+   * id the browser saw; a quarter-minute keep-alive re-reads only if nothing arrived.
+   */
+  events: protectedProcedure
+    .input(z.object({ id: Id, lastEventId: z.string().regex(/^\d+$/).optional() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      let after = Number(input.lastEventId ?? 0);
+      await deploymentEventsSince(ctx.db, ctx.user.id, input.id, after, 1); // owner check first
+      const release = openStream(ctx.user.id);
+      try {
+        while (!signal?.aborted) {
+          const rows = await deploymentEventsSince(ctx.db, ctx.user.id, input.id, after);
+          for (const e of rows) {
+            after = e.seq;
+            yield tracked(String(e.seq), {
+              kind: 'event' as const,
+              seq: e.seq,
+              ts: e.ts,
+              type: e.type,
+              strategyId: e.strategyId,
+              legId: e.legId,
+              message: e.message,
+            });
+          }
+          if (rows.length === 500) continue;
+          await changed(input.id, 15_000, signal);
+        }
+      } finally {
+        release();
+      }
+    }),
+});

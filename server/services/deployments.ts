@@ -1,0 +1,344 @@
+/**
+ * Deployments for the API: create one (a pinned strategy version on paper, or live on a connected
+ * broker account), list and read them with their positions, orders and P&L, and the trader's
+ * commands (pause, resume, square off a leg or all, kill, kill all). Commands go into the
+ * deployment's inbox in Postgres and are applied by the evaluator like any other input, so they
+ * are recorded for replay and survive a restart; every one is in the audit log.
+ */
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import {
+  auditLog,
+  brokerAccounts,
+  deploymentEvents,
+  deploymentInputs,
+  deploymentPnl,
+  deployments,
+  deploymentState,
+  fills,
+  orders,
+  strategyVersions,
+  type Deployment,
+} from '@/db/schema';
+import { RiskLimitsSchema, type RiskLimitsInput } from '@/engine/backtest/settings';
+import { parseDsl } from '@/engine/dsl';
+import { describeLeg } from '@/engine/dsl/describe';
+import { getInstrument } from '@/engine/market/instruments';
+import { createRuntime } from '@/engine/runtime/runtime';
+import { decodeState, encodeState } from '@/engine/runtime/state-codec';
+import { formatTimestamp, sessionBounds } from '@/engine/market/calendar';
+import type { RuntimeInput, UserCommand } from '@/engine/runtime/types';
+import { nudgeDeployment, scheduleFeed } from '@/workers/queues';
+import { feedIdOf, sessionDateFor, tickEveryMs, type FeedSpec } from '@/engine/session/feeds';
+import { AppError } from '../errors';
+import { versionToRun } from './backtests';
+
+/** The most deployments one trader may have running or paused at once. */
+export const MAX_ACTIVE_DEPLOYMENTS = 50;
+
+export type CreateDeploymentInput = {
+  strategyId?: string;
+  strategyVersionId?: string;
+  name?: string;
+  mode: 'paper' | 'live';
+  brokerAccountId?: string;
+  riskLimits?: RiskLimitsInput;
+  /**
+   * market: the real-time market (simulated when no broker feeds it); session: a simulated
+   * session starting now; recorded: ticks pushed from a file by `cli paper` (not offered in the app).
+   */
+  feed: 'market' | 'session' | 'recorded';
+  /** For a recorded feed: where its ticks come from (shown, not read). */
+  source?: string;
+  /** Simulated seconds per real second for a session (default 30: a session in ~12.5 minutes). */
+  speed?: number;
+  /** Paper account funds (null or absent: unlimited). */
+  paperFunds?: number | null;
+};
+
+const notFound = (id: string) =>
+  new AppError(
+    'NOT_FOUND',
+    `deployment ${id} not found for this user`,
+    'That deployment does not exist or is not yours.',
+  );
+
+async function owned(db: Db, ownerId: string, id: string): Promise<Deployment> {
+  const [d] = await db
+    .select()
+    .from(deployments)
+    .where(and(eq(deployments.id, id), eq(deployments.ownerId, ownerId)));
+  if (!d) throw notFound(id);
+  return d;
+}
+
+async function audit(
+  db: Db,
+  userId: string,
+  deploymentId: string | null,
+  action: string,
+  detail: Record<string, unknown> = {},
+) {
+  // prettier-ignore
+  await db.insert(auditLog).values({ userId, deploymentId, action, detail });
+}
+
+export async function createDeployment(
+  db: Db,
+  ownerId: string,
+  input: CreateDeploymentInput,
+  now = Date.now(),
+): Promise<Deployment> {
+  const risk = RiskLimitsSchema.safeParse(input.riskLimits ?? {});
+  if (!risk.success)
+    throw new AppError('INVALID_INPUT', 'bad risk limits', `Risk limits: ${risk.error.issues[0].path.join('.')}: ${risk.error.issues[0].message}`); // prettier-ignore
+  const [{ active }] = await db
+    .select({ active: sql<number>`count(*)::int` })
+    .from(deployments)
+    .where(
+      and(eq(deployments.ownerId, ownerId), inArray(deployments.status, ['running', 'paused'])),
+    );
+  if (active >= MAX_ACTIVE_DEPLOYMENTS)
+    throw new AppError('UNPROCESSABLE', `${ownerId} has ${active} active deployments`, `You already have ${active} deployments running; stop one before starting another (the limit is ${MAX_ACTIVE_DEPLOYMENTS}).`); // prettier-ignore
+  const versionId = await versionToRun(db, ownerId, input);
+  const [version] = await db.select().from(strategyVersions).where(eq(strategyVersions.id, versionId)); // prettier-ignore
+  const parsed = parseDsl(version.dsl);
+  if (!parsed.ok)
+    throw new AppError('UNPROCESSABLE', 'version does not parse', 'This strategy version is not valid any more; open it in the builder and save it again.'); // prettier-ignore
+  const basket = parsed.value.basket;
+  const underlyings = [...new Set(basket.strategies.map((s) => s.underlying))].sort();
+  const calendars = new Set(underlyings.map((u) => getInstrument(u).calendar));
+  if (input.mode === 'live') {
+    if (!input.brokerAccountId)
+      throw new AppError('INVALID_INPUT', 'live without account', 'A live deployment needs a connected broker account: connect one under Brokers first.'); // prettier-ignore
+    const [acc] = await db.select().from(brokerAccounts).where(and(eq(brokerAccounts.id, input.brokerAccountId), eq(brokerAccounts.ownerId, ownerId))); // prettier-ignore
+    if (!acc)
+      throw new AppError('NOT_FOUND', 'account not owned', 'That broker account does not exist or is not yours.'); // prettier-ignore
+    if (acc.status !== 'connected')
+      throw new AppError('UNPROCESSABLE', `account ${acc.id} is ${acc.status}`, `Broker account "${acc.label}" is not connected (${acc.status.replace('_', ' ')}); test or log in to it under Brokers first.`); // prettier-ignore
+  }
+  if (input.feed === 'session' && calendars.size > 1)
+    throw new AppError('UNPROCESSABLE', 'mixed calendars', `A simulated session runs on one exchange's clock, and this basket trades ${underlyings.join(', ')} on different exchanges; deploy them apart.`); // prettier-ignore
+  if (input.feed === 'session' && input.mode === 'live')
+    throw new AppError('INVALID_INPUT', 'live session', 'A simulated session is for paper trading only; a live deployment trades the real market.'); // prettier-ignore
+  const seed = 7;
+  const spec: FeedSpec =
+    input.feed === 'session'
+      ? { kind: 'session', underlyings, seed: Math.floor(now % 1_000_000), intervalSeconds: 60, date: sessionDateFor(underlyings[0], now), startedAtMs: now, speed: input.speed ?? 30 } // prettier-ignore
+      : input.feed === 'recorded'
+        ? { kind: 'recorded', underlyings, source: input.source ?? 'recorded ticks' }
+        : { kind: 'market', underlyings, seed, intervalSeconds: 60 };
+  const dep = await db.transaction(async (tx) => {
+    const [d] = await tx
+      .insert(deployments)
+      .values({
+        ownerId,
+        strategyId: version.strategyId ?? input.strategyId!,
+        strategyVersionId: versionId,
+        name: input.name?.trim() || basket.name,
+        mode: input.mode,
+        brokerAccountId: input.mode === 'live' ? input.brokerAccountId! : null,
+        riskLimits: risk.data,
+        feed: spec,
+        feedId: 'pending',
+        underlyings,
+        paper: input.mode === 'paper' ? { funds: input.paperFunds ?? null } : {},
+      })
+      .returning();
+    const feedId = feedIdOf(spec, d.id);
+    const [row] = await tx.update(deployments).set({ feedId }).where(eq(deployments.id, d.id)).returning(); // prettier-ignore
+    const initial = createRuntime(basket, { deploymentId: d.id, risk: risk.data }).initialState();
+    await tx.insert(deploymentState).values({ deploymentId: d.id, state: encodeState(initial) });
+    await tx.insert(auditLog).values({ userId: ownerId, deploymentId: d.id, action: 'deploy', detail: { mode: input.mode, feed: spec.kind, strategyVersionId: versionId, riskLimits: risk.data } }); // prettier-ignore
+    return row;
+  });
+  const every = tickEveryMs(spec);
+  if (every !== null) await scheduleFeed(dep.feedId, every);
+  return dep;
+}
+
+export type DeploymentSummary = {
+  id: string;
+  name: string;
+  mode: 'paper' | 'live';
+  status: Deployment['status'];
+  statusReason: string | null;
+  tradingState: string;
+  underlyings: string[];
+  feed: { kind: string; label: string };
+  pnl: { net: number; gross: number; costs: number; day: number } | null;
+  createdAt: Date;
+  strategyId: string;
+};
+
+function feedLabel(feed: Record<string, unknown>): { kind: string; label: string } {
+  const kind = String(feed.kind);
+  if (kind === 'session')
+    return { kind, label: `Simulated session of ${String(feed.date)} on its own clock (${String(feed.speed)}× real time)` }; // prettier-ignore
+  if (kind === 'market') return { kind, label: 'Simulated market in real time (exchange hours)' };
+  if (kind === 'recorded') return { kind, label: `Recorded ticks (${String(feed.source)})` };
+  return { kind, label: kind };
+}
+
+export async function listDeployments(db: Db, ownerId: string): Promise<DeploymentSummary[]> {
+  const rows = await db
+    .select({ d: deployments, pnl: deploymentState.pnl })
+    .from(deployments)
+    .leftJoin(deploymentState, eq(deploymentState.deploymentId, deployments.id))
+    .where(eq(deployments.ownerId, ownerId))
+    .orderBy(desc(deployments.createdAt))
+    .limit(200);
+  return rows.map(({ d, pnl }) => summaryOf(d, pnl ?? null));
+}
+
+function summaryOf(d: Deployment, pnl: DeploymentSummary['pnl']): DeploymentSummary {
+  return {
+    id: d.id,
+    name: d.name,
+    mode: d.mode,
+    status: d.status,
+    statusReason: d.statusReason,
+    tradingState: d.tradingState,
+    underlyings: d.underlyings,
+    feed: feedLabel(d.feed),
+    pnl,
+    createdAt: d.createdAt,
+    strategyId: d.strategyId,
+  };
+}
+
+export type Position = {
+  strategyId: string;
+  legId: string;
+  label: string;
+  contract: string;
+  side: 'BUY' | 'SELL';
+  qty: number;
+  entryPrice: number | null;
+  mark: number | null;
+  pnl: number;
+  status: string;
+};
+
+export async function getDeployment(db: Db, ownerId: string, id: string) {
+  const d = await owned(db, ownerId, id);
+  const [st] = await db.select().from(deploymentState).where(eq(deploymentState.deploymentId, id));
+  const [version] = await db.select({ dsl: strategyVersions.dsl }).from(strategyVersions).where(eq(strategyVersions.id, d.strategyVersionId)); // prettier-ignore
+  const parsed = parseDsl(version?.dsl);
+  const state = st ? decodeState(st.state) : null;
+  const positions: Position[] = [];
+  if (state && parsed.ok) {
+    for (const s of parsed.value.basket.strategies) {
+      for (const l of state.strategies[s.id]?.legs ?? []) {
+        if (l.status === 'CANCELLED' || (l.status === 'CLOSED' && l.held === 0 && l.realizedPnl === 0)) continue; // prettier-ignore
+        const leg = s.legs.find((x) => x.id === l.legId);
+        const contract = l.right === 'FUT' ? `${s.underlying} ${l.expiry} FUT` : `${s.underlying} ${l.expiry} ${l.strike} ${l.right}`; // prettier-ignore
+        const open = l.entryPrice !== null && l.held > 0 ? (l.side === 'BUY' ? 1 : -1) * ((l.lastPrice ?? l.entryPrice) - l.entryPrice) * l.held : 0; // prettier-ignore
+        positions.push({
+          strategyId: s.id,
+          legId: l.legId,
+          label: leg ? describeLeg(leg) : l.legId,
+          contract,
+          side: l.side,
+          qty: l.held,
+          entryPrice: l.entryPrice,
+          mark: l.lastPrice,
+          pnl: l.realizedPnl + open,
+          status: l.status,
+        });
+      }
+    }
+  }
+  const orderRows = await db.select().from(orders).where(eq(orders.deploymentId, id)).orderBy(desc(orders.createdAt)).limit(200); // prettier-ignore
+  const fillRows = await db.select().from(fills).where(eq(fills.deploymentId, id)).orderBy(desc(fills.ts)).limit(200); // prettier-ignore
+  const pnlSeries = await db.select({ ts: deploymentPnl.ts, net: deploymentPnl.net }).from(deploymentPnl).where(eq(deploymentPnl.deploymentId, id)).orderBy(asc(deploymentPnl.ts)).limit(5000); // prettier-ignore
+  const audits = await db.select().from(auditLog).where(eq(auditLog.deploymentId, id)).orderBy(desc(auditLog.at)).limit(100); // prettier-ignore
+  return {
+    ...summaryOf(d, st?.pnl ?? null),
+    strategyVersionId: d.strategyVersionId,
+    riskLimits: d.riskLimits,
+    positions,
+    orders: orderRows,
+    fills: fillRows,
+    pnlSeries,
+    audit: audits.map((a) => ({ action: a.action, at: a.at, detail: a.detail })),
+    tradingStateReason: state?.tradingStateReason ?? null,
+  };
+}
+
+export async function deploymentEventsSince(
+  db: Db,
+  ownerId: string,
+  id: string,
+  afterSeq: number,
+  limit = 500,
+) {
+  // prettier-ignore
+  await owned(db, ownerId, id);
+  return db
+    .select()
+    .from(deploymentEvents)
+    .where(and(eq(deploymentEvents.deploymentId, id), sql`${deploymentEvents.seq} > ${afterSeq}`))
+    .orderBy(asc(deploymentEvents.seq))
+    .limit(limit);
+}
+
+const ACTIVE = new Set(['running', 'paused']);
+
+/**
+ * A trader's command. Square-off and kill go to the inbox even when the deployment is paused:
+ * exits always reach the broker. Pause and resume also change the status the list shows.
+ */
+export async function commandDeployment(
+  db: Db,
+  ownerId: string,
+  id: string,
+  command: UserCommand,
+  target: { strategyId?: string; legId?: string } = {},
+  now = Date.now(),
+): Promise<DeploymentSummary> {
+  const d = await owned(db, ownerId, id);
+  if (!ACTIVE.has(d.status))
+    throw new AppError('UNPROCESSABLE', `deployment ${id} is ${d.status}`, `This deployment is ${d.status}: there is nothing to ${command.toLowerCase().replace('_', ' ')}.`); // prettier-ignore
+  const tz = getInstrument(d.underlyings[0]).timezone;
+  const input: RuntimeInput = { kind: 'command', command, ts: commandTime(d, now, tz), ...target };
+  const inputId = await db.transaction(async (tx) => {
+    const [{ id: n }] = await tx
+      .insert(deploymentInputs)
+      .values({ deploymentId: id, kind: 'command', input })
+      .returning({ id: deploymentInputs.id });
+    await tx.insert(auditLog).values({ userId: ownerId, deploymentId: id, action: command.toLowerCase(), detail: target }); // prettier-ignore
+    if (command === 'PAUSE' || command === 'RESUME')
+      await tx.update(deployments).set({ status: command === 'PAUSE' ? 'paused' : 'running' }).where(eq(deployments.id, id)); // prettier-ignore
+    return n;
+  });
+  await nudgeDeployment(id, inputId);
+  const [row] = await db.select().from(deployments).where(eq(deployments.id, id));
+  return summaryOf(row, null);
+}
+
+/** The kill switch for every running deployment of the trader. */
+export async function killAll(db: Db, ownerId: string, now = Date.now()): Promise<number> {
+  const rows = await db
+    .select({ id: deployments.id })
+    .from(deployments)
+    .where(
+      and(eq(deployments.ownerId, ownerId), inArray(deployments.status, ['running', 'paused'])),
+    );
+  for (const r of rows) await commandDeployment(db, ownerId, r.id, 'KILL', {}, now);
+  await audit(db, ownerId, null, 'kill_all', { deployments: rows.length });
+  return rows.length;
+}
+
+/**
+ * When a command happens on the deployment's clock: now on a real-time feed; on a simulated
+ * session, the session's own time now (its clock runs faster than the wall clock).
+ */
+function commandTime(d: Deployment, now: number, tz: string): string {
+  const feed = d.feed as { kind?: string; date?: string; startedAtMs?: number; speed?: number; underlyings?: string[] }; // prettier-ignore
+  if (feed.kind === 'session' && feed.date && feed.startedAtMs !== undefined && feed.speed) {
+    const open = sessionBounds(getInstrument(d.underlyings[0]), feed.date).open;
+    return formatTimestamp(Math.floor((open + (now - feed.startedAtMs) * feed.speed) / 1000) * 1000, tz); // prettier-ignore
+  }
+  return formatTimestamp(Math.floor(now / 1000) * 1000, tz);
+}

@@ -1,0 +1,324 @@
+/**
+ * The evaluator: runs the one kernel (`runtime.step`, its risk gate inside) for a deployment and
+ * writes everything the step decided in ONE Postgres transaction: the new state, the orders and
+ * cancels (the outbox), the events, the inputs it applied (the replay record) and the P&L. A
+ * worker that dies mid-evaluation loses nothing: the transaction rolls back, the job is retried,
+ * and the same state gives the same order ids. Sending the orders is the order router's job; no
+ * broker is called here.
+ *
+ * Inputs are applied in order: first what waits in the deployment's inbox (broker reports, user
+ * commands, clock ticks), then the newest tick of its feed. When ticks come faster than
+ * evaluation, the newest is taken and the ones in between are counted as skipped.
+ */
+import { and, asc, eq, inArray, isNull, max, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import {
+  deploymentEvents,
+  deploymentInputs,
+  deploymentPnl,
+  deployments,
+  deploymentState,
+  orderIntents,
+  orders,
+  strategyVersions,
+} from '@/db/schema';
+import { parseDsl } from '@/engine/dsl';
+import { RiskLimitsSchema } from '@/engine/backtest/settings';
+import { createRuntime, pnlOf } from '@/engine/runtime/runtime';
+import { decodeState, encodeState } from '@/engine/runtime/state-codec';
+import type {
+  CancelRequest,
+  ChainSnapshot,
+  OrderRequest,
+  Runtime,
+  RuntimeEvent,
+  RuntimeInput,
+  RuntimeState,
+} from '@/engine/runtime/types';
+import { dataEndInputs, inputsFor } from '@/engine/session/driver';
+import { FeedMarket, snapshotAt, ticksBetween } from './feed-store';
+
+export type EvaluationResult = {
+  deploymentId: string;
+  /** Outbox rows this evaluation added (to hand to the order router). */
+  outbox: string[];
+  events: RuntimeEvent[];
+  pnl: { gross: number; costs: number; net: number } | null;
+  /** Ticks of the feed passed over to reach the newest. */
+  skipped: number;
+  applied: number;
+  /** Orders of the deployment still working at the broker, and whether that broker is the paper venue. */
+  working: boolean;
+  paper: boolean;
+};
+
+/** Runtimes are built once per deployment and kept: a plan compiles every rule group. */
+const runtimes = new Map<string, { key: string; runtime: Runtime }>();
+const MAX_RUNTIMES = 5_000;
+
+function runtimeFor(deploymentId: string, versionId: string, dsl: unknown, risk: unknown): Runtime {
+  const key = `${versionId}|${JSON.stringify(risk)}`;
+  const cached = runtimes.get(deploymentId);
+  if (cached?.key === key) return cached.runtime;
+  const parsed = parseDsl(dsl);
+  if (!parsed.ok)
+    throw new Error(
+      `the strategy version of deployment ${deploymentId} is not valid: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    );
+  const runtime = createRuntime(parsed.value.basket, {
+    deploymentId,
+    risk: RiskLimitsSchema.parse(risk ?? {}),
+  });
+  if (runtimes.size >= MAX_RUNTIMES) runtimes.delete(runtimes.keys().next().value as string);
+  runtimes.set(deploymentId, { key, runtime });
+  return runtime;
+}
+
+/** The first state of a deployment: written when it is created, in the same transaction. */
+export function initialDeploymentState(deploymentId: string, dsl: unknown, risk: unknown): string {
+  return encodeState(runtimeFor(deploymentId, 'initial', dsl, risk).initialState());
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * Evaluates one deployment: its inbox, then `tick` if it is newer than what it has seen (or the
+ * end of its recorded feed). Returns null when the deployment is not running any more.
+ */
+export async function evaluateDeployment(
+  db: Db,
+  deploymentId: string,
+  opts: { tick?: ChainSnapshot; dataEnd?: boolean } = {},
+): Promise<EvaluationResult | null> {
+  return db.transaction(async (tx) => {
+    // The state row lock serialises evaluations of one deployment across worker processes.
+    const [st] = await tx
+      .select()
+      .from(deploymentState)
+      .where(eq(deploymentState.deploymentId, deploymentId))
+      .for('update');
+    if (!st) return null;
+    const [dep] = await tx.select().from(deployments).where(eq(deployments.id, deploymentId));
+    if (!dep) return null;
+    const [version] = await tx
+      .select({ dsl: strategyVersions.dsl })
+      .from(strategyVersions)
+      .where(eq(strategyVersions.id, dep.strategyVersionId));
+    const runtime = runtimeFor(deploymentId, dep.strategyVersionId, version?.dsl, dep.riskLimits);
+    const market = new FeedMarket(tx as unknown as Db, dep.feedId);
+    let state = decodeState(st.state);
+    for (const [u, ts] of Object.entries(state.lastSnapshotTs)) await market.showAt(u, ts);
+
+    const events: RuntimeEvent[] = [];
+    const places: OrderRequest[] = [];
+    const cancels: CancelRequest[] = [];
+    const step = async (input: RuntimeInput) => {
+      const r = await runtime.step(state, input, market);
+      state = r.state;
+      events.push(...r.events);
+      places.push(...r.intents);
+      cancels.push(...r.cancels);
+    };
+
+    const inbox = await tx
+      .select()
+      .from(deploymentInputs)
+      .where(
+        and(eq(deploymentInputs.deploymentId, deploymentId), isNull(deploymentInputs.appliedAt)),
+      )
+      .orderBy(asc(deploymentInputs.id));
+    const active = dep.status === 'running' || dep.status === 'paused';
+    for (const row of inbox) {
+      // A stopped deployment still takes broker reports: its orders' answers must reach its book.
+      if (active || row.kind === 'report') await step(row.input as RuntimeInput);
+    }
+    if (inbox.length)
+      await tx
+        .update(deploymentInputs)
+        .set({ appliedAt: new Date() })
+        .where(
+          inArray(
+            deploymentInputs.id,
+            inbox.map((r) => r.id),
+          ),
+        );
+
+    let skipped = 0;
+    let ticked = false;
+    const tick = opts.tick;
+    const last = tick ? state.lastSnapshotTs[tick.underlying] : undefined;
+    if (active && tick && (!last || Date.parse(tick.ts) > Date.parse(last))) {
+      if (last) skipped = Math.max(0, (await ticksBetween(tx as unknown as Db, dep.feedId, tick.underlying, last, tick.ts)) - 1); // prettier-ignore
+      for (const input of inputsFor(state, tick)) {
+        if (input.kind === 'snapshot') await market.show(input.snapshot);
+        await step(input);
+      }
+      await tx.insert(deploymentInputs).values({
+        deploymentId,
+        kind: 'snapshot',
+        input: { kind: 'snapshot', underlying: tick.underlying, ts: tick.ts },
+        appliedAt: new Date(),
+        skipped,
+      });
+      ticked = true;
+    }
+    if (opts.dataEnd && active) {
+      for (const input of dataEndInputs(state)) {
+        await step(input);
+        await tx.insert(deploymentInputs).values({ deploymentId, kind: input.kind, input, appliedAt: new Date() }); // prettier-ignore
+      }
+    }
+    const working = Object.keys(state.orders).length > 0;
+    const paper = dep.mode === 'paper';
+    if (!inbox.length && !ticked && !opts.dataEnd) return { deploymentId, outbox: [], events: [], pnl: null, skipped: 0, applied: 0, working, paper }; // prettier-ignore
+
+    const pnl = pnlOf(state);
+    const outbox = await writeOutbox(tx, deploymentId, places, cancels);
+    await writeEvents(tx, deploymentId, events);
+    // The P&L point of the last tick seen: fills of that tick's orders arrive after it, and move it.
+    const lastTs = Object.values(state.lastSnapshotTs).sort((a, b) => Date.parse(a) - Date.parse(b)).pop(); // prettier-ignore
+    if (lastTs)
+      await tx
+        .insert(deploymentPnl)
+        .values({ deploymentId, ts: lastTs, net: pnl.net, gross: pnl.gross, costs: pnl.costs })
+        .onConflictDoUpdate({
+          target: [deploymentPnl.deploymentId, deploymentPnl.ts],
+          set: { net: pnl.net, gross: pnl.gross, costs: pnl.costs },
+        });
+    await tx
+      .update(deploymentState)
+      .set({
+        state: encodeState(state),
+        steps: st.steps + inbox.length + (ticked ? 1 : 0),
+        pnl: { gross: pnl.gross, costs: pnl.costs, net: pnl.net, day: dayPnl(state) },
+        version: st.version + 1,
+      })
+      .where(and(eq(deploymentState.deploymentId, deploymentId), eq(deploymentState.version, st.version))); // prettier-ignore
+    const halted = state.tradingState === 'HALTED' && dep.status !== 'killed';
+    await tx
+      .update(deployments)
+      .set({
+        tradingState: state.tradingState,
+        ...(halted ? { status: 'killed' as const, statusReason: state.tradingStateReason } : {}),
+      })
+      .where(eq(deployments.id, deploymentId));
+    return {
+      deploymentId,
+      outbox,
+      events,
+      pnl: { gross: pnl.gross, costs: pnl.costs, net: pnl.net },
+      skipped,
+      applied: inbox.length + (ticked ? 1 : 0),
+      working,
+      paper,
+    };
+  });
+}
+
+function dayPnl(state: RuntimeState): number {
+  const p = pnlOf(state);
+  return p.net - (state.basket.grossBeforeToday - state.basket.costsBeforeToday);
+}
+
+const contractOf = (o: OrderRequest) =>
+  o.right === 'FUT' ? `${o.underlying} ${o.expiry} FUT` : `${o.underlying} ${o.expiry} ${o.strike} ${o.right}`; // prettier-ignore
+
+/** Orders and cancels into the outbox (ids are deterministic: a repeated step adds nothing). */
+async function writeOutbox(
+  tx: Tx,
+  deploymentId: string,
+  places: OrderRequest[],
+  cancels: CancelRequest[],
+): Promise<string[]> {
+  const rows = [
+    ...places.map((o) => ({ id: o.id, deploymentId, kind: 'place', payload: o })),
+    ...cancels.map((c) => ({ id: c.id, deploymentId, kind: 'cancel', payload: c })),
+  ];
+  if (rows.length === 0) return [];
+  const added = await tx
+    .insert(orderIntents)
+    .values(rows)
+    .onConflictDoNothing()
+    .returning({ id: orderIntents.id });
+  if (places.length)
+    await tx
+      .insert(orders)
+      .values(
+        places.map((o) => ({
+          id: o.id,
+          deploymentId,
+          intentId: o.intentId,
+          legId: o.legId,
+          side: o.side,
+          contract: contractOf(o),
+          qty: o.qty,
+          status: 'PENDING',
+          reason: o.reason,
+        })),
+      )
+      .onConflictDoNothing();
+  return added.map((r) => r.id);
+}
+
+async function writeEvents(tx: Tx, deploymentId: string, events: RuntimeEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const [r] = await tx
+    .select({ seq: max(deploymentEvents.seq) })
+    .from(deploymentEvents)
+    .where(eq(deploymentEvents.deploymentId, deploymentId));
+  const base = r?.seq ?? 0;
+  await tx.insert(deploymentEvents).values(
+    events.map((e, i) => ({
+      deploymentId,
+      seq: base + i + 1,
+      ts: e.ts,
+      type: e.type,
+      strategyId: e.strategyId ?? null,
+      legId: e.legId ?? null,
+      message: e.message,
+      data: e.data ?? null,
+    })),
+  );
+}
+
+/** Appends an input to a deployment's inbox (a user command, a clock tick, a broker report). */
+export async function enqueueInput(
+  db: Db | Tx,
+  deploymentId: string,
+  input: RuntimeInput,
+): Promise<number> {
+  const [row] = await db
+    .insert(deploymentInputs)
+    .values({ deploymentId, kind: input.kind, input })
+    .returning({ id: deploymentInputs.id });
+  return row.id;
+}
+
+/** Running deployments of a feed that trade this underlying (the evaluate job's work list). */
+export async function deploymentsOn(
+  db: Db,
+  feedId: string,
+  underlying: string,
+  shard: { index: number; count: number },
+): Promise<string[]> {
+  const rows = await db
+    .select({ id: deployments.id })
+    .from(deployments)
+    .where(
+      and(
+        eq(deployments.feedId, feedId),
+        inArray(deployments.status, ['running', 'paused']),
+        sql`${underlying} = any(${deployments.underlyings})`,
+      ),
+    );
+  return rows.map((r) => r.id).filter((id) => shardOf(id, shard.count) === shard.index);
+}
+
+/** A stable shard for a deployment id (deployments spread over the evaluate jobs of a tick). */
+export function shardOf(id: string, count: number): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return h % count;
+}
+
+export { snapshotAt };

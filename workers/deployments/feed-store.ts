@@ -1,0 +1,181 @@
+/**
+ * What a feed published, kept in Postgres: every tick's chain snapshot (gzip JSON, once per feed,
+ * underlying and time, whoever publishes it first) and the daily closes the condition facts read.
+ * Evaluations, the paper venue and replay all read snapshots from here by (feed, underlying, ts),
+ * so a deployment is re-run on exactly the chains it saw.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { and, asc, desc, eq, gt, lt, lte, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { feedCloses, feedSnapshots } from '@/db/schema';
+import type { ChainSnapshot } from '@/engine/market/snapshot';
+import { sessionDayOf } from '@/engine/session/driver';
+import { type DailyClose, type MarketView, sessionAtmIv } from '@/engine/session/market-memory';
+
+const encode = (s: ChainSnapshot) => gzipSync(Buffer.from(JSON.stringify(s)), { level: 1 });
+const decode = (b: Buffer): ChainSnapshot => JSON.parse(gunzipSync(b).toString('utf8'));
+
+/**
+ * Records a tick. Returns false when this (feed, underlying, ts) was already recorded (another
+ * worker, or a retried job, got there first): the caller then has nothing more to do. The first
+ * tick of a new session closes the previous session (its last snapshot is the close).
+ */
+export async function recordTick(db: Db, feedId: string, s: ChainSnapshot): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [prev] = await tx
+      .select({ ts: feedSnapshots.ts, body: feedSnapshots.body })
+      .from(feedSnapshots)
+      .where(and(eq(feedSnapshots.feedId, feedId), eq(feedSnapshots.underlying, s.underlying)))
+      .orderBy(desc(feedSnapshots.ts))
+      .limit(1);
+    if (prev && Date.parse(prev.ts) >= Date.parse(s.ts)) return false;
+    const inserted = await tx
+      .insert(feedSnapshots)
+      .values({ feedId, underlying: s.underlying, ts: s.ts, body: encode(s) })
+      .onConflictDoNothing()
+      .returning({ ts: feedSnapshots.ts });
+    if (inserted.length === 0) return false;
+    if (prev) {
+      const last = decode(prev.body);
+      const day = sessionDayOf(last);
+      if (day !== sessionDayOf(s)) {
+        const atmIv = sessionAtmIv(last, day, {});
+        await tx
+          .insert(feedCloses)
+          .values({
+            feedId,
+            underlying: s.underlying,
+            day,
+            spot: last.spot,
+            vix: last.vix ?? null,
+            atmIv: atmIv ?? null,
+          }) // prettier-ignore
+          .onConflictDoNothing();
+      }
+    }
+    return true;
+  });
+}
+
+export async function snapshotAt(
+  db: Db,
+  feedId: string,
+  underlying: string,
+  ts: string,
+): Promise<ChainSnapshot | undefined> {
+  const [row] = await db
+    .select({ body: feedSnapshots.body })
+    .from(feedSnapshots)
+    .where(
+      and(
+        eq(feedSnapshots.feedId, feedId),
+        eq(feedSnapshots.underlying, underlying),
+        eq(feedSnapshots.ts, ts),
+      ),
+    );
+  return row ? decode(row.body) : undefined;
+}
+
+/** The newest snapshot of a feed's underlying, at or before `ts` when given. */
+export async function latestSnapshot(
+  db: Db,
+  feedId: string,
+  underlying: string,
+  atOrBefore?: string,
+): Promise<ChainSnapshot | undefined> {
+  const conds = [eq(feedSnapshots.feedId, feedId), eq(feedSnapshots.underlying, underlying)];
+  if (atOrBefore) conds.push(lte(feedSnapshots.ts, atOrBefore));
+  const [row] = await db
+    .select({ body: feedSnapshots.body })
+    .from(feedSnapshots)
+    .where(and(...conds))
+    .orderBy(desc(feedSnapshots.ts))
+    .limit(1);
+  return row ? decode(row.body) : undefined;
+}
+
+/** Ticks of the feed after `after` up to and including `upTo` (ts order), for counting what was skipped. */
+export async function ticksBetween(
+  db: Db,
+  feedId: string,
+  underlying: string,
+  after: string,
+  upTo: string,
+): Promise<number> {
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(feedSnapshots)
+    .where(
+      and(
+        eq(feedSnapshots.feedId, feedId),
+        eq(feedSnapshots.underlying, underlying),
+        gt(feedSnapshots.ts, after),
+        lte(feedSnapshots.ts, upTo),
+      ),
+    );
+  return r?.n ?? 0;
+}
+
+export async function closesBefore(
+  db: Db,
+  feedId: string,
+  underlying: string,
+  day: string,
+): Promise<DailyClose[]> {
+  const rows = await db
+    .select()
+    .from(feedCloses)
+    .where(
+      and(
+        eq(feedCloses.feedId, feedId),
+        eq(feedCloses.underlying, underlying),
+        lt(feedCloses.day, day),
+      ),
+    )
+    .orderBy(asc(feedCloses.day));
+  return rows.map((r) => {
+    const c: DailyClose = { day: r.day, spot: r.spot };
+    if (r.vix !== null) c.vix = r.vix;
+    if (r.atmIv !== null) c.atmIv = r.atmIv;
+    return c;
+  });
+}
+
+/**
+ * The market a deployment's step sees: the chain it last saw (or the tick being applied) and the
+ * feed's closes of earlier sessions, loaded before the step (a step itself never waits on I/O).
+ */
+export class FeedMarket implements MarketView {
+  private readonly chains = new Map<string, ChainSnapshot>();
+  private readonly closeRows = new Map<string, DailyClose[]>();
+
+  constructor(
+    private readonly db: Db,
+    readonly feedId: string,
+  ) {}
+
+  /** Makes `s` the chain of its underlying and loads the closes before its session. */
+  async show(s: ChainSnapshot): Promise<void> {
+    this.chains.set(s.underlying, s);
+    const day = sessionDayOf(s);
+    const key = `${s.underlying}|${day}`;
+    if (!this.closeRows.has(key))
+      this.closeRows.set(key, await closesBefore(this.db, this.feedId, s.underlying, day));
+  }
+
+  /** Shows the chain at `ts` (the last the deployment saw), when there is one. */
+  async showAt(underlying: string, ts: string | undefined): Promise<void> {
+    if (!ts || this.chains.get(underlying)?.ts === ts) return;
+    const s = await snapshotAt(this.db, this.feedId, underlying, ts);
+    if (s) await this.show(s);
+  }
+
+  chain(underlying: string): ChainSnapshot | undefined {
+    return this.chains.get(underlying);
+  }
+
+  closes(underlying: string): readonly DailyClose[] {
+    const s = this.chains.get(underlying);
+    return s ? (this.closeRows.get(`${underlying}|${sessionDayOf(s)}`) ?? []) : [];
+  }
+}

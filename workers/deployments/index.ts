@@ -1,0 +1,274 @@
+/**
+ * The live flow's job processors (DESIGN.md "Live flow"): feed ticks record the chain and fan out
+ * evaluate jobs per shard; evaluations write state, outbox and events in one transaction and hand
+ * the new outbox rows to the order router; the router sends them and writes the broker's answers
+ * back as the deployment's inputs; a minute clock and a sweep keep everything converging after
+ * crashes. Updates go out on Redis pub/sub for the deployment pages.
+ */
+import type { Job } from 'bullmq';
+import { and, eq, inArray, isNull, lt } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import type { Db } from '@/db/client';
+import { deploymentInputs, deployments, orderIntents } from '@/db/schema';
+import { formatTimestamp } from '@/engine/market/calendar';
+import { getInstrument } from '@/engine/market/instruments';
+import {
+  DEPLOYMENT_JOBS,
+  DeploymentJobSchema,
+  EvaluateJobSchema,
+  FeedTickJobSchema,
+  QUEUES,
+  RouteJobSchema,
+  VenueTickJobSchema,
+  deploymentChannel,
+  getQueue,
+  jobIdOf,
+  unscheduleFeed,
+} from '../queues';
+import {
+  enqueueInput,
+  evaluateDeployment,
+  deploymentsOn,
+  type EvaluationResult,
+} from './evaluator';
+import { FeedSpecSchema, feedTickAt } from './feeds';
+import { latestSnapshot, recordTick, snapshotAt } from './feed-store';
+import { paperVenueTick, routeIntent, type LiveBrokers } from './router';
+
+export type LiveFlowDeps = {
+  db: () => Promise<Db>;
+  redis: Redis;
+  /** Evaluate jobs a tick fans out to (deployments are spread over them by id). */
+  shards?: number;
+  liveBrokers?: LiveBrokers;
+  now?: () => number;
+};
+
+const JOB_OPTS = { removeOnComplete: 1000, removeOnFail: 1000, attempts: 10, backoff: { type: 'exponential' as const, delay: 200 } }; // prettier-ignore
+
+/** After an evaluation: the router gets the new outbox rows, the page gets the update. */
+async function afterEvaluation(deps: LiveFlowDeps, r: EvaluationResult | null): Promise<void> {
+  if (!r || r.applied === 0) return;
+  const orders = getQueue(QUEUES.orders);
+  for (const id of r.outbox) await orders.add(DEPLOYMENT_JOBS.route, { intentId: id }, { ...JOB_OPTS, jobId: jobIdOf('route', id) }); // prettier-ignore
+  await deps.redis
+    .publish(
+      deploymentChannel(r.deploymentId),
+      JSON.stringify({ kind: 'update', pnl: r.pnl, events: r.events.length, skipped: r.skipped }),
+    )
+    .catch(() => {});
+}
+
+/** A feed asks for its tick of now; a new one is recorded and fans out to the evaluators. */
+export async function feedTick(deps: LiveFlowDeps, feedId: string): Promise<string> {
+  const db = await deps.db();
+  const [dep] = await db
+    .select({ id: deployments.id, feed: deployments.feed })
+    .from(deployments)
+    .where(and(eq(deployments.feedId, feedId), inArray(deployments.status, ['running', 'paused'])))
+    .limit(1);
+  if (!dep) {
+    await unscheduleFeed(feedId);
+    return 'no deployment uses this feed any more';
+  }
+  const spec = FeedSpecSchema.parse(dep.feed);
+  const t = feedTickAt(spec, (deps.now ?? Date.now)());
+  if (t.kind === 'idle') return t.why;
+  if (t.kind === 'ended') {
+    await endFeed(deps, feedId);
+    return 'the simulated session closed';
+  }
+  const published: string[] = [];
+  for (const s of t.snapshots)
+    if (await publishTick(deps, feedId, s)) published.push(`${s.underlying} ${s.ts}`);
+  if (t.ended) {
+    // The last ticks are evaluated before the session's end is applied.
+    await settleFeed(deps, feedId);
+    await endFeed(deps, feedId);
+  }
+  return published.length ? `ticks ${published.join(', ')}` : 'no new tick';
+}
+
+/** Records a tick and queues one evaluate job per shard. False when it was already published. */
+export async function publishTick(
+  deps: LiveFlowDeps,
+  feedId: string,
+  snapshot: Parameters<typeof recordTick>[2],
+): Promise<boolean> {
+  const db = await deps.db();
+  if (!(await recordTick(db, feedId, snapshot))) return false;
+  const shards = deps.shards ?? 4;
+  const q = getQueue(QUEUES.deployments);
+  for (let shard = 0; shard < shards; shard++)
+    await q.add(
+      DEPLOYMENT_JOBS.evaluate,
+      { feedId, underlying: snapshot.underlying, ts: snapshot.ts, shard, shards },
+      { ...JOB_OPTS, jobId: jobIdOf('eval', feedId, snapshot.underlying, snapshot.ts, shard) },
+    );
+  return true;
+}
+
+/** Evaluates every shard of the feed's newest ticks now (before its end is applied). */
+async function settleFeed(deps: LiveFlowDeps, feedId: string): Promise<void> {
+  const db = await deps.db();
+  const rows = await db
+    .select({ underlyings: deployments.underlyings })
+    .from(deployments)
+    .where(eq(deployments.feedId, feedId))
+    .limit(1);
+  const shards = deps.shards ?? 4;
+  for (const u of rows[0]?.underlyings ?? [])
+    for (let shard = 0; shard < shards; shard++)
+      await evaluateShard(deps, { feedId, underlying: u, shard, shards });
+}
+
+/** The feed's data ended: every deployment on it ends its sessions and is marked completed. */
+export async function endFeed(deps: LiveFlowDeps, feedId: string): Promise<void> {
+  const db = await deps.db();
+  const ids = await db
+    .select({ id: deployments.id })
+    .from(deployments)
+    .where(and(eq(deployments.feedId, feedId), inArray(deployments.status, ['running', 'paused'])));
+  for (const { id } of ids) {
+    await afterEvaluation(deps, await evaluateDeployment(db, id, { dataEnd: true }));
+    await db
+      .update(deployments)
+      .set({ status: 'completed', statusReason: 'its feed ended', stoppedAt: new Date() })
+      .where(eq(deployments.id, id));
+  }
+  await unscheduleFeed(feedId);
+}
+
+/** One shard of a tick: every deployment of the shard on this feed and underlying, newest tick. */
+export async function evaluateShard(
+  deps: LiveFlowDeps,
+  job: { feedId: string; underlying: string; shard: number; shards: number },
+): Promise<number> {
+  // prettier-ignore
+  const db = await deps.db();
+  // The newest tick, not necessarily the job's: ticks that came faster are skipped and counted.
+  const tick = await latestSnapshot(db, job.feedId, job.underlying);
+  if (!tick) return 0;
+  const ids = await deploymentsOn(db, job.feedId, job.underlying, { index: job.shard, count: job.shards }); // prettier-ignore
+  for (const id of ids) {
+    const r = await evaluateDeployment(db, id, { tick });
+    await afterEvaluation(deps, r);
+    // A paper venue's resting orders (limits, partial fills) meet the tick the runtime just saw.
+    if (r?.working && r.paper)
+      await getQueue(QUEUES.orders).add(
+        DEPLOYMENT_JOBS.venueTick,
+        { deploymentId: id, feedId: job.feedId, underlying: job.underlying, ts: tick.ts },
+        { ...JOB_OPTS, jobId: jobIdOf('venue', id, tick.ts) },
+      );
+  }
+  return ids.length;
+}
+
+/** Every minute: a clock input for deployments on real-time feeds (exit times, stale feeds, order timeouts). */
+export async function liveClock(deps: LiveFlowDeps): Promise<number> {
+  const db = await deps.db();
+  const rows = await db
+    .select({ id: deployments.id, feed: deployments.feed, underlyings: deployments.underlyings })
+    .from(deployments)
+    .where(inArray(deployments.status, ['running', 'paused']));
+  const now = (deps.now ?? Date.now)();
+  let n = 0;
+  for (const r of rows) {
+    if ((r.feed as { kind?: string }).kind !== 'market') continue;
+    const tz = getInstrument(r.underlyings[0]).timezone;
+    const id = await enqueueInput(db, r.id, { kind: 'clock', ts: formatTimestamp(Math.floor(now / 1000) * 1000, tz) }); // prettier-ignore
+    await getQueue(QUEUES.deployments).add(DEPLOYMENT_JOBS.evaluateDeployment, { deploymentId: r.id }, { ...JOB_OPTS, jobId: jobIdOf('evd', r.id, id) }); // prettier-ignore
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Converges after crashes: outbox rows not sent within `staleMs` get their router job again, and
+ * inboxes with unapplied inputs get an evaluation (the jobs may have been lost with Redis).
+ */
+export async function sweep(
+  deps: LiveFlowDeps,
+  staleMs = 5_000,
+): Promise<{ routes: number; inboxes: number }> {
+  // prettier-ignore
+  const db = await deps.db();
+  const cutoff = new Date((deps.now ?? Date.now)() - staleMs);
+  const unsent = await db
+    .select({ id: orderIntents.id })
+    .from(orderIntents)
+    .where(
+      and(inArray(orderIntents.status, ['pending', 'sending']), lt(orderIntents.createdAt, cutoff)),
+    );
+  for (const { id } of unsent)
+    await getQueue(QUEUES.orders).add(DEPLOYMENT_JOBS.route, { intentId: id }, { ...JOB_OPTS, jobId: jobIdOf('route', id, 'sweep', Math.floor(Date.now() / staleMs)) }); // prettier-ignore
+  const waiting = await db
+    .selectDistinct({ id: deploymentInputs.deploymentId })
+    .from(deploymentInputs)
+    .where(and(isNull(deploymentInputs.appliedAt), lt(deploymentInputs.createdAt, cutoff)));
+  for (const { id } of waiting)
+    await getQueue(QUEUES.deployments).add(DEPLOYMENT_JOBS.evaluateDeployment, { deploymentId: id }, { ...JOB_OPTS, jobId: jobIdOf('evd', id, 'sweep', Math.floor(Date.now() / staleMs)) }); // prettier-ignore
+  return { routes: unsent.length, inboxes: waiting.length };
+}
+
+/** The processor of the `deployments` queue. */
+export function deploymentsProcessor(deps: LiveFlowDeps) {
+  return async (job: Job): Promise<unknown> => {
+    switch (job.name) {
+      case DEPLOYMENT_JOBS.feedTick:
+        return feedTick(deps, FeedTickJobSchema.parse(job.data).feedId);
+      case DEPLOYMENT_JOBS.evaluate:
+        return evaluateShard(deps, EvaluateJobSchema.parse(job.data));
+      case DEPLOYMENT_JOBS.evaluateDeployment: {
+        const { deploymentId } = DeploymentJobSchema.parse(job.data);
+        const r = await evaluateDeployment(await deps.db(), deploymentId);
+        await afterEvaluation(deps, r);
+        return r?.applied ?? 0;
+      }
+      case DEPLOYMENT_JOBS.clock:
+        return liveClock(deps);
+      case DEPLOYMENT_JOBS.sweep:
+        return sweep(deps);
+      default:
+        throw new Error(`unknown deployments job "${job.name}"`);
+    }
+  };
+}
+
+/** The processor of the `orders` queue (the order router). */
+export function ordersProcessor(deps: LiveFlowDeps) {
+  return async (job: Job): Promise<unknown> => {
+    const db = await deps.db();
+    switch (job.name) {
+      case DEPLOYMENT_JOBS.route: {
+        const r = await routeIntent(db, RouteJobSchema.parse(job.data).intentId, deps.liveBrokers);
+        if (r.kind === 'sent') await nudge(r.deploymentId);
+        return r.kind;
+      }
+      case DEPLOYMENT_JOBS.venueTick: {
+        const j = VenueTickJobSchema.parse(job.data);
+        const s = await snapshotAt(db, j.feedId, j.underlying, j.ts);
+        const n = s ? await paperVenueTick(db, j.deploymentId, s) : 0;
+        if (n > 0) await nudge(j.deploymentId);
+        return n;
+      }
+      default:
+        throw new Error(`unknown orders job "${job.name}"`);
+    }
+  };
+}
+
+async function nudge(deploymentId: string): Promise<void> {
+  await getQueue(QUEUES.deployments).add(
+    DEPLOYMENT_JOBS.evaluateDeployment,
+    { deploymentId },
+    { ...JOB_OPTS, jobId: jobIdOf('evd', deploymentId, Date.now(), Math.random().toString(36).slice(2, 8)) }, // prettier-ignore
+  );
+}
+
+/** Schedules the minute clock and the sweep (idempotent; every worker process may call it). */
+export async function scheduleLiveFlow(): Promise<void> {
+  const q = getQueue(QUEUES.deployments);
+  await q.upsertJobScheduler('live-clock', { every: 60_000 }, { name: DEPLOYMENT_JOBS.clock, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } }); // prettier-ignore
+  await q.upsertJobScheduler('live-sweep', { every: 10_000 }, { name: DEPLOYMENT_JOBS.sweep, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } }); // prettier-ignore
+}
