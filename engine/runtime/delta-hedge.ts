@@ -236,6 +236,8 @@ export function hedgeStep(ctx: Ctx, now: Now): void {
     },
   );
   const inst = hedge ?? newHedge(now, expiry.expiry, side);
+  // A flat hedge opens again on the future chosen now (the month may have rolled).
+  if (inst.held === 0) inst.expiry = expiry.expiry;
   inst.lastPrice = price;
   inst.lastPriceTs = snap.ts;
   inst.quoteMissing = false;

@@ -48,7 +48,7 @@ export type { MarketView } from '../session/market-memory.ts';
 export type Right = 'CE' | 'PE' | 'FUT';
 export type Side = 'BUY' | 'SELL';
 
-/** Why an order exists; exactly the `reason` values of DESIGN.md's backtest report. */
+/** Why an order exists: the `reason` values of DESIGN.md's backtest report, and HEDGE (docs/backtest.md#the-report). */
 export type OrderReason =
   | 'ENTRY'
   | 'STOP_LOSS'
