@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { alias: { '@': path.resolve(import.meta.dirname) } },
   test: {
     include: ['**/*.test.ts', '**/*.test.tsx'],
-    exclude: ['node_modules/**', '.next/**', '.data/**', 'tests/e2e/**'],
+    exclude: ['node_modules/**', '.next/**', '.data/**', 'tests/e2e/**', 'tests/faults/**'],
     globalSetup: ['tests/setup/global.ts'],
     // Expected failures in tests log errors; a failing test shows its own assertion instead.
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },

@@ -12,7 +12,7 @@ const shared = sharedDataDir();
 const data = (p: string) => path.join(shared ?? '', p);
 if (!shared)
   console.warn(
-    'SKIPPED real-data importer tests: ../shared/data not found (set STRIKEFLOW_SHARED_DATA to the folder)',
+    'SKIPPED real-data importer tests: ../shared/data not found (set STRIKEFLOW_DATA_DIR to the folder)',
   );
 const withData = shared ? describe : describe.skip;
 

@@ -4,7 +4,7 @@
  * one of the real datasets in ../shared/data, or days of the chain store (DATA_DIR/chains),
  * read only as far as the basket reaches. The job reloads the source from this description.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -12,7 +12,12 @@ import type { ChainSnapshot } from '@/engine/runtime/types';
 import { simulateDays } from '@/engine/market/simulator';
 import { findInstrument } from '@/engine/market/instruments';
 import { readSnapshots } from './read-snapshots';
-import { sharedDataDir as findSharedData } from './shared-data';
+import { printableText } from './text';
+import {
+  NO_SHARED_DATA,
+  resolveSharedDataset,
+  sharedDataDir as findSharedData,
+} from './shared-data';
 import type { ImportReport } from '@/engine/market/import';
 import type { BacktestReport } from '@/engine/backtest/backtest';
 import type { ChainReach } from '@/engine/reach/reach';
@@ -66,27 +71,9 @@ export const DataSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type DataSource = z.infer<typeof DataSourceSchema>;
 
-/** The folder of real third-party datasets (STRIKEFLOW_SHARED_DATA, else ../shared/data beside the checkout), or null. */
+/** The folder of real third-party datasets (datasets/shared-data.ts decides), or null. */
 export function sharedDataDir(): string | null {
   return findSharedData() ?? null;
-}
-
-const READABLE = /\.(ndjson|jsonl|json|csv|parquet)(\.gz)?$/i;
-
-/** Snapshot files in the shared datasets folder (one level of folders), for the data-source picker. */
-export function listDatasets(dir: string | null): { path: string; bytes: number }[] {
-  if (!dir) return [];
-  const out: { path: string; bytes: number }[] = [];
-  for (const folder of readdirSync(dir).sort()) {
-    const full = path.join(dir, folder);
-    if (!statSync(full).isDirectory()) continue;
-    for (const name of readdirSync(full).sort()) {
-      const file = path.join(full, name);
-      if (READABLE.test(name) && statSync(file).isFile())
-        out.push({ path: `${folder}/${name}`, bytes: statSync(file).size });
-    }
-  }
-  return out;
 }
 
 /** Stores uploaded snapshot text under DATA_DIR/uploads and returns the source that points at it. */
@@ -132,8 +119,14 @@ export function importSummary(report: ImportReport): NonNullable<BacktestReport[
   return {
     rows: report.rows,
     badRows: report.badRows,
-    samples: report.samples.slice(0, 20),
-    notes: [...report.notes],
+    // Rows of a file can hold anything, NUL included, which Postgres refuses in jsonb.
+    // A sample names its file by name only: the report is shown to users, the server's paths are not.
+    samples: report.samples.slice(0, 20).map((b) => ({
+      ...b,
+      message: printableText(b.message),
+      ...(b.source ? { source: path.basename(b.source) } : {}),
+    })),
+    notes: report.notes.map((n) => printableText(n)),
   };
 }
 
@@ -178,13 +171,9 @@ export async function openDataSource(
       };
     }
     case 'dataset': {
-      if (!dirs.sharedData)
-        throw new Error(
-          'the shared datasets folder is not on this server (set STRIKEFLOW_SHARED_DATA or put it at ../shared/data)',
-        );
-      const file = path.resolve(dirs.sharedData, source.path);
-      if (!file.startsWith(dirs.sharedData + path.sep) || !existsSync(file))
-        throw new Error(`dataset "${source.path}" is not in the shared data folder`);
+      if (!dirs.sharedData) throw new Error(NO_SHARED_DATA);
+      const file = resolveSharedDataset(source.path, dirs.sharedData);
+      if (!file) throw new Error(`dataset "${source.path}" is not in the shared data folder`);
       const total =
         statSync(file).isFile() || statSync(file).isDirectory() ? await countSnapshots(file) : 0;
       return {

@@ -4,7 +4,7 @@
  * on globalThis and every copy of this module (the launcher's and the one bundled by Next) shares
  * it; each copy wraps it in its own drizzle instance, which is cheap.
  */
-import { mkdirSync } from 'node:fs';
+import fs, { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -33,6 +33,39 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
+/**
+ * PGlite's file system layer (emscripten's NODEFS) chmods every file it makes to 0666, past the
+ * process umask: password hashes and sessions would be readable by every user of the machine.
+ * Inside a PGlite data folder this process opened, chmod keeps the owner's bits only.
+ */
+const ownerOnlyRoots = new Set<string>();
+let chmodGuarded = false;
+
+function underOwnerOnlyRoot(p: string): boolean {
+  for (const root of ownerOnlyRoots) if (p === root || p.startsWith(root + path.sep)) return true;
+  return false;
+}
+
+export function keepOwnerOnly(dir: string): void {
+  ownerOnlyRoots.add(path.resolve(dir));
+  if (chmodGuarded) return;
+  chmodGuarded = true;
+  const chmod = fs.chmodSync;
+  const fchmod = fs.fchmodSync;
+  const owner = (mode: fs.Mode) => (typeof mode === 'number' ? mode & 0o700 : mode);
+  fs.chmodSync = (p, mode) =>
+    chmod(p, underOwnerOnlyRoot(path.resolve(String(p))) ? owner(mode) : mode);
+  fs.fchmodSync = (fd, mode) => {
+    let target = '';
+    try {
+      target = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      // not Linux: the folder's own 0700 still keeps others out
+    }
+    return fchmod(fd, target && underOwnerOnlyRoot(target) ? owner(mode) : mode);
+  };
+}
+
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
@@ -48,7 +81,8 @@ export async function openClient(target: DbTarget): Promise<DbClient> {
     return { kind: 'postgres', client, location: redactUrl(target.databaseUrl) };
   }
   const dir = path.resolve(target.pgliteDir);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  keepOwnerOnly(dir);
   try {
     const client = await PGlite.create(dir);
     return { kind: 'pglite', client, location: dir };

@@ -33,6 +33,12 @@ describe('environment', () => {
     ],
     [{ LOG_LEVEL: 'loud' }, /^Invalid environment variable LOG_LEVEL: /],
     [
+      { TRUSTED_PROXIES: '10.0.0.1, proxy.internal' },
+      /^Invalid environment variable TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDR ranges/,
+    ],
+    [{ TRUSTED_PROXIES: '10.0.0.0/33' }, /^Invalid environment variable TRUSTED_PROXIES: /],
+    [{ BACKTEST_EXECUTION: 'fork' }, /^Invalid environment variable BACKTEST_EXECUTION: /],
+    [
       { STRIKEFLOW_SECRET_KEY: 'abcd' },
       /^Invalid environment variable STRIKEFLOW_SECRET_KEY: must be 32 bytes as 64 hex digits or base64[^"]*$/,
     ],
@@ -62,6 +68,22 @@ describe('environment', () => {
       /got "mysql:\/\/u:\*\*\*@host\/db"/,
     );
     expect(() => parseEnv({ DATABASE_URL: 'mysql://u:hunter2@host/db' })).not.toThrow(/hunter2/);
+  });
+
+  it('reads the trusted proxies and the backtest limits', () => {
+    expect(parseEnv({ TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,::1' }).TRUSTED_PROXIES).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+    ]);
+    expect(parseEnv({})).toMatchObject({
+      TRUSTED_PROXIES: [],
+      BACKTEST_MAX_DAYS: 1830,
+      BACKTEST_MAX_MINUTES: 30,
+      BACKTEST_USER_CONCURRENCY: 2,
+      BACKTEST_EXECUTION: 'thread',
+      UPLOAD_QUOTA_MB: 512,
+    });
   });
 });
 

@@ -2,6 +2,7 @@
  * The process environment, validated once with zod so a bad variable stops start-up with one
  * line naming it instead of failing later somewhere deep in a request.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const flag = z
@@ -43,6 +44,17 @@ function wholeNumber(min: number, max: number) {
   return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
+/** An IPv4/IPv6 address, optionally with a /prefix. */
+export function isAddressOrRange(v: string): boolean {
+  const [addr, prefix, ...rest] = v.split('/');
+  if (rest.length) return false;
+  const family = isIP(addr);
+  if (!family) return false;
+  if (prefix === undefined) return true;
+  const n = Number(prefix);
+  return /^\d+$/.test(prefix) && n >= 0 && n <= (family === 4 ? 32 : 128);
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: wholeNumber(1, 65535).default(3000),
@@ -68,6 +80,30 @@ const envSchema = z.object({
   WORKER_PROCESSES: wholeNumber(0, 64).default(1),
   WORKER_CONCURRENCY: wholeNumber(1, 256).default(4),
   HEARTBEAT_INTERVAL_MS: wholeNumber(200, 600_000).default(5_000),
+  /** Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs). */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every(isAddressOrRange), {
+      error:
+        'must be a comma-separated list of IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8',
+    }),
+  /** Longest simulator range a backtest may ask for, in days at 60 s snapshots. */
+  BACKTEST_MAX_DAYS: wholeNumber(1, 36_600).default(1_830),
+  /** A backtest still running after this many minutes is stopped and failed. */
+  BACKTEST_MAX_MINUTES: wholeNumber(1, 10_080).default(30),
+  /** Backtests one user may have running at once (0: no limit, the old behaviour). */
+  BACKTEST_USER_CONCURRENCY: wholeNumber(0, 256).default(2),
+  /** thread: backtests compute on worker threads; inline: on the worker's event loop (measuring only). */
+  BACKTEST_EXECUTION: z.enum(['thread', 'inline']).default('thread'),
+  /** Space one user's uploaded data files may take, in megabytes. */
+  UPLOAD_QUOTA_MB: wholeNumber(1, 1_000_000).default(512),
   /** Encrypts broker credentials at rest; generated into DATA_DIR/secret-key when unset. */
   STRIKEFLOW_SECRET_KEY: secretKey,
   KITE_API_URL: httpUrl('https://api.kite.trade'),
@@ -130,4 +166,9 @@ export function resetEnv(): void {
 /** True when the app keeps its data in the embedded PGlite database under DATA_DIR. */
 export function isEmbedded(e: Env = env()): boolean {
   return e.DATABASE_URL === undefined;
+}
+
+/** Whether HOST keeps the app to this machine (only then may the demo account, with its published password, exist). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

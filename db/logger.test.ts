@@ -1,7 +1,45 @@
+// A failed query is logged with its SQL and reason, never with its parameters (user data, and a
+// 5 MB graph made a 15 MB log line).
 import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, type TestDb } from '@/tests/setup/db';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
-import { REDACT_PATHS } from './logger';
+import { REDACT_PATHS, createLogger } from './logger';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(async () => t?.close());
+
+describe('the log', () => {
+  it('keeps a failed query and its reason but not its parameters', async () => {
+    const secret = `graph-${'z'.repeat(1_000_000)}`;
+    let err: unknown;
+    try {
+      await t.db.execute(sql`select ${secret}::int`);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(Error);
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    const log = createLogger(sink);
+    log.level = 'info';
+    log.error({ err, path: 'strategies.save' }, 'tRPC procedure failed');
+    const line = JSON.parse(out) as { err: { message: string; cause?: { message: string } } };
+    expect(out.length).toBeLessThan(10_000);
+    expect(out).not.toContain('graph-z');
+    expect(line.err.message).toMatch(/Failed query: select \$1::int/);
+    expect(JSON.stringify(line.err.cause)).toMatch(/invalid input syntax for type integer/);
+  });
+});
 
 describe('logger redaction', () => {
   it('never writes broker secrets, at the top level or nested, whatever object is logged', () => {

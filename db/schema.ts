@@ -98,6 +98,18 @@ export const verification = pgTable(
   (t) => [index('verification_identifier_idx').on(t.identifier)],
 );
 
+/**
+ * Failed sign-ins per account and per (account, client address), so guessing is slowed down for
+ * the guesser while the account's owner keeps signing in (server/auth-guard.ts). Keys are hashes,
+ * never the email typed.
+ */
+export const signInThrottle = pgTable('sign_in_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  blockedUntil: timestamp('blocked_until', { withTimezone: true }),
+});
+
 // ---- strategies ----------------------------------------------------------------------------
 
 /**
@@ -135,6 +147,10 @@ export const strategies = pgTable(
   },
   (t) => [
     index('strategies_owner_updated_idx').on(t.ownerId, t.updatedAt),
+    // My strategies: the live ones of one owner, newest first, without touching graphs.
+    index('strategies_owner_live_idx')
+      .on(t.ownerId, t.updatedAt.desc())
+      .where(sql`${t.deletedAt} is null`),
     check('strategies_version_positive', sql`${t.version} >= 1`),
   ],
 );
@@ -262,6 +278,13 @@ export const backtests = pgTable(
     progress: real('progress').notNull().default(0),
     report: jsonb('report').$type<BacktestReport>(),
     error: text('error'),
+    /** How many times a worker started this run: more than one means it was restarted after a crash. */
+    attempts: integer('attempts').notNull().default(0),
+    /** What the user should know about how the run went (restarts), shown with the results. */
+    notes: jsonb('notes')
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     startedAt: timestamp('started_at', { withTimezone: true }),
@@ -269,6 +292,10 @@ export const backtests = pgTable(
   },
   (t) => [
     index('backtests_owner_created_idx').on(t.ownerId, t.createdAt),
+    // The sweep and the per-user concurrency check read the unfinished runs only.
+    index('backtests_unfinished_idx')
+      .on(t.ownerId, t.status)
+      .where(sql`${t.status} in ('queued', 'running')`),
     index('backtests_strategy_version_idx').on(t.strategyVersionId),
     check('backtests_progress_range', sql`${t.progress} >= 0 and ${t.progress} <= 1`),
   ],

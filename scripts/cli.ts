@@ -6,6 +6,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { UsageError } from './cli/_args';
 
 type Command = { run: (args: string[]) => Promise<number>; summary: string };
 
@@ -39,7 +40,15 @@ async function main(): Promise<number> {
     console.error(await usage());
     return 1;
   }
-  return (await load(name)).run(args);
+  const command = await load(name);
+  try {
+    return await command.run(args);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`${name}: ${err.message}`);
+    console.error(`usage: npm run -s cli -- ${command.summary}`);
+    return 2;
+  }
 }
 
 main().then(

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const sourceDirs = ['app', 'components', 'server', 'db', 'engine', 'workers', 'public'];
+const sourceDirs = ['app', 'components', 'server', 'db', 'datasets', 'engine', 'workers', 'public'];
 const sourceFiles = [
   'next.config.mjs',
   'package.json',

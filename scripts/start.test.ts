@@ -46,6 +46,14 @@ describe('npm start refuses bad input with one line', () => {
     ]);
   });
 
+  it('names a datasets folder that is not there', async () => {
+    const r = await run('start.ts', { STRIKEFLOW_DATA_DIR: '/no/such/datasets' });
+    expect(r.code).toBe(1);
+    expect(r.lines).toEqual([
+      'Invalid environment variable STRIKEFLOW_DATA_DIR: /no/such/datasets is not a folder (point it at the folder of option-chain datasets, or unset it for ../shared/data)',
+    ]);
+  });
+
   it('says the port is busy and how to pick another', async () => {
     const port = await freePort();
     const blocker = net.createServer().listen(port, '127.0.0.1');

@@ -3,17 +3,28 @@
  * Redis, opens the database and migrates it, seeds the demo account, builds the web app when
  * needed, then serves Next and runs the workers; Ctrl-C drains and stops all of it.
  * PGlite is single-process, so in the embedded default Next and the workers share this process.
+ * In front of Next sits a thin guard: forwarded headers believed only from TRUSTED_PROXIES, and
+ * request bodies refused by size before a byte of them is read.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import type { DbClient } from '@/db/client';
-import { EnvError, parseEnv, resetEnv, type Env } from '@/db/env';
+import { OWNER_ONLY_UMASK, secureDataDir } from '@/db/data-dir';
+import { EnvError, isLoopbackHost, parseEnv, resetEnv, type Env } from '@/db/env';
 import { logger } from '@/db/logger';
+import {
+  SharedDataSettingError,
+  listSharedDatasets,
+  sharedDataSetting,
+} from '@/datasets/shared-data';
+import { applyForwardedView, forwardedView, trustedProxies } from '@/server/http/forwarded';
+import { judgeBody } from '@/server/http/request-limits';
 import type { RunningWorkers } from '@/workers/index';
 import { startRedisServer, type PrivateRedis } from '@/workers/redis-server';
 import { buildNeeded, runNextBuild } from './next-build';
@@ -29,21 +40,32 @@ class StartError extends Error {}
 const cleanups: (() => Promise<void> | void)[] = [];
 
 async function main(): Promise<void> {
+  // Everything this process creates (the embedded database, uploads, Redis's files) is owner-only.
+  process.umask(OWNER_ONLY_UMASK);
   process.chdir(root);
   if (existsSync('.env')) process.loadEnvFile('.env');
   (process.env as Record<string, string>).NODE_ENV = dev ? 'development' : 'production';
   process.env.NEXT_TELEMETRY_DISABLED ??= '1';
+  // Code bundled by Next cannot find the project root itself (import.meta.dirname is undefined there).
+  process.env.STRIKEFLOW_ROOT = root;
 
   let e: Env;
+  let datasets: ReturnType<typeof sharedDataSetting>;
   try {
     e = parseEnv();
+    datasets = sharedDataSetting();
   } catch (err) {
-    if (err instanceof EnvError) throw new StartError(err.message);
+    if (err instanceof EnvError || err instanceof SharedDataSettingError)
+      throw new StartError(err.message);
     throw err;
   }
   const started = Date.now();
   const dataDir = path.resolve(e.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  const tightened = secureDataDir(dataDir);
+  if (tightened > 0)
+    say(
+      `Made ${tightened} file(s) and folder(s) in ${shortPath(dataDir)} readable by their owner only.`,
+    );
   lockDataDir(dataDir);
   await checkPortFree(e.PORT, e.HOST);
 
@@ -72,18 +94,36 @@ async function main(): Promise<void> {
   const stopWorkers = await runWorkers(e, client.kind === 'pglite');
   cleanups.push(stopWorkers);
   const { closeQueues } = await import('@/workers/queues');
-  cleanups.push(() => closeQueues());
+  // Closing a queue whose Redis is gone waits on its connection: bounded, so Ctrl-C always ends.
+  cleanups.push(() => within(closeQueues(), 5_000));
 
   const { default: next } = await import('next');
   const app = next({ dev, dir: root, hostname: 'localhost', port: e.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      logger.error({ err, url: req.url }, 'request failed');
-      if (!res.headersSent) res.writeHead(500).end('Internal error');
+  const proxies = trustedProxies(e.TRUSTED_PROXIES);
+  const { getSession } = await import('@/server/auth');
+  const serve: http.RequestListener = (req, res) => {
+    const view = forwardedView(
+      req.socket.remoteAddress,
+      req.headers,
+      proxies,
+      'encrypted' in req.socket && !!req.socket.encrypted,
+    );
+    applyForwardedView(req.headers, view);
+    void guardBody(req, res, getSession).then((refused) => {
+      if (refused) return;
+      handle(req, res).catch((err: unknown) => {
+        // The path only: query strings carry user input (tRPC inputs, next=...).
+        logger.error({ err, path: req.url?.split('?')[0] }, 'request failed');
+        if (!res.headersSent) res.writeHead(500).end('Internal error');
+      });
     });
-  });
+  };
+  // Next loads a route's code on its first request, blocking this thread for a moment: that
+  // happens on a private port before the public one opens, so no visitor or monitor waits for it.
+  await warmUp(serve);
+  const server = http.createServer(serve);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(err.code === 'EADDRINUSE' ? new StartError(portBusy(e.PORT, e.HOST)) : err),
@@ -106,7 +146,14 @@ async function main(): Promise<void> {
     `Strikeflow is ready at http://${shown}:${e.PORT} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
   say(`  data: ${dbWhere}; ${redisWhere}`);
+  say(
+    datasets.present
+      ? `  datasets: ${shortPath(datasets.dir)} (${listSharedDatasets(datasets.dir).length} to pick from)`
+      : `  datasets: none (${shortPath(datasets.dir)} is not there; set STRIKEFLOW_DATA_DIR to a folder of chain data)`,
+  );
   if (demo) say(`  demo login: ${demo.email} / ${demo.password}`);
+  else if (!isLoopbackHost(e.HOST) && (e.SEED_DEMO ?? true))
+    say(`  demo login: off (HOST=${e.HOST} is reachable from other machines)`);
   say('  press Ctrl-C to stop');
   say(`  health: http://${shown}:${e.PORT}/api/health`);
 }
@@ -129,15 +176,16 @@ async function prepareData(e: Env, dataDir: string) {
   } else {
     const redis: PrivateRedis = await startRedisServer({
       dataDir: path.join(dataDir, 'redis'),
+      supervise: true,
     }).catch((err: Error) => {
       throw new StartError(`Could not start the private redis-server: ${err.message}`);
     });
     cleanups.push(() => redis.stop());
     process.env.REDIS_URL = redis.url;
-    // `npm run workers` on this machine finds the private Redis here.
-    writeFileSync(path.join(dataDir, 'redis-url'), redis.url);
+    // `npm run workers` on this machine finds the private Redis (and its password) here.
+    writeFileSync(path.join(dataDir, 'redis-url'), redis.url, { mode: 0o600 });
     cleanups.push(() => rmSync(path.join(dataDir, 'redis-url'), { force: true }));
-    redisWhere = `private redis-server on ${redis.url.replace('redis://', '')}`;
+    redisWhere = `private redis-server on 127.0.0.1:${redis.port} (password in ${shortPath(path.join(dataDir, 'redis-url'))})`;
   }
   resetEnv();
 
@@ -266,48 +314,101 @@ function lockDataDir(dataDir: string): void {
       );
     }
   }
-  writeFileSync(lock, String(process.pid));
+  writeFileSync(lock, String(process.pid), { mode: 0o600 });
   cleanups.push(() => rmSync(lock, { force: true }));
 }
 
 type Demo = { email: string; password: string };
-type SeedModule = { seedExamples: () => Promise<void>; seedDemo: () => Promise<Demo> };
+type SeedModule = {
+  seedExamples: () => Promise<void>;
+  demoForHost: (host: string, wanted: boolean) => Promise<{ demo: Demo | null; locked: boolean }>;
+};
 
 async function seedDemoIfWanted(seed: SeedModule, e: Env, embedded: boolean): Promise<Demo | null> {
-  const wanted = e.SEED_DEMO ?? embedded;
-  return wanted ? seed.seedDemo() : null;
+  const { demo, locked } = await seed.demoForHost(e.HOST, e.SEED_DEMO ?? embedded);
+  if (locked)
+    say(
+      `The demo account's password was replaced: HOST=${e.HOST} is reachable from other machines.`,
+    );
+  return demo;
+}
+
+/** How much of a refused body is read and discarded, and for how long, before the connection is cut. */
+const LINGER_BYTES = 4 * 1024 * 1024;
+const LINGER_MS = 2_000;
+
+async function guardBody(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  getSession: (headers: Headers) => Promise<unknown>,
+): Promise<boolean> {
+  const verdict = judgeBody(req.method, req.url ?? '/', req.headers);
+  const refuse = (status: number, message: string) => {
+    // The client is still sending: closing at once would reset the connection and could lose the
+    // answer before it is read. A little of the body is read and thrown away (never kept), then
+    // the connection is cut, so a 100 MB body costs at most LINGER_BYTES of reading.
+    let discarded = 0;
+    const cut = () => req.socket.destroy();
+    req.on('data', (b: Buffer) => {
+      discarded += b.length;
+      if (discarded > LINGER_BYTES) cut();
+    });
+    setTimeout(cut, LINGER_MS).unref();
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message, status } }));
+    return true;
+  };
+  if (!verdict.ok) return refuse(verdict.status, verdict.message);
+  if (!verdict.needsSession) return false;
+  const headers = new Headers();
+  if (req.headers.cookie) headers.set('cookie', req.headers.cookie);
+  const session = await getSession(headers).catch(() => null);
+  return session ? false : refuse(401, 'Sign in before sending a request this large.');
 }
 
 async function runWorkers(e: Env, embedded: boolean): Promise<() => Promise<void>> {
   if (embedded) {
     const { startWorkers } = await import('@/workers/index');
     const workers: RunningWorkers = await startWorkers();
-    return () => workers.close();
+    return async () => workers.close({ force: !(await redisAnswers()) });
   }
   // With DATABASE_URL the workers are their own processes, as in production; more can be added
-  // with `npm run workers` on any machine that reaches the same Postgres and Redis.
-  const children: ChildProcess[] = [];
-  for (let i = 0; i < e.WORKER_PROCESSES; i++) {
+  // with `npm run workers` on any machine that reaches the same Postgres and Redis. Each one has
+  // an IPC channel to this process and stops when it closes (this process was killed), and one
+  // that dies is started again with backoff; its jobs restart through BullMQ's stalled check.
+  const children = new Set<ChildProcess>();
+  const spawnWorker = (attempt: number) => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', path.join(root, 'scripts', 'workers.ts')],
-      {
-        cwd: root,
-        env: process.env,
-        stdio: ['ignore', 'inherit', 'inherit'],
-      },
+      { cwd: root, env: process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
     );
+    children.add(child);
+    // Workers do background work: when the machine is busy, the web server in this process wins.
+    try {
+      if (child.pid) os.setPriority(child.pid, 5);
+    } catch {
+      // not allowed here: they run at normal priority
+    }
+    const began = Date.now();
     child.on('exit', (code, signal) => {
-      if (!shuttingDown)
-        say(
-          `Warning: worker process ${child.pid} stopped (${signal ?? `exit ${code}`}); health will report it.`,
-        );
+      children.delete(child);
+      if (shuttingDown) return;
+      // A worker that ran a while before it died starts again at once; one that keeps dying waits longer.
+      const next = Date.now() - began > 60_000 ? 0 : attempt + 1;
+      const delay = Math.min(30_000, next === 0 ? 250 : 250 * 2 ** next);
+      say(
+        `Warning: worker process ${child.pid} stopped (${signal ?? `exit ${code}`}); starting another in ${(delay / 1000).toFixed(1)} s.`,
+      );
+      setTimeout(() => {
+        if (!shuttingDown) spawnWorker(next);
+      }, delay).unref();
     });
-    children.push(child);
-  }
+  };
+  for (let i = 0; i < e.WORKER_PROCESSES; i++) spawnWorker(0);
   return async () => {
     await Promise.all(
-      children.map(
+      [...children].map(
         (c) =>
           new Promise<void>((resolve) => {
             if (c.exitCode !== null || c.signalCode !== null) return resolve();
@@ -318,6 +419,52 @@ async function runWorkers(e: Env, embedded: boolean): Promise<() => Promise<void
       ),
     );
   };
+}
+
+/** Asks for the health check and the sign-in page once, through a throwaway loopback server. */
+async function warmUp(serve: http.RequestListener): Promise<void> {
+  const warm = http.createServer(serve);
+  await new Promise<void>((resolve) => warm.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = warm.address() as net.AddressInfo;
+  await Promise.all(
+    ['/api/health', '/sign-in'].map((p) =>
+      fetch(`http://127.0.0.1:${port}${p}`, { signal: AbortSignal.timeout(30_000) })
+        .then((r) => r.arrayBuffer())
+        .catch(() => undefined),
+    ),
+  );
+  await new Promise<void>((resolve) => {
+    warm.close(() => resolve());
+    warm.closeAllConnections();
+  });
+}
+
+function within(p: Promise<unknown>, ms: number): Promise<void> {
+  return Promise.race([
+    p.then(() => undefined),
+    new Promise<void>((resolve) => setTimeout(resolve, ms).unref()),
+  ]);
+}
+
+/** Whether Redis answers now: at shutdown, draining workers through a dead Redis never ends. */
+async function redisAnswers(): Promise<boolean> {
+  const url = process.env.REDIS_URL;
+  if (!url) return false;
+  const r = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  r.on('error', () => {});
+  try {
+    await r.connect();
+    return (await r.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
 }
 
 let shuttingDown = false;

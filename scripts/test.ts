@@ -1,6 +1,7 @@
 /**
- * `npm test`: unit + integration tests (vitest), then the end-to-end suite against the built app,
- * ending with one line `tests: N passed, N failed, N skipped` that CI and people can read.
+ * `npm test`: unit + integration tests (vitest), then the end-to-end suite and the fault suite
+ * against the built app, ending with one line `tests: N passed, N failed, N skipped` that CI and
+ * people can read.
  * Needs redis-server (installed here when missing and allowed) unless REDIS_URL is set.
  */
 import { spawn } from 'node:child_process';
@@ -93,6 +94,17 @@ async function main(): Promise<number> {
       const e2e = await vitest(['-c', 'vitest.e2e.config.ts'], path.join(tmp, 'e2e.json'));
       add(e2e.totals);
       failedRun ||= e2e.code !== 0;
+      if (existsSync(path.join(root, 'vitest.faults.config.ts'))) {
+        console.log(
+          `\n== fault suite on ${db} (kills, floods and bad input against the built app) ==`,
+        );
+        const faults = await vitest(
+          ['-c', 'vitest.faults.config.ts'],
+          path.join(tmp, 'faults.json'),
+        );
+        add(faults.totals);
+        failedRun ||= faults.code !== 0;
+      }
     } else {
       console.log('\n(no end-to-end suite: vitest.e2e.config.ts is missing)');
     }

@@ -5,12 +5,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { closeDb, getClient, pingDb } from '@/db/client';
+import { OWNER_ONLY_UMASK } from '@/db/data-dir';
 import { EnvError, parseEnv, resetEnv } from '@/db/env';
 import { startWorkers } from '@/workers/index';
 
 async function main(): Promise<number> {
+  process.umask(OWNER_ONLY_UMASK);
   const root = path.resolve(import.meta.dirname, '..');
   process.chdir(root);
+  process.env.STRIKEFLOW_ROOT ??= root;
   if (existsSync('.env')) process.loadEnvFile('.env');
   const e = parseEnv();
   if (!e.DATABASE_URL) {
@@ -42,6 +45,9 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  // Started by `npm start` with an IPC channel: when that process dies (even by kill -9) the
+  // channel closes, and this worker drains and stops instead of running on as an orphan.
+  process.on('disconnect', () => void stop());
   return -1;
 }
 

@@ -7,6 +7,7 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { getDb, type Db } from '@/db/client';
 import { env } from '@/db/env';
 import * as schema from '@/db/schema';
+import { guardAuth } from '@/server/auth-guard';
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 128;
@@ -31,7 +32,9 @@ export function createAuth(db: Db, options: AuthOptions) {
       enabled: true,
       minPasswordLength: MIN_PASSWORD_LENGTH,
       maxPasswordLength: MAX_PASSWORD_LENGTH,
-      autoSignIn: true,
+      // Off, so sign-up answers the same for a new and an existing email (better-auth then
+      // returns a uniform 200 and hashes the password either way); the form signs in next.
+      autoSignIn: false,
     },
     session: {
       expiresIn: 60 * 60 * 24 * 30,
@@ -45,6 +48,8 @@ export function createAuth(db: Db, options: AuthOptions) {
       },
     },
     telemetry: { enabled: false },
+    // Its warnings (each wrong password) go through when our own log is on.
+    logger: { disabled: process.env.LOG_LEVEL === 'silent' },
   });
 }
 
@@ -76,6 +81,19 @@ export function resolveOrigins(): { baseURL: string; trustedOrigins: string[] } 
   if (e.HOST !== '0.0.0.0' && e.HOST !== '::') local.push(`http://${e.HOST}:${e.PORT}`);
   const baseURL = e.BETTER_AUTH_URL ?? local[0];
   return { baseURL: new URL(baseURL).origin, trustedOrigins: [...new Set(local)] };
+}
+
+let handler: Promise<(request: Request) => Promise<Response>> | undefined;
+
+/** better-auth's HTTP handler behind the guard (throttling, common passwords, NUL, Secure cookies). */
+export function getAuthHandler(): Promise<(request: Request) => Promise<Response>> {
+  handler ??= Promise.all([getAuth(), getDb()])
+    .then(([auth, db]) => guardAuth(auth, { db, secret: resolveSecret() }))
+    .catch((err) => {
+      handler = undefined;
+      throw err;
+    });
+  return handler;
 }
 
 // Per module copy, not on globalThis: the launcher and Next's bundle each load their own

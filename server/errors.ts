@@ -10,6 +10,8 @@ export type AppErrorCode =
   | 'CONFLICT'
   | 'UNPROCESSABLE'
   | 'UNAVAILABLE'
+  | 'TOO_MANY_REQUESTS'
+  | 'PAYLOAD_TOO_LARGE'
   | 'INTERNAL';
 
 /** The only place that decides which tRPC (and so HTTP) code an AppError becomes. */
@@ -21,6 +23,8 @@ export const trpcCodeFor: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   CONFLICT: 'CONFLICT',
   UNPROCESSABLE: 'UNPROCESSABLE_CONTENT',
   UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
 

@@ -6,9 +6,16 @@ import { Queue, Worker, type Job, type Processor } from 'bullmq';
 import { env } from '@/db/env';
 import { logger } from '@/db/logger';
 import { HEARTBEAT_JOB, answerHeartbeat, scheduleHeartbeat } from './heartbeat';
-import { QUEUES, createConnection, redisUrl, type QueueName } from './queues';
-import { getDb } from '@/db/client';
+import {
+  QUEUES,
+  createConnection,
+  publishBacktestProgress,
+  redisUrl,
+  type QueueName,
+} from './queues';
+import { getDb, type Db } from '@/db/client';
 import { backtestProcessor } from './backtests';
+import { SWEEP_JOB, SWEEP_SCHEDULER, sweepBacktests } from './backtests/sweep';
 import { brokerAccountProcessor } from './brokers/accounts';
 import {
   deploymentsProcessor,
@@ -19,32 +26,57 @@ import {
 import { liveBrokersOf } from './deployments/live-brokers';
 import { sharedDataDir } from '@/datasets/source';
 
-export type RunningWorkers = { close: () => Promise<void> };
+export type RunningWorkers = { close: (opts?: { force?: boolean }) => Promise<void> };
+
+/**
+ * A backtest worker renews its job's lock every 5 s from an event loop the backtest never blocks
+ * (it computes on a thread); a worker killed mid-run loses the lock within 10 s and the job is
+ * started again by the next stalled check, at most twice before it fails for good.
+ */
+const BACKTEST_WORKER = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 2 };
+const SWEEP_EVERY_MS = 30_000;
 
 export async function startWorkers(
   opts: {
     url?: string;
     heartbeatMs?: number;
     concurrency?: number;
+    /** Sweep unfinished backtests at start and every `sweepMs` (off in tests without a database). */
+    sweep?: boolean;
+    sweepMs?: number;
+    db?: () => Promise<Db>;
     /** More queues to serve, by queue name (tests, and later issues until they join the list). */
     extra?: Record<string, Processor>;
   } = {},
 ): Promise<RunningWorkers> {
   const url = opts.url ?? redisUrl();
-  const heartbeatMs = opts.heartbeatMs ?? env().HEARTBEAT_INTERVAL_MS;
-  const concurrency = opts.concurrency ?? env().WORKER_CONCURRENCY;
+  const e = env();
+  const heartbeatMs = opts.heartbeatMs ?? e.HEARTBEAT_INTERVAL_MS;
+  const concurrency = opts.concurrency ?? e.WORKER_CONCURRENCY;
   const client = createConnection('client', url);
-  const liveFlow: LiveFlowDeps = { db: getDb, redis: client, liveBrokers: liveBrokersOf() };
+  const publish = (m: Parameters<typeof publishBacktestProgress>[1]) =>
+    publishBacktestProgress(client, m);
+  const backtestQueue = new Queue(QUEUES.backtests, { connection: client });
+  backtestQueue.on('error', () => {});
+  const db = opts.db ?? getDb;
+  const sweep = async () =>
+    sweepBacktests({ db: await db(), queue: backtestQueue, dataDir: e.DATA_DIR, publish });
+  const liveFlow: LiveFlowDeps = { db, redis: client, liveBrokers: liveBrokersOf() };
 
   const own: Record<QueueName, Processor> = {
     [QUEUES.system]: async (job: Job) => {
       if (job.name === HEARTBEAT_JOB) return answerHeartbeat(client, heartbeatMs);
+      if (job.name === SWEEP_JOB) return sweep();
       throw new Error(`unknown system job "${job.name}"`);
     },
     [QUEUES.backtests]: backtestProcessor({
-      db: getDb,
-      dataDir: env().DATA_DIR,
+      db,
+      dataDir: e.DATA_DIR,
       sharedData: sharedDataDir(),
+      publish,
+      execution: e.BACKTEST_EXECUTION,
+      maxRuntimeMs: e.BACKTEST_MAX_MINUTES * 60_000,
+      userConcurrency: e.BACKTEST_USER_CONCURRENCY,
     }),
     [QUEUES.brokers]: brokerAccountProcessor({ db: getDb }),
     [QUEUES.deployments]: deploymentsProcessor(liveFlow),
@@ -56,28 +88,45 @@ export async function startWorkers(
     const w = new Worker(name, processor, {
       connection: createConnection('worker', url),
       concurrency,
+      ...(name === QUEUES.backtests ? BACKTEST_WORKER : {}),
     });
     w.on('failed', (job, err) =>
       logger.error({ queue: name, job: job?.name, id: job?.id, err }, 'job failed'),
     );
-    w.on('error', (err) =>
-      logger.warn({ queue: name, err: err.message }, 'worker connection problem'),
-    );
+    // ioredis reports every failed reconnect: one warning per outage, not one per retry.
+    let warned = false;
+    w.on('error', (err) => {
+      if (warned) return;
+      warned = true;
+      logger.warn({ queue: name, err: err.message }, 'worker connection problem');
+    });
+    w.on('ready', () => (warned = false));
     return w;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const scheduler = new Queue(QUEUES.system, { connection: client });
+  scheduler.on('error', () => {});
   await scheduleHeartbeat(scheduler, heartbeatMs);
   await scheduleLiveFlow();
+  if (opts.sweep !== false) {
+    await scheduler.upsertJobScheduler(
+      SWEEP_SCHEDULER,
+      { every: opts.sweepMs ?? SWEEP_EVERY_MS },
+      { name: SWEEP_JOB, data: {}, opts: { removeOnComplete: 5, removeOnFail: 5 } },
+    );
+    // Settle what the last run of the app left behind before serving anyone.
+    await sweep().catch((err: unknown) => logger.warn({ err }, 'start-up backtest sweep failed'));
+  }
   logger.debug({ queues: Object.keys(processors), concurrency }, 'workers started');
 
   let closing: Promise<void> | undefined;
   return {
-    close: () =>
+    close: (closeOpts = {}) =>
       (closing ??= (async () => {
-        // Worker.close() stops taking jobs and waits for the running ones to finish.
-        await Promise.all(workers.map((w) => w.close()));
-        await scheduler.close();
+        // Worker.close() stops taking jobs and waits for the running ones to finish; with Redis
+        // gone that wait never ends, so the launcher forces it (the jobs restart elsewhere).
+        await Promise.all(workers.map((w) => w.close(closeOpts.force)));
+        await Promise.all([scheduler.close(), backtestQueue.close()]).catch(() => {});
         client.disconnect();
         logger.debug('workers drained');
       })()),

@@ -93,6 +93,49 @@ export async function unscheduleFeed(feedId: string): Promise<void> {
   await getQueue(QUEUES.deployments).removeJobScheduler(`feed|${feedId}`);
 }
 
+/**
+ * What a backtest's live progress bar hears: the row's status and progress as they change,
+ * published by the worker running it (and by the sweep that settles runs whose job is gone).
+ */
+export type BacktestProgressMessage = {
+  id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  progress: number;
+  error: string | null;
+};
+
+export const backtestChannel = (id: string) => `strikeflow:backtest:${id}`;
+
+export async function publishBacktestProgress(
+  redis: Redis,
+  m: BacktestProgressMessage,
+): Promise<void> {
+  await redis.publish(backtestChannel(m.id), JSON.stringify(m));
+}
+
+/**
+ * Puts a backtest's job on the queue (idempotent: the job id is the backtest id). `priority` is
+ * the owner's count of unfinished backtests, so a user with many waiting never starves another
+ * user's first (BullMQ serves lower numbers first; 0 would jump every queue).
+ */
+export async function enqueueBacktest(
+  queue: Queue,
+  backtestId: string,
+  priority: number,
+): Promise<void> {
+  await queue.add(
+    BACKTEST_JOB,
+    { backtestId },
+    {
+      jobId: backtestId,
+      priority: Math.min(Math.max(1, Math.round(priority)), 2_000_000),
+      removeOnComplete: 1000,
+      removeOnFail: 1000,
+      attempts: 2,
+      backoff: { type: 'fixed', delay: 5_000 },
+    },
+  );
+}
 /** Checks a broker account against its broker (and finishes a Kite login when a request token waits). */
 export const BROKER_CHECK_JOB = 'check-broker-account';
 export const BrokerCheckJobSchema = z.strictObject({ accountId: z.uuid() });
@@ -170,6 +213,26 @@ export async function workersState(
   return { ok: true, lastBeatMs: last };
 }
 
+/** What health says about this process's private redis-server while it is not answering. */
+export type RedisSupervision = {
+  state: 'running' | 'restarting' | 'stopped';
+  restarts: number;
+  lastExit: string | null;
+  nextAttemptAt: number | null;
+};
+
+// On globalThis: the launcher's copy of this module supervises, Next's copy reads it for health.
+const supervision = globalThis as unknown as { __strikeflowRedisSupervision?: RedisSupervision };
+
+/** The supervisor's view of this process's private redis-server, or null when it has none. */
+export function privateRedisSupervision(): RedisSupervision | null {
+  return supervision.__strikeflowRedisSupervision ?? null;
+}
+
+export function setPrivateRedisSupervision(state: RedisSupervision): void {
+  supervision.__strikeflowRedisSupervision = state;
+}
+
 export function redisUrl(): string {
   const url = env().REDIS_URL ?? process.env.REDIS_URL;
   if (!url)
@@ -237,9 +300,75 @@ export function getRedis(): Redis {
   return producers().connection;
 }
 
+type Watchers = {
+  url: string;
+  subscriber: Redis;
+  listeners: Map<string, Set<(m: BacktestProgressMessage) => void>>;
+};
+const watching = globalThis as unknown as { __strikeflowWatchers?: Watchers };
+
+function watchers(): Watchers {
+  const url = redisUrl();
+  let w = watching.__strikeflowWatchers;
+  if (!w || w.url !== url) {
+    // A subscribed connection serves nothing else; ioredis subscribes again after a reconnect.
+    const subscriber = new Redis(url, {
+      connectTimeout: 5_000,
+      maxRetriesPerRequest: null,
+      connectionName: `strikeflow-progress-${process.pid}`,
+      retryStrategy: (n) => Math.min(n * 200, 2_000),
+    });
+    subscriber.on('error', () => {});
+    const listeners = new Map<string, Set<(m: BacktestProgressMessage) => void>>();
+    subscriber.on('message', (channel: string, text: string) => {
+      let m: BacktestProgressMessage;
+      try {
+        m = JSON.parse(text) as BacktestProgressMessage;
+      } catch {
+        return;
+      }
+      for (const l of listeners.get(channel) ?? []) l(m);
+    });
+    w = { url, subscriber, listeners };
+    watching.__strikeflowWatchers = w;
+  }
+  return w;
+}
+
+/**
+ * Calls `listener` with every progress message of one backtest until the returned function is
+ * called. One subscriber connection per process serves every open progress stream.
+ */
+export function watchBacktest(
+  id: string,
+  listener: (m: BacktestProgressMessage) => void,
+): () => void {
+  const w = watchers();
+  const channel = backtestChannel(id);
+  let set = w.listeners.get(channel);
+  if (!set) {
+    set = new Set();
+    w.listeners.set(channel, set);
+    w.subscriber.subscribe(channel).catch(() => {});
+  }
+  set.add(listener);
+  return () => {
+    const s = w.listeners.get(channel);
+    if (!s) return;
+    s.delete(listener);
+    if (s.size === 0) {
+      w.listeners.delete(channel);
+      w.subscriber.unsubscribe(channel).catch(() => {});
+    }
+  };
+}
+
 export async function closeQueues(): Promise<void> {
   const p = shared.__strikeflowQueues;
   shared.__strikeflowQueues = undefined;
+  const w = watching.__strikeflowWatchers;
+  watching.__strikeflowWatchers = undefined;
+  w?.subscriber.disconnect();
   if (!p) return;
   await Promise.all([...p.queues.values()].map((q) => q.close()));
   p.connection.disconnect();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
@@ -8,7 +8,7 @@ import { testRedisUrl } from '@/tests/setup/redis';
 import { workersState } from './queues';
 import { startWorkers } from './index';
 import { QUEUES, createConnection } from './queues';
-import { startRedisServer } from './redis-server';
+import { privateRedisSupervision, startRedisServer } from './redis-server';
 
 let url: string;
 let redis: Redis;
@@ -16,7 +16,12 @@ beforeAll(async () => {
   url = await testRedisUrl();
   redis = createConnection('client', url);
 });
-afterAll(() => redis?.disconnect());
+/** Servers a test started: stopped even when the test fails half-way. */
+const started: { stop: () => Promise<void> }[] = [];
+afterAll(async () => {
+  redis?.disconnect();
+  await Promise.all(started.map((r) => r.stop()));
+});
 
 describe('heartbeat', () => {
   it('health sees no workers until one answers, then sees them alive, then sees them gone', async () => {
@@ -26,7 +31,12 @@ describe('heartbeat', () => {
       reason: expect.stringMatching(/no worker has answered the heartbeat yet/),
     });
 
-    const workers = await startWorkers({ url, heartbeatMs: interval, concurrency: 1 });
+    const workers = await startWorkers({
+      url,
+      heartbeatMs: interval,
+      concurrency: 1,
+      sweep: false,
+    });
     try {
       await expect
         .poll(async () => (await workersState(redis, interval)).ok, {
@@ -46,7 +56,7 @@ describe('heartbeat', () => {
 
 describe('system queue', () => {
   it('records a failing job with its reason instead of swallowing it', async () => {
-    const workers = await startWorkers({ url, heartbeatMs: 60_000, concurrency: 1 });
+    const workers = await startWorkers({ url, heartbeatMs: 60_000, concurrency: 1, sweep: false });
     const queue = new Queue(QUEUES.system, { connection: createConnection('client', url) });
     const events = new QueueEvents(QUEUES.system, { connection: createConnection('worker', url) });
     await events.waitUntilReady();
@@ -73,6 +83,7 @@ describe('shutdown', () => {
       url,
       heartbeatMs: 60_000,
       concurrency: 1,
+      sweep: false,
       extra: {
         [name]: async (job) => {
           started();
@@ -104,7 +115,7 @@ describe('private redis-server', () => {
     try {
       const first = await startRedisServer({ dataDir: dir });
       const c1 = new Redis(first.url);
-      expect(first.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+      expect(first.url).toMatch(/^redis:\/\/:[0-9a-f]{48}@127\.0\.0\.1:\d+$/);
       expect(await c1.config('GET', 'maxmemory-policy')).toEqual([
         'maxmemory-policy',
         'noeviction',
@@ -119,6 +130,67 @@ describe('private redis-server', () => {
       expect(await c2.get('kept')).toBe('yes');
       c2.disconnect();
       await second.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers only with its password, keeps its files owner-only, and shows the password nowhere', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-redis-test-'));
+    try {
+      const r = await startRedisServer({ dataDir: dir });
+      started.push(r);
+      const password = decodeURIComponent(new URL(r.url).password);
+      const stranger = new Redis({
+        port: r.port,
+        host: '127.0.0.1',
+        lazyConnect: true,
+        enableReadyCheck: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      stranger.on('error', () => {});
+      await stranger.connect();
+      await expect(stranger.ping()).rejects.toThrow(/NOAUTH/);
+      stranger.disconnect();
+      expect(readFileSync(`/proc/${r.pid}/cmdline`, 'utf8')).not.toContain(password);
+      const files = (d: string): string[] =>
+        readdirSync(d).flatMap((n) =>
+          statSync(path.join(d, n)).isDirectory() ? files(path.join(d, n)) : [path.join(d, n)],
+        );
+      for (const f of files(dir)) expect(readFileSync(f, 'latin1')).not.toContain(password);
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      await r.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('comes back on the same address after a kill -9, keeping its data, when supervised', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-redis-test-'));
+    try {
+      const r = await startRedisServer({ dataDir: dir, supervise: true });
+      started.push(r);
+      const c = new Redis(r.url, { maxRetriesPerRequest: null });
+      c.on('error', () => {});
+      await c.set('kept', 'yes');
+      await c.bgrewriteaof();
+      await new Promise((res) => setTimeout(res, 1_200));
+      const before = r.pid;
+      process.kill(before, 'SIGKILL');
+      await expect
+        .poll(() => privateRedisSupervision()?.state, { timeout: 2_000, interval: 20 })
+        .toBe('restarting');
+      expect(privateRedisSupervision()?.lastExit).toBe('killed by SIGKILL');
+      // The same client, reconnecting by itself, finds the data again.
+      expect(await c.get('kept')).toBe('yes');
+      await expect
+        .poll(() => privateRedisSupervision(), { timeout: 5_000 })
+        .toMatchObject({ state: 'running', restarts: 1 });
+      expect(r.pid).not.toBe(before);
+      c.disconnect();
+      await r.stop();
+      expect(privateRedisSupervision()?.state).toBe('stopped');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -102,7 +102,7 @@ export function SnapshotPicker(props: {
     return (
       <ErrorNotice>
         No stored chain datasets on this server. Put option-chain files in ../shared/data next to
-        the app (or set STRIKEFLOW_SHARED_DATA) and reload.
+        the app (or set STRIKEFLOW_DATA_DIR) and reload.
       </ErrorNotice>
     );
   const shown = slide ?? index;

@@ -20,17 +20,32 @@ describe('auth form problems', () => {
     expect(
       describeAuthFailure('sign-in', { code: 'INVALID_EMAIL_OR_PASSWORD', status: 401 }, 8).message,
     ).toMatch(/Wrong email or password/);
+    // Sign-up answers alike for taken and new emails; the sign-in after it is what fails.
+    expect(
+      describeAuthFailure('sign-up', { code: 'INVALID_EMAIL_OR_PASSWORD', status: 401 }, 8),
+    ).toMatchObject({
+      field: 'email',
+      message: expect.stringMatching(/If you already have an account with this email, sign in/),
+    });
     expect(
       describeAuthFailure(
         'sign-up',
-        { code: 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL', status: 422 },
+        {
+          code: 'PASSWORD_TOO_COMMON',
+          status: 400,
+          message: 'That password is one of the most common ones.',
+        },
         8,
       ),
-    ).toMatchObject({
-      field: 'email',
-      message: expect.stringMatching(/already exists. Sign in instead/),
-    });
+    ).toEqual({ field: 'password', message: 'That password is one of the most common ones.' });
     expect(describeAuthFailure('sign-in', { status: 429 }, 8).message).toMatch(/Too many attempts/);
+    expect(
+      describeAuthFailure(
+        'sign-in',
+        { status: 429, code: 'TOO_MANY_ATTEMPTS', message: 'Try again in 15 minutes.' },
+        8,
+      ).message,
+    ).toBe('Try again in 15 minutes.');
     expect(describeAuthFailure('sign-in', { status: 500, message: 'boom' }, 8).message).toBe(
       'Sign-in failed: boom.',
     );

@@ -36,17 +36,27 @@ export function describeAuthFailure(
 ): FormProblem {
   const code = failure?.code ?? '';
   if (failure?.status === 429)
-    return { message: 'Too many attempts in a short time. Wait a minute, then try again.' };
+    return {
+      message:
+        code === 'TOO_MANY_ATTEMPTS' && failure?.message
+          ? failure.message
+          : 'Too many attempts in a short time. Wait a minute, then try again.',
+    };
   switch (code) {
     case 'INVALID_EMAIL_OR_PASSWORD':
     case 'INVALID_PASSWORD':
-      return { field: 'password', message: 'Wrong email or password. Check both and try again.' };
-    case 'USER_ALREADY_EXISTS':
-    case 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL':
+      // After a sign-up this means the email already had an account with another password.
+      return mode === 'sign-up'
+        ? {
+            field: 'email',
+            message:
+              'Could not sign you in with this email and password. If you already have an account with this email, sign in with its password instead, or use another email.',
+          }
+        : { field: 'password', message: 'Wrong email or password. Check both and try again.' };
+    case 'PASSWORD_TOO_COMMON':
       return {
-        field: 'email',
-        message:
-          'An account with this email already exists. Sign in instead, or use another email.',
+        field: 'password',
+        message: failure?.message || 'That password is too common; choose another.',
       };
     case 'INVALID_EMAIL':
       return {

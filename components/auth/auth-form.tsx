@@ -34,14 +34,23 @@ export function AuthForm({ mode, next, minPasswordLength }: Props) {
 
     setPending(true);
     try {
-      const { error } =
-        mode === 'sign-in'
-          ? await authClient.signIn.email({ email: input.email, password: input.password })
-          : await authClient.signUp.email({
-              name: input.name.trim(),
-              email: input.email,
-              password: input.password,
-            });
+      if (mode === 'sign-up') {
+        // The server answers sign-up the same way whether or not the email is taken, so that
+        // nobody can probe for accounts; signing in next tells the person what they need to know.
+        const { error } = await authClient.signUp.email({
+          name: input.name.trim(),
+          email: input.email,
+          password: input.password,
+        });
+        if (error) {
+          setProblems([describeAuthFailure(mode, error, minPasswordLength)]);
+          return;
+        }
+      }
+      const { error } = await authClient.signIn.email({
+        email: input.email,
+        password: input.password,
+      });
       if (error) {
         setProblems([describeAuthFailure(mode, error, minPasswordLength)]);
         return;

@@ -1,6 +1,6 @@
 'use client';
 /** Every backtest of mine, newest first, with status, data and headline figures; tick two or more to compare. */
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
@@ -26,6 +26,38 @@ function dataLabel(s: Record<string, unknown>): string {
   if (s.kind === 'store')
     return `stored ${String(s.underlying)} ${formatExchangeDate(String(s.from))} → ${formatExchangeDate(String(s.to))}`;
   return `your file ${String(s.filename ?? '')}`;
+}
+
+/** Deletes a backtest and the file uploaded for it (uploads count against the user's quota). */
+function DeleteButton({ id, name }: { id: string; name: string }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const remove = useMutation(
+    trpc.backtests.delete.mutationOptions({
+      onSuccess: () => qc.invalidateQueries({ queryKey: trpc.backtests.pathKey() }),
+    }),
+  );
+  return (
+    <>
+      <button
+        type="button"
+        aria-label={`Delete backtest of ${name}`}
+        disabled={remove.isPending}
+        onClick={() => {
+          if (window.confirm(`Delete this backtest of ${name}, with its report and uploaded file?`))
+            remove.mutate({ id });
+        }}
+        className="text-zinc-500 hover:text-rose-400 disabled:opacity-50"
+      >
+        Delete
+      </button>
+      {remove.error && (
+        <span role="alert" className="ml-2 text-rose-400">
+          {errorMessage(remove.error)}
+        </span>
+      )}
+    </>
+  );
 }
 
 export function BacktestList() {
@@ -87,6 +119,9 @@ export function BacktestList() {
               <th className="px-3 py-2 text-right font-medium">Trades</th>
               <th className="px-3 py-2 text-right font-medium">Win rate</th>
               <th className="px-3 py-2 text-right font-medium">Started</th>
+              <th className="px-3 py-2">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-800/80">
@@ -136,6 +171,9 @@ export function BacktestList() {
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 text-right text-zinc-400">
                     {when.format(b.createdAt)}
+                  </td>
+                  <td className="px-3 py-2 text-right">
+                    <DeleteButton id={b.id} name={b.strategyName} />
                   </td>
                 </tr>
               );

@@ -209,6 +209,16 @@ export function BacktestResults({ id }: { id: string }) {
           />
         </div>
       )}
+      {b.notes.length > 0 && (
+        <ul
+          className="mb-4 space-y-1 rounded border border-amber-900/60 bg-amber-950/30 px-3 py-2 text-xs text-amber-200"
+          data-testid="backtest-notes"
+        >
+          {b.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
       {b.status === 'failed' && <ErrorNotice>The backtest failed: {b.error}</ErrorNotice>}
       {b.status === 'cancelled' && (
         <ErrorNotice>The backtest was cancelled before it finished.</ErrorNotice>

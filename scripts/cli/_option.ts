@@ -18,7 +18,16 @@ const WHAT = {
 
 /** '-' when the option(s) come as NDJSON on stdin, else the flags as the same kind of object. */
 export function optionInput(args: string[], given: Given): '-' | Record<string, unknown> {
-  const { positionals, flags } = parseArgs(args);
+  const { positionals, flags } = parseArgs(args, {
+    right: 'string',
+    model: 'string',
+    spot: 'string',
+    strike: 'string',
+    t: 'string',
+    rate: 'string',
+    [given]: 'string',
+    div: 'string',
+  });
   if (positionals[0] === '-') return '-';
   if (positionals.length)
     throw new Error(

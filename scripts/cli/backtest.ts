@@ -10,6 +10,18 @@ import { assertSomeSnapshots, importSummary } from '@/datasets/source';
 export const summary =
   'backtest <strategy.json> --ticks <file.ndjson|file.csv|dir> [--costs ID] [--slippage-ticks N|--slippage-points N|--slippage-pct N] [--latency next-snapshot] [--max-lots N] [--max-open-legs N] [--pretty]';
 
+const FLAGS = {
+  ticks: 'string',
+  costs: 'string',
+  'slippage-ticks': 'string',
+  'slippage-points': 'string',
+  'slippage-pct': 'string',
+  latency: 'string',
+  'max-lots': 'string',
+  'max-open-legs': 'string',
+  pretty: 'boolean',
+} as const;
+
 function usage(msg: string): number {
   console.error(`backtest: ${msg}`);
   console.error(`usage: npm run -s cli -- ${summary}`);
@@ -26,7 +38,7 @@ function num(flags: Record<string, string | true>, name: string): number | undef
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positionals, flags } = parseArgs(args);
+  const { positionals, flags } = parseArgs(args, FLAGS);
   const [strategyFile] = positionals;
   if (!strategyFile) return usage('name the strategy file');
   if (typeof flags.ticks !== 'string') return usage('--ticks <file|dir> is required');

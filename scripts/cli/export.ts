@@ -8,7 +8,11 @@ export const summary =
   'stored chain snapshots as NDJSON on stdout: export --underlying NIFTY [--from YYYY-MM-DD] [--to YYYY-MM-DD]';
 
 export async function run(args: string[]): Promise<number> {
-  const { positionals, flags } = parseArgs(args);
+  const { positionals, flags } = parseArgs(args, {
+    underlying: 'string',
+    from: 'string',
+    to: 'string',
+  });
   if (positionals.length)
     throw new Error(`unexpected argument "${positionals[0]}": export takes only flags`);
   if (typeof flags.underlying !== 'string')

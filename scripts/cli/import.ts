@@ -50,7 +50,19 @@ export function parseMapping(spec: string, flags: Record<string, string | true>)
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positionals, flags } = parseArgs(args);
+  const { positionals, flags } = parseArgs(args, {
+    format: 'string',
+    map: 'string',
+    underlying: 'string',
+    timezone: 'string',
+    'iv-percent': 'boolean',
+    expiry: 'string',
+    spot: 'string',
+    ts: 'string',
+    report: 'string',
+    quiet: 'boolean',
+    ndjson: 'boolean',
+  });
   const file = positionals[0];
   if (!file) throw new Error('give a file or directory to import: import FILE|DIR');
   let format: ImportFormat | undefined;

@@ -15,7 +15,16 @@ export function intervalSeconds(v: string): number {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positionals, flags } = parseArgs(args);
+  const { positionals, flags } = parseArgs(args, {
+    underlying: 'string',
+    date: 'string',
+    to: 'string',
+    seed: 'string',
+    interval: 'string',
+    spot: 'string',
+    vix: 'string',
+    strikes: 'string',
+  });
   if (positionals.length)
     throw new Error(`unexpected argument "${positionals[0]}": simulate takes only flags`);
   const str = (name: string, what: string) => {

@@ -13,7 +13,7 @@ function report(errors: DslError[]): number {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positionals } = parseArgs(args);
+  const { positionals } = parseArgs(args, {});
   if (positionals.length !== 1) {
     return report([{ path: '', message: 'usage: validate <strategy.json> (exactly one file)' }]);
   }

@@ -64,6 +64,8 @@ describe('tRPC error contract', () => {
       CONFLICT: 409,
       UNPROCESSABLE: 422,
       UNAVAILABLE: 503,
+      TOO_MANY_REQUESTS: 429,
+      PAYLOAD_TOO_LARGE: 413,
       INTERNAL: 500,
     };
     expect(Object.keys(trpcCodeFor).sort()).toEqual(Object.keys(expected).sort());

@@ -92,12 +92,47 @@ const mapErrors = t.middleware(async ({ next, path, type }) => {
 });
 
 /*
- * 5. PROCEDURES
+ * 5. NUL AT THE DOOR
+ * Postgres refuses NUL in text and jsonb; a name, tag, search or graph holding one failed deep in
+ * a query with a 500. Every input is walked once and refused with the field's path instead.
+ */
+function nulPath(v: unknown, at: string, depth = 0): string | null {
+  if (typeof v === 'string') return v.includes('\u0000') ? at || 'input' : null;
+  if (v === null || typeof v !== 'object' || depth > 200) return null;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = nulPath(v[i], `${at}[${i}]`, depth + 1);
+      if (p) return p;
+    }
+    return null;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    const here = at ? `${at}.${k}` : k;
+    if (k.includes('\u0000')) return here;
+    const p = nulPath(x, here, depth + 1);
+    if (p) return p;
+  }
+  return null;
+}
+
+const refuseNul = t.middleware(async ({ next, getRawInput }) => {
+  const where = nulPath(await getRawInput(), '');
+  if (where)
+    throw new AppError(
+      'INVALID_INPUT',
+      `NUL character in ${where}`,
+      `Invalid input. ${where} holds a NUL character (\\u0000), which no text here may contain; remove it and try again.`,
+    );
+  return next();
+});
+
+/*
+ * 6. PROCEDURES
  * `protectedProcedure` narrows the context to a signed-in user so handlers never re-check.
  */
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapErrors);
+export const publicProcedure = t.procedure.use(mapErrors).use(refuseNul);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) {

@@ -1,13 +1,23 @@
 /** Backtests for the API: create (snapshot the strategy, store the data source, enqueue), read, list and cancel, always owner-scoped. */
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { backtests, strategyVersions, type Backtest } from '@/db/schema';
 import { getStrategy, saveVersion } from '@/server/services/strategies';
 import { AppError } from '@/server/errors';
 import { logger } from '@/db/logger';
-import { getQueue, QUEUES } from '@/workers/queues';
-import { BACKTEST_JOB } from '@/workers/queues';
+import { env } from '@/db/env';
+import {
+  QUEUES,
+  enqueueBacktest,
+  getQueue,
+  getRedis,
+  publishBacktestProgress,
+  type BacktestProgressMessage,
+} from '@/workers/queues';
 import { DataSourceSchema, storeUpload, type DataSource } from '@/datasets/source';
+import { hasNul } from '@/datasets/text';
 import { BacktestOverridesSchema, type BacktestOverridesInput } from '@/engine/backtest/settings';
 
 export type DataSourceInput =
@@ -36,6 +46,49 @@ const notFound = (id: string) =>
     `backtest ${id} not found for this user`,
     'That backtest does not exist or is not yours.',
   );
+
+export type BacktestLimits = {
+  /** Longest simulator range in days at 60 s snapshots (shorter for finer snapshots). */
+  maxDays: number;
+  /** Bytes of uploaded data one user may keep. */
+  uploadQuotaBytes: number;
+};
+
+export function backtestLimits(): BacktestLimits {
+  const e = env();
+  return { maxDays: e.BACKTEST_MAX_DAYS, uploadQuotaBytes: e.UPLOAD_QUOTA_MB * 1024 * 1024 };
+}
+
+const MB = (bytes: number) =>
+  `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+
+/** A simulator range within the server's limit; finer snapshots than a minute allow fewer days. */
+function checkRange(source: DataSourceInput, limits: BacktestLimits): void {
+  if (source.kind !== 'simulator') return;
+  const from = Date.parse(`${source.from}T00:00:00Z`);
+  const to = Date.parse(`${source.to}T00:00:00Z`);
+  if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) return; // the schema says why
+  const days = Math.round((to - from) / 86_400_000) + 1;
+  const interval = source.intervalSeconds ?? 60;
+  const allowed = Math.max(1, Math.floor(limits.maxDays * Math.min(1, interval / 60)));
+  if (days > allowed)
+    throw new AppError(
+      'INVALID_INPUT',
+      `simulator range of ${days} days over the limit ${allowed}`,
+      `The simulator range ${source.from} to ${source.to} is ${days} days; this server backtests at most ${allowed} days at ${interval} s snapshots` +
+        `${interval < 60 ? ` (${limits.maxDays} days at 60 s)` : ''}. Shorten the range${interval < 60 ? ' or use longer snapshot intervals' : ''}.`,
+    );
+}
+
+async function uploadedBytes(db: Db, ownerId: string): Promise<number> {
+  const [r] = await db
+    .select({
+      bytes: sql<string | null>`sum((${backtests.dataSource} ->> 'bytes')::bigint)`,
+    })
+    .from(backtests)
+    .where(and(eq(backtests.ownerId, ownerId), sql`${backtests.dataSource} ->> 'kind' = 'upload'`));
+  return Number(r?.bytes ?? 0);
+}
 
 /** JSON equality that ignores key order (jsonb gives keys back in its own order). */
 function sameJson(a: unknown, b: unknown): boolean {
@@ -94,14 +147,21 @@ export async function versionToRun(
       `The strategy is not valid yet${first ? ` (${first.message})` : ''}; fix it before backtesting.`,
     );
   }
-  const [latest] = await db
-    .select({ id: strategyVersions.id, dsl: strategyVersions.dsl })
-    .from(strategyVersions)
-    .where(eq(strategyVersions.strategyId, s.id))
-    .orderBy(desc(strategyVersions.version))
-    .limit(1);
-  if (latest && sameJson(latest.dsl, s.dsl)) return latest.id;
-  return (await saveVersion(db, ownerId, { id: s.id, name: `${s.name} (backtested)` })).id;
+  // Several backtests started at once must share one new version, not race to number several:
+  // the check and the save happen under a per-strategy lock.
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`versions:${s.id}`}))`);
+    const [latest] = await tx
+      .select({ id: strategyVersions.id, dsl: strategyVersions.dsl })
+      .from(strategyVersions)
+      .where(eq(strategyVersions.strategyId, s.id))
+      .orderBy(desc(strategyVersions.version))
+      .limit(1);
+    if (latest && sameJson(latest.dsl, s.dsl)) return latest.id;
+    return (
+      await saveVersion(tx as unknown as Db, ownerId, { id: s.id, name: `${s.name} (backtested)` })
+    ).id;
+  });
 }
 
 export async function createBacktest(
@@ -109,7 +169,27 @@ export async function createBacktest(
   ownerId: string,
   input: CreateBacktestInput,
   dirs: { dataDir: string },
+  limits: BacktestLimits = backtestLimits(),
 ): Promise<Backtest> {
+  checkRange(input.dataSource, limits);
+  if (input.dataSource.kind === 'upload') {
+    const { filename, content } = input.dataSource;
+    if (hasNul(content))
+      throw new AppError(
+        'INVALID_INPUT',
+        'upload holds NUL characters',
+        `"${filename}" holds NUL characters, so it is not a text snapshot file: upload NDJSON, the long CSV or a saved NSE option-chain JSON as plain text.`,
+      );
+    const size = Buffer.byteLength(content);
+    const used = await uploadedBytes(db, ownerId);
+    if (used + size > limits.uploadQuotaBytes)
+      throw new AppError(
+        'INVALID_INPUT',
+        `upload quota: ${used} + ${size} > ${limits.uploadQuotaBytes}`,
+        `Your uploaded data takes ${MB(used)} of your ${MB(limits.uploadQuotaBytes)}, and "${filename}" (${MB(size)}) does not fit. ` +
+          'Delete backtests you no longer need on the Backtests page (their files go with them), then upload again.',
+      );
+  }
   const versionId = await versionToRun(db, ownerId, input);
   const settings = BacktestOverridesSchema.safeParse(input.settings ?? {});
   if (!settings.success)
@@ -149,11 +229,11 @@ export async function createBacktest(
     })
     .returning();
   try {
-    await getQueue(QUEUES.backtests).add(
-      BACKTEST_JOB,
-      { backtestId: row.id },
-      { jobId: row.id, removeOnComplete: 1000, removeOnFail: 1000, attempts: 2 },
-    );
+    const [{ n }] = await db
+      .select({ n: count() })
+      .from(backtests)
+      .where(and(eq(backtests.ownerId, ownerId), inArray(backtests.status, ['queued', 'running'])));
+    await enqueueBacktest(getQueue(QUEUES.backtests), row.id, n);
   } catch (err) {
     await db
       .update(backtests)
@@ -204,6 +284,8 @@ export async function listBacktests(
       status: backtests.status,
       progress: backtests.progress,
       error: backtests.error,
+      attempts: backtests.attempts,
+      notes: backtests.notes,
       createdAt: backtests.createdAt,
       updatedAt: backtests.updatedAt,
       startedAt: backtests.startedAt,
@@ -240,16 +322,57 @@ export async function cancelBacktest(db: Db, ownerId: string, id: string): Promi
     })
     .where(and(eq(backtests.id, id), eq(backtests.ownerId, ownerId)))
     .returning();
-  // A job still waiting in the queue is removed; an active one cannot be, and stops itself.
+  await dropWaitingJob(id);
+  await announce({ id, status: 'cancelled', progress: updated.progress, error: updated.error });
+  return updated;
+}
+
+/** Ends the live progress streams of a backtest the user stopped; they also re-read the row. */
+async function announce(m: BacktestProgressMessage): Promise<void> {
+  try {
+    await publishBacktestProgress(getRedis(), m);
+  } catch {
+    // Redis is away: open progress streams notice at their next read of the row.
+  }
+}
+
+/** A job still waiting in the queue is removed; an active one cannot be, and stops itself. */
+async function dropWaitingJob(id: string): Promise<void> {
   try {
     const job = await getQueue(QUEUES.backtests).getJob(id);
     if (job && ((await job.isWaiting()) || (await job.isDelayed()))) await job.remove();
   } catch (err) {
-    // The row says cancelled either way; the job, if it still runs, skips a cancelled row.
+    // The row says cancelled (or is gone) either way; the job, if it still runs, skips it.
     logger.warn(
       { backtestId: id, err: err instanceof Error ? err.message : String(err) },
-      'could not remove a cancelled backtest job from the queue',
+      'could not remove a backtest job from the queue',
     );
   }
-  return updated;
+}
+
+/**
+ * Deletes a backtest and the data file uploaded for it; a run still going is stopped first (its
+ * worker finds the row gone at its next progress write).
+ */
+export async function deleteBacktest(
+  db: Db,
+  ownerId: string,
+  id: string,
+  dirs: { dataDir: string },
+): Promise<{ id: string }> {
+  const row = await getBacktest(db, ownerId, id);
+  await db.delete(backtests).where(and(eq(backtests.id, id), eq(backtests.ownerId, ownerId)));
+  if (row.status === 'queued' || row.status === 'running') {
+    await dropWaitingJob(id);
+    await announce({
+      id,
+      status: 'cancelled',
+      progress: row.progress,
+      error: 'deleted by the user',
+    });
+  }
+  const source = DataSourceSchema.safeParse(row.dataSource);
+  if (source.success && source.data.kind === 'upload')
+    rmSync(path.join(dirs.dataDir, source.data.file), { force: true });
+  return { id };
 }

@@ -101,8 +101,17 @@ export async function listStrategies(
   input: { search?: string },
 ): Promise<StrategySummary[]> {
   const q = input.search?.trim();
+  // Summary columns only: a graph can be megabytes, and a list never shows it.
   const rows = await db
-    .select()
+    .select({
+      id: strategies.id,
+      name: strategies.name,
+      description: strategies.description,
+      version: strategies.version,
+      valid: sql<boolean>`${strategies.dsl} is not null`,
+      createdAt: strategies.createdAt,
+      updatedAt: strategies.updatedAt,
+    })
     .from(strategies)
     .where(
       and(
@@ -117,7 +126,7 @@ export async function listStrategies(
       ),
     )
     .orderBy(desc(strategies.updatedAt));
-  return rows.map(summary);
+  return rows;
 }
 
 export async function getStrategy(db: Db, ownerId: string, id: string): Promise<StrategyDetail> {

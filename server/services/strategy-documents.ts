@@ -5,6 +5,7 @@
 import { isKnownUnderlying, type DslDocument } from '@/engine/dsl';
 import { marketOf } from '@/engine/dsl/describe';
 import { compile, GRAPH_VERSION, readStrategyFile as readEngineFile } from '@/engine/graph';
+import { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_DEPTH, jsonDepth } from '@/engine/dsl';
 
 export type DocumentProblem = {
   path: string;
@@ -144,3 +145,19 @@ const SESSION_TIMES: Record<string, [string, string]> = {
   BTC: ['08:05', '23:55'],
   ETH: ['08:05', '23:55'],
 };
+
+/**
+ * A canvas graph holds the DSL's content plus positions and labels: twice the DSL's byte limit,
+ * and the same nesting limit, checked before anything is stored or compiled.
+ */
+export const MAX_GRAPH_BYTES = 2 * MAX_DOCUMENT_BYTES;
+
+/** Why a graph or document is too big to take, or null. */
+export function documentSizeProblem(value: unknown, maxBytes = MAX_GRAPH_BYTES): string | null {
+  if (jsonDepth(value) > MAX_DOCUMENT_DEPTH)
+    return `it nests deeper than ${MAX_DOCUMENT_DEPTH} levels; a strategy never needs that`;
+  const bytes = Buffer.byteLength(JSON.stringify(value) ?? '');
+  if (bytes > maxBytes)
+    return `it is ${(bytes / 1024 / 1024).toFixed(1)} MB; the limit is ${maxBytes / 1024 / 1024} MB (a 100-strategy basket is about 1 MB)`;
+  return null;
+}

@@ -23,20 +23,22 @@ export function authRequest(
   });
 }
 
-/** Signs up and returns request headers carrying the new session cookie. */
+/** Signs up, then signs in as the sign-up form does, and returns headers carrying the session cookie. */
 export async function signUp(
   auth: Auth,
   who: { email: string; password?: string; name?: string },
 ): Promise<Headers> {
+  const password = who.password ?? 'correct-horse-battery';
   const res = await auth.handler(
-    authRequest('/sign-up/email', {
-      email: who.email,
-      password: who.password ?? 'correct-horse-battery',
-      name: who.name ?? who.email,
-    }),
+    authRequest('/sign-up/email', { email: who.email, password, name: who.name ?? who.email }),
   );
   if (!res.ok) throw new Error(`sign-up of ${who.email} failed: ${res.status} ${await res.text()}`);
-  return sessionHeaders(res);
+  const signedIn = await auth.handler(
+    authRequest('/sign-in/email', { email: who.email, password }),
+  );
+  if (!signedIn.ok)
+    throw new Error(`sign-in of ${who.email} failed: ${signedIn.status} ${await signedIn.text()}`);
+  return sessionHeaders(signedIn);
 }
 
 export function sessionHeaders(res: Response): Headers {

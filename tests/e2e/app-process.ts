@@ -15,6 +15,10 @@ export type RunningApp = {
   url: string;
   port: number;
   dataDir: string;
+  /** The launcher's process id (the app itself; worker processes are its children). */
+  pid: number;
+  /** Resolves with the exit code (null when killed by a signal) once the launcher has exited. */
+  exited: Promise<number | null>;
   /** Everything the launcher printed so far (stdout and stderr). */
   output: () => string;
   stop: () => Promise<number | null>;
@@ -64,6 +68,8 @@ export async function startApp(opts: {
   port?: number;
   databaseUrl?: string;
   timeoutMs?: number;
+  /** Variables to set (a string) or remove (undefined) for this app only. */
+  env?: Record<string, string | undefined>;
 }): Promise<RunningApp> {
   const port = opts.port ?? (await freePort());
   // The launcher decides NODE_ENV itself; the test run's DATABASE_URL is replaced by the private one.
@@ -77,6 +83,10 @@ export async function startApp(opts: {
     NEXT_TELEMETRY_DISABLED: '1',
   };
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
 
   const child: ChildProcess = spawn(
     process.execPath,
@@ -123,7 +133,15 @@ export async function startApp(opts: {
       `the app did not report ready within ${timeoutMs / 1000} s; its output:\n${out}`,
     );
   }
-  return { url: `http://127.0.0.1:${port}`, port, dataDir: opts.dataDir, output: () => out, stop };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir: opts.dataDir,
+    pid: child.pid!,
+    exited,
+    output: () => out,
+    stop,
+  };
 }
 
 export function removeDataDir(dir: string): void {

@@ -142,14 +142,16 @@ describe('the running app', () => {
     await page.context().close();
   });
 
-  it('refuses a second account with the same email', async () => {
+  it('refuses a second account with the same email, without saying so to a prober', async () => {
     const page = await newPage();
     await page.goto(`${base}/sign-up`);
-    await fillAuthForm(page, { ...trader, name: 'Someone Else' });
+    await fillAuthForm(page, { ...trader, name: 'Someone Else', password: 'another-pass-4-me' });
     await page.getByRole('button', { name: 'Create account' }).click();
     const error = page.getByTestId('email-error');
     await error.waitFor();
-    expect(await error.textContent()).toMatch(/already exists\. Sign in instead/);
+    expect(await error.textContent()).toMatch(
+      /If you already have an account with this email, sign in with its password instead/,
+    );
     expect(page.url()).toMatch(/\/sign-up$/);
     await shot(page, '06-duplicate-sign-up');
     await page.context().close();

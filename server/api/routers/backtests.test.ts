@@ -12,7 +12,7 @@ import { resetEnv } from '@/db/env';
 import { strategies } from '@/db/schema';
 import { straddle, straddleDay } from '@/engine/backtest/golden-straddle';
 import { decompile } from '@/engine/graph';
-import { compileForSave } from '@/server/services/strategy-documents';
+import { insertStrategy } from '@/server/testing/strategies';
 import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
 import type { Auth } from '@/server/auth';
@@ -21,23 +21,31 @@ import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { backtestProcessor } from '@/workers/backtests';
 import { sharedDataDir } from '@/datasets/source';
-import { closeQueues, createConnection, QUEUES } from '@/workers/queues';
+import { closeQueues, createConnection, publishBacktestProgress, QUEUES } from '@/workers/queues';
+import type { Redis } from 'ioredis';
 
 let t: TestDb;
 let auth: Auth;
 let worker: Worker;
 let dataDir: string;
+let publisher: Redis;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-backtests-'));
   process.env.REDIS_URL = await testRedisUrl();
   process.env.DATA_DIR = dataDir;
   resetEnv();
+  publisher = createConnection('client', process.env.REDIS_URL);
   t = await openTestDb();
   auth = createTestAuth(t.db);
   worker = new Worker(
     QUEUES.backtests,
-    backtestProcessor({ db: async () => t.db, dataDir, sharedData: sharedDataDir() }),
+    backtestProcessor({
+      db: async () => t.db,
+      dataDir,
+      sharedData: sharedDataDir(),
+      publish: (m) => publishBacktestProgress(publisher, m),
+    }),
     {
       connection: createConnection('worker', process.env.REDIS_URL),
       concurrency: 2,
@@ -47,29 +55,17 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await worker?.close();
+  publisher?.disconnect();
   await closeQueues();
   await t?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-// A strategy as the builder stores it: the canvas graph and, when it compiles, its DSL.
 async function userWithStrategy(email: string, valid = true) {
   const headers = await signUp(auth, { email });
   const ctx = await createContext({ headers, db: t.db, auth });
-  const userId = ctx.session!.user.id;
-  const graph = valid
-    ? decompile(straddle())
-    : { nodes: [], edges: [], viewport: { x: 0, y: 0, zoom: 1 } };
-  const [s] = await t.db
-    .insert(strategies)
-    .values({
-      ownerId: userId,
-      name: 'Golden straddle',
-      dsl: valid ? compileForSave(graph as unknown as Record<string, unknown>).dsl : null,
-      graph: graph as unknown as Record<string, unknown>,
-    })
-    .returning();
-  return { caller: appRouter.createCaller(ctx), strategyId: s.id };
+  const strategyId = await insertStrategy(t.db, ctx.session!.user.id, { valid });
+  return { caller: appRouter.createCaller(ctx), strategyId };
 }
 
 const ndjson = straddleDay.map((s) => JSON.stringify(s)).join('\n') + '\n';
@@ -147,9 +143,7 @@ describe('backtests API and job', () => {
       },
     });
 
-    const input = encodeURIComponent(
-      JSON.stringify(superjson.serialize({ id: created.id, pollMs: 50 })),
-    );
+    const input = encodeURIComponent(JSON.stringify(superjson.serialize({ id: created.id })));
     const res = await fetchRequestHandler({
       endpoint: '/api/trpc',
       req: new Request(`http://localhost/api/trpc/backtests.progress?input=${input}`, { headers }),

@@ -4,11 +4,16 @@ import { protectedProcedure, router } from '@/server/api/trpc';
 import * as service from '@/server/services/strategies';
 import { strategyHistory } from '@/server/services/strategy-history';
 import { dslChange } from '@/server/api/routers/templates';
-import { starterGraph } from '@/server/services/strategy-documents';
+import { documentSizeProblem, starterGraph } from '@/server/services/strategy-documents';
 import { isKnownUnderlying, UNDERLYING_SYMBOLS } from '@/engine/dsl';
 
 const id = z.uuid('Strategy id must be a UUID, as shown in the Strategies list.');
 const jsonObject = z.record(z.string(), z.unknown());
+/** A canvas graph within the size and nesting limits (checked before it is stored or compiled). */
+const graphInput = jsonObject.superRefine((g, ctx) => {
+  const problem = documentSizeProblem(g);
+  if (problem) ctx.addIssue({ code: 'custom', message: `The graph is too large: ${problem}.` });
+});
 const name = z
   .string()
   .trim()
@@ -61,7 +66,7 @@ export const strategiesRouter = router({
       z.object({
         name,
         description: description.optional(),
-        graph: jsonObject.optional(),
+        graph: graphInput.optional(),
         /** The market a new strategy trades; its cost model and session times follow. */
         underlying: z
           .string()
@@ -86,7 +91,7 @@ export const strategiesRouter = router({
       z.object({
         id,
         expectedVersion: z.number().int().min(1),
-        graph: jsonObject.optional(),
+        graph: graphInput.optional(),
         name: name.optional(),
         description: description.optional(),
       }),
@@ -146,7 +151,16 @@ export const strategiesRouter = router({
     .query(async ({ ctx, input }) => service.getVersion(ctx.db, ctx.user.id, input.id)),
 
   import: protectedProcedure
-    .input(z.object({ name: z.string().max(120).optional(), document: z.unknown() }))
+    .input(
+      z.object({
+        name: z.string().max(120).optional(),
+        document: z.unknown().superRefine((d, ctx) => {
+          const problem = documentSizeProblem(d);
+          if (problem)
+            ctx.addIssue({ code: 'custom', message: `The file is too large: ${problem}.` });
+        }),
+      }),
+    )
     .output(
       z.discriminatedUnion('ok', [
         z.object({ ok: z.literal(true), strategy: detail }),
