@@ -8,6 +8,7 @@ import type { BacktestReport } from '@/engine/backtest/backtest';
 import type { DslDocument } from '@/engine/dsl/basket';
 import type { BacktestOverridesInput, RiskLimitsInput } from '@/engine/backtest/settings';
 import type { OrderRequest, CancelRequest, RuntimeInput } from '@/engine/runtime/types';
+import type { PortfolioLimits } from '@/engine/analysis/portfolio';
 import {
   bigserial,
   boolean,
@@ -626,6 +627,18 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_user_idx').on(t.userId, t.at)],
 );
+
+/**
+ * A trader's portfolio limits (engine/analysis/portfolio): crossing one pauses new entries of the
+ * trader's running deployments of that mode; exits keep working.
+ */
+export const portfolioLimits = pgTable('portfolio_limits', {
+  ownerId: text('owner_id')
+    .primaryKey()
+    .references(() => user.id, { onDelete: 'cascade' }),
+  limits: jsonb('limits').$type<PortfolioLimits>().notNull(),
+  updatedAt: updatedAt(),
+});
 
 export type User = typeof user.$inferSelect;
 export type Strategy = typeof strategies.$inferSelect;

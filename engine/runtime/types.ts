@@ -158,6 +158,11 @@ export type RuntimeInput =
       ts: string;
       strategyId?: string;
       legId?: string;
+      /**
+       * Who paused, when it was not the trader by hand: the portfolio risk limits pause new
+       * entries with the limit crossed here (the trader resumes).
+       */
+      reason?: string;
     }
   /** The broker's net positions for this deployment's contracts, for reconciliation. */
   | { kind: 'positions'; ts: string; positions: BrokerPosition[] }

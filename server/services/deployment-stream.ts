@@ -30,18 +30,23 @@ function hub(): Hub {
 /** The most live streams one user may hold open at once (tabs, pages). */
 export const MAX_STREAMS_PER_USER = 12;
 
-/** Resolves when the deployment changes, after `ms`, or when `signal` aborts. */
-export function changed(deploymentId: string, ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves when the deployment (or any of them) changes, after `ms`, or when `signal` aborts. */
+export function changed(
+  deploymentIds: string | readonly string[],
+  ms: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const h = hub();
+  const ids = typeof deploymentIds === 'string' ? [deploymentIds] : deploymentIds;
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(t);
-      h.emitter.off(deploymentId, done);
+      for (const id of ids) h.emitter.off(id, done);
       signal?.removeEventListener('abort', done);
       resolve();
     };
     const t = setTimeout(done, ms);
-    h.emitter.on(deploymentId, done);
+    for (const id of ids) h.emitter.on(id, done);
     signal?.addEventListener('abort', done, { once: true });
   });
 }

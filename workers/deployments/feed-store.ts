@@ -4,16 +4,13 @@
  * Evaluations, the paper venue and replay all read snapshots from here by (feed, underlying, ts),
  * so a deployment is re-run on exactly the chains it saw.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { and, asc, desc, eq, gt, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { decodeSnapshot as decode, encodeSnapshot as encode } from '@/db/feed-snapshot-codec';
 import { feedCloses, feedSnapshots } from '@/db/schema';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
 import { sessionDayOf } from '@/engine/session/driver';
 import { type DailyClose, type MarketView, sessionAtmIv } from '@/engine/session/market-memory';
-
-const encode = (s: ChainSnapshot) => gzipSync(Buffer.from(JSON.stringify(s)), { level: 1 });
-const decode = (b: Buffer): ChainSnapshot => JSON.parse(gunzipSync(b).toString('utf8'));
 
 /**
  * Records a tick. Returns false when this (feed, underlying, ts) was already recorded (another
