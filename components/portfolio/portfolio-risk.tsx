@@ -190,11 +190,14 @@ function Section({ s }: { s: PortfolioSection }) {
         rows={s.deployments.map((d) => ({
           key: d.id,
           label: (
-            <span className="flex flex-col">
+            <span className="flex max-w-md flex-col">
               <Link href={`/deployments/${d.id}`} className="text-sky-300 hover:underline">
                 {d.name}
               </Link>
-              <span className="text-[10px] text-zinc-500">
+              <span
+                className="line-clamp-2 text-[10px] text-zinc-500"
+                title={d.tradingStateReason ?? undefined}
+              >
                 {d.status}
                 {d.tradingState !== 'ACTIVE'
                   ? ` · ${d.tradingState === 'REDUCING' ? 'exits only' : d.tradingState.toLowerCase()}${d.tradingStateReason ? `: ${d.tradingStateReason}` : ''}`
