@@ -11,7 +11,7 @@ import { parseDsl } from '@/engine/dsl';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
 import { decodeState } from '@/engine/runtime/state-codec';
 import type { Db } from './client';
-import { decodeSnapshot } from './feed-snapshot-codec';
+import { decodeSnapshot } from './feed-snapshots';
 import {
   deployments,
   deploymentState,

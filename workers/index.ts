@@ -7,8 +7,10 @@ import { env } from '@/db/env';
 import { logger } from '@/db/logger';
 import { HEARTBEAT_JOB, answerHeartbeat, scheduleHeartbeat } from './heartbeat';
 import {
+  ALERT_JOBS,
   QUEUES,
   createConnection,
+  getQueue,
   publishBacktestProgress,
   redisUrl,
   type QueueName,
@@ -24,6 +26,7 @@ import {
   type LiveFlowDeps,
 } from './deployments';
 import { liveBrokersOf } from './deployments/live-brokers';
+import { alertBackoff, alertsProcessor } from './alerts';
 import { sharedDataDir } from '@/datasets/source';
 
 export type RunningWorkers = { close: (opts?: { force?: boolean }) => Promise<void> };
@@ -81,6 +84,10 @@ export async function startWorkers(
     [QUEUES.brokers]: brokerAccountProcessor({ db: getDb }),
     [QUEUES.deployments]: deploymentsProcessor(liveFlow),
     [QUEUES.orders]: ordersProcessor(liveFlow),
+    [QUEUES.alerts]: alertsProcessor({
+      db,
+      send: { telegramUrl: e.TELEGRAM_API_URL, allowPrivate: e.ALERT_WEBHOOK_PRIVATE === 'allow' },
+    }),
   };
   const processors: Record<string, Processor> = { ...opts.extra, ...own };
 
@@ -89,6 +96,7 @@ export async function startWorkers(
       connection: createConnection('worker', url),
       concurrency,
       ...(name === QUEUES.backtests ? BACKTEST_WORKER : {}),
+      ...(name === QUEUES.alerts ? { settings: { backoffStrategy: alertBackoff } } : {}),
     });
     w.on('failed', (job, err) =>
       logger.error({ queue: name, job: job?.name, id: job?.id, err }, 'job failed'),
@@ -108,6 +116,13 @@ export async function startWorkers(
   scheduler.on('error', () => {});
   await scheduleHeartbeat(scheduler, heartbeatMs);
   await scheduleLiveFlow();
+  await getQueue(QUEUES.alerts)
+    .upsertJobScheduler(
+      'alert-sweep',
+      { every: 30_000 },
+      { name: ALERT_JOBS.sweep, data: {}, opts: { removeOnComplete: 5, removeOnFail: 5 } },
+    ) // prettier-ignore
+    .catch((err: unknown) => logger.warn({ err }, 'could not schedule the alerts sweep'));
   if (opts.sweep !== false) {
     await scheduler.upsertJobScheduler(
       SWEEP_SCHEDULER,

@@ -10,6 +10,7 @@ import { deploymentsRouter } from '@/server/api/routers/deployments';
 import { brokerAccountsRouter } from '@/server/api/routers/broker-accounts';
 import { datasetsRouter } from '@/server/api/routers/datasets';
 import { portfolioRouter } from '@/server/api/routers/portfolio';
+import { alertsRouter } from '@/server/api/routers/alerts';
 
 export const appRouter = router({
   account: accountRouter,
@@ -22,6 +23,7 @@ export const appRouter = router({
   datasets: datasetsRouter,
   deployments: deploymentsRouter,
   portfolio: portfolioRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;
