@@ -10,6 +10,7 @@ import type { BacktestOverridesInput, RiskLimitsInput } from '@/engine/backtest/
 import type { OrderRequest, CancelRequest, RuntimeInput } from '@/engine/runtime/types';
 import type { SweepSpec } from '@/engine/sweep/grid';
 import type { CombinationResult, SweepAnalysis } from '@/engine/sweep/analysis';
+import type { PortfolioLimits } from '@/engine/analysis/portfolio';
 import {
   bigint,
   bigserial,
@@ -672,6 +673,18 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_user_idx').on(t.userId, t.at)],
 );
+
+/**
+ * A trader's portfolio limits (engine/analysis/portfolio): crossing one pauses new entries of the
+ * trader's running deployments of that mode; exits keep working.
+ */
+export const portfolioLimits = pgTable('portfolio_limits', {
+  ownerId: text('owner_id')
+    .primaryKey()
+    .references(() => user.id, { onDelete: 'cascade' }),
+  limits: jsonb('limits').$type<PortfolioLimits>().notNull(),
+  updatedAt: updatedAt(),
+});
 
 // ---- alerts (in-app notifications, Telegram and webhook messages) ----------------------------
 

@@ -53,6 +53,7 @@ export const DEPLOYMENT_JOBS = {
   venueTick: 'venue-tick',
   clock: 'live-clock',
   sweep: 'live-sweep',
+  portfolioLimits: 'portfolio-limits',
 } as const;
 
 export const FeedTickJobSchema = z.strictObject({ feedId: z.string().min(1).max(200) });
@@ -64,6 +65,7 @@ export const EvaluateJobSchema = z.strictObject({
   shards: z.int().min(1),
 });
 export const DeploymentJobSchema = z.strictObject({ deploymentId: z.uuid() });
+export const PortfolioLimitsJobSchema = z.strictObject({ ownerId: z.string().min(1).max(200) });
 export const RouteJobSchema = z.strictObject({ intentId: z.string().min(1).max(120) });
 export const VenueTickJobSchema = z.strictObject({
   deploymentId: z.uuid(),
@@ -96,6 +98,15 @@ export const notifyChannel = (userId: string) => `strikeflow:notify:${userId}`;
 
 /** Redis channel of one deployment's updates (P&L, events), relayed to its page over SSE. */
 export const deploymentChannel = (id: string) => `strikeflow:deployment:${id}`;
+
+/** Checks a trader's portfolio limits now (they were just changed), not only after the next tick. */
+export async function checkPortfolioLimits(ownerId: string): Promise<void> {
+  await getQueue(QUEUES.deployments).add(
+    DEPLOYMENT_JOBS.portfolioLimits,
+    { ownerId },
+    { removeOnComplete: 1000, removeOnFail: 1000, attempts: 3, backoff: { type: 'exponential', delay: 200 } }, // prettier-ignore
+  );
+}
 
 /** Asks the workers to apply a deployment's inbox now (a command, a report). */
 export async function nudgeDeployment(deploymentId: string, inputId: number): Promise<void> {

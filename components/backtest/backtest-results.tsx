@@ -550,6 +550,7 @@ function SummaryCards({
           <Metric label="Calmar" value={num(m.calmar)} />
         </dl>
       ) : null}
+      {report.hedge ? <HedgeCards hedge={report.hedge} net={s.netPnl} currency={currency} /> : null}
       {margin ? (
         <details className="text-[11px]">
           <summary className="cursor-pointer text-zinc-400">
@@ -566,6 +567,51 @@ function SummaryCards({
         </details>
       ) : null}
     </div>
+  );
+}
+
+/** The delta hedge's own account, and what the strategy made without it. */
+function HedgeCards({
+  hedge,
+  net,
+  currency,
+}: {
+  hedge: NonNullable<Report['hedge']>;
+  net: number;
+  currency: string;
+}) {
+  return (
+    <section aria-label="Delta hedge">
+      <h3 className="mb-1 text-zinc-400">
+        Delta hedge (futures), included in the figures above; its trades are marked in the trade
+        list and left out of win rate and expectancy
+      </h3>
+      <dl className="grid grid-cols-3 gap-2 md:grid-cols-6" data-testid="hedge-metrics">
+        <Metric
+          label="Hedge P&L"
+          value={formatMoney(hedge.netPnl, 2)}
+          className={tone(hedge.netPnl)}
+          hint={`${currency} after costs`}
+        />
+        <Metric
+          label="Hedge gross"
+          value={formatMoney(hedge.grossPnl, 2)}
+          className={tone(hedge.grossPnl)}
+        />
+        <Metric label="Hedge costs" value={formatMoney(hedge.costs, 2)} />
+        <Metric
+          label="Hedge trades"
+          value={String(hedge.trades)}
+          hint={`${hedge.orders} hedge orders`}
+        />
+        <Metric
+          label="Legs without the hedge"
+          value={formatMoney(net - hedge.netPnl, 2)}
+          className={tone(net - hedge.netPnl)}
+          hint="net P&L of the options alone"
+        />
+      </dl>
+    </section>
   );
 }
 
@@ -603,6 +649,9 @@ function TradesTable({
             title={`leg id ${t.legId}`}
           >
             {label(t)}
+            {t.hedge ? (
+              <span className="ml-1 rounded bg-sky-950 px-1 text-[10px] text-sky-300">hedge</span>
+            ) : null}
           </td>
           <td className="whitespace-nowrap">{contractOf(t)}</td>
           <td className="text-right font-mono">{t.qty}</td>

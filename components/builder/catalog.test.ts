@@ -58,6 +58,7 @@ describe('the block catalog', () => {
       [
         'basket',
         'conditions',
+        'deltaHedge',
         'execution',
         'leg',
         'lock',

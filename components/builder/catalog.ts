@@ -13,6 +13,7 @@ import {
   type BlockType,
 } from '@/engine/dsl';
 import {
+  deltaHedgeParts,
   describeBlock,
   describeExpiry,
   describeLevel,
@@ -184,6 +185,12 @@ const WORDS: Record<
     description: 'Fixed lots, % of capital, risk per trade or fractional Kelly.',
     idPrefix: 'sizing',
   },
+  deltaHedge: {
+    label: 'Delta hedge',
+    group: 'risk',
+    description: "Trade futures to keep the strategy's net delta inside a band or on a timer.",
+    idPrefix: 'hedge',
+  },
 };
 
 export type HandleSpec = {
@@ -275,6 +282,7 @@ export const BLOCK_DEFAULTS: Partial<Record<BlockType, Record<string, unknown>>>
   strategyReEntry: { type: 'asap', count: 1 },
   strategyTrailingStop: { every: 10, by: 5 },
   conditions: { filters: [], entry: [], exit: [] },
+  deltaHedge: { band: 50, expiry: { kind: 'monthly', offset: 0 } },
 };
 
 /** A fresh block's data: the builder's starting values, else the schema's defaults and first choices; the DSL id matches the node id. */
@@ -343,6 +351,11 @@ export function summarize(
     case 'strategy':
       lines.push(describeSchedule(values));
       return lines;
+    case 'deltaHedge': {
+      // Three short lines, so the block's body reads whole on the canvas.
+      const p = deltaHedgeParts(values);
+      return [p.what, p.when.join(' · ') || 'no band or interval yet', ...(p.limits.length ? [p.limits.join(' · ')] : [])]; // prettier-ignore
+    }
     case 'conditions': {
       const out: string[] = [];
       for (const [group, word] of [

@@ -39,9 +39,9 @@ import {
 } from './leg-model';
 import { PRESETS } from './presets';
 import type { Warning } from './warnings';
+import { ctl, NumberCell } from './leg-table-cells';
+import { HedgeSection } from './leg-table-hedge';
 
-const ctl =
-  'nodrag rounded border border-zinc-700 bg-zinc-900 px-1 py-0.5 text-xs text-zinc-100 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500 aria-[invalid=true]:border-rose-500';
 const btn =
   'rounded border border-zinc-700 px-2 py-0.5 text-xs text-zinc-200 hover:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500 disabled:opacity-40';
 
@@ -156,44 +156,6 @@ const REENTRIES = [
   ['momentum', 'Momentum'],
   ['cost', 'At cost'],
 ] as const;
-
-function num(v: unknown): string {
-  return typeof v === 'number' && Number.isFinite(v) ? String(v) : '';
-}
-
-/** A number box that writes numbers only and keeps a half-typed value on screen. */
-function NumberCell(props: {
-  label: string;
-  value: unknown;
-  min?: number;
-  step?: number;
-  width?: string;
-  invalid?: boolean;
-  disabled?: boolean;
-  onChange: (v: number) => void;
-}) {
-  const [draft, setDraft] = useState<string | null>(null);
-  const shown = draft ?? num(props.value);
-  return (
-    <input
-      type="number"
-      inputMode="decimal"
-      aria-label={props.label}
-      className={`${ctl} ${props.width ?? 'w-14'}`}
-      value={shown}
-      min={props.min}
-      step={props.step ?? 'any'}
-      disabled={props.disabled}
-      aria-invalid={props.invalid || undefined}
-      onChange={(e) => {
-        setDraft(e.target.value);
-        const n = Number(e.target.value);
-        if (e.target.value.trim() !== '' && Number.isFinite(n)) props.onChange(n);
-      }}
-      onBlur={() => setDraft(null)}
-    />
-  );
-}
 
 /** "HH:MM" in 24 hours, the exchange's clock; kept as typed until it is a time, then written. */
 function TimeCell(props: {
@@ -450,6 +412,16 @@ function StrategySection(props: LegTableProps & { strategy: StrategyView; index:
           No legs yet: pick a preset above (a straddle is two clicks from done) or add a leg.
         </p>
       )}
+
+      <HedgeSection
+        strategy={s}
+        underlying={underlying}
+        ctx={ctx}
+        problems={props.problems}
+        readOnly={readOnly}
+        onChange={props.onChange}
+        onAnnounce={props.onAnnounce}
+      />
 
       <div className="rounded border border-zinc-800">
         <button

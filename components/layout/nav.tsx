@@ -37,6 +37,11 @@ export const navItems: NavItem[] = [
   },
   { href: '/deployments', label: 'Deployments', icon: icon('M4 16l4-4m0 0l3-7 5 5-7 3zm0 0l-2-2') },
   {
+    href: '/portfolio',
+    label: 'Portfolio',
+    icon: icon('M10 3v7h7M16.5 12.5A7 7 0 117.5 3.5'),
+  },
+  {
     href: '/analysis/volatility',
     label: 'Vol lab',
     icon: icon('M3 6c3 0 4 8 7 8s4-8 7-8M3 17h14'),

@@ -44,6 +44,8 @@ export type BacktestOptions = {
   /** Progress is reported every this many snapshots (and at the end). Default 500. */
   progressEvery?: number;
   signal?: AbortSignal;
+  /** The basket has a delta hedge: the report then carries `hedge` (its P&L and costs apart). */
+  hedged?: boolean;
 };
 
 export type {
@@ -51,9 +53,16 @@ export type {
   ReportTrade,
   ReportEvent,
   ReportSettlement,
+  ReportHedge,
   OpenPosition,
 } from './report.ts';
-import type { ReportOrder, ReportTrade, ReportEvent, ReportSettlement } from './report.ts';
+import type {
+  ReportOrder,
+  ReportTrade,
+  ReportEvent,
+  ReportSettlement,
+  ReportHedge,
+} from './report.ts';
 
 export type BacktestReport = {
   strategy: string;
@@ -93,6 +102,11 @@ export type BacktestReport = {
   /** Round trips per leg in the order they closed, with gross, costs and net P&L each. */
   trades: ReportTrade[];
   openPositions: OpenPosition[];
+  /**
+   * With a delta hedge in the basket: the hedge's P&L and costs apart (they are also inside
+   * `summary`, whose trade statistics count the legs' trades only).
+   */
+  hedge?: ReportHedge;
   /** Late entries, data that ended early, and reference data (lot sizes, taxes, holidays) assumed for these dates. */
   notes: string[];
   settings: {
@@ -194,7 +208,7 @@ export type BacktestRun = { mode: 'one run' | 'split by days'; parts: number; wh
 /** The report of one run made of `parts` (one, or consecutive day ranges: joinParts). */
 export function reportOfParts(
   parts: readonly ReportPart[],
-  opts: { strategy: string; settings: BacktestSettings; run?: BacktestRun },
+  opts: { strategy: string; settings: BacktestSettings; run?: BacktestRun; hedged?: boolean },
 ): BacktestReport {
   const { settings } = opts;
   const built = buildReport(parts, settings.capital, settings.costModel);
@@ -211,6 +225,7 @@ export function reportOfParts(
     days: built.days,
     trades: built.trades,
     openPositions: built.openPositions,
+    ...(opts.hedged ? { hedge: built.hedge } : {}),
     notes: built.notes,
     settings: {
       fillModel: describeFillModel(fillModelOf(settings)),

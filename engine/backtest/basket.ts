@@ -44,8 +44,13 @@ export function backtestDocument(
     progressEvery: opts.progressEvery,
     signal: opts.signal,
     deploymentId,
+    hedged: hedgedOf(doc),
   });
 }
+
+/** The basket has a delta hedge: its report carries the hedge's account apart. */
+const hedgedOf = (doc: DslDocument) =>
+  doc.basket.strategies.some((s) => s.deltaHedge !== undefined);
 
 /** One day range of a document's backtest, as a part to join with the others (engine/backtest/split.ts). */
 export function backtestDocumentPart(
@@ -81,5 +86,6 @@ export function documentReportOfParts(
     strategy: doc.basket.name,
     settings: backtestSettingsFor(doc, opts.overrides),
     run: opts.run,
+    hedged: hedgedOf(doc),
   });
 }

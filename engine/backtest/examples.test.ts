@@ -11,6 +11,7 @@ import { parseDsl, type DslDocument } from '@/engine/dsl';
 import type { ChainSnapshot } from '@/engine/runtime/types';
 import { readSnapshots } from '@/datasets/read-snapshots';
 import { sharedDataDir } from '@/datasets/shared-data';
+import { futuresPrice } from '../market/atm.ts';
 import { lotSizeOf } from '../reference/contracts.ts';
 import { backtestDocument } from './basket.ts';
 import { basketCostModel } from './settings.ts';
@@ -124,6 +125,37 @@ const PINNED: Record<string, Pinned> = {
   ['2026-08-18T15:15', 'ce', 'BUY', 24200, 'CE', 130, 35.4, 'EXIT_TIME'],
   ['2026-08-18T15:15', 'pe', 'BUY', 24250, 'PE', 130, 35, 'EXIT_TIME'],
 ]},
+'nifty-straddle-delta-hedge.json': { net: -10532.44, costs: 12287.44, orders: [
+  ['2026-08-18T10:43', 'ce', 'SELL', 24200, 'CE', 130, 45, 'ENTRY'],
+  ['2026-08-18T10:43', 'pe', 'SELL', 24200, 'PE', 130, 24.2, 'ENTRY'],
+  ['2026-08-18T10:44', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24242.85, 'HEDGE'],
+  ['2026-08-18T10:47', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24242.1, 'HEDGE'],
+  ['2026-08-18T11:31', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24219.2, 'HEDGE'],
+  ['2026-08-18T11:39', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24229.7, 'HEDGE'],
+  ['2026-08-18T12:06', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24249.65, 'HEDGE'],
+  ['2026-08-18T12:44', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24235, 'HEDGE'],
+  ['2026-08-18T13:06', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24230.45, 'HEDGE'],
+  ['2026-08-18T13:10', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24235.9, 'HEDGE'],
+  ['2026-08-18T13:58', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24231.65, 'HEDGE'],
+  ['2026-08-18T14:03', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24231.65, 'HEDGE'],
+  ['2026-08-18T14:12', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24231.9, 'HEDGE'],
+  ['2026-08-18T14:30', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24233.5, 'HEDGE'],
+  ['2026-08-18T14:36', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24242.7, 'HEDGE'],
+  ['2026-08-18T14:39', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24236.15, 'HEDGE'],
+  ['2026-08-18T14:45', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24237.1, 'HEDGE'],
+  ['2026-08-18T14:46', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24236.45, 'HEDGE'],
+  ['2026-08-18T14:47', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24240.5, 'HEDGE'],
+  ['2026-08-18T14:57', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24245.9, 'HEDGE'],
+  ['2026-08-18T15:05', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24245.95, 'HEDGE'],
+  ['2026-08-18T15:07', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24245.65, 'HEDGE'],
+  ['2026-08-18T15:08', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24242.35, 'HEDGE'],
+  ['2026-08-18T15:09', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24241.4, 'HEDGE'],
+  ['2026-08-18T15:10', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24242.4, 'HEDGE'],
+  ['2026-08-18T15:14', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24246.7, 'HEDGE'],
+  ['2026-08-18T15:15', 'ce', 'BUY', 24200, 'CE', 130, 35.2, 'EXIT_TIME'],
+  ['2026-08-18T15:15', 'pe', 'BUY', 24200, 'PE', 130, 10.45, 'EXIT_TIME'],
+  ['2026-08-18T15:15', 'deltaHedge', 'BUY', 0, 'FUT', 130, 24244.15, 'EXIT_TIME'],
+]},
 'spy-ivrank-credit-spread.json': { net: -40.99, costs: 10.99, orders: [
   ['2025-08-26T16:15', 'long-put', 'BUY', 640, 'PE', 500, 0.33, 'ENTRY'],
   ['2025-08-26T16:15', 'short-put', 'SELL', 643, 'PE', 500, 0.71, 'ENTRY'],
@@ -160,6 +192,7 @@ function cashFlowCheck(report: BacktestReport, doc: DslDocument) {
       price: o.price,
       spot: byKey.get(`${u}@${o.ts}`)!.spot,
       date: o.ts.slice(0, 10),
+      instrument: o.right === 'FUT' ? 'future' : 'option',
     }).total;
   }
   for (const st of report.settlements) cash += (st.side === 'SELL' ? 1 : -1) * st.price * st.qty;
@@ -186,6 +219,11 @@ describe.skipIf(!haveData)('examples on real data', () => {
       for (const o of plain.orders) {
         const snap = byKey.get(`${o.underlying}@${o.ts}`);
         expect(snap, `order ${o.id} at ${o.ts} has no snapshot`).toBeDefined();
+        if (o.right === 'FUT') {
+          // A future trades at the expiry's futures price (here, with no futures quote, its synthetic future).
+          expect(o.price).toBeCloseTo(futuresPrice(snap!, o.expiry)!, 6);
+          continue;
+        }
         const q = snap!.expiries.find((x) => x.expiry === o.expiry)?.options.find((x) => x.strike === o.strike && x.right === o.right); // prettier-ignore
         expect(q, `order ${o.id}: ${o.expiry} ${o.strike} ${o.right} is not in the snapshot at ${o.ts}`).toBeDefined(); // prettier-ignore
         expect([q!.bid, q!.ask, q!.ltp]).toContain(o.price);

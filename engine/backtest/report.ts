@@ -15,6 +15,7 @@ import type { OrderReason, OrderRequest, RuntimeEvent, RuntimeInput, RuntimeStat
 import { basketPnl, pnlOf } from '../runtime/runtime.ts';
 import { dayCosts, dayMtm } from '../runtime/strategy-step.ts';
 import { sessionDayOf } from '../session/driver.ts';
+import { DELTA_HEDGE_LEG_ID } from '../dsl/delta-hedge.ts';
 import type { CostModel } from '../broker/costs/cost-model.ts';
 import { holidaysKnown, HOLIDAY_YEARS } from '../market/calendar.ts';
 import { findInstrument } from '../market/instruments.ts';
@@ -55,6 +56,21 @@ export type ReportTrade = {
   grossPnl: number;
   costs: number;
   netPnl: number;
+  /** A delta hedge trade: futures closed against the hedge's average price (docs/dsl.md#delta-hedge). */
+  hedge?: true;
+};
+
+/** The delta hedge's own account: its futures cash flows and marks, apart from the legs'. */
+export type ReportHedge = {
+  /** Sells - buys of hedge futures + settlements + the hedge still open at its mark. */
+  grossPnl: number;
+  /** Costs of the hedge's fills. */
+  costs: number;
+  netPnl: number;
+  /** Hedge trades (closing fills matched against the average price), as listed in `trades`. */
+  trades: number;
+  /** Hedge orders that filled (each rebalance, and the hedge's share of square-offs). */
+  orders: number;
 };
 
 export type ReportEvent = { ts: string; type: string; legId?: string; message: string };
@@ -121,6 +137,8 @@ export type ReportPart = {
   /** Orders still working and positions still open when the data ended. */
   unfilled: ReportEvent[];
   openPositions: OpenPosition[];
+  /** The delta hedge's cash flows (fills and settlements), costs and closed trades in this part. */
+  hedge: { cash: number; costs: number; trades: number };
   /** Why another part cannot follow this one, or null when it can. */
   carries: string | null;
 };
@@ -135,6 +153,7 @@ export class ReportBuilder {
   private readonly underlyings = new Set<string>();
   private openPositions: OpenPosition[] = [];
   private unfilled: ReportEvent[] = [];
+  private readonly hedgeBook = { cash: 0, costs: 0, trades: 0 };
   private from: string | null = null;
   private to: string | null = null;
   private snapshots = 0;
@@ -187,7 +206,14 @@ export class ReportBuilder {
       this.fills.set(d.orderId, f);
       const day = localDate(e.ts);
       this.costsByDay.set(day, (this.costsByDay.get(day) ?? 0) + Number(d.costs));
+      if (request.legId === DELTA_HEDGE_LEG_ID) {
+        this.hedgeBook.cash += (request.side === 'SELL' ? 1 : -1) * Number(d.qty) * Number(d.price);
+        this.hedgeBook.costs += Number(d.costs);
+      }
     } else if (e.type === 'SETTLEMENT') {
+      // The position's side: an expiring long is sold at the settlement price, a short bought.
+      if (e.legId === DELTA_HEDGE_LEG_ID)
+        this.hedgeBook.cash += (d.side === 'BUY' ? 1 : -1) * Number(d.qty) * Number(d.price);
       this.settlements.push({
         ts: e.ts,
         legId: e.legId ?? '',
@@ -221,7 +247,9 @@ export class ReportBuilder {
         grossPnl: gross,
         costs,
         netPnl: gross - costs,
+        ...(d.hedge === true ? { hedge: true as const } : {}),
       });
+      if (d.hedge === true) this.hedgeBook.trades++;
     }
     if (e.type === 'LATE_ENTRY') this.late.push(`${String(d.day)}: ${e.message}`);
     if (e.type === 'EXIT_TIME' && d.early === true) this.endedEarly.push(e.message);
@@ -331,6 +359,7 @@ export class ReportBuilder {
       endedEarly: this.endedEarly,
       unfilled: this.unfilled,
       openPositions: this.openPositions,
+      hedge: { ...this.hedgeBook },
       carries,
     };
   }
@@ -365,6 +394,7 @@ export function joinParts(parts: readonly ReportPart[]): ReportPart {
     for (const [g, c] of roll) totals = [totals[0] + g, totals[1] + c];
   };
   const underlyings = new Set<string>();
+  const hedge = { cash: 0, costs: 0, trades: 0 };
   parts.forEach((p, k) => {
     const last = k === parts.length - 1;
     if (!last && p.carries)
@@ -399,6 +429,9 @@ export function joinParts(parts: readonly ReportPart[]): ReportPart {
     out.late.push(...p.late.map(id));
     out.endedEarly.push(...p.endedEarly.map(id));
     for (const u of p.underlyings) underlyings.add(u);
+    hedge.cash += p.hedge.cash;
+    hedge.costs += p.hedge.costs;
+    hedge.trades += p.hedge.trades;
     offset += p.ids;
   });
   const last = parts[parts.length - 1];
@@ -412,8 +445,21 @@ export function joinParts(parts: readonly ReportPart[]): ReportPart {
     tail: last.tail,
     unfilled: last.unfilled.map((e) => ({ ...e, message: shiftIds(e.message, last.deploymentId, offset - last.ids) })), // prettier-ignore
     openPositions: last.openPositions,
+    hedge,
     carries: last.carries,
   };
+}
+
+/** The hedge's account from its own fills, settlements and open marks (not from the runtime's book). */
+function hedgeOf(part: ReportPart): ReportHedge {
+  let open = 0;
+  for (const p of part.openPositions)
+    if (p.legId === DELTA_HEDGE_LEG_ID)
+      open += (p.side === 'BUY' ? 1 : -1) * p.qty * (p.mark ?? p.entryPrice);
+  const orders = part.fills.filter((f) => f.request.legId === DELTA_HEDGE_LEG_ID).length;
+  const gross = roundMoney(part.hedge.cash + open);
+  const costs = roundMoney(part.hedge.costs);
+  return { grossPnl: gross, costs, netPnl: roundMoney(gross - costs), trades: part.hedge.trades, orders }; // prettier-ignore
 }
 
 /**
@@ -472,7 +518,8 @@ export function buildReport(parts: readonly ReportPart[], capital: number, costM
     price: Number((f.value / f.qty).toFixed(8)),
     reason: f.request.reason,
   }));
-  const closed: ClosedTrade[] = part.trades.map((t) => ({ date: t.date, grossPnl: t.grossPnl, costs: t.costs, netPnl: t.netPnl })); // prettier-ignore
+  // Hedge trades are insurance, not bets: the trade statistics are the legs' own.
+  const closed: ClosedTrade[] = part.trades.filter((t) => !t.hedge).map((t) => ({ date: t.date, grossPnl: t.grossPnl, costs: t.costs, netPnl: t.netPnl })); // prettier-ignore
   const m: Metrics = computeMetrics({ trades: closed, equity, capital, costsByDay });
   const net = equity.length ? equity[equity.length - 1].pnl : 0;
   let costs = 0;
@@ -522,6 +569,7 @@ export function buildReport(parts: readonly ReportPart[], capital: number, costM
       netPnl: roundMoney(t.netPnl),
     })),
     openPositions: part.openPositions,
+    hedge: hedgeOf(part),
     notes: notesOf(part, costModel),
   };
 }

@@ -6,15 +6,7 @@
 import { z } from 'zod';
 import type { DslDocument } from '../dsl/index.ts';
 import { getInstrument } from '../market/instruments.ts';
-import {
-  costModelById,
-  deribitOptions,
-  fixedCostModel,
-  indiaIndexOptionsModel,
-  noCosts,
-  usOptionsModel,
-  type CostModel,
-} from '../broker/costs/cost-model.ts';
+import { costModelById, executionCostModel, type CostModel } from '../broker/costs/cost-model.ts';
 import type { Slippage } from '../broker/paper/fill-model.ts';
 import type { BacktestSettings } from './backtest.ts';
 
@@ -52,19 +44,7 @@ export type BacktestOverridesInput = z.input<typeof BacktestOverridesSchema>;
 
 /** The cost model the basket names in execution.costModel, with its overrides applied. */
 export function basketCostModel(doc: DslDocument): CostModel {
-  const c = doc.basket.execution.costModel;
-  switch (c.type) {
-    case 'none':
-      return noCosts;
-    case 'fixed':
-      return fixedCostModel(c);
-    case 'india-index-options':
-      return indiaIndexOptionsModel(c);
-    case 'us-options':
-      return usOptionsModel(c);
-    case 'deribit-options':
-      return deribitOptions;
-  }
+  return executionCostModel(doc.basket.execution.costModel);
 }
 
 export function backtestSettingsFor(

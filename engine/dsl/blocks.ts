@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { BasketSchema, ExecutionSchema } from './basket.ts';
 import { ConditionsSchema } from './conditions.ts';
+import { DeltaHedgeSchema } from './delta-hedge.ts';
 import { LegSchema } from './leg.ts';
 import { MomentumSchema } from './momentum.ts';
 import { RangeBreakoutSchema } from './range-breakout.ts';
@@ -45,6 +46,7 @@ export const BLOCK_SCHEMAS: Record<BlockType, z.ZodType> = {
   conditions: ConditionsSchema,
   sizing: SizingSchema,
   strategyReEntry: StrategyReEntrySchema,
+  deltaHedge: DeltaHedgeSchema,
 };
 
 /** A field of a block that holds child blocks: one (`many: false`) or an ordered list. */
@@ -69,6 +71,7 @@ export const BLOCK_CHILDREN: Record<BlockType, readonly ChildField[]> = {
     { field: 'sizing', block: 'sizing', many: false, required: false },
     { field: 'reEntryOnStopLoss', block: 'strategyReEntry', many: false, required: false },
     { field: 'reEntryOnTarget', block: 'strategyReEntry', many: false, required: false },
+    { field: 'deltaHedge', block: 'deltaHedge', many: false, required: false },
   ],
   leg: [
     { field: 'strike', block: 'strike', many: false, required: false },
@@ -96,4 +99,5 @@ export const BLOCK_CHILDREN: Record<BlockType, readonly ChildField[]> = {
   conditions: [],
   sizing: [],
   strategyReEntry: [],
+  deltaHedge: [],
 };

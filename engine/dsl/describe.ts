@@ -7,6 +7,7 @@
  */
 import { findInstrument } from '../market/instruments.ts';
 import type { Basket } from './basket.ts';
+import { DELTA_HEDGE_LEG_ID } from './delta-hedge.ts';
 import {
   getFact,
   isFactCondition,
@@ -189,6 +190,36 @@ export function describeSizing(z: Record<string, unknown> | undefined): string {
   }
 }
 
+/** The delta hedge in three parts: what it holds, when it trades, and its limits. */
+export function deltaHedgeParts(h: Record<string, unknown>): {
+  what: string;
+  when: string[];
+  limits: string[];
+} {
+  const when: string[] = [];
+  if (h.band !== undefined) when.push(`outside ± ${num(h.band)}`);
+  if (h.intervalMinutes !== undefined) when.push(`every ${num(h.intervalMinutes)} min`);
+  const limits: string[] = [];
+  const min = typeof h.minTradeLots === 'number' ? h.minTradeLots : 1;
+  if (min > 1) limits.push(`${num(min)}+ lots a trade`);
+  if (h.maxLots !== undefined) limits.push(`max ${num(h.maxLots)} lots`);
+  if (h.costLimitPct !== undefined)
+    limits.push(`skip when cost > ${num(h.costLimitPct)} % of the risk removed`);
+  const expiry = describeExpiry((h.expiry as Loose<Expiry> | undefined) ?? { kind: 'monthly' });
+  const target = typeof h.targetDelta === 'number' ? h.targetDelta : 0;
+  return { what: `delta hedge to ${num(target)} with ${expiry}'s futures`, when, limits };
+}
+
+/**
+ * "delta hedge to 0 with this month's futures: outside ± 50 · every 15 min · max 10 lots ·
+ * skip when cost > 5 % of the risk removed".
+ */
+export function describeDeltaHedge(h: Record<string, unknown> | undefined): string {
+  if (!h) return '—';
+  const p = deltaHedgeParts(h);
+  return [`${p.what}${p.when.length ? `: ${p.when.join(' · ')}` : ''}`, ...p.limits].join(' · ');
+}
+
 /** One line for any strategy- or basket-level block, for canvases and summaries. */
 export function describeBlock(type: string, d: Record<string, unknown>): string | null {
   switch (type) {
@@ -212,6 +243,8 @@ export function describeBlock(type: string, d: Record<string, unknown>): string 
       return `break of the ${q(d.start)}–${q(d.end)} ${q(d.side)} of the ${d.on === 'strike' ? 'premium' : 'underlying'}`;
     case 'sizing':
       return describeSizing(d);
+    case 'deltaHedge':
+      return describeDeltaHedge(d);
     case 'execution': {
       const cost = (d.costModel as { type?: string } | undefined)?.type ?? 'none';
       const slip = d.slippage as { type?: string; value?: number } | undefined;
@@ -318,6 +351,7 @@ export function describeStrategyRules(s: Loose<Strategy>): string[] {
       for (const r of c[group] ?? []) out.push(`${word} ${describeRule(r)}`);
   }
   if (s.squareOff === 'complete') out.push('one leg out, all legs out');
+  if (s.deltaHedge) out.push(describeDeltaHedge(s.deltaHedge as Record<string, unknown>));
   return out;
 }
 
@@ -446,6 +480,7 @@ export function describeTradedLeg(
   basket: Pick<Basket, 'strategies'> | null | undefined,
   t: { strategyId?: string; legId: string; side: string; right: string },
 ): string {
+  if (t.legId === DELTA_HEDGE_LEG_ID) return `Delta hedge ${t.side} FUT`;
   const strategy = basket?.strategies.find((s) => s.id === t.strategyId) ?? basket?.strategies[0];
   const leg = strategy?.legs.find((l) => l.id === t.legId);
   if (!leg) return `${t.side} ${t.right} (${t.legId})`;

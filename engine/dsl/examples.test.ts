@@ -96,6 +96,8 @@ describe('examples', () => {
         );
         add('regimeMultipliers', s.sizing.regimeMultipliers ? 'yes' : undefined);
         add('maxMultiplier', s.sizing.maxMultiplier ? 'yes' : undefined);
+        for (const k of ['band', 'intervalMinutes', 'maxLots', 'costLimitPct'] as const)
+          add('deltaHedge', s.deltaHedge?.[k] !== undefined ? k : undefined);
         add('strategyReEntry', s.reEntryOnStopLoss && `sl/${s.reEntryOnStopLoss.type}`);
         add('strategyReEntry', s.reEntryOnTarget && `target/${s.reEntryOnTarget.type}`);
         for (const group of ['filters', 'entry', 'exit'] as const) {
@@ -152,6 +154,7 @@ describe('examples', () => {
     expectAll('sizing', SIZING_METHODS);
     expectAll('sizingRisk', ['pct', 'amount']);
     expectAll('strategyReEntry', ['sl/momentum', 'target/asap']);
+    expectAll('deltaHedge', ['band', 'intervalMinutes', 'maxLots', 'costLimitPct']);
     expectAll('fact', FACT_NAMES);
     expectAll('operator', OPERATOR_NAMES);
     expectAll('ruleGroup', ['filters', 'entry', 'exit']);

@@ -84,6 +84,7 @@ export {
   type TrailToBreakEven,
 } from './strategy-risk.ts';
 export { RangeBreakoutSchema, type RangeBreakout } from './range-breakout.ts';
+export { DeltaHedgeSchema, DELTA_HEDGE_LEG_ID, type DeltaHedge } from './delta-hedge.ts';
 export { SizingSchema, RegimeMultipliersSchema, SIZING_METHODS, type Sizing } from './sizing.ts';
 export {
   ConditionsSchema,

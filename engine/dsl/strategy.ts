@@ -1,6 +1,8 @@
 /** A strategy: one underlying, a schedule, legs and the strategy-level blocks (docs/dsl.md#strategy). */
 import { z } from 'zod';
+import { findInstrument } from '../market/instruments.ts';
 import { ConditionsSchema, legIdsReferenced } from './conditions.ts';
+import { DELTA_HEDGE_LEG_ID, DeltaHedgeSchema, type DeltaHedge } from './delta-hedge.ts';
 import { ExpirySchema, LegSchema, type Leg } from './leg.ts';
 import { MomentumSchema } from './momentum.ts';
 import { Id, Name, Time, Weekday, minutesOf, typeVersion } from './primitives.ts';
@@ -90,6 +92,7 @@ export const StrategySchema = z
     reEntryOnTarget: StrategyReEntrySchema.optional(),
     noReEntryAfter: Time.optional(),
     stopMonitoringAfter: Time.optional(),
+    deltaHedge: DeltaHedgeSchema.optional(),
   })
   .superRefine((s, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -138,6 +141,7 @@ export const StrategySchema = z
     }
 
     checkLegs(s.legs, issue);
+    if (s.deltaHedge) checkDeltaHedge(s.underlying, s.deltaHedge, s.legs, issue);
     if (s.squareOff === 'complete') {
       s.legs.forEach((leg, i) => {
         for (const key of ['reEntryOnStopLoss', 'reEntryOnTarget'] as const) {
@@ -179,6 +183,44 @@ export const StrategySchema = z
 export type Strategy = z.infer<typeof StrategySchema>;
 
 type Issue = (path: (string | number)[], message: string) => void;
+
+/**
+ * The hedge trades futures of the underlying, so the underlying must have futures of that expiry
+ * kind, its band must be reachable in whole lots, and its position's id must be free.
+ */
+function checkDeltaHedge(underlying: string, h: DeltaHedge, legs: Leg[], issue: Issue) {
+  const instrument = findInstrument(underlying);
+  if (!instrument) return; // the underlying's own error says so
+  if (instrument.futureExpiries.length === 0) {
+    issue(
+      ['deltaHedge'],
+      `${underlying} has no futures to hedge with: ${instrument.name} options trade on ${instrument.exchange}, where Strikeflow reaches no future of it, and orders are options or futures only (the underlying itself cannot be bought or sold); remove the delta hedge, or hedge with a FUT leg on an underlying that has futures (${futuresUnderlyings().join(', ')})`,
+    );
+    return;
+  }
+  if (!instrument.futureExpiries.includes(h.expiry.kind))
+    issue(
+      ['deltaHedge', 'expiry', 'kind'],
+      `${instrument.exchange} lists ${underlying} futures for ${instrument.futureExpiries.join(' and ')} expiries only; use expiry kind "${instrument.futureExpiries[instrument.futureExpiries.length - 1]}"`,
+    );
+  const half = instrument.lotSize / 2;
+  if (h.band !== undefined && h.band < half)
+    issue(
+      ['deltaHedge', 'band'],
+      `band ${h.band} is narrower than half a ${underlying} futures lot (${half} units of ${instrument.lotSize}): whole-lot hedges cannot bring delta inside it; use a band of at least ${half}`,
+    );
+  legs.forEach((leg, i) => {
+    if (leg.id === DELTA_HEDGE_LEG_ID)
+      issue(
+        ['legs', i, 'id'],
+        `leg id "${DELTA_HEDGE_LEG_ID}" is the delta hedge's own position; rename this leg`,
+      );
+  });
+}
+
+function futuresUnderlyings(): string[] {
+  return UNDERLYING_SYMBOLS.filter((u) => (findInstrument(u)?.futureExpiries.length ?? 0) > 0);
+}
 
 /** Leg ids are unique, lazy links point at lazy legs of this strategy, and lazy chains have no cycle. */
 function checkLegs(legs: Leg[], issue: Issue) {

@@ -23,6 +23,7 @@ export const BLOCK_TYPE_VERSIONS = {
   conditions: 1,
   sizing: 1,
   strategyReEntry: 1,
+  deltaHedge: 1,
 } as const;
 
 export type BlockType = keyof typeof BLOCK_TYPE_VERSIONS;

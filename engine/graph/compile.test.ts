@@ -342,7 +342,7 @@ describe('handle registry', () => {
   });
 
   it('has a node type for every block, each with its current typeVersion', () => {
-    expect(Object.keys(NODE_TYPES).length).toBe(20);
+    expect(Object.keys(NODE_TYPES).length).toBe(21);
     expect(NODE_TYPES.leg.inputs.map((i) => i.handle)).toEqual([
       'strike',
       'stopLoss',

@@ -46,6 +46,7 @@ const LABELS: Record<BlockType, string> = {
   conditions: 'Conditions',
   sizing: 'Sizing',
   strategyReEntry: 'Strategy re-entry',
+  deltaHedge: 'Delta hedge',
 };
 
 /** The lazy-leg link: a reEntry of type "lazy" points at the leg it opens. */

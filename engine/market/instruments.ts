@@ -38,6 +38,12 @@ export const InstrumentSchema = z.object({
   session: z.object({ open: hhmm, close: hhmm, weekdays: z.array(WeekdaySchema) }),
   expiry: ExpiryRulesSchema,
   settlement: z.enum(['cash', 'physical']),
+  /**
+   * Expiry kinds the exchange lists futures of, as orders can reach them (NSE/BSE index futures
+   * are monthly; Deribit has weekly and monthly). Empty: no futures to trade (US ETF and index
+   * options here: SPY and QQQ have none, SPX's trade on CME, which no Strikeflow broker reaches).
+   */
+  futureExpiries: z.array(z.enum(['weekly', 'monthly'])),
   pricing: z.object({
     /** black-scholes on spot with a dividend yield, or black-76 on the forward. */
     model: z.enum(['black-scholes', 'black-76']),
@@ -95,6 +101,7 @@ const nse = (
     monthly: { weekday: 2, week: 'last' as const },
   },
   settlement: 'cash' as const,
+  futureExpiries: ['monthly' as const],
   pricing: { model: 'black-scholes' as const, rate: 0.065, dividendYield: 0.012 },
   volIndex: 'INDIAVIX',
   simulation: sim,
@@ -119,6 +126,7 @@ const us = (
   ...NY,
   expiry: { time: '16:00', daily: true, weeklyWeekday: 5, monthly: { weekday: 5, week: 3 } },
   settlement,
+  futureExpiries: [],
   pricing: { model: 'black-scholes' as const, rate: 0.04, dividendYield },
   volIndex: symbol === 'QQQ' ? 'VXN' : 'VIX',
   simulation: sim,
@@ -146,6 +154,7 @@ const deribit = (
     monthly: { weekday: 5, week: 'last' as const },
   },
   settlement: 'cash' as const,
+  futureExpiries: ['weekly' as const, 'monthly' as const],
   // Deribit prices options on the expiry's forward with a zero rate.
   pricing: { model: 'black-76' as const, rate: 0, dividendYield: 0 },
   volIndex: 'DVOL',

@@ -37,6 +37,30 @@ describe('chainReach: what a basket can touch', () => {
     expect(chainReach(b).openInterest).toBe(false);
   });
 
+  it('a delta hedge reads its futures expiry (the forward, or the synthetic future of every strike)', () => {
+    const b = basket((doc) => {
+      const legs = doc.basket.strategies[0].legs;
+      legs[0].strike = legs[1].strike = { typeVersion: 1, type: 'atm', atmFrom: 'spot' };
+      legs[0].expiry = legs[1].expiry = { kind: 'weekly', offset: 0 };
+      (doc.basket.strategies[0] as Record<string, unknown>).deltaHedge = {
+        typeVersion: 1,
+        expiry: { kind: 'monthly', offset: 0 },
+        targetDelta: 0,
+        band: 50,
+        minTradeLots: 1,
+      };
+    });
+    const needs = chainReach(b).underlyings.NIFTY;
+    expect(needs.map((n) => [n.pick, n.strikes])).toEqual([
+      [
+        { kind: 'weekly', offset: 0 },
+        { kind: 'aroundSpot', steps: 0 },
+      ],
+      [{ kind: 'monthly', offset: 0 }, { kind: 'all' }],
+    ]);
+    expect(needs[1].why).toBe('delta hedge (monthly +0 futures)');
+  });
+
   it('legs on one expiry merge to the widest need; IV facts add the nearest ATM', () => {
     const b = basket((doc) => {
       const legs = doc.basket.strategies[0].legs;

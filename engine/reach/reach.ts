@@ -90,6 +90,13 @@ function strategyNeeds(s: Strategy): ExpiryNeed[] {
     strikes: legStrikes(leg),
     why: `leg ${leg.id} (${leg.expiry.kind} +${leg.expiry.offset}, ${leg.strike?.type ?? leg.kind})`,
   }));
+  if (s.deltaHedge)
+    out.push({
+      pick: { kind: s.deltaHedge.expiry.kind, offset: s.deltaHedge.expiry.offset },
+      // The future's price is the expiry's forward, else the synthetic future of its strikes.
+      strikes: { kind: 'all' },
+      why: `delta hedge (${s.deltaHedge.expiry.kind} +${s.deltaHedge.expiry.offset} futures)`,
+    });
   const facts = factsOf(s.conditions ?? {}, new Set<string>());
   const wide = [...facts].filter((f) => factNeedsChain(f) === 'all');
   if (wide.length)

@@ -73,6 +73,24 @@ describe('basket limits, settlement, user commands, denials', () => {
     expect(r.intents.map((i) => [i.strategyId, i.reason])).toEqual([['b', 'ENTRY']]);
   });
 
+  it('a pause by the portfolio limits names the limit, stops entries like the trader’s own, and is lifted by RESUME', async () => {
+    const b2 = strategy({ id: 'b', entry: { time: '09:30' }, legs: [leg('PE', { kind: 'PE' })] });
+    const st = new Stepper(createRuntime(basket([b2]), { deploymentId: 'd' }));
+    const reason = 'net vega -INR 5,000 per vol point is beyond the limit of ±INR 2,000';
+    const p = await st.step({ kind: 'command', command: 'PAUSE', ts: `${DAY}T09:25:00+05:30`, reason }); // prettier-ignore
+    expect(p.events.map((e) => [e.type, e.message, e.data]).filter(([t]) => t === 'PAUSE')).toEqual(
+      [
+        ['PAUSE', `paused by the portfolio risk limits (${reason}) at ${DAY}T09:25:00+05:30: no new entries; open legs keep their stops and exits`, { reason }], // prettier-ignore
+      ],
+    );
+    expect(st.state.tradingStateReason).toMatch(/^paused by the portfolio risk limits/);
+    let r = await st.at(snap('09:30', 24300, q(100)));
+    expect(r.intents).toEqual([]);
+    await st.step({ kind: 'command', command: 'RESUME', ts: `${DAY}T09:31:00+05:30` });
+    r = await st.at(snap('09:32', 24300, q(100)));
+    expect(r.intents.map((i) => [i.strategyId, i.reason])).toEqual([['b', 'ENTRY']]);
+  });
+
   it('a drawdown limit squares off and stops trading on later days too', async () => {
     const b = basket([strategy({ legs: [leg('CE')] })], { capital: 100_000, maxDrawdownPct: 2 });
     const r = await runScenario(b, [

@@ -6,6 +6,7 @@ import { expiryInstant } from '../market/expiry.ts';
 import type { Leg } from '../dsl/leg.ts';
 import { lotSizeOf } from '../reference/contracts.ts';
 import { emit, fmt, order, type Ctx, type Now } from './context.ts';
+import { isDeltaHedge, settleHedge } from './delta-hedge.ts';
 import { legExpiry } from './expiry.ts';
 import { entryLevels, sideSign } from './levels.ts';
 import { contractPrice, expiryChain } from '../market/atm.ts';
@@ -28,6 +29,59 @@ function expiryMs(instrument: Now['instrument'], expiry: string): number {
 export const isLive = (l: LegState) =>
   l.status === 'OPEN' || l.status === 'PENDING_ENTRY' || l.status === 'PENDING_EXIT';
 export const isActive = (l: LegState) => isLive(l) || l.status === 'WAITING';
+
+/** A new instance as it starts: what it is, and no fill, level, wait or P&L yet. */
+export function blankInstance(
+  base: Pick<
+    LegState,
+    | 'instanceId'
+    | 'legId'
+    | 'cycle'
+    | 'hedge'
+    | 'status'
+    | 'origin'
+    | 'side'
+    | 'right'
+    | 'expiry'
+    | 'strike'
+    | 'lots'
+    | 'qty'
+  >,
+): LegState {
+  return {
+    ...base,
+    held: 0,
+    entryPrice: null,
+    entrySpot: null,
+    entryTs: null,
+    lastPrice: null,
+    lastPriceTs: null,
+    quoteMissing: false,
+    candle: null,
+    stopLevel: null,
+    initialStopLevel: null,
+    targetLevel: null,
+    stopSpotLevel: null,
+    targetSpotLevel: null,
+    bestPrice: null,
+    bestSpot: null,
+    trailSteps: 0,
+    movedToBreakeven: false,
+    wait: null,
+    range: null,
+    after: null,
+    pendingIntentId: null,
+    exitReason: null,
+    exitPrice: null,
+    exitTs: null,
+    realizedPnl: 0,
+    costs: 0,
+    pnlBase: 0,
+    costsBase: 0,
+    problem: null,
+    openCosts: 0,
+  };
+}
 
 /** Creates an instance on the current chain, or reports why it cannot (no chain, expiry, strike). */
 export function createInstance(
@@ -90,7 +144,7 @@ export function createInstance(
   }
   st.nextInstance += 1;
   const lots = leg.lots * st.multiplier;
-  const inst: LegState = {
+  const inst = blankInstance({
     instanceId: `${leg.id}#${st.nextInstance}`,
     legId: leg.id,
     cycle: st.cycles,
@@ -103,36 +157,9 @@ export function createInstance(
     strike,
     lots,
     qty: lots * lotSizeOf(now.sp.dsl.underlying, expiry as string).lotSize,
-    held: 0,
-    entryPrice: null,
-    entrySpot: null,
-    entryTs: null,
-    lastPrice: premium ?? contractPrice(chain, expiry as string, strike, leg.kind) ?? null,
-    lastPriceTs: chain.ts,
-    quoteMissing: false,
-    candle: null,
-    stopLevel: null,
-    initialStopLevel: null,
-    targetLevel: null,
-    stopSpotLevel: null,
-    targetSpotLevel: null,
-    bestPrice: null,
-    bestSpot: null,
-    trailSteps: 0,
-    movedToBreakeven: false,
-    wait: null,
-    range: null,
-    after: null,
-    pendingIntentId: null,
-    exitReason: null,
-    exitPrice: null,
-    exitTs: null,
-    realizedPnl: 0,
-    costs: 0,
-    pnlBase: 0,
-    costsBase: 0,
-    problem: null,
-  };
+  });
+  inst.lastPrice = premium ?? contractPrice(chain, expiry as string, strike, leg.kind) ?? null;
+  inst.lastPriceTs = chain.ts;
   st.legs.push(inst);
   emit(
     ctx,
@@ -217,6 +244,10 @@ export function settleExpired(ctx: Ctx, now: Now): void {
   for (const inst of now.st.legs) {
     if (inst.status !== 'OPEN' || inst.expiry === null || inst.entryPrice === null) continue;
     if (now.time.ms < expiryMs(now.instrument, inst.expiry)) continue;
+    if (isDeltaHedge(inst)) {
+      settleHedge(ctx, now, inst, spot);
+      continue;
+    }
     const value =
       inst.right === 'FUT'
         ? spot

@@ -11,6 +11,7 @@ import type { ExecutionReport } from '../broker/broker.ts';
 import { instantOf } from './clock.ts';
 import { emit, fmt, nextId, nowFor, type Ctx, type Now } from './context.ts';
 import { dropOrder, orderFor, strategyFor, type DraftState, type Shared } from './draft.ts';
+import { hedgeFill, hedgeOrderDone, isDeltaHedge, releaseHedge } from './delta-hedge.ts';
 import { emitTrade, openInstance, orderExit } from './leg.ts';
 import { sideSign } from './levels.ts';
 import { contractPrice } from '../market/atm.ts';
@@ -49,6 +50,7 @@ export function releaseLeg(ctx: Ctx, intent: OrderIntent, _why: 'denied' | 'reje
   const leg = legOf(ctx, intent);
   if (!leg) return;
   leg.pendingIntentId = null;
+  if (isDeltaHedge(leg)) return releaseHedge(leg);
   if (leg.status === 'PENDING_ENTRY') leg.status = 'CANCELLED';
   else if (leg.status === 'PENDING_EXIT') {
     leg.status = 'OPEN';
@@ -179,6 +181,8 @@ function applyFill(
       stopEntries(ctx, 'PRICE_BAND', `fill ${f.executionId} at ${fmt(f.price)} is ${fmt(off)}% from the mark ${fmt(intent.price)} when ${intent.id} was decided (band ${band}%)`); // prettier-ignore
   }
   if (!leg) return;
+  if (isDeltaHedge(leg))
+    return hedgeFill(ctx, nowFor(ctx, planOf(ctx, intent.strategyId), ctx.ts, null), leg, intent, f); // prettier-ignore
   leg.costs += f.costs;
   if (!intent.closing) {
     leg.entryPrice = order.averagePrice;
@@ -202,6 +206,7 @@ function maybeComplete(ctx: Ctx, order: OrderState): void {
   if (!leg) return;
   const now = nowFor(ctx, planOf(ctx, intent.strategyId), ctx.ts, null);
   leg.pendingIntentId = null;
+  if (isDeltaHedge(leg)) return hedgeOrderDone(ctx, now, leg, order);
   if (!intent.closing) {
     if (leg.held === 0) {
       leg.status = 'CANCELLED';

@@ -66,6 +66,7 @@ export function freshStrategy(strategyId: string): StrategyState {
     exitReason: null,
     notes: {},
     crossings: {},
+    hedgeClock: null,
   };
 }
 
@@ -353,9 +354,10 @@ function onCommand(ctx: Ctx, input: Extract<RuntimeInput, { kind: 'command' }>):
     );
   }
   if (command === 'PAUSE') {
+    const by = input.reason ? `by the portfolio risk limits (${input.reason})` : 'by the user';
     if (state.tradingState === 'ACTIVE')
-      setTradingState(ctx, 'REDUCING', 'PAUSED', `paused by the user at ${ts}: exits only`);
-    emit(ctx, 'PAUSE', `paused by the user at ${ts}: no new entries; open legs keep their stops and exits`); // prettier-ignore
+      setTradingState(ctx, 'REDUCING', 'PAUSED', `paused ${by} at ${ts}: exits only`);
+    emit(ctx, 'PAUSE', `paused ${by} at ${ts}: no new entries; open legs keep their stops and exits`, input.reason ? { data: { reason: input.reason } } : {}); // prettier-ignore
     return;
   }
   if (command === 'RESUME') {

@@ -44,31 +44,31 @@ describe('stored state', () => {
     expect(checked).toBeGreaterThan(prices.length + 4);
   });
 
-  it("writes the deployment's own ids short and reads them back, sliced orders and states stored before included", async () => {
-    const dep = '3f2b9c1e-0d4a-4e55-9b7a-1c2d3e4f5a6b';
+  it('reads a state stored before ids were kept short, exactly as the state it was', async () => {
+    // Written by the codec of November 2026: full intent ids, the intent's time, lots and contract.
+    const stored = OLD_FORMAT;
     const st = new Stepper(
-      createRuntime(basket([strategy({ legs: [leg('CE', { lots: 40 })] })]), { deploymentId: dep }),
-    );
-    const r = await st.at(snap('09:20', 24300, { '24300CE': 100, '24300PE': 100 }));
-    // 40 lots of 65 is above NIFTY's freeze limit: the entry goes out in slices.
-    expect(r.intents.length).toBeGreaterThan(1);
-    expect(r.intents[1].id).toMatch(new RegExp(`^${dep}:1/2$`));
-    const text = encodeState(st.state);
-    expect(text).not.toContain(`${dep}:`);
-    expect(decodeState(text)).toEqual(st.state);
-    await st.fill(r.intents[0], 100);
-    expect(decodeState(encodeState(st.state))).toEqual(st.state);
-
-    // The earlier form: full ids as keys, in the intent and in the leg.
-    const before = JSON.parse(encodeState(st.state));
-    const full = (x: string) => (x.startsWith(':') ? `${dep}${x}` : x);
-    before.orders = Object.fromEntries(
-      Object.entries(before.orders as Record<string, Record<string, Record<string, unknown>>>).map(
-        ([k, o]) => [full(k), { ...o, intent: { id: full(k), ...o.intent } }],
+      createRuntime(
+        basket([
+          strategy({
+            legs: [
+              leg('CE', { stopLoss: { typeVersion: 1, type: 'pct', value: 20 } }),
+              leg('PE', { kind: 'PE', hedge: true, side: 'BUY' }),
+            ],
+          }),
+        ]),
+        { deploymentId: '3f2b9c1e-0d4a-4e55-9b7a-1c2d3e4f5a6b' },
       ),
     );
-    for (const l of before.strategies.s1.legs)
-      if (l.pendingIntentId) l.pendingIntentId = full(l.pendingIntentId);
-    expect(decodeState(JSON.stringify(before))).toEqual(st.state);
+    const r = await st.at(snap('09:20', 24300, { '24300CE': 100, '24300PE': 60 }));
+    await st.fill(r.intents[0], 60);
+    expect(decodeState(stored)).toEqual(st.state);
+    const now = encodeState(st.state);
+    expect(decodeState(now)).toEqual(st.state);
+    // The intent's id, time, lots and contract, and the deployment id in every id, are not repeated.
+    expect(now.length).toBeLessThan(stored.length - 150);
   });
 });
+
+const OLD_FORMAT =
+  '{"version":2,"deploymentId":"3f2b9c1e-0d4a-4e55-9b7a-1c2d3e4f5a6b","seq":2,"lastTs":"2026-11-20T09:20:00+05:30","lastSnapshotTs":{"NIFTY":"2026-11-20T09:20:00+05:30"},"lastSpot":{"NIFTY":24300},"basket":{"day":"2026-11-20","grossBeforeToday":0,"costsBeforeToday":0,"equityPeak":1000000},"strategies":{"s1":{"strategyId":"s1","status":"ENTERED","day":"2026-11-20","eligible":true,"filtered":false,"gateOpen":true,"triggered":true,"nextInstance":2,"strategyReentries":{"stopLoss":0,"target":0},"cycles":1,"cyclePremium":3900,"dayOpenSpot":24300,"notes":{"sessionStart":"2026-11-20T09:20:00+05:30","entryChecked":"09:20"},"legs":[{"instanceId":"CE#1","legId":"CE","cycle":1,"status":"PENDING_ENTRY","side":"SELL","right":"CE","expiry":"2026-11-24","strike":24300,"lots":1,"qty":65,"lastPrice":100,"lastPriceTs":"2026-11-20T09:20:00+05:30","pendingIntentId":"3f2b9c1e-0d4a-4e55-9b7a-1c2d3e4f5a6b:2"},{"instanceId":"PE#2","legId":"PE","cycle":1,"hedge":true,"status":"OPEN","side":"BUY","right":"PE","expiry":"2026-11-24","strike":24300,"lots":1,"qty":65,"held":65,"entryPrice":60,"entrySpot":24300,"entryTs":"2026-11-20T09:20:00+05:30","lastPrice":60,"lastPriceTs":"2026-11-20T09:20:00+05:30","bestPrice":60,"bestSpot":24300}]}},"orders":{"3f2b9c1e-0d4a-4e55-9b7a-1c2d3e4f5a6b:2":{"intent":{"id":"3f2b9c1e-0d4a-4e55-9b7a-1c2d3e4f5a6b:2","ts":"2026-11-20T09:20:00+05:30","strategyId":"s1","legId":"CE","underlying":"NIFTY","expiry":"2026-11-24","strike":24300,"right":"CE","side":"SELL","qty":65,"lots":1,"lotSize":65,"price":100,"reason":"ENTRY"},"slices":[{}]}}}';

@@ -1,9 +1,8 @@
 /**
  * The stored form of a runtime state: what a live deployment writes to Postgres after every step.
  * Fields still at their default (null, false, 0, an empty record) are left out and put back on
- * reading; an order's intent does not repeat the deployment id nor its own id (the order's key),
- * and the deployment's own ids (`${deploymentId}:17`) are written as `:17`, so a 4-leg
- * deployment's state stays under 4 KB even with four orders in flight (bench/runtime.bench.ts). `decodeState(encodeState(s))` equals `s` exactly: numbers are
+ * reading, and an order's intent does not repeat the deployment id, so a 4-leg deployment's
+ * state stays a few kilobytes. `decodeState(encodeState(s))` equals `s` exactly: numbers are
  * never rounded, so a restored deployment decides exactly as one that never stopped.
  */
 import { freshStrategy } from './runtime.ts';
@@ -44,6 +43,7 @@ const LEG_DEFAULTS: Partial<LegState> = {
   pnlBase: 0,
   costsBase: 0,
   problem: null,
+  openCosts: 0,
 };
 
 const ORDER_DEFAULTS: Partial<OrderState> = {
@@ -88,12 +88,34 @@ const STATE_DEFAULTS: Partial<RuntimeState> = {
   orders: {},
 };
 
-/** `${deploymentId}:17` and its slices `${deploymentId}:17/2` as `:17`, `:17/2`; other ids as they are. */
-const shorten = (dep: string, id: string) => (id.startsWith(`${dep}:`) ? id.slice(dep.length) : id);
-const expand = (dep: string, id: string) => (id.startsWith(':') ? `${dep}${id}` : id);
+/**
+ * Ids of the deployment's sequence (`${deploymentId}:${seq}`, and slices `…/k`) are stored without
+ * the deployment id, which the state carries once: `:12`. A full id never starts with ":".
+ */
+function idCodec(deploymentId: string) {
+  const prefix = `${deploymentId}:`;
+  return {
+    short: (id: string) => (id.startsWith(prefix) ? id.slice(deploymentId.length) : id),
+    long: (id: string) => (id.startsWith(':') ? deploymentId + id : id),
+  };
+}
+
+/** The contract fields of an intent, stored once on the leg that is waiting for it. */
+const CONTRACT = ['expiry', 'strike', 'right'] as const;
+
+/** An intent's stored fields in their order in memory, so a decoded intent looks as it did. */
+const INTENT_ORDER = ['id', 'ts', 'deploymentId', 'strategyId', 'legId', 'underlying', 'expiry', 'strike', 'right', 'side', 'qty', 'lots', 'lotSize', 'price', 'orderType', 'limitPrice', 'reason', 'closing'] as const; // prettier-ignore
+
+function pendingLeg(
+  strategies: Record<string, { legs: LegState[] }>,
+  intentId: string,
+  strategyId: string,
+) {
+  return strategies[strategyId]?.legs.find((l) => l.pendingIntentId === intentId);
+}
 
 export function encodeState(s: RuntimeState): string {
-  const dep = s.deploymentId;
+  const ids = idCodec(s.deploymentId);
   const strategyDefaults = freshStrategy('') as Partial<StrategyState>;
   delete strategyDefaults.strategyId;
   delete strategyDefaults.legs;
@@ -102,24 +124,38 @@ export function encodeState(s: RuntimeState): string {
     const { legs, ...rest } = st;
     strategies[id] = {
       ...drop(rest, strategyDefaults as Partial<typeof rest>),
-      legs: legs.map((l) =>
-        drop(
-          l.pendingIntentId === null
-            ? l
-            : { ...l, pendingIntentId: shorten(dep, l.pendingIntentId) },
-          LEG_DEFAULTS,
-        ),
-      ),
+      legs: legs.map((l) => {
+        const out = drop(l, LEG_DEFAULTS);
+        if (l.pendingIntentId !== null) out.pendingIntentId = ids.short(l.pendingIntentId);
+        return out;
+      }),
     };
   }
   const orders: Json = {};
   for (const [id, o] of Object.entries(s.orders)) {
+    // The id is the key, the time usually the state's last, lots follow from qty, the contract is the waiting leg's.
     const { deploymentId: _same, id: _key, ...intent } = o.intent;
-    orders[shorten(dep, id)] = {
+    const stored = drop(intent, INTENT_DEFAULTS);
+    if (intent.ts === s.lastTs) delete stored.ts;
+    if (intent.lots * intent.lotSize === intent.qty) delete stored.lots;
+    const leg = pendingLeg(s.strategies, id, intent.strategyId);
+    if (
+      leg &&
+      leg.expiry === intent.expiry &&
+      (leg.strike ?? 0) === intent.strike &&
+      leg.right === intent.right
+    )
+      // prettier-ignore
+      for (const k of CONTRACT) delete stored[k];
+    orders[ids.short(id)] = {
       ...drop(o, ORDER_DEFAULTS),
-      intent: drop(intent, INTENT_DEFAULTS),
+      intent: stored,
       // A single slice carries the intent's id, lots and quantity: only its state is kept.
-      slices: o.slices.map((x) => drop({ ...x, id: shorten(dep, x.id) }, { ...SLICE_DEFAULTS, id: shorten(dep, o.intent.id), qty: o.intent.qty, lots: o.intent.lots })), // prettier-ignore
+      slices: o.slices.map((x) => {
+        const out = drop(x, { ...SLICE_DEFAULTS, id: o.intent.id, qty: o.intent.qty, lots: o.intent.lots }); // prettier-ignore
+        if (typeof out.id === 'string') out.id = ids.short(out.id);
+        return out;
+      }),
     };
   }
   return JSON.stringify({ ...drop({ ...s, orders }, STATE_DEFAULTS), strategies });
@@ -127,32 +163,43 @@ export function encodeState(s: RuntimeState): string {
 
 export function decodeState(text: string): RuntimeState {
   const raw = restore<RuntimeState>(JSON.parse(text) as Json, STATE_DEFAULTS);
-  const dep = raw.deploymentId;
+  const ids = idCodec(raw.deploymentId);
   const strategyDefaults = freshStrategy('') as Partial<StrategyState>;
   delete strategyDefaults.legs;
   const strategies: RuntimeState['strategies'] = {};
   for (const [id, st] of Object.entries(raw.strategies as Record<string, Json>)) {
     const legs = (st.legs as Json[]).map((l) => {
       const leg = restore<LegState>(l, LEG_DEFAULTS);
-      if (leg.pendingIntentId !== null) leg.pendingIntentId = expand(dep, leg.pendingIntentId);
+      if (leg.pendingIntentId !== null) leg.pendingIntentId = ids.long(leg.pendingIntentId);
       return leg;
     });
     strategies[id] = { ...restore<StrategyState>(st, strategyDefaults), strategyId: id, legs };
   }
   const orders: RuntimeState['orders'] = {};
   for (const [key, stored] of Object.entries(raw.orders as Record<string, Json>)) {
-    const id = expand(dep, key);
-    // States stored before ids were shortened keep the intent's id inside it: the same value.
-    const { id: _old, ...rest } = restore<OrderState['intent']>(stored.intent as Json, INTENT_DEFAULTS); // prettier-ignore
-    const intent = { id, ...rest, deploymentId: dep };
+    const id = ids.long(key);
+    const s = stored.intent as Json;
+    const leg = pendingLeg(strategies, id, s.strategyId as string);
+    const full: Json = {
+      ...(leg ? { expiry: leg.expiry, strike: leg.strike ?? 0, right: leg.right } : {}),
+      ...s,
+      id,
+      ts: s.ts ?? raw.lastTs,
+      deploymentId: raw.deploymentId,
+    };
+    full.lots ??= (full.qty as number) / (full.lotSize as number);
+    const ordered: Json = {};
+    for (const k of INTENT_ORDER) if (k in full) ordered[k] = full[k];
+    const intent = restore<OrderState['intent']>(ordered, INTENT_DEFAULTS);
     const o = restore<OrderState>(stored, ORDER_DEFAULTS);
-    const sliceDefaults = { ...SLICE_DEFAULTS, id, qty: intent.qty, lots: intent.lots };
+    const sliceDefaults = { ...SLICE_DEFAULTS, id: intent.id, qty: intent.qty, lots: intent.lots };
     orders[id] = {
       ...o,
       intent,
       slices: (stored.slices as Json[]).map((x) => {
         const slice = restore<OrderSlice>(x, sliceDefaults);
-        return { ...slice, id: expand(dep, slice.id) };
+        slice.id = ids.long(slice.id);
+        return slice;
       }),
     };
   }

@@ -9,6 +9,7 @@ import { tradingDaysUntil } from '../market/calendar.ts';
 import { daysBetween, hhmmOf } from './clock.ts';
 import { emit, fmt, note, type Ctx, type Now } from './context.ts';
 import { legExpiry } from './expiry.ts';
+import { hedgeStep } from './delta-hedge.ts';
 import { crossingMemoryKey, factResolver } from './facts.ts';
 import { createInstance, instancePnl, isActive, isLive, orderEntry, orderExit } from './leg.ts';
 import {
@@ -382,7 +383,7 @@ function legTriggers(ctx: Ctx, now: Now): void {
   const { st, sp } = now;
   const order = [...sp.legs.keys()];
   const open = st.legs
-    .filter((l) => l.status === 'OPEN')
+    .filter((l) => l.status === 'OPEN' && l.origin !== 'HEDGE') // the hedge has no stops of its own
     .sort((a, b) => order.indexOf(a.legId) - order.indexOf(b.legId));
   for (const inst of open) {
     if (inst.status !== 'OPEN') continue; // closed by a complete square-off earlier in this loop
@@ -564,6 +565,7 @@ function trailToBreakEven(ctx: Ctx, now: Now, hitter: LegState): void {
   for (const l of st.legs) {
     if (l === hitter || l.status !== 'OPEN' || l.movedToBreakeven || l.entryPrice === null)
       continue;
+    if (l.origin === 'HEDGE') continue;
     const leg = sp.legs.get(l.legId) as Leg;
     if (scope === 'slLegs' && !leg.stopLoss) continue;
     const from = l.stopLevel;
@@ -1275,8 +1277,9 @@ export async function strategyStep(ctx: Ctx, now: Now): Promise<void> {
       }
     }
     if (strategyRisk(ctx, now)) return;
-    // 3. legs
+    // 3. legs, then the delta hedge on what they left open
     legTriggers(ctx, now);
+    hedgeStep(ctx, now);
   }
   if (!monitoring) return;
   // 4. waits, breakout, momentum, entry

@@ -48,7 +48,7 @@ export type { MarketView } from '../session/market-memory.ts';
 export type Right = 'CE' | 'PE' | 'FUT';
 export type Side = 'BUY' | 'SELL';
 
-/** Why an order exists; exactly the `reason` values of DESIGN.md's backtest report. */
+/** Why an order exists: the `reason` values of DESIGN.md's backtest report, and HEDGE (docs/backtest.md#the-report). */
 export type OrderReason =
   | 'ENTRY'
   | 'STOP_LOSS'
@@ -61,7 +61,9 @@ export type OrderReason =
   | 'STRATEGY_TARGET'
   | 'BASKET_LIMIT'
   | 'SQUARE_OFF'
-  | 'KILL';
+  | 'KILL'
+  /** A delta hedge trade (docs/dsl.md#delta-hedge): opening, adding to or reducing the hedge's futures. */
+  | 'HEDGE';
 
 /** A decision to trade one leg, kept in the state until the broker has answered it completely. */
 export type OrderIntent = {
@@ -156,6 +158,11 @@ export type RuntimeInput =
       ts: string;
       strategyId?: string;
       legId?: string;
+      /**
+       * Who paused, when it was not the trader by hand: the portfolio risk limits pause new
+       * entries with the limit crossed here (the trader resumes).
+       */
+      reason?: string;
     }
   /** The broker's net positions for this deployment's contracts, for reconciliation. */
   | { kind: 'positions'; ts: string; positions: BrokerPosition[] }
@@ -222,7 +229,9 @@ export type RuntimeEventType =
   | 'PAUSE'
   | 'RESUME'
   | 'RECONCILED'
-  | 'RECONCILIATION_MISMATCH';
+  | 'RECONCILIATION_MISMATCH'
+  | 'HEDGE'
+  | 'HEDGE_SKIPPED';
 
 /**
  * Every decision is an event that says why: `message` is for the trader ("CE 24300 stop-loss:
@@ -264,8 +273,12 @@ export type LegState = {
   cycle: number;
   hedge: boolean;
   status: LegStatus;
-  /** Why this instance exists: the first entry, a re-entry (and of which kind) or a lazy-leg link. */
-  origin: 'ENTRY' | 'REENTRY' | 'LAZY';
+  /**
+   * Why this instance exists: the first entry, a re-entry (and of which kind), a lazy-leg link,
+   * or the delta hedge's futures position (one per cycle, carried at its average price; its side
+   * is the side of the net position and may change, docs/dsl.md#delta-hedge).
+   */
+  origin: 'ENTRY' | 'REENTRY' | 'LAZY' | 'HEDGE';
   side: Side;
   right: Right;
   expiry: string | null;
@@ -319,6 +332,8 @@ export type LegState = {
   costsBase: number;
   /** The last problem reported for this leg (no quote, no strike), so it is reported once, not every tick. */
   problem: string | null;
+  /** Delta hedge only (0 otherwise): costs of the opening fills of the units still held, charged to hedge trades as they close. */
+  openCosts: number;
 };
 
 /** WAITING: before entry or waiting to re-enter; ENTERED: legs are live; EXITED: done for the day. */
@@ -375,6 +390,8 @@ export type StrategyState = {
   notes: Record<string, string>;
   /** Previous values of crossing facts, per rule group and fact (crossesAbove / crossesBelow). */
   crossings: Record<string, number>;
+  /** Delta hedge on an interval: the cycle and snapshot time of its last rebalance (null: none yet). */
+  hedgeClock: { cycle: number; at: string } | null;
 };
 
 export type { DailyClose } from '../session/market-memory.ts';

@@ -10,6 +10,7 @@ import { deploymentsRouter } from '@/server/api/routers/deployments';
 import { brokerAccountsRouter } from '@/server/api/routers/broker-accounts';
 import { datasetsRouter } from '@/server/api/routers/datasets';
 import { sweepsRouter } from '@/server/api/routers/sweeps';
+import { portfolioRouter } from '@/server/api/routers/portfolio';
 import { alertsRouter } from '@/server/api/routers/alerts';
 
 export const appRouter = router({
@@ -23,6 +24,7 @@ export const appRouter = router({
   datasets: datasetsRouter,
   deployments: deploymentsRouter,
   sweeps: sweepsRouter,
+  portfolio: portfolioRouter,
   alerts: alertsRouter,
 });
 

@@ -17,6 +17,7 @@ import {
   DeploymentJobSchema,
   EvaluateJobSchema,
   FeedTickJobSchema,
+  PortfolioLimitsJobSchema,
   QUEUES,
   RouteJobSchema,
   VenueTickJobSchema,
@@ -35,6 +36,7 @@ import {
 } from './evaluator';
 import { FeedSpecSchema, feedTickAt } from './feeds';
 import { latestSnapshot, recordTick, snapshotAt } from './feed-store';
+import { enforcePortfolioLimits, ownersOf } from './portfolio-limits';
 import { paperVenueTick, routeIntent, type LiveBrokers } from './router';
 
 export type LiveFlowDeps = {
@@ -63,6 +65,13 @@ async function afterEvaluation(deps: LiveFlowDeps, r: EvaluationResult | null): 
       JSON.stringify({ kind: 'update', pnl: r.pnl, events: r.events.length, skipped: r.skipped }),
     )
     .catch(() => {});
+}
+
+/** After evaluations: the owners' portfolio limits, and an evaluation for every deployment they paused. */
+async function checkLimits(deps: LiveFlowDeps, db: Db, owners: string[]): Promise<void> {
+  const paused = await enforcePortfolioLimits(db, owners, (deps.now ?? Date.now)());
+  for (const id of paused)
+    await getQueue(QUEUES.deployments).add(DEPLOYMENT_JOBS.evaluateDeployment, { deploymentId: id }, { ...JOB_OPTS, jobId: jobIdOf('evd', id, 'limits', Date.now()) }); // prettier-ignore
 }
 
 /** A feed asks for its tick of now; a new one is recorded and fans out to the evaluators. */
@@ -156,9 +165,11 @@ export async function evaluateShard(
   const tick = await latestSnapshot(db, job.feedId, job.underlying);
   if (!tick) return 0;
   const ids = await deploymentsOn(db, job.feedId, job.underlying, { index: job.shard, count: job.shards }); // prettier-ignore
+  const evaluated: string[] = [];
   for (const id of ids) {
     const r = await evaluateDeployment(db, id, { tick });
     await afterEvaluation(deps, r);
+    if (r?.applied) evaluated.push(id);
     // A paper venue's resting orders (limits, partial fills) meet the tick the runtime just saw.
     if (r?.working && r.paper)
       await getQueue(QUEUES.orders).add(
@@ -167,6 +178,7 @@ export async function evaluateShard(
         { ...JOB_OPTS, jobId: jobIdOf('venue', id, tick.ts) },
       );
   }
+  await checkLimits(deps, db, await ownersOf(db, evaluated));
   return ids.length;
 }
 
@@ -227,9 +239,17 @@ export function deploymentsProcessor(deps: LiveFlowDeps) {
         return evaluateShard(deps, EvaluateJobSchema.parse(job.data));
       case DEPLOYMENT_JOBS.evaluateDeployment: {
         const { deploymentId } = DeploymentJobSchema.parse(job.data);
-        const r = await evaluateDeployment(await deps.db(), deploymentId);
+        const db = await deps.db();
+        const r = await evaluateDeployment(db, deploymentId);
         await afterEvaluation(deps, r);
+        // A fill or a command moves the book as much as a tick does.
+        if (r?.applied) await checkLimits(deps, db, await ownersOf(db, [deploymentId]));
         return r?.applied ?? 0;
+      }
+      case DEPLOYMENT_JOBS.portfolioLimits: {
+        const { ownerId } = PortfolioLimitsJobSchema.parse(job.data);
+        await checkLimits(deps, await deps.db(), [ownerId]);
+        return 'checked';
       }
       case DEPLOYMENT_JOBS.clock:
         return liveClock(deps);

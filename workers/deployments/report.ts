@@ -71,6 +71,8 @@ export async function deploymentReport(db: Db, deploymentId: string): Promise<Ba
     days: built.days,
     trades: built.trades,
     openPositions: built.openPositions,
+    // The delta hedge's account apart, as a backtest of the same basket reports it.
+    ...(parsed.value.basket.strategies.some((s) => s.deltaHedge) ? { hedge: built.hedge } : {}),
     notes: built.notes,
     settings: {
       fillModel: describeFillModel(fillModel),

@@ -126,3 +126,37 @@ describe('fixed cost model from the basket', () => {
     ).toBe(45);
   });
 });
+
+describe('futures (the delta hedge) on the same schedules', () => {
+  // 1 NIFTY lot of 65 sold at 24,350 on 2026-08-18: turnover 1,582,750.
+  const fut = {
+    side: 'SELL' as const,
+    qty: 65,
+    contracts: 1,
+    price: 24350,
+    spot: 24300,
+    date: '2026-08-18',
+    instrument: 'future' as const,
+  };
+  it('charges NSE futures rates on turnover, not option rates on premium', () => {
+    const s = indiaIndexOptions.cost(fut);
+    expect(s.items).toEqual({
+      brokerage: 20, // the lower of INR 20 and 0.03 % (474.83)
+      stt: 791.38, // 0.05 % of 1,582,750 = 791.375
+      exchange: 28.96, // 0.00183 % = 28.964
+      sebi: 1.58, // INR 10 a crore = 1.58275
+      stampDuty: 0,
+      gst: 9.1, // 18 % of (20 + 28.96433 + 1.58275) = 9.0985
+    });
+    expect(s.total).toBe(851.02);
+    const b = indiaIndexOptions.cost({ ...fut, side: 'BUY' });
+    expect([b.items.stt, b.items.stampDuty, b.total]).toEqual([0, 31.66, 91.3]); // stamp 0.002 % = 31.655
+    // Before 1 Apr 2026 the STT on futures sold was 0.02 %.
+    expect(indiaIndexOptions.cost({ ...fut, date: '2025-08-18' }).items.stt).toBe(316.55);
+    // A small trade pays 0.03 % rather than the flat fee.
+    expect(indiaIndexOptions.cost({ ...fut, qty: 1, price: 10000 }).items.brokerage).toBe(3);
+  });
+  it('charges Deribit futures 0.05 % of their value', () => {
+    expect(deribitOptions.cost({ ...fut, qty: 2, contracts: 2, price: 50000 }).total).toBe(50);
+  });
+});

@@ -2,7 +2,14 @@
  * Cost models turn one fill into the charges a broker's contract note would show. They are
  * reported apart from gross P&L, and the report names the model that was used.
  */
-import { NSE_TXN_ON_PREMIUM, STT_SELL_ON_PREMIUM, rateOn } from '../../reference/india-charges.ts';
+import {
+  NSE_TXN_ON_FUTURES,
+  NSE_TXN_ON_PREMIUM,
+  STT_SELL_ON_FUTURES,
+  STT_SELL_ON_PREMIUM,
+  rateOn,
+} from '../../reference/india-charges.ts';
+import type { CostModelChoice } from '../../dsl/basket.ts';
 import { DERIBIT_OPTIONS, INDIA_INDEX_OPTIONS, US_OPTIONS } from './rates';
 
 export type CostFill = {
@@ -21,6 +28,8 @@ export type CostFill = {
   firstOfOrder?: boolean;
   /** Trade date (YYYY-MM-DD, exchange-local): taxes and exchange charges are the ones valid then. */
   date?: string;
+  /** What traded (default an option): futures pay their own schedule on their turnover where a model has one. */
+  instrument?: 'option' | 'future';
 };
 
 export type CostBreakdown = { total: number; items: Record<string, number> };
@@ -73,13 +82,14 @@ export function indiaIndexOptionsModel(o: { brokeragePerOrder?: number } = {}): 
   };
   return {
     id: INDIA_INDEX_OPTIONS.id,
-    description: `NSE index options, Zerodha-style: INR ${r.brokeragePerOrder} brokerage per order, STT on sell premium as in force on the trade date (0.15 % from 1 Apr 2026, 0.1 % from 1 Oct 2024, 0.0625 % from 1 Apr 2023), NSE 0.03553 %, SEBI INR 10/crore, stamp 0.003 % of buy premium, GST 18 % on brokerage + exchange + SEBI`,
+    description: `NSE index options, Zerodha-style: INR ${r.brokeragePerOrder} brokerage per order, STT on sell premium as in force on the trade date (0.15 % from 1 Apr 2026, 0.1 % from 1 Oct 2024, 0.0625 % from 1 Apr 2023), NSE 0.03553 %, SEBI INR 10/crore, stamp 0.003 % of buy premium, GST 18 % on brokerage + exchange + SEBI; index futures: brokerage the lower of INR ${r.brokeragePerOrder} and 0.03 %, STT 0.05 % of futures sold (from 1 Apr 2026), NSE 0.00183 %, stamp 0.002 % of buys`,
     assumptions: (date) =>
       [
         rateOn(STT_SELL_ON_PREMIUM, date, 'STT on options sold').note,
         rateOn(NSE_TXN_ON_PREMIUM, date, 'the NSE transaction charge').note,
       ].filter((n): n is string => n !== null),
     cost(f) {
+      if (f.instrument === 'future') return indiaIndexFutures(f, r);
       const premium = f.price * f.qty;
       const brokerage = f.firstOfOrder === false ? 0 : r.brokeragePerOrder;
       const date = f.date ?? '9999-12-31';
@@ -98,6 +108,32 @@ export function indiaIndexOptionsModel(o: { brokeragePerOrder?: number } = {}): 
       );
     },
   };
+}
+
+/** NSE index futures on the same schedule's broker: what the delta hedge's futures trades pay. */
+function indiaIndexFutures(
+  f: CostFill,
+  r: Omit<typeof INDIA_INDEX_OPTIONS, 'brokeragePerOrder'> & { brokeragePerOrder: number },
+): CostBreakdown {
+  const turnover = f.price * f.qty;
+  const date = f.date ?? '9999-12-31';
+  const brokerage =
+    f.firstOfOrder === false
+      ? 0
+      : Math.min(r.brokeragePerOrder, turnover * r.futuresBrokerageOnTurnover);
+  const exchange = turnover * rateOn(NSE_TXN_ON_FUTURES, date, '').value;
+  const sebi = turnover * r.sebiOnPremium;
+  return breakdown(
+    {
+      brokerage,
+      stt: f.side === 'SELL' ? turnover * rateOn(STT_SELL_ON_FUTURES, date, '').value : 0,
+      exchange,
+      sebi,
+      stampDuty: f.side === 'BUY' ? turnover * r.futuresStampBuyOnTurnover : 0,
+      gst: (brokerage + exchange + sebi) * r.gstRate,
+    },
+    2,
+  );
 }
 
 export const indiaIndexOptions: CostModel = indiaIndexOptionsModel();
@@ -134,9 +170,10 @@ export const usOptions: CostModel = usOptionsModel();
 export const deribitOptions: CostModel = {
   id: DERIBIT_OPTIONS.id,
   description:
-    'Deribit options: 0.03 % of the underlying per contract, capped at 12.5 % of the option price',
+    'Deribit options: 0.03 % of the underlying per contract, capped at 12.5 % of the option price; futures: 0.05 % of their value (taker)',
   cost(f) {
     const r = DERIBIT_OPTIONS;
+    if (f.instrument === 'future') return breakdown({ fee: r.futuresTaker * f.price * f.qty }, 4);
     const perUnit = Math.min(r.takerOnUnderlying * f.spot, r.capOnPremium * f.price);
     return breakdown({ fee: perUnit * f.qty }, 4);
   },
@@ -148,6 +185,22 @@ export const costModels: Record<PresetCostModelId, CostModel> = {
   [US_OPTIONS.id]: usOptions,
   [DERIBIT_OPTIONS.id]: deribitOptions,
 };
+
+/** The cost model a basket's `execution.costModel` names, with its overrides applied. */
+export function executionCostModel(c: CostModelChoice): CostModel {
+  switch (c.type) {
+    case 'none':
+      return noCosts;
+    case 'fixed':
+      return fixedCostModel(c);
+    case 'india-index-options':
+      return indiaIndexOptionsModel(c);
+    case 'us-options':
+      return usOptionsModel(c);
+    case 'deribit-options':
+      return deribitOptions;
+  }
+}
 
 /** Resolves a cost model by id; an unknown id is an error that lists the known ones. */
 export function costModelById(id: string): CostModel {

@@ -16,9 +16,14 @@ export const INDIA_INDEX_OPTIONS = {
   stampBuyOnPremium: 0.00003,
   /** GST on brokerage + exchange transaction charges + SEBI fees. */
   gstRate: 0.18,
+  /** Index futures (the delta hedge's trades): brokerage is the lower of the flat fee and this share of turnover. */
+  futuresBrokerageOnTurnover: 0.0003,
+  /** Stamp duty on futures bought: 0.002 % (INR 200 per crore) of turnover. */
+  futuresStampBuyOnTurnover: 0.00002,
   sources: [
     'https://zerodha.com/charges (F&O options column: brokerage INR 20/order, NSE txn 0.03553 % of premium, SEBI INR 10/crore, stamp 0.003 % buy, GST 18 %)',
     'Union Budget 2026-27 / Finance Bill 2026: STT on sale of options 0.15 % of premium from 2026-04-01 (https://www.angelone.in/news/market-updates/stt-hike-in-budget-2026-27-what-changes-for-futures-traders)',
+    'https://zerodha.com/charges (F&O futures column: brokerage 0.03 % or INR 20/order whichever is lower, STT 0.05 % sell side, NSE 0.00183 %, SEBI INR 10/crore, stamp 0.002 % buy, GST 18 %)',
   ],
 } as const;
 
@@ -52,7 +57,10 @@ export const DERIBIT_OPTIONS = {
   takerOnUnderlying: 0.0003,
   /** The fee never exceeds 12.5 % of the option's price. */
   capOnPremium: 0.125,
+  /** Futures (the delta hedge's trades) taken at market: 0.05 % of the contract's value. */
+  futuresTaker: 0.0005,
   sources: [
     'https://www.deribit.com/kb/fees (options: 0.03 % of the underlying, capped at 12.5 % of the option price)',
+    'https://support.deribit.com/hc/en-us/articles/25944746248989-Fees (BTC/ETH futures: taker 0.05 %)',
   ],
 } as const;

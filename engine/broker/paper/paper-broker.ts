@@ -241,6 +241,7 @@ export class PaperBroker implements Broker {
       spot: snapshot.spot,
       firstOfOrder: o.executions.length === 0,
       date: snapshot.ts.slice(0, 10),
+      instrument: r.right === 'FUT' ? 'future' : 'option',
     });
     const executionId = `paper:${o.orderId}:${o.executions.length + 1}`;
     o.executions.push({ executionId, ts: snapshot.ts, qty, price });

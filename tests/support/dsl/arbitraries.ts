@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { FACTS, OPERATORS, REGIMES, type FactSpec } from '@/engine/dsl/conditions';
 import { WEEKDAYS } from '@/engine/dsl/primitives';
 import { UNDERLYING_SYMBOLS, currencyOf } from '@/engine/dsl/underlyings';
+import { findInstrument } from '@/engine/market/instruments';
 import type { MutableJson } from './fixtures.ts';
 
 const num = (min: number, max: number) =>
@@ -294,6 +295,17 @@ const strategyArb = (index: number, underlying: string): fc.Arbitrary<MutableJso
       noReEntryAfter: opt(num(0.01, 1)),
       stopMonitoringAfter: opt(num(0.01, 1)),
       withConditions: fc.boolean(),
+      hedge: opt(
+        fc.record({
+          band: opt(num(0, 1000)),
+          interval: opt(int(1, 1440)),
+          targetDelta: opt(num(-1000, 1000)),
+          offset: opt(int(0, 2)),
+          minTradeLots: opt(int(1, 10)),
+          maxExtra: opt(int(0, 50)),
+          costLimitPct: opt(num(0.01, 1000)),
+        }),
+      ),
       name: fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim().length > 0),
     })
     .chain((g) => {
@@ -355,6 +367,22 @@ const strategyArb = (index: number, underlying: string): fc.Arbitrary<MutableJso
         f === undefined ? undefined : hhmm(g.entry + Math.max(1, Math.ceil(f * (exit - g.entry))));
       if (g.noReEntryAfter !== undefined) s.noReEntryAfter = at(g.noReEntryAfter);
       if (g.stopMonitoringAfter !== undefined) s.stopMonitoringAfter = at(g.stopMonitoringAfter);
+      const futures = findInstrument(underlying)?.futureExpiries ?? [];
+      if (g.hedge && futures.length) {
+        // Only where futures are listed, with a band a whole lot can reach.
+        const half = (findInstrument(underlying)?.lotSize ?? 1) / 2;
+        const h = g.hedge;
+        s.deltaHedge = clean({
+          typeVersion: 1,
+          expiry: h.offset === undefined ? undefined : { kind: futures[futures.length - 1], offset: h.offset }, // prettier-ignore
+          targetDelta: h.targetDelta,
+          band: h.band === undefined && h.interval === undefined ? half : h.band === undefined ? undefined : half + h.band, // prettier-ignore
+          intervalMinutes: h.interval,
+          minTradeLots: h.minTradeLots,
+          maxLots: h.maxExtra === undefined ? undefined : (h.minTradeLots ?? 1) + h.maxExtra,
+          costLimitPct: h.costLimitPct,
+        });
+      }
       if (s.sizing?.method === 'riskPerTrade') {
         for (const leg of legs)
           if (
