@@ -20,6 +20,7 @@ import { brokerAccountProcessor } from './brokers/accounts';
 import {
   deploymentsProcessor,
   ordersProcessor,
+  rearmFeeds,
   scheduleLiveFlow,
   type LiveFlowDeps,
 } from './deployments';
@@ -35,6 +36,12 @@ export type RunningWorkers = { close: (opts?: { force?: boolean }) => Promise<vo
  */
 const BACKTEST_WORKER = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 2 };
 const SWEEP_EVERY_MS = 30_000;
+/**
+ * Live-flow jobs are short and idempotent (Postgres decides what was applied and sent), and exits
+ * wait on them: a job of a worker that died goes to another within seconds, not BullMQ's default
+ * 30 s, and is tried again however often its workers die (each retry repeats a step, never an order).
+ */
+const LIVE_WORKER = { lockDuration: 4_000, stalledInterval: 2_000, maxStalledCount: 20 };
 
 export async function startWorkers(
   opts: {
@@ -89,6 +96,7 @@ export async function startWorkers(
       connection: createConnection('worker', url),
       concurrency,
       ...(name === QUEUES.backtests ? BACKTEST_WORKER : {}),
+      ...(name === QUEUES.deployments || name === QUEUES.orders ? LIVE_WORKER : {}),
     });
     w.on('failed', (job, err) =>
       logger.error({ queue: name, job: job?.name, id: job?.id, err }, 'job failed'),
@@ -106,14 +114,38 @@ export async function startWorkers(
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const scheduler = new Queue(QUEUES.system, { connection: client });
   scheduler.on('error', () => {});
-  await scheduleHeartbeat(scheduler, heartbeatMs);
-  await scheduleLiveFlow();
+  const arm = async () => {
+    await scheduleHeartbeat(scheduler, heartbeatMs);
+    await scheduleLiveFlow();
+    await rearmFeeds(liveFlow);
+    if (opts.sweep !== false)
+      await scheduler.upsertJobScheduler(
+        SWEEP_SCHEDULER,
+        { every: opts.sweepMs ?? SWEEP_EVERY_MS },
+        { name: SWEEP_JOB, data: {}, opts: { removeOnComplete: 5, removeOnFail: 5 } },
+      );
+  };
+  await arm();
+  // A Redis that restarted without its data lost every scheduler (heartbeat, sweeps, the feeds of
+  // running deployments): they are armed again on each reconnect, or nothing would tick again.
+  let closed = false;
+  client.on('ready', () => {
+    const again = async (attempt: number): Promise<void> => {
+      if (closed) return;
+      try {
+        await arm();
+        logger.info('Redis reconnected: schedulers and feeds armed again');
+      } catch (err) {
+        if (attempt < 30) {
+          await new Promise((r) => setTimeout(r, 1_000));
+          return again(attempt + 1);
+        }
+        logger.error({ err }, 'could not arm the schedulers again after Redis reconnected');
+      }
+    };
+    void again(0);
+  });
   if (opts.sweep !== false) {
-    await scheduler.upsertJobScheduler(
-      SWEEP_SCHEDULER,
-      { every: opts.sweepMs ?? SWEEP_EVERY_MS },
-      { name: SWEEP_JOB, data: {}, opts: { removeOnComplete: 5, removeOnFail: 5 } },
-    );
     // Settle what the last run of the app left behind before serving anyone.
     await sweep().catch((err: unknown) => logger.warn({ err }, 'start-up backtest sweep failed'));
   }
@@ -123,6 +155,7 @@ export async function startWorkers(
   return {
     close: (closeOpts = {}) =>
       (closing ??= (async () => {
+        closed = true;
         // Worker.close() stops taking jobs and waits for the running ones to finish; with Redis
         // gone that wait never ends, so the launcher forces it (the jobs restart elsewhere).
         await Promise.all(workers.map((w) => w.close(closeOpts.force)));

@@ -57,12 +57,29 @@ export async function recordTick(db: Db, feedId: string, s: ChainSnapshot): Prom
   });
 }
 
+/**
+ * Recorded chains never change, and every deployment on a feed evaluates the same ones: the few
+ * newest are kept decoded in memory, so a tick's chain is read and unzipped once per process, not
+ * once per deployment. Steps never modify their input chains (the kernel is pure).
+ */
+const decoded = new Map<string, ChainSnapshot>();
+const DECODED_MAX = 48;
+
+function remember(key: string, s: ChainSnapshot): ChainSnapshot {
+  if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value as string);
+  decoded.set(key, s);
+  return s;
+}
+
 export async function snapshotAt(
   db: Db,
   feedId: string,
   underlying: string,
   ts: string,
 ): Promise<ChainSnapshot | undefined> {
+  const key = `${feedId}|${underlying}|${ts}`;
+  const hit = decoded.get(key);
+  if (hit) return hit;
   const [row] = await db
     .select({ body: feedSnapshots.body })
     .from(feedSnapshots)
@@ -73,7 +90,7 @@ export async function snapshotAt(
         eq(feedSnapshots.ts, ts),
       ),
     );
-  return row ? decode(row.body) : undefined;
+  return row ? remember(key, decode(row.body)) : undefined;
 }
 
 /** The newest snapshot of a feed's underlying, at or before `ts` when given. */
@@ -86,12 +103,27 @@ export async function latestSnapshot(
   const conds = [eq(feedSnapshots.feedId, feedId), eq(feedSnapshots.underlying, underlying)];
   if (atOrBefore) conds.push(lte(feedSnapshots.ts, atOrBefore));
   const [row] = await db
-    .select({ body: feedSnapshots.body })
+    .select({ ts: feedSnapshots.ts })
     .from(feedSnapshots)
     .where(and(...conds))
     .orderBy(desc(feedSnapshots.ts))
     .limit(1);
-  return row ? decode(row.body) : undefined;
+  return row ? snapshotAt(db, feedId, underlying, row.ts) : undefined;
+}
+
+/** Time of the newest tick of a feed's underlying (no chain is read). */
+export async function newestTickTs(
+  db: Db,
+  feedId: string,
+  underlying: string,
+): Promise<string | undefined> {
+  const [row] = await db
+    .select({ ts: feedSnapshots.ts })
+    .from(feedSnapshots)
+    .where(and(eq(feedSnapshots.feedId, feedId), eq(feedSnapshots.underlying, underlying)))
+    .orderBy(desc(feedSnapshots.ts))
+    .limit(1);
+  return row?.ts;
 }
 
 /** Ticks of the feed after `after` up to and including `upTo` (ts order), for counting what was skipped. */
@@ -116,12 +148,18 @@ export async function ticksBetween(
   return r?.n ?? 0;
 }
 
+/** Closes before a day are complete once a tick of that day is recorded (same transaction): kept. */
+const closesCache = new Map<string, DailyClose[]>();
+
 export async function closesBefore(
   db: Db,
   feedId: string,
   underlying: string,
   day: string,
 ): Promise<DailyClose[]> {
+  const key = `${feedId}|${underlying}|${day}`;
+  const hit = closesCache.get(key);
+  if (hit) return hit;
   const rows = await db
     .select()
     .from(feedCloses)
@@ -133,12 +171,15 @@ export async function closesBefore(
       ),
     )
     .orderBy(asc(feedCloses.day));
-  return rows.map((r) => {
+  const closes = rows.map((r) => {
     const c: DailyClose = { day: r.day, spot: r.spot };
     if (r.vix !== null) c.vix = r.vix;
     if (r.atmIv !== null) c.atmIv = r.atmIv;
     return c;
   });
+  if (closesCache.size >= 256) closesCache.delete(closesCache.keys().next().value as string);
+  closesCache.set(key, closes);
+  return closes;
 }
 
 /**

@@ -23,6 +23,7 @@ import {
   deploymentChannel,
   getQueue,
   jobIdOf,
+  scheduleFeed,
   unscheduleFeed,
 } from '../queues';
 import {
@@ -31,8 +32,8 @@ import {
   deploymentsOn,
   type EvaluationResult,
 } from './evaluator';
-import { FeedSpecSchema, feedTickAt } from './feeds';
-import { latestSnapshot, recordTick, snapshotAt } from './feed-store';
+import { FeedSpecSchema, feedTickAt, tickEveryMs } from './feeds';
+import { latestSnapshot, newestTickTs, recordTick, snapshotAt } from './feed-store';
 import { paperVenueTick, routeIntent, type LiveBrokers } from './router';
 
 export type LiveFlowDeps = {
@@ -142,10 +143,15 @@ export async function endFeed(deps: LiveFlowDeps, feedId: string): Promise<void>
 /** One shard of a tick: every deployment of the shard on this feed and underlying, newest tick. */
 export async function evaluateShard(
   deps: LiveFlowDeps,
-  job: { feedId: string; underlying: string; shard: number; shards: number },
+  job: { feedId: string; underlying: string; shard: number; shards: number; ts?: string },
 ): Promise<number> {
-  // prettier-ignore
   const db = await deps.db();
+  // When ticks come faster than evaluation, a job of an older tick would only evaluate the newest
+  // tick, which that tick's own job (queued after it) does: it returns at once, so a backlog drains.
+  if (job.ts) {
+    const newest = await newestTickTs(db, job.feedId, job.underlying);
+    if (newest && Date.parse(newest) > Date.parse(job.ts)) return 0;
+  }
   // The newest tick, not necessarily the job's: ticks that came faster are skipped and counted.
   const tick = await latestSnapshot(db, job.feedId, job.underlying);
   if (!tick) return 0;
@@ -264,6 +270,27 @@ async function nudge(deploymentId: string): Promise<void> {
     { deploymentId },
     { ...JOB_OPTS, jobId: jobIdOf('evd', deploymentId, Date.now(), Math.random().toString(36).slice(2, 8)) }, // prettier-ignore
   );
+}
+
+/**
+ * Schedules the feeds of running and paused deployments (idempotent): at start, and after a Redis
+ * that lost its data came back, since a feed's scheduler lives only in Redis.
+ */
+export async function rearmFeeds(deps: LiveFlowDeps): Promise<number> {
+  const db = await deps.db();
+  const rows = await db
+    .selectDistinctOn([deployments.feedId], { feedId: deployments.feedId, feed: deployments.feed })
+    .from(deployments)
+    .where(inArray(deployments.status, ['running', 'paused']));
+  let n = 0;
+  for (const r of rows) {
+    const spec = FeedSpecSchema.safeParse(r.feed);
+    const every = spec.success ? tickEveryMs(spec.data) : null;
+    if (every === null) continue;
+    await scheduleFeed(r.feedId, every);
+    n++;
+  }
+  return n;
 }
 
 /** Schedules the minute clock and the sweep (idempotent; every worker process may call it). */
