@@ -161,7 +161,7 @@ describe.skipIf(!postgresUrl)(
       expect(mid.flatMap((a) => a.problems.map((p) => `${a.deploymentId} (mid-session): ${p}`))).toEqual([]); // prettier-ignore
       expect(end.flatMap((a) => a.problems.map((p) => `${a.deploymentId}: ${p}`))).toEqual([]);
       for (const a of end) expect(a.replay.identical).toBe(true);
-    }, 330_000);
+    }, 900_000);
 
     it('a Redis restart that loses every queue mid-session: the deployments resume and say what they missed', async () => {
       const owner = await createTrader(world.db, 'redis-trader');
@@ -259,7 +259,7 @@ describe('live flow: the app restarted', () => {
 /** The deployment's events stream (tRPC SSE) read for a moment, as the deployment page does. */
 async function eventsOf(base: string, cookie: string, id: string): Promise<string> {
   const ac = new AbortController();
-  const url = `${base}/api/trpc/deployments.events?input=${encodeURIComponent(JSON.stringify({ id }))}`;
+  const url = `${base}/api/trpc/deployments.events?input=${encodeURIComponent(JSON.stringify({ json: { id } }))}`;
   const res = await fetch(url, {
     headers: { cookie, accept: 'text/event-stream' },
     signal: ac.signal,

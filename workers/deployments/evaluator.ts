@@ -10,7 +10,7 @@
  * commands, clock ticks), then the newest tick of its feed. When ticks come faster than
  * evaluation, the newest is taken and the ones in between are counted as skipped.
  */
-import { and, asc, eq, inArray, isNull, max, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import {
   deploymentEvents,
@@ -105,7 +105,8 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export async function evaluateDeployment(
   db: Db,
   deploymentId: string,
-  opts: { tick?: ChainSnapshot; dataEnd?: boolean } = {},
+  /** `previousTs`: the feed's tick before `tick`, when the caller knows it (then nothing was skipped from it). */
+  opts: { tick?: ChainSnapshot; previousTs?: string; dataEnd?: boolean } = {},
 ): Promise<EvaluationResult | null> {
   return db.transaction(async (tx) => {
     // The state row lock serialises evaluations of one deployment across worker processes.
@@ -159,7 +160,7 @@ export async function evaluateDeployment(
     const tick = opts.tick;
     const last = tick ? state.lastSnapshotTs[tick.underlying] : undefined;
     if (active && tick && (!last || Date.parse(tick.ts) > Date.parse(last))) {
-      if (last) skipped = Math.max(0, (await ticksBetween(tx as unknown as Db, dep.feedId, tick.underlying, last, tick.ts)) - 1); // prettier-ignore
+      if (last && last !== opts.previousTs) skipped = Math.max(0, (await ticksBetween(tx as unknown as Db, dep.feedId, tick.underlying, last, tick.ts)) - 1); // prettier-ignore
       if (last) gap = feedGap(dep.feed, last, tick, skipped);
       for (const input of inputsFor(state, tick)) {
         if (input.kind === 'snapshot') await market.show(input.snapshot);
@@ -280,15 +281,12 @@ async function writeEvents(
   events: readonly (RuntimeEvent | FeedGapEvent)[],
 ): Promise<void> {
   if (events.length === 0) return;
-  const [r] = await tx
-    .select({ seq: max(deploymentEvents.seq) })
-    .from(deploymentEvents)
-    .where(eq(deploymentEvents.deploymentId, deploymentId));
-  const base = r?.seq ?? 0;
+  // Numbered after the last in the same statement (the state row lock orders writers): one round trip.
+  const base = sql<number>`(select coalesce(max(${deploymentEvents.seq}), 0) from ${deploymentEvents} where ${deploymentEvents.deploymentId} = ${deploymentId})`; // prettier-ignore
   await tx.insert(deploymentEvents).values(
     events.map((e, i) => ({
       deploymentId,
-      seq: base + i + 1,
+      seq: sql<number>`${base} + ${i + 1}`,
       ts: e.ts,
       type: e.type,
       strategyId: 'strategyId' in e ? (e.strategyId ?? null) : null,

@@ -126,6 +126,28 @@ export async function newestTickTs(
   return row?.ts;
 }
 
+/** Time of the feed's tick just before `ts` (none: `ts` is its first). */
+export async function previousTickTs(
+  db: Db,
+  feedId: string,
+  underlying: string,
+  ts: string,
+): Promise<string | undefined> {
+  const [row] = await db
+    .select({ ts: feedSnapshots.ts })
+    .from(feedSnapshots)
+    .where(
+      and(
+        eq(feedSnapshots.feedId, feedId),
+        eq(feedSnapshots.underlying, underlying),
+        lt(feedSnapshots.ts, ts),
+      ),
+    ) // prettier-ignore
+    .orderBy(desc(feedSnapshots.ts))
+    .limit(1);
+  return row?.ts;
+}
+
 /** Ticks of the feed after `after` up to and including `upTo` (ts order), for counting what was skipped. */
 export async function ticksBetween(
   db: Db,

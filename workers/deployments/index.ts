@@ -33,7 +33,7 @@ import {
   type EvaluationResult,
 } from './evaluator';
 import { FeedSpecSchema, feedTickAt, tickEveryMs } from './feeds';
-import { latestSnapshot, newestTickTs, recordTick, snapshotAt } from './feed-store';
+import { latestSnapshot, newestTickTs, previousTickTs, recordTick, snapshotAt } from './feed-store';
 import { paperVenueTick, routeIntent, type LiveBrokers } from './router';
 
 export type LiveFlowDeps = {
@@ -51,7 +51,8 @@ const JOB_OPTS = { removeOnComplete: 1000, removeOnFail: 1000, attempts: 10, bac
 async function afterEvaluation(deps: LiveFlowDeps, r: EvaluationResult | null): Promise<void> {
   if (!r || r.applied === 0) return;
   const orders = getQueue(QUEUES.orders);
-  for (const id of r.outbox) await orders.add(DEPLOYMENT_JOBS.route, { intentId: id }, { ...JOB_OPTS, jobId: jobIdOf('route', id) }); // prettier-ignore
+  if (r.outbox.length)
+    await orders.addBulk(r.outbox.map((id) => ({ name: DEPLOYMENT_JOBS.route, data: { intentId: id }, opts: { ...JOB_OPTS, jobId: jobIdOf('route', id) } }))); // prettier-ignore
   await deps.redis
     .publish(
       deploymentChannel(r.deploymentId),
@@ -156,8 +157,9 @@ export async function evaluateShard(
   const tick = await latestSnapshot(db, job.feedId, job.underlying);
   if (!tick) return 0;
   const ids = await deploymentsOn(db, job.feedId, job.underlying, { index: job.shard, count: job.shards }); // prettier-ignore
+  const previousTs = await previousTickTs(db, job.feedId, job.underlying, tick.ts);
   for (const id of ids) {
-    const r = await evaluateDeployment(db, id, { tick });
+    const r = await evaluateDeployment(db, id, { tick, previousTs });
     await afterEvaluation(deps, r);
     // A paper venue's resting orders (limits, partial fills) meet the tick the runtime just saw.
     if (r?.working && r.paper)
