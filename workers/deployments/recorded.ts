@@ -16,14 +16,25 @@ import { endFeed, publishTick } from './index';
 import { waitQuiet } from './quiet';
 import { deploymentReport } from './report';
 
-export type RecordedRun = { deploymentId: string; report: BacktestReport; ticks: number };
+export type RecordedRun = {
+  deploymentId: string;
+  feedId: string;
+  report: BacktestReport;
+  ticks: number;
+};
 
 export async function paperRun(
   db: Db,
   redis: Redis,
   doc: DslDocument,
   snapshots: AsyncIterable<ChainSnapshot> | Iterable<ChainSnapshot>,
-  opts: { source: string; speed?: number | null; ownerId?: string } = { source: 'recorded ticks' },
+  opts: {
+    source: string;
+    speed?: number | null;
+    ownerId?: string;
+    /** Leave the feed open (a test then sends commands and more ticks). */
+    keepFeed?: boolean;
+  } = { source: 'recorded ticks' },
 ): Promise<RecordedRun> {
   const ownerId = opts.ownerId ?? `paper-${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
   if (!opts.ownerId)
@@ -47,7 +58,14 @@ export async function paperRun(
     if (speed === null) await waitQuiet(db, [dep.id]);
   }
   await waitQuiet(db, [dep.id]);
-  await endFeed(deps, dep.feedId);
-  await waitQuiet(db, [dep.id]);
-  return { deploymentId: dep.id, report: await deploymentReport(db, dep.id), ticks };
+  if (!opts.keepFeed) {
+    await endFeed(deps, dep.feedId);
+    await waitQuiet(db, [dep.id]);
+  }
+  return {
+    deploymentId: dep.id,
+    feedId: dep.feedId,
+    report: await deploymentReport(db, dep.id),
+    ticks,
+  };
 }
