@@ -87,7 +87,7 @@ describe.skipIf(!postgresUrl)(
     let world: LiveWorld;
     const ids: string[] = [];
     const ticks: ChainSnapshot[] = [
-      ...simulateSession({ underlying: 'NIFTY', seed: 11, date: '2026-08-18', intervalSeconds: 30, strikesEachSide: 12 }), // prettier-ignore
+      ...simulateSession({ underlying: 'NIFTY', seed: 11, date: '2026-08-18', intervalSeconds: 15, strikesEachSide: 12 }), // prettier-ignore
     ];
 
     beforeAll(async () => {
@@ -161,7 +161,7 @@ describe.skipIf(!postgresUrl)(
       expect(mid.flatMap((a) => a.problems.map((p) => `${a.deploymentId} (mid-session): ${p}`))).toEqual([]); // prettier-ignore
       expect(end.flatMap((a) => a.problems.map((p) => `${a.deploymentId}: ${p}`))).toEqual([]);
       for (const a of end) expect(a.replay.identical).toBe(true);
-    }, 900_000);
+    }, 1_200_000);
 
     it('a Redis restart that loses every queue mid-session: the deployments resume and say what they missed', async () => {
       const owner = await createTrader(world.db, 'redis-trader');

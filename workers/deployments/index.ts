@@ -33,7 +33,7 @@ import {
   type EvaluationResult,
 } from './evaluator';
 import { FeedSpecSchema, feedTickAt, tickEveryMs } from './feeds';
-import { latestSnapshot, newestTickTs, previousTickTs, recordTick, snapshotAt } from './feed-store';
+import { newestTickTs, previousTickTs, recordTick, snapshotAt } from './feed-store';
 import { paperVenueTick, routeIntent, type LiveBrokers } from './router';
 
 export type LiveFlowDeps = {
@@ -147,18 +147,20 @@ export async function evaluateShard(
   job: { feedId: string; underlying: string; shard: number; shards: number; ts?: string },
 ): Promise<number> {
   const db = await deps.db();
-  // When ticks come faster than evaluation, a job of an older tick would only evaluate the newest
-  // tick, which that tick's own job (queued after it) does: it returns at once, so a backlog drains.
-  if (job.ts) {
-    const newest = await newestTickTs(db, job.feedId, job.underlying);
-    if (newest && Date.parse(newest) > Date.parse(job.ts)) return 0;
-  }
   // The newest tick, not necessarily the job's: ticks that came faster are skipped and counted.
-  const tick = await latestSnapshot(db, job.feedId, job.underlying);
+  // When ticks come faster than evaluation, the jobs of older ticks find it already evaluated
+  // by an earlier job and return at once, so a backlog drains (the mark is only a shortcut: lost
+  // with Redis, the shard is evaluated again, which repeats nothing).
+  const newest = await newestTickTs(db, job.feedId, job.underlying);
+  if (!newest) return 0;
+  const mark = `strikeflow:evaluated:${job.feedId}|${job.underlying}|${job.shard}/${job.shards}`;
+  const done = await deps.redis.get(mark).catch(() => null);
+  if (job.ts && done && Date.parse(done) >= Date.parse(newest)) return 0;
+  const tick = await snapshotAt(db, job.feedId, job.underlying, newest);
   if (!tick) return 0;
   const ids = await deploymentsOn(db, job.feedId, job.underlying, { index: job.shard, count: job.shards }); // prettier-ignore
   const previousTs = await previousTickTs(db, job.feedId, job.underlying, tick.ts);
-  for (const id of ids) {
+  const evaluate = async (id: string) => {
     const r = await evaluateDeployment(db, id, { tick, previousTs });
     await afterEvaluation(deps, r);
     // A paper venue's resting orders (limits, partial fills) meet the tick the runtime just saw.
@@ -168,9 +170,20 @@ export async function evaluateShard(
         { deploymentId: id, feedId: job.feedId, underlying: job.underlying, ts: tick.ts },
         { ...JOB_OPTS, jobId: jobIdOf('venue', id, tick.ts) },
       );
-  }
+  };
+  // An evaluation mostly waits on Postgres round trips, and deployments share no rows: a few at
+  // once (each in its own transaction) keep the connection pool busy and the shard's last one early.
+  let next = 0;
+  const lane = async () => {
+    while (next < ids.length) await evaluate(ids[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(SHARD_LANES, ids.length) }, lane));
+  await deps.redis.set(mark, newest, 'EX', 3_600).catch(() => {});
   return ids.length;
 }
+
+/** Deployments of one shard evaluated at once (the pool has 10 connections per process). */
+const SHARD_LANES = 4;
 
 /** Every minute: a clock input for deployments on real-time feeds (exit times, stale feeds, order timeouts). */
 export async function liveClock(deps: LiveFlowDeps): Promise<number> {
