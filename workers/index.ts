@@ -7,8 +7,10 @@ import { env } from '@/db/env';
 import { logger } from '@/db/logger';
 import { HEARTBEAT_JOB, answerHeartbeat, scheduleHeartbeat } from './heartbeat';
 import {
+  ALERT_JOBS,
   QUEUES,
   createConnection,
+  getQueue,
   publishBacktestProgress,
   redisUrl,
   type QueueName,
@@ -25,6 +27,7 @@ import {
   type LiveFlowDeps,
 } from './deployments';
 import { liveBrokersOf } from './deployments/live-brokers';
+import { alertBackoff, alertsProcessor } from './alerts';
 import { sharedDataDir } from '@/datasets/source';
 
 export type RunningWorkers = { close: (opts?: { force?: boolean }) => Promise<void> };
@@ -88,6 +91,10 @@ export async function startWorkers(
     [QUEUES.brokers]: brokerAccountProcessor({ db: getDb }),
     [QUEUES.deployments]: deploymentsProcessor(liveFlow),
     [QUEUES.orders]: ordersProcessor(liveFlow),
+    [QUEUES.alerts]: alertsProcessor({
+      db,
+      send: { telegramUrl: e.TELEGRAM_API_URL, allowPrivate: e.ALERT_WEBHOOK_PRIVATE === 'allow' },
+    }),
   };
   const processors: Record<string, Processor> = { ...opts.extra, ...own };
 
@@ -97,6 +104,7 @@ export async function startWorkers(
       concurrency,
       ...(name === QUEUES.backtests ? BACKTEST_WORKER : {}),
       ...(name === QUEUES.deployments || name === QUEUES.orders ? LIVE_WORKER : {}),
+      ...(name === QUEUES.alerts ? { settings: { backoffStrategy: alertBackoff } } : {}),
     });
     w.on('failed', (job, err) =>
       logger.error({ queue: name, job: job?.name, id: job?.id, err }, 'job failed'),
@@ -118,6 +126,13 @@ export async function startWorkers(
     await scheduleHeartbeat(scheduler, heartbeatMs);
     await scheduleLiveFlow();
     await rearmFeeds(liveFlow);
+    await getQueue(QUEUES.alerts)
+      .upsertJobScheduler(
+        'alert-sweep',
+        { every: 30_000 },
+        { name: ALERT_JOBS.sweep, data: {}, opts: { removeOnComplete: 5, removeOnFail: 5 } },
+      ) // prettier-ignore
+      .catch((err: unknown) => logger.warn({ err }, 'could not schedule the alerts sweep'));
     if (opts.sweep !== false)
       await scheduler.upsertJobScheduler(
         SWEEP_SCHEDULER,

@@ -19,6 +19,8 @@ export const QUEUES = {
   deployments: 'strikeflow-deployments',
   /** The order router: one job per outbox row, jobId = the order (or cancel) id. */
   orders: 'strikeflow-orders',
+  /** Alert messages (Telegram, webhooks): one job per notification, jobId = `alert|<id>`. */
+  alerts: 'strikeflow-alerts',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -67,6 +69,24 @@ export const VenueTickJobSchema = z.strictObject({
 /** A BullMQ job id from parts: BullMQ refuses ':' in custom ids (order ids and times have them). */
 export const jobIdOf = (...parts: (string | number)[]) =>
   parts.map((p) => String(p).replaceAll(':', '.')).join('|');
+
+/** Jobs of the alerts queue: send one notification to the owner's channels; the sweep. */
+export const ALERT_JOBS = { deliver: 'deliver-alert', sweep: 'alert-sweep' } as const;
+export const AlertJobSchema = z.strictObject({ notificationId: z.int().positive() });
+/** Attempts of a delivery job (Telegram's 429s and a webhook's 5xx are retried with backoff). */
+export const ALERT_ATTEMPTS = 6;
+
+/** Queues the messages of a notification (idempotent: one job per notification). */
+export async function enqueueAlert(notificationId: number): Promise<void> {
+  await getQueue(QUEUES.alerts).add(
+    ALERT_JOBS.deliver,
+    { notificationId },
+    { jobId: jobIdOf('alert', notificationId), attempts: ALERT_ATTEMPTS, backoff: { type: 'alert' }, removeOnComplete: 1000, removeOnFail: 1000 }, // prettier-ignore
+  );
+}
+
+/** Redis channel telling a user's pages that a notification arrived (the header's bell). */
+export const notifyChannel = (userId: string) => `strikeflow:notify:${userId}`;
 
 /** Redis channel of one deployment's updates (P&L, events), relayed to its page over SSE. */
 export const deploymentChannel = (id: string) => `strikeflow:deployment:${id}`;

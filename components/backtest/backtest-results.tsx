@@ -30,6 +30,7 @@ import { MarginBox } from '@/components/payoff/payoff-panel';
 import { formatMoney, formatPct } from '@/components/templates/format';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { ErrorNotice, LoadingRows, PageHeader } from '@/components/ui/page';
+import { DeployButton } from '@/components/deployments/deploy-dialog';
 import type { BacktestReport, ReportTrade } from '@/engine/backtest/backtest';
 import type { DslDocument } from '@/engine/dsl';
 import { describeTradedLeg } from '@/engine/dsl/describe';
@@ -183,6 +184,13 @@ export function BacktestResults({ id }: { id: string }) {
                 </select>
               </label>
             ) : null}
+            {report && (
+              <DeployButton
+                underlying={report.data?.underlyings?.[0]}
+                note="It runs the exact version this backtest tested."
+                resolve={async () => ({ strategyVersionId: b.strategyVersionId })}
+              />
+            )}
             {report && (
               <button
                 type="button"

@@ -47,6 +47,11 @@ export const navItems: NavItem[] = [
     icon: icon('M3 8l7-4 7 4M4 8v7m4-7v7m4-7v7m4-7v7M3 16h14'),
   },
   {
+    href: '/settings/alerts',
+    label: 'Alerts',
+    icon: icon('M10 3a4 4 0 00-4 4v3l-1.5 3h11L14 10V7a4 4 0 00-4-4zM8.5 16a1.5 1.5 0 003 0'),
+  },
+  {
     href: '/datasets',
     label: 'Datasets',
     icon: icon(

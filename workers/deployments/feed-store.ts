@@ -4,16 +4,16 @@
  * Evaluations, the paper venue and replay all read snapshots from here by (feed, underlying, ts),
  * so a deployment is re-run on exactly the chains it saw.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { and, asc, desc, eq, gt, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { feedCloses, feedSnapshots } from '@/db/schema';
+import { decodeSnapshot, encodeSnapshot } from '@/db/feed-snapshots';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
 import { sessionDayOf } from '@/engine/session/driver';
 import { type DailyClose, type MarketView, sessionAtmIv } from '@/engine/session/market-memory';
 
-const encode = (s: ChainSnapshot) => gzipSync(Buffer.from(JSON.stringify(s)), { level: 1 });
-const decode = (b: Buffer): ChainSnapshot => JSON.parse(gunzipSync(b).toString('utf8'));
+const encode = encodeSnapshot;
+const decode = decodeSnapshot;
 
 /**
  * Records a tick. Returns false when this (feed, underlying, ts) was already recorded (another
@@ -93,7 +93,7 @@ export async function snapshotAt(
   return row ? remember(key, decode(row.body)) : undefined;
 }
 
-/** The newest snapshot of a feed's underlying, at or before `ts` when given. */
+/** The newest snapshot of a feed's underlying, at or before `ts` when given (decoded once per process). */
 export async function latestSnapshot(
   db: Db,
   feedId: string,

@@ -21,8 +21,10 @@ import {
   RouteJobSchema,
   VenueTickJobSchema,
   deploymentChannel,
+  enqueueAlert,
   getQueue,
   jobIdOf,
+  notifyChannel,
   scheduleFeed,
   unscheduleFeed,
 } from '../queues';
@@ -53,6 +55,10 @@ async function afterEvaluation(deps: LiveFlowDeps, r: EvaluationResult | null): 
   const orders = getQueue(QUEUES.orders);
   if (r.outbox.length)
     await orders.addBulk(r.outbox.map((id) => ({ name: DEPLOYMENT_JOBS.route, data: { intentId: id }, opts: { ...JOB_OPTS, jobId: jobIdOf('route', id) } }))); // prettier-ignore
+  // A lost enqueue is found by the alerts sweep (notifications not dispatched yet).
+  for (const id of r.notifications) await enqueueAlert(id).catch(() => {});
+  if (r.notifications.length)
+    await deps.redis.publish(notifyChannel(r.ownerId), String(r.notifications.length)).catch(() => {}); // prettier-ignore
   await deps.redis
     .publish(
       deploymentChannel(r.deploymentId),
