@@ -125,7 +125,9 @@ export async function startWorkers(
   const arm = async () => {
     await scheduleHeartbeat(scheduler, heartbeatMs);
     await scheduleLiveFlow();
-    await rearmFeeds(liveFlow);
+    // Feeds live in the database (absent in tests of the queues alone, which turn the sweep off).
+    if (opts.sweep !== false)
+      await rearmFeeds(liveFlow).catch((err: unknown) => logger.warn({ err }, 'could not arm the feeds of running deployments')); // prettier-ignore
     await getQueue(QUEUES.alerts)
       .upsertJobScheduler(
         'alert-sweep',
