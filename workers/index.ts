@@ -23,6 +23,7 @@ import { brokerAccountProcessor } from './brokers/accounts';
 import {
   deploymentsProcessor,
   ordersProcessor,
+  rearmFeeds,
   scheduleLiveFlow,
   type LiveFlowDeps,
 } from './deployments';
@@ -39,6 +40,12 @@ export type RunningWorkers = { close: (opts?: { force?: boolean }) => Promise<vo
  */
 const BACKTEST_WORKER = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 2 };
 const SWEEP_EVERY_MS = 30_000;
+/**
+ * Live-flow jobs are short and idempotent (Postgres decides what was applied and sent), and exits
+ * wait on them: a job of a worker that died goes to another within seconds, not BullMQ's default
+ * 30 s, and is tried again however often its workers die (each retry repeats a step, never an order).
+ */
+const LIVE_WORKER = { lockDuration: 4_000, stalledInterval: 2_000, maxStalledCount: 20 };
 
 export async function startWorkers(
   opts: {
@@ -124,6 +131,7 @@ export async function startWorkers(
       concurrency,
       name: `${opts.computeOnly ? 'compute' : 'worker'}-${process.pid}`,
       ...(name === QUEUES.backtests || name === QUEUES.compute ? BACKTEST_WORKER : {}),
+      ...(name === QUEUES.deployments || name === QUEUES.orders ? LIVE_WORKER : {}),
       ...(name === QUEUES.alerts ? { settings: { backoffStrategy: alertBackoff } } : {}),
     });
     w.on('failed', (job, err) =>
@@ -142,9 +150,14 @@ export async function startWorkers(
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const scheduler = new Queue(QUEUES.system, { connection: client });
   scheduler.on('error', () => {});
-  if (!opts.computeOnly) {
+  // A compute-only process serves backtest day ranges and arms nothing.
+  const arm = async () => {
+    if (opts.computeOnly) return;
     await scheduleHeartbeat(scheduler, heartbeatMs);
     await scheduleLiveFlow();
+    // Feeds live in the database (absent in tests of the queues alone, which turn the sweep off).
+    if (opts.sweep !== false)
+      await rearmFeeds(liveFlow).catch((err: unknown) => logger.warn({ err }, 'could not arm the feeds of running deployments')); // prettier-ignore
     await getQueue(QUEUES.alerts)
       .upsertJobScheduler(
         'alert-sweep',
@@ -152,13 +165,34 @@ export async function startWorkers(
         { name: ALERT_JOBS.sweep, data: {}, opts: { removeOnComplete: 5, removeOnFail: 5 } },
       ) // prettier-ignore
       .catch((err: unknown) => logger.warn({ err }, 'could not schedule the alerts sweep'));
-  }
+    if (opts.sweep !== false)
+      await scheduler.upsertJobScheduler(
+        SWEEP_SCHEDULER,
+        { every: opts.sweepMs ?? SWEEP_EVERY_MS },
+        { name: SWEEP_JOB, data: {}, opts: { removeOnComplete: 5, removeOnFail: 5 } },
+      );
+  };
+  await arm();
+  // A Redis that restarted without its data lost every scheduler (heartbeat, sweeps, the feeds of
+  // running deployments): they are armed again on each reconnect, or nothing would tick again.
+  let closed = false;
+  client.on('ready', () => {
+    const again = async (attempt: number): Promise<void> => {
+      if (closed) return;
+      try {
+        await arm();
+        logger.info('Redis reconnected: schedulers and feeds armed again');
+      } catch (err) {
+        if (attempt < 30) {
+          await new Promise((r) => setTimeout(r, 1_000));
+          return again(attempt + 1);
+        }
+        logger.error({ err }, 'could not arm the schedulers again after Redis reconnected');
+      }
+    };
+    void again(0);
+  });
   if (opts.sweep !== false && !opts.computeOnly) {
-    await scheduler.upsertJobScheduler(
-      SWEEP_SCHEDULER,
-      { every: opts.sweepMs ?? SWEEP_EVERY_MS },
-      { name: SWEEP_JOB, data: {}, opts: { removeOnComplete: 5, removeOnFail: 5 } },
-    );
     // Settle what the last run of the app left behind before serving anyone.
     await sweep().catch((err: unknown) => logger.warn({ err }, 'start-up backtest sweep failed'));
   }
@@ -168,6 +202,7 @@ export async function startWorkers(
   return {
     close: (closeOpts = {}) =>
       (closing ??= (async () => {
+        closed = true;
         // Worker.close() stops taking jobs and waits for the running ones to finish; with Redis
         // gone that wait never ends, so the launcher forces it (the jobs restart elsewhere).
         await Promise.all(workers.map((w) => w.close(closeOpts.force)));

@@ -38,6 +38,7 @@ import type {
   RuntimeState,
 } from '@/engine/runtime/types';
 import { dataEndInputs, inputsFor } from '@/engine/session/driver';
+import { FEED_GAP, feedGap, type FeedGapEvent } from './feed-gap';
 import { FeedMarket, snapshotAt, ticksBetween } from './feed-store';
 
 export type EvaluationResult = {
@@ -61,6 +62,22 @@ export type EvaluationResult = {
 /** Runtimes are built once per deployment and kept: a plan compiles every rule group. */
 const runtimes = new Map<string, { key: string; runtime: Runtime }>();
 const MAX_RUNTIMES = 5_000;
+
+/** The deployment's runtime; its strategy version is read (a large document) only when not cached. */
+async function runtimeOf(
+  tx: Tx,
+  deploymentId: string,
+  versionId: string,
+  risk: unknown,
+): Promise<Runtime> {
+  const cached = runtimes.get(deploymentId);
+  if (cached?.key === `${versionId}|${JSON.stringify(risk)}`) return cached.runtime;
+  const [version] = await tx
+    .select({ dsl: strategyVersions.dsl })
+    .from(strategyVersions)
+    .where(eq(strategyVersions.id, versionId));
+  return runtimeFor(deploymentId, versionId, version?.dsl, risk);
+}
 
 function runtimeFor(deploymentId: string, versionId: string, dsl: unknown, risk: unknown): Runtime {
   const key = `${versionId}|${JSON.stringify(risk)}`;
@@ -94,23 +111,20 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export async function evaluateDeployment(
   db: Db,
   deploymentId: string,
-  opts: { tick?: ChainSnapshot; dataEnd?: boolean } = {},
+  /** `previousTs`: the feed's tick before `tick`, when the caller knows it (then nothing was skipped from it). */
+  opts: { tick?: ChainSnapshot; previousTs?: string; dataEnd?: boolean } = {},
 ): Promise<EvaluationResult | null> {
   return db.transaction(async (tx) => {
     // The state row lock serialises evaluations of one deployment across worker processes.
-    const [st] = await tx
-      .select()
+    const [row] = await tx
+      .select({ st: deploymentState, dep: deployments })
       .from(deploymentState)
+      .innerJoin(deployments, eq(deployments.id, deploymentState.deploymentId))
       .where(eq(deploymentState.deploymentId, deploymentId))
-      .for('update');
-    if (!st) return null;
-    const [dep] = await tx.select().from(deployments).where(eq(deployments.id, deploymentId));
-    if (!dep) return null;
-    const [version] = await tx
-      .select({ dsl: strategyVersions.dsl })
-      .from(strategyVersions)
-      .where(eq(strategyVersions.id, dep.strategyVersionId));
-    const runtime = runtimeFor(deploymentId, dep.strategyVersionId, version?.dsl, dep.riskLimits);
+      .for('update', { of: deploymentState });
+    if (!row) return null;
+    const { st, dep } = row;
+    const runtime = await runtimeOf(tx, deploymentId, dep.strategyVersionId, dep.riskLimits);
     const market = new FeedMarket(tx as unknown as Db, dep.feedId);
     let state = decodeState(st.state);
     for (const [u, ts] of Object.entries(state.lastSnapshotTs)) await market.showAt(u, ts);
@@ -148,10 +162,12 @@ export async function evaluateDeployment(
 
     let skipped = 0;
     let ticked = false;
+    let gap: FeedGapEvent | null = null;
     const tick = opts.tick;
     const last = tick ? state.lastSnapshotTs[tick.underlying] : undefined;
     if (active && tick && (!last || Date.parse(tick.ts) > Date.parse(last))) {
-      if (last) skipped = Math.max(0, (await ticksBetween(tx as unknown as Db, dep.feedId, tick.underlying, last, tick.ts)) - 1); // prettier-ignore
+      if (last && last !== opts.previousTs) skipped = Math.max(0, (await ticksBetween(tx as unknown as Db, dep.feedId, tick.underlying, last, tick.ts)) - 1); // prettier-ignore
+      if (last) gap = feedGap(dep.feed, last, tick, skipped);
       for (const input of inputsFor(state, tick)) {
         if (input.kind === 'snapshot') await market.show(input.snapshot);
         await step(input);
@@ -178,7 +194,7 @@ export async function evaluateDeployment(
 
     const pnl = pnlOf(state);
     const outbox = await writeOutbox(tx, deploymentId, places, cancels);
-    const raised = await writeEvents(tx, dep, events);
+    const raised = await writeEvents(tx, dep, gap ? [...events, gap] : events);
     // The P&L point of the last tick seen: fills of that tick's orders arrive after it, and move it.
     const lastTs = Object.values(state.lastSnapshotTs).sort((a, b) => Date.parse(a) - Date.parse(b)).pop(); // prettier-ignore
     if (lastTs)
@@ -199,13 +215,14 @@ export async function evaluateDeployment(
       })
       .where(and(eq(deploymentState.deploymentId, deploymentId), eq(deploymentState.version, st.version))); // prettier-ignore
     const halted = state.tradingState === 'HALTED' && dep.status !== 'killed';
-    await tx
-      .update(deployments)
-      .set({
-        tradingState: state.tradingState,
-        ...(halted ? { status: 'killed' as const, statusReason: state.tradingStateReason } : {}),
-      })
-      .where(eq(deployments.id, deploymentId));
+    if (halted || state.tradingState !== dep.tradingState)
+      await tx
+        .update(deployments)
+        .set({
+          tradingState: state.tradingState,
+          ...(halted ? { status: 'killed' as const, statusReason: state.tradingStateReason } : {}),
+        })
+        .where(eq(deployments.id, deploymentId));
     return {
       deploymentId,
       outbox,
@@ -270,7 +287,7 @@ async function writeOutbox(
 async function writeEvents(
   tx: Tx,
   dep: { id: string; ownerId: string; name: string },
-  events: RuntimeEvent[],
+  events: readonly (RuntimeEvent | FeedGapEvent)[],
 ): Promise<number[]> {
   if (events.length === 0) return [];
   const [r] = await tx
@@ -283,14 +300,15 @@ async function writeEvents(
     seq: base + i + 1,
     ts: e.ts,
     type: e.type,
-    strategyId: e.strategyId ?? null,
-    legId: e.legId ?? null,
+    strategyId: 'strategyId' in e ? (e.strategyId ?? null) : null,
+    legId: 'legId' in e ? (e.legId ?? null) : null,
     message: e.message,
     data: e.data ?? null,
   }));
   await tx.insert(deploymentEvents).values(rows);
   const alerts = rows.flatMap((row) => {
-    const kind = alertKindOf(row);
+    const kind =
+      row.type === FEED_GAP ? null : alertKindOf({ type: row.type as RuntimeEvent['type'] });
     if (!kind) return [];
     // prettier-ignore
     return [{ userId: dep.ownerId, deploymentId: dep.id, key: `${dep.id}:${row.seq}`, kind, title: alertTitle(kind, dep.name), message: row.message }];

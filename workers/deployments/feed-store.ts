@@ -7,7 +7,7 @@
 import { and, asc, desc, eq, gt, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { feedCloses, feedSnapshots } from '@/db/schema';
-import { decodeSnapshot, encodeSnapshot, latestSnapshot } from '@/db/feed-snapshots';
+import { decodeSnapshot, encodeSnapshot } from '@/db/feed-snapshots';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
 import { sessionDayOf } from '@/engine/session/driver';
 import { type DailyClose, type MarketView, sessionAtmIv } from '@/engine/session/market-memory';
@@ -57,12 +57,29 @@ export async function recordTick(db: Db, feedId: string, s: ChainSnapshot): Prom
   });
 }
 
+/**
+ * Recorded chains never change, and every deployment on a feed evaluates the same ones: the few
+ * newest are kept decoded in memory, so a tick's chain is read and unzipped once per process, not
+ * once per deployment. Steps never modify their input chains (the kernel is pure).
+ */
+const decoded = new Map<string, ChainSnapshot>();
+const DECODED_MAX = 48;
+
+function remember(key: string, s: ChainSnapshot): ChainSnapshot {
+  if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value as string);
+  decoded.set(key, s);
+  return s;
+}
+
 export async function snapshotAt(
   db: Db,
   feedId: string,
   underlying: string,
   ts: string,
 ): Promise<ChainSnapshot | undefined> {
+  const key = `${feedId}|${underlying}|${ts}`;
+  const hit = decoded.get(key);
+  if (hit) return hit;
   const [row] = await db
     .select({ body: feedSnapshots.body })
     .from(feedSnapshots)
@@ -73,10 +90,63 @@ export async function snapshotAt(
         eq(feedSnapshots.ts, ts),
       ),
     );
-  return row ? decode(row.body) : undefined;
+  return row ? remember(key, decode(row.body)) : undefined;
 }
 
-export { latestSnapshot };
+/** The newest snapshot of a feed's underlying, at or before `ts` when given (decoded once per process). */
+export async function latestSnapshot(
+  db: Db,
+  feedId: string,
+  underlying: string,
+  atOrBefore?: string,
+): Promise<ChainSnapshot | undefined> {
+  const conds = [eq(feedSnapshots.feedId, feedId), eq(feedSnapshots.underlying, underlying)];
+  if (atOrBefore) conds.push(lte(feedSnapshots.ts, atOrBefore));
+  const [row] = await db
+    .select({ ts: feedSnapshots.ts })
+    .from(feedSnapshots)
+    .where(and(...conds))
+    .orderBy(desc(feedSnapshots.ts))
+    .limit(1);
+  return row ? snapshotAt(db, feedId, underlying, row.ts) : undefined;
+}
+
+/** Time of the newest tick of a feed's underlying (no chain is read). */
+export async function newestTickTs(
+  db: Db,
+  feedId: string,
+  underlying: string,
+): Promise<string | undefined> {
+  const [row] = await db
+    .select({ ts: feedSnapshots.ts })
+    .from(feedSnapshots)
+    .where(and(eq(feedSnapshots.feedId, feedId), eq(feedSnapshots.underlying, underlying)))
+    .orderBy(desc(feedSnapshots.ts))
+    .limit(1);
+  return row?.ts;
+}
+
+/** Time of the feed's tick just before `ts` (none: `ts` is its first). */
+export async function previousTickTs(
+  db: Db,
+  feedId: string,
+  underlying: string,
+  ts: string,
+): Promise<string | undefined> {
+  const [row] = await db
+    .select({ ts: feedSnapshots.ts })
+    .from(feedSnapshots)
+    .where(
+      and(
+        eq(feedSnapshots.feedId, feedId),
+        eq(feedSnapshots.underlying, underlying),
+        lt(feedSnapshots.ts, ts),
+      ),
+    ) // prettier-ignore
+    .orderBy(desc(feedSnapshots.ts))
+    .limit(1);
+  return row?.ts;
+}
 
 /** Ticks of the feed after `after` up to and including `upTo` (ts order), for counting what was skipped. */
 export async function ticksBetween(
@@ -100,12 +170,18 @@ export async function ticksBetween(
   return r?.n ?? 0;
 }
 
+/** Closes before a day are complete once a tick of that day is recorded (same transaction): kept. */
+const closesCache = new Map<string, DailyClose[]>();
+
 export async function closesBefore(
   db: Db,
   feedId: string,
   underlying: string,
   day: string,
 ): Promise<DailyClose[]> {
+  const key = `${feedId}|${underlying}|${day}`;
+  const hit = closesCache.get(key);
+  if (hit) return hit;
   const rows = await db
     .select()
     .from(feedCloses)
@@ -117,12 +193,15 @@ export async function closesBefore(
       ),
     )
     .orderBy(asc(feedCloses.day));
-  return rows.map((r) => {
+  const closes = rows.map((r) => {
     const c: DailyClose = { day: r.day, spot: r.spot };
     if (r.vix !== null) c.vix = r.vix;
     if (r.atmIv !== null) c.atmIv = r.atmIv;
     return c;
   });
+  if (closesCache.size >= 256) closesCache.delete(closesCache.keys().next().value as string);
+  closesCache.set(key, closes);
+  return closes;
 }
 
 /**

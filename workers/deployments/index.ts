@@ -26,6 +26,7 @@ import {
   getQueue,
   jobIdOf,
   notifyChannel,
+  scheduleFeed,
   unscheduleFeed,
 } from '../queues';
 import {
@@ -34,8 +35,8 @@ import {
   deploymentsOn,
   type EvaluationResult,
 } from './evaluator';
-import { FeedSpecSchema, feedTickAt } from './feeds';
-import { latestSnapshot, recordTick, snapshotAt } from './feed-store';
+import { FeedSpecSchema, feedTickAt, tickEveryMs } from './feeds';
+import { newestTickTs, previousTickTs, recordTick, snapshotAt } from './feed-store';
 import { enforcePortfolioLimits, ownersOf } from './portfolio-limits';
 import { paperVenueTick, routeIntent, type LiveBrokers } from './router';
 
@@ -54,7 +55,8 @@ const JOB_OPTS = { removeOnComplete: 1000, removeOnFail: 1000, attempts: 10, bac
 async function afterEvaluation(deps: LiveFlowDeps, r: EvaluationResult | null): Promise<void> {
   if (!r || r.applied === 0) return;
   const orders = getQueue(QUEUES.orders);
-  for (const id of r.outbox) await orders.add(DEPLOYMENT_JOBS.route, { intentId: id }, { ...JOB_OPTS, jobId: jobIdOf('route', id) }); // prettier-ignore
+  if (r.outbox.length)
+    await orders.addBulk(r.outbox.map((id) => ({ name: DEPLOYMENT_JOBS.route, data: { intentId: id }, opts: { ...JOB_OPTS, jobId: jobIdOf('route', id) } }))); // prettier-ignore
   // A lost enqueue is found by the alerts sweep (notifications not dispatched yet).
   for (const id of r.notifications) await enqueueAlert(id).catch(() => {});
   if (r.notifications.length)
@@ -157,17 +159,25 @@ export async function endFeed(deps: LiveFlowDeps, feedId: string): Promise<void>
 /** One shard of a tick: every deployment of the shard on this feed and underlying, newest tick. */
 export async function evaluateShard(
   deps: LiveFlowDeps,
-  job: { feedId: string; underlying: string; shard: number; shards: number },
+  job: { feedId: string; underlying: string; shard: number; shards: number; ts?: string },
 ): Promise<number> {
-  // prettier-ignore
   const db = await deps.db();
   // The newest tick, not necessarily the job's: ticks that came faster are skipped and counted.
-  const tick = await latestSnapshot(db, job.feedId, job.underlying);
+  // When ticks come faster than evaluation, the jobs of older ticks find it already evaluated
+  // by an earlier job and return at once, so a backlog drains (the mark is only a shortcut: lost
+  // with Redis, the shard is evaluated again, which repeats nothing).
+  const newest = await newestTickTs(db, job.feedId, job.underlying);
+  if (!newest) return 0;
+  const mark = `strikeflow:evaluated:${job.feedId}|${job.underlying}|${job.shard}/${job.shards}`;
+  const done = await deps.redis.get(mark).catch(() => null);
+  if (job.ts && done && Date.parse(done) >= Date.parse(newest)) return 0;
+  const tick = await snapshotAt(db, job.feedId, job.underlying, newest);
   if (!tick) return 0;
   const ids = await deploymentsOn(db, job.feedId, job.underlying, { index: job.shard, count: job.shards }); // prettier-ignore
+  const previousTs = await previousTickTs(db, job.feedId, job.underlying, tick.ts);
   const evaluated: string[] = [];
-  for (const id of ids) {
-    const r = await evaluateDeployment(db, id, { tick });
+  const evaluate = async (id: string) => {
+    const r = await evaluateDeployment(db, id, { tick, previousTs });
     await afterEvaluation(deps, r);
     if (r?.applied) evaluated.push(id);
     // A paper venue's resting orders (limits, partial fills) meet the tick the runtime just saw.
@@ -177,10 +187,21 @@ export async function evaluateShard(
         { deploymentId: id, feedId: job.feedId, underlying: job.underlying, ts: tick.ts },
         { ...JOB_OPTS, jobId: jobIdOf('venue', id, tick.ts) },
       );
-  }
+  };
+  // An evaluation mostly waits on Postgres round trips, and deployments share no rows: a few at
+  // once (each in its own transaction) keep the connection pool busy and the shard's last one early.
+  let next = 0;
+  const lane = async () => {
+    while (next < ids.length) await evaluate(ids[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(SHARD_LANES, ids.length) }, lane));
+  await deps.redis.set(mark, newest, 'EX', 3_600).catch(() => {});
   await checkLimits(deps, db, await ownersOf(db, evaluated));
   return ids.length;
 }
+
+/** Deployments of one shard evaluated at once (the pool has 10 connections per process). */
+const SHARD_LANES = 4;
 
 /** Every minute: a clock input for deployments on real-time feeds (exit times, stale feeds, order timeouts). */
 export async function liveClock(deps: LiveFlowDeps): Promise<number> {
@@ -290,6 +311,27 @@ async function nudge(deploymentId: string): Promise<void> {
     { deploymentId },
     { ...JOB_OPTS, jobId: jobIdOf('evd', deploymentId, Date.now(), Math.random().toString(36).slice(2, 8)) }, // prettier-ignore
   );
+}
+
+/**
+ * Schedules the feeds of running and paused deployments (idempotent): at start, and after a Redis
+ * that lost its data came back, since a feed's scheduler lives only in Redis.
+ */
+export async function rearmFeeds(deps: LiveFlowDeps): Promise<number> {
+  const db = await deps.db();
+  const rows = await db
+    .selectDistinctOn([deployments.feedId], { feedId: deployments.feedId, feed: deployments.feed })
+    .from(deployments)
+    .where(inArray(deployments.status, ['running', 'paused']));
+  let n = 0;
+  for (const r of rows) {
+    const spec = FeedSpecSchema.safeParse(r.feed);
+    const every = spec.success ? tickEveryMs(spec.data) : null;
+    if (every === null) continue;
+    await scheduleFeed(r.feedId, every);
+    n++;
+  }
+  return n;
 }
 
 /** Schedules the minute clock and the sweep (idempotent; every worker process may call it). */

@@ -6,7 +6,7 @@
  * why a live run did what it did, and how we prove nothing outside the kernel decided anything.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { and, asc, eq, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, ne } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import {
   deploymentEvents,
@@ -22,6 +22,7 @@ import { createRuntime, pnlOf } from '@/engine/runtime/runtime';
 import { decodeState } from '@/engine/runtime/state-codec';
 import type { RuntimeInput } from '@/engine/runtime/types';
 import { inputsFor } from '@/engine/session/driver';
+import { FEED_GAP } from './feed-gap';
 import { FeedMarket, snapshotAt } from './feed-store';
 
 export type ReplayResult =
@@ -64,7 +65,8 @@ export async function replayDeployment(db: Db, deploymentId: string): Promise<Re
     .orderBy(asc(deploymentInputs.appliedSeq));
   const recordedOrders = await db.select({ id: orderIntents.id, payload: orderIntents.payload }).from(orderIntents).where(eq(orderIntents.deploymentId, deploymentId)); // prettier-ignore
   const ordersById = new Map(recordedOrders.map((o) => [o.id, o.payload]));
-  const recordedEvents = await db.select().from(deploymentEvents).where(eq(deploymentEvents.deploymentId, deploymentId)).orderBy(asc(deploymentEvents.seq)); // prettier-ignore
+  // The live flow's own notes (a feed gap) are not the kernel's decisions.
+  const recordedEvents = await db.select().from(deploymentEvents).where(and(eq(deploymentEvents.deploymentId, deploymentId), ne(deploymentEvents.type, FEED_GAP))).orderBy(asc(deploymentEvents.seq)); // prettier-ignore
 
   let state = runtime.initialState();
   let eventAt = 0;

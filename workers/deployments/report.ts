@@ -4,7 +4,7 @@
  * settlements), the P&L recorded after each tick, and its final state. `cli paper` prints it, and
  * it must equal `cli backtest` on the same ticks: the proof that paper runs the backtest's code path.
  */
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import {
   deploymentEvents,
@@ -21,6 +21,7 @@ import { backtestSettingsFor } from '@/engine/backtest/settings';
 import { parseDsl } from '@/engine/dsl';
 import { decodeState } from '@/engine/runtime/state-codec';
 import type { OrderRequest, RuntimeEvent } from '@/engine/runtime/types';
+import { FEED_GAP } from './feed-gap';
 
 export async function deploymentReport(db: Db, deploymentId: string): Promise<BacktestReport> {
   const [dep] = await db.select().from(deployments).where(eq(deployments.id, deploymentId));
@@ -33,7 +34,8 @@ export async function deploymentReport(db: Db, deploymentId: string): Promise<Ba
 
   const sent = await db.select().from(orderIntents).where(eq(orderIntents.deploymentId, deploymentId)).orderBy(asc(orderIntents.createdAt)); // prettier-ignore
   const intents = sent.filter((r) => r.kind === 'place').map((r) => r.payload as OrderRequest);
-  const events = await db.select().from(deploymentEvents).where(eq(deploymentEvents.deploymentId, deploymentId)).orderBy(asc(deploymentEvents.seq)); // prettier-ignore
+  // A feed gap is the live flow's note, not a kernel event: the report keeps backtest's format.
+  const events = await db.select().from(deploymentEvents).where(and(eq(deploymentEvents.deploymentId, deploymentId), ne(deploymentEvents.type, FEED_GAP))).orderBy(asc(deploymentEvents.seq)); // prettier-ignore
   builder.onStep(
     { kind: 'clock', ts: '' },
     {

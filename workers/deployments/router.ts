@@ -39,8 +39,14 @@ export type RouteOutcome =
 /** Live brokers by account, built once per worker process (they hold streams and rate limits). */
 export type LiveBrokers = (db: Db, deployment: Deployment) => Promise<Broker>;
 
+/** Fill models by strategy version (versions never change): a DSL is parsed once per process, not per order. */
+const paperSettings = new Map<string, Omit<PaperSettings, 'funds'>>();
+
 /** The paper venue's fill model: the strategy's own execution settings (slippage, costs, tick). */
 async function paperSettingsOf(tx: Tx, dep: Deployment): Promise<PaperSettings> {
+  const funds = (dep.paper as { funds?: number | null }).funds ?? null;
+  const known = paperSettings.get(dep.strategyVersionId);
+  if (known) return { ...known, funds };
   const [v] = await tx
     .select({ dsl: strategyVersions.dsl })
     .from(strategyVersions)
@@ -48,8 +54,11 @@ async function paperSettingsOf(tx: Tx, dep: Deployment): Promise<PaperSettings> 
   const parsed = parseDsl(v?.dsl);
   if (!parsed.ok) throw new Error(`deployment ${dep.id}: its strategy version is not valid`);
   const s = backtestSettingsFor(parsed.value);
-  const funds = (dep.paper as { funds?: number | null }).funds ?? null;
-  return { slippage: s.slippage, latency: 'none', costModel: s.costModel, tickSize: s.tickSize, funds }; // prettier-ignore
+  const settings = { slippage: s.slippage, latency: 'none' as const, costModel: s.costModel, tickSize: s.tickSize }; // prettier-ignore
+  if (paperSettings.size >= 5_000)
+    paperSettings.delete(paperSettings.keys().next().value as string);
+  paperSettings.set(dep.strategyVersionId, settings);
+  return { ...settings, funds };
 }
 
 /** Saved venue state carries no market data: the router shows it the chain each order was decided on. */

@@ -1,0 +1,218 @@
+/**
+ * The live flow under load (issue 10): 1,000 paper deployments across 5 underlyings on loopback
+ * Redis and Postgres, a tick of each underlying every second, evaluated and routed by separate
+ * `npm run workers` processes. Measures tick → fill latency (the tick's publication in this
+ * process to the fill's row in Postgres), evaluations per second per worker process and per CPU
+ * second of the workers (their user + system time from /proc), and the scaling from 1 to 2 worker
+ * processes, in interleaved rounds (1, 2, 1, 2, ...) over one continuing session; figures are
+ * medians of the rounds. Latency is wall time by nature (what a trader waits); CPU per evaluation
+ * is what the pass/fail of the work itself rests on.
+ *
+ * Postgres: DATABASE_URL when set, else a private server from Debian's postgresql binaries.
+ * Redis: a private redis-server. Knobs: LIVE_DEPLOYMENTS (1000), LIVE_ROUNDS (2 per side),
+ * LIVE_TICKS (30 measured ticks a round), LIVE_SHARDS (evaluate jobs a tick fans out to).
+ */
+import { readFileSync } from 'node:fs';
+import { and, gte, inArray, lte, sql } from 'drizzle-orm';
+import { schema } from '../db/client.ts';
+import type { DslDocument } from '../engine/dsl/index.ts';
+import { simulateSession } from '../engine/market/simulator.ts';
+import type { ChainSnapshot } from '../engine/market/snapshot.ts';
+import { publishTick } from '../workers/deployments/index.ts';
+import { waitQuiet } from '../workers/deployments/quiet.ts';
+import {
+  createTrader,
+  exampleDocument,
+  recordedDeployment,
+  startLiveWorld,
+  type LiveWorld,
+} from '../tests/support/live-world.ts';
+import { emit, median, round } from './_harness.ts';
+import { startPrivatePostgres } from './_postgres.ts';
+
+const DEPLOYMENTS = Number(process.env.LIVE_DEPLOYMENTS ?? 1000);
+const ROUNDS = Number(process.env.LIVE_ROUNDS ?? 2);
+const TICKS = Number(process.env.LIVE_TICKS ?? 30);
+const WARMUP = 3;
+const SHARDS = Number(process.env.LIVE_SHARDS ?? 4);
+const UNDERLYINGS = ['NIFTY', 'BANKNIFTY', 'FINNIFTY', 'MIDCPNIFTY', 'SENSEX'];
+const TARGET_P99_MS = 50;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A short straddle that keeps trading: entries spread over the first half hour, tight stops and targets re-entering at once. */
+function strategyFor(underlying: string, i: number): DslDocument {
+  const doc = exampleDocument('nifty-short-straddle-recost');
+  doc.basket.name = `${underlying} straddle ${i}`;
+  delete (doc.basket as { maxDailyLoss?: unknown }).maxDailyLoss;
+  const s = doc.basket.strategies[0];
+  s.underlying = underlying;
+  s.entry = { ...s.entry, time: `09:${String(16 + (i % 30)).padStart(2, '0')}` };
+  const pct = 4 + (i % 5);
+  for (const leg of s.legs) {
+    leg.stopLoss = { typeVersion: 1, type: 'pct', value: pct };
+    leg.target = { typeVersion: 1, type: 'pct', value: pct };
+    leg.reEntryOnStopLoss = { typeVersion: 1, type: 'asap', count: 20 };
+    leg.reEntryOnTarget = { typeVersion: 1, type: 'asap', count: 20 };
+  }
+  return doc;
+}
+
+/** User + system CPU seconds of a process (Linux /proc, clock ticks of 1/100 s). */
+function cpuOf(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
+};
+
+type Round = Awaited<ReturnType<typeof runRound>>;
+
+async function runRound(
+  world: LiveWorld,
+  ids: string[],
+  feeds: Map<string, ChainSnapshot[]>,
+  cursor: { next: number },
+  processes: number,
+) {
+  for (let i = 0; i < processes; i++) world.workers.spawn();
+  await Promise.all([...world.workers.live].map((w) => w.ready));
+  const deps = { ...world.deps, shards: SHARDS };
+  const published = new Map<string, number>();
+  const tickOnce = async () => {
+    const k = cursor.next++;
+    await Promise.all(
+      UNDERLYINGS.map(async (u) => {
+        const s = feeds.get(u)![k];
+        published.set(`${u}|${s.ts}`, Date.now());
+        await publishTick(deps, `recorded:bench-${u}`, s);
+      }),
+    );
+  };
+  const second = async (fn: () => Promise<void>) => {
+    const at = Date.now();
+    await fn();
+    await sleep(Math.max(0, 1000 - (Date.now() - at)));
+  };
+  for (let i = 0; i < WARMUP; i++) await second(tickOnce);
+  const pids = [...world.workers.live].map((w) => w.pid);
+  const cpu0 = pids.map(cpuOf);
+  const from = new Date();
+  const firstMeasured = cursor.next;
+  for (let i = 0; i < TICKS; i++) await second(tickOnce);
+  const lastMeasured = cursor.next - 1;
+  // Every fill of the measured ticks, however late: the flow settles before the figures are read.
+  await waitQuiet(world.db, ids, 120_000).catch(() => {});
+  const to = new Date();
+  const cpu = pids.map((p, i) => cpuOf(p) - cpu0[i]);
+  const wallS = (to.getTime() - from.getTime()) / 1000;
+  const measuredTs = new Set<string>();
+  for (const u of UNDERLYINGS)
+    for (let k = firstMeasured; k <= lastMeasured; k++) measuredTs.add(feeds.get(u)![k].ts);
+
+  const fills = await world.db
+    .select({
+      ts: schema.fills.ts,
+      createdAt: schema.fills.createdAt,
+      contract: schema.orders.contract,
+    }) // prettier-ignore
+    .from(schema.fills)
+    .innerJoin(schema.orders, sql`${schema.orders.id} = ${schema.fills.orderId}`)
+    .where(inArray(schema.fills.ts, [...measuredTs]));
+  const latencies: number[] = [];
+  for (const f of fills) {
+    const at = published.get(`${f.contract.split(' ')[0]}|${f.ts}`);
+    if (at !== undefined) latencies.push(f.createdAt.getTime() - at);
+  }
+  const [ev] = await world.db
+    .select({ n: sql<number>`count(*)::int`, skipped: sql<number>`coalesce(sum(${schema.deploymentInputs.skipped}), 0)::int` }) // prettier-ignore
+    .from(schema.deploymentInputs)
+    .where(and(sql`${schema.deploymentInputs.kind} = 'snapshot'`, gte(schema.deploymentInputs.createdAt, from), lte(schema.deploymentInputs.createdAt, to))); // prettier-ignore
+  await world.workers.stopAll();
+  const cpuTotal = cpu.reduce((a, b) => a + b, 0);
+  return {
+    processes,
+    ticks: TICKS,
+    fills: latencies.length,
+    tickToFillP50Ms: round(pct(latencies, 50), 1),
+    tickToFillP99Ms: round(pct(latencies, 99), 1),
+    tickToFillMaxMs: round(Math.max(...latencies), 1),
+    evaluations: ev.n,
+    ticksSkipped: ev.skipped,
+    evaluationsPerSecondPerProcess: round(ev.n / wallS / processes, 1),
+    workerCpuSeconds: round(cpuTotal, 2),
+    evaluationsPerWorkerCpuSecond: round(ev.n / Math.max(cpuTotal, 1e-9), 1),
+    wallSeconds: round(wallS, 1),
+  };
+}
+
+async function main() {
+  const pg = process.env.DATABASE_URL?.trim() ? null : await startPrivatePostgres();
+  const world = await startLiveWorld(pg?.url ?? process.env.DATABASE_URL!.trim());
+  try {
+    const ids: string[] = [];
+    const perOwner = 50; // MAX_ACTIVE_DEPLOYMENTS
+    let owner = '';
+    const plan = Array.from({ length: DEPLOYMENTS }, (_, i) => ({ u: UNDERLYINGS[i % UNDERLYINGS.length], i })); // prettier-ignore
+    for (let b = 0; b < plan.length; b += perOwner) {
+      owner = await createTrader(world.db, `bench-${b / perOwner}`);
+      const batch = plan.slice(b, b + perOwner);
+      for (let c = 0; c < batch.length; c += 10)
+        ids.push(...(await Promise.all(batch.slice(c, c + 10).map((p) => recordedDeployment(world.db, owner, strategyFor(p.u, p.i), `recorded:bench-${p.u}`))))); // prettier-ignore
+    }
+    const feeds = new Map(
+      UNDERLYINGS.map((u) => [u, [...simulateSession({ underlying: u, seed: 5, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 20 })]]), // prettier-ignore
+    );
+    const cursor = { next: 0 };
+    const rounds: Round[] = [];
+    for (let r = 0; r < ROUNDS; r++)
+      for (const processes of [1, 2]) {
+        const got = await runRound(world, ids, feeds, cursor, processes);
+        console.error(`bench live: ${JSON.stringify(got)}`);
+        rounds.push(got);
+      }
+    const side = (n: number) => {
+      const of = rounds.filter((r) => r.processes === n);
+      return {
+        processes: n,
+        tickToFillP50Ms: median(of.map((r) => r.tickToFillP50Ms)),
+        tickToFillP99Ms: median(of.map((r) => r.tickToFillP99Ms)),
+        evaluationsPerSecondPerProcess: median(of.map((r) => r.evaluationsPerSecondPerProcess)),
+        evaluationsPerWorkerCpuSecond: median(of.map((r) => r.evaluationsPerWorkerCpuSecond)),
+        evaluationsPerSecond: median(of.map((r) => r.evaluationsPerSecondPerProcess * n)),
+        ticksSkipped: median(of.map((r) => r.ticksSkipped)),
+      };
+    };
+    const one = side(1);
+    const two = side(2);
+    emit({
+      benchmark: 'live',
+      what: `${DEPLOYMENTS} paper deployments across ${UNDERLYINGS.join(', ')}, one tick of each underlying a second, ${TICKS} measured ticks a round, ${SHARDS} evaluate jobs a tick`,
+      database: pg ? 'private Postgres (Debian postgresql, fsync off)' : 'Postgres at DATABASE_URL',
+      redis: 'private redis-server on loopback',
+      rounds,
+      oneProcess: one,
+      twoProcesses: two,
+      scaling: round(two.evaluationsPerSecond / Math.max(one.evaluationsPerSecond, 1e-9), 2),
+      targetP99Ms: TARGET_P99_MS,
+      pass: Math.max(one.tickToFillP99Ms, two.tickToFillP99Ms) <= TARGET_P99_MS,
+    });
+  } finally {
+    await world.close();
+    pg?.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error((err as Error)?.stack ?? err);
+    process.exit(1);
+  },
+);
