@@ -78,7 +78,7 @@ export async function startWorkers(
       maxRuntimeMs: e.BACKTEST_MAX_MINUTES * 60_000,
       userConcurrency: e.BACKTEST_USER_CONCURRENCY,
     }),
-    [QUEUES.brokers]: brokerAccountProcessor({ db: getDb }),
+    [QUEUES.brokers]: brokerAccountProcessor({ db }),
     [QUEUES.deployments]: deploymentsProcessor(liveFlow),
     [QUEUES.orders]: ordersProcessor(liveFlow),
   };

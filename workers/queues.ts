@@ -36,6 +36,8 @@ export type BacktestJob = z.infer<typeof BacktestJobSchema>;
  * - route: one outbox row to the broker (queue `orders`, jobId = the row's id)
  * - venue-tick: a paper venue's resting orders meet the newest tick (queue `orders`)
  * - live-clock / sweep: the scheduler's minute clock and its crash sweep
+ * - live-orders: live brokers' order updates into their deployments' inboxes (queue `orders`, every second)
+ * - reconcile: one live deployment's positions and orders against its broker (queue `orders`)
  */
 export const DEPLOYMENT_JOBS = {
   feedTick: 'feed-tick',
@@ -45,6 +47,8 @@ export const DEPLOYMENT_JOBS = {
   venueTick: 'venue-tick',
   clock: 'live-clock',
   sweep: 'live-sweep',
+  liveOrders: 'live-orders',
+  reconcile: 'reconcile',
 } as const;
 
 export const FeedTickJobSchema = z.strictObject({ feedId: z.string().min(1).max(200) });
@@ -77,6 +81,18 @@ export async function nudgeDeployment(deploymentId: string, inputId: number): Pr
     DEPLOYMENT_JOBS.evaluateDeployment,
     { deploymentId },
     { jobId: jobIdOf('evd', deploymentId, inputId), removeOnComplete: 1000, removeOnFail: 1000, attempts: 10, backoff: { type: 'exponential', delay: 200 } }, // prettier-ignore
+  );
+}
+
+/**
+ * Asks the workers to reconcile a live deployment with its broker now (at its start; the minute
+ * clock does it every minute after).
+ */
+export async function requestReconciliation(deploymentId: string, at = Date.now()): Promise<void> {
+  await getQueue(QUEUES.orders).add(
+    DEPLOYMENT_JOBS.reconcile,
+    { deploymentId },
+    { jobId: jobIdOf('rec', deploymentId, Math.floor(at / 1000)), removeOnComplete: 1000, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1_000 } }, // prettier-ignore
   );
 }
 

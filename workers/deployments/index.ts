@@ -33,6 +33,8 @@ import {
 } from './evaluator';
 import { FeedSpecSchema, feedTickAt } from './feeds';
 import { latestSnapshot, recordTick, snapshotAt } from './feed-store';
+import { pollLiveOrders } from './live-orders';
+import { reconcileDeployment } from './reconcile';
 import { paperVenueTick, routeIntent, type LiveBrokers } from './router';
 
 export type LiveFlowDeps = {
@@ -164,16 +166,26 @@ export async function evaluateShard(
   return ids.length;
 }
 
-/** Every minute: a clock input for deployments on real-time feeds (exit times, stale feeds, order timeouts). */
+/**
+ * Every minute: a clock input for deployments on real-time feeds (exit times, stale feeds, order
+ * timeouts), and a reconciliation with the broker for every live deployment.
+ */
 export async function liveClock(deps: LiveFlowDeps): Promise<number> {
   const db = await deps.db();
   const rows = await db
-    .select({ id: deployments.id, feed: deployments.feed, underlyings: deployments.underlyings })
+    .select({
+      id: deployments.id,
+      feed: deployments.feed,
+      underlyings: deployments.underlyings,
+      mode: deployments.mode,
+    }) // prettier-ignore
     .from(deployments)
     .where(inArray(deployments.status, ['running', 'paused']));
   const now = (deps.now ?? Date.now)();
   let n = 0;
   for (const r of rows) {
+    if (r.mode === 'live')
+      await getQueue(QUEUES.orders).add(DEPLOYMENT_JOBS.reconcile, { deploymentId: r.id }, { ...JOB_OPTS, attempts: 1, jobId: jobIdOf('rec', r.id, 'minute', Math.floor(now / 60_000)) }); // prettier-ignore
     if ((r.feed as { kind?: string }).kind !== 'market') continue;
     const tz = getInstrument(r.underlyings[0]).timezone;
     const id = await enqueueInput(db, r.id, { kind: 'clock', ts: formatTimestamp(Math.floor(now / 1000) * 1000, tz) }); // prettier-ignore
@@ -252,6 +264,19 @@ export function ordersProcessor(deps: LiveFlowDeps) {
         if (n > 0) await nudge(j.deploymentId);
         return n;
       }
+      case DEPLOYMENT_JOBS.liveOrders: {
+        if (!deps.liveBrokers) return 0;
+        const touched = await pollLiveOrders(db, deps.liveBrokers);
+        for (const id of touched) await nudge(id);
+        return touched.length;
+      }
+      case DEPLOYMENT_JOBS.reconcile: {
+        if (!deps.liveBrokers) return 'no live brokers in this worker';
+        const { deploymentId } = DeploymentJobSchema.parse(job.data);
+        const r = await reconcileDeployment(db, deps.liveBrokers, deploymentId, (deps.now ?? Date.now)()); // prettier-ignore
+        if (r.kind === 'checked') for (const id of r.touched) await nudge(id);
+        return r.kind === 'skipped' ? r.why : r.kind;
+      }
       default:
         throw new Error(`unknown orders job "${job.name}"`);
     }
@@ -271,4 +296,9 @@ export async function scheduleLiveFlow(): Promise<void> {
   const q = getQueue(QUEUES.deployments);
   await q.upsertJobScheduler('live-clock', { every: 60_000 }, { name: DEPLOYMENT_JOBS.clock, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } }); // prettier-ignore
   await q.upsertJobScheduler('live-sweep', { every: 10_000 }, { name: DEPLOYMENT_JOBS.sweep, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } }); // prettier-ignore
+  // Live brokers' order updates: the stream is read as it comes, this hands it to the deployments.
+  await getQueue(QUEUES.orders).upsertJobScheduler('live-orders', { every: LIVE_ORDERS_EVERY_MS }, { name: DEPLOYMENT_JOBS.liveOrders, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } }); // prettier-ignore
 }
+
+/** How often live brokers' order updates are collected (a fill reaches the runtime within about this). */
+export const LIVE_ORDERS_EVERY_MS = 1_000;
