@@ -274,3 +274,113 @@ describe('a live deployment on Kite (local fake)', () => {
     }
   }, 90_000);
 });
+
+/** Deploys the example live on the shared account and waits for both legs to be open. */
+async function liveWithPositions(t: Awaited<ReturnType<typeof trader>>, step: number) {
+  const dep = await createDeployment(api.db, t.userId, { strategyId: t.strategyId, mode: 'live', brokerAccountId: t.accountId, feed: 'recorded', source: 'test ticks' }); // prettier-ignore
+  const snap = contractSnapshot(market, step);
+  kite.publish(snap);
+  await publishTick(deps, dep.feedId, snap);
+  return dep;
+}
+
+const openLegs = async (caller: Awaited<ReturnType<typeof trader>>['caller'], id: string) =>
+  (await caller.deployments.get({ id })).positions.filter((p) => p.status === 'OPEN' && p.qty === 65).length; // prettier-ignore
+
+describe('switching a deployment between paper and live', () => {
+  it('goes live only for its owner, with a usable account of theirs and the strategy name typed; the paper deployment stays paper and is killed', async () => {
+    const t = await trader();
+    const other = await api.callerFor('switch-intruder@example.com');
+    const { account: foreign } = await other.caller.brokerAccounts.connect({ broker: 'kite', label: 'Not yours', credentials: { apiKey: 'kitelive1', apiSecret: SECRET } }); // prettier-ignore
+    const paper = await createDeployment(api.db, t.userId, { strategyId: t.strategyId, mode: 'paper', feed: 'recorded', source: 'test ticks', riskLimits: { maxLotsPerOrder: 2 } }); // prettier-ignore
+
+    const preview = await t.caller.deployments.modeSwitchPreview({ id: paper.id });
+    expect(preview).toMatchObject({ mode: 'paper', to: 'live', strategyName: 'NIFTY short straddle', riskLimits: { maxLotsPerOrder: 2 }, blockers: [] }); // prettier-ignore
+    expect(preview.basketLimits.map((l) => l.label)).toContain('Max daily loss');
+    expect(preview.brokerAccounts).toEqual([expect.objectContaining({ id: t.accountId, usable: true })]); // prettier-ignore
+
+    const go = { id: paper.id, to: 'live' as const, brokerAccountId: t.accountId, confirmName: 'NIFTY short straddle' }; // prettier-ignore
+    await expect(other.caller.deployments.modeSwitchPreview({ id: paper.id })).rejects.toMatchObject({ code: 'NOT_FOUND' }); // prettier-ignore
+    await expect(other.caller.deployments.switchMode(go)).rejects.toMatchObject({ code: 'NOT_FOUND' }); // prettier-ignore
+    await expect(t.caller.deployments.switchMode({ ...go, brokerAccountId: foreign.id })).rejects.toMatchObject({ code: 'NOT_FOUND' }); // prettier-ignore
+    await expect(t.caller.deployments.switchMode({ ...go, confirmName: 'nifty short straddle' })).rejects.toThrow(/Type the strategy name "NIFTY short straddle" exactly/); // prettier-ignore
+    await expect(t.caller.deployments.switchMode({ ...go, to: 'paper', positions: 'hand_over' } as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' }); // prettier-ignore
+    // None of the refusals left anything behind.
+    expect((await t.caller.deployments.get({ id: paper.id })).successor).toBeNull();
+
+    const r = await t.caller.deployments.switchMode(go);
+    expect(r).toMatchObject({ predecessorId: paper.id, mode: 'live' });
+    const [pred] = await api.db.select().from(deployments).where(eq(deployments.id, paper.id));
+    const [succ] = await api.db.select().from(deployments).where(eq(deployments.id, r.successorId));
+    expect(pred.mode).toBe('paper');
+    expect(pred.brokerAccountId).toBeNull();
+    expect(succ).toMatchObject({ mode: 'live', brokerAccountId: t.accountId, predecessorId: paper.id, riskLimits: { maxLotsPerOrder: 2 }, strategyVersionId: paper.strategyVersionId }); // prettier-ignore
+    await until('the paper deployment killed', async () => (await t.caller.deployments.get({ id: paper.id })).status === 'killed'); // prettier-ignore
+    // The live one was reconciled with Kite at its start.
+    await until('its first reconciliation', async () => {
+      const v = await t.caller.deployments.get({ id: r.successorId });
+      return v.reconciliation.kind === 'checked' && v.reconciliation.status === 'matched';
+    });
+    const audit = await api.db.select().from(auditLog).where(eq(auditLog.userId, t.userId));
+    expect(audit.find((a) => a.action === 'switch_mode' && a.deploymentId === paper.id)!.detail).toMatchObject({ from: 'paper', to: 'live', successorId: r.successorId, brokerAccountId: t.accountId }); // prettier-ignore
+    expect(audit.find((a) => a.action === 'deploy' && a.deploymentId === r.successorId)!.detail).toMatchObject({ mode: 'live', predecessorId: paper.id }); // prettier-ignore
+    // A deployment switches once; its successor is the one to switch next.
+    await expect(t.caller.deployments.switchMode(go)).rejects.toMatchObject({ code: 'UNPROCESSABLE_CONTENT' }); // prettier-ignore
+    await t.caller.deployments.kill({ id: r.successorId });
+  }, 60_000);
+
+  it('hands live positions over to paper (nothing sent to Kite), but not while orders are working', async () => {
+    const t = await trader();
+    kite.exchange.fillDelayMs = 3_000;
+    try {
+      const live = await liveWithPositions(t, 120);
+      await until('both legs at Kite', async () => (await atFake(live.id)).length === 2);
+      const back = { id: live.id, to: 'paper' as const, positions: 'hand_over' as const, confirmName: 'NIFTY short straddle' }; // prettier-ignore
+      expect((await t.caller.deployments.modeSwitchPreview({ id: live.id })).canHandOver).toBe(false); // prettier-ignore
+      await expect(t.caller.deployments.switchMode(back)).rejects.toThrow(/orders are still working at the broker/); // prettier-ignore
+      await until('both legs open', async () => (await openLegs(t.caller, live.id)) === 2, 30_000);
+      const held = netAtFake();
+      const sentBefore = kite.placed.length;
+      const r = await t.caller.deployments.switchMode(back);
+      const paper = await t.caller.deployments.get({ id: r.successorId });
+      expect(paper.mode).toBe('paper');
+      expect(paper.positions.filter((p) => p.status === 'OPEN' && p.qty === 65)).toHaveLength(2);
+      const old = await t.caller.deployments.get({ id: live.id });
+      expect(old.status).toBe('stopped');
+      expect(old.statusReason).toMatch(/2 open positions handed over to paper deployment .*stay open at the broker/); // prettier-ignore
+      expect(old.successor).toEqual({ id: r.successorId, mode: 'paper' });
+      await new Promise((res) => setTimeout(res, 1_500));
+      expect(kite.placed.length).toBe(sentBefore);
+      expect(netAtFake()).toEqual(held);
+      const audit = await api.db.select().from(auditLog).where(eq(auditLog.deploymentId, live.id));
+      expect(audit.find((a) => a.action === 'switch_mode')!.detail).toMatchObject({ from: 'live', to: 'paper', positions: 'hand_over' }); // prettier-ignore
+      // Square off by hand what was handed over, for the next test.
+      for (const [symbol, p] of kite.exchange.positions())
+        if (p.qty !== 0) kite.exchange.submit({ symbol, side: p.qty < 0 ? 'BUY' : 'SELL', qty: Math.abs(p.qty), type: 'MARKET', limit: null, clientId: null, lot: 65 }); // prettier-ignore
+      kite.exchange.fillDelayMs = 0;
+      kite.exchange.match();
+      await t.caller.deployments.kill({ id: r.successorId });
+    } finally {
+      kite.exchange.fillDelayMs = 0;
+    }
+  }, 60_000);
+
+  it('squares live positions off at Kite when switching back to paper that way; the paper deployment starts flat', async () => {
+    const t = await trader();
+    await until('flat at Kite', async () => netAtFake().every((q) => q === 0));
+    const live = await liveWithPositions(t, 180);
+    await until('both legs open', async () => (await openLegs(t.caller, live.id)) === 2, 30_000);
+    const r = await t.caller.deployments.switchMode({ id: live.id, to: 'paper', positions: 'square_off', confirmName: ' NIFTY short straddle ' }); // prettier-ignore
+    const exits = await until('the square-off at Kite', async () => {
+      const s = (await atFake(live.id)).filter((o) => o.form.transaction_type === 'BUY');
+      return s.length === 2 ? s : null;
+    });
+    expect(exits.every((o) => o.form.quantity === '65')).toBe(true);
+    await until('flat at Kite', async () => netAtFake().every((q) => q === 0));
+    await until('the live deployment killed', async () => (await t.caller.deployments.get({ id: live.id })).status === 'killed'); // prettier-ignore
+    const paper = await t.caller.deployments.get({ id: r.successorId });
+    expect(paper.mode).toBe('paper');
+    expect(paper.positions).toEqual([]);
+    expect(paper.predecessorId).toBe(live.id);
+  }, 60_000);
+});
