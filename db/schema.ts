@@ -485,6 +485,8 @@ export const deploymentInputs = pgTable(
       .$type<RuntimeInput | { kind: 'snapshot'; underlying: string; ts: string }>()
       .notNull(),
     appliedAt: timestamp('applied_at', { withTimezone: true }),
+    /** The order the evaluator applied inputs in (its step count): what replay follows. */
+    appliedSeq: integer('applied_seq'),
     /** How many newer ticks the evaluator had to skip to reach this one (it takes the newest). */
     skipped: integer('skipped').notNull().default(0),
     createdAt: createdAt(),

@@ -9,9 +9,8 @@
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs } from './_args';
 import { parseDslText } from '@/engine/dsl';
-import { decompile } from '@/engine/graph';
 
 export const summary =
   'paper <strategy.json> --ticks <file.ndjson|file.csv|dir> [--speed max|N] [--pretty]: the live pipeline over recorded ticks; the same report as backtest';
@@ -23,22 +22,8 @@ function usage(msg: string): number {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ticks: { type: 'string' },
-        speed: { type: 'string', default: 'max' },
-        pretty: { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    return usage((err as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { positionals, flags } = parseArgs(args, { ticks: 'string', speed: 'string', pretty: 'boolean' }); // prettier-ignore
+  const values = { ticks: flags.ticks as string | undefined, speed: (flags.speed as string | undefined) ?? 'max', pretty: flags.pretty === true }; // prettier-ignore
   const [strategyFile] = positionals;
   if (!strategyFile) return usage('name the strategy file');
   if (!values.ticks) return usage('--ticks <file|dir> is required');
@@ -66,55 +51,22 @@ export async function run(args: string[]): Promise<number> {
     stopRedis = r.stop;
   }
   const { getDb, closeDb, migrateDb, getClient } = await import('@/db/client');
-  const { schema } = await import('@/db/client');
   const { startWorkers } = await import('@/workers/index');
-  const { closeQueues } = await import('@/workers/queues');
-  const { publishTick, endFeed } = await import('@/workers/deployments');
-  const { waitQuiet } = await import('@/workers/deployments/quiet');
-  const { deploymentReport } = await import('@/workers/deployments/report');
-  const { createDeployment } = await import('@/server/services/deployments');
+  const { closeQueues, createConnection } = await import('@/workers/queues');
+  const { paperRun } = await import('@/workers/deployments/recorded');
   const { readSnapshots } = await import('@/datasets/read-snapshots');
-  const { createConnection } = await import('@/workers/queues');
 
   await migrateDb(await getClient());
   const db = await getDb();
   const workers = await startWorkers({ heartbeatMs: 60_000 });
   const redis = createConnection('client');
   try {
-    const userId = `cli-paper-${process.pid}-${Date.now()}`;
-    await db.insert(schema.user).values({ id: userId, name: 'cli paper', email: `${userId}@localhost`, emailVerified: false, createdAt: new Date(), updatedAt: new Date() }); // prettier-ignore
-    const [strategy] = await db
-      .insert(schema.strategies)
-      .values({
-        ownerId: userId,
-        name: doc.value.basket.name,
-        dsl: doc.value,
-        graph: decompile(doc.value),
-      }) // prettier-ignore
-      .returning();
-    const dep = await createDeployment(db, userId, { strategyId: strategy.id, mode: 'paper', feed: 'recorded', source: values.ticks }); // prettier-ignore
-    const deps = { db: getDb, redis };
-    const stream = readSnapshots(values.ticks);
-    let prevMs: number | null = null;
-    let ticks = 0;
-    for await (const snapshot of stream) {
-      const ms = Date.parse(snapshot.ts);
-      if (speed !== null && prevMs !== null && ms > prevMs)
-        await new Promise((r) => setTimeout(r, Math.min(60_000, (ms - prevMs!) / speed)));
-      prevMs = ms;
-      await publishTick(deps, dep.feedId, snapshot);
-      ticks++;
-      if (speed === null) await waitQuiet(db, [dep.id]);
-    }
-    if (ticks === 0) {
+    const run = await paperRun(db, redis, doc.value, readSnapshots(values.ticks), { source: values.ticks, speed }); // prettier-ignore
+    if (run.ticks === 0) {
       console.error(`paper: ${values.ticks} holds no chain snapshot`);
       return 1;
     }
-    await waitQuiet(db, [dep.id]);
-    await endFeed(deps, dep.feedId);
-    await waitQuiet(db, [dep.id]);
-    const report = await deploymentReport(db, dep.id);
-    process.stdout.write(`${JSON.stringify(report, null, values.pretty ? 2 : undefined)}\n`);
+    process.stdout.write(`${JSON.stringify(run.report, null, values.pretty ? 2 : undefined)}\n`);
     return 0;
   } finally {
     redis.disconnect();

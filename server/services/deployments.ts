@@ -15,6 +15,7 @@ import {
   deploymentPnl,
   deployments,
   deploymentState,
+  feedSnapshots,
   fills,
   orders,
   strategyVersions,
@@ -409,7 +410,8 @@ export async function writeCommand(
   audit: Record<string, unknown> = {},
 ): Promise<number> {
   const tz = getInstrument(d.underlyings[0]).timezone;
-  const input: RuntimeInput = { kind: 'command', command, ts: commandTime(d, now, tz), ...target };
+  const ts = (await recordedFeedTime(db, d)) ?? commandTime(d, now, tz);
+  const input: RuntimeInput = { kind: 'command', command, ts, ...target };
   const [{ id: n }] = await db
     .insert(deploymentInputs)
     .values({ deploymentId: d.id, kind: 'command', input })
@@ -443,6 +445,21 @@ export async function killAll(db: Db, ownerId: string, now = Date.now()): Promis
   for (const r of rows) await commandDeployment(db, ownerId, r.id, 'KILL', {}, now);
   await audit(db, ownerId, null, 'kill_all', { deployments: rows.length });
   return rows.length;
+}
+
+/**
+ * On a recorded feed the deployment's clock is the feed's: a command happens at the last tick
+ * it published (the wall clock may be days after the recording).
+ */
+async function recordedFeedTime(db: Db, d: Deployment): Promise<string | null> {
+  if ((d.feed as { kind?: string }).kind !== 'recorded') return null;
+  const [last] = await db
+    .select({ ts: feedSnapshots.ts })
+    .from(feedSnapshots)
+    .where(eq(feedSnapshots.feedId, d.feedId))
+    .orderBy(desc(feedSnapshots.createdAt))
+    .limit(1);
+  return last?.ts ?? null;
 }
 
 /**

@@ -128,20 +128,17 @@ export async function evaluateDeployment(
       )
       .orderBy(asc(deploymentInputs.id));
     const active = dep.status === 'running' || dep.status === 'paused';
+    // The order inputs are applied in is the replay's order (their ids may commit out of order).
+    let seq = st.steps;
     for (const row of inbox) {
       // A stopped deployment still takes broker reports: its orders' answers must reach its book.
-      if (active || row.kind === 'report') await step(row.input as RuntimeInput);
-    }
-    if (inbox.length)
+      const apply = active || row.kind === 'report';
+      if (apply) await step(row.input as RuntimeInput);
       await tx
         .update(deploymentInputs)
-        .set({ appliedAt: new Date() })
-        .where(
-          inArray(
-            deploymentInputs.id,
-            inbox.map((r) => r.id),
-          ),
-        );
+        .set({ appliedAt: new Date(), appliedSeq: apply ? ++seq : null })
+        .where(eq(deploymentInputs.id, row.id));
+    }
 
     let skipped = 0;
     let ticked = false;
@@ -158,6 +155,7 @@ export async function evaluateDeployment(
         kind: 'snapshot',
         input: { kind: 'snapshot', underlying: tick.underlying, ts: tick.ts },
         appliedAt: new Date(),
+        appliedSeq: ++seq,
         skipped,
       });
       ticked = true;
@@ -165,7 +163,7 @@ export async function evaluateDeployment(
     if (opts.dataEnd && active) {
       for (const input of dataEndInputs(state)) {
         await step(input);
-        await tx.insert(deploymentInputs).values({ deploymentId, kind: input.kind, input, appliedAt: new Date() }); // prettier-ignore
+        await tx.insert(deploymentInputs).values({ deploymentId, kind: input.kind, input, appliedAt: new Date(), appliedSeq: ++seq }); // prettier-ignore
       }
     }
     const working = Object.keys(state.orders).length > 0;
@@ -189,7 +187,7 @@ export async function evaluateDeployment(
       .update(deploymentState)
       .set({
         state: encodeState(state),
-        steps: st.steps + inbox.length + (ticked ? 1 : 0),
+        steps: seq,
         pnl: { gross: pnl.gross, costs: pnl.costs, net: pnl.net, day: dayPnl(state) },
         version: st.version + 1,
       })

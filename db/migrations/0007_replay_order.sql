@@ -1,0 +1,1 @@
+ALTER TABLE "deployment_inputs" ADD COLUMN "applied_seq" integer;
