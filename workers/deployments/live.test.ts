@@ -384,3 +384,22 @@ describe('switching a deployment between paper and live', () => {
     expect(paper.predecessorId).toBe(live.id);
   }, 60_000);
 });
+
+describe('when the broker cannot be asked', () => {
+  // Last in the file: it ends every Kite session of the fake.
+  it('shows why the reconciliation could not run (Kite session ended at 06:00 IST), and says nothing internal', async () => {
+    const t = await trader();
+    const dep = await createDeployment(api.db, t.userId, { strategyId: t.strategyId, mode: 'live', brokerAccountId: t.accountId, feed: 'recorded', source: 'test ticks' }); // prettier-ignore
+    await until('its first reconciliation', async () => {
+      const v = await t.caller.deployments.get({ id: dep.id });
+      return v.reconciliation.kind === 'checked' && v.reconciliation.status === 'matched';
+    });
+    kite.expireSessions();
+    const rec = await reconciled(dep.id, new Date().toISOString());
+    expect(rec.error).toMatch(/log in to Kite again/);
+    const v = await t.caller.deployments.get({ id: dep.id });
+    expect(v.reconciliation).toMatchObject({ kind: 'checked', status: 'error' });
+    expect(JSON.stringify(v)).not.toContain(SECRET);
+    await t.caller.deployments.kill({ id: dep.id });
+  }, 60_000);
+});

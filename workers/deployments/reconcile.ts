@@ -12,6 +12,7 @@
  */
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { logger } from '@/db/logger';
 import {
   deployments,
   deploymentState,
@@ -25,6 +26,7 @@ import { formatTimestamp } from '@/engine/market/calendar';
 import { getInstrument } from '@/engine/market/instruments';
 import { decodeState } from '@/engine/runtime/state-codec';
 import type { Right } from '@/engine/runtime/types';
+import { VenueAuthError, VenueRefusal, VenueUnavailable } from '../brokers/errors';
 import { contractOf, enqueueInput } from './evaluator';
 import { adoptOrders, openLiveOrders, recordLiveReports } from './live-orders';
 import type { LiveBrokers } from './router';
@@ -126,9 +128,12 @@ export async function reconcileDeployment(
     await db.update(deployments).set({ reconciliation: record }).where(eq(deployments.id, dep.id));
     return { kind: 'checked', record, touched: [...new Set([...touched, dep.id])] };
   } catch (e) {
+    // The broker's words are for the trader; anything else stays in the log.
+    const venue = e instanceof VenueUnavailable || e instanceof VenueAuthError || e instanceof VenueRefusal; // prettier-ignore
+    if (!venue) logger.error({ deploymentId, err: e }, 'reconciliation failed');
     const record: ReconciliationRecord = {
       checkedAt,
-      error: (e as Error).message,
+      error: venue ? (e as Error).message : 'the check failed inside Strikeflow (see the server log); it runs again within a minute', // prettier-ignore
       broker: dep.reconciliation?.broker ?? [],
       ordersChecked: 0,
       ordersUnknown: [],
