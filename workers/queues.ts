@@ -96,6 +96,27 @@ export async function requestReconciliation(deploymentId: string, at = Date.now(
   );
 }
 
+/** How often live brokers' order updates are collected (a fill reaches the runtime within about this). */
+export const LIVE_ORDERS_EVERY_MS = 1_000;
+const LIVE_ORDERS_SCHEDULER = 'live-orders';
+
+/**
+ * Runs the live order-update loop while live deployments exist (idempotent): started with a live
+ * deployment and by the minute clock, it stops itself when no live deployment is left, so an app
+ * that trades only on paper does no work for it.
+ */
+export async function ensureLiveOrdersLoop(): Promise<void> {
+  await getQueue(QUEUES.orders).upsertJobScheduler(
+    LIVE_ORDERS_SCHEDULER,
+    { every: LIVE_ORDERS_EVERY_MS },
+    { name: DEPLOYMENT_JOBS.liveOrders, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } }, // prettier-ignore
+  );
+}
+
+export async function stopLiveOrdersLoop(): Promise<void> {
+  await getQueue(QUEUES.orders).removeJobScheduler(LIVE_ORDERS_SCHEDULER);
+}
+
 /** Keeps a feed ticking every `everyMs` while deployments use it (idempotent). */
 export async function scheduleFeed(feedId: string, everyMs: number): Promise<void> {
   await getQueue(QUEUES.deployments).upsertJobScheduler(

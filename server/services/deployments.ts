@@ -29,7 +29,12 @@ import { createRuntime } from '@/engine/runtime/runtime';
 import { decodeState, encodeState } from '@/engine/runtime/state-codec';
 import { formatTimestamp, sessionBounds } from '@/engine/market/calendar';
 import type { RuntimeInput, RuntimeState, UserCommand } from '@/engine/runtime/types';
-import { nudgeDeployment, requestReconciliation, scheduleFeed } from '@/workers/queues';
+import {
+  ensureLiveOrdersLoop,
+  nudgeDeployment,
+  requestReconciliation,
+  scheduleFeed,
+} from '@/workers/queues';
 import { feedIdOf, sessionDateFor, tickEveryMs, type FeedSpec } from '@/engine/session/feeds';
 import { AppError } from '../errors';
 import { versionToRun } from './backtests';
@@ -99,7 +104,10 @@ export async function createDeployment(
 export async function startDeployment(dep: Deployment): Promise<void> {
   const every = tickEveryMs(dep.feed as FeedSpec);
   if (every !== null) await scheduleFeed(dep.feedId, every);
-  if (dep.mode === 'live') await requestReconciliation(dep.id);
+  if (dep.mode === 'live') {
+    await ensureLiveOrdersLoop();
+    await requestReconciliation(dep.id);
+  }
 }
 
 /**

@@ -21,8 +21,10 @@ import {
   RouteJobSchema,
   VenueTickJobSchema,
   deploymentChannel,
+  ensureLiveOrdersLoop,
   getQueue,
   jobIdOf,
+  stopLiveOrdersLoop,
   unscheduleFeed,
 } from '../queues';
 import {
@@ -33,7 +35,7 @@ import {
 } from './evaluator';
 import { FeedSpecSchema, feedTickAt } from './feeds';
 import { latestSnapshot, recordTick, snapshotAt } from './feed-store';
-import { pollLiveOrders } from './live-orders';
+import { liveWorkRemains, pollLiveOrders } from './live-orders';
 import { reconcileDeployment } from './reconcile';
 import { paperVenueTick, routeIntent, type LiveBrokers } from './router';
 
@@ -183,6 +185,8 @@ export async function liveClock(deps: LiveFlowDeps): Promise<number> {
     .where(inArray(deployments.status, ['running', 'paused']));
   const now = (deps.now ?? Date.now)();
   let n = 0;
+  // A live deployment needs the order-update loop (Redis may have lost its scheduler).
+  if (await liveWorkRemains(db)) await ensureLiveOrdersLoop();
   for (const r of rows) {
     if (r.mode === 'live')
       await getQueue(QUEUES.orders).add(DEPLOYMENT_JOBS.reconcile, { deploymentId: r.id }, { ...JOB_OPTS, attempts: 1, jobId: jobIdOf('rec', r.id, 'minute', Math.floor(now / 60_000)) }); // prettier-ignore
@@ -266,9 +270,14 @@ export function ordersProcessor(deps: LiveFlowDeps) {
       }
       case DEPLOYMENT_JOBS.liveOrders: {
         if (!deps.liveBrokers) return 0;
-        const touched = await pollLiveOrders(db, deps.liveBrokers);
-        for (const id of touched) await nudge(id);
-        return touched.length;
+        const r = await pollLiveOrders(db, deps.liveBrokers);
+        for (const id of r.touched) await nudge(id);
+        if (r.idle) {
+          await stopLiveOrdersLoop();
+          // A live order routed meanwhile started the loop again before its row was seen here.
+          if (await liveWorkRemains(db)) await ensureLiveOrdersLoop();
+        }
+        return r.touched.length;
       }
       case DEPLOYMENT_JOBS.reconcile: {
         if (!deps.liveBrokers) return 'no live brokers in this worker';
@@ -296,9 +305,6 @@ export async function scheduleLiveFlow(): Promise<void> {
   const q = getQueue(QUEUES.deployments);
   await q.upsertJobScheduler('live-clock', { every: 60_000 }, { name: DEPLOYMENT_JOBS.clock, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } }); // prettier-ignore
   await q.upsertJobScheduler('live-sweep', { every: 10_000 }, { name: DEPLOYMENT_JOBS.sweep, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } }); // prettier-ignore
-  // Live brokers' order updates: the stream is read as it comes, this hands it to the deployments.
-  await getQueue(QUEUES.orders).upsertJobScheduler('live-orders', { every: LIVE_ORDERS_EVERY_MS }, { name: DEPLOYMENT_JOBS.liveOrders, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } }); // prettier-ignore
+  // Live brokers' order updates: the first round stops the loop again when nothing is live.
+  await ensureLiveOrdersLoop();
 }
-
-/** How often live brokers' order updates are collected (a fill reaches the runtime within about this). */
-export const LIVE_ORDERS_EVERY_MS = 1_000;

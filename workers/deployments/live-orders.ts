@@ -54,6 +54,26 @@ export async function openLiveOrders(
 }
 
 /**
+ * True while the update loop has something to follow: a running or paused live deployment, or a
+ * live order not final yet (a killed deployment's exits still need their fills).
+ */
+export async function liveWorkRemains(db: Db): Promise<boolean> {
+  const [running] = await db
+    .select({ id: deployments.id })
+    .from(deployments)
+    .where(and(eq(deployments.mode, 'live'), inArray(deployments.status, ['running', 'paused'])))
+    .limit(1);
+  if (running) return true;
+  const [order] = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .innerJoin(deployments, eq(deployments.id, orders.deploymentId))
+    .where(and(eq(deployments.mode, 'live'), inArray(orders.status, OPEN_ORDER_STATUSES)))
+    .limit(1);
+  return !!order;
+}
+
+/**
  * Writes a live broker's reports as inputs of the deployments whose orders they are about.
  * Returns the deployments that got new inputs. Reports about orders that are not ours (placed by
  * hand at the broker) are left alone; an acceptance or a final state our book already has is not
@@ -92,8 +112,12 @@ export async function recordLiveReports(
  * One round of the update loop: every broker account with open live orders is polled once.
  * One account's outage (an expired Kite session, a venue down) never holds up the others.
  */
-export async function pollLiveOrders(db: Db, liveBrokers: LiveBrokers): Promise<string[]> {
+export async function pollLiveOrders(
+  db: Db,
+  liveBrokers: LiveBrokers,
+): Promise<{ touched: string[]; idle: boolean }> {
   const open = await openLiveOrders(db);
+  if (open.length === 0) return { touched: [], idle: !(await liveWorkRemains(db)) };
   const byAccount = new Map<string, { dep: Deployment; orderIds: string[] }>();
   for (const { id, dep } of open) {
     const key = dep.brokerAccountId as string;
@@ -111,5 +135,5 @@ export async function pollLiveOrders(db: Db, liveBrokers: LiveBrokers): Promise<
       logger.warn({ accountId, err: (e as Error).message }, 'live order updates failed');
     }
   }
-  return [...touched];
+  return { touched: [...touched], idle: false };
 }
