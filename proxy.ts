@@ -7,7 +7,8 @@
 import { getSessionCookie } from 'better-auth/cookies';
 import { NextResponse, type NextRequest } from 'next/server';
 
-const PROTECTED = /^\/(strategies|templates|backtests|deployments|brokers|datasets|analysis)(\/|$)/;
+const PROTECTED =
+  /^\/(strategies|templates|backtests|deployments|brokers|datasets|analysis|settings)(\/|$)/;
 
 export function contentSecurityPolicy(nonce: string, opts: { dev: boolean; https: boolean }) {
   return [

@@ -38,6 +38,8 @@ for (const name of names) {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
+    // A bench's stdout is its JSON: the product's log (pino, on stdout) stays out of it.
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
   });
   if (res.status !== 0) {
     failed++;

@@ -4,7 +4,9 @@
  * day, import included (the file into the chain store, then the backtest reading the store),
  * beside the same backtest on snapshots already in memory (the stepping alone, target <= 100
  * ms); and the cost of its rule evaluation per step beside raw json-rules-engine on the same
- * rules and facts. The simulated year lives in bench/store.bench.ts (it reads the store).
+ * rules and facts; and the bytes a deployment of it stores after every step (encodeState, what a
+ * live deployment writes to Postgres; target <= 4 KB). The simulated year lives in
+ * bench/store.bench.ts (it reads the store).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -23,7 +25,12 @@ import { readSnapshots } from '../datasets/read-snapshots.ts';
 import { sharedDataDir } from '../datasets/shared-data.ts';
 import { importToStore, readStore } from '../datasets/store/index.ts';
 import { chainReach } from '../engine/reach/reach.ts';
-import { emit, interleaved } from './_harness.ts';
+import { backtestSettingsFor } from '../engine/backtest/settings.ts';
+import { PaperBroker } from '../engine/broker/paper/paper-broker.ts';
+import { createRuntime } from '../engine/runtime/runtime.ts';
+import { encodeState } from '../engine/runtime/state-codec.ts';
+import { Session } from '../engine/session/driver.ts';
+import { emit, interleaved, median } from './_harness.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const shared = sharedDataDir() ?? path.resolve(root, '../shared/data');
@@ -131,6 +138,37 @@ async function realDay() {
   }
 }
 
+/**
+ * The stored state of a deployment of the condor after every step of the day (snapshots and the
+ * paper broker's reports), as a live deployment writes it: median and largest, in bytes.
+ */
+async function stateBytes(snaps: ChainSnapshot[] | null) {
+  if (!snaps) return { skipped: 'no real day' };
+  const settings = backtestSettingsFor(doc, overrides);
+  const runtime = createRuntime(doc.basket, { deploymentId: 'a3c9f1e2-5b7d-4e8f-9a0b-1c2d3e4f5a6b', risk: settings.riskLimits }); // prettier-ignore
+  const broker = new PaperBroker({ slippage: settings.slippage, latency: settings.latency, costModel: settings.costModel, tickSize: settings.tickSize }); // prettier-ignore
+  const bytes: number[] = [];
+  const session = new Session({
+    runtime,
+    broker,
+    onStep: (_input, r) => {
+      bytes.push(Buffer.byteLength(encodeState(r.state)));
+    },
+  });
+  for (const snapshot of snaps) await session.feed({ kind: 'snapshot', snapshot });
+  await session.finish();
+  const med = median(bytes);
+  const max = Math.max(...bytes);
+  return {
+    steps: bytes.length,
+    medianBytes: med,
+    maxBytes: max,
+    targetBytes: 4096,
+    meetsTarget: max <= 4096,
+    what: 'Buffer.byteLength(encodeState(state)) after every step of the real day, deployment id a UUID as live',
+  };
+}
+
 /** The strategy's rules on the day's facts: the compiled evaluator the runtime uses vs raw json-rules-engine. */
 async function rules(snaps: ChainSnapshot[] | null) {
   const c = doc.basket.strategies[0].conditions!;
@@ -217,6 +255,7 @@ async function rules(snaps: ChainSnapshot[] | null) {
 const day = await realDay();
 const snaps = 'snaps' in day && day.snaps ? day.snaps : null;
 const ruleCost = await rules(snaps);
+const stored = await stateBytes(snaps);
 const { snaps: _omit, ...dayFigures } = 'snaps' in day ? day : { ...day, snaps: null };
 
 emit({
@@ -224,6 +263,7 @@ emit({
   strategy: `${doc.basket.name} (4 legs; days-to-expiry filter lifted, entry/exit rules added), costs india-index-options`,
   realDay: dayFigures,
   ruleEvaluation: ruleCost,
+  statePerDeployment: stored,
   reference: {
     realDay:
       'the same backtest on snapshots already in memory (no import) beside import + backtest',

@@ -115,6 +115,10 @@ const envSchema = z.object({
   ALPACA_DATA_URL: httpUrl('https://data.alpaca.markets'),
   ALPACA_DATA_STREAM_URL: wsUrl('wss://stream.data.alpaca.markets/v1beta1'),
   DERIBIT_WS_URL: wsUrl('wss://www.deribit.com/ws/api/v2'),
+  /** Telegram Bot API base URL (alerts: POST <url>/bot<token>/sendMessage). */
+  TELEGRAM_API_URL: httpUrl('https://api.telegram.org'),
+  /** allow: alert webhooks may target loopback and private networks (local tools, tests). */
+  ALERT_WEBHOOK_PRIVATE: z.enum(['deny', 'allow']).default('deny'),
 });
 
 export type Env = z.infer<typeof envSchema>;

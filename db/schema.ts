@@ -8,7 +8,10 @@ import type { BacktestReport } from '@/engine/backtest/backtest';
 import type { DslDocument } from '@/engine/dsl/basket';
 import type { BacktestOverridesInput, RiskLimitsInput } from '@/engine/backtest/settings';
 import type { OrderRequest, CancelRequest, RuntimeInput } from '@/engine/runtime/types';
+import type { SweepSpec } from '@/engine/sweep/grid';
+import type { CombinationResult, SweepAnalysis } from '@/engine/sweep/analysis';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -298,6 +301,47 @@ export const backtests = pgTable(
       .where(sql`${t.status} in ('queued', 'running')`),
     index('backtests_strategy_version_idx').on(t.strategyVersionId),
     check('backtests_progress_range', sql`${t.progress} >= 0 and ${t.progress} <= 1`),
+  ],
+);
+
+/**
+ * A parameter sweep: one strategy version backtested once per combination of a grid of values
+ * (`spec`), on the worker fleet. `results` fill in as combinations finish (the heat map);
+ * `analysis` is the in-sample choice and the overfitting warnings, written with the results.
+ */
+export const sweeps = pgTable(
+  'sweeps',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    strategyVersionId: uuid('strategy_version_id')
+      .notNull()
+      .references(() => strategyVersions.id, { onDelete: 'cascade' }),
+    dataSource: jsonb('data_source').$type<Record<string, unknown>>().notNull(),
+    settings: jsonb('settings').$type<BacktestOverridesInput>().notNull(),
+    spec: jsonb('spec').$type<SweepSpec>().notNull(),
+    combinations: integer('combinations').notNull(),
+    status: backtestStatus('status').notNull().default('queued'),
+    progress: real('progress').notNull().default(0),
+    results: jsonb('results')
+      .$type<CombinationResult[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    analysis: jsonb('analysis').$type<SweepAnalysis>(),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('sweeps_owner_created_idx').on(t.ownerId, t.createdAt),
+    index('sweeps_unfinished_idx')
+      .on(t.ownerId, t.status)
+      .where(sql`${t.status} in ('queued', 'running')`),
+    check('sweeps_progress_range', sql`${t.progress} >= 0 and ${t.progress} <= 1`),
   ],
 );
 
@@ -652,6 +696,103 @@ export const auditLog = pgTable(
   (t) => [index('audit_log_user_idx').on(t.userId, t.at)],
 );
 
+// ---- alerts (in-app notifications, Telegram and webhook messages) ----------------------------
+
+export const alertChannelKind = pgEnum('alert_channel_kind', ['telegram', 'webhook']);
+
+/**
+ * Where a trader's alerts go besides the app: a Telegram bot chat or a webhook URL. The secret
+ * part (the bot token; the whole webhook URL, which often carries a token) is sealed with
+ * db/secret-box bound to the row, never sent back to the browser; `hint` is what the page shows.
+ */
+export const alertChannels = pgTable(
+  'alert_channels',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    kind: alertChannelKind('kind').notNull(),
+    label: text('label').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    /** Sealed: `{botToken, chatId}` for Telegram, `{url}` for a webhook. */
+    secret: text('secret').notNull(),
+    /** A masked description for the page (chat id, webhook host). */
+    hint: text('hint').notNull(),
+    lastSentAt: timestamp('last_sent_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('alert_channels_owner_idx').on(t.ownerId),
+    uniqueIndex('alert_channels_owner_label_uq').on(t.ownerId, t.label),
+  ],
+);
+
+/**
+ * An alert the app raised for a trader: written by the evaluator in the same transaction as the
+ * deployment event it reports (`key` = deployment and event seq), so each event alerts once.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    deploymentId: uuid('deployment_id').references(() => deployments.id, { onDelete: 'cascade' }),
+    /** `<deployment id>:<event seq>`: one notification per event. */
+    key: text('key').notNull(),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    message: text('message').notNull(),
+    /** When the delivery job for the channels was queued (null: the sweep queues it). */
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('notifications_key_uq').on(t.key),
+    index('notifications_user_idx').on(t.userId, t.id),
+  ],
+);
+
+export const alertDeliveryStatus = pgEnum('alert_delivery_status', [
+  'sending',
+  'sent',
+  'retrying',
+  'failed',
+]);
+
+/**
+ * One message of one notification on one channel. The unique (notification, channel) row is
+ * claimed before the message goes out, so a retried job never sends it twice.
+ */
+export const alertDeliveries = pgTable(
+  'alert_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    notificationId: bigint('notification_id', { mode: 'number' })
+      .notNull()
+      .references(() => notifications.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => alertChannels.id, { onDelete: 'cascade' }),
+    status: alertDeliveryStatus('status').notNull().default('sending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** Telegram's message_id or the webhook's HTTP status. */
+    response: text('response'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('alert_deliveries_once_uq').on(t.notificationId, t.channelId),
+    index('alert_deliveries_channel_idx').on(t.channelId, t.id),
+  ],
+);
+
 export type User = typeof user.$inferSelect;
 export type Strategy = typeof strategies.$inferSelect;
 export type NewStrategy = typeof strategies.$inferInsert;
@@ -659,9 +800,12 @@ export type StrategyVersion = typeof strategyVersions.$inferSelect;
 export type Template = typeof templates.$inferSelect;
 export type TemplateVersion = typeof templateVersions.$inferSelect;
 export type Backtest = typeof backtests.$inferSelect;
+export type Sweep = typeof sweeps.$inferSelect;
 export type BacktestStatus = (typeof backtestStatus.enumValues)[number];
 export type BrokerAccount = typeof brokerAccounts.$inferSelect;
 export type BrokerKind = (typeof brokerKind.enumValues)[number];
 export type BrokerAccountStatus = (typeof brokerAccountStatus.enumValues)[number];
 export type Deployment = typeof deployments.$inferSelect;
 export type DeploymentStatus = (typeof deploymentStatus.enumValues)[number];
+export type AlertChannel = typeof alertChannels.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;

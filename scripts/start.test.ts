@@ -97,7 +97,7 @@ describe('npm run workers', () => {
     const r = await run('workers.ts', {});
     expect(r.code).toBe(1);
     expect(r.lines).toEqual([
-      'npm run workers needs DATABASE_URL: with the embedded database the workers run inside `npm start` (PGlite is single-process)',
+      'npm run workers needs DATABASE_URL: with the embedded database the workers run inside `npm start` (PGlite is single-process); `npm run workers -- --compute-only` adds a process for backtest day ranges and sweeps without one',
     ]);
   });
 });

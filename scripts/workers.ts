@@ -1,6 +1,9 @@
 /**
  * `npm run workers`: one more worker process for an app running on Postgres (DATABASE_URL).
  * Start as many as the machine allows; each drains its running jobs on Ctrl-C / SIGTERM.
+ * `npm run workers -- --compute-only` serves only the compute queue (day ranges of backtests,
+ * sweep combinations): it needs REDIS_URL and the app's DATA_DIR (its chain store), no database,
+ * so it also helps an app on the embedded database.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,10 +18,17 @@ async function main(): Promise<number> {
   process.chdir(root);
   process.env.STRIKEFLOW_ROOT ??= root;
   if (existsSync('.env')) process.loadEnvFile('.env');
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a !== '--compute-only');
+  if (unknown.length) {
+    console.error(`npm run workers: unknown option ${unknown[0]} (the only one is --compute-only)`);
+    return 1;
+  }
+  const computeOnly = args.includes('--compute-only');
   const e = parseEnv();
-  if (!e.DATABASE_URL) {
+  if (!e.DATABASE_URL && !computeOnly) {
     console.error(
-      'npm run workers needs DATABASE_URL: with the embedded database the workers run inside `npm start` (PGlite is single-process)',
+      'npm run workers needs DATABASE_URL: with the embedded database the workers run inside `npm start` (PGlite is single-process); `npm run workers -- --compute-only` adds a process for backtest day ranges and sweeps without one',
     );
     return 1;
   }
@@ -33,14 +43,14 @@ async function main(): Promise<number> {
     process.env.REDIS_URL = readFileSync(file, 'utf8').trim();
     resetEnv();
   }
-  await pingDb(await getClient());
-  const workers = await startWorkers();
+  if (!computeOnly) await pingDb(await getClient());
+  const workers = await startWorkers({ computeOnly });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     await workers.close();
-    await closeDb();
+    if (!computeOnly) await closeDb();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

@@ -7,7 +7,7 @@ import { resetEnv } from '@/db/env';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { startWorkers } from '@/workers/index';
 import { closeQueues, setPrivateRedisSupervision } from '@/workers/queues';
-import { healthReport } from './health';
+import { cachedHealthReport, HEALTH_CACHE_MS, healthReport } from './health';
 
 const saved = { ...process.env };
 let dataDir: string;
@@ -107,5 +107,16 @@ describe('health report', () => {
       process.env.REDIS_URL = redisUrl;
       resetEnv();
     }
+  });
+
+  it('answers from cached state: callers within a second share one check, a later one checks again', async () => {
+    const t0 = Date.now();
+    const burst = await Promise.all(Array.from({ length: 500 }, () => cachedHealthReport(t0)));
+    expect(new Set(burst).size).toBe(1);
+    expect(burst[0]).toMatchObject({ db: 'ok', redis: 'ok' });
+    expect(await cachedHealthReport(t0 + HEALTH_CACHE_MS - 1)).toBe(burst[0]);
+    const later = await cachedHealthReport(t0 + HEALTH_CACHE_MS);
+    expect(later).not.toBe(burst[0]);
+    expect(later).toEqual(burst[0]);
   });
 });

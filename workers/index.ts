@@ -2,20 +2,23 @@
  * Starts the BullMQ workers of this process (inside the app in the embedded default, or in
  * `npm run workers` processes when DATABASE_URL is set) and drains them on shutdown.
  */
-import { Queue, Worker, type Job, type Processor } from 'bullmq';
+import { FlowProducer, Queue, Worker, type Job, type Processor } from 'bullmq';
 import { env } from '@/db/env';
 import { logger } from '@/db/logger';
 import { HEARTBEAT_JOB, answerHeartbeat, scheduleHeartbeat } from './heartbeat';
 import {
+  ALERT_JOBS,
   QUEUES,
   createConnection,
+  getQueue,
   publishBacktestProgress,
   redisUrl,
   type QueueName,
 } from './queues';
 import { getDb, type Db } from '@/db/client';
-import { backtestProcessor } from './backtests';
+import { backtestProcessor, computeProcessor } from './backtests';
 import { SWEEP_JOB, SWEEP_SCHEDULER, sweepBacktests } from './backtests/sweep';
+import { settleLostSweeps } from './backtests/parameter-sweep';
 import { brokerAccountProcessor } from './brokers/accounts';
 import {
   deploymentsProcessor,
@@ -24,6 +27,7 @@ import {
   type LiveFlowDeps,
 } from './deployments';
 import { liveBrokersOf } from './deployments/live-brokers';
+import { alertBackoff, alertsProcessor } from './alerts';
 import { sharedDataDir } from '@/datasets/source';
 
 export type RunningWorkers = { close: (opts?: { force?: boolean }) => Promise<void> };
@@ -47,6 +51,11 @@ export async function startWorkers(
     db?: () => Promise<Db>;
     /** More queues to serve, by queue name (tests, and later issues until they join the list). */
     extra?: Record<string, Processor>;
+    /**
+     * Serve only the compute queue (day ranges of backtests, sweep combinations): a process that
+     * needs Redis and no database, started with `npm run workers -- --compute-only`.
+     */
+    computeOnly?: boolean;
   } = {},
 ): Promise<RunningWorkers> {
   const url = opts.url ?? redisUrl();
@@ -58,9 +67,26 @@ export async function startWorkers(
     publishBacktestProgress(client, m);
   const backtestQueue = new Queue(QUEUES.backtests, { connection: client });
   backtestQueue.on('error', () => {});
+  const computeQueue = new Queue(QUEUES.compute, { connection: client });
+  computeQueue.on('error', () => {});
+  const flows = new FlowProducer({ connection: client });
+  flows.on('error', () => {});
+  const compute = computeProcessor({
+    dataDir: e.DATA_DIR,
+    sharedData: sharedDataDir(),
+    redis: client,
+    // A compute-only process serves nothing else, so a job runs on its own event loop (yielding
+    // every 100 snapshots for lock renewals) instead of paying a fresh thread's start-up (the
+    // TypeScript loader and the engine, about a second of CPU) for every day range or combination.
+    execution: opts.computeOnly ? 'inline' : e.BACKTEST_EXECUTION,
+  });
   const db = opts.db ?? getDb;
-  const sweep = async () =>
-    sweepBacktests({ db: await db(), queue: backtestQueue, dataDir: e.DATA_DIR, publish });
+  const sweep = async () => {
+    const d = await db();
+    const settled = await sweepBacktests({ db: d, queue: backtestQueue, dataDir: e.DATA_DIR, publish }); // prettier-ignore
+    await settleLostSweeps(d, async (id) => (await backtestQueue.getJob(id))?.getState() ?? 'unknown'); // prettier-ignore
+    return settled;
+  };
   const liveFlow: LiveFlowDeps = { db, redis: client, liveBrokers: liveBrokersOf() };
 
   const own: Record<QueueName, Processor> = {
@@ -77,18 +103,28 @@ export async function startWorkers(
       execution: e.BACKTEST_EXECUTION,
       maxRuntimeMs: e.BACKTEST_MAX_MINUTES * 60_000,
       userConcurrency: e.BACKTEST_USER_CONCURRENCY,
+      fleet: { redis: client, flows, queue: computeQueue },
     }),
+    [QUEUES.compute]: compute,
     [QUEUES.brokers]: brokerAccountProcessor({ db }),
     [QUEUES.deployments]: deploymentsProcessor(liveFlow),
     [QUEUES.orders]: ordersProcessor(liveFlow),
+    [QUEUES.alerts]: alertsProcessor({
+      db,
+      send: { telegramUrl: e.TELEGRAM_API_URL, allowPrivate: e.ALERT_WEBHOOK_PRIVATE === 'allow' },
+    }),
   };
-  const processors: Record<string, Processor> = { ...opts.extra, ...own };
+  const processors: Record<string, Processor> = opts.computeOnly
+    ? { [QUEUES.compute]: compute }
+    : { ...opts.extra, ...own };
 
   const workers = Object.entries(processors).map(([name, processor]) => {
     const w = new Worker(name, processor, {
       connection: createConnection('worker', url),
       concurrency,
-      ...(name === QUEUES.backtests ? BACKTEST_WORKER : {}),
+      name: `${opts.computeOnly ? 'compute' : 'worker'}-${process.pid}`,
+      ...(name === QUEUES.backtests || name === QUEUES.compute ? BACKTEST_WORKER : {}),
+      ...(name === QUEUES.alerts ? { settings: { backoffStrategy: alertBackoff } } : {}),
     });
     w.on('failed', (job, err) =>
       logger.error({ queue: name, job: job?.name, id: job?.id, err }, 'job failed'),
@@ -106,9 +142,18 @@ export async function startWorkers(
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const scheduler = new Queue(QUEUES.system, { connection: client });
   scheduler.on('error', () => {});
-  await scheduleHeartbeat(scheduler, heartbeatMs);
-  await scheduleLiveFlow();
-  if (opts.sweep !== false) {
+  if (!opts.computeOnly) {
+    await scheduleHeartbeat(scheduler, heartbeatMs);
+    await scheduleLiveFlow();
+    await getQueue(QUEUES.alerts)
+      .upsertJobScheduler(
+        'alert-sweep',
+        { every: 30_000 },
+        { name: ALERT_JOBS.sweep, data: {}, opts: { removeOnComplete: 5, removeOnFail: 5 } },
+      ) // prettier-ignore
+      .catch((err: unknown) => logger.warn({ err }, 'could not schedule the alerts sweep'));
+  }
+  if (opts.sweep !== false && !opts.computeOnly) {
     await scheduler.upsertJobScheduler(
       SWEEP_SCHEDULER,
       { every: opts.sweepMs ?? SWEEP_EVERY_MS },
@@ -126,7 +171,12 @@ export async function startWorkers(
         // Worker.close() stops taking jobs and waits for the running ones to finish; with Redis
         // gone that wait never ends, so the launcher forces it (the jobs restart elsewhere).
         await Promise.all(workers.map((w) => w.close(closeOpts.force)));
-        await Promise.all([scheduler.close(), backtestQueue.close()]).catch(() => {});
+        await Promise.all([
+          scheduler.close(),
+          backtestQueue.close(),
+          computeQueue.close(),
+          flows.close(),
+        ]).catch(() => {});
         client.disconnect();
         logger.debug('workers drained');
       })()),

@@ -19,6 +19,14 @@ export const QUEUES = {
   deployments: 'strikeflow-deployments',
   /** The order router: one job per outbox row, jobId = the order (or cancel) id. */
   orders: 'strikeflow-orders',
+  /**
+   * Pure computations of the worker fleet, children of a backtest's or a sweep's job: a day range
+   * of a split backtest, a sweep combination (workers/backtests/fleet.ts). They carry their input
+   * and give back their result, so a compute-only process needs Redis and no database.
+   */
+  compute: 'strikeflow-compute',
+  /** Alert messages (Telegram, webhooks): one job per notification, jobId = `alert|<id>`. */
+  alerts: 'strikeflow-alerts',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -71,6 +79,24 @@ export const VenueTickJobSchema = z.strictObject({
 /** A BullMQ job id from parts: BullMQ refuses ':' in custom ids (order ids and times have them). */
 export const jobIdOf = (...parts: (string | number)[]) =>
   parts.map((p) => String(p).replaceAll(':', '.')).join('|');
+
+/** Jobs of the alerts queue: send one notification to the owner's channels; the sweep. */
+export const ALERT_JOBS = { deliver: 'deliver-alert', sweep: 'alert-sweep' } as const;
+export const AlertJobSchema = z.strictObject({ notificationId: z.int().positive() });
+/** Attempts of a delivery job (Telegram's 429s and a webhook's 5xx are retried with backoff). */
+export const ALERT_ATTEMPTS = 6;
+
+/** Queues the messages of a notification (idempotent: one job per notification). */
+export async function enqueueAlert(notificationId: number): Promise<void> {
+  await getQueue(QUEUES.alerts).add(
+    ALERT_JOBS.deliver,
+    { notificationId },
+    { jobId: jobIdOf('alert', notificationId), attempts: ALERT_ATTEMPTS, backoff: { type: 'alert' }, removeOnComplete: 1000, removeOnFail: 1000 }, // prettier-ignore
+  );
+}
+
+/** Redis channel telling a user's pages that a notification arrived (the header's bell). */
+export const notifyChannel = (userId: string) => `strikeflow:notify:${userId}`;
 
 /** Redis channel of one deployment's updates (P&L, events), relayed to its page over SSE. */
 export const deploymentChannel = (id: string) => `strikeflow:deployment:${id}`;
@@ -173,6 +199,18 @@ export async function enqueueBacktest(
     },
   );
 }
+/** A parameter sweep's job on the backtests queue: jobId = the sweep id; its combinations run on the compute queue. */
+export const SWEEP_JOB = 'run-sweep';
+export const SweepJobSchema = z.strictObject({ sweepId: z.uuid() });
+
+export async function enqueueSweep(queue: Queue, sweepId: string): Promise<void> {
+  await queue.add(
+    SWEEP_JOB,
+    { sweepId },
+    { jobId: sweepId, priority: 1, removeOnComplete: 1000, removeOnFail: 1000, attempts: 2, backoff: { type: 'fixed', delay: 5_000 } }, // prettier-ignore
+  );
+}
+
 /** Checks a broker account against its broker (and finishes a Kite login when a request token waits). */
 export const BROKER_CHECK_JOB = 'check-broker-account';
 export const BrokerCheckJobSchema = z.strictObject({ accountId: z.uuid() });

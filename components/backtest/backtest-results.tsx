@@ -30,6 +30,7 @@ import { MarginBox } from '@/components/payoff/payoff-panel';
 import { formatMoney, formatPct } from '@/components/templates/format';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { ErrorNotice, LoadingRows, PageHeader } from '@/components/ui/page';
+import { DeployButton } from '@/components/deployments/deploy-dialog';
 import type { BacktestReport, ReportTrade } from '@/engine/backtest/backtest';
 import type { DslDocument } from '@/engine/dsl';
 import { describeTradedLeg } from '@/engine/dsl/describe';
@@ -184,6 +185,13 @@ export function BacktestResults({ id }: { id: string }) {
               </label>
             ) : null}
             {report && (
+              <DeployButton
+                underlying={report.data?.underlyings?.[0]}
+                note="It runs the exact version this backtest tested."
+                resolve={async () => ({ strategyVersionId: b.strategyVersionId })}
+              />
+            )}
+            {report && (
               <button
                 type="button"
                 className="rounded border border-zinc-700 px-3 py-1.5 text-xs text-zinc-200 hover:border-zinc-500"
@@ -226,6 +234,14 @@ export function BacktestResults({ id }: { id: string }) {
       {report && (
         <div className="space-y-4 text-xs" data-testid="backtest-results" ref={rendered}>
           <SummaryCards report={report} margin={margin} capital={capital} currency={currency} />
+          {report.data?.run && (
+            <p className="text-zinc-400" data-testid="backtest-run">
+              {report.data.run.mode === 'split by days'
+                ? `Ran as ${report.data.run.parts} day ranges on the worker fleet: `
+                : 'Ran in one piece: '}
+              {report.data.run.why}
+            </p>
+          )}
           {[...(report.notes ?? []), ...(report.metrics?.notes ?? [])].map((n) => (
             <p key={n} className="text-amber-300/80">
               {n}

@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { KillSwitch } from './kill-switch';
 import { Nav } from './nav';
+import { NotificationBell } from './notification-bell';
 import { SignOutButton } from './sign-out-button';
 
 export function Logo() {
@@ -39,6 +41,8 @@ export function AppShell({
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-11 items-center justify-end gap-3 border-b border-zinc-800 bg-zinc-950/80 px-4">
+          <KillSwitch />
+          <NotificationBell />
           <span
             className="truncate text-xs text-zinc-400"
             data-testid="signed-in-as"

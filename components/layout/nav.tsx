@@ -30,6 +30,11 @@ export const navItems: NavItem[] = [
     label: 'Backtests',
     icon: icon('M10 4v6l4 2M17 10a7 7 0 11-14 0 7 7 0 0114 0z'),
   },
+  {
+    href: '/sweeps',
+    label: 'Sweeps',
+    icon: icon('M3 3h4v4H3zM8 3h4v4H8zM13 3h4v4h-4zM3 8h4v4H3zM8 8h4v4H8zM3 13h4v4H3z'),
+  },
   { href: '/deployments', label: 'Deployments', icon: icon('M4 16l4-4m0 0l3-7 5 5-7 3zm0 0l-2-2') },
   {
     href: '/analysis/volatility',
@@ -45,6 +50,11 @@ export const navItems: NavItem[] = [
     href: '/brokers',
     label: 'Brokers',
     icon: icon('M3 8l7-4 7 4M4 8v7m4-7v7m4-7v7m4-7v7M3 16h14'),
+  },
+  {
+    href: '/settings/alerts',
+    label: 'Alerts',
+    icon: icon('M10 3a4 4 0 00-4 4v3l-1.5 3h11L14 10V7a4 4 0 00-4-4zM8.5 16a1.5 1.5 0 003 0'),
   },
   {
     href: '/datasets',

@@ -1,9 +1,11 @@
 'use client';
 /**
  * What the builder page gets from the templates/backtests side, kept apart from the editor so it
- * stays a small drop-in: toolbar actions (Backtest, Publish as template) and the fork banner.
+ * stays a small drop-in: toolbar actions (Backtest, Deploy on paper, Publish as template) and the
+ * fork banner.
  */
 import { BacktestButton } from '@/components/backtest/backtest-launcher';
+import { DeployButton } from '@/components/deployments/deploy-dialog';
 import { ForkStatusBanner } from '@/components/templates/fork-status-banner';
 import { PublishTemplateButton } from '@/components/templates/publish-template';
 
@@ -27,6 +29,13 @@ export function StrategyToolbarActions(props: {
         strategyId={props.strategyId}
         underlying={underlyingOf(props.dsl)}
         beforeStart={props.beforeStart}
+      />
+      <DeployButton
+        underlying={underlyingOf(props.dsl)}
+        resolve={async () => {
+          await props.beforeStart();
+          return { strategyId: props.strategyId };
+        }}
       />
       <PublishTemplateButton strategyId={props.strategyId} defaultTitle={props.name} />
       <a

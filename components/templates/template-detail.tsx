@@ -9,6 +9,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { BacktestButton } from '@/components/backtest/backtest-launcher';
+import { DeployButton } from '@/components/deployments/deploy-dialog';
 import { PayoffPanel } from '@/components/payoff/payoff-panel';
 import { BacktestChoice } from '@/components/templates/backtest-choice';
 import { BacktestFigures } from '@/components/templates/backtest-figures';
@@ -23,7 +24,7 @@ const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle
 const btn =
   'rounded border border-zinc-700 px-3 py-1.5 text-xs text-zinc-200 hover:border-zinc-500 disabled:opacity-50';
 const primary =
-  'rounded bg-sky-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-sky-500 disabled:opacity-50';
+  'rounded bg-sky-700 px-3 py-1.5 text-xs font-medium text-white hover:bg-sky-600 disabled:opacity-50';
 
 export function TemplateDetail({ id }: { id: string }) {
   const trpc = useTRPC();
@@ -43,6 +44,8 @@ export function TemplateDetail({ id }: { id: string }) {
       },
     }),
   );
+  // Deploying forks without opening the fork: the dialog goes on to the deployment's page.
+  const forkToDeploy = useMutation(trpc.templates.fork.mutationOptions());
   const publishVersion = useMutation(
     trpc.templates.publishVersion.mutationOptions({
       onSuccess: () => {
@@ -71,7 +74,14 @@ export function TemplateDetail({ id }: { id: string }) {
             <Link href="/templates" className={btn}>
               Back to gallery
             </Link>
-            {/* "Deploy on paper" belongs here once deployments exist (the lead is building them). */}
+            <DeployButton
+              underlying={underlying}
+              note="The template is forked into your strategies first, so the deployment runs a copy you own."
+              resolve={async () => {
+                const r = await forkToDeploy.mutateAsync({ templateId: id });
+                return { strategyId: r.strategyId };
+              }}
+            />
             <BacktestButton
               prepare={() => target.mutateAsync({ templateId: id })}
               underlying={underlying}

@@ -10,7 +10,7 @@ import { PaperBroker } from '../broker/paper/paper-broker.ts';
 import type { RiskLimits } from '../runtime/risk.ts';
 import type { ChainSnapshot, Runtime } from '../runtime/types.ts';
 import { Session } from '../session/driver.ts';
-import { ReportBuilder, type OpenPosition } from './report.ts';
+import { buildReport, ReportBuilder, type OpenPosition, type ReportPart } from './report.ts';
 import type { DayRow } from './metrics.ts';
 
 export type BacktestSettings = {
@@ -109,6 +109,8 @@ export type BacktestReport = {
   data: {
     snapshots: number;
     underlyings: string[];
+    /** How a long backtest was executed (the worker fleet splits intraday runs by days when that is exact). */
+    run?: BacktestRun;
     /** How the file was read, when the snapshots came from an import: bad rows skipped and notes. */
     import?: {
       rows: number;
@@ -127,18 +129,17 @@ export class BacktestCancelled extends Error {
   }
 }
 
-export async function runBacktest(
+/**
+ * One run of the snapshots through the session driver: what its report needs, as plain JSON.
+ * `runBacktest` is one part built into a report; the worker fleet runs day ranges as parts and
+ * joins them (engine/backtest/split.ts).
+ */
+export async function runBacktestPart(
   snapshots: AsyncIterable<ChainSnapshot> | Iterable<ChainSnapshot>,
-  opts: BacktestOptions,
-): Promise<BacktestReport> {
+  opts: Omit<BacktestOptions, 'strategy'> & { deploymentId: string },
+): Promise<ReportPart> {
   const { runtime, settings } = opts;
-  const fillModel = {
-    slippage: settings.slippage,
-    latency: settings.latency,
-    costModel: settings.costModel,
-    tickSize: settings.tickSize,
-  };
-  const broker = new PaperBroker(fillModel);
+  const broker = new PaperBroker(fillModelOf(settings));
   const report = new ReportBuilder(settings.capital, settings.costModel);
   const session = new Session({ runtime, broker, onStep: (input, r) => report.onStep(input, r) });
   const every = opts.progressEvery ?? 500;
@@ -175,9 +176,29 @@ export async function runBacktest(
   report.close(session.state, to);
   if (opts.onProgress && to !== null)
     await opts.onProgress({ snapshots: count, total, ts: to, fraction: 1 });
+  return report.part(opts.deploymentId);
+}
 
-  const built = report.build();
+function fillModelOf(settings: BacktestSettings) {
   return {
+    slippage: settings.slippage,
+    latency: settings.latency,
+    costModel: settings.costModel,
+    tickSize: settings.tickSize,
+  };
+}
+
+/** How the run was executed: in one go, or as day ranges joined into one report (and why not). */
+export type BacktestRun = { mode: 'one run' | 'split by days'; parts: number; why: string };
+
+/** The report of one run made of `parts` (one, or consecutive day ranges: joinParts). */
+export function reportOfParts(
+  parts: readonly ReportPart[],
+  opts: { strategy: string; settings: BacktestSettings; run?: BacktestRun },
+): BacktestReport {
+  const { settings } = opts;
+  const built = buildReport(parts, settings.capital, settings.costModel);
+  const report: BacktestReport = {
     strategy: opts.strategy,
     from: built.from,
     to: built.to,
@@ -192,7 +213,7 @@ export async function runBacktest(
     openPositions: built.openPositions,
     notes: built.notes,
     settings: {
-      fillModel: describeFillModel(fillModel),
+      fillModel: describeFillModel(fillModelOf(settings)),
       fillPrice: 'touch',
       slippage: settings.slippage,
       latency: settings.latency,
@@ -202,6 +223,16 @@ export async function runBacktest(
       riskLimits: settings.riskLimits ?? {},
       currency: settings.currency,
     },
-    data: { snapshots: count, underlyings: built.underlyings },
+    data: { snapshots: built.snapshots, underlyings: built.underlyings },
   };
+  if (opts.run) report.data.run = opts.run;
+  return report;
+}
+
+export async function runBacktest(
+  snapshots: AsyncIterable<ChainSnapshot> | Iterable<ChainSnapshot>,
+  opts: BacktestOptions & { deploymentId?: string },
+): Promise<BacktestReport> {
+  const part = await runBacktestPart(snapshots, { ...opts, deploymentId: opts.deploymentId ?? 'backtest' }); // prettier-ignore
+  return reportOfParts([part], opts);
 }

@@ -2,7 +2,15 @@
 import type { DslDocument } from '../dsl/index.ts';
 import { createRuntime } from '../runtime/runtime.ts';
 import type { ChainSnapshot, RuntimeSettings } from '../runtime/types.ts';
-import { runBacktest, type BacktestOptions, type BacktestReport } from './backtest.ts';
+import {
+  reportOfParts,
+  runBacktest,
+  runBacktestPart,
+  type BacktestOptions,
+  type BacktestReport,
+  type BacktestRun,
+} from './backtest.ts';
+import type { ReportPart } from './report.ts';
 import { backtestSettingsFor, type BacktestOverridesInput } from './settings.ts';
 
 export type DocumentBacktestOptions = Pick<
@@ -21,8 +29,9 @@ export function backtestDocument(
   opts: DocumentBacktestOptions = {},
 ): Promise<BacktestReport> {
   const settings = backtestSettingsFor(doc, opts.overrides);
+  const deploymentId = opts.deploymentId ?? 'backtest';
   const runtime = createRuntime(doc.basket, {
-    deploymentId: opts.deploymentId ?? 'backtest',
+    deploymentId,
     settings: opts.runtimeSettings,
     risk: settings.riskLimits,
   });
@@ -34,5 +43,43 @@ export function backtestDocument(
     onProgress: opts.onProgress,
     progressEvery: opts.progressEvery,
     signal: opts.signal,
+    deploymentId,
+  });
+}
+
+/** One day range of a document's backtest, as a part to join with the others (engine/backtest/split.ts). */
+export function backtestDocumentPart(
+  doc: DslDocument,
+  snapshots: AsyncIterable<ChainSnapshot> | Iterable<ChainSnapshot>,
+  opts: DocumentBacktestOptions = {},
+): Promise<ReportPart> {
+  const settings = backtestSettingsFor(doc, opts.overrides);
+  const deploymentId = opts.deploymentId ?? 'backtest';
+  const runtime = createRuntime(doc.basket, {
+    deploymentId,
+    settings: opts.runtimeSettings,
+    risk: settings.riskLimits,
+  });
+  return runBacktestPart(snapshots, {
+    runtime,
+    settings,
+    total: opts.total,
+    onProgress: opts.onProgress,
+    progressEvery: opts.progressEvery,
+    signal: opts.signal,
+    deploymentId,
+  });
+}
+
+/** A document's report from the parts of its day ranges, in order (throws when they cannot join). */
+export function documentReportOfParts(
+  doc: DslDocument,
+  parts: readonly ReportPart[],
+  opts: { overrides?: BacktestOverridesInput; run?: BacktestRun } = {},
+): BacktestReport {
+  return reportOfParts(parts, {
+    strategy: doc.basket.name,
+    settings: backtestSettingsFor(doc, opts.overrides),
+    run: opts.run,
   });
 }

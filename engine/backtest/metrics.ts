@@ -94,6 +94,15 @@ function drawdown(
   return { money, pct };
 }
 
+/** Sharpe of daily returns, annualised over 252 sessions; null under 2 days or when they do not vary. */
+export function annualisedSharpe(returns: readonly number[]): number | null {
+  const n = returns.length;
+  if (n < 2) return null;
+  const mean = returns.reduce((s, r) => s + r, 0) / n;
+  const sd = Math.sqrt(returns.reduce((s, r) => s + (r - mean) ** 2, 0) / (n - 1));
+  return sd > 0 ? roundRatio((mean / sd) * Math.sqrt(TRADING_DAYS)) : null;
+}
+
 export function computeMetrics(input: {
   trades: readonly ClosedTrade[];
   equity: readonly EquityPoint[];
@@ -192,11 +201,9 @@ export function computeMetrics(input: {
   } else {
     const n = returns.length;
     const mean = returns.reduce((s, r) => s + r, 0) / n;
-    const variance = returns.reduce((s, r) => s + (r - mean) ** 2, 0) / (n - 1);
-    const sd = Math.sqrt(variance);
     const downside = Math.sqrt(returns.reduce((s, r) => s + Math.min(r, 0) ** 2, 0) / n);
-    if (sd > 0) sharpe = roundRatio((mean / sd) * Math.sqrt(TRADING_DAYS));
-    else notes.push('Sharpe is undefined: daily returns do not vary.');
+    sharpe = annualisedSharpe(returns);
+    if (sharpe === null) notes.push('Sharpe is undefined: daily returns do not vary.');
     if (downside > 0) sortino = roundRatio((mean / downside) * Math.sqrt(TRADING_DAYS));
     else notes.push('Sortino is undefined: no day lost money.');
     if (dd.pct > 0) calmar = roundRatio((mean * TRADING_DAYS) / (dd.pct / 100));

@@ -2,6 +2,7 @@
 import type { Instrument } from '../market/instruments.ts';
 import { lotSizeOf } from '../reference/contracts.ts';
 import { localTime, type LocalTime } from './clock.ts';
+import { putOrder, strategyFor, type DraftState, type Ownership } from './draft.ts';
 import type { BasketPlan, StrategyPlan } from './plan.ts';
 import type {
   CancelRequest,
@@ -12,14 +13,15 @@ import type {
   OrderReason,
   RuntimeEvent,
   RuntimeEventType,
-  RuntimeState,
   Side,
   StrategyState,
 } from './types.ts';
 
 export type Ctx = {
   plan: BasketPlan;
-  state: RuntimeState;
+  /** The step's working state: strategies and orders are shared with the input until drafted (draft.ts). */
+  state: DraftState;
+  own: Ownership;
   /** What the driver knows of the market (last snapshot and daily closes per underlying). */
   market: MarketView;
   /** Intents decided in this step, in order; the risk gate turns them into orders. */
@@ -51,7 +53,10 @@ export type Now = {
 
 const NO_TRIGGER: Now['trigger'] = { price: () => undefined, spot: undefined };
 
-/** "Now" for one strategy: on a snapshot input its own snapshot, otherwise the market's last one. */
+/**
+ * "Now" for one strategy: on a snapshot input its own snapshot, otherwise the market's last one.
+ * Its `st` is the step's own copy of the strategy, free to change.
+ */
 export function nowFor(
   ctx: Ctx,
   sp: StrategyPlan,
@@ -61,7 +66,7 @@ export function nowFor(
   const u = sp.dsl.underlying;
   return {
     sp,
-    st: ctx.state.strategies[sp.id],
+    st: strategyFor(ctx, sp.id) as StrategyState,
     instrument: sp.instrument,
     time: localTime(ts, sp.instrument),
     snapshot,
@@ -141,7 +146,7 @@ export function order(
     reason,
     closing,
   };
-  state.orders[intent.id] = {
+  putOrder(ctx, {
     intent,
     slices: [],
     filledQty: 0,
@@ -149,7 +154,7 @@ export function order(
     costs: 0,
     executions: [],
     rejections: [],
-  };
+  });
   ctx.intents.push(intent);
   leg.pendingIntentId = intent.id;
   return intent;

@@ -3,7 +3,9 @@ import { at, basket, DAY, leg, snap, strategy } from './golden-fixtures.ts';
 import { createRuntime } from './runtime.ts';
 import { MarketMemory } from '../session/market-memory.ts';
 import { sessionDayOf } from '../session/driver.ts';
-import { fillOf } from '@/tests/support/stepper';
+import { deepFreeze, fillOf, Stepper } from '@/tests/support/stepper';
+import { runBacktest } from '../backtest/backtest.ts';
+import { backtestSettingsFor } from '../backtest/settings.ts';
 import type { RuntimeInput, RuntimeState } from './types.ts';
 
 describe('step never changes the state it was given', () => {
@@ -80,7 +82,8 @@ describe('step never changes the state it was given', () => {
     const check = async (input: RuntimeInput) => {
       if (input.kind === 'snapshot') market.observe(input.snapshot);
       const before = JSON.stringify(s);
-      const r = await rt.step(s, input, market);
+      // Frozen: a write to anything the input state holds throws here instead of passing unseen.
+      const r = await rt.step(deepFreeze(s), input, market);
       expect(JSON.stringify(s)).toBe(before);
       steps++;
       s = r.state;
@@ -96,5 +99,70 @@ describe('step never changes the state it was given', () => {
       }
     }
     expect(steps).toBeGreaterThan(inputs.length + 4);
+  });
+
+  it('a fill of one strategy copies that strategy and its order only; the rest of the basket is shared', async () => {
+    const b = basket(['a', 'b', 'c'].map((id) => strategy({ id, legs: [leg('CE')] })));
+    const st = new Stepper(createRuntime(b, { deploymentId: 'share' }));
+    const entry = await st.at(snap('09:20', 24300, { '24300CE': 100, '24300PE': 100 }));
+    expect(entry.intents.map((i) => i.strategyId)).toEqual(['a', 'b', 'c']);
+    const before = st.state;
+    const [toA, toB, toC] = entry.intents;
+    await st.fill(toA, 100);
+    const after = st.state;
+    expect(after.strategies.a.legs[0].status).toBe('OPEN');
+    expect(after.strategies.a).not.toBe(before.strategies.a);
+    expect(after.strategies.b).toBe(before.strategies.b);
+    expect(after.strategies.c).toBe(before.strategies.c);
+    expect(after.orders[toA.intentId]).toBeUndefined();
+    expect(after.orders[toB.intentId]).toBe(before.orders[toB.intentId]);
+    expect(after.orders[toC.intentId]).toBe(before.orders[toC.intentId]);
+    // The earlier state still tells the earlier story.
+    expect(before.strategies.a.legs[0].status).toBe('PENDING_ENTRY');
+  });
+
+  it('a backtest whose every state is frozen after its step gives the same report as one that is not', async () => {
+    const b = basket(
+      ['a', 'b'].map((id, k) =>
+        strategy({
+          id,
+          entry: { time: `09:2${k}` },
+          legs: [
+            leg('CE', { stopLoss: { typeVersion: 1, type: 'pct', value: 10 } }),
+            leg('PE', { kind: 'PE' }),
+          ],
+        }),
+      ),
+      { maxDailyLoss: { type: 'amount', value: 50_000 } },
+    );
+    const doc = { dslVersion: 1 as const, basket: b };
+    const prices = [100, 104, 111, 96, 120, 90, 100];
+    const snaps = prices.map((p, k) =>
+      snap(`09:${String(20 + k).padStart(2, '0')}`, 24300 + k, {
+        '24300CE': p,
+        '24300PE': 200 - p,
+      }),
+    );
+    const run = async (freeze: boolean) => {
+      const runtime = createRuntime(b, { deploymentId: 'bt' });
+      const frozen = freeze
+        ? {
+            ...runtime,
+            step: async (...a: Parameters<typeof runtime.step>) => {
+              const r = await runtime.step(deepFreeze(a[0]), a[1], a[2]);
+              deepFreeze(r.state);
+              return r;
+            },
+          }
+        : runtime;
+      return runBacktest(snaps, {
+        strategy: 'x',
+        runtime: frozen,
+        settings: backtestSettingsFor(doc),
+      });
+    };
+    const plain = await run(false);
+    expect(plain.orders.length).toBeGreaterThan(4);
+    expect(await run(true)).toEqual(plain);
   });
 });

@@ -11,6 +11,7 @@ import { entryLevels, sideSign } from './levels.ts';
 import { contractPrice, expiryChain } from '../market/atm.ts';
 import { selectStrike } from './strike.ts';
 import type { LegState, OrderIntent, OrderReason, Side } from './types.ts';
+import type { Shared } from './draft.ts';
 
 // An expiry's instant is asked for on every snapshot for every open leg; it never changes.
 const expiryInstants = new Map<string, number>();
@@ -200,7 +201,7 @@ export function updatePrice(ctx: Ctx, now: Now, inst: LegState): number | undefi
  * Marks to market: (P - E) x held for a buy, (E - P) x held for a sell, plus what exits realised.
  * Units held while an entry or exit order is still working count too.
  */
-export function instancePnl(inst: LegState): number {
+export function instancePnl(inst: Shared<LegState>): number {
   if (inst.entryPrice === null) return inst.realizedPnl;
   const open =
     inst.held > 0

@@ -10,6 +10,7 @@
 import type { ExecutionReport } from '../broker/broker.ts';
 import { instantOf } from './clock.ts';
 import { emit, fmt, nextId, nowFor, type Ctx, type Now } from './context.ts';
+import { dropOrder, orderFor, strategyFor, type DraftState, type Shared } from './draft.ts';
 import { emitTrade, openInstance, orderExit } from './leg.ts';
 import { sideSign } from './levels.ts';
 import { contractPrice } from '../market/atm.ts';
@@ -21,7 +22,6 @@ import type {
   OrderIntent,
   OrderSlice,
   OrderState,
-  RuntimeState,
   TradingStateCause,
 } from './types.ts';
 
@@ -30,8 +30,11 @@ const TERMINAL = new Set(['FILLED', 'REJECTED', 'CANCELLED', 'EXPIRED']);
 const describe = (i: OrderIntent) =>
   `${i.side} ${i.qty} ${i.underlying} ${i.expiry} ${i.right === 'FUT' ? 'FUT' : `${i.strike} ${i.right}`}`;
 
+/** The leg an intent is for, in the step's own copy of its strategy (only that strategy is copied). */
 function legOf(ctx: Ctx, intent: OrderIntent): LegState | undefined {
-  return ctx.state.strategies[intent.strategyId]?.legs.find((l) => l.pendingIntentId === intent.id);
+  const shared = ctx.state.strategies[intent.strategyId];
+  if (!shared?.legs.some((l) => l.pendingIntentId === intent.id)) return undefined;
+  return strategyFor(ctx, intent.strategyId)!.legs.find((l) => l.pendingIntentId === intent.id);
 }
 
 function planOf(ctx: Ctx, strategyId: string): StrategyPlan {
@@ -66,23 +69,25 @@ export function stopEntries(ctx: Ctx, cause: TradingStateCause, why: string): vo
   s.tradingStateReason = why;
 }
 
-function findOrder(
-  state: RuntimeState,
-  orderId: string,
-): { order: OrderState; slice: OrderSlice } | null {
-  const direct = state.orders[orderId];
-  if (direct) {
-    const slice = direct.slices.find((s) => s.id === orderId);
-    if (slice) return { order: direct, slice };
-  }
+/** The intent id of a working order (slice) id, or null when no working order has that slice. */
+function intentOf(state: DraftState, orderId: string): string | null {
+  if (state.orders[orderId]?.slices.some((s) => s.id === orderId)) return orderId;
   const cut = orderId.lastIndexOf('/');
-  const parent = cut > 0 ? state.orders[orderId.slice(0, cut)] : undefined;
-  const slice = parent?.slices.find((s) => s.id === orderId);
-  return parent && slice ? { order: parent, slice } : null;
+  const parent = cut > 0 ? orderId.slice(0, cut) : null;
+  return parent !== null && state.orders[parent]?.slices.some((s) => s.id === orderId)
+    ? parent
+    : null;
+}
+
+function findOrder(ctx: Ctx, orderId: string): { order: OrderState; slice: OrderSlice } | null {
+  const intentId = intentOf(ctx.state, orderId);
+  if (intentId === null) return null;
+  const order = orderFor(ctx, intentId)!;
+  return { order, slice: order.slices.find((s) => s.id === orderId)! };
 }
 
 export function onReport(ctx: Ctx, report: ExecutionReport): void {
-  const found = findOrder(ctx.state, report.orderId);
+  const found = findOrder(ctx, report.orderId);
   if (!found) {
     emit(
       ctx,
@@ -192,7 +197,7 @@ function maybeComplete(ctx: Ctx, order: OrderState): void {
     if (s.finalQty !== null && s.filledQty < s.finalQty) return; // fills still on their way
   }
   const intent = order.intent;
-  delete ctx.state.orders[intent.id];
+  dropOrder(ctx, intent.id);
   const leg = legOf(ctx, intent);
   if (!leg) return;
   const now = nowFor(ctx, planOf(ctx, intent.strategyId), ctx.ts, null);
@@ -248,12 +253,18 @@ function enterLeg(ctx: Ctx, now: Now, leg: LegState, order: OrderState): void {
   }
 }
 
+/** A slice that can still be cancelled: sent, not final, no cancel asked for yet. */
+const cancellable = (s: Shared<OrderSlice>) =>
+  !TERMINAL.has(s.status) && !s.cancelRequested && s.status !== 'NEW';
+
 /** Orders still working `timeoutMs` after they were decided get one cancel for their rest. */
 export function cancelOverdue(ctx: Ctx, nowMs: number, timeoutMs: number): void {
-  for (const order of Object.values(ctx.state.orders)) {
-    if (nowMs - instantOf(order.intent.ts) < timeoutMs) continue;
+  for (const [id, shared] of Object.entries(ctx.state.orders)) {
+    if (nowMs - instantOf(shared.intent.ts) < timeoutMs) continue;
+    if (!shared.slices.some(cancellable)) continue;
+    const order = orderFor(ctx, id)!;
     for (const s of order.slices) {
-      if (TERMINAL.has(s.status) || s.cancelRequested || s.status === 'NEW') continue;
+      if (!cancellable(s)) continue;
       s.cancelRequested = true;
       const why = `still ${s.status === 'PARTIALLY_FILLED' ? `${s.filledQty} of ${s.qty} filled` : 'unfilled'} ${Math.round((nowMs - instantOf(order.intent.ts)) / 1000)} s after it was sent (timeout ${Math.round(timeoutMs / 1000)} s)`; // prettier-ignore
       ctx.cancels.push({ id: nextId(ctx), ts: ctx.ts, deploymentId: ctx.state.deploymentId, orderId: s.id, intentId: order.intent.id, reason: why }); // prettier-ignore
@@ -264,10 +275,12 @@ export function cancelOverdue(ctx: Ctx, nowMs: number, timeoutMs: number): void 
 
 /** Cancels the working opening orders of the given strategies (a kill or square-off must not let entries complete later). */
 export function cancelEntries(ctx: Ctx, strategyIds: ReadonlySet<string>, why: string): void {
-  for (const order of Object.values(ctx.state.orders)) {
-    if (order.intent.closing || !strategyIds.has(order.intent.strategyId)) continue;
+  for (const [id, shared] of Object.entries(ctx.state.orders)) {
+    if (shared.intent.closing || !strategyIds.has(shared.intent.strategyId)) continue;
+    if (!shared.slices.some(cancellable)) continue;
+    const order = orderFor(ctx, id)!;
     for (const s of order.slices) {
-      if (TERMINAL.has(s.status) || s.cancelRequested || s.status === 'NEW') continue;
+      if (!cancellable(s)) continue;
       s.cancelRequested = true;
       ctx.cancels.push({ id: nextId(ctx), ts: ctx.ts, deploymentId: ctx.state.deploymentId, orderId: s.id, intentId: order.intent.id, reason: why }); // prettier-ignore
     }

@@ -12,8 +12,9 @@
  */
 import { freezeLimitOf } from '../reference/contracts.ts';
 import { emit, fmt, type Ctx } from './context.ts';
+import { dropOrder, orderFor, type DraftState } from './draft.ts';
 import { releaseLeg } from './orders.ts';
-import type { OrderIntent, OrderRequest, OrderSlice, RuntimeState } from './types.ts';
+import type { OrderIntent, OrderRequest, OrderSlice } from './types.ts';
 
 export type RiskLimits = {
   /** Largest order that opens a position, in lots. */
@@ -37,7 +38,7 @@ export type RiskLimits = {
 const MINUTE = 60_000;
 
 /** Legs open or being opened, leaving out those this step's own intents are opening. */
-function openLegCount(state: RuntimeState, deciding: ReadonlySet<string>): number {
+function openLegCount(state: DraftState, deciding: ReadonlySet<string>): number {
   let n = 0;
   for (const s of Object.values(state.strategies))
     for (const l of s.legs) {
@@ -139,13 +140,17 @@ export function gate(
   const out: OrderRequest[] = [];
   const recent = ctx.state.recentOrders.filter((t) => nowMs - t < MINUTE);
   ctx.state.recentOrders = recent;
-  let openLegs = openLegCount(ctx.state, new Set(ctx.intents.map((i) => i.id)));
+  // Counting open legs reads the whole basket: only when a limit needs it (a step stays O(1) otherwise).
+  let openLegs =
+    limits.maxOpenLegs !== undefined && ctx.intents.length > 0
+      ? openLegCount(ctx.state, new Set(ctx.intents.map((i) => i.id)))
+      : 0;
   for (const intent of ctx.intents) {
-    const order = ctx.state.orders[intent.id];
+    const order = orderFor(ctx, intent.id);
     if (!order) continue; // released by the step itself (e.g. a kill after the decision)
     const reason = denialReason(ctx, intent, openLegs, nowMs, limits);
     if (reason !== null) {
-      delete ctx.state.orders[intent.id];
+      dropOrder(ctx, intent.id);
       releaseLeg(ctx, intent, 'denied');
       emit(
         ctx,

@@ -9,6 +9,7 @@ import type { Leg } from '../dsl/leg.ts';
 import { getInstrument } from '../market/instruments.ts';
 import { instantOf } from './clock.ts';
 import { emit, fmt, nowFor, type Ctx, type Now } from './context.ts';
+import { beginDraft, finishDraft, type DraftState } from './draft.ts';
 import { instancePnl, isLive, orderExit, settleExpired, updatePrice } from './leg.ts';
 import { cancelEntries, cancelOverdue, onPositions, onReport } from './orders.ts';
 import { planBasket, type BasketPlan } from './plan.ts';
@@ -23,9 +24,7 @@ import {
 } from './strategy-step.ts';
 import type {
   ChainSnapshot,
-  LegState,
   MarketView,
-  OrderState,
   PnlSummary,
   Runtime,
   RuntimeInput,
@@ -88,66 +87,6 @@ export function initialStateOf(plan: BasketPlan, deploymentId: string): RuntimeS
   };
 }
 
-const copy = <T extends object>(o: T | null): T | null => (o === null ? null : { ...o });
-
-function copyLeg(l: LegState): LegState {
-  return {
-    ...l,
-    wait: copy(l.wait),
-    candle: copy(l.candle),
-    range: copy(l.range),
-    after: copy(l.after),
-  };
-}
-
-function copyStrategy(st: StrategyState): StrategyState {
-  const reentries: StrategyState['reentries'] = {};
-  for (const k in st.reentries) reentries[k] = { ...st.reentries[k] };
-  return {
-    ...st,
-    legs: st.legs.map(copyLeg),
-    reentries,
-    strategyReentries: { ...st.strategyReentries },
-    pendingCycle: copy(st.pendingCycle),
-    range: copy(st.range),
-    momentum: copy(st.momentum),
-    spotCandle: copy(st.spotCandle),
-    notes: { ...st.notes },
-    crossings: { ...st.crossings },
-  };
-}
-
-function copyOrder(o: OrderState): OrderState {
-  return {
-    ...o,
-    intent: { ...o.intent },
-    slices: o.slices.map((x) => ({ ...x })),
-    executions: [...o.executions],
-    rejections: [...o.rejections],
-  };
-}
-
-/**
- * A working copy of the state that the step may mutate, copied field by field (several times
- * faster than a generic deep clone, which dominated a step). immutability.test.ts checks that a
- * step never changes its input state.
- */
-function draft(state: RuntimeState): RuntimeState {
-  const strategies: RuntimeState['strategies'] = {};
-  for (const k in state.strategies) strategies[k] = copyStrategy(state.strategies[k]);
-  const orders: RuntimeState['orders'] = {};
-  for (const k in state.orders) orders[k] = copyOrder(state.orders[k]);
-  return {
-    ...state,
-    lastSnapshotTs: { ...state.lastSnapshotTs },
-    lastSpot: { ...state.lastSpot },
-    basket: { ...state.basket },
-    strategies,
-    orders,
-    recentOrders: [...state.recentOrders],
-  };
-}
-
 /**
  * The trigger view of a snapshot (docs/dsl.md#execution). "ltp": every snapshot's prices.
  * "candleClose": candles of N minutes aligned to midnight; on the first snapshot of a new candle
@@ -200,17 +139,13 @@ function rollDay(ctx: Ctx, now: Now): void {
   if (st.day === now.time.day) return;
   if (st.day !== null) {
     const carried = st.legs.filter(isLive);
-    const closed = st.legs.filter((l) => !isLive(l));
     const basket = ctx.state.basket;
-    for (const l of closed) {
-      basket.grossBeforeToday += l.realizedPnl - l.pnlBase;
-      basket.costsBeforeToday += l.costs - l.costsBase;
-    }
+    // One sum per strategy and session, in basket order: a backtest split by days adds up the
+    // same numbers in the same order (engine/backtest/parts.ts), so its figures are identical.
+    basket.grossBeforeToday += dayMtm(st);
+    basket.costsBeforeToday += dayCosts(st);
     for (const l of carried) {
-      const pnl = instancePnl(l);
-      basket.grossBeforeToday += pnl - l.pnlBase;
-      basket.costsBeforeToday += l.costs - l.costsBase;
-      l.pnlBase = pnl;
+      l.pnlBase = instancePnl(l);
       l.costsBase = l.costs;
     }
     const previous = st.day;
@@ -263,7 +198,8 @@ function rollDay(ctx: Ctx, now: Now): void {
   }
 }
 
-function basketPnl(state: RuntimeState): { gross: number; costs: number } {
+/** Today's gross P&L and costs over the basket's strategies, in basket order. */
+export function basketPnl(state: DraftState | RuntimeState): { gross: number; costs: number } {
   let gross = 0;
   let costs = 0;
   for (const st of Object.values(state.strategies)) {
@@ -521,7 +457,7 @@ export function createRuntime(
             ? input.report.ts
             : input.ts;
       const ms = instantOf(ts);
-      const ctx: Ctx = { plan, state: draft(state), market, intents: [], cancels: [], events: [], ts }; // prettier-ignore
+      const ctx: Ctx = { plan, ...beginDraft(state), market, intents: [], cancels: [], events: [], ts }; // prettier-ignore
       switch (input.kind) {
         case 'snapshot':
           await onSnapshot(ctx, input.snapshot);
@@ -550,7 +486,7 @@ export function createRuntime(
       }
       const intents = gate(ctx, plan.risk, ms, tick);
       if (!ctx.state.lastTs || instantOf(ctx.state.lastTs) < ms) ctx.state.lastTs = ts;
-      return { state: ctx.state, intents, cancels: ctx.cancels, events: ctx.events };
+      return { state: finishDraft(ctx), intents, cancels: ctx.cancels, events: ctx.events };
     },
   };
 }
@@ -558,15 +494,14 @@ export function createRuntime(
 /** Gross P&L (realised + marked open positions), costs and net, per strategy and in total. */
 export function pnlOf(state: RuntimeState): PnlSummary {
   const byStrategy: PnlSummary['byStrategy'] = {};
-  let gross = state.basket.grossBeforeToday;
-  let costs = state.basket.costsBeforeToday;
   for (const [id, st] of Object.entries(state.strategies)) {
     const g = dayMtm(st);
     const c = dayCosts(st);
     byStrategy[id] = { gross: g, costs: c, net: g - c };
-    gross += g;
-    costs += c;
   }
+  const day = basketPnl(state);
+  const gross = state.basket.grossBeforeToday + day.gross;
+  const costs = state.basket.costsBeforeToday + day.costs;
   return { gross, costs, net: gross - costs, byStrategy };
 }
 

@@ -43,4 +43,32 @@ describe('stored state', () => {
     expect(decodeState(encodeState(st.state))).toEqual(st.state);
     expect(checked).toBeGreaterThan(prices.length + 4);
   });
+
+  it("writes the deployment's own ids short and reads them back, sliced orders and states stored before included", async () => {
+    const dep = '3f2b9c1e-0d4a-4e55-9b7a-1c2d3e4f5a6b';
+    const st = new Stepper(
+      createRuntime(basket([strategy({ legs: [leg('CE', { lots: 40 })] })]), { deploymentId: dep }),
+    );
+    const r = await st.at(snap('09:20', 24300, { '24300CE': 100, '24300PE': 100 }));
+    // 40 lots of 65 is above NIFTY's freeze limit: the entry goes out in slices.
+    expect(r.intents.length).toBeGreaterThan(1);
+    expect(r.intents[1].id).toMatch(new RegExp(`^${dep}:1/2$`));
+    const text = encodeState(st.state);
+    expect(text).not.toContain(`${dep}:`);
+    expect(decodeState(text)).toEqual(st.state);
+    await st.fill(r.intents[0], 100);
+    expect(decodeState(encodeState(st.state))).toEqual(st.state);
+
+    // The earlier form: full ids as keys, in the intent and in the leg.
+    const before = JSON.parse(encodeState(st.state));
+    const full = (x: string) => (x.startsWith(':') ? `${dep}${x}` : x);
+    before.orders = Object.fromEntries(
+      Object.entries(before.orders as Record<string, Record<string, Record<string, unknown>>>).map(
+        ([k, o]) => [full(k), { ...o, intent: { id: full(k), ...o.intent } }],
+      ),
+    );
+    for (const l of before.strategies.s1.legs)
+      if (l.pendingIntentId) l.pendingIntentId = full(l.pendingIntentId);
+    expect(decodeState(JSON.stringify(before))).toEqual(st.state);
+  });
 });

@@ -24,11 +24,12 @@ import {
 import type { RuleGroup } from './plan.ts';
 import { multiplierFor } from './sizing.ts';
 import type { ChainSnapshot, LegState, LegWait, OrderReason, StrategyState } from './types.ts';
+import type { Shared } from './draft.ts';
 
 // ---- P&L -------------------------------------------------------------------------------
 
 /** Today's P&L of the strategy: what its legs made since the session began. */
-export function dayMtm(st: StrategyState): number {
+export function dayMtm(st: Shared<StrategyState>): number {
   let m = 0;
   for (const l of st.legs) m += instancePnl(l) - l.pnlBase;
   return m;
@@ -40,7 +41,7 @@ export function cycleMtm(st: StrategyState): number {
   return m;
 }
 
-export function dayCosts(st: StrategyState): number {
+export function dayCosts(st: Shared<StrategyState>): number {
   let c = 0;
   for (const l of st.legs) c += l.costs - l.costsBase;
   return c;

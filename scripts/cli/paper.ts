@@ -53,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
   const { getDb, closeDb, migrateDb, getClient } = await import('@/db/client');
   const { startWorkers } = await import('@/workers/index');
   const { closeQueues, createConnection } = await import('@/workers/queues');
-  const { paperRun } = await import('@/workers/deployments/recorded');
+  const { paperRun } = await import('@/scripts/paper-run');
   const { readSnapshots } = await import('@/datasets/read-snapshots');
 
   await migrateDb(await getClient());

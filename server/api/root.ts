@@ -9,6 +9,8 @@ import { analysisRouter } from '@/server/api/routers/analysis';
 import { deploymentsRouter } from '@/server/api/routers/deployments';
 import { brokerAccountsRouter } from '@/server/api/routers/broker-accounts';
 import { datasetsRouter } from '@/server/api/routers/datasets';
+import { sweepsRouter } from '@/server/api/routers/sweeps';
+import { alertsRouter } from '@/server/api/routers/alerts';
 
 export const appRouter = router({
   account: accountRouter,
@@ -20,6 +22,8 @@ export const appRouter = router({
   brokerAccounts: brokerAccountsRouter,
   datasets: datasetsRouter,
   deployments: deploymentsRouter,
+  sweeps: sweepsRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -63,7 +63,7 @@ const MB = (bytes: number) =>
   `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 
 /** A simulator range within the server's limit; finer snapshots than a minute allow fewer days. */
-function checkRange(source: DataSourceInput, limits: BacktestLimits): void {
+export function checkRange(source: DataSourceInput, limits: BacktestLimits): void {
   if (source.kind !== 'simulator') return;
   const from = Date.parse(`${source.from}T00:00:00Z`);
   const to = Date.parse(`${source.to}T00:00:00Z`);
@@ -337,7 +337,7 @@ async function announce(m: BacktestProgressMessage): Promise<void> {
 }
 
 /** A job still waiting in the queue is removed; an active one cannot be, and stops itself. */
-async function dropWaitingJob(id: string): Promise<void> {
+export async function dropWaitingJob(id: string): Promise<void> {
   try {
     const job = await getQueue(QUEUES.backtests).getJob(id);
     if (job && ((await job.isWaiting()) || (await job.isDelayed()))) await job.remove();

@@ -5,8 +5,11 @@
  * deployment's inbox in Postgres and are applied by the evaluator like any other input, so they
  * are recorded for replay and survive a restart; every one is in the audit log.
  */
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { latestSnapshot } from '@/db/feed-snapshots';
+import { legGreeks, type LegGreeks } from '@/engine/market/position-greeks';
+import type { ChainSnapshot } from '@/engine/market/snapshot';
 import {
   auditLog,
   brokerAccounts,
@@ -135,6 +138,9 @@ export async function insertDeployment(
     throw new AppError('UNPROCESSABLE', `${ownerId} has ${active} active deployments`, `You already have ${active} deployments running; stop one before starting another (the limit is ${MAX_ACTIVE_DEPLOYMENTS}).`); // prettier-ignore
   const versionId = await versionToRun(db, ownerId, input);
   const [version] = await db.select().from(strategyVersions).where(eq(strategyVersions.id, versionId)); // prettier-ignore
+  const strategyId = version.strategyId;
+  if (!strategyId)
+    throw new AppError('UNPROCESSABLE', `version ${versionId} belongs to no strategy`, 'This version came from a template and belongs to none of your strategies; fork the template (or use its Deploy on paper button, which forks it) and deploy the fork.'); // prettier-ignore
   const parsed = parseDsl(version.dsl);
   if (!parsed.ok)
     throw new AppError('UNPROCESSABLE', 'version does not parse', 'This strategy version is not valid any more; open it in the builder and save it again.'); // prettier-ignore
@@ -167,7 +173,7 @@ export async function insertDeployment(
     .insert(deployments)
     .values({
       ownerId,
-      strategyId: version.strategyId ?? input.strategyId!,
+      strategyId,
       strategyVersionId: versionId,
       name: input.name?.trim() || basket.name,
       mode: input.mode,
@@ -242,6 +248,7 @@ function summaryOf(d: Deployment, pnl: DeploymentSummary['pnl']): DeploymentSumm
 
 export type Position = {
   strategyId: string;
+  underlying: string;
   legId: string;
   label: string;
   contract: string;
@@ -251,10 +258,20 @@ export type Position = {
   mark: number | null;
   pnl: number;
   status: string;
+  /** On the latest chain of its feed: LTP and the held quantity's greeks (null: not listed). */
+  greeks: LegGreeks | null;
 };
 
-/** The deployment's book as its runtime state has it: every leg that traded, open or closed. */
+/** What the deployment's latest chains say: spot and time per underlying. */
+export type MarketNow = { underlying: string; spot: number; ts: string }[];
+
+/** The deployment's book as its runtime state has it (every leg that traded), greeks on its feed's latest chains. */
 export async function bookOf(db: Db, d: Deployment) {
+  const chains = new Map<string, ChainSnapshot>();
+  for (const u of d.underlyings) {
+    const s = await latestSnapshot(db, d.feedId, u);
+    if (s) chains.set(u, s);
+  }
   const [st] = await db.select().from(deploymentState).where(eq(deploymentState.deploymentId, d.id)); // prettier-ignore
   const [version] = await db.select({ dsl: strategyVersions.dsl }).from(strategyVersions).where(eq(strategyVersions.id, d.strategyVersionId)); // prettier-ignore
   const parsed = parseDsl(version?.dsl);
@@ -267,8 +284,12 @@ export async function bookOf(db: Db, d: Deployment) {
         const leg = s.legs.find((x) => x.id === l.legId);
         const contract = l.right === 'FUT' ? `${s.underlying} ${l.expiry} FUT` : `${s.underlying} ${l.expiry} ${l.strike} ${l.right}`; // prettier-ignore
         const open = l.entryPrice !== null && l.held > 0 ? (l.side === 'BUY' ? 1 : -1) * ((l.lastPrice ?? l.entryPrice) - l.entryPrice) * l.held : 0; // prettier-ignore
+        const chain = chains.get(s.underlying);
+        const held = l.expiry !== null && l.held > 0;
+        const greeks = chain && held ? legGreeks({ right: l.right, strike: l.strike, expiry: l.expiry!, side: l.side, qty: l.held }, chain) : null; // prettier-ignore
         positions.push({
           strategyId: s.id,
+          underlying: s.underlying,
           legId: l.legId,
           label: leg ? describeLeg(leg) : l.legId,
           contract,
@@ -278,11 +299,12 @@ export async function bookOf(db: Db, d: Deployment) {
           mark: l.lastPrice,
           pnl: l.realizedPnl + open,
           status: l.status,
+          greeks,
         });
       }
     }
   }
-  return { st, state, positions, basket: parsed.ok ? parsed.value.basket : null };
+  return { st, state, positions, chains, basket: parsed.ok ? parsed.value.basket : null };
 }
 
 /**
@@ -337,13 +359,21 @@ export function reconciliationOf(
   };
 }
 
-export async function getDeployment(db: Db, ownerId: string, id: string) {
+/** `pnlAfter`: only the P&L points from this time on (its point is rewritten when its fills arrive) (a stream sends the series once, then what is new). */
+export async function getDeployment(
+  db: Db,
+  ownerId: string,
+  id: string,
+  opts: { pnlAfter?: string } = {},
+) {
   const d = await owned(db, ownerId, id);
-  const { st, state, positions } = await bookOf(db, d);
+  const { st, state, positions, chains } = await bookOf(db, d);
   const [successor] = await db.select({ id: deployments.id, mode: deployments.mode }).from(deployments).where(eq(deployments.predecessorId, id)); // prettier-ignore
   const orderRows = await db.select().from(orders).where(eq(orders.deploymentId, id)).orderBy(desc(orders.createdAt)).limit(200); // prettier-ignore
   const fillRows = await db.select().from(fills).where(eq(fills.deploymentId, id)).orderBy(desc(fills.ts)).limit(200); // prettier-ignore
-  const pnlSeries = await db.select({ ts: deploymentPnl.ts, net: deploymentPnl.net }).from(deploymentPnl).where(eq(deploymentPnl.deploymentId, id)).orderBy(asc(deploymentPnl.ts)).limit(5000); // prettier-ignore
+  const pnlWhere = opts.pnlAfter ? and(eq(deploymentPnl.deploymentId, id), gte(deploymentPnl.ts, opts.pnlAfter)) : eq(deploymentPnl.deploymentId, id); // prettier-ignore
+  // The newest 5,000 points (a positional deployment's weeks of minutes would be more), oldest first.
+  const pnlSeries = (await db.select({ ts: deploymentPnl.ts, net: deploymentPnl.net }).from(deploymentPnl).where(pnlWhere).orderBy(desc(deploymentPnl.ts)).limit(5000)).reverse(); // prettier-ignore
   const audits = await db.select().from(auditLog).where(eq(auditLog.deploymentId, id)).orderBy(desc(auditLog.at)).limit(100); // prettier-ignore
   return {
     ...summaryOf(d, st?.pnl ?? null),
@@ -353,6 +383,8 @@ export async function getDeployment(db: Db, ownerId: string, id: string) {
     orders: orderRows,
     fills: fillRows,
     pnlSeries,
+    market: [...chains.values()].map((c) => ({ underlying: c.underlying, spot: c.spot, ts: c.ts })) as MarketNow, // prettier-ignore
+    stoppedAt: d.stoppedAt,
     audit: audits.map((a) => ({ action: a.action, at: a.at, detail: a.detail })),
     tradingStateReason: state?.tradingStateReason ?? null,
     brokerAccountId: d.brokerAccountId,
@@ -396,6 +428,8 @@ export async function commandDeployment(
   const d = await owned(db, ownerId, id);
   if (!ACTIVE.has(d.status))
     throw new AppError('UNPROCESSABLE', `deployment ${id} is ${d.status}`, `This deployment is ${d.status}: there is nothing to ${command.toLowerCase().replace('_', ' ')}.`); // prettier-ignore
+  // A target the strategy does not have would stop the kernel on this input (and the inbox behind it).
+  if (target.strategyId !== undefined) await checkTarget(db, d, target);
   const inputId = await db.transaction((tx) =>
     writeCommand(tx as unknown as Db, d, ownerId, command, target, now),
   );
@@ -440,6 +474,17 @@ export async function reconcileNow(db: Db, ownerId: string, id: string, now = Da
   // One request a second at most: the job id is the deployment and the second.
   await requestReconciliation(id, now);
   return { requested: true };
+}
+
+async function checkTarget(db: Db, d: Deployment, target: { strategyId?: string; legId?: string }) {
+  const [v] = await db.select({ dsl: strategyVersions.dsl }).from(strategyVersions).where(eq(strategyVersions.id, d.strategyVersionId)); // prettier-ignore
+  const parsed = parseDsl(v?.dsl);
+  const strategies = parsed.ok ? parsed.value.basket.strategies : [];
+  const s = strategies.find((x) => x.id === target.strategyId);
+  if (!s)
+    throw new AppError('NOT_FOUND', `strategy ${target.strategyId} not in deployment ${d.id}`, `This deployment has no strategy "${target.strategyId}"; it has ${strategies.map((x) => x.id).join(', ') || 'none'}.`); // prettier-ignore
+  if (target.legId !== undefined && !s.legs.some((l) => l.id === target.legId))
+    throw new AppError('NOT_FOUND', `leg ${target.legId} not in ${s.id}`, `Strategy "${s.id}" of this deployment has no leg "${target.legId}"; its legs are ${s.legs.map((l) => l.id).join(', ')}.`); // prettier-ignore
 }
 
 /** The kill switch for every running deployment of the trader. */

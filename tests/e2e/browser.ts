@@ -1,7 +1,11 @@
 /** The one way the e2e suites drive Chromium and the app's sign-up and sign-in forms, so a change to either is made once. */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+const require = createRequire(import.meta.url);
 
 /** The house flags for Debian's Chromium (STACK.md): no sandbox, no GPU, no network side traffic. */
 export const CHROMIUM_FLAGS = [
@@ -72,4 +76,41 @@ export async function submitSignIn(
 export async function signIn(page: Page, base: string, who: { email: string; password: string }) {
   await submitSignIn(page, base, who);
   await page.waitForURL(/\/strategies$/);
+}
+
+/** axe-core in the page: serious and critical violations, each with what fails and where. */
+export async function accessibility(page: Page, what: string) {
+  await page.addScriptTag({ path: require.resolve('axe-core') });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            c: unknown,
+            o: unknown,
+          ) => Promise<{
+            violations: {
+              id: string;
+              impact: string;
+              help: string;
+              nodes: { target: string[] }[];
+            }[];
+          }>;
+        };
+      }
+    ).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help} at ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(' | ')}`,
+      );
+  });
+  console.log(`axe on ${what}: ${violations.length} serious or critical violations`);
+  for (const v of violations) console.log(`  ${v}`);
+  expect(violations, what).toEqual([]);
 }

@@ -7,15 +7,20 @@
  * tests/artifacts/workbench/.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SuiteApp } from './app-process';
-import { launchChromium, newPage, screenshots, signUp, type Person } from './browser';
+import {
+  accessibility,
+  launchChromium,
+  newPage,
+  screenshots,
+  signUp,
+  type Person,
+} from './browser';
 
 const shot = screenshots('workbench', { fullPage: false });
 const fullShot = screenshots('workbench', { fullPage: true });
-const require = createRequire(import.meta.url);
 
 const suite = new SuiteApp();
 let base: string;
@@ -106,43 +111,6 @@ async function backtest(page: Page, from: string, to: string, seed: number): Pro
   const href = await page.getByTestId('open-results').getAttribute('href');
   await page.getByRole('button', { name: 'Backtest', exact: true }).click();
   return `${base}${href}`;
-}
-
-/** axe-core in the page: serious and critical violations, each with what fails and where. */
-async function accessibility(page: Page, what: string) {
-  await page.addScriptTag({ path: require.resolve('axe-core') });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (
-            c: unknown,
-            o: unknown,
-          ) => Promise<{
-            violations: {
-              id: string;
-              impact: string;
-              help: string;
-              nodes: { target: string[] }[];
-            }[];
-          }>;
-        };
-      }
-    ).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${v.impact} ${v.id}: ${v.help} at ${v.nodes
-            .slice(0, 3)
-            .map((n) => n.target.join(' '))
-            .join(' | ')}`,
-      );
-  });
-  console.log(`axe on ${what}: ${violations.length} serious or critical violations`);
-  for (const v of violations) console.log(`  ${v}`);
-  expect(violations, what).toEqual([]);
 }
 
 describe("the trader's workbench", () => {

@@ -15,6 +15,19 @@ import { decodeState, encodeState } from '@/engine/runtime/state-codec';
 import { sessionDayOf } from '@/engine/session/driver';
 import { MarketMemory } from '@/engine/session/market-memory';
 
+/**
+ * Freezes a state and everything in it: a later step that wrote to what this state shares (instead
+ * of drafting its own copy, engine/runtime/draft.ts) throws a TypeError instead of silently
+ * rewriting history. Returns the same object.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 export class Stepper {
   state: RuntimeState;
   readonly market = new MarketMemory(sessionDayOf);
@@ -25,13 +38,13 @@ export class Stepper {
     /** Store the state between steps as a deployment does (the codec's JSON). */
     private readonly roundTrip = false,
   ) {
-    this.state = runtime.initialState();
+    this.state = deepFreeze(runtime.initialState());
   }
 
   async step(input: RuntimeInput): Promise<StepResult> {
     if (input.kind === 'snapshot') this.market.observe(input.snapshot);
     const r = await this.runtime.step(this.state, input, this.market);
-    this.state = this.roundTrip ? decodeState(encodeState(r.state)) : r.state;
+    this.state = this.roundTrip ? decodeState(encodeState(r.state)) : deepFreeze(r.state);
     return r;
   }
 

@@ -12,11 +12,16 @@ import type { Db } from '@/db/client';
 import { logger } from '@/db/logger';
 import { backtests, strategyVersions, type Backtest } from '@/db/schema';
 import { parseDsl } from '@/engine/dsl';
-import { BacktestCancelled } from '@/engine/backtest/backtest';
+import { BacktestCancelled, type BacktestReport } from '@/engine/backtest/backtest';
+import { documentReportOfParts } from '@/engine/backtest/basket';
+import type { ReportPart } from '@/engine/backtest/report';
 import { BacktestOverridesSchema } from '@/engine/backtest/settings';
 import { DataSourceSchema } from '@/datasets/source';
 import { defaultFolders, sanitizeMessage } from './failure';
-import { startBacktest, type Execution } from './runner';
+import { startBacktest, type Execution, type RunningBacktest } from './runner';
+import type { BacktestInput } from './compute';
+import { partJobs, runOnFleet, splitPlan, type FleetDeps, type SplitLimits } from './fleet';
+import type { Job } from 'bullmq';
 import type { BacktestProgressMessage } from '../queues';
 
 export type BacktestOutcome = 'succeeded' | 'failed' | 'cancelled' | 'skipped' | 'deferred';
@@ -34,6 +39,8 @@ export type ProcessOptions = {
   maxRuntimeMs?: number;
   /** Runs one user may have going at once; more wait in the queue (0: no limit). */
   userConcurrency?: number;
+  /** The worker fleet: a long intraday backtest over the store runs as day ranges under `job`. */
+  fleet?: FleetDeps & { job: Job; limits?: SplitLimits };
 };
 
 function duration(ms: number): string {
@@ -166,43 +173,46 @@ export async function processBacktest(
   let lastWrite = performance.now();
   let writing = false;
   let stopReason: 'cancelled' | 'timeout' | null = null;
-  const run = startBacktest(
-    {
-      document: parsed.value,
-      source: source.data,
-      overrides: overrides.data,
-      dataDir: opts.dataDir,
-      sharedData: opts.sharedData,
-    },
-    (fraction) => {
-      const now = performance.now();
-      if (writing || now - lastWrite < every) return;
-      lastWrite = now;
-      writing = true;
-      void (async () => {
-        const [cur] = await db
-          .update(backtests)
-          .set({ progress: fraction, updatedAt: new Date() })
-          .where(and(eq(backtests.id, id), eq(backtests.status, 'running')))
-          .returning({ id: backtests.id });
-        if (!cur) {
-          // The row is no longer running: the user cancelled (or deleted) it.
-          stopReason ??= 'cancelled';
-          await run.stop();
-          return;
-        }
-        await publish('running', fraction, null);
-        await opts.onProgress?.(fraction);
-      })()
-        .catch((err: unknown) =>
-          logger.warn({ backtestId: id, err }, 'could not record backtest progress'),
-        )
-        .finally(() => {
-          writing = false;
-        });
-    },
-    opts.execution,
-  );
+  const input: BacktestInput = {
+    document: parsed.value,
+    source: source.data,
+    overrides: overrides.data,
+    dataDir: opts.dataDir,
+    sharedData: opts.sharedData,
+  };
+  const onProgress = (fraction: number) => {
+    const now = performance.now();
+    if (writing || now - lastWrite < every) return;
+    lastWrite = now;
+    writing = true;
+    void (async () => {
+      const [cur] = await db
+        .update(backtests)
+        .set({ progress: fraction, updatedAt: new Date() })
+        .where(and(eq(backtests.id, id), eq(backtests.status, 'running')))
+        .returning({ id: backtests.id });
+      if (!cur) {
+        // The row is no longer running: the user cancelled (or deleted) it.
+        stopReason ??= 'cancelled';
+        await run.stop();
+        return;
+      }
+      await publish('running', fraction, null);
+      await opts.onProgress?.(fraction);
+    })()
+      .catch((err: unknown) =>
+        logger.warn({ backtestId: id, err }, 'could not record backtest progress'),
+      )
+      .finally(() => {
+        writing = false;
+      });
+  };
+  let run: RunningBacktest;
+  try {
+    run = startRun(id, input, onProgress, opts);
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err), err);
+  }
   const limit = opts.maxRuntimeMs ?? 0;
   const timer =
     limit > 0
@@ -231,4 +241,34 @@ export async function processBacktest(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** One run on this worker's thread, or day ranges on the fleet joined into the same report. */
+function startRun(
+  id: string,
+  input: BacktestInput,
+  onProgress: (fraction: number) => void,
+  opts: ProcessOptions,
+): RunningBacktest {
+  const plan = opts.fleet
+    ? splitPlan(input.document, input.source, input.dataDir, opts.fleet.limits)
+    : { ranges: [], run: null };
+  if (plan.ranges.length < 2) {
+    const one = startBacktest(input, onProgress, opts.execution);
+    const said = plan.run;
+    return said ? { ...one, result: one.result.then((r) => ((r.data.run = said), r)) } : one;
+  }
+  const fleet = opts.fleet!;
+  const parts = runOnFleet<ReportPart>(fleet.job, partJobs(id, input, plan.ranges), fleet, (f) =>
+    onProgress(f),
+  );
+  return {
+    stop: parts.stop,
+    result: parts.result.then((p): BacktestReport =>
+      documentReportOfParts(input.document, p, {
+        overrides: input.overrides,
+        run: plan.run ?? undefined,
+      }),
+    ),
+  };
 }

@@ -7,22 +7,26 @@
 import { Worker } from 'node:worker_threads';
 import type { BacktestReport } from '@/engine/backtest/backtest';
 import { BacktestCancelled } from '@/engine/backtest/backtest';
-import { computeBacktest, type BacktestInput } from './compute';
+import { compute, type BacktestInput, type ComputeKind, type Computed } from './compute';
 
 export type Execution = 'thread' | 'inline';
+
+/** What the backtest thread is given: the run, and whether it computes a report or a day range's part. */
+export type ThreadInput = { input: BacktestInput; kind: ComputeKind };
 
 /** Messages from the backtest thread to the worker that started it. */
 export type ThreadMessage =
   | { kind: 'progress'; fraction: number; snapshots: number }
-  | { kind: 'done'; report: BacktestReport }
+  | { kind: 'done'; result: Computed<ComputeKind> }
   | { kind: 'failed'; message: string; cancelled: boolean };
 
-export type RunningBacktest = {
-  /** The report; rejects with the run's error, or BacktestCancelled after `stop()`. */
-  result: Promise<BacktestReport>;
+export type Running<T> = {
+  /** The result; rejects with the run's error, or BacktestCancelled after `stop()`. */
+  result: Promise<T>;
   /** Stops the run now (a thread is terminated mid-computation). */
   stop: () => Promise<void>;
 };
+export type RunningBacktest = Running<BacktestReport>;
 
 /** Heap of one backtest thread: a runaway upload fails its run, not the whole server. */
 const THREAD_HEAP_MB = 1536;
@@ -36,21 +40,34 @@ export function startBacktest(
   onProgress: (fraction: number, snapshots: number) => void,
   execution: Execution = 'thread',
 ): RunningBacktest {
-  return execution === 'thread' ? onThread(input, onProgress) : inline(input, onProgress);
+  return startCompute(input, 'report', onProgress, execution);
 }
 
-function onThread(
+/** A computation of either kind, on a thread or inline. */
+export function startCompute<K extends ComputeKind>(
   input: BacktestInput,
+  kind: K,
   onProgress: (fraction: number, snapshots: number) => void,
-): RunningBacktest {
+  execution: Execution = 'thread',
+): Running<Computed<K>> {
+  return execution === 'thread'
+    ? onThread(input, kind, onProgress)
+    : inline(input, kind, onProgress);
+}
+
+function onThread<K extends ComputeKind>(
+  input: BacktestInput,
+  kind: K,
+  onProgress: (fraction: number, snapshots: number) => void,
+): Running<Computed<K>> {
   const thread = new Worker(new URL('./thread-entry.mjs', import.meta.url), {
-    workerData: input,
+    workerData: { input, kind } satisfies ThreadInput,
     resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB },
     stdout: false,
     stderr: false,
   });
   let stopped = false;
-  const result = new Promise<BacktestReport>((resolve, reject) => {
+  const result = new Promise<Computed<K>>((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -63,7 +80,7 @@ function onThread(
           onProgress(m.fraction, m.snapshots);
           return;
         case 'done':
-          settle(() => resolve(m.report));
+          settle(() => resolve(m.result as Computed<K>));
           void thread.terminate();
           return;
         case 'failed':
@@ -104,16 +121,17 @@ function onThread(
   };
 }
 
-function inline(
+function inline<K extends ComputeKind>(
   input: BacktestInput,
+  kind: K,
   onProgress: (fraction: number, snapshots: number) => void,
-): RunningBacktest {
+): Running<Computed<K>> {
   const controller = new AbortController();
-  const result = computeBacktest(input, {
-    onProgress,
-    signal: controller.signal,
-    yieldToEventLoop: true,
-  });
+  const result = compute(
+    input,
+    { onProgress, signal: controller.signal, yieldToEventLoop: true },
+    kind,
+  );
   return {
     result,
     stop: async () => {

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BacktestCancelled } from '@/engine/backtest/backtest';
-import { computeBacktest, type BacktestInput } from './compute';
-import type { ThreadMessage } from './runner';
+import { compute } from './compute';
+import type { ThreadInput, ThreadMessage } from './runner';
 
 /**
  * A backtest thread yields the CPU to the thread that serves pages and health checks: on Linux a
@@ -26,10 +26,13 @@ if (!port) throw new Error('workers/backtests/thread.ts runs only as a worker th
 const post = (m: ThreadMessage) => port.postMessage(m);
 
 try {
-  const report = await computeBacktest(workerData as BacktestInput, {
-    onProgress: (fraction, snapshots) => post({ kind: 'progress', fraction, snapshots }),
-  });
-  post({ kind: 'done', report });
+  const { input, kind } = workerData as ThreadInput;
+  const result = await compute(
+    input,
+    { onProgress: (fraction, snapshots) => post({ kind: 'progress', fraction, snapshots }) },
+    kind,
+  );
+  post({ kind: 'done', result });
 } catch (err) {
   post({
     kind: 'failed',

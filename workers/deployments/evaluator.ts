@@ -17,12 +17,14 @@ import {
   deploymentInputs,
   deploymentPnl,
   deployments,
+  notifications,
   deploymentState,
   orderIntents,
   orders,
   strategyVersions,
 } from '@/db/schema';
 import { parseDsl } from '@/engine/dsl';
+import { alertKindOf, alertTitle } from '@/engine/runtime/alert-kinds';
 import { RiskLimitsSchema } from '@/engine/backtest/settings';
 import { createRuntime, pnlOf } from '@/engine/runtime/runtime';
 import { decodeState, encodeState } from '@/engine/runtime/state-codec';
@@ -43,6 +45,10 @@ export type EvaluationResult = {
   /** Outbox rows this evaluation added (to hand to the order router). */
   outbox: string[];
   events: RuntimeEvent[];
+  /** Notifications this evaluation raised (entries, stops, kills, ...), for the alert sender. */
+  notifications: number[];
+  /** The deployment's owner (whose notification stream hears about them). */
+  ownerId: string;
   pnl: { gross: number; costs: number; net: number } | null;
   /** Ticks of the feed passed over to reach the newest. */
   skipped: number;
@@ -168,11 +174,11 @@ export async function evaluateDeployment(
     }
     const working = Object.keys(state.orders).length > 0;
     const paper = dep.mode === 'paper';
-    if (!inbox.length && !ticked && !opts.dataEnd) return { deploymentId, outbox: [], events: [], pnl: null, skipped: 0, applied: 0, working, paper }; // prettier-ignore
+    if (!inbox.length && !ticked && !opts.dataEnd) return { deploymentId, outbox: [], events: [], notifications: [], ownerId: dep.ownerId, pnl: null, skipped: 0, applied: 0, working, paper }; // prettier-ignore
 
     const pnl = pnlOf(state);
     const outbox = await writeOutbox(tx, deploymentId, places, cancels);
-    await writeEvents(tx, deploymentId, events);
+    const raised = await writeEvents(tx, dep, events);
     // The P&L point of the last tick seen: fills of that tick's orders arrive after it, and move it.
     const lastTs = Object.values(state.lastSnapshotTs).sort((a, b) => Date.parse(a) - Date.parse(b)).pop(); // prettier-ignore
     if (lastTs)
@@ -204,6 +210,8 @@ export async function evaluateDeployment(
       deploymentId,
       outbox,
       events,
+      notifications: raised,
+      ownerId: dep.ownerId,
       pnl: { gross: pnl.gross, costs: pnl.costs, net: pnl.net },
       skipped,
       applied: inbox.length + (ticked ? 1 : 0),
@@ -259,25 +267,42 @@ async function writeOutbox(
   return added.map((r) => r.id);
 }
 
-async function writeEvents(tx: Tx, deploymentId: string, events: RuntimeEvent[]): Promise<void> {
-  if (events.length === 0) return;
+/** The events, numbered after the last; the ones a trader is alerted to also become notifications. */
+async function writeEvents(
+  tx: Tx,
+  dep: { id: string; ownerId: string; name: string },
+  events: RuntimeEvent[],
+): Promise<number[]> {
+  if (events.length === 0) return [];
   const [r] = await tx
     .select({ seq: max(deploymentEvents.seq) })
     .from(deploymentEvents)
-    .where(eq(deploymentEvents.deploymentId, deploymentId));
+    .where(eq(deploymentEvents.deploymentId, dep.id));
   const base = r?.seq ?? 0;
-  await tx.insert(deploymentEvents).values(
-    events.map((e, i) => ({
-      deploymentId,
-      seq: base + i + 1,
-      ts: e.ts,
-      type: e.type,
-      strategyId: e.strategyId ?? null,
-      legId: e.legId ?? null,
-      message: e.message,
-      data: e.data ?? null,
-    })),
-  );
+  const rows = events.map((e, i) => ({
+    deploymentId: dep.id,
+    seq: base + i + 1,
+    ts: e.ts,
+    type: e.type,
+    strategyId: e.strategyId ?? null,
+    legId: e.legId ?? null,
+    message: e.message,
+    data: e.data ?? null,
+  }));
+  await tx.insert(deploymentEvents).values(rows);
+  const alerts = rows.flatMap((row) => {
+    const kind = alertKindOf(row);
+    if (!kind) return [];
+    // prettier-ignore
+    return [{ userId: dep.ownerId, deploymentId: dep.id, key: `${dep.id}:${row.seq}`, kind, title: alertTitle(kind, dep.name), message: row.message }];
+  });
+  if (alerts.length === 0) return [];
+  const added = await tx
+    .insert(notifications)
+    .values(alerts)
+    .onConflictDoNothing()
+    .returning({ id: notifications.id });
+  return added.map((a) => a.id);
 }
 
 /** Appends an input to a deployment's inbox (a user command, a clock tick, a broker report). */

@@ -4,16 +4,16 @@
  * Evaluations, the paper venue and replay all read snapshots from here by (feed, underlying, ts),
  * so a deployment is re-run on exactly the chains it saw.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { and, asc, desc, eq, gt, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { feedCloses, feedSnapshots } from '@/db/schema';
+import { decodeSnapshot, encodeSnapshot, latestSnapshot } from '@/db/feed-snapshots';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
 import { sessionDayOf } from '@/engine/session/driver';
 import { type DailyClose, type MarketView, sessionAtmIv } from '@/engine/session/market-memory';
 
-const encode = (s: ChainSnapshot) => gzipSync(Buffer.from(JSON.stringify(s)), { level: 1 });
-const decode = (b: Buffer): ChainSnapshot => JSON.parse(gunzipSync(b).toString('utf8'));
+const encode = encodeSnapshot;
+const decode = decodeSnapshot;
 
 /**
  * Records a tick. Returns false when this (feed, underlying, ts) was already recorded (another
@@ -76,23 +76,7 @@ export async function snapshotAt(
   return row ? decode(row.body) : undefined;
 }
 
-/** The newest snapshot of a feed's underlying, at or before `ts` when given. */
-export async function latestSnapshot(
-  db: Db,
-  feedId: string,
-  underlying: string,
-  atOrBefore?: string,
-): Promise<ChainSnapshot | undefined> {
-  const conds = [eq(feedSnapshots.feedId, feedId), eq(feedSnapshots.underlying, underlying)];
-  if (atOrBefore) conds.push(lte(feedSnapshots.ts, atOrBefore));
-  const [row] = await db
-    .select({ body: feedSnapshots.body })
-    .from(feedSnapshots)
-    .where(and(...conds))
-    .orderBy(desc(feedSnapshots.ts))
-    .limit(1);
-  return row ? decode(row.body) : undefined;
-}
+export { latestSnapshot };
 
 /** Ticks of the feed after `after` up to and including `upTo` (ts order), for counting what was skipped. */
 export async function ticksBetween(

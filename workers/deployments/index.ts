@@ -21,9 +21,11 @@ import {
   RouteJobSchema,
   VenueTickJobSchema,
   deploymentChannel,
+  enqueueAlert,
   ensureLiveOrdersLoop,
   getQueue,
   jobIdOf,
+  notifyChannel,
   stopLiveOrdersLoop,
   unscheduleFeed,
 } from '../queues';
@@ -55,6 +57,10 @@ async function afterEvaluation(deps: LiveFlowDeps, r: EvaluationResult | null): 
   if (!r || r.applied === 0) return;
   const orders = getQueue(QUEUES.orders);
   for (const id of r.outbox) await orders.add(DEPLOYMENT_JOBS.route, { intentId: id }, { ...JOB_OPTS, jobId: jobIdOf('route', id) }); // prettier-ignore
+  // A lost enqueue is found by the alerts sweep (notifications not dispatched yet).
+  for (const id of r.notifications) await enqueueAlert(id).catch(() => {});
+  if (r.notifications.length)
+    await deps.redis.publish(notifyChannel(r.ownerId), String(r.notifications.length)).catch(() => {}); // prettier-ignore
   await deps.redis
     .publish(
       deploymentChannel(r.deploymentId),

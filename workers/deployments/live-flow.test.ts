@@ -25,7 +25,7 @@ import { startWorkers, type RunningWorkers } from '../index';
 import { closeQueues, createConnection } from '../queues';
 import { publishTick } from './index';
 import { waitQuiet } from './quiet';
-import { paperRun } from './recorded';
+import { paperRun } from '@/scripts/paper-run';
 import { replayDeployment } from './replay';
 
 let t: TestDb;

@@ -81,31 +81,52 @@ export async function routeIntent(
     : routeLive(db, intentId, dep, liveBrokers);
 }
 
+/** An intent's place in its deployment's decisions (ids are `${deploymentId}:${seq}`). */
+const seqOf = (id: string) => Number(id.slice(id.lastIndexOf(':') + 1));
+
+/**
+ * A paper row is sent together with every row of its deployment still pending, in the order the
+ * kernel decided them: the venue then fills one tick's orders in that order whichever route job
+ * gets the deployment's lock first, as a backtest's broker would. The later jobs find their rows
+ * sent.
+ */
 async function routePaper(db: Db, intentId: string): Promise<RouteOutcome> {
   return db.transaction(async (tx) => {
+    const [peek] = await tx.select({ deploymentId: orderIntents.deploymentId }).from(orderIntents).where(eq(orderIntents.id, intentId)); // prettier-ignore
+    if (!peek) return { kind: 'missing' as const };
+    // The deployment's state row is the lock (taken before any intent row, so two route jobs of
+    // one deployment queue up instead of deadlocking on each other's rows).
+    const [st] = await tx.select({ venue: deploymentState.venue }).from(deploymentState).where(eq(deploymentState.deploymentId, peek.deploymentId)).for('update'); // prettier-ignore
     const [row] = await tx.select().from(orderIntents).where(eq(orderIntents.id, intentId)).for('update'); // prettier-ignore
-    if (!row) return { kind: 'missing' as const };
     if (row.status === 'sent')
       return { kind: 'already-sent' as const, deploymentId: row.deploymentId };
     const [dep] = await tx.select().from(deployments).where(eq(deployments.id, row.deploymentId));
-    const [st] = await tx.select({ venue: deploymentState.venue }).from(deploymentState).where(eq(deploymentState.deploymentId, dep.id)).for('update'); // prettier-ignore
+    const pending = (
+      await tx
+        .select()
+        .from(orderIntents)
+        .where(and(eq(orderIntents.deploymentId, dep.id), eq(orderIntents.status, 'pending')))
+        .for('update')
+    ).sort((a, b) => seqOf(a.id) - seqOf(b.id));
     const venue = restoreVenue(await paperSettingsOf(tx, dep), st?.venue ?? null, dep);
     const reports: ExecutionReport[] = [];
-    if (row.kind === 'place') {
-      const order = row.payload as OrderRequest;
-      // The chain the order was decided on: a market order fills at its touch (as in a backtest).
-      const s = await latestSnapshot(tx as unknown as Db, dep.feedId, order.underlying, order.ts);
-      if (s) await venue.onSnapshot(s);
-      reports.push(...(await venue.poll()), ...(await venue.place(order)));
-    } else {
-      reports.push(...(await venue.cancel((row.payload as CancelRequest).orderId)));
+    for (const r of pending) {
+      if (r.kind === 'place') {
+        const order = r.payload as OrderRequest;
+        // The chain the order was decided on: a market order fills at its touch (as in a backtest).
+        const s = await latestSnapshot(tx as unknown as Db, dep.feedId, order.underlying, order.ts); // prettier-ignore
+        if (s) await venue.onSnapshot(s);
+        reports.push(...(await venue.poll()), ...(await venue.place(order)));
+      } else {
+        reports.push(...(await venue.cancel((r.payload as CancelRequest).orderId)));
+      }
+      await tx
+        .update(orderIntents)
+        .set({ status: 'sent', sentAt: new Date(), attempts: r.attempts + 1 })
+        .where(eq(orderIntents.id, r.id));
     }
     await tx.update(deploymentState).set({ venue: saveVenue(venue) }).where(eq(deploymentState.deploymentId, dep.id)); // prettier-ignore
     await recordReports(tx, dep.id, reports);
-    await tx
-      .update(orderIntents)
-      .set({ status: 'sent', sentAt: new Date(), attempts: row.attempts + 1 })
-      .where(eq(orderIntents.id, intentId));
     return { kind: 'sent' as const, deploymentId: dep.id, reports: reports.length };
   });
 }

@@ -56,6 +56,11 @@ export class PaperBroker implements Broker {
   private seq = 0;
   private readonly latest = new Map<string, ChainSnapshot>();
   private readonly orders = new Map<string, PaperOrder>();
+  /**
+   * Orders that may still be working (a superset: final ones leave it when next seen). A new
+   * snapshot looks at these only, not at every order of a year-long backtest.
+   */
+  private readonly open = new Map<string, PaperOrder>();
   private readonly outbox: ExecutionReport[] = [];
 
   private readonly settings: PaperSettings;
@@ -73,7 +78,11 @@ export class PaperBroker implements Broker {
     const b = new PaperBroker(settings);
     b.seq = s.seq;
     for (const [k, v] of Object.entries(s.latest)) b.latest.set(k, v);
-    for (const o of s.orders) b.orders.set(o.orderId, structuredClone(o));
+    for (const o of s.orders) {
+      const copy = structuredClone(o);
+      b.orders.set(o.orderId, copy);
+      if (!TERMINAL.has(copy.status)) b.open.set(o.orderId, copy);
+    }
     return b;
   }
 
@@ -87,8 +96,12 @@ export class PaperBroker implements Broker {
 
   async onSnapshot(snapshot: ChainSnapshot): Promise<void> {
     this.latest.set(snapshot.underlying, snapshot);
-    for (const o of this.orders.values()) {
-      if (TERMINAL.has(o.status) || o.request.underlying !== snapshot.underlying) continue;
+    for (const o of this.open.values()) {
+      if (TERMINAL.has(o.status)) {
+        this.open.delete(o.orderId);
+        continue;
+      }
+      if (o.request.underlying !== snapshot.underlying) continue;
       // A day order that has not filled by the end of its session expires (DAY validity).
       if (snapshot.ts.slice(0, 10) > o.request.ts.slice(0, 10)) {
         o.status = 'EXPIRED';
@@ -117,6 +130,7 @@ export class PaperBroker implements Broker {
       request: order,
     };
     this.orders.set(order.id, o);
+    this.open.set(order.id, o);
     if (invalid) return [this.reject(o, order.ts, invalid.code, invalid.reason)];
     const snapshot = this.latest.get(order.underlying);
     if (!snapshot)
@@ -169,7 +183,7 @@ export class PaperBroker implements Broker {
 
   /** Orders still working (waiting for a snapshot, resting at a limit, or partly filled). */
   working(): OrderRequest[] {
-    return [...this.orders.values()].filter((o) => !TERMINAL.has(o.status)).map((o) => o.request);
+    return [...this.open.values()].filter((o) => !TERMINAL.has(o.status)).map((o) => o.request);
   }
 
   /** The venue's own checks at placement: the price band of a limit, and the account's funds. */

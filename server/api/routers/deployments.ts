@@ -3,7 +3,7 @@ import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { RiskLimitsSchema } from '@/engine/backtest/settings';
 import { protectedProcedure, router } from '@/server/api/trpc';
-import { changed, openStream } from '@/server/services/deployment-stream';
+import { changed, changedAny, openStream } from '@/server/services/deployment-stream';
 import { modeSwitchPreview, switchDeploymentMode } from '@/server/services/deployment-mode';
 import {
   commandDeployment,
@@ -44,6 +44,29 @@ export const deploymentsRouter = router({
     }),
 
   list: protectedProcedure.query(({ ctx }) => listDeployments(ctx.db, ctx.user.id)),
+
+  /**
+   * The Deployments list as it changes (SSE): re-read when one of the trader's running deployments
+   * changed (at most once a second), or on a half-minute keep-alive.
+   */
+  listStream: protectedProcedure.subscription(async function* ({ ctx, signal }) {
+    const release = openStream(ctx.user.id);
+    try {
+      while (!signal?.aborted) {
+        const rows = await listDeployments(ctx.db, ctx.user.id);
+        yield rows;
+        const active = rows.filter((r) => r.status === 'running' || r.status === 'paused');
+        await new Promise((r) => setTimeout(r, 1_000));
+        await changedAny(
+          active.map((r) => r.id),
+          30_000,
+          signal,
+        );
+      }
+    } finally {
+      release();
+    }
+  }),
 
   get: protectedProcedure
     .input(z.object({ id: Id }))
@@ -116,15 +139,19 @@ export const deploymentsRouter = router({
   })),
 
   /**
-   * The deployment's decision trace and P&L as they happen (SSE). Resumes after the last event
-   * id the browser saw; a quarter-minute keep-alive re-reads only if nothing arrived.
+   * The deployment as it happens (SSE): its decision trace (one `event` message per event, resuming
+   * after the last event id the browser saw), then a `view` message with its status, P&L, positions
+   * (LTP, greeks), orders, fills and audit, whose P&L series is whole the first time and only the
+   * new points after that. It reads the database when the deployment changed (Redis pub/sub from
+   * the evaluators) and on a quarter-minute keep-alive, never on a faster timer.
    */
   events: protectedProcedure
-    .input(z.object({ id: Id, lastEventId: z.string().regex(/^\d+$/).optional() }))
+    .input(z.object({ id: Id, lastEventId: z.string().regex(/^\d+$/).max(12).optional() }))
     .subscription(async function* ({ ctx, input, signal }) {
       let after = Number(input.lastEventId ?? 0);
       await deploymentEventsSince(ctx.db, ctx.user.id, input.id, after, 1); // owner check first
       const release = openStream(ctx.user.id);
+      let pnlAfter: string | undefined;
       try {
         while (!signal?.aborted) {
           const rows = await deploymentEventsSince(ctx.db, ctx.user.id, input.id, after);
@@ -141,6 +168,9 @@ export const deploymentsRouter = router({
             });
           }
           if (rows.length === 500) continue;
+          const view = await getDeployment(ctx.db, ctx.user.id, input.id, { pnlAfter });
+          yield tracked(String(after), { kind: 'view' as const, pnlSince: pnlAfter ?? null, view });
+          pnlAfter = view.pnlSeries.at(-1)?.ts ?? pnlAfter;
           await changed(input.id, 15_000, signal);
         }
       } finally {

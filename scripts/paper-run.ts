@@ -2,7 +2,8 @@
  * A strategy run as a paper deployment over recorded ticks, through the whole live flow (the
  * workers must be running on the same Redis and database): `cli paper` and the tests that prove
  * paper = backtest call this. At full speed every tick waits for the flow to settle, so no tick
- * is skipped and each tick's fills are in before the next tick is evaluated.
+ * is skipped and each tick's fills are in before the next tick is evaluated. It lives in scripts/
+ * because it creates the deployment through the server's service, which workers may not import.
  */
 import type { Redis } from 'ioredis';
 import type { Db } from '@/db/client';
@@ -12,9 +13,9 @@ import type { DslDocument } from '@/engine/dsl';
 import { decompile } from '@/engine/graph';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
 import { createDeployment } from '@/server/services/deployments';
-import { endFeed, publishTick } from './index';
-import { waitQuiet } from './quiet';
-import { deploymentReport } from './report';
+import { endFeed, publishTick } from '@/workers/deployments';
+import { waitQuiet } from '@/workers/deployments/quiet';
+import { deploymentReport } from '@/workers/deployments/report';
 
 export type RecordedRun = {
   deploymentId: string;
