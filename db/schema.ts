@@ -422,6 +422,19 @@ export const deploymentStatus = pgEnum('deployment_status', [
 ]);
 
 /**
+ * What the last reconciliation of a live deployment found: the broker's net position in each
+ * contract the deployment trades (what other deployments on the account hold taken out), and our
+ * orders the broker did not know. `error` says why it could not run (the broker unreachable).
+ */
+export type ReconciliationRecord = {
+  checkedAt: string;
+  error: string | null;
+  broker: { contract: string; qty: number }[];
+  ordersChecked: number;
+  ordersUnknown: string[];
+};
+
+/**
  * A strategy version running on paper or live. `mode` is fixed at creation: a paper deployment
  * can never reach a live broker (workers/brokers/deployment-kind.ts). `feed` names the market
  * data it trades on: the real-time simulator on the exchange calendar, a simulated session with
@@ -457,12 +470,22 @@ export const deployments = pgTable(
     underlyings: text('underlyings').array().notNull(),
     /** Paper account funds (null: unlimited) and the fill model's settings. */
     paper: jsonb('paper').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * The deployment this one took over from when the trader switched paper <-> live: a switch
+     * never changes `mode` in place (a trigger refuses it), it starts a successor of the other kind.
+     */
+    /** The last reconciliation with the broker (live deployments; workers/deployments/reconcile.ts). */
+    reconciliation: jsonb('reconciliation').$type<ReconciliationRecord>(),
+    predecessorId: uuid('predecessor_id').references((): AnyPgColumn => deployments.id, {
+      onDelete: 'set null',
+    }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     stoppedAt: timestamp('stopped_at', { withTimezone: true }),
   },
   (t) => [
     index('deployments_owner_idx').on(t.ownerId, t.createdAt),
+    uniqueIndex('deployments_predecessor_idx').on(t.predecessorId),
     index('deployments_feed_status_idx').on(t.feedId, t.status),
     check(
       'deployments_live_has_account',

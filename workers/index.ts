@@ -113,7 +113,7 @@ export async function startWorkers(
       fleet: { redis: client, flows, queue: computeQueue },
     }),
     [QUEUES.compute]: compute,
-    [QUEUES.brokers]: brokerAccountProcessor({ db: getDb }),
+    [QUEUES.brokers]: brokerAccountProcessor({ db }),
     [QUEUES.deployments]: deploymentsProcessor(liveFlow),
     [QUEUES.orders]: ordersProcessor(liveFlow),
     [QUEUES.alerts]: alertsProcessor({

@@ -44,6 +44,8 @@ export type BacktestJob = z.infer<typeof BacktestJobSchema>;
  * - route: one outbox row to the broker (queue `orders`, jobId = the row's id)
  * - venue-tick: a paper venue's resting orders meet the newest tick (queue `orders`)
  * - live-clock / sweep: the scheduler's minute clock and its crash sweep
+ * - live-orders: live brokers' order updates into their deployments' inboxes (queue `orders`, every second)
+ * - reconcile: one live deployment's positions and orders against its broker (queue `orders`)
  */
 export const DEPLOYMENT_JOBS = {
   feedTick: 'feed-tick',
@@ -54,6 +56,8 @@ export const DEPLOYMENT_JOBS = {
   clock: 'live-clock',
   sweep: 'live-sweep',
   portfolioLimits: 'portfolio-limits',
+  liveOrders: 'live-orders',
+  reconcile: 'reconcile',
 } as const;
 
 export const FeedTickJobSchema = z.strictObject({ feedId: z.string().min(1).max(200) });
@@ -115,6 +119,39 @@ export async function nudgeDeployment(deploymentId: string, inputId: number): Pr
     { deploymentId },
     { jobId: jobIdOf('evd', deploymentId, inputId), removeOnComplete: 1000, removeOnFail: 1000, attempts: 10, backoff: { type: 'exponential', delay: 200 } }, // prettier-ignore
   );
+}
+
+/**
+ * Asks the workers to reconcile a live deployment with its broker now (at its start; the minute
+ * clock does it every minute after).
+ */
+export async function requestReconciliation(deploymentId: string, at = Date.now()): Promise<void> {
+  await getQueue(QUEUES.orders).add(
+    DEPLOYMENT_JOBS.reconcile,
+    { deploymentId },
+    { jobId: jobIdOf('rec', deploymentId, Math.floor(at / 1000)), removeOnComplete: 1000, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1_000 } }, // prettier-ignore
+  );
+}
+
+/** How often live brokers' order updates are collected (a fill reaches the runtime within about this). */
+export const LIVE_ORDERS_EVERY_MS = 1_000;
+const LIVE_ORDERS_SCHEDULER = 'live-orders';
+
+/**
+ * Runs the live order-update loop while live deployments exist (idempotent): started with a live
+ * deployment and by the minute clock, it stops itself when no live deployment is left, so an app
+ * that trades only on paper does no work for it.
+ */
+export async function ensureLiveOrdersLoop(): Promise<void> {
+  await getQueue(QUEUES.orders).upsertJobScheduler(
+    LIVE_ORDERS_SCHEDULER,
+    { every: LIVE_ORDERS_EVERY_MS },
+    { name: DEPLOYMENT_JOBS.liveOrders, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } }, // prettier-ignore
+  );
+}
+
+export async function stopLiveOrdersLoop(): Promise<void> {
+  await getQueue(QUEUES.orders).removeJobScheduler(LIVE_ORDERS_SCHEDULER);
 }
 
 /** Keeps a feed ticking every `everyMs` while deployments use it (idempotent). */

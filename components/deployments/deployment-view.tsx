@@ -12,6 +12,8 @@ import { ErrorNotice, LoadingRows, PageHeader } from '@/components/ui/page';
 import { AuditTable } from './audit-table';
 import { FeedBadge, ModeBadge, StatusBadge } from './badges';
 import { DeploymentControls } from './deployment-controls';
+import { ModeSwitch } from './mode-switch';
+import { ReconciliationStatus } from './reconciliation-status';
 import { EventTrace } from './event-trace';
 import { money, pnlClass, started } from './format';
 import { FillsTable, OrdersTable } from './orders-table';
@@ -105,6 +107,7 @@ export function DeploymentPage({ id, extras }: { id: string; extras?: (view: Vie
               All deployments
             </Link>
             <DeploymentControls id={id} name={v.name} status={v.status} onSent={setNotice} />
+            {active && <ModeSwitch deploymentId={id} mode={v.mode} />}
           </>
         }
       />
@@ -128,6 +131,7 @@ export function DeploymentPage({ id, extras }: { id: string; extras?: (view: Vie
       )}
       {squareLeg.error && <ErrorNotice>{errorMessage(squareLeg.error)}</ErrorNotice>}
       {extras?.(v)}
+      <ReconciliationStatus deploymentId={id} />
       <Figures view={v} />
       <Section id="pnl-title" title="P&L">
         <PnlChart points={s.pnl} />

@@ -31,8 +31,13 @@ import { getInstrument } from '@/engine/market/instruments';
 import { createRuntime } from '@/engine/runtime/runtime';
 import { decodeState, encodeState } from '@/engine/runtime/state-codec';
 import { formatTimestamp, sessionBounds } from '@/engine/market/calendar';
-import type { RuntimeInput, UserCommand } from '@/engine/runtime/types';
-import { nudgeDeployment, scheduleFeed } from '@/workers/queues';
+import type { RuntimeInput, RuntimeState, UserCommand } from '@/engine/runtime/types';
+import {
+  ensureLiveOrdersLoop,
+  nudgeDeployment,
+  requestReconciliation,
+  scheduleFeed,
+} from '@/workers/queues';
 import { feedIdOf, sessionDateFor, tickEveryMs, type FeedSpec } from '@/engine/session/feeds';
 import { AppError } from '../errors';
 import { versionToRun } from './backtests';
@@ -67,7 +72,7 @@ const notFound = (id: string) =>
     'That deployment does not exist or is not yours.',
   );
 
-async function owned(db: Db, ownerId: string, id: string): Promise<Deployment> {
+export async function owned(db: Db, ownerId: string, id: string): Promise<Deployment> {
   const [d] = await db
     .select()
     .from(deployments)
@@ -92,6 +97,33 @@ export async function createDeployment(
   ownerId: string,
   input: CreateDeploymentInput,
   now = Date.now(),
+): Promise<Deployment> {
+  const dep = await db.transaction((tx) => insertDeployment(tx as unknown as Db, ownerId, input, now)); // prettier-ignore
+  await startDeployment(dep);
+  return dep;
+}
+
+/** After the deployment's transaction committed: its feed ticks, and a live one is reconciled at once. */
+export async function startDeployment(dep: Deployment): Promise<void> {
+  const every = tickEveryMs(dep.feed as FeedSpec);
+  if (every !== null) await scheduleFeed(dep.feedId, every);
+  if (dep.mode === 'live') {
+    await ensureLiveOrdersLoop();
+    await requestReconciliation(dep.id);
+  }
+}
+
+/**
+ * Checks and writes a new deployment, its first state and its audit row (inside the caller's
+ * transaction: a mode switch writes the successor and stops its predecessor together).
+ * `takeOver` starts it from a predecessor's state instead of the strategy's first state.
+ */
+export async function insertDeployment(
+  db: Db,
+  ownerId: string,
+  input: CreateDeploymentInput & { predecessorId?: string },
+  now = Date.now(),
+  takeOver?: { state: (deploymentId: string) => string; pnl: DeploymentSummary['pnl'] },
 ): Promise<Deployment> {
   const risk = RiskLimitsSchema.safeParse(input.riskLimits ?? {});
   if (!risk.success)
@@ -123,6 +155,8 @@ export async function createDeployment(
       throw new AppError('NOT_FOUND', 'account not owned', 'That broker account does not exist or is not yours.'); // prettier-ignore
     if (acc.status !== 'connected')
       throw new AppError('UNPROCESSABLE', `account ${acc.id} is ${acc.status}`, `Broker account "${acc.label}" is not connected (${acc.status.replace('_', ' ')}); test or log in to it under Brokers first.`); // prettier-ignore
+    if (acc.sessionExpiresAt && acc.sessionExpiresAt.getTime() <= now)
+      throw new AppError('UNPROCESSABLE', `account ${acc.id} session ended`, `The ${acc.broker} session of "${acc.label}" has ended (Kite sessions end at 06:00 IST); log in to it again under Brokers first.`); // prettier-ignore
   }
   if (input.feed === 'session' && calendars.size > 1)
     throw new AppError('UNPROCESSABLE', 'mixed calendars', `A simulated session runs on one exchange's clock, and this basket trades ${underlyings.join(', ')} on different exchanges; deploy them apart.`); // prettier-ignore
@@ -135,33 +169,31 @@ export async function createDeployment(
       : input.feed === 'recorded'
         ? { kind: 'recorded', underlyings, source: input.source ?? 'recorded ticks' }
         : { kind: 'market', underlyings, seed, intervalSeconds: 60 };
-  const dep = await db.transaction(async (tx) => {
-    const [d] = await tx
-      .insert(deployments)
-      .values({
-        ownerId,
-        strategyId,
-        strategyVersionId: versionId,
-        name: input.name?.trim() || basket.name,
-        mode: input.mode,
-        brokerAccountId: input.mode === 'live' ? input.brokerAccountId! : null,
-        riskLimits: risk.data,
-        feed: spec,
-        feedId: 'pending',
-        underlyings,
-        paper: input.mode === 'paper' ? { funds: input.paperFunds ?? null } : {},
-      })
-      .returning();
-    const feedId = feedIdOf(spec, d.id);
-    const [row] = await tx.update(deployments).set({ feedId }).where(eq(deployments.id, d.id)).returning(); // prettier-ignore
-    const initial = createRuntime(basket, { deploymentId: d.id, risk: risk.data }).initialState();
-    await tx.insert(deploymentState).values({ deploymentId: d.id, state: encodeState(initial) });
-    await tx.insert(auditLog).values({ userId: ownerId, deploymentId: d.id, action: 'deploy', detail: { mode: input.mode, feed: spec.kind, strategyVersionId: versionId, riskLimits: risk.data } }); // prettier-ignore
-    return row;
-  });
-  const every = tickEveryMs(spec);
-  if (every !== null) await scheduleFeed(dep.feedId, every);
-  return dep;
+  const [d] = await db
+    .insert(deployments)
+    .values({
+      ownerId,
+      strategyId,
+      strategyVersionId: versionId,
+      name: input.name?.trim() || basket.name,
+      mode: input.mode,
+      brokerAccountId: input.mode === 'live' ? input.brokerAccountId! : null,
+      riskLimits: risk.data,
+      feed: spec,
+      feedId: 'pending',
+      underlyings,
+      paper: input.mode === 'paper' ? { funds: input.paperFunds ?? null } : {},
+      predecessorId: input.predecessorId ?? null,
+    })
+    .returning();
+  const feedId = feedIdOf(spec, d.id);
+  const [row] = await db.update(deployments).set({ feedId }).where(eq(deployments.id, d.id)).returning(); // prettier-ignore
+  const initial = takeOver
+    ? takeOver.state(d.id)
+    : encodeState(createRuntime(basket, { deploymentId: d.id, risk: risk.data }).initialState());
+  await db.insert(deploymentState).values({ deploymentId: d.id, state: initial, ...(takeOver ? { pnl: takeOver.pnl } : {}) }); // prettier-ignore
+  await db.insert(auditLog).values({ userId: ownerId, deploymentId: d.id, action: 'deploy', detail: { mode: input.mode, feed: spec.kind, strategyVersionId: versionId, riskLimits: risk.data, ...(input.predecessorId ? { predecessorId: input.predecessorId } : {}) } }); // prettier-ignore
+  return row;
 }
 
 export type DeploymentSummary = {
@@ -233,20 +265,14 @@ export type Position = {
 /** What the deployment's latest chains say: spot and time per underlying. */
 export type MarketNow = { underlying: string; spot: number; ts: string }[];
 
-/** `pnlAfter`: only the P&L points from this time on (its point is rewritten when its fills arrive) (a stream sends the series once, then what is new). */
-export async function getDeployment(
-  db: Db,
-  ownerId: string,
-  id: string,
-  opts: { pnlAfter?: string } = {},
-) {
-  const d = await owned(db, ownerId, id);
+/** The deployment's book as its runtime state has it (every leg that traded), greeks on its feed's latest chains. */
+export async function bookOf(db: Db, d: Deployment) {
   const chains = new Map<string, ChainSnapshot>();
   for (const u of d.underlyings) {
     const s = await latestSnapshot(db, d.feedId, u);
     if (s) chains.set(u, s);
   }
-  const [st] = await db.select().from(deploymentState).where(eq(deploymentState.deploymentId, id));
+  const [st] = await db.select().from(deploymentState).where(eq(deploymentState.deploymentId, d.id)); // prettier-ignore
   const [version] = await db.select({ dsl: strategyVersions.dsl }).from(strategyVersions).where(eq(strategyVersions.id, d.strategyVersionId)); // prettier-ignore
   const parsed = parseDsl(version?.dsl);
   const state = st ? decodeState(st.state) : null;
@@ -278,6 +304,71 @@ export async function getDeployment(
       }
     }
   }
+  return { st, state, positions, chains, basket: parsed.ok ? parsed.value.basket : null };
+}
+
+/**
+ * What the deployment page shows of the last reconciliation: per contract, our book now and the
+ * broker's position when it was checked; whether the runtime stopped entries over a difference.
+ */
+export type ReconciliationView =
+  | { kind: 'paper' }
+  | { kind: 'pending' }
+  | {
+      kind: 'checked';
+      status: 'matched' | 'mismatch' | 'error';
+      checkedAt: string;
+      error: string | null;
+      /** True while new entries are stopped over a difference (RESUME lifts it once they match). */
+      entriesHalted: boolean;
+      reason: string | null;
+      rows: { contract: string; ours: number; broker: number; differs: boolean }[];
+      ordersUnknown: string[];
+    };
+
+export function reconciliationOf(
+  d: Deployment,
+  state: RuntimeState | null,
+  positions: Position[],
+): ReconciliationView {
+  if (d.mode === 'paper') return { kind: 'paper' };
+  const r = d.reconciliation;
+  if (!r) return { kind: 'pending' };
+  const ours = new Map<string, number>();
+  for (const p of positions)
+    if (p.qty > 0) ours.set(p.contract, (ours.get(p.contract) ?? 0) + (p.side === 'BUY' ? p.qty : -p.qty)); // prettier-ignore
+  const broker = new Map(r.broker.map((b) => [b.contract, b.qty]));
+  const rows = [...new Set([...ours.keys(), ...broker.keys()])]
+    .sort()
+    .map((contract) => {
+      const o = ours.get(contract) ?? 0;
+      const b = broker.get(contract) ?? 0;
+      return { contract, ours: o, broker: b, differs: o !== b };
+    })
+    .filter((x) => x.ours !== 0 || x.broker !== 0);
+  const entriesHalted = state?.tradingStateCause === 'RECONCILIATION' && state.tradingState === 'REDUCING'; // prettier-ignore
+  return {
+    kind: 'checked',
+    status: r.error ? 'error' : entriesHalted ? 'mismatch' : 'matched',
+    checkedAt: r.checkedAt,
+    error: r.error,
+    entriesHalted,
+    reason: entriesHalted ? (state?.tradingStateReason ?? null) : null,
+    rows,
+    ordersUnknown: r.ordersUnknown,
+  };
+}
+
+/** `pnlAfter`: only the P&L points from this time on (its point is rewritten when its fills arrive) (a stream sends the series once, then what is new). */
+export async function getDeployment(
+  db: Db,
+  ownerId: string,
+  id: string,
+  opts: { pnlAfter?: string } = {},
+) {
+  const d = await owned(db, ownerId, id);
+  const { st, state, positions, chains } = await bookOf(db, d);
+  const [successor] = await db.select({ id: deployments.id, mode: deployments.mode }).from(deployments).where(eq(deployments.predecessorId, id)); // prettier-ignore
   const orderRows = await db.select().from(orders).where(eq(orders.deploymentId, id)).orderBy(desc(orders.createdAt)).limit(200); // prettier-ignore
   const fillRows = await db.select().from(fills).where(eq(fills.deploymentId, id)).orderBy(desc(fills.ts)).limit(200); // prettier-ignore
   const pnlWhere = opts.pnlAfter ? and(eq(deploymentPnl.deploymentId, id), gte(deploymentPnl.ts, opts.pnlAfter)) : eq(deploymentPnl.deploymentId, id); // prettier-ignore
@@ -296,6 +387,10 @@ export async function getDeployment(
     stoppedAt: d.stoppedAt,
     audit: audits.map((a) => ({ action: a.action, at: a.at, detail: a.detail })),
     tradingStateReason: state?.tradingStateReason ?? null,
+    brokerAccountId: d.brokerAccountId,
+    predecessorId: d.predecessorId,
+    successor: successor ?? null,
+    reconciliation: reconciliationOf(d, state, positions),
   };
 }
 
@@ -335,22 +430,50 @@ export async function commandDeployment(
     throw new AppError('UNPROCESSABLE', `deployment ${id} is ${d.status}`, `This deployment is ${d.status}: there is nothing to ${command.toLowerCase().replace('_', ' ')}.`); // prettier-ignore
   // A target the strategy does not have would stop the kernel on this input (and the inbox behind it).
   if (target.strategyId !== undefined) await checkTarget(db, d, target);
-  const tz = getInstrument(d.underlyings[0]).timezone;
-  const ts = (await recordedFeedTime(db, d)) ?? commandTime(d, now, tz);
-  const input: RuntimeInput = { kind: 'command', command, ts, ...target };
-  const inputId = await db.transaction(async (tx) => {
-    const [{ id: n }] = await tx
-      .insert(deploymentInputs)
-      .values({ deploymentId: id, kind: 'command', input })
-      .returning({ id: deploymentInputs.id });
-    await tx.insert(auditLog).values({ userId: ownerId, deploymentId: id, action: command.toLowerCase(), detail: target }); // prettier-ignore
-    if (command === 'PAUSE' || command === 'RESUME')
-      await tx.update(deployments).set({ status: command === 'PAUSE' ? 'paused' : 'running' }).where(eq(deployments.id, id)); // prettier-ignore
-    return n;
-  });
+  const inputId = await db.transaction((tx) =>
+    writeCommand(tx as unknown as Db, d, ownerId, command, target, now),
+  );
   await nudgeDeployment(id, inputId);
   const [row] = await db.select().from(deployments).where(eq(deployments.id, id));
   return summaryOf(row, null);
+}
+
+/**
+ * A trader's command into the deployment's inbox, with its audit row (in the caller's
+ * transaction); returns the input's id for nudgeDeployment once it is committed.
+ */
+export async function writeCommand(
+  db: Db,
+  d: Deployment,
+  ownerId: string,
+  command: UserCommand,
+  target: { strategyId?: string; legId?: string } = {},
+  now = Date.now(),
+  audit: Record<string, unknown> = {},
+): Promise<number> {
+  const tz = getInstrument(d.underlyings[0]).timezone;
+  const ts = (await recordedFeedTime(db, d)) ?? commandTime(d, now, tz);
+  const input: RuntimeInput = { kind: 'command', command, ts, ...target };
+  const [{ id: n }] = await db
+    .insert(deploymentInputs)
+    .values({ deploymentId: d.id, kind: 'command', input })
+    .returning({ id: deploymentInputs.id });
+  await db.insert(auditLog).values({ userId: ownerId, deploymentId: d.id, action: command.toLowerCase(), detail: { ...target, ...audit } }); // prettier-ignore
+  if (command === 'PAUSE' || command === 'RESUME')
+    await db.update(deployments).set({ status: command === 'PAUSE' ? 'paused' : 'running' }).where(eq(deployments.id, d.id)); // prettier-ignore
+  return n;
+}
+
+/** Asks the workers to reconcile a live deployment with its broker now. */
+export async function reconcileNow(db: Db, ownerId: string, id: string, now = Date.now()) {
+  const d = await owned(db, ownerId, id);
+  if (d.mode !== 'live')
+    throw new AppError('UNPROCESSABLE', `deployment ${id} is paper`, 'A paper deployment has no broker to reconcile with.'); // prettier-ignore
+  if (!ACTIVE.has(d.status))
+    throw new AppError('UNPROCESSABLE', `deployment ${id} is ${d.status}`, `This deployment is ${d.status}; reconciliation runs while it is running or paused.`); // prettier-ignore
+  // One request a second at most: the job id is the deployment and the second.
+  await requestReconciliation(id, now);
+  return { requested: true };
 }
 
 async function checkTarget(db: Db, d: Deployment, target: { strategyId?: string; legId?: string }) {

@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sealCredentials } from '@/db/broker-credentials';
-import { brokerAccounts } from '@/db/schema';
+import { eq, sql } from 'drizzle-orm';
+import { brokerAccounts, deployments } from '@/db/schema';
+import { createDeployment } from '@/server/services/deployments';
+import { insertStrategy } from '@/server/testing/strategies';
 import { useTestApi } from '@/server/testing/api';
 import {
   asLiveDeployment,
@@ -97,8 +100,35 @@ describe('paper and live separation', () => {
   });
 });
 
+describe('switching paper <-> live', () => {
+  it('the switch itself reaches no broker adapter: it only writes rows (the workers build brokers for live rows)', () => {
+    const { files } = importGraph('server/services/deployment-mode.ts');
+    expect([...files].filter((f) => f.startsWith('workers/brokers/'))).toEqual([]);
+    expect([...files].filter((f) => f.startsWith('workers/deployments/'))).toEqual([]);
+    expect([...files]).toContain('server/services/deployments.ts');
+  });
+});
+
 describe('live deployments and broker accounts', () => {
   const api = useTestApi();
+
+  it("the database refuses to change a deployment's mode or broker account in place", async () => {
+    const { userId } = await api.callerFor('sep-fixed@example.com');
+    const strategyId = await insertStrategy(api.db, userId);
+    const accountId = crypto.randomUUID();
+    await api.db.insert(brokerAccounts).values({ id: accountId, ownerId: userId, broker: 'kite', label: 'K', status: 'connected', credentials: sealCredentials({ id: accountId, ownerId: userId }, { apiKey: 'k', apiSecret: 's' }) }); // prettier-ignore
+    const paper = await createDeployment(api.db, userId, { strategyId, mode: 'paper', feed: 'recorded' }); // prettier-ignore
+    await expect(
+      api.db.update(deployments).set({ mode: 'live', brokerAccountId: accountId }).where(eq(deployments.id, paper.id)), // prettier-ignore
+    ).rejects.toThrow();
+    await expect(api.db.execute(sql`update deployments set mode = 'live' where id = ${paper.id}`)).rejects.toThrow(); // prettier-ignore
+    const [row] = await api.db.select().from(deployments).where(eq(deployments.id, paper.id));
+    expect(row).toMatchObject({ mode: 'paper', brokerAccountId: null });
+    // Every other column still changes (status, reconciliation, trading state).
+    await api.db.update(deployments).set({ status: 'paused' }).where(eq(deployments.id, paper.id));
+    // And the router never asks for a live broker for a paper row: asLiveDeployment refuses it.
+    expect(() => asLiveDeployment({ ...row, mode: row.mode })).toThrow(DeploymentKindError);
+  });
 
   it("never builds a broker from someone else's account, nor from a Kite account without today's session", async () => {
     const { userId: a } = await api.callerFor('sep-a@example.com');

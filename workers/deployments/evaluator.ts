@@ -243,7 +243,8 @@ function dayPnl(state: RuntimeState): number {
   return p.net - (state.basket.grossBeforeToday - state.basket.costsBeforeToday);
 }
 
-const contractOf = (o: OrderRequest) =>
+/** A contract as the orders table names it ("NIFTY 2026-11-24 24000 CE", "NIFTY 2026-11-27 FUT"). */
+export const contractOf = (o: Pick<OrderRequest, 'underlying' | 'expiry' | 'strike' | 'right'>) =>
   o.right === 'FUT' ? `${o.underlying} ${o.expiry} FUT` : `${o.underlying} ${o.expiry} ${o.strike} ${o.right}`; // prettier-ignore
 
 /** Orders and cancels into the outbox (ids are deterministic: a repeated step adds nothing). */

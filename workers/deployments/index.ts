@@ -23,10 +23,12 @@ import {
   VenueTickJobSchema,
   deploymentChannel,
   enqueueAlert,
+  ensureLiveOrdersLoop,
   getQueue,
   jobIdOf,
   notifyChannel,
   scheduleFeed,
+  stopLiveOrdersLoop,
   unscheduleFeed,
 } from '../queues';
 import {
@@ -37,7 +39,9 @@ import {
 } from './evaluator';
 import { FeedSpecSchema, feedTickAt, tickEveryMs } from './feeds';
 import { newestTickTs, previousTickTs, recordTick, snapshotAt } from './feed-store';
+import { liveWorkRemains, pollLiveOrders } from './live-orders';
 import { enforcePortfolioLimits, ownersOf } from './portfolio-limits';
+import { reconcileDeployment } from './reconcile';
 import { paperVenueTick, routeIntent, type LiveBrokers } from './router';
 
 export type LiveFlowDeps = {
@@ -203,16 +207,28 @@ export async function evaluateShard(
 /** Deployments of one shard evaluated at once (the pool has 10 connections per process). */
 const SHARD_LANES = 4;
 
-/** Every minute: a clock input for deployments on real-time feeds (exit times, stale feeds, order timeouts). */
+/**
+ * Every minute: a clock input for deployments on real-time feeds (exit times, stale feeds, order
+ * timeouts), and a reconciliation with the broker for every live deployment.
+ */
 export async function liveClock(deps: LiveFlowDeps): Promise<number> {
   const db = await deps.db();
   const rows = await db
-    .select({ id: deployments.id, feed: deployments.feed, underlyings: deployments.underlyings })
+    .select({
+      id: deployments.id,
+      feed: deployments.feed,
+      underlyings: deployments.underlyings,
+      mode: deployments.mode,
+    }) // prettier-ignore
     .from(deployments)
     .where(inArray(deployments.status, ['running', 'paused']));
   const now = (deps.now ?? Date.now)();
   let n = 0;
+  // A live deployment needs the order-update loop (Redis may have lost its scheduler).
+  if (await liveWorkRemains(db)) await ensureLiveOrdersLoop();
   for (const r of rows) {
+    if (r.mode === 'live')
+      await getQueue(QUEUES.orders).add(DEPLOYMENT_JOBS.reconcile, { deploymentId: r.id }, { ...JOB_OPTS, attempts: 1, jobId: jobIdOf('rec', r.id, 'minute', Math.floor(now / 60_000)) }); // prettier-ignore
     if ((r.feed as { kind?: string }).kind !== 'market') continue;
     const tz = getInstrument(r.underlyings[0]).timezone;
     const id = await enqueueInput(db, r.id, { kind: 'clock', ts: formatTimestamp(Math.floor(now / 1000) * 1000, tz) }); // prettier-ignore
@@ -299,6 +315,24 @@ export function ordersProcessor(deps: LiveFlowDeps) {
         if (n > 0) await nudge(j.deploymentId);
         return n;
       }
+      case DEPLOYMENT_JOBS.liveOrders: {
+        if (!deps.liveBrokers) return 0;
+        const r = await pollLiveOrders(db, deps.liveBrokers);
+        for (const id of r.touched) await nudge(id);
+        if (r.idle) {
+          await stopLiveOrdersLoop();
+          // A live order routed meanwhile started the loop again before its row was seen here.
+          if (await liveWorkRemains(db)) await ensureLiveOrdersLoop();
+        }
+        return r.touched.length;
+      }
+      case DEPLOYMENT_JOBS.reconcile: {
+        if (!deps.liveBrokers) return 'no live brokers in this worker';
+        const { deploymentId } = DeploymentJobSchema.parse(job.data);
+        const r = await reconcileDeployment(db, deps.liveBrokers, deploymentId, (deps.now ?? Date.now)()); // prettier-ignore
+        if (r.kind === 'checked') for (const id of r.touched) await nudge(id);
+        return r.kind === 'skipped' ? r.why : r.kind;
+      }
       default:
         throw new Error(`unknown orders job "${job.name}"`);
     }
@@ -339,4 +373,6 @@ export async function scheduleLiveFlow(): Promise<void> {
   const q = getQueue(QUEUES.deployments);
   await q.upsertJobScheduler('live-clock', { every: 60_000 }, { name: DEPLOYMENT_JOBS.clock, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } }); // prettier-ignore
   await q.upsertJobScheduler('live-sweep', { every: 10_000 }, { name: DEPLOYMENT_JOBS.sweep, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } }); // prettier-ignore
+  // Live brokers' order updates: the first round stops the loop again when nothing is live.
+  await ensureLiveOrdersLoop();
 }

@@ -26,6 +26,7 @@ import { parseDsl } from '@/engine/dsl';
 import type { CancelRequest, ChainSnapshot, OrderRequest } from '@/engine/runtime/types';
 import { asLiveDeployment, asPaperDeployment } from '../brokers/deployment-kind';
 import { paperBrokerFor } from '../brokers/paper';
+import { ensureLiveOrdersLoop } from '../queues';
 import { enqueueInput } from './evaluator';
 import { latestSnapshot } from './feed-store';
 
@@ -175,6 +176,8 @@ async function routeLive(
       .set({ status: 'sent', sentAt: new Date() })
       .where(eq(orderIntents.id, intentId));
   });
+  // The order's later fills come through the update loop: it runs while a live order is open.
+  await ensureLiveOrdersLoop();
   return { kind: 'sent', deploymentId: dep.id, reports: reports.length };
 }
 

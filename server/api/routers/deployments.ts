@@ -4,8 +4,10 @@ import { z } from 'zod';
 import { RiskLimitsSchema } from '@/engine/backtest/settings';
 import { protectedProcedure, router } from '@/server/api/trpc';
 import { changed, changedAny, openStream } from '@/server/services/deployment-stream';
+import { modeSwitchPreview, switchDeploymentMode } from '@/server/services/deployment-mode';
 import {
   commandDeployment,
+  reconcileNow,
   createDeployment,
   deploymentEventsSince,
   getDeployment,
@@ -97,6 +99,39 @@ export const deploymentsRouter = router({
   kill: protectedProcedure
     .input(z.object({ id: Id }))
     .mutation(({ ctx, input }) => commandDeployment(ctx.db, ctx.user.id, input.id, 'KILL')),
+
+  /** What switching paper <-> live would do: the risk limits, open positions, usable accounts, blockers. */
+  modeSwitchPreview: protectedProcedure
+    .input(z.object({ id: Id }))
+    .query(({ ctx, input }) => modeSwitchPreview(ctx.db, ctx.user.id, input.id)),
+
+  /**
+   * Switches paper <-> live by starting a successor of the other kind (a deployment's kind never
+   * changes in place). The strategy's name, typed by the trader, is checked here too.
+   */
+  switchMode: protectedProcedure
+    .input(
+      z.discriminatedUnion('to', [
+        z.strictObject({
+          id: Id,
+          to: z.literal('live'),
+          brokerAccountId: z.uuid('Pick the broker account to trade on.'),
+          confirmName: z.string().max(200),
+        }),
+        z.strictObject({
+          id: Id,
+          to: z.literal('paper'),
+          positions: z.enum(['square_off', 'hand_over']),
+          confirmName: z.string().max(200),
+        }),
+      ]),
+    )
+    .mutation(({ ctx, input }) => switchDeploymentMode(ctx.db, ctx.user.id, input)),
+
+  /** Reconciles a live deployment with its broker now (the workers also do it every minute). */
+  reconcileNow: protectedProcedure
+    .input(z.object({ id: Id }))
+    .mutation(({ ctx, input }) => reconcileNow(ctx.db, ctx.user.id, input.id)),
 
   /** The account-wide kill switch. */
   killAll: protectedProcedure.mutation(async ({ ctx }) => ({
