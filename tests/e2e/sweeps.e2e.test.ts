@@ -75,6 +75,7 @@ describe('sweeps', () => {
     await shot(page, 'sweep-heatmap');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sweeps' }).click(); // prettier-ignore
-    await expect.poll(() => page.getByTestId('sweep-list').textContent()).toMatch(/Straddle to sweep.*succeeded · 4\/4/); // prettier-ignore
+    // The list refetches every 2 s while a sweep it shows is unfinished.
+    await expect.poll(() => page.getByTestId('sweep-list').textContent(), { timeout: 15_000, interval: 250 }).toMatch(/Straddle to sweep.*succeeded · 4\/4/); // prettier-ignore
   }, 300_000);
 });

@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '@/db/client';
@@ -128,7 +128,7 @@ describe('a trader acts on a running deployment', () => {
 
     const audit = await t.db.select().from(auditLog).where(eq(auditLog.deploymentId, run.deploymentId)); // prettier-ignore
     expect(audit.map((a) => a.action)).toEqual(['deploy', 'square_off', 'kill']);
-    const commands = await t.db.select().from(deploymentInputs).where(and(eq(deploymentInputs.deploymentId, run.deploymentId), eq(deploymentInputs.kind, 'command'))); // prettier-ignore
+    const commands = await t.db.select().from(deploymentInputs).where(and(eq(deploymentInputs.deploymentId, run.deploymentId), eq(deploymentInputs.kind, 'command'))).orderBy(asc(deploymentInputs.id)); // prettier-ignore
     expect(commands.map((c) => (c.input as { ts: string }).ts)).toEqual([first.at(-1)!.ts, later[0].ts]); // prettier-ignore
     const events = await t.db.select().from(deploymentEvents).where(eq(deploymentEvents.deploymentId, run.deploymentId)); // prettier-ignore
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['SQUARE_OFF', 'KILL']));
