@@ -245,7 +245,8 @@ export function kiteAccountEstimate(
     source: 'broker',
     method: 'kite-basket-margins',
     heading: `Margin from Kite (account ${accountLabel})`,
-    methodText: `Kite's own basket margin for these orders as NRML, after hedge benefit, premium and the account's open positions; ${round2(figures.required)} before the hedge benefit.`,
+    methodText:
+      "Kite's own basket margin for these orders as NRML, after hedge benefit, premium and the account's open positions.",
     currency: 'INR',
     total: round2(figures.final),
     components: figures.components,
