@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { brokerAccounts, type BrokerKind } from '@/db/schema';
+import { findInstrument } from '@/engine/market/instruments';
 import { AppError } from '@/server/errors';
 import { viewOf } from '@/server/services/broker-accounts';
 import {
@@ -85,7 +86,16 @@ export async function basketMarginFor(
     return {
       ok: false,
       kind: 'unsupported',
-      message: `Basket margin comes from Kite only: ${BROKER_NAMES[row.broker]} account "${row.label}" has no basket-margin API, so the margin shown is the approximation.`,
+      message: `Basket margin comes from Kite only: ${BROKER_NAMES[row.broker]} account "${row.label}" has no basket-margin API.`,
+      account,
+      at,
+    };
+  const exchange = findInstrument(job.underlying)?.exchange;
+  if (exchange !== 'NSE' && exchange !== 'BSE')
+    return {
+      ok: false,
+      kind: 'unsupported',
+      message: `Kite account "${row.label}" margins NSE and BSE derivatives only; ${job.underlying} trades on ${exchange ?? 'no exchange Kite serves'}.`,
       account,
       at,
     };

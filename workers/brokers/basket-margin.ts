@@ -23,6 +23,23 @@ import {
 import type { BasketMarginJob, BasketMarginResult } from '../queues';
 import { VenueAuthError, VenueRefusal, VenueUnavailable } from './errors';
 import { KiteClient } from './kite/client';
+import { RateLimiter } from './rate-limit';
+
+/**
+ * Kite allows about 10 requests a second per api_key for everything but orders and quotes; the
+ * margin calls of one account stay well below it so its live orders never meet a 429.
+ */
+const MARGIN_CALLS_PER_SECOND = 3;
+const limiters = new Map<string, RateLimiter>();
+function limiterOf(accountId: string): RateLimiter {
+  let l = limiters.get(accountId);
+  if (!l) {
+    if (limiters.size > 1_000) limiters.clear();
+    l = new RateLimiter([{ max: MARGIN_CALLS_PER_SECOND, perMs: 1_000 }]);
+    limiters.set(accountId, l);
+  }
+  return l;
+}
 
 /** The dump is regenerated once a day (Kite advises fetching it at about 08:30 IST). */
 const DUMP_TTL_MS = 6 * 60 * 60_000;
@@ -67,7 +84,7 @@ export async function basketMargin(
   if (!instrument || (instrument.exchange !== 'NSE' && instrument.exchange !== 'BSE'))
     return fail(
       'unsupported',
-      `${name} margins NSE and BSE derivatives; ${job.underlying} trades on ${instrument?.exchange ?? 'no exchange Kite serves'}, so the margin shown is the approximation.`,
+      `${name} margins NSE and BSE derivatives only; ${job.underlying} trades on ${instrument?.exchange ?? 'no exchange Kite serves'}.`,
     );
   const creds = openCredentials({ ...row, broker: 'kite' as const });
   const loginFix = 'log in to Kite again under Settings → Brokers';
@@ -109,6 +126,7 @@ export async function basketMargin(
         ),
       );
     }
+    await limiterOf(row.id).take();
     const data = await client.basketMargins(orders, true);
     const parsed = parseKiteBasketMargins({ status: 'success', data });
     // definedRisk is the position's, which the caller knows; Kite's figures do not depend on it.

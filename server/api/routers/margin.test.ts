@@ -182,8 +182,10 @@ describe('margin.basket', () => {
       legs: spread(100),
     });
     expect(!odd.ok && odd.message).toMatch(/trades in lots of 75; 100 units/);
+    const asked = kite.basketRequests.length;
     const spx = await caller.margin.basket({ accountId: id, underlying: 'SPX', legs: spread() });
-    expect(!spx.ok && spx.message).toMatch(/SPX trades on CBOE/);
+    expect(!spx.ok && spx.message).toMatch(/NSE and BSE derivatives only; SPX trades on CBOE/);
+    expect(kite.basketRequests.length).toBe(asked);
   });
 
   it('says to log in again when Kite ends the session, and marks the account so', async () => {
