@@ -23,7 +23,8 @@ const position: MarginPosition = {
   legs: [
     {
       id: 'a',
-      kind: 'CE',
+      instrument: 'option',
+      right: 'CE',
       side: 'SELL',
       qty: 50,
       strike: 20600,
@@ -34,7 +35,8 @@ const position: MarginPosition = {
     },
     {
       id: 'b',
-      kind: 'CE',
+      instrument: 'option',
+      right: 'CE',
       side: 'BUY',
       qty: 50,
       strike: 20700,
