@@ -4,6 +4,7 @@
  * default, or a snapshot of a real dataset), its payoff at expiry and today, breakevens, max
  * profit and loss, net greeks, and what-if sliders for spot, IV and days forward.
  */
+import { describeTerms } from '@/engine/market/snapshot';
 import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { PayoffChart } from '@/components/payoff/payoff-chart';
@@ -281,18 +282,18 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
                   >
                     {describeLeg({
                       side: l.side,
-                      kind: l.kind,
+                      instrument: l.instrument,
+                      right: l.right ?? undefined,
                       strike: strikeRule(dsl, chosen.strategyId, l.id),
                     })}
                   </td>
                   <td className="whitespace-nowrap">
-                    {formatExchangeDate(l.expiry)}{' '}
-                    {l.kind === 'FUT' ? 'FUT' : `${l.strike} ${l.kind}`}
+                    {formatExchangeDate(l.expiry)} {describeTerms(l)}
                   </td>
                   <td className="text-right font-mono">{l.qty}</td>
                   <td className="text-right font-mono">{fix(l.entry)}</td>
                   <td className="text-right font-mono">
-                    {l.kind === 'FUT' ? '—' : `${fix(l.iv * 100, 1)}%`}
+                    {l.instrument === 'future' ? '—' : `${fix(l.iv * 100, 1)}%`}
                   </td>
                 </tr>
               ))}

@@ -25,7 +25,8 @@ const position: MarginPosition = {
   legs: [
     {
       id: 'a',
-      kind: 'CE',
+      instrument: 'option',
+      right: 'CE',
       side: 'SELL',
       qty: 50,
       strike: 20600,
@@ -36,7 +37,8 @@ const position: MarginPosition = {
     },
     {
       id: 'b',
-      kind: 'CE',
+      instrument: 'option',
+      right: 'CE',
       side: 'BUY',
       qty: 50,
       strike: 20700,
