@@ -2,6 +2,7 @@
  * Every BullMQ queue the app uses, by name, and the one place Redis connections are built.
  * Producers (the web app) fail fast when Redis is away; workers wait for it to come back.
  */
+import { RightSchema } from '@/engine/market/snapshot';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { z } from 'zod';
@@ -239,15 +240,27 @@ export type BrokerCheckResult = z.infer<typeof BrokerCheckResultSchema>;
  */
 export const BASKET_MARGIN_JOB = 'basket-margin';
 export const MAX_BASKET_LEGS = 20;
-export const BasketMarginLegSchema = z.strictObject({
+const basketLegFields = {
   expiry: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  /** null for futures. */
-  strike: z.number().positive().max(10_000_000).nullable(),
-  right: z.enum(['CE', 'PE', 'FUT']),
   side: z.enum(['BUY', 'SELL']),
   /** Units (lots × lot size), as Kite takes quantity. */
   qty: z.int().positive().max(10_000_000),
-});
+};
+/** An option leg names its strike and right; a future names neither (both null). */
+export const BasketMarginLegSchema = z.discriminatedUnion('instrument', [
+  z.strictObject({
+    ...basketLegFields,
+    instrument: z.literal('option'),
+    strike: z.number().positive().max(10_000_000),
+    right: RightSchema,
+  }),
+  z.strictObject({
+    ...basketLegFields,
+    instrument: z.literal('future'),
+    strike: z.null(),
+    right: z.null(),
+  }),
+]);
 export type BasketMarginLeg = z.infer<typeof BasketMarginLegSchema>;
 export const BasketMarginJobSchema = z.strictObject({
   accountId: z.uuid(),

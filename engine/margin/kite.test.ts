@@ -1,3 +1,4 @@
+import { FUTURE_TERMS } from '../market/snapshot.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -129,10 +130,24 @@ describe('falling back to the approximation', () => {
 
 describe.skipIf(!mocks)("a connected account's figures", () => {
   it('orders the resolved legs as the basket (futures without a strike) and titles the figure with the account', () => {
-    const fut = { ...position.legs[0], id: 'f', kind: 'FUT' as const, side: 'BUY' as const };
+    const fut = { ...position.legs[0], id: 'f', ...FUTURE_TERMS, side: 'BUY' as const };
     expect(basketLegsOf([position.legs[0], fut])).toEqual([
-      { expiry: '2023-07-27', strike: 20600, right: 'CE', side: 'SELL', qty: 50 },
-      { expiry: '2023-07-27', strike: null, right: 'FUT', side: 'BUY', qty: 50 },
+      {
+        expiry: '2023-07-27',
+        instrument: 'option',
+        strike: 20600,
+        right: 'CE',
+        side: 'SELL',
+        qty: 50,
+      },
+      {
+        expiry: '2023-07-27',
+        instrument: 'future',
+        strike: null,
+        right: null,
+        side: 'BUY',
+        qty: 50,
+      },
     ]);
     const m = parseKiteBasketMargins(mock('basket_margins.json'));
     const e = kiteAccountEstimate(

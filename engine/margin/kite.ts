@@ -5,6 +5,7 @@
  * this module pure. Shapes follow Kite Connect v3 and its official mocks
  * (kiteconnect-mocks/basket_margins.json).
  */
+import { termsOf, type ContractTerms } from '../market/snapshot.ts';
 import { z } from 'zod';
 import type { PayoffLeg } from '../payoff/payoff.ts';
 import { summarize } from '../payoff/payoff.ts';
@@ -206,11 +207,8 @@ export function withFallback(primary: MarginSource, fallback: MarginSource): Mar
 }
 
 /** One opening order of a basket as the margin endpoint takes it: the contract, side and units. */
-export type BasketLeg = {
+export type BasketLeg = ContractTerms & {
   expiry: string;
-  /** null for futures. */
-  strike: number | null;
-  right: 'CE' | 'PE' | 'FUT';
   side: 'BUY' | 'SELL';
   qty: number;
 };
@@ -219,8 +217,7 @@ export type BasketLeg = {
 export function basketLegsOf(legs: readonly PayoffLeg[]): BasketLeg[] {
   return legs.map((l) => ({
     expiry: l.expiry,
-    strike: l.kind === 'FUT' ? null : l.strike,
-    right: l.kind,
+    ...termsOf(l),
     side: l.side,
     qty: l.qty,
   }));

@@ -5,6 +5,7 @@
  * the account's positions considered, and read the answer with engine/margin/kite.ts. Failures
  * come back as a kind and a sentence naming the account and the fix; nothing secret leaves.
  */
+import { termsOf } from '@/engine/market/snapshot';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { openCredentials } from '@/db/broker-credentials';
@@ -104,8 +105,7 @@ export async function basketMargin(
       const contract: Contract = {
         underlying: job.underlying,
         expiry: leg.expiry,
-        strike: leg.right === 'FUT' ? null : leg.strike,
-        right: leg.right,
+        ...termsOf(leg),
       };
       const found = book.find(contract);
       if (!found || (found.exchange !== 'NFO' && found.exchange !== 'BFO'))

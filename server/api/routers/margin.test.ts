@@ -88,8 +88,22 @@ async function connectKite(caller: Caller, label: string): Promise<string> {
 }
 
 const spread = (qty = 75) => [
-  { expiry: EXPIRY, strike: 24000, right: 'CE' as const, side: 'SELL' as const, qty },
-  { expiry: EXPIRY, strike: 24200, right: 'CE' as const, side: 'BUY' as const, qty },
+  {
+    expiry: EXPIRY,
+    instrument: 'option' as const,
+    strike: 24000,
+    right: 'CE' as const,
+    side: 'SELL' as const,
+    qty,
+  },
+  {
+    expiry: EXPIRY,
+    instrument: 'option' as const,
+    strike: 24200,
+    right: 'CE' as const,
+    side: 'BUY' as const,
+    qty,
+  },
 ];
 
 describe('margin.basket', () => {
@@ -170,7 +184,16 @@ describe('margin.basket', () => {
     const missing = await caller.margin.basket({
       accountId: id,
       underlying: 'NIFTY',
-      legs: [{ expiry: EXPIRY, strike: 24050, right: 'PE', side: 'SELL', qty: 75 }],
+      legs: [
+        {
+          expiry: EXPIRY,
+          instrument: 'option' as const,
+          strike: 24050,
+          right: 'PE',
+          side: 'SELL',
+          qty: 75,
+        },
+      ],
     });
     expect(missing).toMatchObject({ ok: false, kind: 'instrument' });
     expect(!missing.ok && missing.message).toMatch(
