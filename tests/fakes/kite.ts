@@ -116,6 +116,8 @@ export type KiteFake = {
   scramble: boolean;
   /** Expire every access token, as 06:00 IST does. */
   expireSessions(): void;
+  /** The exchange's clock (ms): the ticker's exchange timestamps (a test sets the market's time). */
+  now: () => number;
   /** The app's registered redirect URL (settable once the app's port is known). */
   redirectUrl: string | undefined;
   close(): Promise<void>;
@@ -703,7 +705,7 @@ export async function startKiteFake(opts: KiteFakeOptions): Promise<KiteFake> {
     const inst = byToken.get(token);
     if (!inst) return null;
     const paise = (x: number) => Math.round(x * 100);
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(fake.now() / 1000);
     if (inst.segment === 'INDICES') {
       const level = spot.get([...indices].find(([, i]) => i.token === token)?.[0] ?? '') ?? 0;
       const len = mode === 'ltp' ? 8 : mode === 'quote' ? 28 : 32;
@@ -787,6 +789,7 @@ export async function startKiteFake(opts: KiteFakeOptions): Promise<KiteFake> {
     placed,
     postbacks,
     scramble: false,
+    now: () => Date.now(),
     redirectUrl: opts.redirectUrl,
     instrument(underlying: string, expiry: string, strike: number, right: 'CE' | 'PE') {
       const i = instruments.find(

@@ -144,6 +144,10 @@ export class AlpacaChainFeed implements ChainFeed {
     ws.on('error', (e) => logger.debug({ err: e.message }, 'alpaca option stream'));
   }
 
+  get connected(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.ws?.terminate();

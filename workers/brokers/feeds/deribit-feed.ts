@@ -72,6 +72,10 @@ export class DeribitChainFeed implements ChainFeed {
     }, this.o.intervalMs ?? 1000);
   }
 
+  get connected(): boolean {
+    return this.rpc?.connected ?? false;
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.rpc?.close();

@@ -10,6 +10,8 @@ import { logger } from '@/db/logger';
 export interface ChainFeed {
   start(underlying: string, onSnapshot: (s: ChainSnapshot) => void): Promise<void>;
   stop(): Promise<void>;
+  /** Whether the venue's stream is open now (a closed one reconnects by itself). */
+  readonly connected: boolean;
 }
 
 export type QuoteBook = Map<string, Map<string, OptionQuote>>;

@@ -2,6 +2,9 @@
  * Kite's WebSocket ticker as a chain feed: the underlying's options of the nearest expiries from
  * the instrument dump, subscribed in full mode (best bid and ask from the depth), the index in
  * full mode for the spot, INDIA VIX for the vix. Kite allows 3000 instruments a connection.
+ * A snapshot is stamped with the exchange's time of its newest packet and sent only when packets
+ * came since the last one and the connection is up: quotes held from before a dropped connection
+ * are never passed on as new (the deployments see the silence as a gap).
  */
 import type { ChainSnapshot } from '@/engine/market/snapshot';
 import type { KiteTick } from '@/engine/broker/kite-ticker';
@@ -58,8 +61,14 @@ export class KiteChainFeed implements ChainFeed {
     const quotes: QuoteBook = new Map();
     let spot: number | undefined;
     let vixLevel: number | undefined;
+    let newestMs = 0;
+    let fresh = false;
+    let sentTs = '';
     const onTicks = (ticks: KiteTick[]) => {
       for (const t of ticks) {
+        fresh = true;
+        // Quote and LTP packets carry no time: they are as new as their arrival.
+        newestMs = Math.max(newestMs, t.exchangeTimestamp ? t.exchangeTimestamp * 1000 : Date.now()); // prettier-ignore
         if (t.instrumentToken === index.instrumentToken) spot = positive(t.lastPrice) ?? spot;
         else if (vix && t.instrumentToken === vix.instrumentToken)
           vixLevel = positive(t.lastPrice) ?? vixLevel;
@@ -88,9 +97,19 @@ export class KiteChainFeed implements ChainFeed {
     );
     await this.ticker.start();
     this.timer = setInterval(() => {
-      const s = assemble(underlying, stamp(Date.now(), 330), spot, quotes, { vix: vixLevel });
+      if (!fresh || !this.connected) return;
+      const ts = stamp(newestMs, 330);
+      // A second's packets go out once the exchange's clock has moved past what was sent.
+      if (ts === sentTs) return;
+      const s = assemble(underlying, ts, spot, quotes, { vix: vixLevel });
+      fresh = false;
+      sentTs = ts;
       if (s) onSnapshot(s);
     }, this.o.intervalMs ?? 1000);
+  }
+
+  get connected(): boolean {
+    return this.ticker?.connected ?? false;
   }
 
   async stop(): Promise<void> {
