@@ -66,6 +66,8 @@ export async function startWorkers(
     computeOnly?: boolean;
     /** How the broker market-data streams of this process behave (tests tune cadence and dates). */
     brokerFeeds?: BrokerFeedsOptions;
+    /** The live flow's clock (a test on a fake exchange runs on the exchange's time). */
+    now?: () => number;
   } = {},
 ): Promise<RunningWorkers> {
   const url = opts.url ?? redisUrl();
@@ -98,7 +100,7 @@ export async function startWorkers(
     return settled;
   };
   const brokerFeeds = new BrokerFeeds(opts.brokerFeeds);
-  const liveFlow: LiveFlowDeps = { db, redis: client, liveBrokers: liveBrokersOf(), brokerFeeds };
+  const liveFlow: LiveFlowDeps = { db, redis: client, liveBrokers: liveBrokersOf(), brokerFeeds, ...(opts.now ? { now: opts.now } : {}) }; // prettier-ignore
 
   const own: Record<QueueName, Processor> = {
     [QUEUES.system]: async (job: Job) => {

@@ -55,6 +55,7 @@ type Stream = {
   underlying: string;
   feed: ChainFeed;
   downSince: number | null;
+  downAt: number;
   next: ChainSnapshot | null;
   busy: boolean;
   timer: NodeJS.Timeout;
@@ -143,7 +144,7 @@ export class BrokerFeeds {
   private async open(feedId: string, account: BrokerAccount, underlying: string): Promise<void> {
     const feed = (this.o.feedFor ?? ((a) => chainFeedFor(a, this.o.tuning)))(account);
     const key = `${account.id}|${underlying}`;
-    const s: Stream = { key, feedId, account, underlying, feed, downSince: null, next: null, busy: false, checks: 0, timer: setInterval(() => void this.watch(s).catch((e: unknown) => logger.warn({ err: (e as Error).message, key }, 'broker feed watch failed')), Math.max(200, Math.floor(this.leaseMs / 3))) }; // prettier-ignore
+    const s: Stream = { key, feedId, account, underlying, feed, downSince: null, downAt: 0, next: null, busy: false, checks: 0, timer: setInterval(() => void this.watch(s).catch((e: unknown) => logger.warn({ err: (e as Error).message, key }, 'broker feed watch failed')), Math.max(200, Math.floor(this.leaseMs / 3))) }; // prettier-ignore
     s.timer.unref();
     this.streams.set(key, s);
     try {
@@ -184,15 +185,18 @@ export class BrokerFeeds {
       const users = await usersOf(await this.deps!.db(), s.feedId);
       if (!users.some((u) => u.underlyings.includes(s.underlying))) return this.stop(s.key, true);
     }
-    const now = this.now();
+    // How long a stream is down is real time; when it went down is said on the deployments' clock.
     if (s.feed.connected) {
       s.downSince = null;
       return this.recovered(s);
     }
-    s.downSince ??= now;
-    const down = now - s.downSince;
+    if (s.downSince === null) {
+      s.downSince = Date.now();
+      s.downAt = this.now();
+    }
+    const down = Date.now() - s.downSince;
     if (down >= this.downAfterMs)
-      await this.outage(s.feedId, s.key, s.underlying, `The ${s.underlying} market-data stream of ${brokerFeedName(s.account)} is down: it is being reconnected; if it stays down, test the account under Brokers (a Kite session ends at 06:00 IST and needs a new login).`, s.downSince); // prettier-ignore
+      await this.outage(s.feedId, s.key, s.underlying, `The ${s.underlying} market-data stream of ${brokerFeedName(s.account)} is down: it is being reconnected; if it stays down, test the account under Brokers (a Kite session ends at 06:00 IST and needs a new login).`, s.downAt); // prettier-ignore
     if (down >= this.restartAfterMs) await this.stop(s.key, true);
   }
 

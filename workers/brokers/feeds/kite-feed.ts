@@ -61,14 +61,17 @@ export class KiteChainFeed implements ChainFeed {
     const quotes: QuoteBook = new Map();
     let spot: number | undefined;
     let vixLevel: number | undefined;
-    let newestMs = 0;
+    // Full packets carry the exchange's time; quote and LTP packets (before the mode switch to
+    // full lands) none, and are as new as their arrival only while no exchange time is known.
+    let exchangeMs = 0;
+    let arrivalMs = 0;
     let fresh = false;
     let sentTs = '';
     const onTicks = (ticks: KiteTick[]) => {
       for (const t of ticks) {
         fresh = true;
-        // Quote and LTP packets carry no time: they are as new as their arrival.
-        newestMs = Math.max(newestMs, t.exchangeTimestamp ? t.exchangeTimestamp * 1000 : Date.now()); // prettier-ignore
+        if (t.exchangeTimestamp) exchangeMs = Math.max(exchangeMs, t.exchangeTimestamp * 1000);
+        else arrivalMs = Date.now();
         if (t.instrumentToken === index.instrumentToken) spot = positive(t.lastPrice) ?? spot;
         else if (vix && t.instrumentToken === vix.instrumentToken)
           vixLevel = positive(t.lastPrice) ?? vixLevel;
@@ -98,7 +101,7 @@ export class KiteChainFeed implements ChainFeed {
     await this.ticker.start();
     this.timer = setInterval(() => {
       if (!fresh || !this.connected) return;
-      const ts = stamp(newestMs, 330);
+      const ts = stamp(exchangeMs || arrivalMs, 330);
       // A second's packets go out once the exchange's clock has moved past what was sent.
       if (ts === sentTs) return;
       const s = assemble(underlying, ts, spot, quotes, { vix: vixLevel });
