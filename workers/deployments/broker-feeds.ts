@@ -75,6 +75,7 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 export class BrokerFeeds {
   private readonly streams = new Map<string, Stream>();
   private readonly opening = new Set<string>();
+  private readonly retry = new Map<string, { at: number; afterMs: number }>();
   private readonly token = randomUUID();
   private deps: BrokerFeedDeps | null = null;
   private readonly leaseMs: number;
@@ -121,6 +122,11 @@ export class BrokerFeeds {
         said.push(`${u}: streamed here`);
         continue;
       }
+      const wait = this.retry.get(key);
+      if (wait && Date.now() < wait.at) {
+        said.push(`${u}: opening again in ${Math.ceil((wait.at - Date.now()) / 1000)} s`);
+        continue;
+      }
       if (!(await this.hold(key))) {
         said.push(`${u}: streamed by another worker`);
         continue;
@@ -128,8 +134,13 @@ export class BrokerFeeds {
       this.opening.add(key);
       try {
         await this.open(feedId, account, u);
+        this.retry.delete(key);
         said.push(`${u}: stream opened`);
       } catch (e) {
+        // A stream that will not open (a session ended, the venue down) is tried again with
+        // backoff, not every check: opening a Kite stream downloads the instrument dump.
+        const after = Math.min(300_000, (wait?.afterMs ?? 5_000) * 2);
+        this.retry.set(key, { at: Date.now() + after, afterMs: after });
         await deps.redis.eval(RELEASE, 1, leaseKey(key), this.token).catch(() => {});
         const msg = `${brokerFeedName(account)} could not stream ${u}: ${(e as Error).message}`;
         await this.outage(feedId, key, u, msg, this.now());
