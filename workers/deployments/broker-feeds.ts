@@ -142,7 +142,7 @@ export class BrokerFeeds {
         const after = Math.min(300_000, (wait?.afterMs ?? 5_000) * 2);
         this.retry.set(key, { at: Date.now() + after, afterMs: after });
         await deps.redis.eval(RELEASE, 1, leaseKey(key), this.token).catch(() => {});
-        const msg = `${brokerFeedName(account)} could not stream ${u}: ${(e as Error).message}`;
+        const msg = `${brokerFeedName(account)} could not stream ${u} (${(e as Error).message}): it is tried again in ${after / 1000} s; test the account under Brokers (a Kite session ends at 06:00 IST and needs a new login).`; // prettier-ignore
         await this.outage(feedId, key, u, msg, this.now());
         said.push(msg);
       } finally {

@@ -93,6 +93,14 @@ export class KiteChainFeed implements ChainFeed {
       apiKey: this.o.apiKey,
       accessToken: this.o.accessToken,
       onTicks,
+      // Quotes from before a dropped connection are not the market after it: the book starts
+      // again from the packets the ticker sends once it is back.
+      onState: (up) => {
+        if (up) return;
+        quotes.clear();
+        spot = undefined;
+        fresh = false;
+      },
     });
     this.ticker.subscribe(
       [index.instrumentToken, ...(vix ? [vix.instrumentToken] : []), ...byToken.keys()],
