@@ -134,7 +134,8 @@ describe('Brokers page', () => {
     const name = await dialog.locator('label', { hasText: 'Type the strategy name' }).locator('span').textContent(); // prettier-ignore
     await dialog.getByLabel(/Type the strategy name/).fill(name ?? '');
     await dialog.getByRole('button', { name: 'Go live' }).click();
-    await dialog.getByRole('link', { name: 'Open the live deployment' }).click();
+    // The dialog's link, or the page's once the paper deployment is stopped (the dialog goes with it).
+    await page.getByRole('link', { name: 'Open the live deployment' }).first().click();
     await page.getByTestId('mode-badge').filter({ hasText: 'live' }).first().waitFor();
     await page.getByText('Ticks: Kite (AB1234)').first().waitFor();
     expect(await page.getByText('simulated market', { exact: true }).count()).toBe(0);
