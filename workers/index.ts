@@ -28,6 +28,7 @@ import {
   type LiveFlowDeps,
 } from './deployments';
 import { liveBrokersOf } from './deployments/live-brokers';
+import { BrokerFeeds, type BrokerFeedsOptions } from './deployments/broker-feeds';
 import { alertBackoff, alertsProcessor } from './alerts';
 import { sharedDataDir } from '@/datasets/source';
 
@@ -63,6 +64,10 @@ export async function startWorkers(
      * needs Redis and no database, started with `npm run workers -- --compute-only`.
      */
     computeOnly?: boolean;
+    /** How the broker market-data streams of this process behave (tests tune cadence and dates). */
+    brokerFeeds?: BrokerFeedsOptions;
+    /** The live flow's clock (a test on a fake exchange runs on the exchange's time). */
+    now?: () => number;
   } = {},
 ): Promise<RunningWorkers> {
   const url = opts.url ?? redisUrl();
@@ -94,7 +99,8 @@ export async function startWorkers(
     await settleLostSweeps(d, async (id) => (await backtestQueue.getJob(id))?.getState() ?? 'unknown'); // prettier-ignore
     return settled;
   };
-  const liveFlow: LiveFlowDeps = { db, redis: client, liveBrokers: liveBrokersOf() };
+  const brokerFeeds = new BrokerFeeds(opts.brokerFeeds);
+  const liveFlow: LiveFlowDeps = { db, redis: client, liveBrokers: liveBrokersOf(), brokerFeeds, ...(opts.now ? { now: opts.now } : {}) }; // prettier-ignore
 
   const own: Record<QueueName, Processor> = {
     [QUEUES.system]: async (job: Job) => {
@@ -206,6 +212,7 @@ export async function startWorkers(
         // Worker.close() stops taking jobs and waits for the running ones to finish; with Redis
         // gone that wait never ends, so the launcher forces it (the jobs restart elsewhere).
         await Promise.all(workers.map((w) => w.close(closeOpts.force)));
+        await brokerFeeds.close().catch(() => {});
         await Promise.all([
           scheduler.close(),
           backtestQueue.close(),

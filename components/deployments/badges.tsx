@@ -39,7 +39,13 @@ export function FeedBadge({ feed }: { feed: DeploymentRow['feed'] }) {
   const simulated = feed.kind === 'session' || feed.kind === 'market';
   return (
     <span className={`${badge} border-zinc-700 text-zinc-300`} title={feed.label}>
-      {feed.kind === 'session' ? 'simulated session' : simulated ? 'simulated market' : feed.kind}
+      {feed.kind === 'session'
+        ? 'simulated session'
+        : simulated
+          ? 'simulated market'
+          : feed.kind === 'broker'
+            ? feed.label
+            : feed.kind}
     </span>
   );
 }

@@ -116,6 +116,12 @@ export function DeploymentPage({ id, extras }: { id: string; extras?: (view: Vie
         <StatusBadge status={v.status} />
         <FeedBadge feed={v.feed} />
         {v.statusReason && <span className="text-zinc-400">{v.statusReason}</span>}
+        {/* The switch dialog closes once the switch stops this deployment: the way on stays here. */}
+        {v.successor && (
+          <Link href={`/deployments/${v.successor.id}`} className="text-sky-400 underline">
+            Open the {v.successor.mode} deployment
+          </Link>
+        )}
         <span className="ml-auto text-zinc-400" aria-live="polite">
           {s.error
             ? `Stream interrupted: ${s.error}`

@@ -136,6 +136,10 @@ function SwitchDialog({ deploymentId, onClose }: { deploymentId: string; onClose
                   </option>
                 ))}
               </select>
+              <p className="text-zinc-400">
+                Live trades on the account&apos;s own market data: ticks come from the broker, not
+                the simulator.
+              </p>
               {p.brokerAccounts.length === 0 && (
                 <p className="text-zinc-400">
                   No broker account yet.{' '}

@@ -1,7 +1,8 @@
 /**
  * Feeds of the live flow, described as data (stored on the deployment): the real-time market on
  * the exchange calendar, a simulated session with its own clock (when the market is closed), or
- * recorded ticks pushed by `cli paper`. Pure: ids, cadence and the exchange-hours arithmetic; the
+ * recorded ticks pushed by `cli paper`, or a connected broker's own market data (what a live
+ * deployment trades on). Pure: ids, cadence and the exchange-hours arithmetic; the
  * workers turn a feed into snapshots (workers/deployments/feeds.ts).
  */
 import { z } from 'zod';
@@ -27,6 +28,15 @@ export const FeedSpecSchema = z.discriminatedUnion('kind', [
     speed: z.number().min(1).max(600),
   }),
   z.strictObject({ kind: z.literal('recorded'), underlyings: z.array(z.string()), source: z.string() }), // prettier-ignore
+  z.strictObject({
+    kind: z.literal('broker'),
+    /** The broker account whose market-data stream the ticks come from. */
+    accountId: z.string().min(1),
+    broker: z.enum(['kite', 'alpaca', 'deribit']),
+    /** The account as the trader named it when the deployment started (shown, not read). */
+    label: z.string().max(200),
+    underlyings: z.array(z.string()).min(1).max(10),
+  }),
 ]);
 export type FeedSpec = z.infer<typeof FeedSpecSchema>;
 
@@ -39,13 +49,33 @@ export function feedIdOf(spec: FeedSpec, deploymentId: string): string {
       return `session:${deploymentId}`;
     case 'recorded':
       return `recorded:${deploymentId}`;
+    case 'broker':
+      // One feed per account: every deployment on it shares its streams (one per underlying).
+      return `broker:${spec.accountId}`;
   }
 }
+
+/** Which broker streams which markets: Kite the NSE and BSE, Alpaca US options, Deribit crypto. */
+export const BROKER_EXCHANGES: Record<'kite' | 'alpaca' | 'deribit', readonly string[]> = {
+  kite: ['NSE', 'BSE'],
+  alpaca: ['CBOE'],
+  deribit: ['DERIBIT'],
+};
+
+/** Underlyings of `underlyings` that `broker` has no market data for. */
+export function unstreamed(broker: 'kite' | 'alpaca' | 'deribit', underlyings: string[]): string[] {
+  return underlyings.filter((u) => !BROKER_EXCHANGES[broker].includes(getInstrument(u).exchange));
+}
+
+/** How often a broker feed's streams are checked (and started on a worker that holds none). */
+export const BROKER_FEED_CHECK_MS = 2_000;
 
 /** How often the feed's scheduler should ask for a tick (ms of real time); null: pushed by its source. */
 export function tickEveryMs(spec: FeedSpec): number | null {
   if (spec.kind === 'market') return Math.min(spec.intervalSeconds * 1000, 60_000) / 4;
   if (spec.kind === 'session') return Math.max(250, (spec.intervalSeconds * 1000) / spec.speed / 2);
+  // A broker feed streams by itself; its job keeps the streams open and notices when one is down.
+  if (spec.kind === 'broker') return BROKER_FEED_CHECK_MS;
   return null;
 }
 

@@ -3,8 +3,8 @@
  * database trigger refuses it; workers/brokers/deployment-kind.ts types it), so a switch starts a
  * successor deployment of the other kind, on the same strategy version and risk limits, and
  * stops the one it replaces in the same transaction, with an audit row on both:
- *  - paper -> live: needs a connected broker account and the strategy's name typed by the
- *    trader. The paper deployment is killed (its positions squared off on paper); the live one
+ *  - paper -> live: needs a connected broker account that streams the basket's markets and the
+ *    strategy's name typed by the trader; the live deployment takes its ticks from that broker. The paper deployment is killed (its positions squared off on paper); the live one
  *    starts flat, enters at the strategy's next entry, and is reconciled with the broker at once.
  *  - live -> paper, square off: the live deployment is killed, which closes its positions at the
  *    broker; the paper one starts flat.
@@ -16,6 +16,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { auditLog, brokerAccounts, deployments, strategies, type Deployment } from '@/db/schema';
 import { decodeState, encodeState } from '@/engine/runtime/state-codec';
+import { unstreamed } from '@/engine/session/feeds';
 import { nudgeDeployment } from '@/workers/queues';
 import { AppError } from '../errors';
 import {
@@ -87,8 +88,11 @@ export async function modeSwitchPreview(
   const accounts =
     to === 'live'
       ? (await db.select().from(brokerAccounts).where(eq(brokerAccounts.ownerId, ownerId))).map((a) => {
+          const missing = unstreamed(a.broker, d.underlyings);
           const why =
-            a.status !== 'connected'
+            missing.length > 0
+              ? `no market data for ${missing.join(', ')} at ${a.broker}`
+              : a.status !== 'connected'
               ? `not connected (${a.status.replace('_', ' ')})`
               : a.sessionExpiresAt && a.sessionExpiresAt.getTime() <= now
                 ? 'its session has ended: log in again under Brokers'

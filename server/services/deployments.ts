@@ -38,7 +38,13 @@ import {
   requestReconciliation,
   scheduleFeed,
 } from '@/workers/queues';
-import { feedIdOf, sessionDateFor, tickEveryMs, type FeedSpec } from '@/engine/session/feeds';
+import {
+  feedIdOf,
+  sessionDateFor,
+  tickEveryMs,
+  unstreamed,
+  type FeedSpec,
+} from '@/engine/session/feeds';
 import { AppError } from '../errors';
 import { versionToRun } from './backtests';
 
@@ -53,7 +59,7 @@ export type CreateDeploymentInput = {
   brokerAccountId?: string;
   riskLimits?: RiskLimitsInput;
   /**
-   * market: the real-time market (simulated when no broker feeds it); session: a simulated
+   * market: the real-time market (simulated on paper; a live deployment's broker streams it); session: a simulated
    * session starting now; recorded: ticks pushed from a file by `cli paper` (not offered in the app).
    */
   feed: 'market' | 'session' | 'recorded';
@@ -163,8 +169,11 @@ export async function insertDeployment(
   if (input.feed === 'session' && input.mode === 'live')
     throw new AppError('INVALID_INPUT', 'live session', 'A simulated session is for paper trading only; a live deployment trades the real market.'); // prettier-ignore
   const seed = 7;
-  const spec: FeedSpec =
-    input.feed === 'session'
+  // A live deployment trades on its broker's own market data, never on simulated prices.
+  const broker = input.mode === 'live' && input.feed === 'market' ? await brokerFeedOf(db, ownerId, input.brokerAccountId!, underlyings) : null; // prettier-ignore
+  const spec: FeedSpec = broker
+    ? broker
+    : input.feed === 'session'
       ? { kind: 'session', underlyings, seed: Math.floor(now % 1_000_000), intervalSeconds: 60, date: sessionDateFor(underlyings[0], now), startedAtMs: now, speed: input.speed ?? 30 } // prettier-ignore
       : input.feed === 'recorded'
         ? { kind: 'recorded', underlyings, source: input.source ?? 'recorded ticks' }
@@ -196,6 +205,24 @@ export async function insertDeployment(
   return row;
 }
 
+/** The broker feed of a live deployment on `accountId`, refused when that broker has no data for the basket. */
+async function brokerFeedOf(
+  db: Db,
+  ownerId: string,
+  accountId: string,
+  underlyings: string[],
+): Promise<FeedSpec> {
+  const [acc] = await db.select().from(brokerAccounts).where(and(eq(brokerAccounts.id, accountId), eq(brokerAccounts.ownerId, ownerId))); // prettier-ignore
+  if (!acc)
+    throw new AppError('NOT_FOUND', 'account not owned', 'That broker account does not exist or is not yours.'); // prettier-ignore
+  const missing = unstreamed(acc.broker, underlyings);
+  if (missing.length)
+    throw new AppError('UNPROCESSABLE', `account ${acc.id} streams no ${missing.join(', ')}`, `Broker account "${acc.label}" (${acc.broker}) has no market data for ${missing.join(', ')}: deploy ${missing.length === 1 ? 'it' : 'them'} live on an account of a broker that lists ${missing.length === 1 ? 'it' : 'them'} (Kite for NSE and BSE, Alpaca for US options, Deribit for BTC and ETH).`); // prettier-ignore
+  return { kind: 'broker', accountId: acc.id, broker: acc.broker, label: acc.profile?.userId ?? acc.label, underlyings }; // prettier-ignore
+}
+
+const BROKER_NAMES: Record<string, string> = { kite: 'Kite', alpaca: 'Alpaca', deribit: 'Deribit' };
+
 export type DeploymentSummary = {
   id: string;
   name: string;
@@ -215,6 +242,8 @@ function feedLabel(feed: Record<string, unknown>): { kind: string; label: string
   if (kind === 'session')
     return { kind, label: `Simulated session of ${String(feed.date)} on its own clock (${String(feed.speed)}× real time)` }; // prettier-ignore
   if (kind === 'market') return { kind, label: 'Simulated market in real time (exchange hours)' };
+  if (kind === 'broker')
+    return { kind, label: `Ticks: ${BROKER_NAMES[String(feed.broker)] ?? String(feed.broker)} (${String(feed.label)})` }; // prettier-ignore
   if (kind === 'recorded') return { kind, label: `Recorded ticks (${String(feed.source)})` };
   return { kind, label: kind };
 }

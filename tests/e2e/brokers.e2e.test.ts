@@ -101,4 +101,45 @@ describe('Brokers page', () => {
     await alpacaRow.waitFor({ state: 'detached' });
     await page.close();
   });
+
+  it('switches a paper deployment on the market to live on Kite: its page says the ticks come from Kite', async () => {
+    const page: Page = await newPage(browser, { viewport: { width: 1440, height: 1000 } });
+    const stamp = Date.now().toString(36);
+    await signUp(page, suite.base, { name: 'Live Trader', email: `live.${stamp}@example.test`, password: 'kite-ticks-0915' }); // prettier-ignore
+    await page.goto(`${suite.base}/brokers`);
+    const form = page.getByRole('form', { name: 'Connect a broker account' });
+    await form.getByLabel('Label').fill('Kite live');
+    await form.getByLabel('API key').fill('kitee2ekey');
+    await form.getByLabel('API secret').fill(KITE_SECRET);
+    await form.getByRole('button', { name: 'Connect' }).click();
+    const row = page.getByTestId('broker-account-row').filter({ hasText: 'Kite live' });
+    await row.getByRole('button', { name: 'Log in to Kite' }).click();
+    await page.waitForURL(/\/brokers\?kite=connected/);
+    await row.getByText('Connected').waitFor();
+
+    await page.goto(`${suite.base}/templates`);
+    await page.getByLabel('Search').fill('straddle');
+    await page.getByTestId('template-card').filter({ hasText: 'NIFTY short straddle, 25% SL, re-cost' }).click(); // prettier-ignore
+    await page.waitForURL(/\/templates\/[0-9a-f-]{36}$/);
+    await page.getByRole('button', { name: 'Deploy on paper' }).click();
+    const deploy = page.getByRole('dialog', { name: 'Deploy on paper' });
+    await deploy.getByLabel(/Live market/).check();
+    await deploy.getByRole('button', { name: 'Deploy', exact: true }).click();
+    await page.waitForURL(/\/deployments\/[0-9a-f-]{36}$/);
+    await page.getByText('simulated market', { exact: true }).first().waitFor();
+
+    await page.getByRole('button', { name: 'Switch to live…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Switch to live' });
+    await dialog.getByText(/ticks come from the broker, not\s+the simulator/).waitFor();
+    const name = await dialog.locator('label', { hasText: 'Type the strategy name' }).locator('span').textContent(); // prettier-ignore
+    await dialog.getByLabel(/Type the strategy name/).fill(name ?? '');
+    await dialog.getByRole('button', { name: 'Go live' }).click();
+    // The dialog's link, or the page's once the paper deployment is stopped (the dialog goes with it).
+    await page.getByRole('link', { name: 'Open the live deployment' }).first().click();
+    await page.getByTestId('mode-badge').filter({ hasText: 'live' }).first().waitFor();
+    await page.getByText('Ticks: Kite (AB1234)').first().waitFor();
+    expect(await page.getByText('simulated market', { exact: true }).count()).toBe(0);
+    await shot(page, 'brokers-04-live-on-kite-ticks');
+    await page.close();
+  });
 });

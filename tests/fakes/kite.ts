@@ -120,6 +120,13 @@ export type KiteFake = {
   basketRejection: { status: number; errorType: string; message: string } | null;
   /** Expire every access token, as 06:00 IST does. */
   expireSessions(): void;
+  /** The exchange's clock (ms): the ticker's exchange timestamps (a test sets the market's time). */
+  now: () => number;
+  /**
+   * The ticker is unreachable: its WebSockets are closed and new ones refused (503) until this is
+   * false again; the HTTP API keeps answering (an outage of the streaming endpoint alone).
+   */
+  tickerDown: boolean;
   /** The app's registered redirect URL (settable once the app's port is known). */
   redirectUrl: string | undefined;
   close(): Promise<void>;
@@ -362,6 +369,7 @@ export async function startKiteFake(opts: KiteFakeOptions): Promise<KiteFake> {
   const sockets = new Set<WebSocket>();
   let held: string | null = null;
   const fake = {} as KiteFake;
+  let tickerDown = false;
   exchange.onChange((o) => {
     const obj = orderObject(o);
     const h = history.get(o.id) ?? [];
@@ -755,6 +763,10 @@ export async function startKiteFake(opts: KiteFakeOptions): Promise<KiteFake> {
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (url.pathname !== '/ws') return socket.destroy();
+    if (fake.tickerDown) {
+      socket.write('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
+      return socket.destroy();
+    }
     if (
       url.searchParams.get('api_key') !== opts.apiKey ||
       !accessTokens.has(url.searchParams.get('access_token') ?? '')
@@ -799,7 +811,7 @@ export async function startKiteFake(opts: KiteFakeOptions): Promise<KiteFake> {
     const inst = byToken.get(token);
     if (!inst) return null;
     const paise = (x: number) => Math.round(x * 100);
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(fake.now() / 1000);
     if (inst.segment === 'INDICES') {
       const level = spot.get([...indices].find(([, i]) => i.token === token)?.[0] ?? '') ?? 0;
       const len = mode === 'ltp' ? 8 : mode === 'quote' ? 28 : 32;
@@ -885,6 +897,8 @@ export async function startKiteFake(opts: KiteFakeOptions): Promise<KiteFake> {
     basketRequests,
     basketRejection: null,
     scramble: false,
+    now: () => Date.now(),
+
     redirectUrl: opts.redirectUrl,
     instrument(underlying: string, expiry: string, strike: number, right: 'CE' | 'PE') {
       const i = instruments.find(
@@ -935,5 +949,14 @@ export async function startKiteFake(opts: KiteFakeOptions): Promise<KiteFake> {
       await new Promise<void>((r) => server.close(() => r()));
     },
   } satisfies Partial<KiteFake>);
+  // An accessor (Object.assign would copy its value): going down closes the open tickers.
+  Object.defineProperty(fake, 'tickerDown', {
+    enumerable: true,
+    get: () => tickerDown,
+    set: (down: boolean) => {
+      tickerDown = down;
+      if (down) for (const ws of sockets) ws.terminate();
+    },
+  });
   return fake;
 }

@@ -100,6 +100,21 @@ describe('paper and live separation', () => {
   });
 });
 
+describe('broker market data', () => {
+  it('a broker feed streams quotes and reaches no code that places or cancels an order', () => {
+    const { files } = importGraph('workers/deployments/broker-feeds.ts');
+    expect([...files]).toContain('workers/brokers/feeds/kite-feed.ts');
+    const orderPaths = [...files].filter(
+      (f) =>
+      /^workers\/(brokers\/(live|live-broker|paper|venue|.*\/venue)|deployments\/(router|live-orders|evaluator))\.ts$/.test(f), // prettier-ignore
+    );
+    expect(orderPaths).toEqual([]);
+    // Kite's HTTP client has order methods; the feeds use it only for the instrument dump.
+    for (const f of files)
+      expect(readFileSync(path.join(root, f), 'utf8'), f).not.toMatch(/\.(placeOrder|cancelOrder)\(|private\/(buy|sell|cancel)/); // prettier-ignore
+  });
+});
+
 describe('switching paper <-> live', () => {
   it('the switch itself reaches no broker adapter: it only writes rows (the workers build brokers for live rows)', () => {
     const { files } = importGraph('server/services/deployment-mode.ts');
@@ -128,6 +143,28 @@ describe('live deployments and broker accounts', () => {
     await api.db.update(deployments).set({ status: 'paused' }).where(eq(deployments.id, paper.id));
     // And the router never asks for a live broker for a paper row: asLiveDeployment refuses it.
     expect(() => asLiveDeployment({ ...row, mode: row.mode })).toThrow(DeploymentKindError);
+  });
+
+  it("a live deployment takes its broker account's feed; a paper one stays on the simulated market; a broker without data for the basket is refused", async () => {
+    const { userId } = await api.callerFor('sep-feeds@example.com');
+    const strategyId = await insertStrategy(api.db, userId);
+    const kite = crypto.randomUUID();
+    const alpaca = crypto.randomUUID();
+    await api.db.insert(brokerAccounts).values([
+      { id: kite, ownerId: userId, broker: 'kite', label: 'Zerodha', status: 'connected', profile: { userId: 'XY9876' }, credentials: sealCredentials({ id: kite, ownerId: userId }, { apiKey: 'k', apiSecret: 's', accessToken: 't' }) }, // prettier-ignore
+      { id: alpaca, ownerId: userId, broker: 'alpaca', label: 'US', status: 'connected', credentials: sealCredentials({ id: alpaca, ownerId: userId }, { keyId: 'k', secretKey: 's' }) }, // prettier-ignore
+    ]);
+    const paper = await createDeployment(api.db, userId, { strategyId, mode: 'paper', feed: 'market', brokerAccountId: kite }); // prettier-ignore
+    expect(paper.feed).toMatchObject({ kind: 'market' });
+    expect(paper.brokerAccountId).toBeNull();
+    const live = await createDeployment(api.db, userId, { strategyId, mode: 'live', feed: 'market', brokerAccountId: kite }); // prettier-ignore
+    expect(live.feed).toEqual({ kind: 'broker', accountId: kite, broker: 'kite', label: 'XY9876', underlyings: ['NIFTY'] }); // prettier-ignore
+    await expect(
+      createDeployment(api.db, userId, { strategyId, mode: 'live', feed: 'market', brokerAccountId: alpaca }), // prettier-ignore
+    ).rejects.toMatchObject({ userMessage: expect.stringMatching(/Broker account "US" \(alpaca\) has no market data for NIFTY/) }); // prettier-ignore
+    await expect(
+      createDeployment(api.db, userId, { strategyId, mode: 'live', feed: 'session', brokerAccountId: kite }), // prettier-ignore
+    ).rejects.toMatchObject({ userMessage: expect.stringMatching(/simulated session is for paper trading only/) }); // prettier-ignore
   });
 
   it("never builds a broker from someone else's account, nor from a Kite account without today's session", async () => {

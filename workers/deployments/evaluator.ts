@@ -38,7 +38,7 @@ import type {
   RuntimeState,
 } from '@/engine/runtime/types';
 import { dataEndInputs, inputsFor } from '@/engine/session/driver';
-import { FEED_GAP, feedGap, type FeedGapEvent } from './feed-gap';
+import { FEED_DOWN, FEED_GAP, feedGap, type FeedDownEvent, type FeedGapEvent } from './feed-gap';
 import { FeedMarket, snapshotAt, ticksBetween } from './feed-store';
 import { describeContract, type Contract } from '@/engine/broker/symbols/contract';
 
@@ -113,7 +113,13 @@ export async function evaluateDeployment(
   db: Db,
   deploymentId: string,
   /** `previousTs`: the feed's tick before `tick`, when the caller knows it (then nothing was skipped from it). */
-  opts: { tick?: ChainSnapshot; previousTs?: string; dataEnd?: boolean } = {},
+  opts: {
+    tick?: ChainSnapshot;
+    previousTs?: string;
+    dataEnd?: boolean;
+    /** Events of the live flow to write with this evaluation (a broker feed went down). */
+    notes?: FeedDownEvent[];
+  } = {},
 ): Promise<EvaluationResult | null> {
   return db.transaction(async (tx) => {
     // The state row lock serialises evaluations of one deployment across worker processes.
@@ -191,11 +197,12 @@ export async function evaluateDeployment(
     }
     const working = Object.keys(state.orders).length > 0;
     const paper = dep.mode === 'paper';
-    if (!inbox.length && !ticked && !opts.dataEnd) return { deploymentId, outbox: [], events: [], notifications: [], ownerId: dep.ownerId, pnl: null, skipped: 0, applied: 0, working, paper }; // prettier-ignore
+    const notes = active ? (opts.notes ?? []) : [];
+    if (!inbox.length && !ticked && !opts.dataEnd && !notes.length) return { deploymentId, outbox: [], events: [], notifications: [], ownerId: dep.ownerId, pnl: null, skipped: 0, applied: 0, working, paper }; // prettier-ignore
 
     const pnl = pnlOf(state);
     const outbox = await writeOutbox(tx, deploymentId, places, cancels);
-    const raised = await writeEvents(tx, dep, gap ? [...events, gap] : events);
+    const raised = await writeEvents(tx, dep, [...events, ...(gap ? [gap] : []), ...notes]);
     // The P&L point of the last tick seen: fills of that tick's orders arrive after it, and move it.
     const lastTs = Object.values(state.lastSnapshotTs).sort((a, b) => Date.parse(a) - Date.parse(b)).pop(); // prettier-ignore
     if (lastTs)
@@ -232,7 +239,7 @@ export async function evaluateDeployment(
       ownerId: dep.ownerId,
       pnl: { gross: pnl.gross, costs: pnl.costs, net: pnl.net },
       skipped,
-      applied: inbox.length + (ticked ? 1 : 0),
+      applied: inbox.length + (ticked ? 1 : 0) + notes.length,
       working,
       paper,
     };
@@ -288,7 +295,7 @@ async function writeOutbox(
 async function writeEvents(
   tx: Tx,
   dep: { id: string; ownerId: string; name: string },
-  events: readonly (RuntimeEvent | FeedGapEvent)[],
+  events: readonly (RuntimeEvent | FeedGapEvent | FeedDownEvent)[],
 ): Promise<number[]> {
   if (events.length === 0) return [];
   const [r] = await tx
@@ -309,7 +316,9 @@ async function writeEvents(
   await tx.insert(deploymentEvents).values(rows);
   const alerts = rows.flatMap((row) => {
     const kind =
-      row.type === FEED_GAP ? null : alertKindOf({ type: row.type as RuntimeEvent['type'] });
+      row.type === FEED_GAP || row.type === FEED_DOWN
+        ? null
+        : alertKindOf({ type: row.type as RuntimeEvent['type'] });
     if (!kind) return [];
     // prettier-ignore
     return [{ userId: dep.ownerId, deploymentId: dep.id, key: `${dep.id}:${row.seq}`, kind, title: alertTitle(kind, dep.name), message: row.message }];

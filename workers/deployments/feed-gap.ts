@@ -9,6 +9,18 @@ import type { ChainSnapshot } from '@/engine/market/snapshot';
 import { sessionDayOf } from '@/engine/session/driver';
 
 export const FEED_GAP = 'FEED_GAP';
+export const FEED_DOWN = 'FEED_DOWN';
+
+/** A broker feed's word that a deployment's ticks stopped (workers/deployments/broker-feeds.ts). */
+export type FeedDownEvent = {
+  ts: string;
+  type: typeof FEED_DOWN;
+  message: string;
+  data: { underlying: string; accountId: string; since: string };
+};
+
+/** A broker stream sends whenever the market moves: silence this long (s) is a gap. */
+export const BROKER_GAP_SECONDS = 10;
 
 export type FeedGapEvent = {
   ts: string;
@@ -33,6 +45,16 @@ export function feedGap(
   const seconds = Math.round((Date.parse(tick.ts) - Date.parse(lastTs)) / 1000);
   const interval = typeof feed.intervalSeconds === 'number' ? feed.intervalSeconds : null;
   const sameSession = sessionDayOf({ ...tick, ts: lastTs }) === sessionDayOf(tick);
+  if (feed.kind === 'broker') {
+    // A stream has no cadence to count missed ticks by: the silence itself is the gap.
+    if (!sameSession || seconds <= BROKER_GAP_SECONDS) return null;
+    return {
+      ts: tick.ts,
+      type: FEED_GAP,
+      message: `No ${tick.underlying} ticks from the broker between ${clock(lastTs)} and ${clock(tick.ts)} (${seconds} s): evaluation resumed on the newest tick, and stops, targets and entries were not checked in between.`, // prettier-ignore
+      data: { underlying: tick.underlying, from: lastTs, to: tick.ts, missed: skipped, seconds },
+    };
+  }
   const unrecorded = interval && sameSession ? Math.round(seconds / interval) - 1 : 0;
   const missed = Math.max(skipped, unrecorded);
   if (missed <= 0) return null;

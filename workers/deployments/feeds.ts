@@ -6,6 +6,8 @@
  *   closed: it opens when the deployment starts and runs `speed` times faster than real time,
  *   labelled simulated everywhere it is shown.
  * - `recorded`: ticks pushed by `cli paper` from a file (no clock of its own).
+ * - `broker`: a connected broker account's market-data stream (workers/deployments/broker-feeds.ts),
+ *   what a live deployment trades on; its ticks are pushed as they come, not computed here.
  * Simulated chains are deterministic by seed, so two workers computing the same tick agree and
  * the feed store keeps whichever came first.
  */
@@ -92,5 +94,7 @@ export function feedTickAt(spec: FeedSpec, nowMs: number): FeedTick {
     }
     case 'recorded':
       return { kind: 'idle', why: 'a recorded feed is pushed by its source' };
+    case 'broker':
+      return { kind: 'idle', why: 'a broker feed is pushed by its stream' };
   }
 }

@@ -37,6 +37,8 @@ import {
   deploymentsOn,
   type EvaluationResult,
 } from './evaluator';
+import type { BrokerFeeds } from './broker-feeds';
+import type { FeedDownEvent } from './feed-gap';
 import { FeedSpecSchema, feedTickAt, tickEveryMs } from './feeds';
 import { newestTickTs, previousTickTs, recordTick, snapshotAt } from './feed-store';
 import { liveWorkRemains, pollLiveOrders } from './live-orders';
@@ -50,6 +52,8 @@ export type LiveFlowDeps = {
   /** Evaluate jobs a tick fans out to (deployments are spread over them by id). */
   shards?: number;
   liveBrokers?: LiveBrokers;
+  /** Broker market-data streams this process holds (absent: it opens none). */
+  brokerFeeds?: BrokerFeeds;
   now?: () => number;
 };
 
@@ -89,10 +93,15 @@ export async function feedTick(deps: LiveFlowDeps, feedId: string): Promise<stri
     .where(and(eq(deployments.feedId, feedId), inArray(deployments.status, ['running', 'paused'])))
     .limit(1);
   if (!dep) {
+    await deps.brokerFeeds?.release(feedId);
     await unscheduleFeed(feedId);
     return 'no deployment uses this feed any more';
   }
   const spec = FeedSpecSchema.parse(dep.feed);
+  if (spec.kind === 'broker') {
+    if (!deps.brokerFeeds) return 'this worker opens no broker streams';
+    return deps.brokerFeeds.check(brokerFeedDeps(deps), feedId);
+  }
   const t = feedTickAt(spec, (deps.now ?? Date.now)());
   if (t.kind === 'idle') return t.why;
   if (t.kind === 'ended') {
@@ -108,6 +117,20 @@ export async function feedTick(deps: LiveFlowDeps, feedId: string): Promise<stri
     await endFeed(deps, feedId);
   }
   return published.length ? `ticks ${published.join(', ')}` : 'no new tick';
+}
+
+/** What a broker feed needs of the live flow: publishing ticks, and telling deployments it is down. */
+function brokerFeedDeps(deps: LiveFlowDeps) {
+  return {
+    db: deps.db,
+    redis: deps.redis,
+    ...(deps.now ? { now: deps.now } : {}),
+    publish: (feedId: string, s: Parameters<typeof recordTick>[2]) => publishTick(deps, feedId, s),
+    notify: async (ids: string[], event: FeedDownEvent) => {
+      const db = await deps.db();
+      for (const id of ids) await afterEvaluation(deps, await evaluateDeployment(db, id, { notes: [event] })); // prettier-ignore
+    },
+  };
 }
 
 /** Records a tick and queues one evaluate job per shard. False when it was already published. */
@@ -229,7 +252,8 @@ export async function liveClock(deps: LiveFlowDeps): Promise<number> {
   for (const r of rows) {
     if (r.mode === 'live')
       await getQueue(QUEUES.orders).add(DEPLOYMENT_JOBS.reconcile, { deploymentId: r.id }, { ...JOB_OPTS, attempts: 1, jobId: jobIdOf('rec', r.id, 'minute', Math.floor(now / 60_000)) }); // prettier-ignore
-    if ((r.feed as { kind?: string }).kind !== 'market') continue;
+    const kind = (r.feed as { kind?: string }).kind;
+    if (kind !== 'market' && kind !== 'broker') continue;
     const tz = getInstrument(r.underlyings[0]).timezone;
     const id = await enqueueInput(db, r.id, { kind: 'clock', ts: formatTimestamp(Math.floor(now / 1000) * 1000, tz) }); // prettier-ignore
     await getQueue(QUEUES.deployments).add(DEPLOYMENT_JOBS.evaluateDeployment, { deploymentId: r.id }, { ...JOB_OPTS, jobId: jobIdOf('evd', r.id, id) }); // prettier-ignore

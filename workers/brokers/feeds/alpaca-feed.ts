@@ -32,6 +32,8 @@ export class AlpacaChainFeed implements ChainFeed {
   private timers: NodeJS.Timeout[] = [];
   private readonly quotes: QuoteBook = new Map();
   private spot: number | undefined;
+  /** Quotes came (from the stream or a refresh) since the last snapshot. */
+  private fresh = false;
 
   constructor(private readonly o: AlpacaFeedOptions) {}
 
@@ -82,6 +84,7 @@ export class AlpacaChainFeed implements ChainFeed {
       trade?: { p?: number };
     };
     this.spot = positive(last.trade?.p) ?? this.spot;
+    this.fresh = true;
     return symbols;
   }
 
@@ -97,6 +100,8 @@ export class AlpacaChainFeed implements ChainFeed {
         this.o.refreshMs ?? 60_000,
       ),
       setInterval(() => {
+        if (!this.fresh) return;
+        this.fresh = false;
         const s = assemble(underlying, stamp(Date.now(), 0), this.spot, this.quotes);
         if (s) onSnapshot(s);
       }, this.o.intervalMs ?? 1000),
@@ -129,6 +134,7 @@ export class AlpacaChainFeed implements ChainFeed {
         else if (m.T === 'q') {
           const c = fromOccSymbol(String(m.S));
           if (!c || c.instrument === 'future') continue;
+          this.fresh = true;
           const prev = this.quotes.get(c.expiry)?.get(`${c.strike}|${c.right}`);
           setQuote(this.quotes, c.expiry, {
             ...prev,
@@ -142,6 +148,10 @@ export class AlpacaChainFeed implements ChainFeed {
       }
     });
     ws.on('error', (e) => logger.debug({ err: e.message }, 'alpaca option stream'));
+  }
+
+  get connected(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
   }
 
   async stop(): Promise<void> {

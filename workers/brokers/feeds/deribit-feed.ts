@@ -33,8 +33,10 @@ export class DeribitChainFeed implements ChainFeed {
     const quotes: QuoteBook = new Map();
     const forwards = new Map<string, number>();
     let spot: number | undefined;
+    let fresh = false;
     this.rpc = new DeribitRpc(this.o.wsUrl, null, (channel, data) => {
       if (!channel.startsWith('ticker.')) return;
+      fresh = true;
       const t = data as Ticker;
       const c = fromDeribitName(t.instrument_name);
       if (!c || c.instrument === 'future') return;
@@ -67,9 +69,16 @@ export class DeribitChainFeed implements ChainFeed {
     if (names.length === 0) throw new Error(`Deribit lists no active ${underlying} options`);
     await this.rpc.subscribe(names.map((n) => `ticker.${n}.100ms`));
     this.timer = setInterval(() => {
+      // Only what came since the last snapshot, on an open connection: held quotes are not news.
+      if (!fresh || !this.connected) return;
+      fresh = false;
       const s = assemble(underlying, stamp(Date.now(), 0), spot, quotes, { forwards });
       if (s) onSnapshot(s);
     }, this.o.intervalMs ?? 1000);
+  }
+
+  get connected(): boolean {
+    return this.rpc?.connected ?? false;
   }
 
   async stop(): Promise<void> {

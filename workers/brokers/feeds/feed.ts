@@ -1,7 +1,8 @@
 /**
  * A live chain feed: one venue's market data turned into the chain snapshot format
  * (engine/market/snapshot), so the feed worker plugs it in next to the simulator. A feed keeps
- * the latest quote per option and emits a whole snapshot every `intervalMs`; a snapshot that
+ * the latest quote per option and emits a whole snapshot at most every `intervalMs`, and only when
+ * quotes came since the last one (held quotes are never re-sent as news); a snapshot that
  * fails the schema is dropped with a warning, never passed on.
  */
 import { parseSnapshot, type ChainSnapshot, type OptionQuote } from '@/engine/market/snapshot';
@@ -10,6 +11,8 @@ import { logger } from '@/db/logger';
 export interface ChainFeed {
   start(underlying: string, onSnapshot: (s: ChainSnapshot) => void): Promise<void>;
   stop(): Promise<void>;
+  /** Whether the venue's stream is open now (a closed one reconnects by itself). */
+  readonly connected: boolean;
 }
 
 export type QuoteBook = Map<string, Map<string, OptionQuote>>;

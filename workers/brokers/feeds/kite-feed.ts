@@ -2,6 +2,9 @@
  * Kite's WebSocket ticker as a chain feed: the underlying's options of the nearest expiries from
  * the instrument dump, subscribed in full mode (best bid and ask from the depth), the index in
  * full mode for the spot, INDIA VIX for the vix. Kite allows 3000 instruments a connection.
+ * A snapshot is stamped with the exchange's time of its newest packet and sent only when packets
+ * came since the last one and the connection is up: quotes held from before a dropped connection
+ * are never passed on as new (the deployments see the silence as a gap).
  */
 import type { ChainSnapshot } from '@/engine/market/snapshot';
 import type { KiteTick } from '@/engine/broker/kite-ticker';
@@ -58,8 +61,17 @@ export class KiteChainFeed implements ChainFeed {
     const quotes: QuoteBook = new Map();
     let spot: number | undefined;
     let vixLevel: number | undefined;
+    // Full packets carry the exchange's time; quote and LTP packets (before the mode switch to
+    // full lands) none, and are as new as their arrival only while no exchange time is known.
+    let exchangeMs = 0;
+    let arrivalMs = 0;
+    let fresh = false;
+    let sentTs = '';
     const onTicks = (ticks: KiteTick[]) => {
       for (const t of ticks) {
+        fresh = true;
+        if (t.exchangeTimestamp) exchangeMs = Math.max(exchangeMs, t.exchangeTimestamp * 1000);
+        else arrivalMs = Date.now();
         if (t.instrumentToken === index.instrumentToken) spot = positive(t.lastPrice) ?? spot;
         else if (vix && t.instrumentToken === vix.instrumentToken)
           vixLevel = positive(t.lastPrice) ?? vixLevel;
@@ -81,6 +93,14 @@ export class KiteChainFeed implements ChainFeed {
       apiKey: this.o.apiKey,
       accessToken: this.o.accessToken,
       onTicks,
+      // Quotes from before a dropped connection are not the market after it: the book starts
+      // again from the packets the ticker sends once it is back.
+      onState: (up) => {
+        if (up) return;
+        quotes.clear();
+        spot = undefined;
+        fresh = false;
+      },
     });
     this.ticker.subscribe(
       [index.instrumentToken, ...(vix ? [vix.instrumentToken] : []), ...byToken.keys()],
@@ -88,9 +108,19 @@ export class KiteChainFeed implements ChainFeed {
     );
     await this.ticker.start();
     this.timer = setInterval(() => {
-      const s = assemble(underlying, stamp(Date.now(), 330), spot, quotes, { vix: vixLevel });
+      if (!fresh || !this.connected) return;
+      const ts = stamp(exchangeMs || arrivalMs, 330);
+      // A second's packets go out once the exchange's clock has moved past what was sent.
+      if (ts === sentTs) return;
+      const s = assemble(underlying, ts, spot, quotes, { vix: vixLevel });
+      fresh = false;
+      sentTs = ts;
       if (s) onSnapshot(s);
     }, this.o.intervalMs ?? 1000);
+  }
+
+  get connected(): boolean {
+    return this.ticker?.connected ?? false;
   }
 
   async stop(): Promise<void> {
