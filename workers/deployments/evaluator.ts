@@ -178,6 +178,8 @@ export async function evaluateDeployments(
       .from(deploymentState)
       .innerJoin(deployments, eq(deployments.id, deploymentState.deploymentId))
       .where(inArray(deploymentState.deploymentId, [...ids]))
+      // One order for every batch's locks: two batches waiting on each other's rows never deadlock.
+      .orderBy(asc(deploymentState.deploymentId))
       .for('update', opts.skipLocked ? { of: deploymentState, skipLocked: true } : { of: deploymentState }); // prettier-ignore
     const found = new Set(rows.map((r) => r.dep.id));
     const locked = opts.skipLocked ? ids.filter((id) => !found.has(id)) : [];

@@ -197,17 +197,21 @@ export async function evaluateShard(
     }
     if (venue.length) await getQueue(QUEUES.orders).addBulk(venue);
   };
-  // A batch of the shard's deployments per transaction: a few queries for the lot. A deployment
-  // a trader's command holds is not waited for; it is evaluated on its own once the command is in.
+  // A batch of the shard's deployments per transaction: a few queries for the lot. Deployments
+  // another evaluation holds are not waited for in the batch; they follow it.
   let next = 0;
   const lane = async () => {
     while (next < ids.length) {
       const chunk = ids.slice(next, (next += BATCH));
       const b = await evaluateDeployments(db, chunk, { ...opts, skipLocked: true });
       await settle(b.results);
+      // The ones another evaluation held (a command, or the batch of an earlier tick's job still
+      // running) once it is done, together.
+      const again = await evaluateDeployments(db, b.locked, opts);
+      await settle(again.results);
       // A failed step throws here, on its own (the job is retried; the batch is committed).
-      for (const id of [...b.locked, ...b.failed.map((f) => f.deploymentId)])
-        await settle([await evaluateDeployment(db, id, opts)]);
+      for (const f of [...b.failed, ...again.failed])
+        await settle([await evaluateDeployment(db, f.deploymentId, opts)]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(SHARD_LANES, Math.ceil(ids.length / BATCH)) }, lane)); // prettier-ignore
