@@ -204,3 +204,53 @@ export function withFallback(primary: MarginSource, fallback: MarginSource): Mar
     },
   };
 }
+
+/** One opening order of a basket as the margin endpoint takes it: the contract, side and units. */
+export type BasketLeg = {
+  expiry: string;
+  /** null for futures. */
+  strike: number | null;
+  right: 'CE' | 'PE' | 'FUT';
+  side: 'BUY' | 'SELL';
+  qty: number;
+};
+
+/** The payoff panel's resolved legs as basket orders (the one place that reads a leg's right). */
+export function basketLegsOf(legs: readonly PayoffLeg[]): BasketLeg[] {
+  return legs.map((l) => ({
+    expiry: l.expiry,
+    strike: l.kind === 'FUT' ? null : l.strike,
+    right: l.kind,
+    side: l.side,
+    qty: l.qty,
+  }));
+}
+
+/** Kite's figures for a basket, as the brokers worker reads them from POST /margins/basket. */
+export type KiteBasketFigures = {
+  required: number;
+  final: number;
+  charges: number;
+  components: { label: string; amount: number }[];
+  notes: string[];
+};
+
+/** A connected Kite account's answer as the MarginEstimate the panels show, naming the account. */
+export function kiteAccountEstimate(
+  figures: KiteBasketFigures,
+  accountLabel: string,
+  definedRisk: boolean,
+): MarginEstimate {
+  return {
+    source: 'broker',
+    method: 'kite-basket-margins',
+    heading: `Margin from Kite (account ${accountLabel})`,
+    methodText:
+      "Kite's own basket margin for these orders as NRML, after hedge benefit, premium and the account's open positions.",
+    currency: 'INR',
+    total: round2(figures.final),
+    components: figures.components,
+    definedRisk,
+    notes: figures.notes,
+  };
+}
