@@ -18,7 +18,10 @@ import { schema } from '../db/client.ts';
 import type { DslDocument } from '../engine/dsl/index.ts';
 import { simulateSession } from '../engine/market/simulator.ts';
 import type { ChainSnapshot } from '../engine/market/snapshot.ts';
-import { publishTick } from '../workers/deployments/index.ts';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import type { Db } from '../db/client.ts';
+import { evaluateShard, publishTick } from '../workers/deployments/index.ts';
+import { recordTick } from '../workers/deployments/feed-store.ts';
 import { waitQuiet } from '../workers/deployments/quiet.ts';
 import {
   createTrader,
@@ -152,6 +155,46 @@ async function runRound(
   };
 }
 
+/**
+ * What one evaluation costs, in this process with no worker running: every shard of a few ticks
+ * evaluated here on a drizzle that counts its queries; CPU from process.cpuUsage. The Redis work
+ * of the evaluations (route jobs, pub/sub) is in the CPU; the jobs it queues are left unserved.
+ */
+async function probe(
+  world: LiveWorld,
+  feeds: Map<string, ChainSnapshot[]>,
+  cursor: { next: number },
+) {
+  if (world.client.kind !== 'postgres') throw new Error('bench/live runs on Postgres');
+  let queries = 0;
+  const counted = drizzle({ client: world.client.client, schema, logger: { logQuery: () => void queries++ } }) as unknown as Db; // prettier-ignore
+  const deps = { ...world.deps, db: async () => counted, shards: SHARDS };
+  let evaluations = 0;
+  let cpuUs = 0;
+  let q = 0;
+  const ticks = Number(process.env.LIVE_PROBE_TICKS ?? 5);
+  for (let i = 0; i < ticks; i++) {
+    const k = cursor.next++;
+    for (const u of UNDERLYINGS) {
+      const s = feeds.get(u)![k];
+      const feedId = `recorded:bench-${u}`;
+      await recordTick(world.db, feedId, s);
+      const q0 = queries;
+      const c0 = process.cpuUsage();
+      for (let shard = 0; shard < SHARDS; shard++)
+        evaluations += await evaluateShard(deps, { feedId, underlying: u, shard, shards: SHARDS, ts: s.ts }); // prettier-ignore
+      const c = process.cpuUsage(c0);
+      cpuUs += c.user + c.system;
+      q += queries - q0;
+    }
+  }
+  return {
+    evaluations,
+    queriesPerEvaluation: round(q / Math.max(evaluations, 1), 2),
+    cpuMsPerEvaluation: round(cpuUs / 1000 / Math.max(evaluations, 1), 3),
+  };
+}
+
 async function main() {
   const pg = process.env.DATABASE_URL?.trim() ? null : await startPrivatePostgres();
   const world = await startLiveWorld(pg?.url ?? process.env.DATABASE_URL!.trim());
@@ -189,6 +232,8 @@ async function main() {
         ticksSkipped: median(of.map((r) => r.ticksSkipped)),
       };
     };
+    const cost = await probe(world, feeds, cursor);
+    console.error(`bench live, cost of an evaluation: ${JSON.stringify(cost)}`);
     const one = side(1);
     const two = side(2);
     emit({
@@ -200,6 +245,7 @@ async function main() {
       oneProcess: one,
       twoProcesses: two,
       scaling: round(two.evaluationsPerSecond / Math.max(one.evaluationsPerSecond, 1e-9), 2),
+      costOfAnEvaluation: cost,
       targetP99Ms: TARGET_P99_MS,
       pass: Math.max(one.tickToFillP99Ms, two.tickToFillP99Ms) <= TARGET_P99_MS,
     });

@@ -121,6 +121,7 @@ export async function startWorkers(
     [QUEUES.compute]: compute,
     [QUEUES.brokers]: brokerAccountProcessor({ db }),
     [QUEUES.deployments]: deploymentsProcessor(liveFlow),
+    [QUEUES.inbox]: deploymentsProcessor(liveFlow),
     [QUEUES.orders]: ordersProcessor(liveFlow),
     [QUEUES.alerts]: alertsProcessor({
       db,
@@ -137,7 +138,9 @@ export async function startWorkers(
       concurrency,
       name: `${opts.computeOnly ? 'compute' : 'worker'}-${process.pid}`,
       ...(name === QUEUES.backtests || name === QUEUES.compute ? BACKTEST_WORKER : {}),
-      ...(name === QUEUES.deployments || name === QUEUES.orders ? LIVE_WORKER : {}),
+      ...(name === QUEUES.deployments || name === QUEUES.inbox || name === QUEUES.orders
+        ? LIVE_WORKER
+        : {}),
       ...(name === QUEUES.alerts ? { settings: { backoffStrategy: alertBackoff } } : {}),
     });
     w.on('failed', (job, err) =>

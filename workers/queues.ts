@@ -18,6 +18,11 @@ export const QUEUES = {
   brokers: 'strikeflow-brokers',
   /** The live flow's evaluations: feed ticks, a deployment's inbox, clocks (workers/deployments). */
   deployments: 'strikeflow-deployments',
+  /**
+   * A deployment's inbox (a trader's command, broker reports, a clock): served by workers of its
+   * own, so a square-off or a kill never waits behind a backlog of tick evaluations.
+   */
+  inbox: 'strikeflow-inbox',
   /** The order router: one job per outbox row, jobId = the order (or cancel) id. */
   orders: 'strikeflow-orders',
   /**
@@ -41,7 +46,7 @@ export type BacktestJob = z.infer<typeof BacktestJobSchema>;
  * Jobs of the live flow. Payloads carry ids and times only; processors reload the rest.
  * - feed-tick: a feed publishes its snapshot of now (scheduled per feed while deployments use it)
  * - evaluate: the newest tick of (feed, underlying) for one shard of its deployments
- * - evaluate-deployment: one deployment's inbox (a command, broker reports, a clock)
+ * - evaluate-deployment: one deployment's inbox (a command, broker reports, a clock; queue `inbox`)
  * - route: one outbox row to the broker (queue `orders`, jobId = the row's id)
  * - venue-tick: a paper venue's resting orders meet the newest tick (queue `orders`)
  * - live-clock / sweep: the scheduler's minute clock and its crash sweep
@@ -113,14 +118,20 @@ export async function checkPortfolioLimits(ownerId: string): Promise<void> {
   );
 }
 
-/** Asks the workers to apply a deployment's inbox now (a command, a report). */
-export async function nudgeDeployment(deploymentId: string, inputId: number): Promise<void> {
-  await getQueue(QUEUES.deployments).add(
+/** Asks the workers to apply a deployment's inbox now (a command, a report); `key` makes the job id. */
+export async function nudgeDeployment(deploymentId: string, key: string | number): Promise<void> {
+  await getQueue(QUEUES.inbox).add(
     DEPLOYMENT_JOBS.evaluateDeployment,
     { deploymentId },
-    { jobId: jobIdOf('evd', deploymentId, inputId), removeOnComplete: 1000, removeOnFail: 1000, attempts: 10, backoff: { type: 'exponential', delay: 200 } }, // prettier-ignore
+    { jobId: jobIdOf('evd', deploymentId, key), removeOnComplete: 1000, removeOnFail: 1000, attempts: 10, backoff: { type: 'exponential', delay: 200 } }, // prettier-ignore
   );
 }
+
+/**
+ * BullMQ serves a queue's jobs without a priority before any prioritized one: jobs that follow the
+ * ticks (a paper venue meeting a tick) carry this, so routing an order never waits behind them.
+ */
+export const TICK_PRIORITY = 10;
 
 /**
  * Asks the workers to reconcile a live deployment with its broker now (at its start; the minute

@@ -11,7 +11,14 @@ import { createConnection, deploymentChannel, notifyChannel } from '@/workers/qu
 
 const PATTERNS = ['strikeflow:deployment:*', 'strikeflow:notify:*'];
 
-type Hub = { redis: Redis; emitter: EventEmitter; perUser: Map<string, number> };
+type Hub = {
+  redis: Redis;
+  emitter: EventEmitter;
+  perUser: Map<string, number>;
+  /** Messages heard so far, and the number of the last one heard on each channel. */
+  seq: number;
+  heard: Map<string, number>;
+};
 const shared = globalThis as unknown as { __strikeflowDeploymentHub?: Hub };
 
 function hub(): Hub {
@@ -20,27 +27,60 @@ function hub(): Hub {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   void redis.psubscribe(...PATTERNS).catch(() => {});
+  const h: Hub = { redis, emitter, perUser: new Map(), seq: 0, heard: new Map() };
   redis.on('pmessage', (_p: string, channel: string) => {
+    h.seq++;
+    // Oldest first (re-inserted on every message), so the quiet channels are the ones forgotten.
+    h.heard.delete(channel);
+    h.heard.set(channel, h.seq);
+    if (h.heard.size > MAX_HEARD) h.heard.delete(h.heard.keys().next().value as string);
     emitter.emit(channel, channel);
   });
-  shared.__strikeflowDeploymentHub = { redis, emitter, perUser: new Map() };
-  return shared.__strikeflowDeploymentHub;
+  shared.__strikeflowDeploymentHub = h;
+  return h;
 }
+
+/** Channels whose last message is remembered (a forgotten one waits for its next message or the keep-alive). */
+const MAX_HEARD = 50_000;
+
+/**
+ * What this process has heard so far. A stream takes a mark before it reads the database and
+ * waits with it: a change published while it read (or slept) ends the wait at once instead of
+ * being missed until the keep-alive. After a kill a deployment stops ticking, so the message of
+ * its last step may be the only one it ever sends.
+ */
+export function changeMark(): number {
+  return hub().seq;
+}
+
+const heardSince = (channel: string, since: number | undefined) =>
+  since !== undefined && (hub().heard.get(channel) ?? 0) > since;
 
 /** The most live streams one user may hold open at once (tabs, pages). */
 export const MAX_STREAMS_PER_USER = 12;
 
-/** Resolves when the deployment changes, after `ms`, or when `signal` aborts. */
-export function changed(deploymentId: string, ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves when the deployment changes (or changed after the mark `since`), after `ms`, or when
+ * `signal` aborts.
+ */
+export function changed(
+  deploymentId: string,
+  ms: number,
+  signal?: AbortSignal,
+  since?: number,
+): Promise<void> {
+  if (heardSince(deploymentChannel(deploymentId), since)) return Promise.resolve();
   return heard(deploymentChannel(deploymentId), ms, signal);
 }
 
-/** Resolves when any of the deployments changes, after `ms`, or when `signal` aborts. */
+/** Resolves when any of the deployments changes (or changed after `since`), after `ms`, or when `signal` aborts. */
 export function changedAny(
   ids: readonly string[],
   ms: number,
   signal?: AbortSignal,
+  since?: number,
 ): Promise<void> {
+  if (ids.some((id) => heardSince(deploymentChannel(id), since))) return Promise.resolve();
   const ac = new AbortController();
   const onAbort = () => ac.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -92,4 +132,10 @@ export function openStream(userId: string): () => void {
     if (left <= 0) h.perUser.delete(userId);
     else h.perUser.set(userId, left);
   };
+}
+
+/** Closes this process's subscriber (shutdown, tests); the next stream opens a new one. */
+export function closeDeploymentHub(): void {
+  shared.__strikeflowDeploymentHub?.redis.disconnect();
+  shared.__strikeflowDeploymentHub = undefined;
 }

@@ -22,6 +22,7 @@ import {
   orderIntents,
   orders,
   strategyVersions,
+  type Deployment,
 } from '@/db/schema';
 import { parseDsl } from '@/engine/dsl';
 import { alertKindOf, alertTitle } from '@/engine/runtime/alert-kinds';
@@ -64,24 +65,32 @@ export type EvaluationResult = {
 const runtimes = new Map<string, { key: string; runtime: Runtime }>();
 const MAX_RUNTIMES = 5_000;
 
-/** The deployment's runtime; its strategy version is read (a large document) only when not cached. */
-async function runtimeOf(
+const runtimeKey = (versionId: string, risk: unknown) => `${versionId}|${JSON.stringify(risk)}`;
+
+/** The deployments' runtimes; strategy versions (large documents) are read, in one query, only for those not cached. */
+async function runtimesOf(
   tx: Tx,
-  deploymentId: string,
-  versionId: string,
-  risk: unknown,
-): Promise<Runtime> {
-  const cached = runtimes.get(deploymentId);
-  if (cached?.key === `${versionId}|${JSON.stringify(risk)}`) return cached.runtime;
-  const [version] = await tx
-    .select({ dsl: strategyVersions.dsl })
+  deps: readonly { id: string; strategyVersionId: string; riskLimits: unknown }[],
+): Promise<void> {
+  const missing = deps.filter((d) => runtimes.get(d.id)?.key !== runtimeKey(d.strategyVersionId, d.riskLimits)); // prettier-ignore
+  if (missing.length === 0) return;
+  const versions = await tx
+    .select({ id: strategyVersions.id, dsl: strategyVersions.dsl })
     .from(strategyVersions)
-    .where(eq(strategyVersions.id, versionId));
-  return runtimeFor(deploymentId, versionId, version?.dsl, risk);
+    .where(inArray(strategyVersions.id, [...new Set(missing.map((d) => d.strategyVersionId))]));
+  const dsl = new Map(versions.map((v) => [v.id, v.dsl]));
+  // A version that does not parse fails its own deployment's step, not the batch.
+  for (const d of missing) {
+    try {
+      runtimeFor(d.id, d.strategyVersionId, dsl.get(d.strategyVersionId), d.riskLimits);
+    } catch {
+      // thrown again, for that deployment alone, when its step asks for the runtime
+    }
+  }
 }
 
 function runtimeFor(deploymentId: string, versionId: string, dsl: unknown, risk: unknown): Runtime {
-  const key = `${versionId}|${JSON.stringify(risk)}`;
+  const key = runtimeKey(versionId, risk);
   const cached = runtimes.get(deploymentId);
   if (cached?.key === key) return cached.runtime;
   const parsed = parseDsl(dsl);
@@ -105,6 +114,15 @@ export function initialDeploymentState(deploymentId: string, dsl: unknown, risk:
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
+type EvaluateOpts = {
+  tick?: ChainSnapshot;
+  /** The feed's tick before `tick`, when the caller knows it (then nothing was skipped from it). */
+  previousTs?: string;
+  dataEnd?: boolean;
+  /** Events of the live flow to write with this evaluation (a broker feed went down). */
+  notes?: FeedDownEvent[];
+};
+
 /**
  * Evaluates one deployment: its inbox, then `tick` if it is newer than what it has seen (or the
  * end of its recorded feed). Returns null when the deployment is not running any more.
@@ -112,138 +130,224 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export async function evaluateDeployment(
   db: Db,
   deploymentId: string,
-  /** `previousTs`: the feed's tick before `tick`, when the caller knows it (then nothing was skipped from it). */
-  opts: {
-    tick?: ChainSnapshot;
-    previousTs?: string;
-    dataEnd?: boolean;
-    /** Events of the live flow to write with this evaluation (a broker feed went down). */
-    notes?: FeedDownEvent[];
-  } = {},
+  opts: EvaluateOpts = {},
 ): Promise<EvaluationResult | null> {
+  const batch = await evaluateDeployments(db, [deploymentId], opts);
+  if (batch.failed.length) throw batch.failed[0].error;
+  return batch.results[0] ?? null;
+}
+
+export type EvaluationBatch = {
+  results: EvaluationResult[];
+  /** Deployments another evaluation held (with `skipLocked`): evaluate them apart, after it. */
+  locked: string[];
+  /** Deployments whose step threw: nothing of theirs was written (evaluate them apart to see the error). */
+  failed: { deploymentId: string; error: unknown }[];
+};
+
+/** What one deployment's steps decided, before anything is written. */
+type Decision = {
+  dep: Deployment;
+  version: number;
+  state: RuntimeState;
+  seq: number;
+  events: RuntimeEvent[];
+  gap: FeedGapEvent | null;
+  /** The live flow's own notes for this deployment (FEED_DOWN), written after its events. */
+  notes: FeedDownEvent[];
+  places: OrderRequest[];
+  cancels: CancelRequest[];
+  inbox: { id: number; seq: number | null }[];
+  added: { kind: string; input: RuntimeInput | { kind: 'snapshot'; underlying: string; ts: string }; seq: number; skipped: number }[]; // prettier-ignore
+  ticked: boolean;
+};
+
+/**
+ * Evaluates deployments together in ONE transaction: their rows locked and read in one query,
+ * their inboxes in one, then each one's steps (the kernel, in memory), then every write batched
+ * (inputs, outbox, events, notifications, P&L, state) — a handful of queries for the lot instead
+ * of a dozen per deployment. A crash rolls the whole batch back and the retried job repeats it
+ * with the same order ids. `skipLocked`: deployments another evaluation holds (a trader's
+ * command) are left out and named, instead of making the batch wait.
+ */
+export async function evaluateDeployments(
+  db: Db,
+  ids: readonly string[],
+  opts: EvaluateOpts & { skipLocked?: boolean } = {},
+): Promise<EvaluationBatch> {
+  if (ids.length === 0) return { results: [], locked: [], failed: [] };
   return db.transaction(async (tx) => {
     // The state row lock serialises evaluations of one deployment across worker processes.
-    const [row] = await tx
+    const rows = await tx
       .select({ st: deploymentState, dep: deployments })
       .from(deploymentState)
       .innerJoin(deployments, eq(deployments.id, deploymentState.deploymentId))
-      .where(eq(deploymentState.deploymentId, deploymentId))
-      .for('update', { of: deploymentState });
-    if (!row) return null;
-    const { st, dep } = row;
-    const runtime = await runtimeOf(tx, deploymentId, dep.strategyVersionId, dep.riskLimits);
-    const market = new FeedMarket(tx as unknown as Db, dep.feedId);
-    let state = decodeState(st.state);
-    for (const [u, ts] of Object.entries(state.lastSnapshotTs)) await market.showAt(u, ts);
-
-    const events: RuntimeEvent[] = [];
-    const places: OrderRequest[] = [];
-    const cancels: CancelRequest[] = [];
-    const step = async (input: RuntimeInput) => {
-      const r = await runtime.step(state, input, market);
-      state = r.state;
-      events.push(...r.events);
-      places.push(...r.intents);
-      cancels.push(...r.cancels);
-    };
-
-    const inbox = await tx
+      .where(inArray(deploymentState.deploymentId, [...ids]))
+      // One order for every batch's locks: two batches waiting on each other's rows never deadlock.
+      .orderBy(asc(deploymentState.deploymentId))
+      .for('update', opts.skipLocked ? { of: deploymentState, skipLocked: true } : { of: deploymentState }); // prettier-ignore
+    const found = new Set(rows.map((r) => r.dep.id));
+    const locked = opts.skipLocked ? ids.filter((id) => !found.has(id)) : [];
+    if (rows.length === 0) return { results: [], locked, failed: [] };
+    await runtimesOf(
+      tx,
+      rows.map((r) => r.dep),
+    );
+    const inboxes = new Map<string, (typeof deploymentInputs.$inferSelect)[]>();
+    for (const row of await tx
       .select()
       .from(deploymentInputs)
       .where(
-        and(eq(deploymentInputs.deploymentId, deploymentId), isNull(deploymentInputs.appliedAt)),
-      )
-      .orderBy(asc(deploymentInputs.id));
-    const active = dep.status === 'running' || dep.status === 'paused';
-    // The order inputs are applied in is the replay's order (their ids may commit out of order).
-    let seq = st.steps;
-    for (const row of inbox) {
-      // A stopped deployment still takes broker reports: its orders' answers must reach its book.
-      const apply = active || row.kind === 'report';
-      if (apply) await step(row.input as RuntimeInput);
-      await tx
-        .update(deploymentInputs)
-        .set({ appliedAt: new Date(), appliedSeq: apply ? ++seq : null })
-        .where(eq(deploymentInputs.id, row.id));
+        and(inArray(deploymentInputs.deploymentId, [...found]), isNull(deploymentInputs.appliedAt)),
+      ) // prettier-ignore
+      .orderBy(asc(deploymentInputs.id))) {
+      const list = inboxes.get(row.deploymentId) ?? [];
+      list.push(row);
+      inboxes.set(row.deploymentId, list);
     }
+    const skippedSince = new Map<string, Promise<number>>();
+    const decisions: Decision[] = [];
+    const failed: EvaluationBatch['failed'] = [];
+    const idle: EvaluationResult[] = [];
+    for (const { st, dep } of rows) {
+      try {
+        const d = await decide(tx, st, dep, inboxes.get(dep.id) ?? [], opts, skippedSince);
+        if (d.inbox.length || d.ticked || opts.dataEnd || d.notes.length) decisions.push(d);
+        else idle.push(resultOf(d, [], []));
+      } catch (error) {
+        failed.push({ deploymentId: dep.id, error });
+      }
+    }
+    const outbox = await writeOutbox(tx, decisions);
+    const raised = await writeEvents(tx, decisions);
+    await writeSteps(tx, decisions);
+    const results = decisions.map((d) => resultOf(d, outbox.get(d.dep.id) ?? [], raised.get(d.dep.id) ?? [])); // prettier-ignore
+    return { results: [...results, ...idle], locked, failed };
+  });
+}
 
+/** One deployment's steps: its inbox, then the tick (or the data's end). Reads only what caches miss. */
+async function decide(
+  tx: Tx,
+  st: typeof deploymentState.$inferSelect,
+  dep: Deployment,
+  inbox: (typeof deploymentInputs.$inferSelect)[],
+  opts: EvaluateOpts,
+  skippedSince: Map<string, Promise<number>>,
+): Promise<Decision> {
+  const runtime = runtimeFor(dep.id, dep.strategyVersionId, undefined, dep.riskLimits);
+  const market = new FeedMarket(tx as unknown as Db, dep.feedId);
+  let state = decodeState(st.state);
+  for (const [u, ts] of Object.entries(state.lastSnapshotTs)) await market.showAt(u, ts);
+  const d: Decision = { dep, version: st.version, state, seq: st.steps, events: [], gap: null, notes: [], places: [], cancels: [], inbox: [], added: [], ticked: false }; // prettier-ignore
+  const step = async (input: RuntimeInput) => {
+    const r = await runtime.step(state, input, market);
+    state = r.state;
+    d.events.push(...r.events);
+    d.places.push(...r.intents);
+    d.cancels.push(...r.cancels);
+  };
+  const active = dep.status === 'running' || dep.status === 'paused';
+  // The order inputs are applied in is the replay's order (their ids may commit out of order).
+  for (const row of inbox) {
+    // A stopped deployment still takes broker reports: its orders' answers must reach its book.
+    const apply = active || row.kind === 'report';
+    if (apply) await step(row.input as RuntimeInput);
+    d.inbox.push({ id: row.id, seq: apply ? ++d.seq : null });
+  }
+  const tick = opts.tick;
+  const last = tick ? state.lastSnapshotTs[tick.underlying] : undefined;
+  if (active && tick && (!last || Date.parse(tick.ts) > Date.parse(last))) {
     let skipped = 0;
-    let ticked = false;
-    let gap: FeedGapEvent | null = null;
-    const tick = opts.tick;
-    const last = tick ? state.lastSnapshotTs[tick.underlying] : undefined;
-    if (active && tick && (!last || Date.parse(tick.ts) > Date.parse(last))) {
-      if (last && last !== opts.previousTs) skipped = Math.max(0, (await ticksBetween(tx as unknown as Db, dep.feedId, tick.underlying, last, tick.ts)) - 1); // prettier-ignore
-      if (last) gap = feedGap(dep.feed, last, tick, skipped);
-      for (const input of inputsFor(state, tick)) {
-        if (input.kind === 'snapshot') await market.show(input.snapshot);
-        await step(input);
-      }
-      await tx.insert(deploymentInputs).values({
-        deploymentId,
-        kind: 'snapshot',
-        input: { kind: 'snapshot', underlying: tick.underlying, ts: tick.ts },
-        appliedAt: new Date(),
-        appliedSeq: ++seq,
-        skipped,
-      });
-      ticked = true;
+    if (last && last !== opts.previousTs) {
+      // Deployments of a batch that fell behind together share the count.
+      const key = `${dep.feedId}|${tick.underlying}|${last}`;
+      if (!skippedSince.has(key)) skippedSince.set(key, ticksBetween(tx as unknown as Db, dep.feedId, tick.underlying, last, tick.ts)); // prettier-ignore
+      skipped = Math.max(0, (await skippedSince.get(key)!) - 1);
     }
-    if (opts.dataEnd && active) {
-      for (const input of dataEndInputs(state)) {
-        await step(input);
-        await tx.insert(deploymentInputs).values({ deploymentId, kind: input.kind, input, appliedAt: new Date(), appliedSeq: ++seq }); // prettier-ignore
-      }
+    if (last) d.gap = feedGap(dep.feed, last, tick, skipped);
+    for (const input of inputsFor(state, tick)) {
+      if (input.kind === 'snapshot') await market.show(input.snapshot);
+      await step(input);
     }
-    const working = Object.keys(state.orders).length > 0;
-    const paper = dep.mode === 'paper';
-    const notes = active ? (opts.notes ?? []) : [];
-    if (!inbox.length && !ticked && !opts.dataEnd && !notes.length) return { deploymentId, outbox: [], events: [], notifications: [], ownerId: dep.ownerId, pnl: null, skipped: 0, applied: 0, working, paper }; // prettier-ignore
+    d.added.push({ kind: 'snapshot', input: { kind: 'snapshot', underlying: tick.underlying, ts: tick.ts }, seq: ++d.seq, skipped }); // prettier-ignore
+    d.ticked = true;
+  }
+  if (opts.dataEnd && active)
+    for (const input of dataEndInputs(state)) {
+      await step(input);
+      d.added.push({ kind: input.kind, input, seq: ++d.seq, skipped: 0 });
+    }
+  if (active) d.notes = opts.notes ?? [];
+  d.state = state;
+  return d;
+}
 
-    const pnl = pnlOf(state);
-    const outbox = await writeOutbox(tx, deploymentId, places, cancels);
-    const raised = await writeEvents(tx, dep, [...events, ...(gap ? [gap] : []), ...notes]);
-    // The P&L point of the last tick seen: fills of that tick's orders arrive after it, and move it.
-    const lastTs = Object.values(state.lastSnapshotTs).sort((a, b) => Date.parse(a) - Date.parse(b)).pop(); // prettier-ignore
-    if (lastTs)
-      await tx
-        .insert(deploymentPnl)
-        .values({ deploymentId, ts: lastTs, net: pnl.net, gross: pnl.gross, costs: pnl.costs })
-        .onConflictDoUpdate({
-          target: [deploymentPnl.deploymentId, deploymentPnl.ts],
-          set: { net: pnl.net, gross: pnl.gross, costs: pnl.costs },
-        });
+function resultOf(d: Decision, outbox: string[], notifications: number[]): EvaluationResult {
+  const changed = d.inbox.length > 0 || d.ticked || d.added.length > 0;
+  const pnl = changed ? pnlOf(d.state) : null;
+  return {
+    deploymentId: d.dep.id,
+    outbox,
+    events: changed ? d.events : [],
+    notifications,
+    ownerId: d.dep.ownerId,
+    pnl: pnl && { gross: pnl.gross, costs: pnl.costs, net: pnl.net },
+    skipped: d.added.find((a) => a.kind === 'snapshot')?.skipped ?? 0,
+    applied: d.inbox.length + (d.ticked ? 1 : 0) + d.notes.length,
+    working: Object.keys(d.state.orders).length > 0,
+    paper: d.dep.mode === 'paper',
+  };
+}
+
+/** Inputs applied and added, P&L points, states and trading states of a batch: a query each. */
+async function writeSteps(tx: Tx, decisions: readonly Decision[]): Promise<void> {
+  if (decisions.length === 0) return;
+  const applied = decisions.flatMap((d) => d.inbox);
+  if (applied.length)
+    await tx.execute(sql`update deployment_inputs as i set applied_at = now(), applied_seq = v.seq
+      from (values ${sql.join(
+        applied.map((a) => sql`(${a.id}::bigint, ${a.seq}::int)`),
+        sql`, `,
+      )}) as v(id, seq)
+      where i.id = v.id`);
+  const added = decisions.flatMap((d) => d.added.map((a) => ({ deploymentId: d.dep.id, kind: a.kind, input: a.input, appliedAt: new Date(), appliedSeq: a.seq, skipped: a.skipped }))); // prettier-ignore
+  if (added.length) await tx.insert(deploymentInputs).values(added);
+  // The P&L point of the last tick seen: fills of that tick's orders arrive after it, and move it.
+  const points = decisions.flatMap((d) => {
+    const lastTs = Object.values(d.state.lastSnapshotTs).sort((a, b) => Date.parse(a) - Date.parse(b)).pop(); // prettier-ignore
+    if (!lastTs) return [];
+    const p = pnlOf(d.state);
+    return [{ deploymentId: d.dep.id, ts: lastTs, net: p.net, gross: p.gross, costs: p.costs }];
+  });
+  if (points.length)
     await tx
-      .update(deploymentState)
-      .set({
-        state: encodeState(state),
-        steps: seq,
-        pnl: { gross: pnl.gross, costs: pnl.costs, net: pnl.net, day: dayPnl(state) },
-        version: st.version + 1,
-      })
-      .where(and(eq(deploymentState.deploymentId, deploymentId), eq(deploymentState.version, st.version))); // prettier-ignore
-    const halted = state.tradingState === 'HALTED' && dep.status !== 'killed';
-    if (halted || state.tradingState !== dep.tradingState)
+      .insert(deploymentPnl)
+      .values(points)
+      .onConflictDoUpdate({
+        target: [deploymentPnl.deploymentId, deploymentPnl.ts],
+        set: { net: sql`excluded.net`, gross: sql`excluded.gross`, costs: sql`excluded.costs` },
+      });
+  const states = decisions.map((d) => {
+    const p = pnlOf(d.state);
+    const pnl = JSON.stringify({ gross: p.gross, costs: p.costs, net: p.net, day: dayPnl(d.state) }); // prettier-ignore
+    return sql`(${d.dep.id}::uuid, ${encodeState(d.state)}::text, ${d.seq}::int, ${pnl}::jsonb, ${d.version}::int)`; // prettier-ignore
+  });
+  await tx.execute(sql`update deployment_state as s
+    set state = v.state, steps = v.steps, pnl = v.pnl, version = s.version + 1, updated_at = now()
+    from (values ${sql.join(states, sql`, `)}) as v(id, state, steps, pnl, version)
+    where s.deployment_id = v.id and s.version = v.version`);
+  for (const d of decisions) {
+    const halted = d.state.tradingState === 'HALTED' && d.dep.status !== 'killed';
+    if (halted || d.state.tradingState !== d.dep.tradingState)
       await tx
         .update(deployments)
         .set({
-          tradingState: state.tradingState,
-          ...(halted ? { status: 'killed' as const, statusReason: state.tradingStateReason } : {}),
+          tradingState: d.state.tradingState,
+          ...(halted ? { status: 'killed' as const, statusReason: d.state.tradingStateReason } : {}), // prettier-ignore
         })
-        .where(eq(deployments.id, deploymentId));
-    return {
-      deploymentId,
-      outbox,
-      events,
-      notifications: raised,
-      ownerId: dep.ownerId,
-      pnl: { gross: pnl.gross, costs: pnl.costs, net: pnl.net },
-      skipped,
-      applied: inbox.length + (ticked ? 1 : 0) + notes.length,
-      working,
-      paper,
-    };
-  });
+        .where(eq(deployments.id, d.dep.id));
+  }
 }
 
 function dayPnl(state: RuntimeState): number {
@@ -254,82 +358,76 @@ function dayPnl(state: RuntimeState): number {
 /** A contract as the orders table names it ("NIFTY 2026-11-24 24000 CE", "NIFTY 2026-11-27 FUT"). */
 export const contractOf = (o: Contract) => describeContract(o);
 
-/** Orders and cancels into the outbox (ids are deterministic: a repeated step adds nothing). */
-async function writeOutbox(
-  tx: Tx,
-  deploymentId: string,
-  places: OrderRequest[],
-  cancels: CancelRequest[],
-): Promise<string[]> {
-  const rows = [
-    ...places.map((o) => ({ id: o.id, deploymentId, kind: 'place', payload: o })),
-    ...cancels.map((c) => ({ id: c.id, deploymentId, kind: 'cancel', payload: c })),
-  ];
-  if (rows.length === 0) return [];
+/** Orders and cancels of a batch into the outbox (ids are deterministic: a repeated step adds nothing). */
+async function writeOutbox(tx: Tx, decisions: readonly Decision[]): Promise<Map<string, string[]>> {
+  const rows = decisions.flatMap((d) => [
+    ...d.places.map((o) => ({ id: o.id, deploymentId: d.dep.id, kind: 'place', payload: o })),
+    ...d.cancels.map((c) => ({ id: c.id, deploymentId: d.dep.id, kind: 'cancel', payload: c })),
+  ]);
+  const out = new Map<string, string[]>();
+  if (rows.length === 0) return out;
   const added = await tx
     .insert(orderIntents)
     .values(rows)
     .onConflictDoNothing()
-    .returning({ id: orderIntents.id });
-  if (places.length)
-    await tx
-      .insert(orders)
-      .values(
-        places.map((o) => ({
-          id: o.id,
-          deploymentId,
-          intentId: o.intentId,
-          legId: o.legId,
-          side: o.side,
-          contract: contractOf(o),
-          qty: o.qty,
-          status: 'PENDING',
-          reason: o.reason,
-        })),
-      )
-      .onConflictDoNothing();
-  return added.map((r) => r.id);
+    .returning({ id: orderIntents.id, deploymentId: orderIntents.deploymentId });
+  const places = decisions.flatMap((d) => d.places.map((o) => ({ id: o.id, deploymentId: d.dep.id, intentId: o.intentId, legId: o.legId, side: o.side, contract: contractOf(o), qty: o.qty, status: 'PENDING', reason: o.reason }))); // prettier-ignore
+  if (places.length) await tx.insert(orders).values(places).onConflictDoNothing();
+  // In the order the kernel decided them (the router sends a deployment's rows in that order anyway).
+  const byId = new Map(added.map((a) => [a.id, a.deploymentId]));
+  for (const r of rows)
+    if (byId.has(r.id)) out.set(r.deploymentId, [...(out.get(r.deploymentId) ?? []), r.id]);
+  return out;
 }
 
-/** The events, numbered after the last; the ones a trader is alerted to also become notifications. */
-async function writeEvents(
-  tx: Tx,
-  dep: { id: string; ownerId: string; name: string },
-  events: readonly (RuntimeEvent | FeedGapEvent | FeedDownEvent)[],
-): Promise<number[]> {
-  if (events.length === 0) return [];
-  const [r] = await tx
-    .select({ seq: max(deploymentEvents.seq) })
+/** A batch's events, each deployment's numbered after its last; the ones a trader is alerted to also become notifications. */
+async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  const withEvents = decisions.filter((d) => d.events.length || d.gap || d.notes.length);
+  if (withEvents.length === 0) return out;
+  const last = await tx
+    .select({ id: deploymentEvents.deploymentId, seq: max(deploymentEvents.seq) })
     .from(deploymentEvents)
-    .where(eq(deploymentEvents.deploymentId, dep.id));
-  const base = r?.seq ?? 0;
-  const rows = events.map((e, i) => ({
-    deploymentId: dep.id,
-    seq: base + i + 1,
-    ts: e.ts,
-    type: e.type,
-    strategyId: 'strategyId' in e ? (e.strategyId ?? null) : null,
-    legId: 'legId' in e ? (e.legId ?? null) : null,
-    message: e.message,
-    data: e.data ?? null,
-  }));
+    .where(
+      inArray(
+        deploymentEvents.deploymentId,
+        withEvents.map((d) => d.dep.id),
+      ),
+    )
+    .groupBy(deploymentEvents.deploymentId);
+  const base = new Map(last.map((r) => [r.id, r.seq ?? 0]));
+  const rows = withEvents.flatMap((d) =>
+    [...d.events, ...(d.gap ? [d.gap] : []), ...d.notes].map((e, i) => ({
+      deploymentId: d.dep.id,
+      seq: (base.get(d.dep.id) ?? 0) + i + 1,
+      ts: e.ts,
+      type: e.type,
+      strategyId: 'strategyId' in e ? (e.strategyId ?? null) : null,
+      legId: 'legId' in e ? (e.legId ?? null) : null,
+      message: e.message,
+      data: e.data ?? null,
+    })),
+  );
   await tx.insert(deploymentEvents).values(rows);
+  const deps = new Map(withEvents.map((d) => [d.dep.id, d.dep]));
   const alerts = rows.flatMap((row) => {
     const kind =
       row.type === FEED_GAP || row.type === FEED_DOWN
         ? null
         : alertKindOf({ type: row.type as RuntimeEvent['type'] });
     if (!kind) return [];
+    const dep = deps.get(row.deploymentId)!;
     // prettier-ignore
     return [{ userId: dep.ownerId, deploymentId: dep.id, key: `${dep.id}:${row.seq}`, kind, title: alertTitle(kind, dep.name), message: row.message }];
   });
-  if (alerts.length === 0) return [];
+  if (alerts.length === 0) return out;
   const added = await tx
     .insert(notifications)
     .values(alerts)
     .onConflictDoNothing()
-    .returning({ id: notifications.id });
-  return added.map((a) => a.id);
+    .returning({ id: notifications.id, deploymentId: notifications.deploymentId });
+  for (const a of added) out.set(a.deploymentId!, [...(out.get(a.deploymentId!) ?? []), a.id]);
+  return out;
 }
 
 /** Appends an input to a deployment's inbox (a user command, a clock tick, a broker report). */

@@ -27,13 +27,16 @@ import {
   getQueue,
   jobIdOf,
   notifyChannel,
+  nudgeDeployment,
   scheduleFeed,
+  TICK_PRIORITY,
   stopLiveOrdersLoop,
   unscheduleFeed,
 } from '../queues';
 import {
   enqueueInput,
   evaluateDeployment,
+  evaluateDeployments,
   deploymentsOn,
   type EvaluationResult,
 } from './evaluator';
@@ -59,29 +62,31 @@ export type LiveFlowDeps = {
 
 const JOB_OPTS = { removeOnComplete: 1000, removeOnFail: 1000, attempts: 10, backoff: { type: 'exponential' as const, delay: 200 } }; // prettier-ignore
 
-/** After an evaluation: the router gets the new outbox rows, the page gets the update. */
-async function afterEvaluation(deps: LiveFlowDeps, r: EvaluationResult | null): Promise<void> {
-  if (!r || r.applied === 0) return;
-  const orders = getQueue(QUEUES.orders);
-  if (r.outbox.length)
-    await orders.addBulk(r.outbox.map((id) => ({ name: DEPLOYMENT_JOBS.route, data: { intentId: id }, opts: { ...JOB_OPTS, jobId: jobIdOf('route', id) } }))); // prettier-ignore
+/** After evaluations: the router gets the new outbox rows, the pages get the updates (a Redis round trip or two for the lot). */
+async function afterEvaluations(
+  deps: LiveFlowDeps,
+  all: readonly (EvaluationResult | null)[],
+): Promise<void> {
+  const rs = all.filter((r): r is EvaluationResult => !!r && r.applied > 0);
+  if (rs.length === 0) return;
+  const routes = rs.flatMap((r) => r.outbox.map((id) => ({ name: DEPLOYMENT_JOBS.route, data: { intentId: id }, opts: { ...JOB_OPTS, jobId: jobIdOf('route', id) } }))); // prettier-ignore
+  if (routes.length) await getQueue(QUEUES.orders).addBulk(routes);
   // A lost enqueue is found by the alerts sweep (notifications not dispatched yet).
-  for (const id of r.notifications) await enqueueAlert(id).catch(() => {});
-  if (r.notifications.length)
-    await deps.redis.publish(notifyChannel(r.ownerId), String(r.notifications.length)).catch(() => {}); // prettier-ignore
-  await deps.redis
-    .publish(
-      deploymentChannel(r.deploymentId),
-      JSON.stringify({ kind: 'update', pnl: r.pnl, events: r.events.length, skipped: r.skipped }),
-    )
-    .catch(() => {});
+  for (const r of rs) for (const id of r.notifications) await enqueueAlert(id).catch(() => {});
+  const pub = deps.redis.pipeline();
+  for (const r of rs) {
+    if (r.notifications.length) pub.publish(notifyChannel(r.ownerId), String(r.notifications.length)); // prettier-ignore
+    pub.publish(deploymentChannel(r.deploymentId), JSON.stringify({ kind: 'update', pnl: r.pnl, events: r.events.length, skipped: r.skipped })); // prettier-ignore
+  }
+  await pub.exec().catch(() => {});
 }
+
+const afterEvaluation = (deps: LiveFlowDeps, r: EvaluationResult | null) => afterEvaluations(deps, [r]); // prettier-ignore
 
 /** After evaluations: the owners' portfolio limits, and an evaluation for every deployment they paused. */
 async function checkLimits(deps: LiveFlowDeps, db: Db, owners: string[]): Promise<void> {
   const paused = await enforcePortfolioLimits(db, owners, (deps.now ?? Date.now)());
-  for (const id of paused)
-    await getQueue(QUEUES.deployments).add(DEPLOYMENT_JOBS.evaluateDeployment, { deploymentId: id }, { ...JOB_OPTS, jobId: jobIdOf('evd', id, 'limits', Date.now()) }); // prettier-ignore
+  for (const id of paused) await nudgeDeployment(id, `limits|${Date.now()}`);
 }
 
 /** A feed asks for its tick of now; a new one is recorded and fans out to the evaluators. */
@@ -203,32 +208,48 @@ export async function evaluateShard(
   const ids = await deploymentsOn(db, job.feedId, job.underlying, { index: job.shard, count: job.shards }); // prettier-ignore
   const previousTs = await previousTickTs(db, job.feedId, job.underlying, tick.ts);
   const evaluated: string[] = [];
-  const evaluate = async (id: string) => {
-    const r = await evaluateDeployment(db, id, { tick, previousTs });
-    await afterEvaluation(deps, r);
-    if (r?.applied) evaluated.push(id);
-    // A paper venue's resting orders (limits, partial fills) meet the tick the runtime just saw.
-    if (r?.working && r.paper)
-      await getQueue(QUEUES.orders).add(
-        DEPLOYMENT_JOBS.venueTick,
-        { deploymentId: id, feedId: job.feedId, underlying: job.underlying, ts: tick.ts },
-        { ...JOB_OPTS, jobId: jobIdOf('venue', id, tick.ts) },
-      );
+  const opts = { tick, previousTs };
+  const settle = async (results: readonly (EvaluationResult | null)[]) => {
+    await afterEvaluations(deps, results);
+    const venue: Parameters<ReturnType<typeof getQueue>['addBulk']>[0] = [];
+    for (const r of results) {
+      if (r?.applied) evaluated.push(r.deploymentId);
+      // A paper venue's resting orders (limits, partial fills) meet the tick the runtime just saw.
+      if (r?.working && r.paper)
+        venue.push({ name: DEPLOYMENT_JOBS.venueTick, data: { deploymentId: r.deploymentId, feedId: job.feedId, underlying: job.underlying, ts: tick.ts }, opts: { ...JOB_OPTS, jobId: jobIdOf('venue', r.deploymentId, tick.ts), priority: TICK_PRIORITY } }); // prettier-ignore
+    }
+    if (venue.length) await getQueue(QUEUES.orders).addBulk(venue);
   };
-  // An evaluation mostly waits on Postgres round trips, and deployments share no rows: a few at
-  // once (each in its own transaction) keep the connection pool busy and the shard's last one early.
+  // A batch of the shard's deployments per transaction: a few queries for the lot. Deployments
+  // another evaluation holds are not waited for in the batch; they follow it.
   let next = 0;
   const lane = async () => {
-    while (next < ids.length) await evaluate(ids[next++]);
+    while (next < ids.length) {
+      const chunk = ids.slice(next, (next += BATCH));
+      const b = await evaluateDeployments(db, chunk, { ...opts, skipLocked: true });
+      await settle(b.results);
+      // The ones another evaluation held (a command, or the batch of an earlier tick's job still
+      // running) once it is done, together.
+      const again = await evaluateDeployments(db, b.locked, opts);
+      await settle(again.results);
+      // A failed step throws here, on its own (the job is retried; the batch is committed).
+      for (const f of [...b.failed, ...again.failed])
+        await settle([await evaluateDeployment(db, f.deploymentId, opts)]);
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(SHARD_LANES, ids.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(SHARD_LANES, Math.ceil(ids.length / BATCH)) }, lane)); // prettier-ignore
   await deps.redis.set(mark, newest, 'EX', 3_600).catch(() => {});
   await checkLimits(deps, db, await ownersOf(db, evaluated));
   return ids.length;
 }
 
-/** Deployments of one shard evaluated at once (the pool has 10 connections per process). */
-const SHARD_LANES = 4;
+/**
+ * Deployments evaluated in one transaction, and batches of a shard in flight at once. A batch
+ * holds its deployments' locks until it commits, so it is kept small enough that a command on one
+ * of them waits a fraction of a second at most (on PGlite, every other query waits for it too).
+ */
+const BATCH = 25;
+const SHARD_LANES = 2;
 
 /**
  * Every minute: a clock input for deployments on real-time feeds (exit times, stale feeds, order
@@ -256,7 +277,7 @@ export async function liveClock(deps: LiveFlowDeps): Promise<number> {
     if (kind !== 'market' && kind !== 'broker') continue;
     const tz = getInstrument(r.underlyings[0]).timezone;
     const id = await enqueueInput(db, r.id, { kind: 'clock', ts: formatTimestamp(Math.floor(now / 1000) * 1000, tz) }); // prettier-ignore
-    await getQueue(QUEUES.deployments).add(DEPLOYMENT_JOBS.evaluateDeployment, { deploymentId: r.id }, { ...JOB_OPTS, jobId: jobIdOf('evd', r.id, id) }); // prettier-ignore
+    await nudgeDeployment(r.id, id);
     n++;
   }
   return n;
@@ -286,11 +307,11 @@ export async function sweep(
     .from(deploymentInputs)
     .where(and(isNull(deploymentInputs.appliedAt), lt(deploymentInputs.createdAt, cutoff)));
   for (const { id } of waiting)
-    await getQueue(QUEUES.deployments).add(DEPLOYMENT_JOBS.evaluateDeployment, { deploymentId: id }, { ...JOB_OPTS, jobId: jobIdOf('evd', id, 'sweep', Math.floor(Date.now() / staleMs)) }); // prettier-ignore
+    await nudgeDeployment(id, `sweep|${Math.floor(Date.now() / staleMs)}`);
   return { routes: unsent.length, inboxes: waiting.length };
 }
 
-/** The processor of the `deployments` queue. */
+/** The processor of the `deployments` and `inbox` queues. */
 export function deploymentsProcessor(deps: LiveFlowDeps) {
   return async (job: Job): Promise<unknown> => {
     switch (job.name) {
@@ -364,11 +385,7 @@ export function ordersProcessor(deps: LiveFlowDeps) {
 }
 
 async function nudge(deploymentId: string): Promise<void> {
-  await getQueue(QUEUES.deployments).add(
-    DEPLOYMENT_JOBS.evaluateDeployment,
-    { deploymentId },
-    { ...JOB_OPTS, jobId: jobIdOf('evd', deploymentId, Date.now(), Math.random().toString(36).slice(2, 8)) }, // prettier-ignore
-  );
+  await nudgeDeployment(deploymentId, `${Date.now()}|${Math.random().toString(36).slice(2, 8)}`);
 }
 
 /**

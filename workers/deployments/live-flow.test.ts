@@ -22,7 +22,7 @@ import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { commandDeployment } from '@/server/services/deployments';
 import { startWorkers, type RunningWorkers } from '../index';
-import { closeQueues, createConnection } from '../queues';
+import { closeQueues, createConnection, getQueue, QUEUES } from '../queues';
 import { publishTick } from './index';
 import { waitQuiet } from './quiet';
 import { paperRun } from '@/scripts/paper-run';
@@ -132,6 +132,35 @@ describe('a trader acts on a running deployment', () => {
     expect(commands.map((c) => (c.input as { ts: string }).ts)).toEqual([first.at(-1)!.ts, later[0].ts]); // prettier-ignore
     const events = await t.db.select().from(deploymentEvents).where(eq(deploymentEvents.deploymentId, run.deploymentId)); // prettier-ignore
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['SQUARE_OFF', 'KILL']));
+    expect((await replayDeployment(t.db, run.deploymentId)).identical).toBe(true);
+  }, 120_000);
+
+  it('a kill does not wait behind a backlog of ticks: its orders reach the venue while the tick evaluations still queue', async () => {
+    const first = straddleDay.filter((s) => s.ts <= '2026-11-20T09:30:00+05:30');
+    const later = straddleDay.filter((s) => s.ts > '2026-11-20T09:30:00+05:30').slice(0, 20);
+    const ownerId = `killer-${Date.now()}`;
+    await t.db.insert(schema.user).values({ id: ownerId, name: 'killer', email: `${ownerId}@localhost`, emailVerified: false, createdAt: new Date(), updatedAt: new Date() }); // prettier-ignore
+    const run = await paperRun(t.db, redis, straddle(), first, { source: 'kill behind a backlog', ownerId, keepFeed: true }); // prettier-ignore
+    const deps = { db: async () => t.db, redis };
+    const ticks = getQueue(QUEUES.deployments);
+    // The tick evaluations pile up (as when ticks come faster than they are evaluated).
+    await ticks.pause();
+    try {
+      for (const s of later) await publishTick(deps, run.feedId, s);
+      const backlog = await ticks.getJobCounts('waiting', 'prioritized');
+      expect(backlog.waiting + backlog.prioritized).toBeGreaterThanOrEqual(later.length);
+      await commandDeployment(t.db, ownerId, run.deploymentId, 'KILL');
+      const kills = async () => (await t.db.select().from(orderIntents).where(eq(orderIntents.deploymentId, run.deploymentId))).filter((o) => (o.payload as { reason?: string }).reason === 'KILL'); // prettier-ignore
+      const until = Date.now() + 20_000;
+      while (Date.now() < until && (await kills()).filter((o) => o.status === 'sent').length < 2)
+        await new Promise((r) => setTimeout(r, 50));
+      expect((await kills()).map((o) => o.status)).toEqual(['sent', 'sent']);
+      const still = await ticks.getJobCounts('waiting', 'prioritized');
+      expect(still.waiting + still.prioritized).toBe(backlog.waiting + backlog.prioritized);
+    } finally {
+      await ticks.resume();
+    }
+    await waitQuiet(t.db, [run.deploymentId]);
     expect((await replayDeployment(t.db, run.deploymentId)).identical).toBe(true);
   }, 120_000);
 });

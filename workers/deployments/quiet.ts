@@ -9,7 +9,7 @@ import { deploymentInputs, orderIntents } from '@/db/schema';
 import { getQueue, QUEUES } from '../queues';
 
 async function busy(db: Db, deploymentIds: readonly string[]): Promise<boolean> {
-  for (const name of [QUEUES.deployments, QUEUES.orders]) {
+  for (const name of [QUEUES.deployments, QUEUES.inbox, QUEUES.orders]) {
     const q = getQueue(name);
     const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     if (c.waiting + c.active + c.prioritized > 0) return true;

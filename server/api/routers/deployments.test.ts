@@ -31,6 +31,7 @@ beforeAll(async () => {
   const deps: LiveFlowDeps = { db: async () => api.db, redis: publisher, shards: 2 };
   workers = [
     new Worker(QUEUES.deployments, deploymentsProcessor(deps), { connection: createConnection('worker', process.env.REDIS_URL), concurrency: 2 }), // prettier-ignore
+    new Worker(QUEUES.inbox, deploymentsProcessor(deps), { connection: createConnection('worker', process.env.REDIS_URL), concurrency: 2 }), // prettier-ignore
     new Worker(QUEUES.orders, ordersProcessor(deps), { connection: createConnection('worker', process.env.REDIS_URL), concurrency: 2 }), // prettier-ignore
   ];
   await Promise.all(workers.map((w) => w.waitUntilReady()));

@@ -3,7 +3,7 @@ import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { RiskLimitsSchema } from '@/engine/backtest/settings';
 import { protectedProcedure, router } from '@/server/api/trpc';
-import { changed, changedAny, openStream } from '@/server/services/deployment-stream';
+import { changeMark, changed, changedAny, openStream } from '@/server/services/deployment-stream';
 import { modeSwitchPreview, switchDeploymentMode } from '@/server/services/deployment-mode';
 import {
   commandDeployment,
@@ -53,6 +53,7 @@ export const deploymentsRouter = router({
     const release = openStream(ctx.user.id);
     try {
       while (!signal?.aborted) {
+        const mark = changeMark();
         const rows = await listDeployments(ctx.db, ctx.user.id);
         yield rows;
         const active = rows.filter((r) => r.status === 'running' || r.status === 'paused');
@@ -61,6 +62,7 @@ export const deploymentsRouter = router({
           active.map((r) => r.id),
           30_000,
           signal,
+          mark,
         );
       }
     } finally {
@@ -154,6 +156,7 @@ export const deploymentsRouter = router({
       let pnlAfter: string | undefined;
       try {
         while (!signal?.aborted) {
+          const mark = changeMark();
           const rows = await deploymentEventsSince(ctx.db, ctx.user.id, input.id, after);
           for (const e of rows) {
             after = e.seq;
@@ -171,7 +174,7 @@ export const deploymentsRouter = router({
           const view = await getDeployment(ctx.db, ctx.user.id, input.id, { pnlAfter });
           yield tracked(String(after), { kind: 'view' as const, pnlSince: pnlAfter ?? null, view });
           pnlAfter = view.pnlSeries.at(-1)?.ts ?? pnlAfter;
-          await changed(input.id, 15_000, signal);
+          await changed(input.id, 15_000, signal, mark);
         }
       } finally {
         release();

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { PortfolioLimitsSchema } from '@/engine/analysis/portfolio';
 import { protectedProcedure, router } from '@/server/api/trpc';
-import { changedAny, openStream } from '@/server/services/deployment-stream';
+import { changeMark, changedAny, openStream } from '@/server/services/deployment-stream';
 import { portfolioView, scenarioBook, setPortfolioLimits } from '@/server/services/portfolio';
 
 /** A busy session feed moves every deployment several times a second; the page needs one view a second. */
@@ -31,10 +31,11 @@ export const portfolioRouter = router({
     const release = openStream(ctx.user.id);
     try {
       while (!signal?.aborted) {
+        const mark = changeMark();
         const view = await portfolioView(ctx.db, ctx.user.id);
         yield view;
         const started = Date.now();
-        await changedAny(view.deploymentIds, KEEP_ALIVE_MS, signal);
+        await changedAny(view.deploymentIds, KEEP_ALIVE_MS, signal, mark);
         const waited = Date.now() - started;
         if (waited < MIN_INTERVAL_MS) await pause(MIN_INTERVAL_MS - waited, signal);
       }
