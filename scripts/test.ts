@@ -13,6 +13,8 @@ import { RedisMissingError, ensureRedisServer } from './redis-install';
 
 const root = path.resolve(import.meta.dirname, '..');
 type Totals = { passed: number; failed: number; skipped: number };
+/** A failed test or file, repeated at the end: CI keeps only the tail of a long log. */
+type Failure = { suite: string; name: string; message: string };
 
 type JsonReport = {
   numPassedTests: number;
@@ -20,9 +22,45 @@ type JsonReport = {
   numPendingTests: number;
   numTodoTests: number;
   numFailedTestSuites: number;
+  testResults?: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[];
+  }[];
 };
 
-function vitest(args: string[], reportFile: string): Promise<{ code: number; totals: Totals }> {
+/** The first lines of a failure, without colour codes, short enough to read in a CI tail. */
+function firstLines(text: string, lines = 6): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
+  return plain.split('\n').slice(0, lines).join('\n').slice(0, 1500);
+}
+
+function failuresOf(r: JsonReport, suite: string): Failure[] {
+  const out: Failure[] = [];
+  for (const file of r.testResults ?? []) {
+    const rel = path.relative(root, file.name);
+    const failedTests = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
+    for (const a of failedTests) {
+      out.push({
+        suite,
+        name: `${rel} > ${a.fullName}`,
+        message: firstLines(a.failureMessages?.join('\n') ?? ''),
+      });
+    }
+    if (failedTests.length === 0 && file.status === 'failed') {
+      out.push({ suite, name: rel, message: firstLines(file.message ?? 'the file failed to run') });
+    }
+  }
+  return out;
+}
+
+function vitest(
+  args: string[],
+  reportFile: string,
+  suite: string,
+): Promise<{ code: number; totals: Totals; failures: Failure[] }> {
   return new Promise((resolve, reject) => {
     const bin = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
     const child = spawn(
@@ -41,7 +79,17 @@ function vitest(args: string[], reportFile: string): Promise<{ code: number; tot
     child.on('exit', (code, signal) => {
       const exit = code ?? (signal ? 1 : 0);
       if (!existsSync(reportFile)) {
-        resolve({ code: exit || 1, totals: { passed: 0, failed: 1, skipped: 0 } });
+        resolve({
+          code: exit || 1,
+          totals: { passed: 0, failed: 1, skipped: 0 },
+          failures: [
+            {
+              suite,
+              name: '(no report)',
+              message: `vitest exited with ${exit} before writing its report`,
+            },
+          ],
+        });
         return;
       }
       const r = JSON.parse(readFileSync(reportFile, 'utf8')) as JsonReport;
@@ -51,6 +99,7 @@ function vitest(args: string[], reportFile: string): Promise<{ code: number; tot
       resolve({
         code: exit,
         totals: { passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests },
+        failures: failuresOf(r, suite),
       });
     });
   });
@@ -71,7 +120,9 @@ async function main(): Promise<number> {
   }
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-test-report-'));
   const totals: Totals = { passed: 0, failed: 0, skipped: 0 };
-  const add = (t: Totals) => {
+  const failures: Failure[] = [];
+  const add = (t: Totals, f: Failure[]) => {
+    failures.push(...f);
     totals.passed += t.passed;
     totals.failed += t.failed;
     totals.skipped += t.skipped;
@@ -80,8 +131,8 @@ async function main(): Promise<number> {
   try {
     const db = process.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : 'embedded PGlite';
     console.log(`\n== unit and integration tests on ${db} ==`);
-    const unit = await vitest([], path.join(tmp, 'unit.json'));
-    add(unit.totals);
+    const unit = await vitest([], path.join(tmp, 'unit.json'), 'unit');
+    add(unit.totals, unit.failures);
     failedRun ||= unit.code !== 0;
 
     if (existsSync(path.join(root, 'vitest.e2e.config.ts'))) {
@@ -91,8 +142,8 @@ async function main(): Promise<number> {
         await runNextBuild(root);
       }
       console.log(`\n== end-to-end tests on ${db} ==`);
-      const e2e = await vitest(['-c', 'vitest.e2e.config.ts'], path.join(tmp, 'e2e.json'));
-      add(e2e.totals);
+      const e2e = await vitest(['-c', 'vitest.e2e.config.ts'], path.join(tmp, 'e2e.json'), 'e2e');
+      add(e2e.totals, e2e.failures);
       failedRun ||= e2e.code !== 0;
       if (existsSync(path.join(root, 'vitest.faults.config.ts'))) {
         console.log(
@@ -101,8 +152,9 @@ async function main(): Promise<number> {
         const faults = await vitest(
           ['-c', 'vitest.faults.config.ts'],
           path.join(tmp, 'faults.json'),
+          'faults',
         );
-        add(faults.totals);
+        add(faults.totals, faults.failures);
         failedRun ||= faults.code !== 0;
       }
     } else {
@@ -114,6 +166,11 @@ async function main(): Promise<number> {
     failedRun = true;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+  if (failures.length > 0) {
+    console.log(`\n== ${failures.length} failed (repeated here so a log's tail names them) ==`);
+    for (const f of failures)
+      console.log(`✗ [${f.suite}] ${f.name}\n${f.message.replace(/^/gm, '    ')}`);
   }
   console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   return failedRun || totals.failed > 0 ? 1 : 0;
