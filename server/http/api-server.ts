@@ -65,7 +65,15 @@ export function createApiServer(
     )
       return false;
     setHeaders(res);
-    const procedures = decodeURIComponent(pathname.slice(TRPC_ENDPOINT.length + 1));
+    let procedures: string;
+    try {
+      procedures = decodeURIComponent(pathname.slice(TRPC_ENDPOINT.length + 1));
+    } catch {
+      const message = 'The procedure name in the URL is not valid percent-encoding: fix the URL.';
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message, status: 400 } }));
+      return true;
+    }
     await nodeHTTPRequestHandler({
       router: appRouter,
       req,
