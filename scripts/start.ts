@@ -450,13 +450,18 @@ async function apiHeaders(): Promise<[string, string][]> {
   return [...out];
 }
 
-/** Asks for the health check and the sign-in page once, through a throwaway loopback server. */
+/**
+ * Asks for the health check, a Next route handler (the auth API: sign-up and sign-in go through
+ * it) and the sign-in page once, through a throwaway loopback server. Health no longer reaches
+ * Next, so without the auth request Next's route-handler code would load on the first sign-in,
+ * blocking this thread for seconds on a busy machine while monitors wait on /api/health.
+ */
 async function warmUp(serve: http.RequestListener): Promise<void> {
   const warm = http.createServer(serve);
   await new Promise<void>((resolve) => warm.listen(0, '127.0.0.1', () => resolve()));
   const { port } = warm.address() as net.AddressInfo;
   await Promise.all(
-    ['/api/health', '/sign-in'].map((p) =>
+    ['/api/health', '/api/auth/get-session', '/sign-in'].map((p) =>
       fetch(`http://127.0.0.1:${port}${p}`, { signal: AbortSignal.timeout(30_000) })
         .then((r) => r.arrayBuffer())
         .catch(() => undefined),
