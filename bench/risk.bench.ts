@@ -7,6 +7,7 @@
  * scalar pricing pass over the chain (IV from the quote or solved, then greeks), the least any
  * smile must do. CPU time (user + system) of this process, medians; one JSON document on stdout.
  */
+import { FUTURE_TERMS, optionTerms } from '@/engine/market/snapshot';
 import path from 'node:path';
 import type { RiskBook, RiskLeg } from '@/engine/analysis/book';
 import { scenarioMatrix, symmetricSteps } from '@/engine/analysis/scenario';
@@ -59,15 +60,14 @@ const legs: RiskLeg[] = Array.from({ length: 50 }, (_, i) => {
   const spot = markets[u].spot;
   const step = u === 'NIFTY' ? 50 : 100;
   const kind = i % 11 === 10 ? 'FUT' : i % 2 ? 'CE' : 'PE';
-  const strike = kind === 'FUT' ? 0 : Math.round((spot * (0.92 + (i % 17) * 0.01)) / step) * step;
+  const strike = Math.round((spot * (0.92 + (i % 17) * 0.01)) / step) * step;
   const t = [1, 7, 14, 28][i % 4] / 365;
   return {
     id: `leg${i}`,
     underlying: u,
-    kind,
+    ...(kind === 'FUT' ? FUTURE_TERMS : optionTerms(strike, kind)),
     side: i % 3 ? 'SELL' : 'BUY',
     qty: u === 'NIFTY' ? 65 * (1 + (i % 3)) : 30,
-    strike,
     entry: kind === 'FUT' ? spot * 1.002 : 40 + (i % 9) * 15,
     expiry: '2026-08-25',
     t,
@@ -95,14 +95,14 @@ function naiveMatrix(): Float64Array {
         const w = (l.side === 'BUY' ? 1 : -1) * l.qty;
         const s = m.spot * (1 + sp / 100);
         const t = Math.max(0, l.t - grid.daysForward / 365);
-        if (l.kind === 'FUT') {
+        if (l.instrument === 'future') {
           const f = Math.exp((m.rate - m.div) * t);
           pnl[k] += w * (s * f - l.entry);
           delta[k] += w * f;
           continue;
         }
         const g = greeks({
-          right: l.kind,
+          right: l.right,
           spot: s,
           strike: l.strike,
           t,

@@ -2,6 +2,7 @@
  * Every BullMQ queue the app uses, by name, and the one place Redis connections are built.
  * Producers (the web app) fail fast when Redis is away; workers wait for it to come back.
  */
+import { RightSchema } from '@/engine/market/snapshot';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { z } from 'zod';
@@ -231,6 +232,70 @@ export const BrokerCheckResultSchema = z.object({
   message: z.string(),
 });
 export type BrokerCheckResult = z.infer<typeof BrokerCheckResultSchema>;
+
+/**
+ * Kite's basket margin for a position's opening orders (brokers queue). The payload names the
+ * contracts, never a tradingsymbol or a secret: the worker finds the symbols in the day's
+ * instrument dump the way the Kite adapter does, so the margin is asked for what would be traded.
+ */
+export const BASKET_MARGIN_JOB = 'basket-margin';
+export const MAX_BASKET_LEGS = 20;
+const basketLegFields = {
+  expiry: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  side: z.enum(['BUY', 'SELL']),
+  /** Units (lots × lot size), as Kite takes quantity. */
+  qty: z.int().positive().max(10_000_000),
+};
+/** An option leg names its strike and right; a future names neither (both null). */
+export const BasketMarginLegSchema = z.discriminatedUnion('instrument', [
+  z.strictObject({
+    ...basketLegFields,
+    instrument: z.literal('option'),
+    strike: z.number().positive().max(10_000_000),
+    right: RightSchema,
+  }),
+  z.strictObject({
+    ...basketLegFields,
+    instrument: z.literal('future'),
+    strike: z.null(),
+    right: z.null(),
+  }),
+]);
+export type BasketMarginLeg = z.infer<typeof BasketMarginLegSchema>;
+export const BasketMarginJobSchema = z.strictObject({
+  accountId: z.uuid(),
+  underlying: z.string().min(1).max(30),
+  product: z.enum(['NRML', 'MIS']),
+  legs: z.array(BasketMarginLegSchema).min(1).max(MAX_BASKET_LEGS),
+});
+export type BasketMarginJob = z.infer<typeof BasketMarginJobSchema>;
+/** Kite's figures (rupees) or why there are none; never a credential. */
+export const BasketMarginResultSchema = z.discriminatedUnion('ok', [
+  z.strictObject({
+    ok: z.literal(true),
+    /** The orders margined one by one (Kite's `initial.total`). */
+    required: z.number(),
+    /** After hedge benefit and premium (Kite's `final.total`): what the account must hold. */
+    final: z.number(),
+    charges: z.number(),
+    components: z.array(z.strictObject({ label: z.string(), amount: z.number() })),
+    notes: z.array(z.string()),
+    orders: z.array(
+      z.strictObject({
+        tradingsymbol: z.string(),
+        side: z.enum(['BUY', 'SELL']),
+        quantity: z.number(),
+        total: z.number(),
+      }),
+    ),
+  }),
+  z.strictObject({
+    ok: z.literal(false),
+    kind: z.enum(['login', 'refused', 'instrument', 'unavailable', 'unsupported']),
+    message: z.string(),
+  }),
+]);
+export type BasketMarginResult = z.infer<typeof BasketMarginResultSchema>;
 
 /**
  * Adds a job and waits for a worker's answer (for requests a person waits on, like "Test

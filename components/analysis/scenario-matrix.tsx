@@ -5,6 +5,7 @@
  * or focus, and the named stress scenarios beneath. It takes a book, never a strategy, so a
  * strategy's opening position, a deployment's positions or a portfolio all render the same way.
  */
+import { describeTerms } from '@/engine/market/snapshot';
 import { useId, useMemo, useState } from 'react';
 import { diverging } from '@/components/analysis/colors';
 import { moneyCompact, price, volPct } from '@/components/analysis/format';
@@ -324,12 +325,13 @@ export function ScenarioMatrix({
               <tr key={l.id}>
                 <td className="py-1">{l.id}</td>
                 <td>
-                  {l.side} {l.underlying} {l.expiry}{' '}
-                  {l.kind === 'FUT' ? 'FUT' : `${l.strike} ${l.kind}`}
+                  {l.side} {l.underlying} {l.expiry} {describeTerms(l)}
                 </td>
                 <td className="text-right font-mono">{l.qty}</td>
                 <td className="text-right font-mono">{l.entry.toFixed(2)}</td>
-                <td className="text-right font-mono">{l.kind === 'FUT' ? '—' : volPct(l.iv)}</td>
+                <td className="text-right font-mono">
+                  {l.instrument === 'future' ? '—' : volPct(l.iv)}
+                </td>
                 <td className="text-right font-mono">{(l.t * DAYS_PER_YEAR).toFixed(1)}</td>
               </tr>
             ))}

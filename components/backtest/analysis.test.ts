@@ -60,6 +60,7 @@ describe('CSV export', () => {
   const trade: ReportTrade = {
     strategyId: 'straddle',
     legId: 'ce',
+    instrument: 'option',
     underlying: 'NIFTY',
     expiry: '2026-11-24',
     strike: 24300,
@@ -84,7 +85,9 @@ describe('CSV export', () => {
     expect(row).toBe(
       '1,SELL ATM CE,ce,NIFTY 24 Nov 2026 24300 CE,SELL,65,20 Nov 2026 09:20 IST,120.5,ENTRY,20 Nov 2026 11:02 IST,150.65,STOP_LOSS,-1959.75,48.2,-2007.95',
     );
-    expect(contractOf({ ...trade, right: 'FUT' })).toBe('NIFTY 24 Nov 2026 FUT');
+    expect(contractOf({ ...trade, instrument: 'future', strike: null, right: null })).toBe(
+      'NIFTY 24 Nov 2026 FUT',
+    );
   });
 
   it('quotes what needs quoting and defuses spreadsheet formulas', () => {

@@ -148,11 +148,11 @@ export function daysCsv(days: readonly DayRow[]): string {
 
 /** "NIFTY 25 Nov 2026 24300 CE", or "… FUT". */
 export function contractOf(
-  t: Pick<ReportTrade, 'underlying' | 'expiry' | 'strike' | 'right'>,
+  t: Pick<ReportTrade, 'underlying' | 'expiry' | 'instrument' | 'strike' | 'right'>,
 ): string {
   const [y, m, d] = t.expiry.split('-').map(Number);
   const expiry = y && m && d ? `${d} ${MONTH_NAMES[m - 1]} ${y}` : t.expiry;
-  return t.right === 'FUT'
+  return t.instrument === 'future'
     ? `${t.underlying} ${expiry} FUT`
     : `${t.underlying} ${expiry} ${t.strike} ${t.right}`;
 }

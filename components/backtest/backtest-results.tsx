@@ -34,7 +34,8 @@ import { DeployButton } from '@/components/deployments/deploy-dialog';
 import type { BacktestReport, ReportTrade } from '@/engine/backtest/backtest';
 import type { DslDocument } from '@/engine/dsl';
 import { describeTradedLeg } from '@/engine/dsl/describe';
-import { approximateMargin, returnOnMargin, type MarginEstimate } from '@/engine/margin';
+import { returnOnMargin, type MarginEstimate } from '@/engine/margin';
+import { useMargin, type MarginView } from '@/components/payoff/use-margin';
 
 export type Report = BacktestReport;
 
@@ -78,26 +79,20 @@ export function useLegLabel(strategyVersionId: string | undefined) {
   };
 }
 
-/** Capital the strategy's opening position needs now (approximation), for return on margin. */
-export function useMargin(dsl: DslDocument | null): MarginEstimate | null {
+/**
+ * Capital the strategy's opening position needs now, for return on margin: the picked broker
+ * account's own figure (Kite basket margin) or the approximation, with the reason when it falls back.
+ */
+export function useStrategyMargin(dsl: DslDocument | null): MarginView {
   const q = useOpeningPosition(dsl as unknown as Record<string, unknown> | null, {
     kind: 'simulator',
     seed: 7,
   });
-  return useMemo(() => {
-    const pos = q.data?.find((s) => s.position && s.position.legs.length)?.position;
-    if (!pos) return null;
-    try {
-      return approximateMargin({
-        underlying: pos.underlying,
-        spot: pos.spot,
-        legs: pos.legs,
-        market: pos.market,
-      });
-    } catch {
-      return null;
-    }
-  }, [q.data]);
+  const pos = useMemo(
+    () => q.data?.find((s) => s.position && s.position.legs.length)?.position ?? null,
+    [q.data],
+  );
+  return useMargin(pos);
 }
 
 type Tab = 'trades' | 'months' | 'weekdays' | 'days' | 'orders' | 'trace' | 'open';
@@ -112,7 +107,8 @@ export function BacktestResults({ id }: { id: string }) {
   const [traceFilter, setTraceFilter] = useState('');
   const report = (q.data?.report ?? null) as Report | null;
   const { dsl, label } = useLegLabel(q.data?.strategyVersionId);
-  const margin = useMargin(dsl);
+  const marginView = useStrategyMargin(dsl);
+  const margin = marginView.margin;
   const lines: EquityLine[] = useMemo(
     () =>
       report
@@ -233,7 +229,13 @@ export function BacktestResults({ id }: { id: string }) {
       )}
       {report && (
         <div className="space-y-4 text-xs" data-testid="backtest-results" ref={rendered}>
-          <SummaryCards report={report} margin={margin} capital={capital} currency={currency} />
+          <SummaryCards
+            report={report}
+            margin={margin}
+            marginView={marginView}
+            capital={capital}
+            currency={currency}
+          />
           {report.data?.run && (
             <p className="text-zinc-400" data-testid="backtest-run">
               {report.data.run.mode === 'split by days'
@@ -460,11 +462,13 @@ export function BacktestResults({ id }: { id: string }) {
 function SummaryCards({
   report,
   margin,
+  marginView,
   capital,
   currency,
 }: {
   report: Report;
   margin: MarginEstimate | null;
+  marginView: MarginView;
   capital: number | null;
   currency: string;
 }) {
@@ -494,7 +498,13 @@ function SummaryCards({
           label="Return on margin"
           value={rom === null ? '—' : `${rom.toFixed(1)} %`}
           className={tone(s.netPnl)}
-          hint={margin ? `of ≈ ${formatMoney(margin.total)} needed` : 'margin unavailable'}
+          hint={
+            margin
+              ? margin.source === 'broker'
+                ? `of ₹${formatMoney(margin.total)} (${margin.heading ?? 'broker margin'})`
+                : `of ≈ ${formatMoney(margin.total)} needed`
+              : 'margin unavailable'
+          }
         />
         <Metric
           label="Max drawdown"
@@ -553,18 +563,29 @@ function SummaryCards({
       {report.hedge ? <HedgeCards hedge={report.hedge} net={s.netPnl} currency={currency} /> : null}
       {margin ? (
         <details className="text-[11px]">
-          <summary className="cursor-pointer text-zinc-400">
-            Capital needed for one set of legs ≈ {currency} {formatMoney(margin.total)} (how it is
-            worked out)
+          <summary className="cursor-pointer text-zinc-400" data-testid="results-margin">
+            {margin.source === 'broker'
+              ? `${margin.heading ?? 'Margin from your broker'}: ₹${formatMoney(margin.total, 2)} for one set of legs`
+              : `Capital needed for one set of legs ≈ ${currency} ${formatMoney(margin.total)}`}{' '}
+            (how it is worked out)
           </summary>
           <div className="mt-1 max-w-2xl">
-            <MarginBox margin={margin} currency={currency} />
+            <MarginBox margin={margin} currency={currency} from={marginView} />
             <p className="mt-1 text-zinc-400">
               Worked out on the latest simulated chain for the strategy&apos;s opening position; the
               return on margin divides the run&apos;s net P&amp;L by it.
             </p>
           </div>
         </details>
+      ) : null}
+      {marginView.fallback ? (
+        <p
+          className="text-[11px] text-amber-300"
+          role="status"
+          data-testid="results-margin-fallback"
+        >
+          {marginView.fallback} Return on margin uses the approximation instead.
+        </p>
       ) : null}
     </div>
   );

@@ -27,6 +27,7 @@ import {
   compile,
   GRAPH_VERSION,
   GraphDocumentSchema,
+  liftGraph,
   inputOf,
   isBlockType,
   isValidConnection,
@@ -270,7 +271,13 @@ export function blockSpec(type: string): BlockSpec | undefined {
  * builder's starting values: the DSL's own defaults stay as they are.
  */
 export const BLOCK_DEFAULTS: Partial<Record<BlockType, Record<string, unknown>>> = {
-  leg: { kind: 'CE', side: 'SELL', lots: 1, expiry: { kind: 'weekly', offset: 0 } },
+  leg: {
+    instrument: 'option',
+    right: 'CE',
+    side: 'SELL',
+    lots: 1,
+    expiry: { kind: 'weekly', offset: 0 },
+  },
   strike: { type: 'atm', atmFrom: 'spot' },
   stopLoss: { type: 'pct', value: 30 },
   target: { type: 'pct', value: 50 },
@@ -327,9 +334,9 @@ export function summarize(
   switch (spec.type) {
     case 'leg': {
       const what =
-        values.kind === 'FUT'
+        values.instrument === 'future'
           ? `${String(values.side ?? '?')} FUT`
-          : `${String(values.side ?? '?')} ${extra.strike ? describeStrike(extra.strike) : '…'} ${String(values.kind ?? '?')}`;
+          : `${String(values.side ?? '?')} ${extra.strike ? describeStrike(extra.strike) : '…'} ${String(values.right ?? '?')}`;
       lines.push(what);
       lines.push(
         `${String(values.lots ?? '?')} lot${values.lots === 1 ? '' : 's'} · ${describeExpiry(v.expiry)}${values.lazy ? ' · lazy' : ''}${values.hedge ? ' · hedge' : ''}`,
@@ -522,6 +529,6 @@ export function readSavedGraph(
 ): { ok: true; doc: GraphDoc } | { ok: false; errors: { path: string; message: string }[] } {
   const parsed = GraphDocumentSchema.safeParse(value);
   return parsed.success
-    ? { ok: true, doc: parsed.data }
+    ? { ok: true, doc: liftGraph(parsed.data) }
     : { ok: false, errors: toDslErrors(parsed.error.issues, value) };
 }

@@ -96,7 +96,8 @@ export function addLegs(
       { x: legX, y },
       {
         side: spec.side,
-        kind: spec.kind,
+        instrument: 'option',
+        right: spec.right,
         lots: spec.lots,
         expiry: spec.expiry ?? { kind: 'weekly', offset: 0 },
         ...(spec.hedge ? { hedge: true } : {}),

@@ -84,13 +84,15 @@ describe('the leg table edits the graph the canvas draws', () => {
     expect(out.basket.strategies[0].legs).toEqual([
       expect.objectContaining({
         side: 'SELL',
-        kind: 'CE',
+        instrument: 'option',
+        right: 'CE',
         lots: 1,
         strike: expect.objectContaining({ type: 'atm' }),
       }),
       expect.objectContaining({
         side: 'SELL',
-        kind: 'PE',
+        instrument: 'option',
+        right: 'PE',
         lots: 1,
         strike: expect.objectContaining({ type: 'atm' }),
       }),
@@ -106,9 +108,9 @@ describe('the leg table edits the graph the canvas draws', () => {
       const doc = edit(start(), (ctx, m) => addLegs(ctx, m.strategies[0], p.legs));
       const legs = dsl(doc).basket.strategies[0].legs;
       expect(
-        legs.map((l) => `${l.side} ${l.kind} ${l.lots}`),
+        legs.map((l) => `${l.side} ${l.right} ${l.lots}`),
         p.id,
-      ).toEqual(p.legs.map((l) => `${l.side} ${l.kind} ${l.lots}`));
+      ).toEqual(p.legs.map((l) => `${l.side} ${l.right} ${l.lots}`));
     }
   });
 

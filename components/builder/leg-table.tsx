@@ -371,7 +371,7 @@ function StrategySection(props: LegTableProps & { strategy: StrategyView; index:
             disabled={readOnly}
             onClick={() => {
               const { change, legIds: added } = addLegs(ctx, s, [
-                { side: 'SELL', kind: 'CE', lots: 1, strike: { type: 'atm', atmFrom: 'spot' } },
+                { side: 'SELL', right: 'CE', lots: 1, strike: { type: 'atm', atmFrom: 'spot' } },
               ]);
               props.onChange(change, undefined, added);
               props.onAnnounce('Added a leg: SELL ATM CE.');
@@ -501,7 +501,13 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
   const tg = leg.children.target;
   const tr = leg.children.trailingStop;
   const re = leg.children.reEntryOnStopLoss;
-  const label = describeLeg({ side: d.side, kind: d.kind, strike: strike?.data });
+  const isFuture = d.instrument === 'future';
+  const label = describeLeg({
+    side: d.side,
+    instrument: d.instrument,
+    right: d.right,
+    strike: strike?.data,
+  });
 
   const levelCell = (
     h: 'stopLoss' | 'target',
@@ -575,25 +581,29 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
               <option value="SELL">SELL</option>
             </select>
             <select
-              aria-label={`Leg ${n} right`}
+              aria-label={`Leg ${n} contract: a call (CE) or put (PE) option, or the future`}
               className={`${ctl} w-[3.3rem]`}
-              value={String(d.kind ?? '')}
+              value={isFuture ? 'FUT' : String(d.right ?? '')}
               onChange={(e) => {
-                const kind = e.target.value;
-                if (kind === 'FUT')
+                // One compact control for two DSL fields: the instrument, and an option's right.
+                const v = e.target.value;
+                if (v === 'FUT')
                   props.onChange(
-                    combine(patchData(leg.node, { kind }), setLegChild(ctx, leg, 'strike', null)),
-                    key('kind'),
+                    combine(
+                      patchData(leg.node, { instrument: 'future', right: undefined }),
+                      setLegChild(ctx, leg, 'strike', null),
+                    ),
+                    key('right'),
                   );
                 else if (!strike)
                   props.onChange(
                     combine(
-                      patchData(leg.node, { kind }),
+                      patchData(leg.node, { instrument: 'option', right: v }),
                       setLegChild(ctx, leg, 'strike', { type: 'atm', atmFrom: 'spot' }),
                     ),
-                    key('kind'),
+                    key('right'),
                   );
-                else setLeg({ kind }, 'kind');
+                else setLeg({ instrument: 'option', right: v }, 'right');
               }}
             >
               <option value="CE">CE</option>
@@ -627,7 +637,7 @@ function LegRows(props: LegTableProps & { strategy: StrategyView; leg: LegView; 
                 </option>
               ))}
             </select>
-            {d.kind === 'FUT' ? (
+            {isFuture ? (
               <span className="text-[11px] text-zinc-400">future: no strike</span>
             ) : (
               <>

@@ -6,7 +6,7 @@ import type { Expiry, StrikeSelector } from '@/engine/dsl';
 
 export type LegSpec = {
   side: 'BUY' | 'SELL';
-  kind: 'CE' | 'PE';
+  right: 'CE' | 'PE';
   lots: number;
   strike: Pick<StrikeSelector, 'type'> & Record<string, unknown>;
   expiry?: Expiry;
@@ -19,10 +19,10 @@ const atm = { type: 'atm', atmFrom: 'spot' } as const;
 const otm = (steps: number) => ({ type: 'otm', steps, atmFrom: 'spot' }) as const;
 const leg = (
   side: LegSpec['side'],
-  kind: LegSpec['kind'],
+  right: LegSpec['right'],
   strike: LegSpec['strike'],
   extra: Partial<LegSpec> = {},
-): LegSpec => ({ side, kind, lots: 1, strike, ...extra });
+): LegSpec => ({ side, right, lots: 1, strike, ...extra });
 
 export const PRESETS: readonly Preset[] = [
   {

@@ -4,6 +4,7 @@
  * default, or a snapshot of a real dataset), its payoff at expiry and today, breakevens, max
  * profit and loss, net greeks, and what-if sliders for spot, IV and days forward.
  */
+import { describeTerms } from '@/engine/market/snapshot';
 import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { PayoffChart } from '@/components/payoff/payoff-chart';
@@ -12,7 +13,8 @@ import { formatMoney } from '@/components/templates/format';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { ErrorNotice, LoadingRows } from '@/components/ui/page';
 import { DAYS_PER_YEAR } from '@/engine/pricing';
-import { approximateMargin, returnOnMargin, type MarginEstimate } from '@/engine/margin';
+import { returnOnMargin, type MarginEstimate } from '@/engine/margin';
+import { APPROXIMATION, useMargin, type MarginView } from '@/components/payoff/use-margin';
 import { formatExchangeDate, formatExchangeTime } from '@/components/backtest/exchange-time';
 import { describeLeg } from '@/engine/dsl/describe';
 import {
@@ -56,9 +58,9 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
       summary: summarize(pos.legs, pos.market),
       greeks: netGreeks(pos.legs, pos.market, scenario),
       pnl: pnlToday(pos.legs, pos.market, pos.spot, scenario),
-      margin: marginOf(pos),
     };
   }, [pos, scenario.spotPct, scenario.ivPoints, scenario.daysForward]);
+  const marginView = useMargin(pos);
 
   if (dsl === null)
     return (
@@ -254,11 +256,12 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
             <Stat label="Net theta / day" value={fix(view.greeks.theta)} />
             <Stat label="Net vega / vol pt" value={fix(view.greeks.vega)} />
           </dl>
-          {view.margin ? (
+          {marginView.margin ? (
             <MarginBox
-              margin={view.margin}
+              margin={marginView.margin}
               maxProfit={view.summary.maxProfit}
               currency={pos.currency}
+              from={marginView}
             />
           ) : null}
           <table className="w-full text-left" data-testid="payoff-legs">
@@ -279,18 +282,18 @@ export function PayoffPanel({ dsl }: { dsl: Record<string, unknown> | null }) {
                   >
                     {describeLeg({
                       side: l.side,
-                      kind: l.kind,
+                      instrument: l.instrument,
+                      right: l.right ?? undefined,
                       strike: strikeRule(dsl, chosen.strategyId, l.id),
                     })}
                   </td>
                   <td className="whitespace-nowrap">
-                    {formatExchangeDate(l.expiry)}{' '}
-                    {l.kind === 'FUT' ? 'FUT' : `${l.strike} ${l.kind}`}
+                    {formatExchangeDate(l.expiry)} {describeTerms(l)}
                   </td>
                   <td className="text-right font-mono">{l.qty}</td>
                   <td className="text-right font-mono">{fix(l.entry)}</td>
                   <td className="text-right font-mono">
-                    {l.kind === 'FUT' ? '—' : `${fix(l.iv * 100, 1)}%`}
+                    {l.instrument === 'future' ? '—' : `${fix(l.iv * 100, 1)}%`}
                   </td>
                 </tr>
               ))}
@@ -369,23 +372,6 @@ function Stat({ label, value, tone }: { label: string; value: string; tone?: num
   );
 }
 
-type Position = NonNullable<
-  NonNullable<ReturnType<typeof useOpeningPosition>['data']>[number]['position']
->;
-
-function marginOf(pos: Position): MarginEstimate | null {
-  try {
-    return approximateMargin({
-      underlying: pos.underlying,
-      spot: pos.spot,
-      legs: pos.legs,
-      market: pos.market,
-    });
-  } catch {
-    return null;
-  }
-}
-
 /** The strike rule of a leg as the strategy wrote it ("ATM"), so the row reads "SELL ATM CE". */
 function strikeRule(
   dsl: Record<string, unknown> | null,
@@ -403,12 +389,16 @@ export function MarginBox({
   margin,
   maxProfit,
   currency,
+  from,
 }: {
   margin: MarginEstimate;
   maxProfit?: number;
   currency: string;
+  /** The account picker and the broker's reason for falling back, where a panel offers them. */
+  from?: MarginView;
 }) {
   const rom = maxProfit !== undefined ? returnOnMargin(maxProfit, margin.total) : null;
+  const broker = margin.source === 'broker';
   return (
     <section
       aria-label="Capital needed"
@@ -418,10 +408,12 @@ export function MarginBox({
       <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
         <div>
           <div className="text-zinc-400">
-            Capital needed{margin.source === 'approximation' ? ' (approx.)' : ''}
+            {broker ? (margin.heading ?? 'Margin from your broker') : 'Capital needed (approx.)'}
           </div>
           <div className="font-mono text-sm text-zinc-100" data-testid="margin-total">
-            {currency} {formatMoney(margin.total)}
+            {broker
+              ? `₹${formatMoney(margin.total, 2)}`
+              : `${currency} ${formatMoney(margin.total)}`}
           </div>
         </div>
         {maxProfit !== undefined ? (
@@ -439,7 +431,18 @@ export function MarginBox({
         <div className="text-zinc-400">
           {margin.definedRisk ? 'defined risk' : 'undefined risk'}
         </div>
+        {from && from.accounts.length > 0 ? <MarginFrom from={from} /> : null}
       </div>
+      {from?.asking ? (
+        <p className="mt-1 text-[11px] text-zinc-400" role="status">
+          Asking {from.accounts.find((a) => a.id === from.picked)?.label} for its margin…
+        </p>
+      ) : null}
+      {from?.fallback ? (
+        <p className="mt-1 text-[11px] text-amber-300" role="status" data-testid="margin-fallback">
+          {from.fallback} Showing the approximation instead.
+        </p>
+      ) : null}
       <p className="mt-1 text-[11px] text-zinc-400" data-testid="margin-method">
         {margin.methodText}
       </p>
@@ -462,5 +465,32 @@ export function MarginBox({
         ))}
       </details>
     </section>
+  );
+}
+
+const BROKER_NAMES = { kite: 'Kite', alpaca: 'Alpaca', deribit: 'Deribit' } as const;
+
+/** Which figure to show: the approximation, or one of the trader's broker accounts. */
+function MarginFrom({ from }: { from: MarginView }) {
+  const id = useId();
+  return (
+    <label className="ml-auto flex items-center gap-1 text-zinc-400" htmlFor={id}>
+      Margin from
+      <select
+        id={id}
+        value={from.picked}
+        onChange={(e) => from.pick(e.target.value)}
+        className="rounded border border-zinc-700 bg-zinc-900 px-1 py-0.5 text-zinc-100"
+        data-testid="margin-from"
+      >
+        <option value={APPROXIMATION}>Approximation (exchange rules)</option>
+        {from.accounts.map((a) => (
+          <option key={a.id} value={a.id}>
+            {a.label} ({BROKER_NAMES[a.broker]}
+            {a.broker === 'kite' ? '' : ', approximation only'})
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -18,7 +18,7 @@ import { StrategyWords } from '@/components/templates/strategy-words';
 import { parseDsl } from '@/engine/dsl';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { ErrorNotice, LoadingRows, PageHeader } from '@/components/ui/page';
-import { GraphDocumentSchema } from '@/engine/graph';
+import { GraphDocumentSchema, liftGraph } from '@/engine/graph';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const btn =
@@ -59,7 +59,10 @@ export function TemplateDetail({ id }: { id: string }) {
   if (t.isPending) return <LoadingRows rows={6} />;
   if (t.isError) return <ErrorNotice>{errorMessage(t.error)}</ErrorNotice>;
   const d = t.data;
-  const graph = GraphDocumentSchema.safeParse(d.graph);
+  const graphRead = GraphDocumentSchema.safeParse(d.graph);
+  const graph = graphRead.success
+    ? { success: true as const, data: liftGraph(graphRead.data) }
+    : graphRead;
   const parsed = parseDsl(d.dsl);
   const underlying = parsed.ok ? parsed.value.basket.strategies[0]?.underlying : undefined;
   const mutationError = fork.error ?? publishVersion.error ?? update.error;

@@ -8,7 +8,13 @@ import { z } from 'zod';
 import { getInstrument } from '../market/instruments.ts';
 import { expiryPricing, type PricingOverrides } from '../market/pricing-context.ts';
 import { findQuote, markPrice } from '../market/quote.ts';
-import { IsoDateSchema, type ChainSnapshot } from '../market/snapshot.ts';
+import {
+  FUTURE_TERMS,
+  IsoDateSchema,
+  termsOf,
+  RightSchema,
+  type ChainSnapshot,
+} from '../market/snapshot.ts';
 import { quoteIv } from '../market/volatility.ts';
 import type { PayoffLeg, PayoffMarket } from '../payoff/payoff.ts';
 import type { OpeningPosition } from '../payoff/position.ts';
@@ -28,13 +34,10 @@ export type RiskBook = {
 };
 
 /** A held position as deployments and portfolios know it: what it is, how much, at what price. */
-export const RiskPositionSchema = z.object({
+const PositionFields = z.object({
   id: z.string().min(1).max(120),
   underlying: z.string().min(1).max(30),
   expiry: IsoDateSchema,
-  kind: z.enum(['CE', 'PE', 'FUT']),
-  /** Ignored for FUT. */
-  strike: z.number().finite().nonnegative(),
   side: z.enum(['BUY', 'SELL']),
   /** Units (lots x lot size). */
   qty: z.number().finite().positive(),
@@ -44,6 +47,19 @@ export const RiskPositionSchema = z.object({
   /** Annualised IV, decimal; read from the chain when absent. */
   iv: z.number().finite().positive().max(20).optional(),
 });
+/** An option position names its strike and right; a future names neither. */
+export const RiskPositionSchema = z.discriminatedUnion('instrument', [
+  PositionFields.extend({
+    instrument: z.literal('option'),
+    strike: z.number().finite().positive(),
+    right: RightSchema,
+  }),
+  PositionFields.extend({
+    instrument: z.literal('future'),
+    strike: z.null().default(null),
+    right: z.null().default(null),
+  }),
+]);
 export type RiskPosition = z.infer<typeof RiskPositionSchema>;
 
 export type BookResult = { book: RiskBook; skipped: { id: string; why: string }[] };
@@ -96,12 +112,11 @@ export function bookFromPositions(
       t: p.t,
       entry: pos.entry,
     };
-    if (pos.kind === 'FUT') {
+    if (pos.instrument === 'future') {
       const price = pos.mark ?? p.forward;
       legs.push({
         ...base,
-        kind: 'FUT',
-        strike: 0,
+        ...FUTURE_TERMS,
         iv: 0,
         mark: price,
         forwardRatio: price / s.spot,
@@ -109,19 +124,20 @@ export function bookFromPositions(
       continue;
     }
     const chain = s.expiries.find((e) => e.expiry === pos.expiry);
-    const quote = chain && findQuote(chain, pos.strike, pos.kind);
+    const quote = chain && findQuote(chain, pos.strike, pos.right);
     const iv = pos.iv ?? (quote ? quoteIv(quote, p) : undefined);
     if (iv === undefined) {
       skipped.push({
         id: pos.id,
-        why: `${pos.underlying} ${pos.expiry} ${pos.strike} ${pos.kind} has no IV in the chain and none was given`,
+        why: `${pos.underlying} ${pos.expiry} ${pos.strike} ${pos.right} has no IV in the chain and none was given`,
       });
       continue;
     }
     legs.push({
       ...base,
-      kind: pos.kind,
+      instrument: 'option',
       strike: pos.strike,
+      right: pos.right,
       iv,
       mark: pos.mark ?? (quote ? markPrice(quote) : undefined),
       forwardRatio: p.forward / s.spot,
@@ -138,10 +154,9 @@ export function bookFromOpening(op: OpeningPosition, prefix?: string): RiskBook 
     markets: { [op.underlying]: op.market },
     legs: op.legs.map((l) => ({
       id: prefix ? `${prefix}.${l.id}` : l.id,
-      kind: l.kind,
+      ...termsOf(l),
       side: l.side,
       qty: l.qty,
-      strike: l.strike,
       entry: l.entry,
       expiry: l.expiry,
       t: l.t,

@@ -1,6 +1,7 @@
 // Portfolio risk adds up: the greeks of every group (an expiry, an underlying, a deployment, the
 // whole portfolio) are the sums of its legs' greeks, each leg priced alone; the limits pause on
 // exactly the crossing; the legs a running strategy holds become the positions the book values.
+import { terms, type TermsSpec } from '@/tests/support/contract-terms';
 import { describe, expect, it } from 'vitest';
 import { straddle, straddleDay } from '../backtest/golden-straddle.ts';
 import { approximateMargin } from '../margin/approximation.ts';
@@ -20,16 +21,19 @@ import { bookGreeks } from './scenario.ts';
 const NIFTY = { spot: 24210, rate: 0.065, div: 0.012, model: 'black-scholes' as const };
 const BANKNIFTY = { spot: 51800, rate: 0.065, div: 0.01, model: 'black-scholes' as const };
 
-function leg(over: Partial<RiskLeg> & Pick<RiskLeg, 'id' | 'kind' | 'side'>): RiskLeg {
+function leg(
+  over: Omit<Partial<RiskLeg>, keyof TermsSpec> & TermsSpec & Pick<RiskLeg, 'id' | 'side'>,
+): RiskLeg {
+  const { instrument, right, strike, ...rest } = over;
   return {
     underlying: 'NIFTY',
     qty: 65,
-    strike: 24200,
     entry: 120,
     expiry: '2026-08-25',
     t: 7 / 365,
     iv: 0.11,
-    ...over,
+    ...rest,
+    ...terms({ instrument, right, strike }, 24200),
   };
 }
 
@@ -40,11 +44,46 @@ const a: RiskBook = {
   currency: 'INR',
   markets: { NIFTY },
   legs: [
-    leg({ id: 'a.sc', kind: 'CE', side: 'SELL', strike: 24500, entry: 41.5, iv: 0.098, mark: 38 }),
-    leg({ id: 'a.lc', kind: 'CE', side: 'BUY', strike: 24700, entry: 12.2, iv: 0.101, mark: 11 }),
-    leg({ id: 'a.sp', kind: 'PE', side: 'SELL', strike: 23900, entry: 52.3, iv: 0.117 }),
-    leg({ id: 'a.lp', kind: 'PE', side: 'BUY', strike: 23700, entry: 21.8, iv: 0.125, mark: 20 }),
-    leg({ id: 'a.fut', kind: 'FUT', side: 'BUY', strike: 0, entry: 24290, iv: 0, t: 9 / 365, expiry: '2026-08-27', mark: 24300 }), // prettier-ignore
+    leg({
+      id: 'a.sc',
+      instrument: 'option',
+      right: 'CE',
+      side: 'SELL',
+      strike: 24500,
+      entry: 41.5,
+      iv: 0.098,
+      mark: 38,
+    }),
+    leg({
+      id: 'a.lc',
+      instrument: 'option',
+      right: 'CE',
+      side: 'BUY',
+      strike: 24700,
+      entry: 12.2,
+      iv: 0.101,
+      mark: 11,
+    }),
+    leg({
+      id: 'a.sp',
+      instrument: 'option',
+      right: 'PE',
+      side: 'SELL',
+      strike: 23900,
+      entry: 52.3,
+      iv: 0.117,
+    }),
+    leg({
+      id: 'a.lp',
+      instrument: 'option',
+      right: 'PE',
+      side: 'BUY',
+      strike: 23700,
+      entry: 21.8,
+      iv: 0.125,
+      mark: 20,
+    }),
+    leg({ id: 'a.fut', instrument: 'future', side: 'BUY', strike: 0, entry: 24290, iv: 0, t: 9 / 365, expiry: '2026-08-27', mark: 24300 }), // prettier-ignore
   ],
 };
 const b: RiskBook = {
@@ -52,10 +91,19 @@ const b: RiskBook = {
   currency: 'INR',
   markets: { BANKNIFTY, NIFTY },
   legs: [
-    leg({ id: 'b.sc', underlying: 'BANKNIFTY', kind: 'CE', side: 'SELL', qty: 30, strike: 52500, entry: 180, iv: 0.13, expiry: '2026-08-26', t: 8 / 365, mark: 170 }), // prettier-ignore
-    leg({ id: 'b.sp', underlying: 'BANKNIFTY', kind: 'PE', side: 'SELL', qty: 30, strike: 51000, entry: 210, iv: 0.14, expiry: '2026-08-26', t: 8 / 365, mark: 230 }), // prettier-ignore
-    leg({ id: 'b.cal', kind: 'CE', side: 'BUY', qty: 130, strike: 24200, entry: 301, iv: 0.104, t: 21 / 365, expiry: '2026-09-08', mark: 310 }), // prettier-ignore
-    leg({ id: 'b.sp2', kind: 'PE', side: 'SELL', strike: 24000, entry: 80, iv: 0.12, mark: 70 }),
+    leg({ id: 'b.sc', underlying: 'BANKNIFTY', instrument: 'option', right: 'CE', side: 'SELL', qty: 30, strike: 52500, entry: 180, iv: 0.13, expiry: '2026-08-26', t: 8 / 365, mark: 170 }), // prettier-ignore
+    leg({ id: 'b.sp', underlying: 'BANKNIFTY', instrument: 'option', right: 'PE', side: 'SELL', qty: 30, strike: 51000, entry: 210, iv: 0.14, expiry: '2026-08-26', t: 8 / 365, mark: 230 }), // prettier-ignore
+    leg({ id: 'b.cal', instrument: 'option', right: 'CE', side: 'BUY', qty: 130, strike: 24200, entry: 301, iv: 0.104, t: 21 / 365, expiry: '2026-09-08', mark: 310 }), // prettier-ignore
+    leg({
+      id: 'b.sp2',
+      instrument: 'option',
+      right: 'PE',
+      side: 'SELL',
+      strike: 24000,
+      entry: 80,
+      iv: 0.12,
+      mark: 70,
+    }),
   ],
 };
 const markets = { NIFTY, BANKNIFTY };
@@ -166,13 +214,13 @@ describe('a running strategy’s legs as positions', () => {
     const s = strategies[0].id;
     // 09:30: both legs sold at 09:20 (at the bid 100 and 80), last LTPs 120 and 70.
     const open = heldPositions('dep-1', strategies, await upTo(3));
-    expect(open.map((p) => [p.kind, p.side, p.strike, p.expiry, p.qty, p.entry, p.mark])).toEqual([
+    expect(open.map((p) => [p.right, p.side, p.strike, p.expiry, p.qty, p.entry, p.mark])).toEqual([
       ['CE', 'SELL', 24000, '2026-11-24', 65, 100, 120],
       ['PE', 'SELL', 24000, '2026-11-24', 65, 80, 70],
     ]);
     expect(open[0].id).toMatch(new RegExp(`^dep-1/${s}/`));
     // 09:41: the CE was stopped out at 09:40; only the PE is held.
-    expect(heldPositions('dep-1', strategies, await upTo(5)).map((p) => p.kind)).toEqual(['PE']);
+    expect(heldPositions('dep-1', strategies, await upTo(5)).map((p) => p.right)).toEqual(['PE']);
 
     // The portfolio of that deployment: its one section, valued on the chain it last saw.
     const state = await upTo(3);

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { approximateMargin } from '../margin/approximation.ts';
 import { findInstrument } from '../market/instruments.ts';
-import type { ChainSnapshot } from '../market/snapshot.ts';
+import { termsOf, type ChainSnapshot } from '../market/snapshot.ts';
 import type { RuntimeState } from '../runtime/types.ts';
 import { bookFromPositions, type RiskBook, type RiskLeg, type RiskPosition } from './book.ts';
 import { bookGreeks, bookPnlNow, type BookGreeks } from './scenario.ts';
@@ -32,8 +32,7 @@ export function heldPositions(
         id: `${deploymentId}/${s.id}/${l.instanceId}`,
         underlying: s.underlying,
         expiry: l.expiry,
-        kind: l.right,
-        strike: l.strike ?? 0,
+        ...termsOf(l),
         side: l.side,
         qty: l.held,
         entry: l.entryPrice,

@@ -1,5 +1,6 @@
 // The scenario matrix against the pricing layer itself: every cell is the sum of each leg
 // repriced with the scalar pricer at the shocked spot, IV and time; greeks add up over legs.
+import { terms, type TermsSpec } from '@/tests/support/contract-terms';
 import { describe, expect, it } from 'vitest';
 import { greeks, intrinsic, type Greeks } from '../pricing/index.ts';
 import { netGreeks, pnlToday } from '../payoff/payoff.ts';
@@ -19,16 +20,19 @@ import {
 const NIFTY = { spot: 24210, rate: 0.065, div: 0.012, model: 'black-scholes' as const };
 const BTC = { spot: 47500, rate: 0, div: 0, model: 'black-76' as const };
 
-function leg(over: Partial<RiskLeg> & Pick<RiskLeg, 'id' | 'kind' | 'side'>): RiskLeg {
+function leg(
+  over: Omit<Partial<RiskLeg>, keyof TermsSpec> & TermsSpec & Pick<RiskLeg, 'id' | 'side'>,
+): RiskLeg {
+  const { instrument, right, strike, ...rest } = over;
   return {
     underlying: 'NIFTY',
     qty: 65,
-    strike: 24200,
     entry: 120,
     expiry: '2026-08-25',
     t: 7 / 365,
     iv: 0.11,
-    ...over,
+    ...rest,
+    ...terms({ instrument, right, strike }, 24200),
   };
 }
 
@@ -38,13 +42,46 @@ const niftyBook: RiskBook = {
   currency: 'INR',
   markets: { NIFTY },
   legs: [
-    leg({ id: 'sc', kind: 'CE', side: 'SELL', strike: 24500, entry: 41.5, iv: 0.098 }),
-    leg({ id: 'lc', kind: 'CE', side: 'BUY', strike: 24700, entry: 12.2, iv: 0.101 }),
-    leg({ id: 'sp', kind: 'PE', side: 'SELL', strike: 23900, entry: 52.3, iv: 0.117 }),
-    leg({ id: 'lp', kind: 'PE', side: 'BUY', strike: 23700, entry: 21.8, iv: 0.125 }),
+    leg({
+      id: 'sc',
+      instrument: 'option',
+      right: 'CE',
+      side: 'SELL',
+      strike: 24500,
+      entry: 41.5,
+      iv: 0.098,
+    }),
+    leg({
+      id: 'lc',
+      instrument: 'option',
+      right: 'CE',
+      side: 'BUY',
+      strike: 24700,
+      entry: 12.2,
+      iv: 0.101,
+    }),
+    leg({
+      id: 'sp',
+      instrument: 'option',
+      right: 'PE',
+      side: 'SELL',
+      strike: 23900,
+      entry: 52.3,
+      iv: 0.117,
+    }),
+    leg({
+      id: 'lp',
+      instrument: 'option',
+      right: 'PE',
+      side: 'BUY',
+      strike: 23700,
+      entry: 21.8,
+      iv: 0.125,
+    }),
     leg({
       id: 'cal',
-      kind: 'CE',
+      instrument: 'option',
+      right: 'CE',
       side: 'BUY',
       strike: 24200,
       entry: 301,
@@ -53,7 +90,15 @@ const niftyBook: RiskBook = {
       expiry: '2026-09-08',
       qty: 130,
     }),
-    leg({ id: 'fut', kind: 'FUT', side: 'SELL', strike: 0, entry: 24290, iv: 0, t: 9 / 365 }),
+    leg({
+      id: 'fut',
+      instrument: 'future',
+      side: 'SELL',
+      strike: 0,
+      entry: 24290,
+      iv: 0,
+      t: 9 / 365,
+    }),
   ],
 };
 
@@ -66,7 +111,8 @@ const btcBook: RiskBook = {
     {
       id: 'bc',
       underlying: 'BTC',
-      kind: 'CE',
+      instrument: 'option',
+      right: 'CE',
       side: 'BUY',
       qty: 3,
       strike: 50000,
@@ -79,7 +125,8 @@ const btcBook: RiskBook = {
     {
       id: 'sp',
       underlying: 'BTC',
-      kind: 'PE',
+      instrument: 'option',
+      right: 'PE',
       side: 'SELL',
       qty: 2,
       strike: 44000,
@@ -104,18 +151,18 @@ function repriced(l: RiskLeg, m: typeof NIFTY | typeof BTC, x: Shock): Greeks & 
   const s = m.spot * (1 + x.spotPct / 100);
   const t = Math.max(0, l.t - x.daysForward / 365);
   const f = forwardOverSpot(l, m, t);
-  if (l.kind === 'FUT')
+  if (l.instrument === 'future')
     return { value: s * f, price: s * f, delta: f, gamma: 0, theta: 0, vega: 0, rho: 0 };
   if (t === 0) {
-    const v = intrinsic(l.kind, s, l.strike);
+    const v = intrinsic(l.right, s, l.strike);
     return {
-      ...greeks({ right: l.kind, spot: s, strike: l.strike, t: 0, rate: m.rate, vol: 0.1 }),
+      ...greeks({ right: l.right, spot: s, strike: l.strike, t: 0, rate: m.rate, vol: 0.1 }),
       value: v,
     };
   }
   const black76 = m.model === 'black-76';
   const g = greeks({
-    right: l.kind,
+    right: l.right,
     spot: black76 ? s * f : s,
     strike: l.strike,
     t,
@@ -290,7 +337,8 @@ describe('books from held positions', () => {
           id: 'a',
           underlying: 'NIFTY',
           expiry: '2026-08-25',
-          kind: 'CE',
+          instrument: 'option',
+          right: 'CE',
           strike: 24500,
           side: 'SELL',
           qty: 65,
@@ -300,7 +348,8 @@ describe('books from held positions', () => {
           id: 'b',
           underlying: 'NIFTY',
           expiry: '2026-08-25',
-          kind: 'PE',
+          instrument: 'option',
+          right: 'PE',
           strike: 23900,
           side: 'SELL',
           qty: 65,
@@ -310,7 +359,8 @@ describe('books from held positions', () => {
           id: 'c',
           underlying: 'NIFTY',
           expiry: '2026-08-25',
-          kind: 'PE',
+          instrument: 'option',
+          right: 'PE',
           strike: 23000,
           side: 'BUY',
           qty: 65,
@@ -320,7 +370,8 @@ describe('books from held positions', () => {
           id: 'd',
           underlying: 'BANKNIFTY',
           expiry: '2026-08-25',
-          kind: 'PE',
+          instrument: 'option',
+          right: 'PE',
           strike: 52000,
           side: 'BUY',
           qty: 30,
@@ -330,8 +381,9 @@ describe('books from held positions', () => {
           id: 'e',
           underlying: 'NIFTY',
           expiry: '2026-08-25',
-          kind: 'FUT',
-          strike: 0,
+          instrument: 'future',
+          strike: null,
+          right: null,
           side: 'BUY',
           qty: 65,
           entry: 24250,

@@ -106,13 +106,13 @@ function priceGrid(book: RiskBook, grid: ScenarioGrid): Grids {
     const w = sign(leg) * leg.qty;
     const t = Math.max(0, leg.t - elapsed);
     const futures = m.model === 'black-76';
-    const f = leg.kind === 'FUT' || futures ? forwardFactor(leg, m, t) : 1;
+    const f = leg.instrument === 'future' || futures ? forwardFactor(leg, m, t) : 1;
     const q = futures ? 0 : m.div;
-    const isCall = leg.kind === 'CE';
+    const isCall = leg.right === 'CE';
     for (let i = 0; i < nS; i++) {
       const s = m.spot * (1 + grid.spotMovesPct[i] / 100);
       const row = i * nV;
-      if (leg.kind === 'FUT') {
+      if (leg.instrument === 'future') {
         const v = w * (s * f - leg.entry);
         for (let j = 0; j < nV; j++) {
           pnl[row + j] += v;

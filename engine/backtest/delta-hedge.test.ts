@@ -2,6 +2,7 @@
 // hedged example against the same strategy without its hedge, figures pinned; the hedged net delta
 // recomputed after every hedge fill by the risk desk's own book (engine/analysis), which must sit
 // inside the band; and the stored state of a hedged 4-leg strategy within 4 KB at every step.
+import { termsOf } from '../market/snapshot.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -53,13 +54,12 @@ function riskDeskDelta(state: RuntimeState, snap: ChainSnapshot): number {
         id: l.instanceId,
         underlying: snap.underlying,
         expiry: l.expiry,
-        kind: l.right,
-        strike: l.strike ?? 0,
+        ...termsOf(l),
         side: l.side,
         qty: l.held,
         entry: l.entryPrice ?? 0,
         // A future is worth its futures price (here the synthetic future: the data has no quote).
-        ...(l.right === 'FUT' ? { mark: futuresPrice(snap, l.expiry) } : {}),
+        ...(l.instrument === 'future' ? { mark: futuresPrice(snap, l.expiry) } : {}),
       });
     }
   const { book, skipped } = bookFromPositions(positions, [snap]);

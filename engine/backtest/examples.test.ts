@@ -63,7 +63,8 @@ const examples = readdirSync(examplesDir)
 type Pinned = {
   net: number;
   costs: number;
-  orders: [string, string, string, number, string, number, number, string][];
+  // ts, leg, side, strike and right (null, null for a future), qty, price, reason
+  orders: [string, string, string, number | null, string | null, number, number, string][];
 };
 // prettier-ignore
 const PINNED: Record<string, Pinned> = {
@@ -128,33 +129,33 @@ const PINNED: Record<string, Pinned> = {
 'nifty-straddle-delta-hedge.json': { net: -10532.44, costs: 12287.44, orders: [
   ['2026-08-18T10:43', 'ce', 'SELL', 24200, 'CE', 130, 45, 'ENTRY'],
   ['2026-08-18T10:43', 'pe', 'SELL', 24200, 'PE', 130, 24.2, 'ENTRY'],
-  ['2026-08-18T10:44', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24242.85, 'HEDGE'],
-  ['2026-08-18T10:47', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24242.1, 'HEDGE'],
-  ['2026-08-18T11:31', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24219.2, 'HEDGE'],
-  ['2026-08-18T11:39', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24229.7, 'HEDGE'],
-  ['2026-08-18T12:06', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24249.65, 'HEDGE'],
-  ['2026-08-18T12:44', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24235, 'HEDGE'],
-  ['2026-08-18T13:06', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24230.45, 'HEDGE'],
-  ['2026-08-18T13:10', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24235.9, 'HEDGE'],
-  ['2026-08-18T13:58', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24231.65, 'HEDGE'],
-  ['2026-08-18T14:03', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24231.65, 'HEDGE'],
-  ['2026-08-18T14:12', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24231.9, 'HEDGE'],
-  ['2026-08-18T14:30', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24233.5, 'HEDGE'],
-  ['2026-08-18T14:36', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24242.7, 'HEDGE'],
-  ['2026-08-18T14:39', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24236.15, 'HEDGE'],
-  ['2026-08-18T14:45', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24237.1, 'HEDGE'],
-  ['2026-08-18T14:46', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24236.45, 'HEDGE'],
-  ['2026-08-18T14:47', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24240.5, 'HEDGE'],
-  ['2026-08-18T14:57', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24245.9, 'HEDGE'],
-  ['2026-08-18T15:05', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24245.95, 'HEDGE'],
-  ['2026-08-18T15:07', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24245.65, 'HEDGE'],
-  ['2026-08-18T15:08', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24242.35, 'HEDGE'],
-  ['2026-08-18T15:09', 'deltaHedge', 'BUY', 0, 'FUT', 65, 24241.4, 'HEDGE'],
-  ['2026-08-18T15:10', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24242.4, 'HEDGE'],
-  ['2026-08-18T15:14', 'deltaHedge', 'SELL', 0, 'FUT', 65, 24246.7, 'HEDGE'],
+  ['2026-08-18T10:44', 'deltaHedge', 'BUY', null, null, 65, 24242.85, 'HEDGE'],
+  ['2026-08-18T10:47', 'deltaHedge', 'SELL', null, null, 65, 24242.1, 'HEDGE'],
+  ['2026-08-18T11:31', 'deltaHedge', 'SELL', null, null, 65, 24219.2, 'HEDGE'],
+  ['2026-08-18T11:39', 'deltaHedge', 'BUY', null, null, 65, 24229.7, 'HEDGE'],
+  ['2026-08-18T12:06', 'deltaHedge', 'BUY', null, null, 65, 24249.65, 'HEDGE'],
+  ['2026-08-18T12:44', 'deltaHedge', 'SELL', null, null, 65, 24235, 'HEDGE'],
+  ['2026-08-18T13:06', 'deltaHedge', 'SELL', null, null, 65, 24230.45, 'HEDGE'],
+  ['2026-08-18T13:10', 'deltaHedge', 'BUY', null, null, 65, 24235.9, 'HEDGE'],
+  ['2026-08-18T13:58', 'deltaHedge', 'SELL', null, null, 65, 24231.65, 'HEDGE'],
+  ['2026-08-18T14:03', 'deltaHedge', 'BUY', null, null, 65, 24231.65, 'HEDGE'],
+  ['2026-08-18T14:12', 'deltaHedge', 'SELL', null, null, 65, 24231.9, 'HEDGE'],
+  ['2026-08-18T14:30', 'deltaHedge', 'BUY', null, null, 65, 24233.5, 'HEDGE'],
+  ['2026-08-18T14:36', 'deltaHedge', 'SELL', null, null, 65, 24242.7, 'HEDGE'],
+  ['2026-08-18T14:39', 'deltaHedge', 'BUY', null, null, 65, 24236.15, 'HEDGE'],
+  ['2026-08-18T14:45', 'deltaHedge', 'BUY', null, null, 65, 24237.1, 'HEDGE'],
+  ['2026-08-18T14:46', 'deltaHedge', 'SELL', null, null, 65, 24236.45, 'HEDGE'],
+  ['2026-08-18T14:47', 'deltaHedge', 'BUY', null, null, 65, 24240.5, 'HEDGE'],
+  ['2026-08-18T14:57', 'deltaHedge', 'BUY', null, null, 65, 24245.9, 'HEDGE'],
+  ['2026-08-18T15:05', 'deltaHedge', 'SELL', null, null, 65, 24245.95, 'HEDGE'],
+  ['2026-08-18T15:07', 'deltaHedge', 'SELL', null, null, 65, 24245.65, 'HEDGE'],
+  ['2026-08-18T15:08', 'deltaHedge', 'SELL', null, null, 65, 24242.35, 'HEDGE'],
+  ['2026-08-18T15:09', 'deltaHedge', 'BUY', null, null, 65, 24241.4, 'HEDGE'],
+  ['2026-08-18T15:10', 'deltaHedge', 'SELL', null, null, 65, 24242.4, 'HEDGE'],
+  ['2026-08-18T15:14', 'deltaHedge', 'SELL', null, null, 65, 24246.7, 'HEDGE'],
   ['2026-08-18T15:15', 'ce', 'BUY', 24200, 'CE', 130, 35.2, 'EXIT_TIME'],
   ['2026-08-18T15:15', 'pe', 'BUY', 24200, 'PE', 130, 10.45, 'EXIT_TIME'],
-  ['2026-08-18T15:15', 'deltaHedge', 'BUY', 0, 'FUT', 130, 24244.15, 'EXIT_TIME'],
+  ['2026-08-18T15:15', 'deltaHedge', 'BUY', null, null, 130, 24244.15, 'EXIT_TIME'],
 ]},
 'spy-ivrank-credit-spread.json': { net: -40.99, costs: 10.99, orders: [
   ['2025-08-26T16:15', 'long-put', 'BUY', 640, 'PE', 500, 0.33, 'ENTRY'],
@@ -192,7 +193,7 @@ function cashFlowCheck(report: BacktestReport, doc: DslDocument) {
       price: o.price,
       spot: byKey.get(`${u}@${o.ts}`)!.spot,
       date: o.ts.slice(0, 10),
-      instrument: o.right === 'FUT' ? 'future' : 'option',
+      instrument: o.instrument,
     }).total;
   }
   for (const st of report.settlements) cash += (st.side === 'SELL' ? 1 : -1) * st.price * st.qty;
@@ -211,7 +212,8 @@ describe.skipIf(!haveData)('examples on real data', () => {
       const report = await backtestDocument(e.doc, data.get(e.underlying)!);
       const pinned = PINNED[e.file];
       expect(pinned, `no pinned figures for ${e.file}`).toBeDefined();
-      expect(report.orders.map((o) => [o.ts.slice(0, 16), o.legId, o.side, o.strike, o.right, o.qty, o.price, o.reason])).toEqual(pinned.orders); // prettier-ignore
+      const got = report.orders.map((o) => [o.ts.slice(0, 16), o.legId, o.side, o.strike, o.right, o.qty, o.price, o.reason]); // prettier-ignore
+      expect(got).toEqual(pinned.orders);
       expect(report.summary.netPnl).toBe(pinned.net);
       expect(report.summary.costs).toBe(pinned.costs);
       // Without slippage every fill is a price the snapshot quotes, and the money adds up.
@@ -219,7 +221,7 @@ describe.skipIf(!haveData)('examples on real data', () => {
       for (const o of plain.orders) {
         const snap = byKey.get(`${o.underlying}@${o.ts}`);
         expect(snap, `order ${o.id} at ${o.ts} has no snapshot`).toBeDefined();
-        if (o.right === 'FUT') {
+        if (o.instrument === 'future') {
           // A future trades at the expiry's futures price (here, with no futures quote, its synthetic future).
           expect(o.price).toBeCloseTo(futuresPrice(snap!, o.expiry)!, 6);
           continue;

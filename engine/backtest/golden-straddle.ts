@@ -7,10 +7,11 @@ import { parseDsl, type DslDocument } from '../dsl/index.ts';
 import type { ChainSnapshot } from '../runtime/types.ts';
 
 // A short ATM straddle with a 25 % stop on each leg and a 15:15 exit, on hand-made snapshots.
-const leg = (id: string, kind: 'CE' | 'PE') => ({
-  typeVersion: 1,
+const leg = (id: string, right: 'CE' | 'PE') => ({
+  typeVersion: 2,
   id,
-  kind,
+  instrument: 'option',
+  right,
   side: 'SELL',
   lots: 1,
   expiry: { kind: 'weekly', offset: 0 },

@@ -19,18 +19,36 @@ import { DELTA_HEDGE_LEG_ID } from '../dsl/delta-hedge.ts';
 import type { CostModel } from '../broker/costs/cost-model.ts';
 import { holidaysKnown, HOLIDAY_YEARS } from '../market/calendar.ts';
 import { findInstrument } from '../market/instruments.ts';
+import { describeContract } from '../broker/symbols/contract.ts';
+import {
+  FUTURE_TERMS,
+  RightSchema,
+  optionTerms,
+  termsOf,
+  type ContractTerms,
+  type InstrumentType,
+  type Right,
+} from '../market/snapshot.ts';
 import { FREEZE_LIMITS, freezeLimitOf, lotSizeOf } from '../reference/contracts.ts';
 import { computeMetrics, localDate, roundMoney, type ClosedTrade, type DayRow, type Metrics } from './metrics.ts'; // prettier-ignore
 
 /** One order as it traded: its fills summed (units) at their average price, at its last fill's time. */
+/** The contract of a runtime event's data (SETTLEMENT, TRADE): every such event names its terms. */
+function termsFromEvent(d: Record<string, unknown>): ContractTerms {
+  if (d.instrument === 'future') return FUTURE_TERMS;
+  return optionTerms(Number(d.strike), RightSchema.parse(d.right));
+}
+
 export type ReportOrder = {
   id: string;
   ts: string;
   legId: string;
   underlying: string;
   expiry: string;
-  strike: number;
-  right: string;
+  /** option: its strike and right; future: both null. */
+  instrument: InstrumentType;
+  strike: number | null;
+  right: Right | null;
   side: 'BUY' | 'SELL';
   qty: number;
   price: number;
@@ -42,8 +60,10 @@ export type ReportTrade = {
   legId: string;
   underlying: string;
   expiry: string;
-  strike: number;
-  right: string;
+  /** option: its strike and right; future: both null. */
+  instrument: InstrumentType;
+  strike: number | null;
+  right: Right | null;
   /** The side of the entry: SELL for a short leg. */
   side: 'BUY' | 'SELL';
   qty: number;
@@ -81,8 +101,10 @@ export type ReportSettlement = {
   legId: string;
   underlying: string;
   expiry: string;
-  strike: number;
-  right: string;
+  /** option: its strike and right; future: both null. */
+  instrument: InstrumentType;
+  strike: number | null;
+  right: Right | null;
   side: 'BUY' | 'SELL';
   qty: number;
   price: number;
@@ -93,8 +115,10 @@ export type OpenPosition = {
   legId: string;
   underlying: string;
   expiry: string;
-  strike: number;
-  right: string;
+  /** option: its strike and right; future: both null. */
+  instrument: InstrumentType;
+  strike: number | null;
+  right: Right | null;
   side: 'BUY' | 'SELL';
   qty: number;
   entryPrice: number;
@@ -219,8 +243,7 @@ export class ReportBuilder {
         legId: e.legId ?? '',
         underlying: this.underlyingOf(e),
         expiry: String(d.expiry),
-        strike: Number(d.strike),
-        right: String(d.right),
+        ...termsFromEvent(d),
         side: d.side === 'BUY' ? 'SELL' : 'BUY',
         qty: Number(d.qty),
         price: Number(d.price),
@@ -234,8 +257,7 @@ export class ReportBuilder {
         legId: e.legId ?? '',
         underlying: String(d.underlying),
         expiry: String(d.expiry),
-        strike: d.strike === null ? 0 : Number(d.strike),
-        right: String(d.right),
+        ...termsFromEvent(d),
         side: d.side === 'BUY' ? 'BUY' : 'SELL',
         qty: Number(d.qty),
         entryTs: String(d.entryTs),
@@ -310,13 +332,13 @@ export class ReportBuilder {
     this.last = state;
     this.unfilled = [];
     for (const o of Object.values(state.orders))
-      this.unfilled.push({ ts: to ?? o.intent.ts, type: 'ORDER_UNFILLED', legId: o.intent.legId, message: `Order ${o.intent.id} (${o.intent.side} ${o.intent.qty} ${o.intent.underlying} ${o.intent.strike} ${o.intent.right}) was still working when the data ended (${o.filledQty} filled)` }); // prettier-ignore
+      this.unfilled.push({ ts: to ?? o.intent.ts, type: 'ORDER_UNFILLED', legId: o.intent.legId, message: `Order ${o.intent.id} (${o.intent.side} ${o.intent.qty} ${describeContract(o.intent)}) was still working when the data ended (${o.filledQty} filled)` }); // prettier-ignore
     this.openPositions = [];
     for (const [strategyId, st] of Object.entries(state.strategies)) {
       for (const l of st.legs) {
         if (l.held <= 0 || l.entryPrice === null) continue;
         const underlying = [...this.requests.values()].find((r) => r.strategyId === strategyId)?.underlying ?? ''; // prettier-ignore
-        this.openPositions.push({ strategyId, legId: l.legId, underlying, expiry: l.expiry ?? '', strike: l.strike ?? 0, right: l.right, side: l.side, qty: l.held, entryPrice: l.entryPrice, mark: l.lastPrice }); // prettier-ignore
+        this.openPositions.push({ strategyId, legId: l.legId, underlying, expiry: l.expiry ?? '', instrument: l.instrument, strike: l.strike, right: l.right, side: l.side, qty: l.held, entryPrice: l.entryPrice, mark: l.lastPrice }); // prettier-ignore
       }
     }
   }
@@ -511,8 +533,7 @@ export function buildReport(parts: readonly ReportPart[], capital: number, costM
     legId: f.request.legId,
     underlying: f.request.underlying,
     expiry: f.request.expiry,
-    strike: f.request.strike ?? 0,
-    right: f.request.right,
+    ...termsOf(f.request),
     side: f.request.side,
     qty: f.qty,
     price: Number((f.value / f.qty).toFixed(8)),

@@ -9,12 +9,12 @@
  * 20 characters; Alpaca `client_order_id`; Deribit `label`), so `place` can look an order up before
  * placing it and a retried job never places it twice.
  */
-import type { ChainSnapshot, OrderReason, Right, Side } from '../runtime/types.ts';
+import type { ChainSnapshot, ContractTerms, OrderReason, Side } from '../runtime/types.ts';
 
 export type OrderType = 'MARKET' | 'LIMIT';
 
 /** One order as the broker receives it. */
-export type OrderRequest = {
+export type OrderRequest = ContractTerms & {
   /** Our client order id (see above). */
   id: string;
   /** The runtime intent this order carries out (equal to `id` unless the intent was sliced). */
@@ -28,9 +28,6 @@ export type OrderRequest = {
   underlying: string;
   /** YYYY-MM-DD, the contract's expiry. */
   expiry: string;
-  /** null for futures. */
-  strike: number | null;
-  right: Right;
   side: Side;
   /** Units (lots x lot size); always a whole number of lots. */
   qty: number;
@@ -96,11 +93,9 @@ export type BrokerOrder = {
 };
 
 /** A net position at the broker, signed (+ long, − short), in units. */
-export type BrokerPosition = {
+export type BrokerPosition = ContractTerms & {
   underlying: string;
   expiry: string;
-  strike: number | null;
-  right: Right;
   qty: number;
   averagePrice?: number;
 };

@@ -3,7 +3,8 @@ import { diffDsl } from './dsl-diff';
 
 const leg = (id: string, sl: number) => ({
   id,
-  kind: 'CE',
+  instrument: 'option',
+  right: 'CE',
   side: 'SELL',
   stopLoss: { type: 'pct', value: sl },
 });
@@ -41,7 +42,7 @@ describe('diffDsl', () => {
 
   it('reports removed blocks and fields', () => {
     const before = doc([leg('ce', 25), leg('pe', 25)]);
-    const after = doc([{ id: 'ce', kind: 'CE', side: 'SELL' }]);
+    const after = doc([{ id: 'ce', instrument: 'option', right: 'CE', side: 'SELL' }]);
     expect(diffDsl(before, after)).toEqual([
       { kind: 'removed', path: '/basket/strategies/0/legs/1', before: leg('pe', 25) },
       {

@@ -26,13 +26,23 @@ const parsed = (json: unknown) => {
 
 describe('legs in words', () => {
   it('says side, strike rule and right the way a trader does', () => {
-    expect(describeLeg({ side: 'SELL', kind: 'CE', strike: { typeVersion: 1, type: 'atm' } })).toBe(
-      'SELL ATM CE',
-    );
     expect(
-      describeLeg({ side: 'BUY', kind: 'PE', strike: { typeVersion: 1, type: 'otm', steps: 2 } }),
+      describeLeg({
+        side: 'SELL',
+        instrument: 'option',
+        right: 'CE',
+        strike: { typeVersion: 1, type: 'atm' },
+      }),
+    ).toBe('SELL ATM CE');
+    expect(
+      describeLeg({
+        side: 'BUY',
+        instrument: 'option',
+        right: 'PE',
+        strike: { typeVersion: 1, type: 'otm', steps: 2 },
+      }),
     ).toBe('BUY OTM 2 PE');
-    expect(describeLeg({ side: 'SELL', kind: 'FUT' })).toBe('SELL FUT');
+    expect(describeLeg({ side: 'SELL', instrument: 'future' })).toBe('SELL FUT');
     expect(describeStrike({ type: 'closestDelta', delta: 0.2 })).toBe('Δ 0.20');
     expect(describeStrike({ type: 'premiumRange', min: 40, max: 60 })).toBe('premium 40–60');
     expect(describeStrike({ type: 'straddleWidth', width: -0.5, atmFrom: 'futures' })).toBe(

@@ -91,11 +91,11 @@ export function describeExpiry(e: Loose<Expiry> | undefined): string {
 
 /** What the leg is, in three words: "SELL ATM CE", "BUY OTM 2 PE", "SELL FUT". */
 export function describeLeg(
-  leg: Pick<Loose<Leg>, 'side' | 'kind' | 'strike'> & Record<string, unknown>,
+  leg: Pick<Loose<Leg>, 'side' | 'instrument' | 'right' | 'strike'> & Record<string, unknown>,
 ): string {
   const side = q(leg.side);
-  if (leg.kind === 'FUT') return `${side} FUT`;
-  return `${side} ${describeStrike(leg.strike as Loose<StrikeSelector> | undefined)} ${q(leg.kind)}`;
+  if (leg.instrument === 'future') return `${side} FUT`;
+  return `${side} ${describeStrike(leg.strike as Loose<StrikeSelector> | undefined)} ${q(leg.right)}`;
 }
 
 const LEVEL_UNIT: Record<string, (v: string) => string> = {
@@ -478,13 +478,14 @@ export function legLabels(basket: Pick<Basket, 'strategies'>): Map<string, strin
  */
 export function describeTradedLeg(
   basket: Pick<Basket, 'strategies'> | null | undefined,
-  t: { strategyId?: string; legId: string; side: string; right: string },
+  t: { strategyId?: string; legId: string; side: string; right: string | null },
 ): string {
   if (t.legId === DELTA_HEDGE_LEG_ID) return `Delta hedge ${t.side} FUT`;
   const strategy = basket?.strategies.find((s) => s.id === t.strategyId) ?? basket?.strategies[0];
   const leg = strategy?.legs.find((l) => l.id === t.legId);
-  if (!leg) return `${t.side} ${t.right} (${t.legId})`;
-  return describeLeg({ side: t.side, kind: t.right, strike: leg.strike } as Loose<Leg>);
+  if (!leg) return `${t.side} ${t.right ?? 'FUT'} (${t.legId})`;
+  // The traded side, not the leg's: a short leg's exit is a BUY.
+  return describeLeg({ ...leg, side: t.side as Leg['side'] });
 }
 
 /** "09:30" or minutes since midnight as "HH:MM". */

@@ -13,12 +13,15 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
 /** What in the description does not match the legs, in words (empty when it all matches). */
 export function descriptionMismatches(doc: {
-  basket: { description: string; strategies: { legs: { side: string; kind: string }[] }[] };
+  basket: {
+    description: string;
+    strategies: { legs: { side: string; instrument: string; right?: string }[] }[];
+  };
 }): string[] {
   const text = doc.basket.description.toLowerCase();
   const legs = doc.basket.strategies.flatMap((s) => s.legs);
   const out: string[] = [];
-  const has = (k: string, s?: string) => legs.some((l) => l.kind === k && (!s || l.side === s));
+  const has = (k: string, s?: string) => legs.some((l) => l.right === k && (!s || l.side === s));
   if (legs.some((l) => l.side === 'SELL') && !/\bsells?\b/.test(text))
     out.push('it sells, but the description never says "sell"');
   if (legs.some((l) => l.side === 'BUY') && !/\bbuys?\b|\bbought\b/.test(text))
@@ -27,18 +30,18 @@ export function descriptionMismatches(doc: {
     out.push('it trades calls, but the description never says so');
   if (has('PE') && !/\bputs?\b|\bpe\b|straddle|strangle|condor/.test(text))
     out.push('it trades puts, but the description never says so');
-  if (has('FUT') && !/future/.test(text))
+  if (legs.some((l) => l.instrument === 'future') && !/future/.test(text))
     out.push('it trades a future, but the description never says so');
   for (const right of ['call', 'put'] as const) {
     const kind = right === 'call' ? 'CE' : 'PE';
     if (
       new RegExp(`${right} (credit |debit )?spread`).test(text) &&
-      legs.filter((l) => l.kind === kind).length < 2
+      legs.filter((l) => l.right === kind).length < 2
     )
       out.push(`a ${right} spread needs two ${kind} legs`);
   }
   for (const s of doc.basket.strategies) {
-    const both = s.legs.some((l) => l.kind === 'CE') && s.legs.some((l) => l.kind === 'PE');
+    const both = s.legs.some((l) => l.right === 'CE') && s.legs.some((l) => l.right === 'PE');
     if (/\bstrangle|straddle/.test(text) && !both && doc.basket.strategies.length === 1)
       out.push('a straddle or strangle needs a call and a put');
   }

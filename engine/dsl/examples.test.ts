@@ -112,7 +112,7 @@ describe('examples', () => {
           }
         }
         for (const l of s.legs) {
-          add('kind', l.kind);
+          add('contract', l.instrument === 'future' ? 'FUT' : (l.right ?? '?'));
           add('side', l.side);
           add('expiry', l.expiry.kind);
           add('expiryOffset', l.expiry.offset > 0 ? 'later' : 'nearest');
@@ -158,7 +158,7 @@ describe('examples', () => {
     expectAll('fact', FACT_NAMES);
     expectAll('operator', OPERATOR_NAMES);
     expectAll('ruleGroup', ['filters', 'entry', 'exit']);
-    expectAll('kind', ['CE', 'PE', 'FUT']);
+    expectAll('contract', ['CE', 'PE', 'FUT']);
     expectAll('side', ['BUY', 'SELL']);
     expectAll('expiry', ['weekly', 'monthly']);
     expectAll('expiryOffset', ['nearest', 'later']);

@@ -1,5 +1,6 @@
 /** A leg: one option (or futures hedge) position and the blocks that manage it (docs/dsl.md#leg). */
 import { z } from 'zod';
+import { InstrumentTypeSchema, RightSchema } from '../market/snapshot.ts';
 import { MomentumSchema } from './momentum.ts';
 import { Id, typeVersion } from './primitives.ts';
 import { ReEntrySchema } from './re-entry.ts';
@@ -16,9 +17,12 @@ export type Expiry = z.infer<typeof ExpirySchema>;
 
 export const LegSchema = z
   .strictObject({
-    typeVersion: typeVersion(1),
+    typeVersion: typeVersion(2),
     id: Id,
-    kind: z.enum(['CE', 'PE', 'FUT']),
+    /** An option (with a right and a strike selector) or the underlying's future (neither). */
+    instrument: InstrumentTypeSchema.default('option'),
+    /** CE (call) or PE (put): options only. */
+    right: RightSchema.optional(),
     side: z.enum(['BUY', 'SELL']),
     lots: z.int().min(1, { message: 'lots must be an integer >= 1' }).max(1000),
     expiry: ExpirySchema,
@@ -35,10 +39,14 @@ export const LegSchema = z
   .superRefine((leg, ctx) => {
     const issue = (path: string, message: string) =>
       ctx.addIssue({ code: 'custom', path: [path], message });
-    if (leg.kind === 'FUT' && leg.strike)
-      issue('strike', 'a FUT leg has no strike; remove the strike selector');
-    if (leg.kind !== 'FUT' && !leg.strike)
-      issue('strike', `a ${leg.kind} leg needs a strike selector`);
+    if (leg.instrument === 'future') {
+      if (leg.right)
+        issue('right', 'a future has no right (CE/PE); remove it or make the leg an option');
+      if (leg.strike) issue('strike', 'a future has no strike; remove the strike selector');
+    } else {
+      if (!leg.right) issue('right', 'an option leg needs a right: CE (call) or PE (put)');
+      if (!leg.strike) issue('strike', `an option leg needs a strike selector`);
+    }
     if (leg.trailingStop && !leg.stopLoss)
       issue('trailingStop', 'a trailing stop moves the stop-loss; add a stopLoss to this leg');
     if (leg.reEntryOnStopLoss && !leg.stopLoss)

@@ -33,9 +33,47 @@ describe('migrate', () => {
     if (r.ok) expect(r.value).toBe(doc);
   });
 
-  it('has no steps in v1: version 1 is the first published version', () => {
+  it('has one published step: leg 1 -> 2, the contract named by instrument and right', () => {
     expect(MIGRATIONS.document).toEqual({});
-    expect(MIGRATIONS.blocks).toEqual({});
+    expect(Object.keys(MIGRATIONS.blocks)).toEqual(['leg']);
+  });
+
+  it('lifts a version-1 leg: kind CE/PE becomes an option with that right, FUT a future with neither', () => {
+    const old = baseDocument();
+    const [ce, pe] = old.basket.strategies[0].legs;
+    for (const [leg, kind] of [
+      [ce, 'CE'],
+      [pe, 'PE'],
+    ] as const) {
+      leg.typeVersion = 1;
+      delete leg.instrument;
+      delete leg.right;
+      leg.kind = kind;
+    }
+    old.basket.strategies[0].legs.push({ typeVersion: 1, id: 'fut', kind: 'FUT', side: 'BUY', lots: 1, expiry: { kind: 'monthly', offset: 0 } }); // prettier-ignore
+    const r = parseDsl(old);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const legs = r.value.basket.strategies[0].legs;
+    expect(
+      legs.map((l) => [l.id, l.typeVersion, l.instrument, l.right ?? null, !!l.strike]),
+    ).toEqual([
+      ['ce', 2, 'option', 'CE', true],
+      ['pe', 2, 'option', 'PE', true],
+      ['fut', 2, 'future', null, false],
+    ]);
+    expect(legs.some((l) => 'kind' in l)).toBe(false);
+  });
+
+  it('names a version-1 leg whose kind is not CE, PE or FUT at its path', () => {
+    const old = baseDocument();
+    const leg = old.basket.strategies[0].legs[0];
+    leg.typeVersion = 1;
+    delete leg.instrument;
+    delete leg.right;
+    leg.kind = 'CALL';
+    const r = parseDsl(old);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.path)).toContain('/basket/strategies/0/legs/0/kind');
   });
 
   it('lifts the document, then every block top-down through each step', () => {
@@ -43,6 +81,7 @@ describe('migrate', () => {
     old.portfolio = old.basket;
     delete old.basket;
     for (const leg of old.portfolio.strategies[0].legs) {
+      leg.typeVersion = 1;
       leg.sl = leg.stopLoss;
       delete leg.stopLoss;
       leg.quantity = leg.lots;

@@ -1,7 +1,8 @@
 /**
  * Lifts documents written by older Strikeflow versions to the current DSL: first the document
  * (dslVersion n -> n+1), then every block (typeVersion n -> n+1), top-down. Version 1 is the
- * first public version, so the tables start empty; each later bump adds its step here.
+ * first public version; each later bump adds its step here, and stored documents are lifted when
+ * they are read, so a strategy saved by any published version still opens.
  */
 import { BLOCK_CHILDREN } from './blocks.ts';
 import type { DslError } from './errors.ts';
@@ -17,9 +18,16 @@ export type MigrationTables = {
   current: { dslVersion: number; blocks: Record<BlockType, number> };
 };
 
+/** leg 1 -> 2: the option right and the instrument were one field (`kind: CE|PE|FUT`). */
+function legKindToInstrument({ kind, ...rest }: Json): Json {
+  if (kind === 'FUT') return { ...rest, instrument: 'future' };
+  if (kind === 'CE' || kind === 'PE') return { ...rest, instrument: 'option', right: kind };
+  return { ...rest, ...(kind === undefined ? {} : { kind }) }; // the schema names the bad value
+}
+
 export const MIGRATIONS: MigrationTables = {
   document: {},
-  blocks: {},
+  blocks: { leg: { 1: legKindToInstrument } },
   current: { dslVersion: DSL_VERSION, blocks: BLOCK_TYPE_VERSIONS },
 };
 

@@ -413,12 +413,16 @@ const cases: Case[] = [
   ],
   // leg
   ['duplicate leg id', (d) => (leg(d, 1).id = 'ce'), `${S}/legs/1/id`, /used twice/],
-  ['FUT with a strike', (d) => (leg(d).kind = 'FUT'), `${L0}/strike`, /FUT leg has no strike/],
+  ['future with a strike', (d) => { leg(d).instrument = 'future'; delete leg(d).right; }, `${L0}/strike`, /future has no strike/], // prettier-ignore
+  ['future with a right', (d) => { leg(d).instrument = 'future'; delete leg(d).strike; }, `${L0}/right`, /future has no right/], // prettier-ignore
+  ['option without a right', (d) => delete leg(d).right, `${L0}/right`, /needs a right: CE \(call\) or PE \(put\)/], // prettier-ignore
+  ['a v2 leg still saying kind', (d) => (leg(d).kind = 'CE'), `${L0}/kind`, /unknown key "kind"/], // prettier-ignore
   ['CE without a strike', (d) => delete leg(d).strike, `${L0}/strike`, /needs a strike selector/],
   ['zero lots', (d) => (leg(d).lots = 0), `${L0}/lots`, /lots must be an integer >= 1/],
   ['fractional lots', (d) => (leg(d).lots = 1.5), `${L0}/lots`, /./],
   ['unknown side', (d) => (leg(d).side = 'SHORT'), `${L0}/side`, /./],
-  ['unknown kind', (d) => (leg(d).kind = 'CALL'), `${L0}/kind`, /./],
+  ['unknown right', (d) => (leg(d).right = 'CALL'), `${L0}/right`, /./],
+  ['unknown instrument', (d) => (leg(d).instrument = 'swap'), `${L0}/instrument`, /./],
   ['expiry kind daily', (d) => (leg(d).expiry = { kind: 'daily' }), `${L0}/expiry/kind`, /./],
   [
     'expiry offset 13',

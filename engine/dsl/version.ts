@@ -6,7 +6,8 @@ export const BLOCK_TYPE_VERSIONS = {
   basket: 1,
   execution: 1,
   strategy: 1,
-  leg: 1,
+  /** 2: `kind: CE|PE|FUT` became `instrument: option|future` + `right: CE|PE` (options only). */
+  leg: 2,
   strike: 1,
   stopLoss: 1,
   target: 1,

@@ -81,6 +81,25 @@ function liftNode(node: GraphNode, errors: GraphError[]): Record<string, unknown
   return block;
 }
 
+/**
+ * A saved graph with every node lifted to its block's current typeVersion, so the editor shows
+ * an old strategy in today's fields (a leg's `kind: CE` as instrument option, right CE). A node
+ * that cannot be lifted is kept as it is, and compile names what is wrong with it.
+ */
+export function liftGraph(doc: GraphDocument): GraphDocument {
+  let changed = false;
+  const nodes = doc.nodes.map((n) => {
+    const type = n.type as BlockType;
+    if (!(type in NODE_TYPES) || n.typeVersion >= NODE_TYPES[type].typeVersion) return n;
+    const lifted = liftNode(n, []);
+    if (!lifted) return n;
+    const { typeVersion, ...data } = lifted;
+    changed = true;
+    return { ...n, typeVersion: typeVersion as number, data };
+  });
+  return changed ? { ...doc, nodes } : doc;
+}
+
 export function compile(input: unknown): CompileResult {
   if (isWellFormedGraph(input)) return compileGraph(input);
   const parsed = GraphDocumentSchema.safeParse(input);

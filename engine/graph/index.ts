@@ -22,7 +22,7 @@ export {
   type InputHandle,
   type NodeTypeSpec,
 } from './registry.ts';
-export { compile, canvasOrder, type CompileResult, type GraphError } from './compile.ts';
+export { compile, canvasOrder, liftGraph, type CompileResult, type GraphError } from './compile.ts';
 export { decompile } from './decompile.ts';
 export { layoutTree, COLUMN_WIDTH, ROW_HEIGHT, type LayoutTree } from './layout.ts';
 export { nodeDataJsonSchema } from './inspector.ts';

@@ -4,7 +4,7 @@ import { BLOCK_TYPES } from '../dsl/index.ts';
 import { nodeDataJsonSchema } from './index.ts';
 
 describe('nodeDataJsonSchema', () => {
-  it('a leg edits kind, side, lots, expiry, lazy, hedge; its strike and stop-loss come from edges', () => {
+  it('a leg edits instrument, right, side, lots, expiry, lazy, hedge; its strike and stop-loss come from edges', () => {
     const s = nodeDataJsonSchema('leg') as {
       properties: Record<string, unknown>;
       required: string[];
@@ -14,12 +14,13 @@ describe('nodeDataJsonSchema', () => {
       'expiry',
       'hedge',
       'id',
-      'kind',
+      'instrument',
       'lazy',
       'lots',
+      'right',
       'side',
     ]);
-    expect(s.required.sort()).toEqual(['expiry', 'id', 'kind', 'lots', 'side']);
+    expect(s.required.sort()).toEqual(['expiry', 'id', 'lots', 'side']);
     expect(s.title).toBe('Leg');
   });
 

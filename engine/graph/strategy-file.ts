@@ -1,4 +1,5 @@
 // One decision for what an imported strategy file is, so the canvas and the API accept and refuse the same files with the same words.
+import { liftGraph } from './compile.ts';
 import { parseDsl, toDslErrors, type DslDocument } from '../dsl/index.ts';
 import type { GraphError } from './compile.ts';
 import { decompile } from './decompile.ts';
@@ -26,7 +27,7 @@ export function readStrategyFile(value: unknown): StrategyFile {
       if (!parsed.success) {
         return { ok: false, kind: 'graph', errors: toDslErrors(parsed.error.issues, value) };
       }
-      return { ok: true, kind: 'graph', doc: parsed.data };
+      return { ok: true, kind: 'graph', doc: liftGraph(parsed.data) };
     }
   }
   return {

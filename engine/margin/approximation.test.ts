@@ -1,3 +1,4 @@
+import { terms, type TermsSpec } from '@/tests/support/contract-terms';
 import { describe, expect, it } from 'vitest';
 import { bsPrice } from '../pricing/index.ts';
 import type { PayoffLeg, PayoffMarket } from '../payoff/payoff.ts';
@@ -9,12 +10,23 @@ const week = 7 / 365;
 /** A leg priced at its own IV, so the position is worth exactly its entry at the snapshot. */
 function leg(
   m: PayoffMarket,
-  p: Pick<PayoffLeg, 'kind' | 'side' | 'strike' | 'qty'> & { iv?: number; t?: number },
+  p: TermsSpec & Pick<PayoffLeg, 'side' | 'qty'> & { iv?: number; t?: number },
 ): PayoffLeg {
   const iv = p.iv ?? 0.13;
   const t = p.t ?? week;
-  const entry = p.kind === 'FUT' ? m.spot : bsPrice(p.kind, m.spot, p.strike, t, m.rate, iv, m.div);
-  return { id: `${p.side}${p.kind}${p.strike}`, expiry: '2026-11-24', t, iv, entry, ...p };
+  const { instrument, right, strike, ...rest } = p;
+  const c = terms({ instrument, right, strike });
+  const entry =
+    c.instrument === 'future' ? m.spot : bsPrice(c.right, m.spot, c.strike, t, m.rate, iv, m.div);
+  return {
+    id: `${p.side}${right ?? 'FUT'}${strike ?? ''}`,
+    expiry: '2026-11-24',
+    t,
+    iv,
+    entry,
+    ...rest,
+    ...c,
+  };
 }
 
 describe('NSE index options: SPAN-like', () => {
@@ -23,8 +35,8 @@ describe('NSE index options: SPAN-like', () => {
 
   it('charges a naked short straddle its worst scan loss plus 2 % exposure on both shorts, less the premium', () => {
     const legs = [
-      leg(m, { kind: 'CE', side: 'SELL', strike: 24300, qty: lot }),
-      leg(m, { kind: 'PE', side: 'SELL', strike: 24300, qty: lot }),
+      leg(m, { instrument: 'option', right: 'CE', side: 'SELL', strike: 24300, qty: lot }),
+      leg(m, { instrument: 'option', right: 'PE', side: 'SELL', strike: 24300, qty: lot }),
     ];
     const position = { underlying: 'NIFTY', spot: m.spot, legs, market: m };
     const e = approximateMargin(position);
@@ -48,12 +60,12 @@ describe('NSE index options: SPAN-like', () => {
 
   it('gives the hedge benefit: an iron condor needs far less than its short strangle', () => {
     const strangle = [
-      leg(m, { kind: 'CE', side: 'SELL', strike: 24600, qty: lot }),
-      leg(m, { kind: 'PE', side: 'SELL', strike: 24000, qty: lot }),
+      leg(m, { instrument: 'option', right: 'CE', side: 'SELL', strike: 24600, qty: lot }),
+      leg(m, { instrument: 'option', right: 'PE', side: 'SELL', strike: 24000, qty: lot }),
     ];
     const wings = [
-      leg(m, { kind: 'CE', side: 'BUY', strike: 24800, qty: lot }),
-      leg(m, { kind: 'PE', side: 'BUY', strike: 23800, qty: lot }),
+      leg(m, { instrument: 'option', right: 'CE', side: 'BUY', strike: 24800, qty: lot }),
+      leg(m, { instrument: 'option', right: 'PE', side: 'BUY', strike: 23800, qty: lot }),
     ];
     const naked = approximateMargin({
       underlying: 'NIFTY',
@@ -79,14 +91,25 @@ describe('NSE index options: SPAN-like', () => {
   });
 
   it('asks only the premium for long options', () => {
-    const legs = [leg(m, { kind: 'CE', side: 'BUY', strike: 24300, qty: lot })];
+    const legs = [
+      leg(m, { instrument: 'option', right: 'CE', side: 'BUY', strike: 24300, qty: lot }),
+    ];
     const e = approximateMargin({ underlying: 'NIFTY', spot: m.spot, legs, market: m });
     expect(e.method).toBe('long-premium');
     expect(e.total).toBeCloseTo(legs[0].entry * lot, 1);
   });
 
   it('adds the expiry-day exposure margin on shorts that expire today', () => {
-    const legs = [leg(m, { kind: 'CE', side: 'SELL', strike: 24300, qty: lot, t: 0.5 / 365 })];
+    const legs = [
+      leg(m, {
+        instrument: 'option',
+        right: 'CE',
+        side: 'SELL',
+        strike: 24300,
+        qty: lot,
+        t: 0.5 / 365,
+      }),
+    ];
     const e = approximateMargin({ underlying: 'NIFTY', spot: m.spot, legs, market: m });
     expect(e.components.some((c) => /Expiry-day/.test(c.label))).toBe(true);
   });
@@ -96,7 +119,14 @@ describe('US options: Reg-T', () => {
   const m: PayoffMarket = { spot: 660, rate: 0.04, div: 0.012, model: 'black-scholes' };
 
   it('charges a naked short put 20 % of the underlying less the OTM amount', () => {
-    const put = leg(m, { kind: 'PE', side: 'SELL', strike: 640, qty: 100, iv: 0.16 });
+    const put = leg(m, {
+      instrument: 'option',
+      right: 'PE',
+      side: 'SELL',
+      strike: 640,
+      qty: 100,
+      iv: 0.16,
+    });
     const e = approximateMargin({ underlying: 'SPY', spot: m.spot, legs: [put], market: m });
     // max(20 % x 660 - 20, 10 % x 640) = max(112, 64) = 112 a share.
     expect(e.method).toBe('us-reg-t');
@@ -106,8 +136,22 @@ describe('US options: Reg-T', () => {
   it('uses 15 % for a broad-based index and only the greater side of a strangle', () => {
     const sm: PayoffMarket = { spot: 6600, rate: 0.04, div: 0.013, model: 'black-scholes' };
     const legs = [
-      leg(sm, { kind: 'CE', side: 'SELL', strike: 6700, qty: 100, iv: 0.15 }),
-      leg(sm, { kind: 'PE', side: 'SELL', strike: 6450, qty: 100, iv: 0.15 }),
+      leg(sm, {
+        instrument: 'option',
+        right: 'CE',
+        side: 'SELL',
+        strike: 6700,
+        qty: 100,
+        iv: 0.15,
+      }),
+      leg(sm, {
+        instrument: 'option',
+        right: 'PE',
+        side: 'SELL',
+        strike: 6450,
+        qty: 100,
+        iv: 0.15,
+      }),
     ];
     const e = approximateMargin({ underlying: 'SPX', spot: sm.spot, legs, market: sm });
     // call: 990 - 100 = 890; put: 990 - 150 = 840: the call side counts.
@@ -115,15 +159,23 @@ describe('US options: Reg-T', () => {
   });
 
   it('never asks a short put for more than its cash-secured amount', () => {
-    const deep = leg(m, { kind: 'PE', side: 'SELL', strike: 900, qty: 100, iv: 0.3, t: 0.5 });
+    const deep = leg(m, {
+      instrument: 'option',
+      right: 'PE',
+      side: 'SELL',
+      strike: 900,
+      qty: 100,
+      iv: 0.3,
+      t: 0.5,
+    });
     const e = approximateMargin({ underlying: 'SPY', spot: m.spot, legs: [deep], market: m });
     expect(e.total).toBeLessThanOrEqual((900 - deep.entry) * 100 + 0.01);
   });
 
   it('needs the maximum loss of a credit spread', () => {
     const legs = [
-      leg(m, { kind: 'PE', side: 'SELL', strike: 650, qty: 100, iv: 0.16 }),
-      leg(m, { kind: 'PE', side: 'BUY', strike: 645, qty: 100, iv: 0.17 }),
+      leg(m, { instrument: 'option', right: 'PE', side: 'SELL', strike: 650, qty: 100, iv: 0.16 }),
+      leg(m, { instrument: 'option', right: 'PE', side: 'BUY', strike: 645, qty: 100, iv: 0.17 }),
     ];
     const e = approximateMargin({ underlying: 'SPY', spot: m.spot, legs, market: m });
     const credit = (legs[0].entry - legs[1].entry) * 100;
@@ -136,8 +188,22 @@ describe('Deribit options: standard margin', () => {
   const m: PayoffMarket = { spot: 95000, rate: 0, div: 0, model: 'black-76' };
 
   it('charges each short max(15 % − OTM, 10 %) of the index plus its mark, credits the premium, and never offsets', () => {
-    const call = leg(m, { kind: 'CE', side: 'SELL', strike: 105000, qty: 1, iv: 0.5 });
-    const wing = leg(m, { kind: 'CE', side: 'BUY', strike: 110000, qty: 1, iv: 0.5 });
+    const call = leg(m, {
+      instrument: 'option',
+      right: 'CE',
+      side: 'SELL',
+      strike: 105000,
+      qty: 1,
+      iv: 0.5,
+    });
+    const wing = leg(m, {
+      instrument: 'option',
+      right: 'CE',
+      side: 'BUY',
+      strike: 110000,
+      qty: 1,
+      iv: 0.5,
+    });
     const e = approximateMargin({ underlying: 'BTC', spot: m.spot, legs: [call, wing], market: m });
     // max(14 250 - 10 000, 9 500) = 9 500, + mark, - mark received, + wing paid.
     expect(e.method).toBe('deribit-standard');

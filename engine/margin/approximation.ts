@@ -58,7 +58,9 @@ export const DERIBIT_STANDARD = {
 
 const sign = (l: PayoffLeg) => (l.side === 'BUY' ? 1 : -1);
 const round2 = (x: number) => Math.round(x * 100) / 100;
-const isOption = (l: PayoffLeg) => l.kind === 'CE' || l.kind === 'PE';
+const isOption = (l: PayoffLeg): l is Extract<PayoffLeg, { instrument: 'option' }> =>
+  l.instrument === 'option';
+type OptionLeg = Extract<PayoffLeg, { instrument: 'option' }>;
 
 function premiums(legs: readonly PayoffLeg[]) {
   let paid = 0;
@@ -72,14 +74,14 @@ function premiums(legs: readonly PayoffLeg[]) {
 }
 
 /** Out-of-the-money amount per unit: how far the strike sits beyond spot, 0 when in the money. */
-function otmAmount(l: PayoffLeg, spot: number): number {
-  return l.kind === 'CE' ? Math.max(0, l.strike - spot) : Math.max(0, spot - l.strike);
+function otmAmount(l: OptionLeg, spot: number): number {
+  return l.right === 'CE' ? Math.max(0, l.strike - spot) : Math.max(0, spot - l.strike);
 }
 
 /** Short quantity per right that no long option of the same right covers (a ratio's extra shorts). */
 function uncovered(legs: readonly PayoffLeg[]): { CE: number; PE: number } {
   const net = { CE: 0, PE: 0 };
-  for (const l of legs) if (l.kind === 'CE' || l.kind === 'PE') net[l.kind] -= sign(l) * l.qty;
+  for (const l of legs) if (isOption(l)) net[l.right] -= sign(l) * l.qty;
   return { CE: Math.max(0, net.CE), PE: Math.max(0, net.PE) };
 }
 
@@ -103,7 +105,7 @@ function risk(position: MarginPosition): {
 }
 
 function futuresNotional(legs: readonly PayoffLeg[], spot: number): number {
-  return legs.filter((l) => l.kind === 'FUT').reduce((a, l) => a + spot * l.qty, 0);
+  return legs.filter((l) => l.instrument === 'future').reduce((a, l) => a + spot * l.qty, 0);
 }
 
 function estimate(
@@ -216,9 +218,9 @@ function indiaSpanLike(position: MarginPosition, instrument: Instrument): Margin
 }
 
 /** One naked short's Reg-T requirement per unit, without the sale proceeds. */
-function regTShortPerUnit(l: PayoffLeg, spot: number, pct: number): number {
+function regTShortPerUnit(l: OptionLeg, spot: number, pct: number): number {
   const base = (spot * pct) / 100 - otmAmount(l, spot);
-  const floor = ((l.kind === 'CE' ? spot : l.strike) * US_REG_T.minimumPct) / 100;
+  const floor = ((l.right === 'CE' ? spot : l.strike) * US_REG_T.minimumPct) / 100;
   return Math.max(base, floor);
 }
 
@@ -252,8 +254,8 @@ function usRegT(position: MarginPosition, instrument: Instrument): MarginEstimat
   const open = uncovered(options);
   const perUnit = { CE: 0, PE: 0 };
   for (const l of options)
-    if (l.side === 'SELL' && (l.kind === 'CE' || l.kind === 'PE'))
-      perUnit[l.kind] = Math.max(perUnit[l.kind], regTShortPerUnit(l, position.spot, pct));
+    if (l.side === 'SELL' && isOption(l))
+      perUnit[l.right] = Math.max(perUnit[l.right], regTShortPerUnit(l, position.spot, pct));
   // A short straddle or strangle: the greater side's requirement covers both.
   let naked = Math.max(perUnit.CE * open.CE, perUnit.PE * open.PE) + paid;
   const notes: string[] = [];

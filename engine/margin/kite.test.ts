@@ -1,9 +1,12 @@
+import { FUTURE_TERMS } from '../market/snapshot.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedDataDir } from '@/datasets/shared-data';
 import { approximationMarginSource } from './approximation.ts';
 import {
+  basketLegsOf,
+  kiteAccountEstimate,
   kiteEstimate,
   kiteMarginOrder,
   kiteMarginSource,
@@ -23,7 +26,8 @@ const position: MarginPosition = {
   legs: [
     {
       id: 'a',
-      kind: 'CE',
+      instrument: 'option',
+      right: 'CE',
       side: 'SELL',
       qty: 50,
       strike: 20600,
@@ -34,7 +38,8 @@ const position: MarginPosition = {
     },
     {
       id: 'b',
-      kind: 'CE',
+      instrument: 'option',
+      right: 'CE',
       side: 'BUY',
       qty: 50,
       strike: 20700,
@@ -120,5 +125,42 @@ describe('falling back to the approximation', () => {
     expect(e.source).toBe('approximation');
     expect(e.notes[0]).toMatch(/kite did not answer .*Gateway timed out/);
     expect(e.total).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!mocks)("a connected account's figures", () => {
+  it('orders the resolved legs as the basket (futures without a strike) and titles the figure with the account', () => {
+    const fut = { ...position.legs[0], id: 'f', ...FUTURE_TERMS, side: 'BUY' as const };
+    expect(basketLegsOf([position.legs[0], fut])).toEqual([
+      {
+        expiry: '2023-07-27',
+        instrument: 'option',
+        strike: 20600,
+        right: 'CE',
+        side: 'SELL',
+        qty: 50,
+      },
+      {
+        expiry: '2023-07-27',
+        instrument: 'future',
+        strike: null,
+        right: null,
+        side: 'BUY',
+        qty: 50,
+      },
+    ]);
+    const m = parseKiteBasketMargins(mock('basket_margins.json'));
+    const e = kiteAccountEstimate(
+      {
+        required: m.initial.total,
+        final: m.final.total,
+        charges: m.chargesTotal,
+        components: [],
+        notes: [],
+      },
+      'Kite main',
+      true,
+    );
+    expect(e).toMatchObject({ source: 'broker', heading: 'Margin from Kite (account Kite main)', total: 34786.73, currency: 'INR', definedRisk: true }); // prettier-ignore
   });
 });

@@ -5,6 +5,7 @@
  * this module pure. Shapes follow Kite Connect v3 and its official mocks
  * (kiteconnect-mocks/basket_margins.json).
  */
+import { termsOf, type ContractTerms } from '../market/snapshot.ts';
 import { z } from 'zod';
 import type { PayoffLeg } from '../payoff/payoff.ts';
 import { summarize } from '../payoff/payoff.ts';
@@ -202,5 +203,51 @@ export function withFallback(primary: MarginSource, fallback: MarginSource): Mar
         };
       }
     },
+  };
+}
+
+/** One opening order of a basket as the margin endpoint takes it: the contract, side and units. */
+export type BasketLeg = ContractTerms & {
+  expiry: string;
+  side: 'BUY' | 'SELL';
+  qty: number;
+};
+
+/** The payoff panel's resolved legs as basket orders (the one place that reads a leg's right). */
+export function basketLegsOf(legs: readonly PayoffLeg[]): BasketLeg[] {
+  return legs.map((l) => ({
+    expiry: l.expiry,
+    ...termsOf(l),
+    side: l.side,
+    qty: l.qty,
+  }));
+}
+
+/** Kite's figures for a basket, as the brokers worker reads them from POST /margins/basket. */
+export type KiteBasketFigures = {
+  required: number;
+  final: number;
+  charges: number;
+  components: { label: string; amount: number }[];
+  notes: string[];
+};
+
+/** A connected Kite account's answer as the MarginEstimate the panels show, naming the account. */
+export function kiteAccountEstimate(
+  figures: KiteBasketFigures,
+  accountLabel: string,
+  definedRisk: boolean,
+): MarginEstimate {
+  return {
+    source: 'broker',
+    method: 'kite-basket-margins',
+    heading: `Margin from Kite (account ${accountLabel})`,
+    methodText:
+      "Kite's own basket margin for these orders as NRML, after hedge benefit, premium and the account's open positions.",
+    currency: 'INR',
+    total: round2(figures.final),
+    components: figures.components,
+    definedRisk,
+    notes: figures.notes,
   };
 }

@@ -23,6 +23,8 @@ export type MarginEstimate = {
   method: MarginMethod;
   /** The method in one or two sentences, for the UI to state beside the figure. */
   methodText: string;
+  /** How the UI titles a broker's figure ("Margin from Kite (account X)"); absent for the approximation. */
+  heading?: string;
   currency: string;
   /** Capital to hold to open the position (premium received already credited). */
   total: number;

@@ -4,7 +4,7 @@
  * condition facts, the payoff, the volatility views and P&L all use these and nothing else.
  */
 import { findQuote, markPrice } from './quote';
-import type { ChainSnapshot, ExpiryChain } from './snapshot';
+import type { ChainSnapshot, ExpiryChain, HeldTerms } from './snapshot';
 
 /** Where ATM is measured from (the DSL's `atmFrom`). */
 export type AtmReference = 'spot' | 'futures' | 'syntheticFuture';
@@ -116,14 +116,12 @@ export function strikeFromAtm(
 }
 
 /** The price of a contract in a snapshot (an option's mark, a future's futures price), or undefined. */
-export function contractPrice(
-  s: ChainSnapshot,
-  expiry: string,
-  strike: number | null,
-  right: 'CE' | 'PE' | 'FUT',
-): number | undefined {
-  if (right === 'FUT') return futuresPrice(s, expiry);
+export function contractPrice(s: ChainSnapshot, expiry: string, c: HeldTerms): number | undefined {
+  if (c.instrument === 'future') return futuresPrice(s, expiry);
   const chain = expiryChain(s, expiry);
-  const q = chain && strike !== null ? findQuote(chain, strike, right) : undefined;
+  const q =
+    chain && c.strike !== null && c.right !== null
+      ? findQuote(chain, c.strike, c.right)
+      : undefined;
   return q ? markPrice(q) : undefined;
 }

@@ -20,8 +20,8 @@ const snap: ChainSnapshot = {
 
 describe('legGreeks', () => {
   it('signs greeks by side and scales them by the quantity held', () => {
-    const long = legGreeks({ right: 'CE', strike: 24_300, expiry: '2026-11-26', side: 'BUY', qty: 75 }, snap)!; // prettier-ignore
-    const short = legGreeks({ right: 'CE', strike: 24_300, expiry: '2026-11-26', side: 'SELL', qty: 75 }, snap)!; // prettier-ignore
+    const long = legGreeks({ instrument: 'option', right: 'CE', strike: 24_300, expiry: '2026-11-26', side: 'BUY', qty: 75 }, snap)!; // prettier-ignore
+    const short = legGreeks({ instrument: 'option', right: 'CE', strike: 24_300, expiry: '2026-11-26', side: 'SELL', qty: 75 }, snap)!; // prettier-ignore
     expect(long.ltp).toBe(150);
     expect(long.delta).toBeGreaterThan(0.4 * 75);
     expect(long.delta).toBeLessThan(0.7 * 75);
@@ -32,16 +32,16 @@ describe('legGreeks', () => {
   });
 
   it('marks at mid when there is no LTP, and a put has negative delta', () => {
-    const put = legGreeks({ right: 'PE', strike: 24_300, expiry: '2026-11-26', side: 'BUY', qty: 1 }, snap)!; // prettier-ignore
+    const put = legGreeks({ instrument: 'option', right: 'PE', strike: 24_300, expiry: '2026-11-26', side: 'BUY', qty: 1 }, snap)!; // prettier-ignore
     expect(put.ltp).toBe(140);
     expect(put.delta).toBeLessThan(0);
   });
 
   it('has no greeks for a contract the chain does not list', () => {
-    expect(legGreeks({ right: 'CE', strike: 30_000, expiry: '2026-11-26', side: 'BUY', qty: 1 }, snap)).toBeNull(); // prettier-ignore
+    expect(legGreeks({ instrument: 'option', right: 'CE', strike: 30_000, expiry: '2026-11-26', side: 'BUY', qty: 1 }, snap)).toBeNull(); // prettier-ignore
   });
 
   it('counts a future as delta one per unit', () => {
-    expect(legGreeks({ right: 'FUT', strike: null, expiry: '2026-11-26', side: 'SELL', qty: 50 }, snap)).toMatchObject({ delta: -50, ltp: 24_350 }); // prettier-ignore
+    expect(legGreeks({ instrument: 'future', right: null, strike: null, expiry: '2026-11-26', side: 'SELL', qty: 50 }, snap)).toMatchObject({ delta: -50, ltp: 24_350 }); // prettier-ignore
   });
 });

@@ -4,11 +4,13 @@
  * (a sold leg has the opposite delta, gamma, theta and vega of a bought one).
  */
 import { findQuote, markPrice } from './quote';
-import type { ChainSnapshot } from './snapshot';
+import type { ChainSnapshot, InstrumentType, Right } from './snapshot';
 import { optionGreeks } from './volatility';
 
+/** As the runtime state holds it: an option's strike is null until entry, a future has none. */
 export type HeldLeg = {
-  right: 'CE' | 'PE' | 'FUT';
+  instrument: InstrumentType;
+  right: Right | null;
   strike: number | null;
   expiry: string;
   side: 'BUY' | 'SELL';
@@ -27,11 +29,12 @@ export type LegGreeks = {
 /** Null when the chain does not list the leg's contract (an expired or far strike). */
 export function legGreeks(leg: HeldLeg, s: ChainSnapshot): LegGreeks | null {
   const sign = (leg.side === 'BUY' ? 1 : -1) * leg.qty;
-  if (leg.right === 'FUT')
+  if (leg.instrument === 'future')
     return { ltp: s.futures ?? null, iv: null, delta: sign, gamma: 0, theta: 0, vega: 0 };
+  if (leg.strike === null || leg.right === null) return null;
   const chain = s.expiries.find((e) => e.expiry === leg.expiry);
-  const q = chain && leg.strike !== null ? findQuote(chain, leg.strike, leg.right) : undefined;
-  if (!q || leg.strike === null) return null;
+  const q = chain ? findQuote(chain, leg.strike, leg.right) : undefined;
+  if (!q) return null;
   const g = optionGreeks(s, leg.expiry, leg.strike, leg.right);
   const ltp = markPrice(q) ?? null;
   if (!g) return { ltp, iv: null, delta: 0, gamma: 0, theta: 0, vega: 0 };

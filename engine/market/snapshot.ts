@@ -16,8 +16,49 @@ export const IsoTimestampSchema = z
     'ISO-8601 timestamp with an offset, e.g. 2026-11-20T09:15:00+05:30',
   );
 
+/** The option right: call (CE) or put (PE). Only options have one; a future is an instrument, not a right. */
 export const RightSchema = z.enum(['CE', 'PE']);
 export type Right = z.infer<typeof RightSchema>;
+/** What a leg, an order or a position trades: an option (with a strike and a right) or a future (neither). */
+export const InstrumentTypeSchema = z.enum(['option', 'future']);
+export type InstrumentType = z.infer<typeof InstrumentTypeSchema>;
+
+/**
+ * What is traded, in the one shape legs, orders, fills and positions share: an option has a strike
+ * and a right; a future has neither (null, never a made-up strike 0 or a right called "FUT").
+ */
+export type OptionTerms = { instrument: 'option'; strike: number; right: Right };
+export type FutureTerms = { instrument: 'future'; strike: null; right: null };
+export type ContractTerms = OptionTerms | FutureTerms;
+
+export const FUTURE_TERMS: FutureTerms = { instrument: 'future', strike: null, right: null };
+export const optionTerms = (strike: number, right: Right): OptionTerms => ({
+  instrument: 'option',
+  strike,
+  right,
+});
+
+/**
+ * Terms as a leg holds them before and after entry: an option's right is known from the DSL but
+ * its strike only once chosen; a future has neither.
+ */
+export type HeldTerms = {
+  instrument: InstrumentType;
+  strike: number | null;
+  right: Right | null;
+};
+
+/** The terms of an entered leg or a position; throws when an option has no strike or right yet. */
+export function termsOf(h: HeldTerms): ContractTerms {
+  if (h.instrument === 'future') return FUTURE_TERMS;
+  if (h.strike === null || h.right === null)
+    throw new Error('an option leg has no strike or right yet: it has not been entered');
+  return optionTerms(h.strike, h.right);
+}
+
+/** The terms of a contract in words: "24000 CE", or "FUT" for a future. */
+export const describeTerms = (t: ContractTerms): string =>
+  t.instrument === 'future' ? 'FUT' : `${t.strike} ${t.right}`;
 
 export const OptionQuoteSchema = z.object({
   strike: z.number().finite().positive(),

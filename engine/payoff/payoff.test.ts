@@ -1,3 +1,4 @@
+import { terms, type TermsSpec } from '@/tests/support/contract-terms';
 import { describe, expect, it } from 'vitest';
 import {
   netGreeks,
@@ -13,23 +14,25 @@ const market: PayoffMarket = { spot: 24000, rate: 0.065, div: 0, model: 'black-s
 const week = 7 / 365;
 
 function leg(
-  p: Partial<PayoffLeg> & Pick<PayoffLeg, 'kind' | 'side' | 'strike' | 'entry'>,
+  p: Omit<Partial<PayoffLeg>, keyof TermsSpec> & TermsSpec & Pick<PayoffLeg, 'side' | 'entry'>,
 ): PayoffLeg {
+  const { instrument, right, strike, ...rest } = p;
   return {
-    id: `${p.side}-${p.kind}-${p.strike}`,
+    id: `${p.side}-${right ?? 'FUT'}-${strike ?? ''}`,
     qty: 1,
     expiry: '2026-11-26',
     t: week,
     iv: 0.15,
-    ...p,
+    ...rest,
+    ...terms({ instrument, right, strike }),
   };
 }
 
 describe('payoff at expiry', () => {
   // Sell the 24000 straddle for 200 + 180 = 380 a unit, one NIFTY lot (75 units) each.
   const shortStraddle = [
-    leg({ kind: 'CE', side: 'SELL', strike: 24000, entry: 200, qty: 75 }),
-    leg({ kind: 'PE', side: 'SELL', strike: 24000, entry: 180, qty: 75 }),
+    leg({ instrument: 'option', right: 'CE', side: 'SELL', strike: 24000, entry: 200, qty: 75 }),
+    leg({ instrument: 'option', right: 'PE', side: 'SELL', strike: 24000, entry: 180, qty: 75 }),
   ];
 
   it('a short straddle keeps the whole credit at the strike and breaks even a credit away', () => {
@@ -44,8 +47,8 @@ describe('payoff at expiry', () => {
 
   it('a bull call spread is bounded both ways', () => {
     const spread = [
-      leg({ kind: 'CE', side: 'BUY', strike: 100, entry: 6, qty: 10 }),
-      leg({ kind: 'CE', side: 'SELL', strike: 110, entry: 2, qty: 10 }),
+      leg({ instrument: 'option', right: 'CE', side: 'BUY', strike: 100, entry: 6, qty: 10 }),
+      leg({ instrument: 'option', right: 'CE', side: 'SELL', strike: 110, entry: 2, qty: 10 }),
     ];
     const s = summarize(spread, { ...market, spot: 105 });
     expect(s.breakevens).toEqual([104]);
@@ -54,10 +57,13 @@ describe('payoff at expiry', () => {
   });
 
   it('a long put has a bounded best case at spot zero', () => {
-    const s = summarize([leg({ kind: 'PE', side: 'BUY', strike: 100, entry: 5 })], {
-      ...market,
-      spot: 100,
-    });
+    const s = summarize(
+      [leg({ instrument: 'option', right: 'PE', side: 'BUY', strike: 100, entry: 5 })],
+      {
+        ...market,
+        spot: 100,
+      },
+    );
     expect(s.breakevens).toEqual([95]);
     expect(s.maxProfit).toBeCloseTo(95, 9);
     expect(s.maxProfitAt).toBe(0);
@@ -66,10 +72,10 @@ describe('payoff at expiry', () => {
 
   it('an iron condor breaks even at the short strikes plus and minus the net credit', () => {
     const condor = [
-      leg({ kind: 'PE', side: 'BUY', strike: 90, entry: 0.5 }),
-      leg({ kind: 'PE', side: 'SELL', strike: 95, entry: 2 }),
-      leg({ kind: 'CE', side: 'SELL', strike: 105, entry: 2 }),
-      leg({ kind: 'CE', side: 'BUY', strike: 110, entry: 0.5 }),
+      leg({ instrument: 'option', right: 'PE', side: 'BUY', strike: 90, entry: 0.5 }),
+      leg({ instrument: 'option', right: 'PE', side: 'SELL', strike: 95, entry: 2 }),
+      leg({ instrument: 'option', right: 'CE', side: 'SELL', strike: 105, entry: 2 }),
+      leg({ instrument: 'option', right: 'CE', side: 'BUY', strike: 110, entry: 0.5 }),
     ];
     const s = summarize(condor, { ...market, spot: 100 });
     expect(s.breakevens).toEqual([92, 108]);
@@ -79,7 +85,7 @@ describe('payoff at expiry', () => {
 
   it('a long future is unbounded profit above and loses its entry price at zero', () => {
     const s = summarize(
-      [leg({ kind: 'FUT', side: 'BUY', strike: 0, entry: 24100, qty: 75 })],
+      [leg({ instrument: 'future', side: 'BUY', strike: 0, entry: 24100, qty: 75 })],
       market,
     );
     expect(s.breakevens).toEqual([24100]);
@@ -92,8 +98,24 @@ describe('a calendar spread (two expiries)', () => {
   it('values the later leg with its time left on the first expiry, down to spot zero', () => {
     const m: PayoffMarket = { spot: 100, rate: 0.05, div: 0, model: 'black-scholes' };
     const calendar = [
-      leg({ kind: 'PE', side: 'SELL', strike: 100, entry: 2, t: 7 / 365, iv: 0.2 }),
-      leg({ kind: 'PE', side: 'BUY', strike: 100, entry: 4, t: 35 / 365, iv: 0.2 }),
+      leg({
+        instrument: 'option',
+        right: 'PE',
+        side: 'SELL',
+        strike: 100,
+        entry: 2,
+        t: 7 / 365,
+        iv: 0.2,
+      }),
+      leg({
+        instrument: 'option',
+        right: 'PE',
+        side: 'BUY',
+        strike: 100,
+        entry: 4,
+        t: 35 / 365,
+        iv: 0.2,
+      }),
     ];
     // At spot 0 the short put pays 100 and the long one is worth 100 e^(-0.05 x 28/365).
     expect(pnlAtExpiry(calendar, m, 0)).toBeCloseTo(
@@ -110,7 +132,15 @@ describe('a calendar spread (two expiries)', () => {
 describe('payoff today', () => {
   // Hull's textbook case: S=K=100, r=5 %, sigma=20 %, one year: call 10.4506, put 5.5735.
   const m: PayoffMarket = { spot: 100, rate: 0.05, div: 0, model: 'black-scholes' };
-  const call = leg({ kind: 'CE', side: 'BUY', strike: 100, entry: 10.4506, t: 1, iv: 0.2 });
+  const call = leg({
+    instrument: 'option',
+    right: 'CE',
+    side: 'BUY',
+    strike: 100,
+    entry: 10.4506,
+    t: 1,
+    iv: 0.2,
+  });
 
   it('prices a fresh long call at its entry, so today P&L is zero at the current spot', () => {
     expect(pnlToday([call], m, 100)).toBeCloseTo(0, 3);
@@ -131,7 +161,9 @@ describe('payoff today', () => {
   });
 
   it('converges to the expiry curve on the expiry day', () => {
-    const legs = [leg({ kind: 'CE', side: 'SELL', strike: 24000, entry: 200, qty: 75 })];
+    const legs = [
+      leg({ instrument: 'option', right: 'CE', side: 'SELL', strike: 24000, entry: 200, qty: 75 }),
+    ];
     const atExpiry = pnlToday(legs, market, 24000, { spotPct: 1, ivPoints: 0, daysForward: 7 });
     expect(atExpiry).toBeCloseTo(pnlAtExpiry(legs, market, 24240), 6);
   });
@@ -149,8 +181,8 @@ describe('payoff today', () => {
 describe('net greeks', () => {
   it('a short ATM straddle is short gamma and vega and collects theta', () => {
     const legs = [
-      leg({ kind: 'CE', side: 'SELL', strike: 24000, entry: 200, qty: 75 }),
-      leg({ kind: 'PE', side: 'SELL', strike: 24000, entry: 180, qty: 75 }),
+      leg({ instrument: 'option', right: 'CE', side: 'SELL', strike: 24000, entry: 200, qty: 75 }),
+      leg({ instrument: 'option', right: 'PE', side: 'SELL', strike: 24000, entry: 180, qty: 75 }),
     ];
     const g = netGreeks(legs, market);
     expect(Math.abs(g.delta)).toBeLessThan(0.1 * 75);
@@ -162,9 +194,26 @@ describe('net greeks', () => {
   it('matches finite differences of the today curve, Black-76 included', () => {
     const m: PayoffMarket = { spot: 24000, rate: 0.065, div: 0.01, model: 'black-76' };
     const legs = [
-      leg({ kind: 'CE', side: 'BUY', strike: 24200, entry: 150, qty: 75, t: 20 / 365 }),
-      leg({ kind: 'PE', side: 'SELL', strike: 23800, entry: 140, qty: 150, t: 20 / 365, iv: 0.17 }),
-      leg({ kind: 'FUT', side: 'SELL', strike: 0, entry: 24050, qty: 25, t: 20 / 365 }),
+      leg({
+        instrument: 'option',
+        right: 'CE',
+        side: 'BUY',
+        strike: 24200,
+        entry: 150,
+        qty: 75,
+        t: 20 / 365,
+      }),
+      leg({
+        instrument: 'option',
+        right: 'PE',
+        side: 'SELL',
+        strike: 23800,
+        entry: 140,
+        qty: 150,
+        t: 20 / 365,
+        iv: 0.17,
+      }),
+      leg({ instrument: 'future', side: 'SELL', strike: 0, entry: 24050, qty: 25, t: 20 / 365 }),
     ];
     const g = netGreeks(legs, m);
     const h = 1;

@@ -3,16 +3,14 @@
  * scenario of spot %, IV points and days forward), breakevens, max profit and loss (unbounded
  * when the curve keeps rising or falling as spot grows), and the position's net greeks.
  */
+import type { ContractTerms } from '../market/snapshot.ts';
 import { DAYS_PER_YEAR, greeks, type PricingModel } from '../pricing';
 
-export type PayoffLeg = {
+export type PayoffLeg = ContractTerms & {
   id: string;
-  kind: 'CE' | 'PE' | 'FUT';
   side: 'BUY' | 'SELL';
   /** Units (lots x lot size x multiplier). */
   qty: number;
-  /** Option strike; ignored for FUT. */
-  strike: number;
   /** The price the leg opens at, per unit. */
   entry: number;
   expiry: string;
@@ -68,13 +66,13 @@ export function forwardFactor(leg: PayoffLeg, m: PayoffMarket, t: number): numbe
 
 /** Value per unit of one leg at spot `s`, `t` years before its expiry, at volatility `vol`. */
 function legValue(leg: PayoffLeg, m: PayoffMarket, s: number, t: number, vol: number): number {
-  if (leg.kind === 'FUT') return s * forwardFactor(leg, m, t);
+  if (leg.instrument === 'future') return s * forwardFactor(leg, m, t);
   if (!(t > 0))
-    return leg.kind === 'CE' ? Math.max(0, s - leg.strike) : Math.max(0, leg.strike - s);
+    return leg.right === 'CE' ? Math.max(0, s - leg.strike) : Math.max(0, leg.strike - s);
   // The pricer refuses spot 0; the limit there is a worthless call and a put worth the discounted strike.
-  if (!(s > 0)) return leg.kind === 'CE' ? 0 : leg.strike * Math.exp(-m.rate * t);
+  if (!(s > 0)) return leg.right === 'CE' ? 0 : leg.strike * Math.exp(-m.rate * t);
   return greeks({
-    right: leg.kind,
+    right: leg.right,
     spot: m.model === 'black-76' ? s * forwardFactor(leg, m, t) : s,
     strike: leg.strike,
     t,
@@ -134,13 +132,13 @@ export function netGreeks(
   for (const leg of legs) {
     const w = sign(leg) * leg.qty;
     const t = Math.max(0, leg.t - elapsed);
-    if (leg.kind === 'FUT') {
+    if (leg.instrument === 'future') {
       out.delta += w * forwardFactor(leg, m, t);
       continue;
     }
     const f = m.model === 'black-76' ? forwardFactor(leg, m, t) : 1;
     const g = greeks({
-      right: leg.kind,
+      right: leg.right,
       spot: s * f,
       strike: leg.strike,
       t,
@@ -175,7 +173,7 @@ export type PayoffSummary = {
  */
 export function upsideSlope(legs: readonly PayoffLeg[]): number {
   let slope = 0;
-  for (const leg of legs) if (leg.kind !== 'PE') slope += sign(leg) * leg.qty;
+  for (const leg of legs) if (leg.right !== 'PE') slope += sign(leg) * leg.qty;
   return slope;
 }
 
@@ -190,8 +188,8 @@ const EPS = 1e-9;
 export function summarize(legs: readonly PayoffLeg[], m: PayoffMarket): PayoffSummary {
   if (legs.length === 0)
     return { breakevens: [], maxProfit: 0, maxLoss: 0, maxProfitAt: null, maxLossAt: null };
-  const strikes = legs.filter((l) => l.kind !== 'FUT').map((l) => l.strike);
-  const entries = legs.filter((l) => l.kind === 'FUT').map((l) => l.entry);
+  const strikes = legs.flatMap((l) => (l.instrument === 'option' ? [l.strike] : []));
+  const entries = legs.filter((l) => l.instrument === 'future').map((l) => l.entry);
   const top = Math.max(m.spot, ...strikes, ...entries) * 3;
   const grid = new Set<number>([0, top, ...strikes, ...entries]);
   const n = 3000;

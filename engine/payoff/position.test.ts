@@ -27,7 +27,7 @@ describe('opening position', () => {
     const strategy = dsl(straddleJson).basket.strategies[0];
     const p = openingPosition(strategy, snapshot);
     expect(p.skipped).toEqual([]);
-    expect(p.legs.map((l) => [l.id, l.kind, l.side, l.qty])).toEqual([
+    expect(p.legs.map((l) => [l.id, l.right, l.side, l.qty])).toEqual([
       ['ce', 'CE', 'SELL', nifty.lotSize],
       ['pe', 'PE', 'SELL', nifty.lotSize],
     ]);
@@ -38,7 +38,9 @@ describe('opening position', () => {
       entry: ce.strike === null ? NaN : ce.premium,
     });
     expect(p.legs[1].strike).toBe(p.legs[0].strike);
-    expect(Math.abs(p.legs[0].strike - snapshot.spot)).toBeLessThanOrEqual(nifty.strikeStep / 2);
+    expect(Math.abs((p.legs[0].strike ?? NaN) - snapshot.spot)).toBeLessThanOrEqual(
+      nifty.strikeStep / 2,
+    );
     expect(p.legs[0].expiry >= '2026-11-19').toBe(true);
 
     // Priced with their own IVs, the legs are worth about what they were sold for.

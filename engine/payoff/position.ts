@@ -7,7 +7,7 @@
 import type { Strategy } from '../dsl/index.ts';
 import { getInstrument } from '../market/instruments.ts';
 import { expiryPricing, type PricingOverrides } from '../market/pricing-context.ts';
-import type { ChainSnapshot } from '../market/snapshot.ts';
+import { FUTURE_TERMS, optionTerms, type ChainSnapshot } from '../market/snapshot.ts';
 import { quoteIv } from '../market/volatility.ts';
 import { localTime } from '../runtime/clock.ts';
 import { legExpiry } from '../runtime/expiry.ts';
@@ -78,8 +78,8 @@ export function openingPosition(
       t: pricing.t,
       forwardRatio: pricing.forward / snapshot.spot,
     };
-    if (leg.kind === 'FUT') {
-      const price = contractPrice(snapshot, e.expiry, null, 'FUT');
+    if (leg.instrument === 'future' || !leg.right) {
+      const price = contractPrice(snapshot, e.expiry, FUTURE_TERMS);
       if (price === undefined) {
         skipped.push({
           legId: leg.id,
@@ -89,8 +89,7 @@ export function openingPosition(
       }
       legs.push({
         ...base,
-        kind: 'FUT',
-        strike: 0,
+        ...FUTURE_TERMS,
         entry: price,
         iv: 0,
         forwardRatio: price / snapshot.spot,
@@ -103,24 +102,23 @@ export function openingPosition(
       skipped.push({ legId: leg.id, why: `expiry ${e.expiry} has no chain` });
       continue;
     }
-    const choice = selectStrike(snapshot, chain, leg.kind, leg.side, leg.strike, overrides);
+    const choice = selectStrike(snapshot, chain, leg.right, leg.side, leg.strike, overrides);
     if (choice.strike === null) {
       skipped.push({ legId: leg.id, why: choice.why });
       continue;
     }
-    const quote = findQuote(chain, choice.strike, leg.kind);
+    const quote = findQuote(chain, choice.strike, leg.right);
     const iv = quote ? quoteIv(quote, pricing) : undefined;
     if (iv === undefined) {
       skipped.push({
         legId: leg.id,
-        why: `${leg.kind} ${choice.strike} ${e.expiry} has no IV and none can be solved from its price`,
+        why: `${leg.right} ${choice.strike} ${e.expiry} has no IV and none can be solved from its price`,
       });
       continue;
     }
     legs.push({
       ...base,
-      kind: leg.kind,
-      strike: choice.strike,
+      ...optionTerms(choice.strike, leg.right),
       entry: choice.premium,
       iv,
       why: choice.why,

@@ -69,7 +69,7 @@ function factsOf(node: unknown, out: Set<string>): Set<string> {
 
 function legStrikes(leg: Leg): StrikeNeed {
   // A futures leg is priced off the expiry's forward or the synthetic future of all its strikes.
-  if (leg.kind === 'FUT' || !leg.strike) return { kind: 'all' };
+  if (leg.instrument === 'future' || !leg.strike) return { kind: 'all' };
   const s = leg.strike;
   switch (s.type) {
     case 'atm':
@@ -88,7 +88,7 @@ function strategyNeeds(s: Strategy): ExpiryNeed[] {
   const out: ExpiryNeed[] = s.legs.map((leg) => ({
     pick: { kind: leg.expiry.kind, offset: leg.expiry.offset },
     strikes: legStrikes(leg),
-    why: `leg ${leg.id} (${leg.expiry.kind} +${leg.expiry.offset}, ${leg.strike?.type ?? leg.kind})`,
+    why: `leg ${leg.id} (${leg.expiry.kind} +${leg.expiry.offset}, ${leg.strike?.type ?? 'future'})`,
   }));
   if (s.deltaHedge)
     out.push({

@@ -19,7 +19,7 @@ describe('basket limits, settlement, user commands, denials', () => {
     const late = strategy({
       id: 'late',
       entry: { time: '10:00' },
-      legs: [leg('PE', { kind: 'PE' })],
+      legs: [leg('PE', { instrument: 'option', right: 'PE' })],
     });
     const b = basket([early, late], { maxDailyLoss: { type: 'amount', value: 1950 } });
     const next = '2026-11-23';
@@ -52,7 +52,11 @@ describe('basket limits, settlement, user commands, denials', () => {
       id: 'a',
       legs: [leg('CE', { stopLoss: { typeVersion: 1, type: 'points', value: 10 } })],
     });
-    const b2 = strategy({ id: 'b', entry: { time: '09:30' }, legs: [leg('PE', { kind: 'PE' })] });
+    const b2 = strategy({
+      id: 'b',
+      entry: { time: '09:30' },
+      legs: [leg('PE', { instrument: 'option', right: 'PE' })],
+    });
     const st = new Stepper(createRuntime(basket([a, b2]), { deploymentId: 'd' }));
     let r = await st.at(snap('09:20', 24300, q(100)));
     await st.fill(r.intents[0], 100);
@@ -74,7 +78,11 @@ describe('basket limits, settlement, user commands, denials', () => {
   });
 
   it('a pause by the portfolio limits names the limit, stops entries like the trader’s own, and is lifted by RESUME', async () => {
-    const b2 = strategy({ id: 'b', entry: { time: '09:30' }, legs: [leg('PE', { kind: 'PE' })] });
+    const b2 = strategy({
+      id: 'b',
+      entry: { time: '09:30' },
+      legs: [leg('PE', { instrument: 'option', right: 'PE' })],
+    });
     const st = new Stepper(createRuntime(basket([b2]), { deploymentId: 'd' }));
     const reason = 'net vega -INR 5,000 per vol point is beyond the limit of ±INR 2,000';
     const p = await st.step({ kind: 'command', command: 'PAUSE', ts: `${DAY}T09:25:00+05:30`, reason }); // prettier-ignore
@@ -116,7 +124,10 @@ describe('basket limits, settlement, user commands, denials', () => {
 
   it('settles an open leg at intrinsic value when its expiry time passes: no order, P&L = (E - intrinsic) x qty', async () => {
     const b = basket([
-      strategy({ exit: { time: '15:30' }, legs: [leg('CE'), leg('PE', { kind: 'PE' })] }),
+      strategy({
+        exit: { time: '15:30' },
+        legs: [leg('CE'), leg('PE', { instrument: 'option', right: 'PE' })],
+      }),
     ]);
     const exp = '2026-11-24';
     const r = await runScenario(b, [
@@ -135,7 +146,7 @@ describe('basket limits, settlement, user commands, denials', () => {
   it('SQUARE_OFF for one strategy closes its legs with reason SQUARE_OFF and leaves the other running', async () => {
     const b = basket([
       strategy({ id: 'a', legs: [leg('CE')] }),
-      strategy({ id: 'b', legs: [leg('PE', { kind: 'PE' })] }),
+      strategy({ id: 'b', legs: [leg('PE', { instrument: 'option', right: 'PE' })] }),
     ]);
     const r = await runScenario(b, [
       at(snap('09:20', 24300, q(100))),

@@ -179,7 +179,7 @@ describe('conditional entry through the rule engine', () => {
     const s = strategy({
       legs: [
         leg('F', {
-          kind: 'FUT',
+          instrument: 'future',
           side: 'BUY',
           strike: undefined,
           hedge: true,
@@ -191,9 +191,9 @@ describe('conditional entry through the rule engine', () => {
       at(snap('09:20', 24300, q, { forward: 24350 })),
       at(snap('09:30', 24250, q, { forward: 24300 })),
     ]);
-    expect(r.intents.map((i) => [i.right, i.side, i.reason])).toEqual([
-      ['FUT', 'BUY', 'ENTRY'],
-      ['FUT', 'SELL', 'STOP_LOSS'],
+    expect(r.intents.map((i) => [i.instrument, i.side, i.reason])).toEqual([
+      ['future', 'BUY', 'ENTRY'],
+      ['future', 'SELL', 'STOP_LOSS'],
     ]);
     expect(r.fills.map((f) => f.price)).toEqual([24350, 24300]);
   });

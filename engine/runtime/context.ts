@@ -1,4 +1,5 @@
 /** One step's working set: the draft state, the intents and events it produces, and how to add them. */
+import { termsOf } from '../market/snapshot.ts';
 import type { Instrument } from '../market/instruments.ts';
 import { lotSizeOf } from '../reference/contracts.ts';
 import { localTime, type LocalTime } from './clock.ts';
@@ -135,8 +136,7 @@ export function order(
     legId: leg.legId,
     underlying: now.sp.dsl.underlying,
     expiry,
-    strike: leg.strike ?? 0,
-    right: leg.right,
+    ...termsOf(leg),
     side,
     qty,
     lots: Math.round(qty / lotSize),

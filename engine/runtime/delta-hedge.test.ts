@@ -49,7 +49,7 @@ function hedged(h: Record<string, unknown>, over: Record<string, unknown> = {}) 
   return basket(
     [
       strategy({
-        legs: [leg('CE', { lots: 5 }), leg('PE', { kind: 'PE', lots: 5 })],
+        legs: [leg('CE', { lots: 5 }), leg('PE', { instrument: 'option', right: 'PE', lots: 5 })],
         deltaHedge: { typeVersion: 1, ...h },
       }),
     ],
@@ -269,7 +269,7 @@ describe('delta hedge (golden, hand-computed)', () => {
     const b = basket([
       strategy({
         exit: { time: '15:30' },
-        legs: [leg('CE', { lots: 5 }), leg('PE', { kind: 'PE', lots: 5 })],
+        legs: [leg('CE', { lots: 5 }), leg('PE', { instrument: 'option', right: 'PE', lots: 5 })],
         deltaHedge: { typeVersion: 1, band: 50 },
       }),
     ]);
@@ -296,7 +296,7 @@ describe('delta hedge held overnight', () => {
         entry: { time: '09:20' },
         exit: { time: '10:00' },
         positional: { typeVersion: 1, expiry: { kind: 'weekly', offset: 0 }, entryDaysBefore: 3, exitDaysBefore: 1 }, // prettier-ignore
-        legs: [leg('CE', { lots: 5 }), leg('PE', { kind: 'PE', lots: 5 })],
+        legs: [leg('CE', { lots: 5 }), leg('PE', { instrument: 'option', right: 'PE', lots: 5 })],
         deltaHedge: { typeVersion: 1, band: 50 },
       }),
     ]);

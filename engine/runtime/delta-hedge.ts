@@ -9,6 +9,7 @@
  * reducing realises P&L against it (a hedge trade), and a trade through zero flips it. Everything
  * that reads legs (P&L, square-off, reconciliation, the report's open positions) reads it as is.
  */
+import { FUTURE_TERMS, termsOf } from '../market/snapshot.ts';
 import { executionCostModel, type CostModel } from '../broker/costs/cost-model.ts';
 import { DELTA_HEDGE_LEG_ID } from '../dsl/delta-hedge.ts';
 import { expiryChain, futuresPrice } from '../market/atm.ts';
@@ -57,19 +58,22 @@ export function netDelta(ctx: Ctx, now: Now, snap: ChainSnapshot): NetDelta {
       t: p.t,
       entry: 0,
     };
-    if (l.right === 'FUT') {
+    if (l.instrument === 'future') {
       const f = futuresPrice(snap, l.expiry);
       if (f === undefined)
         return { missing: `${l.legId} ${l.expiry} FUT has no futures price (nor a synthetic future) at ${snap.ts}` }; // prettier-ignore
-      legs.push({ ...base, kind: 'FUT', strike: 0, iv: 0, forwardRatio: f / snap.spot });
+      legs.push({ ...base, ...FUTURE_TERMS, iv: 0, forwardRatio: f / snap.spot });
       continue;
     }
     const chain = expiryChain(snap, l.expiry);
-    const q = chain && l.strike !== null ? findQuote(chain, l.strike, l.right) : undefined;
+    const q =
+      chain && l.strike !== null && l.right !== null
+        ? findQuote(chain, l.strike, l.right)
+        : undefined;
     const iv = q ? quoteIv(q, p) : undefined;
     if (iv === undefined)
       return { missing: `${l.legId} ${l.expiry} ${l.strike} ${l.right} has no IV at ${snap.ts} (none quoted, and none can be solved from a price)` }; // prettier-ignore
-    legs.push({ ...base, kind: l.right, strike: l.strike as number, iv, forwardRatio: p.forward / snap.spot }); // prettier-ignore
+    legs.push({ ...base, ...termsOf(l), iv, forwardRatio: p.forward / snap.spot }); // prettier-ignore
   }
   const i = now.instrument;
   const market = {
@@ -258,9 +262,8 @@ function newHedge(now: Now, expiry: string, side: 'BUY' | 'SELL'): LegState {
     status: 'CLOSED',
     origin: 'HEDGE',
     side,
-    right: 'FUT',
+    ...FUTURE_TERMS,
     expiry,
-    strike: null,
     lots: 0,
     qty: 0,
   });
@@ -299,7 +302,7 @@ function closeUnits(
     {
       strategyId: now.st.strategyId,
       legId: leg.legId,
-      data: { instanceId: leg.instanceId, underlying: now.sp.dsl.underlying, expiry: leg.expiry, strike: null, right: 'FUT', side: leg.side, qty, entryTs: leg.entryTs, entryPrice: avg, entryReason: 'HEDGE', exitTs: ctx.ts, exitPrice: price, exitReason: reason, grossPnl: pnl, costs: share + closingCosts, hedge: true }, // prettier-ignore
+      data: { instanceId: leg.instanceId, underlying: now.sp.dsl.underlying, expiry: leg.expiry, ...FUTURE_TERMS, side: leg.side, qty, entryTs: leg.entryTs, entryPrice: avg, entryReason: 'HEDGE', exitTs: ctx.ts, exitPrice: price, exitReason: reason, grossPnl: pnl, costs: share + closingCosts, hedge: true }, // prettier-ignore
     },
   );
 }
@@ -365,7 +368,7 @@ export function releaseHedge(leg: LegState): void {
 export function settleHedge(ctx: Ctx, now: Now, leg: LegState, spot: number): void {
   const held = leg.held;
   const pnl = sideSign(leg.side) * (spot - (leg.entryPrice as number)) * held;
-  emit(ctx, 'SETTLEMENT', `${leg.legId} ${leg.expiry} FUT expired: settled at ${fmt(spot)} (average ${fmt(leg.entryPrice)}, ${leg.side} ${held}): P&L ${fmt(pnl)}`, { strategyId: now.st.strategyId, legId: leg.legId, data: { instanceId: leg.instanceId, side: leg.side, qty: held, price: spot, spot, pnl, expiry: leg.expiry, strike: null, right: 'FUT' } }); // prettier-ignore
+  emit(ctx, 'SETTLEMENT', `${leg.legId} ${leg.expiry} FUT expired: settled at ${fmt(spot)} (average ${fmt(leg.entryPrice)}, ${leg.side} ${held}): P&L ${fmt(pnl)}`, { strategyId: now.st.strategyId, legId: leg.legId, data: { instanceId: leg.instanceId, side: leg.side, qty: held, price: spot, spot, pnl, expiry: leg.expiry, ...FUTURE_TERMS } }); // prettier-ignore
   closeUnits(ctx, now, leg, held, spot, 0, 'SETTLEMENT');
   leg.status = 'CLOSED';
   leg.qty = 0;

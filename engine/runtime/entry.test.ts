@@ -67,9 +67,10 @@ describe('scheduled entry and exit time', () => {
   it('hedge legs order before the other legs on the same snapshot', async () => {
     const s = strategy({
       legs: [
-        leg('short', { kind: 'CE' }),
+        leg('short', { instrument: 'option', right: 'CE' }),
         leg('wing', {
-          kind: 'CE',
+          instrument: 'option',
+          right: 'CE',
           side: 'BUY',
           hedge: true,
           strike: { typeVersion: 1, type: 'otm', steps: 1 },
@@ -120,7 +121,7 @@ describe('scheduled entry and exit time', () => {
             stopLoss: { typeVersion: 1, type: 'pct', value: 30 },
             reEntryOnStopLoss: { typeVersion: 1, type: 'asap', count: 2 },
           }),
-          leg('PE', { kind: 'PE' }),
+          leg('PE', { instrument: 'option', right: 'PE' }),
         ],
       }),
     ]);

@@ -47,7 +47,7 @@ describe('every DSL example runs a simulated session through step and the paper 
         const s = bySnapshot.get(`${i.underlying}@${i.ts}`)!;
         const e = s.expiries.find((x) => x.expiry === i.expiry);
         expect(e, `${file}: ${i.id} expiry ${i.expiry}`).toBeTruthy();
-        if (i.right !== 'FUT')
+        if (i.instrument === 'option')
           expect(
             e!.options.some((o) => o.strike === i.strike && o.right === i.right),
             `${file}: ${i.id} ${i.strike}${i.right}`,

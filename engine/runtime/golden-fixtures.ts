@@ -56,15 +56,18 @@ export function snap(
 
 export const at = (s: ChainSnapshot): RuntimeInput => ({ kind: 'snapshot', snapshot: s });
 
+/** A short ATM CE leg, or with `{ instrument: 'future' }` the future (no right, no strike). */
 export function leg(id: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+  const option = over.instrument !== 'future';
   return {
-    typeVersion: 1,
+    typeVersion: 2,
     id,
-    kind: 'CE',
+    instrument: 'option',
+    ...(option ? { right: 'CE' } : {}),
     side: 'SELL',
     lots: 1,
     expiry: { kind: 'weekly', offset: 0 },
-    strike: { typeVersion: 1, type: 'atm' },
+    ...(option ? { strike: { typeVersion: 1, type: 'atm' } } : {}),
     ...over,
   };
 }
@@ -77,7 +80,7 @@ export function strategy(over: Record<string, unknown> = {}): Record<string, unk
     underlying: 'NIFTY',
     entry: { time: '09:20' },
     exit: { time: '15:15' },
-    legs: [leg('CE'), leg('PE', { kind: 'PE' })],
+    legs: [leg('CE'), leg('PE', { instrument: 'option', right: 'PE' })],
     ...over,
   };
 }

@@ -39,7 +39,8 @@ describe('step never changes the state it was given', () => {
               reEntryOnStopLoss: { typeVersion: 1, type: 'cost', count: 3 },
             }),
             leg('PE', {
-              kind: 'PE',
+              instrument: 'option',
+              right: 'PE',
               momentum: { typeVersion: 1, type: 'points', direction: 'up', value: 2 },
             }),
           ],
@@ -129,7 +130,7 @@ describe('step never changes the state it was given', () => {
           entry: { time: `09:2${k}` },
           legs: [
             leg('CE', { stopLoss: { typeVersion: 1, type: 'pct', value: 10 } }),
-            leg('PE', { kind: 'PE' }),
+            leg('PE', { instrument: 'option', right: 'PE' }),
           ],
         }),
       ),

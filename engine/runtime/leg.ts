@@ -10,6 +10,7 @@ import { isDeltaHedge, settleHedge } from './delta-hedge.ts';
 import { legExpiry } from './expiry.ts';
 import { entryLevels, sideSign } from './levels.ts';
 import { contractPrice, expiryChain } from '../market/atm.ts';
+import { FUTURE_TERMS } from '../market/snapshot.ts';
 import { selectStrike } from './strike.ts';
 import type { LegState, OrderIntent, OrderReason, Side } from './types.ts';
 import type { Shared } from './draft.ts';
@@ -30,57 +31,62 @@ export const isLive = (l: LegState) =>
   l.status === 'OPEN' || l.status === 'PENDING_ENTRY' || l.status === 'PENDING_EXIT';
 export const isActive = (l: LegState) => isLive(l) || l.status === 'WAITING';
 
+/** Who an instance is and what it trades: everything else starts blank (FRESH_INSTANCE). */
+type InstanceIdentity = Pick<
+  LegState,
+  | 'instanceId'
+  | 'legId'
+  | 'cycle'
+  | 'hedge'
+  | 'status'
+  | 'origin'
+  | 'side'
+  | 'instrument'
+  | 'right'
+  | 'expiry'
+  | 'strike'
+  | 'lots'
+  | 'qty'
+>;
+
+/** An instance's state before anything happened to it: no fill, level, wait or P&L yet. The state
+ * codec leaves these values out of stored states, so the two can never disagree. */
+export const FRESH_INSTANCE: Readonly<Omit<LegState, keyof InstanceIdentity>> = Object.freeze({
+  held: 0,
+  entryPrice: null,
+  entrySpot: null,
+  entryTs: null,
+  lastPrice: null,
+  lastPriceTs: null,
+  quoteMissing: false,
+  candle: null,
+  stopLevel: null,
+  initialStopLevel: null,
+  targetLevel: null,
+  stopSpotLevel: null,
+  targetSpotLevel: null,
+  bestPrice: null,
+  bestSpot: null,
+  trailSteps: 0,
+  movedToBreakeven: false,
+  wait: null,
+  range: null,
+  after: null,
+  pendingIntentId: null,
+  exitReason: null,
+  exitPrice: null,
+  exitTs: null,
+  realizedPnl: 0,
+  costs: 0,
+  pnlBase: 0,
+  costsBase: 0,
+  problem: null,
+  openCosts: 0,
+});
+
 /** A new instance as it starts: what it is, and no fill, level, wait or P&L yet. */
-export function blankInstance(
-  base: Pick<
-    LegState,
-    | 'instanceId'
-    | 'legId'
-    | 'cycle'
-    | 'hedge'
-    | 'status'
-    | 'origin'
-    | 'side'
-    | 'right'
-    | 'expiry'
-    | 'strike'
-    | 'lots'
-    | 'qty'
-  >,
-): LegState {
-  return {
-    ...base,
-    held: 0,
-    entryPrice: null,
-    entrySpot: null,
-    entryTs: null,
-    lastPrice: null,
-    lastPriceTs: null,
-    quoteMissing: false,
-    candle: null,
-    stopLevel: null,
-    initialStopLevel: null,
-    targetLevel: null,
-    stopSpotLevel: null,
-    targetSpotLevel: null,
-    bestPrice: null,
-    bestSpot: null,
-    trailSteps: 0,
-    movedToBreakeven: false,
-    wait: null,
-    range: null,
-    after: null,
-    pendingIntentId: null,
-    exitReason: null,
-    exitPrice: null,
-    exitTs: null,
-    realizedPnl: 0,
-    costs: 0,
-    pnlBase: 0,
-    costsBase: 0,
-    problem: null,
-    openCosts: 0,
-  };
+export function blankInstance(base: InstanceIdentity): LegState {
+  return { ...base, ...FRESH_INSTANCE };
 }
 
 /** Creates an instance on the current chain, or reports why it cannot (no chain, expiry, strike). */
@@ -117,11 +123,11 @@ export function createInstance(
       return null;
     }
     expiry = e.expiry;
-    if (leg.kind !== 'FUT') {
+    if (leg.instrument === 'option' && leg.right) {
       const ec = expiryChain(chain, expiry);
       const choice =
         ec && leg.strike
-          ? selectStrike(chain, ec, leg.kind, side, leg.strike, {
+          ? selectStrike(chain, ec, leg.right, side, leg.strike, {
               rate: ctx.plan.settings.rate,
               dividendYield: ctx.plan.settings.dividendYield,
             })
@@ -138,7 +144,7 @@ export function createInstance(
       premium = choice.premium;
       why = choice.why;
     } else {
-      premium = contractPrice(chain, expiry, null, 'FUT');
+      premium = contractPrice(chain, expiry, FUTURE_TERMS);
       why = premium === undefined ? 'future has no price yet' : `future at ${fmt(premium)}`;
     }
   }
@@ -152,19 +158,20 @@ export function createInstance(
     status: 'WAITING',
     origin,
     side,
-    right: leg.kind,
+    instrument: leg.instrument,
+    right: leg.right ?? null,
     expiry,
     strike,
     lots,
     qty: lots * lotSizeOf(now.sp.dsl.underlying, expiry as string).lotSize,
   });
-  inst.lastPrice = premium ?? contractPrice(chain, expiry as string, strike, leg.kind) ?? null;
+  inst.lastPrice = premium ?? contractPrice(chain, expiry as string, inst) ?? null;
   inst.lastPriceTs = chain.ts;
   st.legs.push(inst);
   emit(
     ctx,
     'STRIKE_SELECTED',
-    `${leg.id} ${side} ${inst.lots} lot(s) ${now.sp.dsl.underlying} ${expiry} ${strike ?? ''} ${leg.kind}: ${why}`.replace(
+    `${leg.id} ${side} ${inst.lots} lot(s) ${now.sp.dsl.underlying} ${expiry} ${strike ?? ''} ${leg.right ?? 'FUT'}: ${why}`.replace(
       /  +/g,
       ' ',
     ),
@@ -174,8 +181,9 @@ export function createInstance(
       data: {
         instanceId: inst.instanceId,
         expiry,
+        instrument: leg.instrument,
         strike,
-        right: leg.kind,
+        right: leg.right ?? null,
         side,
         premium: premium ?? null,
         snapshotTs: chain.ts,
@@ -201,7 +209,7 @@ export function orderExit(ctx: Ctx, now: Now, inst: LegState, reason: OrderReaso
 /** Refreshes the instance's price from the snapshot; a missing price holds the leg and says so once. */
 export function updatePrice(ctx: Ctx, now: Now, inst: LegState): number | undefined {
   if (!now.snapshot || inst.expiry === null) return undefined;
-  const p = contractPrice(now.snapshot, inst.expiry, inst.strike, inst.right);
+  const p = contractPrice(now.snapshot, inst.expiry, inst);
   if (p === undefined) {
     if (!inst.quoteMissing) {
       inst.quoteMissing = true;
@@ -249,7 +257,7 @@ export function settleExpired(ctx: Ctx, now: Now): void {
       continue;
     }
     const value =
-      inst.right === 'FUT'
+      inst.instrument === 'future'
         ? spot
         : Math.max(
             0,
@@ -282,6 +290,7 @@ export function settleExpired(ctx: Ctx, now: Now): void {
           spot,
           pnl,
           expiry: inst.expiry,
+          instrument: inst.instrument,
           strike: inst.strike,
           right: inst.right,
         },
@@ -308,7 +317,7 @@ export function emitTrade(
     {
       strategyId: now.st.strategyId,
       legId: leg.legId,
-      data: { instanceId: leg.instanceId, underlying: now.sp.dsl.underlying, expiry: leg.expiry, strike: leg.strike, right: leg.right, side: leg.side, qty: leg.qty, entryTs: leg.entryTs, entryPrice: leg.entryPrice, entryReason: leg.origin === 'ENTRY' ? 'ENTRY' : 'REENTRY', exitTs: leg.exitTs, exitPrice: leg.exitPrice, exitReason, grossPnl: leg.realizedPnl, costs: leg.costs }, // prettier-ignore
+      data: { instanceId: leg.instanceId, underlying: now.sp.dsl.underlying, expiry: leg.expiry, instrument: leg.instrument, strike: leg.strike, right: leg.right, side: leg.side, qty: leg.qty, entryTs: leg.entryTs, entryPrice: leg.entryPrice, entryReason: leg.origin === 'ENTRY' ? 'ENTRY' : 'REENTRY', exitTs: leg.exitTs, exitPrice: leg.exitPrice, exitReason, grossPnl: leg.realizedPnl, costs: leg.costs }, // prettier-ignore
     },
   );
 }

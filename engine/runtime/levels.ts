@@ -9,7 +9,8 @@ import type { TrailingStop } from '../dsl/trailing-stop.ts';
 import type { LegState, Right, Side } from './types.ts';
 
 /** +1 when the position gains as the underlying rises (long call, short put, long future). */
-export function deltaSign(side: Side, right: Right): 1 | -1 {
+/** A future (no right) moves with the underlying, as a call does. */
+export function deltaSign(side: Side, right: Right | null): 1 | -1 {
   const up = right === 'PE' ? -1 : 1;
   return (side === 'BUY' ? up : -up) as 1 | -1;
 }
@@ -24,7 +25,7 @@ export type Levels = Pick<
 
 export function entryLevels(
   side: Side,
-  right: Right,
+  right: Right | null,
   entry: number,
   spot: number,
   stopLoss?: StopLoss,

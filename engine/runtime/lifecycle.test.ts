@@ -114,7 +114,8 @@ describe('lifecycle details', () => {
             reEntryOnStopLoss: { typeVersion: 1, type: 'lazy', leg: 'X' },
           }),
           leg('B', {
-            kind: 'PE',
+            instrument: 'option',
+            right: 'PE',
             stopLoss: { typeVersion: 1, type: 'points', value: 10 },
             reEntryOnStopLoss: { typeVersion: 1, type: 'lazy', leg: 'X' },
           }),

@@ -67,9 +67,12 @@ describe('order model (golden): partial fills, duplicates, rejections, cancels, 
 
   it('a rejection after acceptance cancels the entry and says why; the rest of the strategy goes on', async () => {
     const st = new Stepper(
-      createRuntime(basket([strategy({ legs: [leg('CE'), leg('PE', { kind: 'PE' })] })]), {
-        deploymentId: 'd',
-      }),
+      createRuntime(
+        basket([strategy({ legs: [leg('CE'), leg('PE', { instrument: 'option', right: 'PE' })] })]),
+        {
+          deploymentId: 'd',
+        },
+      ),
     );
     const r = await st.at(snap('09:20', 24300, q(100)));
     await st.report({ kind: 'accepted', orderId: 'd:1', ts: t('09:20'), brokerOrderId: 'K1' });
@@ -131,7 +134,11 @@ describe('order model (golden): partial fills, duplicates, rejections, cancels, 
       createRuntime(
         basket([
           strategy({ id: 'a', legs: [leg('CE')] }),
-          strategy({ id: 'b', entry: { time: '09:40' }, legs: [leg('PE', { kind: 'PE' })] }),
+          strategy({
+            id: 'b',
+            entry: { time: '09:40' },
+            legs: [leg('PE', { instrument: 'option', right: 'PE' })],
+          }),
         ]),
         { deploymentId: 'd' },
       ),
@@ -142,14 +149,21 @@ describe('order model (golden): partial fills, duplicates, rejections, cancels, 
       kind: 'positions',
       ts: t('09:30'),
       positions: [
-        { underlying: 'NIFTY', expiry: '2026-11-24', strike: 24300, right: 'CE', qty: -LOT },
+        {
+          underlying: 'NIFTY',
+          expiry: '2026-11-24',
+          instrument: 'option',
+          strike: 24300,
+          right: 'CE',
+          qty: -LOT,
+        },
       ],
     });
     expect(ok.events).toEqual([]);
     const bad = await st.step({
       kind: 'positions',
       ts: t('09:31'),
-      positions: [{ underlying: 'NIFTY', expiry: '2026-11-24', strike: 24300, right: 'CE', qty: -2 * LOT }], // prettier-ignore
+      positions: [{ underlying: 'NIFTY', expiry: '2026-11-24', instrument: 'option', strike: 24300, right: 'CE', qty: -2 * LOT }], // prettier-ignore
     });
     expect(bad.events.map((e) => [e.type, e.message])).toEqual([
       ['RECONCILIATION_MISMATCH', `positions differ from the broker's: NIFTY 2026-11-24 24300 CE: ours -${LOT}, broker -${2 * LOT}`], // prettier-ignore

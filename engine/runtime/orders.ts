@@ -7,6 +7,8 @@
  * the unfilled rest open to be ordered again. Also here: cancels of orders that outlive their
  * timeout, and reconciliation of the book with the broker's positions.
  */
+import { describeContract } from '../broker/symbols/contract.ts';
+import type { HeldTerms } from '../market/snapshot.ts';
 import type { ExecutionReport } from '../broker/broker.ts';
 import { instantOf } from './clock.ts';
 import { emit, fmt, nextId, nowFor, type Ctx, type Now } from './context.ts';
@@ -28,8 +30,7 @@ import type {
 
 const TERMINAL = new Set(['FILLED', 'REJECTED', 'CANCELLED', 'EXPIRED']);
 
-const describe = (i: OrderIntent) =>
-  `${i.side} ${i.qty} ${i.underlying} ${i.expiry} ${i.right === 'FUT' ? 'FUT' : `${i.strike} ${i.right}`}`;
+const describe = (i: OrderIntent) => `${i.side} ${i.qty} ${describeContract(i)}`;
 
 /** The leg an intent is for, in the step's own copy of its strategy (only that strategy is copied). */
 function legOf(ctx: Ctx, intent: OrderIntent): LegState | undefined {
@@ -168,7 +169,7 @@ function applyFill(
   emit(
     ctx,
     'FILL',
-    `${intent.side} ${f.qty} ${intent.underlying} ${intent.expiry} ${intent.right === 'FUT' ? 'FUT' : `${intent.strike} ${intent.right}`} filled at ${fmt(f.price)} (${intent.reason}), costs ${fmt(f.costs)}`,
+    `${intent.side} ${f.qty} ${describeContract(intent)} filled at ${fmt(f.price)} (${intent.reason}), costs ${fmt(f.costs)}`,
     {
       ...sd,
       data: { intentId: intent.id, orderId: slice.id, executionId: f.executionId, price: f.price, qty: f.qty, costs: f.costs, reason: intent.reason, instanceId: leg?.instanceId ?? null, side: intent.side, closing: intent.closing }, // prettier-ignore
@@ -240,7 +241,7 @@ function enterLeg(ctx: Ctx, now: Now, leg: LegState, order: OrderState): void {
   leg.lots = leg.held / order.intent.lotSize;
   openInstance(leg, now.sp.legs.get(leg.legId)!, price, now.spot ?? 0, ctx.ts);
   // The mark is the market's price, not the fill's: a position bought at the ask is worth the mark at once.
-  const mark = now.chain && contractPrice(now.chain, leg.expiry as string, leg.strike, leg.right);
+  const mark = now.chain && contractPrice(now.chain, leg.expiry as string, leg);
   if (mark !== undefined && mark !== null) {
     leg.lastPrice = mark;
     leg.lastPriceTs = now.chain!.ts;
@@ -292,13 +293,8 @@ export function cancelEntries(ctx: Ctx, strategyIds: ReadonlySet<string>, why: s
   }
 }
 
-const contractKey = (c: {
-  underlying: string;
-  expiry: string;
-  strike: number | null;
-  right: string;
-}) =>
-  c.right === 'FUT'
+const contractKey = (c: HeldTerms & { underlying: string; expiry: string }) =>
+  c.instrument === 'future'
     ? `${c.underlying} ${c.expiry} FUT`
     : `${c.underlying} ${c.expiry} ${c.strike} ${c.right}`;
 
@@ -308,7 +304,7 @@ export function bookPositions(ctx: Ctx): Map<string, number> {
   for (const sp of ctx.plan.strategies) {
     for (const l of ctx.state.strategies[sp.id].legs) {
       if (l.held <= 0 || l.expiry === null) continue;
-      const key = contractKey({ underlying: sp.dsl.underlying, expiry: l.expiry, strike: l.strike, right: l.right }); // prettier-ignore
+      const key = contractKey({ ...l, underlying: sp.dsl.underlying, expiry: l.expiry }); // prettier-ignore
       out.set(key, (out.get(key) ?? 0) + sideSign(l.side) * l.held);
     }
   }
@@ -320,7 +316,7 @@ export function onPositions(ctx: Ctx, positions: BrokerPosition[]): void {
   const ours = bookPositions(ctx);
   const theirs = new Map<string, number>();
   for (const p of positions) {
-    const key = contractKey({ ...p, strike: p.strike });
+    const key = contractKey(p);
     theirs.set(key, (theirs.get(key) ?? 0) + p.qty);
   }
   const working = new Set(Object.values(ctx.state.orders).map((o) => contractKey(o.intent)));

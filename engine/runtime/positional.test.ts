@@ -24,7 +24,7 @@ const positional = (over: Record<string, unknown> = {}) =>
       positional: { typeVersion: 1, expiry: { kind: 'weekly', offset: 0 }, entryDaysBefore: 3, exitDaysBefore: 1 }, // prettier-ignore
       legs: [
         leg('CE', { stopLoss: { typeVersion: 1, type: 'pct', value: 30 } }),
-        leg('PE', { kind: 'PE' }),
+        leg('PE', { instrument: 'option', right: 'PE' }),
       ],
       ...over,
     }),
@@ -97,7 +97,9 @@ describe('positional strategies (golden, hand-computed)', () => {
   });
 
   it('an intraday strategy on the same data squares off on Thursday at the last snapshot instead', async () => {
-    const intraday = basket([strategy({ legs: [leg('CE'), leg('PE', { kind: 'PE' })] })]);
+    const intraday = basket([
+      strategy({ legs: [leg('CE'), leg('PE', { instrument: 'option', right: 'PE' })] }),
+    ]);
     const r = await runScenario(intraday, inputs.slice(0, 3));
     expect(r.intents.map((i) => [i.ts.slice(0, 16), i.legId, i.reason])).toEqual([
       ['2026-11-26T09:20', 'CE', 'ENTRY'],

@@ -100,7 +100,8 @@ describe('leg re-entries and lazy legs', () => {
             reEntryOnStopLoss: { typeVersion: 1, type: 'lazy', leg: 'hedge' },
           }),
           leg('hedge', {
-            kind: 'CE',
+            instrument: 'option',
+            right: 'CE',
             side: 'BUY',
             lazy: true,
             strike: { typeVersion: 1, type: 'otm', steps: 2 },

@@ -16,7 +16,7 @@ function stepper(legs: Record<string, unknown>[], risk: RiskLimits) {
 
 describe('risk gate (inside the step: no order reaches a broker without it)', () => {
   it('lets every order through when ACTIVE and within limits', async () => {
-    const r = await stepper([leg('CE'), leg('PE', { kind: 'PE' })], {
+    const r = await stepper([leg('CE'), leg('PE', { instrument: 'option', right: 'PE' })], {
       maxOpenLegs: 2,
       maxLotsPerOrder: 1,
     }).at(snap('09:20', 24300, q(100)));
@@ -38,7 +38,7 @@ describe('risk gate (inside the step: no order reaches a broker without it)', ()
 
   it("counts open legs and this step's earlier entries toward the open-leg limit", async () => {
     const r = await stepper(
-      [leg('CE'), leg('PE', { kind: 'PE' }), leg('C2', { strike: { typeVersion: 1, type: 'otm', steps: 1 } })], // prettier-ignore
+      [leg('CE'), leg('PE', { instrument: 'option', right: 'PE' }), leg('C2', { strike: { typeVersion: 1, type: 'otm', steps: 1 } })], // prettier-ignore
       { maxOpenLegs: 2 },
     ).at(snap('09:20', 24300, q(100)));
     expect(r.intents.map((i) => i.legId)).toEqual(['CE', 'PE']);
@@ -102,7 +102,11 @@ describe('risk gate (inside the step: no order reaches a broker without it)', ()
     const b = basket(
       [
         strategy({ id: 'a', legs: [leg('CE')] }),
-        strategy({ id: 'b', entry: { time: '09:40' }, legs: [leg('PE', { kind: 'PE' })] }),
+        strategy({
+          id: 'b',
+          entry: { time: '09:40' },
+          legs: [leg('PE', { instrument: 'option', right: 'PE' })],
+        }),
       ],
       { maxDailyLoss: { type: 'amount', value: 1000 } },
     );
@@ -120,7 +124,7 @@ describe('risk gate (inside the step: no order reaches a broker without it)', ()
   });
 
   it("when HALTED lets only the kill's own square-off through", async () => {
-    const st = stepper([leg('CE'), leg('PE', { kind: 'PE' })], {});
+    const st = stepper([leg('CE'), leg('PE', { instrument: 'option', right: 'PE' })], {});
     const r = await st.at(snap('09:20', 24300, q(100)));
     await st.fill(r.intents[0], 100);
     const kill = await st.step({ kind: 'command', command: 'KILL', ts: `${DAY}T09:25:00+05:30` });
@@ -151,17 +155,19 @@ describe('risk gate (inside the step: no order reaches a broker without it)', ()
 
   it('sends no order blind: an entry on a contract without any price is denied', async () => {
     // A future with neither a futures quote nor a put-call pair to imply one.
-    const r = await stepper([leg('F', { kind: 'FUT', side: 'BUY', strike: undefined })], {}).at(
+    const r = await stepper([leg('F', { instrument: 'future', side: 'BUY' })], {}).at(
       snap('09:20', 24300, { '24300CE': 100 }),
     );
     expect(r.intents).toEqual([]);
     expect(denials(r.events)).toEqual([
-      ['F', 'NIFTY 2026-11-24 0 FUT has no quote in the last snapshot: no order is sent blind'],
+      ['F', 'NIFTY 2026-11-24 FUT has no quote in the last snapshot: no order is sent blind'],
     ]);
   });
 
   it('with a price band, orders go out as limits at the band edge, and a fill outside it stops entries', async () => {
-    const st = stepper([leg('CE'), leg('PE', { kind: 'PE', side: 'BUY' })], { priceBandPct: 10 });
+    const st = stepper([leg('CE'), leg('PE', { instrument: 'option', right: 'PE', side: 'BUY' })], {
+      priceBandPct: 10,
+    });
     const r = await st.at(snap('09:20', 24300, q(100, 50)));
     expect(r.intents.map((i) => [i.side, i.orderType, i.limitPrice])).toEqual([
       ['SELL', 'LIMIT', 90],

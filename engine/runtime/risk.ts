@@ -10,6 +10,8 @@
  * trader stuck in a position. Exchange rules apply to every order: whole lots, and orders above
  * the freeze limit are split into slices.
  */
+import { describeContract } from '../broker/symbols/contract.ts';
+import { termsOf } from '../market/snapshot.ts';
 import { freezeLimitOf } from '../reference/contracts.ts';
 import { emit, fmt, type Ctx } from './context.ts';
 import { dropOrder, orderFor, type DraftState } from './draft.ts';
@@ -64,7 +66,7 @@ function denialReason(
     return `${intent.qty} units is not a whole number of lots of ${intent.lotSize}`;
   if (intent.closing) return null;
   if (intent.price === null)
-    return `${intent.underlying} ${intent.expiry} ${intent.strike} ${intent.right} has no quote in the last snapshot: no order is sent blind`;
+    return `${describeContract(intent)} has no quote in the last snapshot: no order is sent blind`;
   if (limits.maxLotsPerOrder !== undefined && intent.lots > limits.maxLotsPerOrder)
     return `${intent.lots} lots is above the limit of ${limits.maxLotsPerOrder} lots per order`;
   if (limits.maxOpenLegs !== undefined && openLegs >= limits.maxOpenLegs)
@@ -75,7 +77,7 @@ function denialReason(
   if (limits.maxNotionalPerOrder !== undefined) {
     const spot = state.lastSpot[intent.underlying];
     const notional =
-      (intent.right === 'FUT' || spot === undefined ? intent.price : spot) * intent.qty;
+      (intent.instrument === 'future' || spot === undefined ? intent.price : spot) * intent.qty;
     if (notional > limits.maxNotionalPerOrder)
       return `notional ${fmt(notional)} is above the limit of ${fmt(limits.maxNotionalPerOrder)} per order`;
   }
@@ -183,6 +185,7 @@ export function gate(
 
 function requestOf(intent: OrderIntent, s: OrderSlice): OrderRequest {
   const r: OrderRequest = {
+    ...termsOf(intent),
     id: s.id,
     intentId: intent.id,
     deploymentId: intent.deploymentId,
@@ -191,8 +194,6 @@ function requestOf(intent: OrderIntent, s: OrderSlice): OrderRequest {
     ts: intent.ts,
     underlying: intent.underlying,
     expiry: intent.expiry,
-    strike: intent.right === 'FUT' ? null : intent.strike,
-    right: intent.right,
     side: intent.side,
     qty: s.qty,
     lots: s.lots,

@@ -1,4 +1,5 @@
 /** The strategy multiplier at the start of a cycle (docs/dsl.md#sizing). */
+import { FUTURE_TERMS } from '../market/snapshot.ts';
 import type { Leg } from '../dsl/leg.ts';
 import type { Regime } from '../dsl/conditions.ts';
 import type { Ctx, Now } from './context.ts';
@@ -40,7 +41,7 @@ export function multiplierFor(ctx: Ctx, now: Now): { multiplier: number; why: st
           missing.push(leg.id);
           continue;
         }
-        const lv = entryLevels(leg.side, leg.kind, p, now.spot ?? 0, leg.stopLoss);
+        const lv = entryLevels(leg.side, leg.right ?? null, p, now.spot ?? 0, leg.stopLoss);
         lossPerSet += Math.abs((lv.stopLevel as number) - p) * leg.lots * now.instrument.lotSize;
       }
       m = lossPerSet > 0 ? Math.floor(risk / lossPerSet + 1e-9) : 0;
@@ -80,10 +81,10 @@ function legPremiumNow(ctx: Ctx, now: Now, leg: Leg): number | undefined {
   if (!chain) return undefined;
   const e = legExpiry(chain, now.time.day, leg.expiry.kind, leg.expiry.offset);
   if (e.expiry === null) return undefined;
-  if (leg.kind === 'FUT') return contractPrice(chain, e.expiry, null, 'FUT');
+  if (leg.instrument === 'future') return contractPrice(chain, e.expiry, FUTURE_TERMS);
   const ec = expiryChain(chain, e.expiry);
-  if (!ec || !leg.strike) return undefined;
-  const c = selectStrike(chain, ec, leg.kind, leg.side, leg.strike, {
+  if (!ec || !leg.strike || !leg.right) return undefined;
+  const c = selectStrike(chain, ec, leg.right, leg.side, leg.strike, {
     rate: ctx.plan.settings.rate,
     dividendYield: ctx.plan.settings.dividendYield,
   });

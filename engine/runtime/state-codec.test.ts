@@ -16,7 +16,7 @@ describe('stored state', () => {
                 trailingStop: { typeVersion: 1, every: 5, by: 5, unit: 'points' },
                 reEntryOnStopLoss: { typeVersion: 1, type: 'cost', count: 2 },
               }),
-              leg('PE', { kind: 'PE', hedge: true, side: 'BUY' }),
+              leg('PE', { instrument: 'option', right: 'PE', hedge: true, side: 'BUY' }),
             ],
           }),
         ]),
@@ -53,7 +53,7 @@ describe('stored state', () => {
           strategy({
             legs: [
               leg('CE', { stopLoss: { typeVersion: 1, type: 'pct', value: 20 } }),
-              leg('PE', { kind: 'PE', hedge: true, side: 'BUY' }),
+              leg('PE', { instrument: 'option', right: 'PE', hedge: true, side: 'BUY' }),
             ],
           }),
         ]),

@@ -5,45 +5,21 @@
  * state stays a few kilobytes. `decodeState(encodeState(s))` equals `s` exactly: numbers are
  * never rounded, so a restored deployment decides exactly as one that never stopped.
  */
+import { FRESH_INSTANCE } from './leg.ts';
 import { freshStrategy } from './runtime.ts';
 import type { LegState, OrderSlice, OrderState, RuntimeState, StrategyState } from './types.ts';
 
 type Json = Record<string, unknown>;
 
-/** Every leg field that has a default; the rest (ids, side, right, lots, qty, ...) are always kept. */
+/**
+ * Every leg field that has a default: a fresh instance's blank fields, and what most legs are
+ * (an option, not a hedge, a first entry). The rest (ids, side, right, lots, qty, ...) are kept.
+ */
 const LEG_DEFAULTS: Partial<LegState> = {
   hedge: false,
   origin: 'ENTRY',
-  held: 0,
-  entryPrice: null,
-  entrySpot: null,
-  entryTs: null,
-  lastPrice: null,
-  lastPriceTs: null,
-  quoteMissing: false,
-  candle: null,
-  stopLevel: null,
-  initialStopLevel: null,
-  targetLevel: null,
-  stopSpotLevel: null,
-  targetSpotLevel: null,
-  bestPrice: null,
-  bestSpot: null,
-  trailSteps: 0,
-  movedToBreakeven: false,
-  wait: null,
-  range: null,
-  after: null,
-  pendingIntentId: null,
-  exitReason: null,
-  exitPrice: null,
-  exitTs: null,
-  realizedPnl: 0,
-  costs: 0,
-  pnlBase: 0,
-  costsBase: 0,
-  problem: null,
-  openCosts: 0,
+  instrument: 'option',
+  ...FRESH_INSTANCE,
 };
 
 const ORDER_DEFAULTS: Partial<OrderState> = {
@@ -101,10 +77,10 @@ function idCodec(deploymentId: string) {
 }
 
 /** The contract fields of an intent, stored once on the leg that is waiting for it. */
-const CONTRACT = ['expiry', 'strike', 'right'] as const;
+const CONTRACT = ['expiry', 'instrument', 'strike', 'right'] as const;
 
 /** An intent's stored fields in their order in memory, so a decoded intent looks as it did. */
-const INTENT_ORDER = ['id', 'ts', 'deploymentId', 'strategyId', 'legId', 'underlying', 'expiry', 'strike', 'right', 'side', 'qty', 'lots', 'lotSize', 'price', 'orderType', 'limitPrice', 'reason', 'closing'] as const; // prettier-ignore
+const INTENT_ORDER = ['id', 'ts', 'deploymentId', 'strategyId', 'legId', 'underlying', 'expiry', 'instrument', 'strike', 'right', 'side', 'qty', 'lots', 'lotSize', 'price', 'orderType', 'limitPrice', 'reason', 'closing'] as const; // prettier-ignore
 
 function pendingLeg(
   strategies: Record<string, { legs: LegState[] }>,
@@ -142,7 +118,8 @@ export function encodeState(s: RuntimeState): string {
     if (
       leg &&
       leg.expiry === intent.expiry &&
-      (leg.strike ?? 0) === intent.strike &&
+      leg.instrument === intent.instrument &&
+      leg.strike === intent.strike &&
       leg.right === intent.right
     )
       // prettier-ignore
@@ -170,6 +147,9 @@ export function decodeState(text: string): RuntimeState {
   for (const [id, st] of Object.entries(raw.strategies as Record<string, Json>)) {
     const legs = (st.legs as Json[]).map((l) => {
       const leg = restore<LegState>(l, LEG_DEFAULTS);
+      // States written before legs named their instrument called a future's right "FUT".
+      if ((leg.right as string) === 'FUT')
+        Object.assign(leg, { instrument: 'future', right: null });
       if (leg.pendingIntentId !== null) leg.pendingIntentId = ids.long(leg.pendingIntentId);
       return leg;
     });
@@ -181,7 +161,7 @@ export function decodeState(text: string): RuntimeState {
     const s = stored.intent as Json;
     const leg = pendingLeg(strategies, id, s.strategyId as string);
     const full: Json = {
-      ...(leg ? { expiry: leg.expiry, strike: leg.strike ?? 0, right: leg.right } : {}),
+      ...(leg ? { expiry: leg.expiry, instrument: leg.instrument, strike: leg.strike, right: leg.right } : {}), // prettier-ignore
       ...s,
       id,
       ts: s.ts ?? raw.lastTs,

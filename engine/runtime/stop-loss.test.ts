@@ -17,7 +17,7 @@ describe('leg stop-loss, target and trailing stop', () => {
     const s = strategy({
       legs: [
         leg('CE', { stopLoss: sl('pct', 30) }),
-        leg('PE', { kind: 'PE', stopLoss: sl('pct', 30) }),
+        leg('PE', { instrument: 'option', right: 'PE', stopLoss: sl('pct', 30) }),
       ],
     });
     const r = await runScenario(basket([s]), [
@@ -37,7 +37,10 @@ describe('leg stop-loss, target and trailing stop', () => {
   it('complete square-off: the CE stop closes the PE too (reason SQUARE_OFF) and the strategy is done for the day', async () => {
     const s = strategy({
       squareOff: 'complete',
-      legs: [leg('CE', { stopLoss: sl('points', 20) }), leg('PE', { kind: 'PE' })],
+      legs: [
+        leg('CE', { stopLoss: sl('points', 20) }),
+        leg('PE', { instrument: 'option', right: 'PE' }),
+      ],
     });
     const r = await runScenario(basket([s]), [
       at(snap('09:20', 24300, q(100))),
@@ -87,7 +90,9 @@ describe('leg stop-loss, target and trailing stop', () => {
   });
 
   it('an underlying-% target on a short put (long delta) triggers when spot rises by the %', async () => {
-    const s = strategy({ legs: [leg('PE', { kind: 'PE', target: sl('underlyingPct', 0.5) })] });
+    const s = strategy({
+      legs: [leg('PE', { instrument: 'option', right: 'PE', target: sl('underlyingPct', 0.5) })],
+    });
     // 24300 x 1.005 = 24421.5
     const r = await runScenario(basket([s]), [
       at(snap('09:20', 24300, q(100))),
@@ -180,7 +185,10 @@ describe('leg stop-loss, target and trailing stop', () => {
   it('trail to break-even (all legs): the CE stop moves the PE stop to its entry price', async () => {
     const s = strategy({
       trailToBreakEven: { typeVersion: 1, scope: 'allLegs' },
-      legs: [leg('CE', { stopLoss: sl('pct', 30) }), leg('PE', { kind: 'PE' })],
+      legs: [
+        leg('CE', { stopLoss: sl('pct', 30) }),
+        leg('PE', { instrument: 'option', right: 'PE' }),
+      ],
     });
     const r = await runScenario(basket([s]), [
       at(snap('09:20', 24300, q(100, 100))),
@@ -200,7 +208,10 @@ describe('leg stop-loss, target and trailing stop', () => {
   it('trail to break-even (SL legs only) leaves a leg without a stop-loss alone', async () => {
     const s = strategy({
       trailToBreakEven: { typeVersion: 1, scope: 'slLegs' },
-      legs: [leg('CE', { stopLoss: sl('pct', 30) }), leg('PE', { kind: 'PE' })],
+      legs: [
+        leg('CE', { stopLoss: sl('pct', 30) }),
+        leg('PE', { instrument: 'option', right: 'PE' }),
+      ],
     });
     const r = await runScenario(basket([s]), [
       at(snap('09:20', 24300, q(100, 100))),

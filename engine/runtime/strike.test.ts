@@ -49,12 +49,22 @@ describe('strike selectors against a snapshot, with the written tie-breaks', () 
   it('ITM/OTM count listed strikes from ATM: CE ITM below, PE ITM above', async () => {
     expect((await picked({ type: 'itm', steps: 2 }, 24310, ladder)).strike).toBe(24200);
     expect((await picked({ type: 'otm', steps: 3 }, 24310, ladder)).strike).toBe(24450);
-    expect((await picked({ type: 'itm', steps: 1 }, 24310, ladder, { kind: 'PE' })).strike).toBe(
-      24350,
-    );
-    expect((await picked({ type: 'otm', steps: 2 }, 24310, ladder, { kind: 'PE' })).strike).toBe(
-      24200,
-    );
+    expect(
+      (
+        await picked({ type: 'itm', steps: 1 }, 24310, ladder, {
+          instrument: 'option',
+          right: 'PE',
+        })
+      ).strike,
+    ).toBe(24350);
+    expect(
+      (
+        await picked({ type: 'otm', steps: 2 }, 24310, ladder, {
+          instrument: 'option',
+          right: 'PE',
+        })
+      ).strike,
+    ).toBe(24200);
   });
 
   it('OTM past the last listed strike is not found, and says so', async () => {
@@ -136,7 +146,8 @@ describe('strike selectors against a snapshot, with the written tie-breaks', () 
       (
         await picked({ type: 'premiumRange', min: 40, max: 60 }, 24300, eq, {
           side: 'BUY',
-          kind: 'PE',
+          instrument: 'option',
+          right: 'PE',
         })
       ).strike,
     ).toBe(24200);
@@ -146,7 +157,12 @@ describe('strike selectors against a snapshot, with the written tie-breaks', () 
     // S = 120 + 104 = 224; 24300 + 0.5 x 224 = 24412 -> 24400; PE with width -0.5 -> 24188 -> 24200
     expect((await picked({ type: 'straddleWidth', width: 0.5 }, 24310, ladder)).strike).toBe(24400);
     expect(
-      (await picked({ type: 'straddleWidth', width: -0.5 }, 24310, ladder, { kind: 'PE' })).strike,
+      (
+        await picked({ type: 'straddleWidth', width: -0.5 }, 24310, ladder, {
+          instrument: 'option',
+          right: 'PE',
+        })
+      ).strike,
     ).toBe(24200);
   });
 
@@ -154,7 +170,12 @@ describe('strike selectors against a snapshot, with the written tie-breaks', () 
     // 24300 x 1.008 = 24494.4 -> 24500; x 0.995 = 24178.5 -> 24200 (24150 is 28.5 away, 24200 21.5)
     expect((await picked({ type: 'pctOfAtm', factor: 1.008 }, 24310, ladder)).strike).toBe(24500);
     expect(
-      (await picked({ type: 'pctOfAtm', factor: 0.995 }, 24310, ladder, { kind: 'PE' })).strike,
+      (
+        await picked({ type: 'pctOfAtm', factor: 0.995 }, 24310, ladder, {
+          instrument: 'option',
+          right: 'PE',
+        })
+      ).strike,
     ).toBe(24200);
   });
 
@@ -164,8 +185,12 @@ describe('strike selectors against a snapshot, with the written tie-breaks', () 
       24400,
     );
     expect(
-      (await picked({ type: 'atmStraddlePremiumPct', pct: 30 }, 24310, ladder, { kind: 'PE' }))
-        .strike,
+      (
+        await picked({ type: 'atmStraddlePremiumPct', pct: 30 }, 24310, ladder, {
+          instrument: 'option',
+          right: 'PE',
+        })
+      ).strike,
     ).toBe(24200);
   });
 

@@ -45,7 +45,8 @@ export type { BrokerPosition, ExecutionReport, OrderRequest } from '../broker/br
 export type { RiskLimits } from './risk.ts';
 export type { MarketView } from '../session/market-memory.ts';
 
-export type Right = 'CE' | 'PE' | 'FUT';
+export type { ContractTerms, InstrumentType, Right } from '../market/snapshot.ts';
+import type { ContractTerms, InstrumentType, Right } from '../market/snapshot.ts';
 export type Side = 'BUY' | 'SELL';
 
 /** Why an order exists: the `reason` values of DESIGN.md's backtest report, and HEDGE (docs/backtest.md#the-report). */
@@ -66,7 +67,7 @@ export type OrderReason =
   | 'HEDGE';
 
 /** A decision to trade one leg, kept in the state until the broker has answered it completely. */
-export type OrderIntent = {
+export type OrderIntent = ContractTerms & {
   /** `${deploymentId}:${seq}`; seq counts every intent of the deployment from 1. */
   id: string;
   /** Time of the input that caused the intent (the snapshot's ts). */
@@ -76,8 +77,6 @@ export type OrderIntent = {
   legId: string;
   underlying: string;
   expiry: string;
-  strike: number;
-  right: Right;
   side: Side;
   /** Units (lots x lot size). */
   qty: number;
@@ -280,9 +279,11 @@ export type LegState = {
    */
   origin: 'ENTRY' | 'REENTRY' | 'LAZY' | 'HEDGE';
   side: Side;
-  right: Right;
+  instrument: InstrumentType;
+  /** The option's right (known from the leg); null for a future. */
+  right: Right | null;
   expiry: string | null;
-  /** null for FUT legs. */
+  /** The option's strike once chosen at entry; null before that and for a future. */
   strike: number | null;
   lots: number;
   /** Units ordered for this instance (lots x lot size), and units held now (entry fills add, exit fills take away). */

@@ -12,6 +12,7 @@ import { datasetsRouter } from '@/server/api/routers/datasets';
 import { sweepsRouter } from '@/server/api/routers/sweeps';
 import { portfolioRouter } from '@/server/api/routers/portfolio';
 import { alertsRouter } from '@/server/api/routers/alerts';
+import { marginRouter } from '@/server/api/routers/margin';
 
 export const appRouter = router({
   account: accountRouter,
@@ -26,6 +27,7 @@ export const appRouter = router({
   sweeps: sweepsRouter,
   portfolio: portfolioRouter,
   alerts: alertsRouter,
+  margin: marginRouter,
 });
 
 export type AppRouter = typeof appRouter;

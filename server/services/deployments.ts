@@ -282,11 +282,11 @@ export async function bookOf(db: Db, d: Deployment) {
       for (const l of state.strategies[s.id]?.legs ?? []) {
         if (l.status === 'CANCELLED' || (l.status === 'CLOSED' && l.held === 0 && l.realizedPnl === 0)) continue; // prettier-ignore
         const leg = s.legs.find((x) => x.id === l.legId);
-        const contract = l.right === 'FUT' ? `${s.underlying} ${l.expiry} FUT` : `${s.underlying} ${l.expiry} ${l.strike} ${l.right}`; // prettier-ignore
+        const contract = l.instrument === 'future' ? `${s.underlying} ${l.expiry} FUT` : `${s.underlying} ${l.expiry} ${l.strike} ${l.right}`; // prettier-ignore
         const open = l.entryPrice !== null && l.held > 0 ? (l.side === 'BUY' ? 1 : -1) * ((l.lastPrice ?? l.entryPrice) - l.entryPrice) * l.held : 0; // prettier-ignore
         const chain = chains.get(s.underlying);
         const held = l.expiry !== null && l.held > 0;
-        const greeks = chain && held ? legGreeks({ right: l.right, strike: l.strike, expiry: l.expiry!, side: l.side, qty: l.held }, chain) : null; // prettier-ignore
+        const greeks = chain && held ? legGreeks({ instrument: l.instrument, right: l.right, strike: l.strike, expiry: l.expiry!, side: l.side, qty: l.held }, chain) : null; // prettier-ignore
         positions.push({
           strategyId: s.id,
           underlying: s.underlying,

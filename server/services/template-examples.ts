@@ -47,13 +47,13 @@ const EXAMPLES: [string, unknown][] = [
 
 /** Tags a trader would filter by, read off the document instead of kept by hand. */
 function tagsOf(
-  dsl: { basket: { strategies: { underlying: string; legs: { kind: string }[] }[] } },
+  dsl: { basket: { strategies: { underlying: string; legs: { instrument: string }[] }[] } },
   key: string,
 ): string[] {
   const tags = new Set<string>(['example']);
   for (const s of dsl.basket.strategies) {
     tags.add(s.underlying.toLowerCase());
-    if (s.legs.some((l) => l.kind === 'FUT')) tags.add('futures');
+    if (s.legs.some((l) => l.instrument === 'future')) tags.add('futures');
   }
   for (const word of [
     'straddle',

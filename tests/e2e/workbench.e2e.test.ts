@@ -152,7 +152,7 @@ describe("the trader's workbench", () => {
     expect(
       dsl.basket.strategies[0].legs.map((l: Record<string, unknown>) => [
         l.side,
-        l.kind,
+        l.right,
         l.stopLoss,
       ]),
     ).toEqual([
@@ -470,12 +470,13 @@ describe("the trader's workbench", () => {
     const legs = dsl.basket.strategies[0].legs as Record<string, unknown>[];
     expect(legs[0]).toMatchObject({
       side: 'SELL',
-      kind: 'CE',
+      instrument: 'option',
+      right: 'CE',
       lots: 2,
       strike: { type: 'otm', steps: 1 },
       stopLoss: { type: 'pct', value: 40 },
     });
-    expect(legs.map((l) => `${l.side} ${l.kind}`)).toEqual([
+    expect(legs.map((l) => `${l.side} ${l.right}`)).toEqual([
       'SELL CE',
       'SELL PE',
       'BUY PE',

@@ -114,6 +114,10 @@ export type KiteFake = {
   dropConnections(): void;
   /** Repeat every order update twice and swap neighbouring ones. */
   scramble: boolean;
+  /** Every POST /margins/basket: its query string and raw body. */
+  basketRequests: { query: string; body: string }[];
+  /** When set, /margins/basket answers this error envelope (a refusal Kite might send). */
+  basketRejection: { status: number; errorType: string; message: string } | null;
   /** Expire every access token, as 06:00 IST does. */
   expireSessions(): void;
   /** The app's registered redirect URL (settable once the app's port is known). */
@@ -226,6 +230,74 @@ export async function startKiteFake(opts: KiteFakeOptions): Promise<KiteFake> {
   /** Per order: every state it passed through (GET /orders/:id answers the list). */
   const history = new Map<string, Record<string, unknown>[]>();
   const spot = new Map(Object.entries(opts.spot ?? {}));
+  const basketRequests: KiteFake['basketRequests'] = [];
+
+  /**
+   * Kite's basket answer in the official mock's shape. The figures follow a simple stand-in for
+   * SPAN (a short option: 10 % of its strike notional, plus 2 % exposure; a long one: its
+   * premium), and the hedge benefit the docs describe: in `final`, a short covered by a long of
+   * the same right and expiry is charged the strike gap instead, and premium received is netted.
+   * With consider_positions the account's open positions join the hedge.
+   */
+  function basketMargins(list: Record<string, unknown>[], considerPositions: boolean) {
+    const data = structuredClone(basketTemplate.data);
+    const blank = (m: Record<string, unknown>) => ({ ...m, span: 0, exposure: 0, option_premium: 0, additional: 0, total: 0 }); // prettier-ignore
+    type Leg = { inst: Instrument; qty: number; sell: boolean; price: number };
+    const legOf = (symbol: string, qty: number, sell: boolean, price?: number): Leg => {
+      const inst = bySymbol.get(symbol)!;
+      return { inst, qty, sell, price: price || exchange.reference(symbol) || 0 };
+    };
+    const legs = list.map((o) =>
+      legOf(
+        String(o.tradingsymbol),
+        Number(o.quantity),
+        o.transaction_type === 'SELL',
+        Number(o.price),
+      ),
+    );
+    const [sellCharges, buyCharges] = [data.orders[0].charges, data.orders[1].charges];
+    data.orders = legs.map((l) => {
+      const span = l.sell ? 0.1 * l.inst.strike * l.qty : 0;
+      const exposure = l.sell ? 0.02 * l.inst.strike * l.qty : 0;
+      const premium = l.sell ? 0 : l.price * l.qty;
+      return {
+        ...blank(data.orders[0]),
+        tradingsymbol: l.inst.tradingsymbol,
+        exchange: 'NFO',
+        span,
+        exposure,
+        option_premium: premium,
+        charges: structuredClone(l.sell ? sellCharges : buyCharges),
+        total: span + exposure + premium,
+      };
+    });
+    const sum = (k: string) =>
+      data.orders.reduce((a: number, o: Record<string, number>) => a + o[k], 0);
+    data.initial = { ...blank(data.initial), span: sum('span'), exposure: sum('exposure'), option_premium: sum('option_premium'), total: sum('total') }; // prettier-ignore
+    const book = [...legs];
+    if (considerPositions)
+      for (const [symbol, p] of exchange.positions())
+        if (p.qty !== 0 && bySymbol.has(symbol))
+          book.push(legOf(symbol, Math.abs(p.qty), p.qty < 0));
+    let span = 0;
+    let exposure = 0;
+    let premium = 0;
+    for (const l of legs) premium += (l.sell ? -1 : 1) * l.price * l.qty;
+    for (const short of book.filter((l) => l.sell)) {
+      exposure += 0.02 * short.inst.strike * short.qty;
+      const hedges = book.filter((l) => !l.sell && l.inst.type === short.inst.type && l.inst.expiry === short.inst.expiry); // prettier-ignore
+      const covered = Math.min(
+        short.qty,
+        hedges.reduce((a, l) => a + l.qty, 0),
+      );
+      const gap = hedges.length ? Math.min(...hedges.map((l) => Math.abs(l.inst.strike - short.inst.strike))) : 0; // prettier-ignore
+      span +=
+        Math.min(0.1 * short.inst.strike, gap) * covered +
+        0.1 * short.inst.strike * (short.qty - covered);
+    }
+    data.final = { ...blank(data.final), span, exposure, option_premium: premium, total: span + exposure + premium }; // prettier-ignore
+    return data;
+  }
 
   function orderObject(o: FakeOrder, status?: string): Record<string, unknown> {
     const inst = bySymbol.get(o.symbol)!;
@@ -484,21 +556,45 @@ export async function startKiteFake(opts: KiteFakeOptions): Promise<KiteFake> {
       return send(res, 200, ok(data));
     }
     if (req.method === 'POST' && url.pathname === '/margins/basket') {
-      const list = JSON.parse((await body(req)) || '[]') as {
-        tradingsymbol: string;
-        transaction_type: string;
-        quantity: number;
-        price?: number;
-      }[];
-      const total = list.reduce((a, o) => {
-        const px = o.price || exchange.reference(o.tradingsymbol) || 0;
-        return a + px * o.quantity * (o.transaction_type === 'SELL' ? 5 : 1);
-      }, 0);
-      const data = structuredClone(basketTemplate.data);
-      data.initial.total = total;
-      data.final.total = total;
-      data.orders = [];
-      return send(res, 200, ok(data));
+      basketRequests.push({ query: url.search, body: await body(req) });
+      const raw = basketRequests[basketRequests.length - 1].body;
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+        return reply(400, error('InputException', 'Request body must be a JSON list of orders.'));
+      if (fake.basketRejection) {
+        const r = fake.basketRejection;
+        return reply(r.status, error(r.errorType, r.message));
+      }
+      let list: Record<string, unknown>[];
+      try {
+        list = JSON.parse(raw) as Record<string, unknown>[];
+      } catch {
+        return reply(400, error('InputException', 'Invalid JSON in request body.'));
+      }
+      if (!Array.isArray(list) || list.length === 0)
+        return reply(400, error('InputException', 'Basket must have at least one order.'));
+      const wanted = [
+        'exchange',
+        'tradingsymbol',
+        'transaction_type',
+        'variety',
+        'product',
+        'order_type',
+        'quantity',
+      ];
+      for (const o of list) {
+        for (const k of wanted)
+          if (o[k] === undefined || o[k] === '')
+            return reply(400, error('InputException', `Missing or empty field \`${k}\`.`));
+        const inst = o.exchange === 'NFO' ? bySymbol.get(String(o.tradingsymbol)) : undefined;
+        if (!inst) return reply(400, error('InputException', 'Invalid `tradingsymbol`.'));
+        if (Number(o.quantity) % inst.lotSize !== 0)
+          return reply(
+            400,
+            error('InputException', `Quantity should be a multiple of lot size (${inst.lotSize}).`),
+          );
+      }
+      const considerPositions = url.searchParams.get('consider_positions') === 'true';
+      return reply(200, ok(basketMargins(list, considerPositions)));
     }
     if (req.method === 'POST' && /^\/orders\/[a-z]+$/.test(url.pathname)) {
       const variety = url.pathname.split('/')[2];
@@ -786,6 +882,8 @@ export async function startKiteFake(opts: KiteFakeOptions): Promise<KiteFake> {
     log,
     placed,
     postbacks,
+    basketRequests,
+    basketRejection: null,
     scramble: false,
     redirectUrl: opts.redirectUrl,
     instrument(underlying: string, expiry: string, strike: number, right: 'CE' | 'PE') {

@@ -105,6 +105,7 @@ export function contractOrder(m: ContractMarket, over: Partial<OrderRequest> = {
     ts: contractSnapshot(m).ts,
     underlying: m.underlying,
     expiry: m.expiry,
+    instrument: 'option',
     strike: m.strike,
     right: 'CE',
     side: 'BUY',

@@ -310,7 +310,8 @@ export async function auditDeployment(
   for (const s of Object.values(state.strategies))
     for (const l of s.legs) {
       if (l.held === 0) continue;
-      const contract = l.right === 'FUT' ? `${l.expiry} FUT` : `${l.expiry} ${l.strike} ${l.right}`;
+      const contract =
+        l.instrument === 'future' ? `${l.expiry} FUT` : `${l.expiry} ${l.strike} ${l.right}`;
       held.set(contract, (held.get(contract) ?? 0) + (l.side === 'BUY' ? 1 : -1) * l.held);
     }
   // orders.contract is "<underlying> <expiry> <strike> <right>"; compare without the underlying.

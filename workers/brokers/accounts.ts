@@ -12,7 +12,14 @@ import { maskKey, nextKiteExpiry, openCredentials, sealCredentials } from '@/db/
 import { env } from '@/db/env';
 import { logger } from '@/db/logger';
 import { brokerAccounts, type BrokerAccount } from '@/db/schema';
-import { BrokerCheckJobSchema, type BrokerCheckResult } from '../queues';
+import {
+  BASKET_MARGIN_JOB,
+  BasketMarginJobSchema,
+  BrokerCheckJobSchema,
+  type BasketMarginResult,
+  type BrokerCheckResult,
+} from '../queues';
+import { basketMargin } from './basket-margin';
 import { AlpacaClient } from './alpaca/client';
 import { DeribitRpc } from './deribit/rpc';
 import { VenueAuthError, VenueRefusal, VenueUnavailable } from './errors';
@@ -145,7 +152,9 @@ export async function checkBrokerAccount(db: Db, accountId: string): Promise<Bro
 }
 
 export function brokerAccountProcessor(deps: { db: () => Promise<Db> }) {
-  return async (job: Job): Promise<BrokerCheckResult> => {
+  return async (job: Job): Promise<BrokerCheckResult | BasketMarginResult> => {
+    if (job.name === BASKET_MARGIN_JOB)
+      return basketMargin(await deps.db(), BasketMarginJobSchema.parse(job.data));
     const { accountId } = BrokerCheckJobSchema.parse(job.data);
     return checkBrokerAccount(await deps.db(), accountId);
   };

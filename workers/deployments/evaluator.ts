@@ -40,6 +40,7 @@ import type {
 import { dataEndInputs, inputsFor } from '@/engine/session/driver';
 import { FEED_GAP, feedGap, type FeedGapEvent } from './feed-gap';
 import { FeedMarket, snapshotAt, ticksBetween } from './feed-store';
+import { describeContract, type Contract } from '@/engine/broker/symbols/contract';
 
 export type EvaluationResult = {
   deploymentId: string;
@@ -244,8 +245,7 @@ function dayPnl(state: RuntimeState): number {
 }
 
 /** A contract as the orders table names it ("NIFTY 2026-11-24 24000 CE", "NIFTY 2026-11-27 FUT"). */
-export const contractOf = (o: Pick<OrderRequest, 'underlying' | 'expiry' | 'strike' | 'right'>) =>
-  o.right === 'FUT' ? `${o.underlying} ${o.expiry} FUT` : `${o.underlying} ${o.expiry} ${o.strike} ${o.right}`; // prettier-ignore
+export const contractOf = (o: Contract) => describeContract(o);
 
 /** Orders and cancels into the outbox (ids are deterministic: a repeated step adds nothing). */
 async function writeOutbox(

@@ -25,7 +25,7 @@ import type { BrokerPosition } from '@/engine/broker/broker';
 import { formatTimestamp } from '@/engine/market/calendar';
 import { getInstrument } from '@/engine/market/instruments';
 import { decodeState } from '@/engine/runtime/state-codec';
-import type { Right } from '@/engine/runtime/types';
+import { FUTURE_TERMS, RightSchema, optionTerms } from '@/engine/market/snapshot';
 import { VenueAuthError, VenueRefusal, VenueUnavailable } from '../brokers/errors';
 import { contractOf, enqueueInput } from './evaluator';
 import { adoptOrders, openLiveOrders, recordLiveReports } from './live-orders';
@@ -42,8 +42,8 @@ const ACTIVE = new Set(['running', 'paused']);
 function positionOf(contract: string, qty: number): BrokerPosition {
   const [underlying, expiry, strike, right] = contract.split(' ');
   return strike === 'FUT'
-    ? { underlying, expiry, strike: null, right: 'FUT', qty }
-    : { underlying, expiry, strike: Number(strike), right: right as Right, qty };
+    ? { underlying, expiry, ...FUTURE_TERMS, qty }
+    : { underlying, expiry, ...optionTerms(Number(strike), RightSchema.parse(right)), qty };
 }
 
 /** Signed units per contract the account's other live deployments hold, by their fills. */

@@ -4,6 +4,7 @@
  * rounded to the instrument's tick size against the trader (buys up, sells down). Without any
  * price the order is rejected; the model never guesses a price.
  */
+import { describeContract } from '../symbols/contract.ts';
 import type { OrderRequest } from '../broker.ts';
 import type { ChainSnapshot } from '../../runtime/types.ts';
 import { futuresPrice } from '../../market/atm.ts';
@@ -38,21 +39,13 @@ function roundToTick(price: number, tick: number, side: 'BUY' | 'SELL'): number 
   return Number((n * tick).toFixed(decimals));
 }
 
-function instrumentName(
-  i: Pick<OrderRequest, 'underlying' | 'expiry' | 'strike' | 'right'>,
-): string {
-  return i.right === 'FUT'
-    ? `${i.underlying} ${i.expiry} FUT`
-    : `${i.underlying} ${i.expiry} ${i.strike} ${i.right}`;
-}
-
 /** The price a market order would get on this snapshot, or why it cannot fill. */
 export function quoteFor(
   intent: OrderRequest,
   snapshot: ChainSnapshot,
   settings: Pick<FillModelSettings, 'slippage' | 'tickSize'>,
 ): FillQuote {
-  const name = instrumentName(intent);
+  const name = describeContract(intent);
   if (snapshot.underlying !== intent.underlying) {
     return {
       ok: false,
@@ -61,7 +54,7 @@ export function quoteFor(
   }
   let touch: number | undefined;
   let source: 'ask' | 'bid' | 'ltp' | 'futures';
-  if (intent.right === 'FUT') {
+  if (intent.instrument === 'future') {
     // The expiry's futures quote, else its synthetic future: the price the strategy saw (docs/dsl.md).
     touch = futuresPrice(snapshot, intent.expiry);
     source = 'futures';

@@ -240,7 +240,7 @@ describe('paper fill model', () => {
     await b.place(contractIntent({ ts: T0 }));
     const again = PaperBroker.restore(base, JSON.parse(JSON.stringify(b.state())));
     expect(await again.place(contractIntent({ ts: T0 }))).toEqual([]);
-    expect(await again.positions()).toEqual([{ underlying: 'NIFTY', expiry: '2026-11-26', strike: 24000, right: 'CE', qty: 65 }]); // prettier-ignore
+    expect(await again.positions()).toEqual([{ underlying: 'NIFTY', expiry: '2026-11-26', instrument: 'option', strike: 24000, right: 'CE', qty: 65 }]); // prettier-ignore
   });
 
   it('charges the cost model on each fill', async () => {

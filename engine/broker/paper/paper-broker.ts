@@ -5,6 +5,7 @@
  * It keeps only what a simulated venue must: the latest snapshot per underlying, its orders and
  * the executions, all serialisable so a paper deployment survives a restart.
  */
+import { termsOf } from '../../market/snapshot.ts';
 import type { ChainSnapshot } from '../../runtime/types.ts';
 import type {
   Broker,
@@ -47,8 +48,8 @@ export type PaperState = {
 
 const TERMINAL = new Set(['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED']);
 
-const contractKey = (o: Pick<OrderRequest, 'underlying' | 'expiry' | 'strike' | 'right'>) =>
-  `${o.underlying}|${o.expiry}|${o.strike ?? ''}|${o.right}`;
+const contractKey = (o: OrderRequest) =>
+  `${o.underlying}|${o.expiry}|${o.instrument}|${o.strike ?? ''}|${o.right ?? ''}`;
 
 export class PaperBroker implements Broker {
   readonly name = 'paper';
@@ -168,7 +169,7 @@ export class PaperBroker implements Broker {
     const net = new Map<string, BrokerPosition>();
     const add = (r: OrderRequest, qty: number) => {
       const key = contractKey(r);
-      const p = net.get(key) ?? { underlying: r.underlying, expiry: r.expiry, strike: r.strike, right: r.right, qty: 0 }; // prettier-ignore
+      const p = net.get(key) ?? { underlying: r.underlying, expiry: r.expiry, ...termsOf(r), qty: 0 }; // prettier-ignore
       p.qty += (r.side === 'BUY' ? 1 : -1) * qty;
       net.set(key, p);
     };
@@ -191,7 +192,7 @@ export class PaperBroker implements Broker {
     order: OrderRequest,
     s: ChainSnapshot,
   ): { code: RejectCode; reason: string } | null {
-    if (order.orderType === 'LIMIT' && order.right !== 'FUT') {
+    if (order.orderType === 'LIMIT' && order.instrument === 'option') {
       const chain = s.expiries.find((e) => e.expiry === order.expiry);
       const q = chain?.options.find((x) => x.strike === order.strike && x.right === order.right);
       const ref = q && markPrice(q);
@@ -221,7 +222,7 @@ export class PaperBroker implements Broker {
     const q = quoteFor(r, snapshot, this.settings);
     if (!q.ok) {
       if (r.orderType === 'LIMIT' || o.filledQty > 0) return []; // keeps working until priced
-      const listed = snapshot.expiries.some((e) => e.expiry === r.expiry && (r.right === 'FUT' || e.options.some((x) => x.strike === r.strike && x.right === r.right))); // prettier-ignore
+      const listed = snapshot.expiries.some((e) => e.expiry === r.expiry && (r.instrument === 'future' || e.options.some((x) => x.strike === r.strike && x.right === r.right))); // prettier-ignore
       return [this.reject(o, snapshot.ts, listed ? 'OTHER' : 'INVALID_INSTRUMENT', q.reason)];
     }
     let price = q.price;
@@ -241,7 +242,7 @@ export class PaperBroker implements Broker {
       spot: snapshot.spot,
       firstOfOrder: o.executions.length === 0,
       date: snapshot.ts.slice(0, 10),
-      instrument: r.right === 'FUT' ? 'future' : 'option',
+      instrument: r.instrument,
     });
     const executionId = `paper:${o.orderId}:${o.executions.length + 1}`;
     o.executions.push({ executionId, ts: snapshot.ts, qty, price });

@@ -4,6 +4,7 @@
  * priced on the venue's latest snapshot. A paper order the account could not pay for is refused,
  * as a broker refuses it.
  */
+import { termsOf } from '../../market/snapshot.ts';
 import { approximateMargin } from '../../margin/approximation.ts';
 import { contractPrice } from '../../market/atm.ts';
 import { findQuote } from '../../market/quote.ts';
@@ -21,24 +22,23 @@ export function marginNeeded(positions: readonly BrokerPosition[], s: ChainSnaps
   for (const [i, p] of positions.entries()) {
     if (p.underlying !== s.underlying || p.qty === 0) continue;
     const pricing = expiryPricing(s, p.expiry);
-    const price = contractPrice(s, p.expiry, p.strike, p.right) ?? p.averagePrice ?? 0;
+    const price = contractPrice(s, p.expiry, p) ?? p.averagePrice ?? 0;
     let iv = 0;
-    if (p.right !== 'FUT') {
+    if (p.instrument === 'option') {
       const chain = expiryChain(s, p.expiry);
-      const q = chain && p.strike !== null ? findQuote(chain, p.strike, p.right) : undefined;
+      const q = chain ? findQuote(chain, p.strike, p.right) : undefined;
       iv = (q && quoteIv(q, pricing)) ?? 0.2;
     }
     legs.push({
       id: `p${i}`,
-      kind: p.right,
+      ...termsOf(p),
       side: p.qty > 0 ? 'BUY' : 'SELL',
       qty: Math.abs(p.qty),
-      strike: p.strike ?? 0,
       entry: price,
       expiry: p.expiry,
       t: pricing.t,
       iv,
-      forwardRatio: p.right === 'FUT' ? price / s.spot : pricing.forward / s.spot,
+      forwardRatio: p.instrument === 'future' ? price / s.spot : pricing.forward / s.spot,
     });
   }
   if (legs.length === 0) return 0;

@@ -4,22 +4,17 @@
  * modules beside this one translate both ways so an order and a position mean the same thing at
  * every venue.
  */
-import type { Right } from '../../runtime/types.ts';
+import { describeTerms, type ContractTerms } from '../../market/snapshot.ts';
 
-export type Contract = {
+export type Contract = ContractTerms & {
   underlying: string;
   /** YYYY-MM-DD. */
   expiry: string;
-  /** null for futures. */
-  strike: number | null;
-  right: Right;
 };
 
-/** A contract in words, for messages: "NIFTY 2026-11-24 24000 CE". */
+/** A contract in words, for messages: "NIFTY 2026-11-24 24000 CE", "NIFTY 2026-11-27 FUT". */
 export function describeContract(c: Contract): string {
-  return c.right === 'FUT'
-    ? `${c.underlying} ${c.expiry} FUT`
-    : `${c.underlying} ${c.expiry} ${c.strike} ${c.right}`;
+  return `${c.underlying} ${c.expiry} ${describeTerms(c)}`;
 }
 
 /** Strikes as exchanges print them: no trailing zeros, no exponent (23500, 22.5). */

@@ -6,7 +6,7 @@
  * module does know about the two formats is used to read the underlying back out of a row whose
  * `name` is empty (as in Zerodha's own mock dump) and to say which form a symbol has.
  */
-import type { Right } from '../../runtime/types.ts';
+import { FUTURE_TERMS, optionTerms } from '../../market/snapshot.ts';
 import { dateParts, describeContract, formatStrike, MONTHS, type Contract } from './contract.ts';
 
 export const KITE_INSTRUMENT_COLUMNS = [
@@ -148,20 +148,17 @@ export function readKiteSymbol(
   return null;
 }
 
-const RIGHTS: Record<string, Right> = { CE: 'CE', PE: 'PE', FUT: 'FUT' };
-
 /** The contract a dump row lists, or null for rows that are not options or futures. */
 export function kiteContractOf(row: KiteInstrument): Contract | null {
-  const right = RIGHTS[row.instrumentType];
-  if (!right || !row.expiry) return null;
+  const type = row.instrumentType;
+  if ((type !== 'CE' && type !== 'PE' && type !== 'FUT') || !row.expiry) return null;
   const read = readKiteSymbol(row.tradingsymbol, row.expiry, row.strike, row.instrumentType);
   const underlying = row.name !== '' ? row.name : read?.underlying;
   if (!underlying) return null;
   return {
     underlying,
     expiry: row.expiry,
-    strike: right === 'FUT' ? null : row.strike,
-    right,
+    ...(type === 'FUT' ? FUTURE_TERMS : optionTerms(row.strike, type)),
   };
 }
 
@@ -178,7 +175,8 @@ export const KITE_INDEX_SYMBOLS: Record<string, { exchange: string; tradingsymbo
   INDIAVIX: { exchange: 'NSE', tradingsymbol: 'INDIA VIX' },
 };
 
-const keyOf = (c: Contract) => `${c.underlying}|${c.expiry}|${c.strike ?? ''}|${c.right}`;
+const keyOf = (c: Contract) =>
+  `${c.underlying}|${c.expiry}|${c.instrument}|${c.strike ?? ''}|${c.right ?? ''}`;
 
 /** The instrument dump indexed both ways: contract -> row, and exchange:tradingsymbol -> contract. */
 export class KiteInstrumentBook {

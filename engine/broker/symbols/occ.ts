@@ -2,12 +2,13 @@
  * OCC option symbols as Alpaca uses them (no padding of the root): `<ROOT><YYMMDD><C|P><strike x
  * 1000, 8 digits>`, e.g. SPY250826C00640000 is the SPY 2025-08-26 640 call.
  */
+import { optionTerms } from '../../market/snapshot.ts';
 import { dateParts, describeContract, isoDate, type Contract } from './contract.ts';
 
 const OCC = /^([A-Z][A-Z0-9.]{0,5})(\d{2})(\d{2})(\d{2})([CP])(\d{8})$/;
 
 export function toOccSymbol(c: Contract): string {
-  if (c.right === 'FUT' || c.strike === null)
+  if (c.instrument === 'future')
     throw new Error(`${describeContract(c)}: Alpaca trades options only, not futures`);
   if (!/^[A-Z][A-Z0-9.]{0,5}$/.test(c.underlying))
     throw new Error(`underlying "${c.underlying}" cannot be an OCC root (1-6 capital letters)`);
@@ -26,7 +27,6 @@ export function fromOccSymbol(symbol: string): Contract | null {
   return {
     underlying: m[1],
     expiry: isoDate(2000 + Number(m[2]), Number(m[3]), Number(m[4])),
-    strike: Number(m[6]) / 1000,
-    right: m[5] === 'C' ? 'CE' : 'PE',
+    ...optionTerms(Number(m[6]) / 1000, m[5] === 'C' ? 'CE' : 'PE'),
   };
 }

@@ -23,6 +23,7 @@ describe('Kite instrument dump', () => {
     const row = book.find({
       underlying: 'BANKNIFTY',
       expiry: '2018-01-25',
+      instrument: 'option',
       strike: 23500,
       right: 'CE',
     });
@@ -31,6 +32,7 @@ describe('Kite instrument dump', () => {
     expect(book.contractOf('NFO', 'INDIACEM17DEC220PE')).toEqual({
       underlying: 'INDIACEM',
       expiry: '2017-12-28',
+      instrument: 'option',
       strike: 220,
       right: 'PE',
     });
@@ -68,11 +70,18 @@ describe('Kite instrument dump', () => {
     ].join('\n');
     const book = KiteInstrumentBook.fromCsv(csv);
     const lot = (expiry: string) =>
-      book.find({ underlying: 'NIFTY', expiry, strike: 24000, right: 'CE' })?.lotSize;
+      book.find({ underlying: 'NIFTY', expiry, instrument: 'option', strike: 24000, right: 'CE' })
+        ?.lotSize;
     expect([lot('2025-12-23'), lot('2026-01-06')]).toEqual([75, 65]);
     expect(book.index('NIFTY')?.instrumentToken).toBe(256265);
     expect(() =>
-      book.require({ underlying: 'NIFTY', expiry: '2026-01-06', strike: 99999, right: 'CE' }),
+      book.require({
+        underlying: 'NIFTY',
+        expiry: '2026-01-06',
+        instrument: 'option',
+        strike: 99999,
+        right: 'CE',
+      }),
     ).toThrow(/NIFTY 2026-01-06 99999 CE is not in today's Kite instrument dump/);
   });
 
@@ -88,39 +97,62 @@ describe('Kite instrument dump', () => {
 
 describe('OCC symbols (Alpaca)', () => {
   it('writes and reads the documented examples', () => {
-    const c = { underlying: 'SPY', expiry: '2025-08-26', strike: 640, right: 'CE' as const };
+    const c = {
+      underlying: 'SPY',
+      expiry: '2025-08-26',
+      instrument: 'option' as const,
+      strike: 640,
+      right: 'CE' as const,
+    };
     expect(toOccSymbol(c)).toBe('SPY250826C00640000');
     expect(fromOccSymbol('SPY250826C00640000')).toEqual(c);
     expect(fromOccSymbol('AAPL240119P00170000')).toEqual({
       underlying: 'AAPL',
       expiry: '2024-01-19',
+      instrument: 'option',
       strike: 170,
       right: 'PE',
     });
     expect(
-      toOccSymbol({ underlying: 'QQQ', expiry: '2026-01-16', strike: 502.5, right: 'PE' }),
+      toOccSymbol({
+        underlying: 'QQQ',
+        expiry: '2026-01-16',
+        instrument: 'option',
+        strike: 502.5,
+        right: 'PE',
+      }),
     ).toBe('QQQ260116P00502500');
     expect(fromOccSymbol('SPY 250826C00640000')).toBeNull();
-    expect(() => toOccSymbol({ ...c, right: 'FUT', strike: null })).toThrow(/options only/);
+    expect(() => toOccSymbol({ ...c, instrument: 'future', strike: null, right: null })).toThrow(
+      /options only/,
+    );
   });
 });
 
 describe('Deribit instrument names', () => {
   it('writes the day without a leading zero and reads options, futures and linear options back', () => {
-    const c = { underlying: 'BTC', expiry: '2026-12-25', strike: 100000, right: 'CE' as const };
+    const c = {
+      underlying: 'BTC',
+      expiry: '2026-12-25',
+      instrument: 'option' as const,
+      strike: 100000,
+      right: 'CE' as const,
+    };
     expect(toDeribitName(c)).toBe('BTC-25DEC26-100000-C');
     expect(toDeribitName({ ...c, expiry: '2024-01-05', right: 'PE' })).toBe('BTC-5JAN24-100000-P');
     expect(fromDeribitName('ETH-29MAR24-3500-P')).toEqual({
       underlying: 'ETH',
       expiry: '2024-03-29',
+      instrument: 'option',
       strike: 3500,
       right: 'PE',
     });
     expect(fromDeribitName('BTC-27DEC24')).toEqual({
       underlying: 'BTC',
       expiry: '2024-12-27',
+      instrument: 'future',
       strike: null,
-      right: 'FUT',
+      right: null,
     });
     expect(fromDeribitName('XRP_USDC-30JUN23-0d625-C')?.strike).toBe(0.625);
     expect(fromDeribitName('BTC-PERPETUAL')).toBeNull();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseDsl } from '@/engine/dsl';
 import { zonedInstant } from '@/engine/market/calendar';
 import { findInstrument } from '@/engine/market/instruments';
-import type { ChainSnapshot } from '@/engine/market/snapshot';
+import { RightSchema, type ChainSnapshot } from '@/engine/market/snapshot';
 import { openingPosition } from '@/engine/payoff/position';
 import { protectedProcedure, router } from '@/server/api/trpc';
 import { AppError } from '@/server/errors';
@@ -45,13 +45,11 @@ export const chainSource = z.discriminatedUnion('kind', [
 ]);
 export type ChainSource = z.infer<typeof chainSource>;
 
-const resolvedLeg = z.object({
+const resolvedLegFields = z.object({
   id: z.string(),
-  kind: z.enum(['CE', 'PE', 'FUT']),
   side: z.enum(['BUY', 'SELL']),
   qty: z.number(),
   lots: z.number(),
-  strike: z.number(),
   entry: z.number(),
   expiry: z.string(),
   t: z.number(),
@@ -59,6 +57,15 @@ const resolvedLeg = z.object({
   forwardRatio: z.number().optional(),
   why: z.string(),
 });
+/** An option leg names its strike and right; a future names neither. */
+const resolvedLeg = z.discriminatedUnion('instrument', [
+  resolvedLegFields.extend({
+    instrument: z.literal('option'),
+    strike: z.number(),
+    right: RightSchema,
+  }),
+  resolvedLegFields.extend({ instrument: z.literal('future'), strike: z.null(), right: z.null() }),
+]);
 
 const position = z.object({
   underlying: z.string(),

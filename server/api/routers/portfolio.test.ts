@@ -130,7 +130,7 @@ describe('portfolio', () => {
 
     // The scenario book of the early deployment is its two legs; the portfolio's is the same two.
     const book = await a.caller.portfolio.scenario({ kind: 'deployment', deploymentId: early.id });
-    expect(book.book.legs.map((l) => `${l.side} ${l.strike} ${l.kind} ${l.qty}`)).toEqual(['SELL 24000 CE 65', 'SELL 24000 PE 65']); // prettier-ignore
+    expect(book.book.legs.map((l) => `${l.side} ${l.strike} ${l.right} ${l.qty}`)).toEqual(['SELL 24000 CE 65', 'SELL 24000 PE 65']); // prettier-ignore
     const whole = await a.caller.portfolio.scenario({ kind: 'portfolio', mode: 'paper', currency: 'INR' }); // prettier-ignore
     expect(whole.book.legs).toHaveLength(2);
     expect(whole.deployments.map((d) => d.name).sort()).toEqual([

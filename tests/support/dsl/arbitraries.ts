@@ -104,9 +104,10 @@ const legSeedArb: fc.Arbitrary<LegSeed> = fc.record({
 function buildLegs(seeds: LegSeed[], allowReEntry: boolean): MutableJson[] {
   const legs: MutableJson[] = seeds.map((s, i) => {
     const leg: MutableJson = clean({
-      typeVersion: 1,
+      typeVersion: 2,
       id: `leg${i}`,
-      kind: s.kind,
+      instrument: s.kind === 'FUT' ? 'future' : 'option',
+      right: s.kind === 'FUT' ? undefined : s.kind,
       side: s.side,
       lots: s.lots,
       expiry: s.expiry,

@@ -20,9 +20,10 @@ export function baseDocument(): MutableJson {
           exit: { time: '15:15' },
           legs: [
             {
-              typeVersion: 1,
+              typeVersion: 2,
               id: 'ce',
-              kind: 'CE',
+              instrument: 'option',
+              right: 'CE',
               side: 'SELL',
               lots: 1,
               expiry: { kind: 'weekly', offset: 0 },
@@ -30,9 +31,10 @@ export function baseDocument(): MutableJson {
               stopLoss: { typeVersion: 1, type: 'pct', value: 25 },
             },
             {
-              typeVersion: 1,
+              typeVersion: 2,
               id: 'pe',
-              kind: 'PE',
+              instrument: 'option',
+              right: 'PE',
               side: 'SELL',
               lots: 1,
               expiry: { kind: 'weekly', offset: 0 },

@@ -65,7 +65,7 @@ export class AlpacaChainFeed implements ChainFeed {
       };
       for (const [sym, s] of Object.entries(page.snapshots)) {
         const c = fromOccSymbol(sym);
-        if (!c || c.strike === null || c.right === 'FUT') continue;
+        if (!c || c.instrument === 'future') continue;
         symbols.push(sym);
         setQuote(this.quotes, c.expiry, {
           strike: c.strike,
@@ -128,7 +128,7 @@ export class AlpacaChainFeed implements ChainFeed {
           ws.send(pack({ action: 'subscribe', quotes: symbols }));
         else if (m.T === 'q') {
           const c = fromOccSymbol(String(m.S));
-          if (!c || c.strike === null || c.right === 'FUT') continue;
+          if (!c || c.instrument === 'future') continue;
           const prev = this.quotes.get(c.expiry)?.get(`${c.strike}|${c.right}`);
           setQuote(this.quotes, c.expiry, {
             ...prev,

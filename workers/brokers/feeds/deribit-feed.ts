@@ -37,7 +37,7 @@ export class DeribitChainFeed implements ChainFeed {
       if (!channel.startsWith('ticker.')) return;
       const t = data as Ticker;
       const c = fromDeribitName(t.instrument_name);
-      if (!c || c.strike === null || c.right === 'FUT') return;
+      if (!c || c.instrument === 'future') return;
       const fwd = positive(t.underlying_price) ?? positive(t.index_price);
       spot = positive(t.index_price) ?? spot;
       if (!fwd) return;

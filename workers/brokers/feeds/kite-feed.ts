@@ -43,7 +43,7 @@ export class KiteChainFeed implements ChainFeed {
     const today = this.o.today ?? stamp(Date.now(), 330).slice(0, 10);
     const contracts = book
       .contractsOf(underlying)
-      .filter((c) => c.contract.expiry >= today && c.contract.right !== 'FUT');
+      .filter((c) => c.contract.expiry >= today && c.contract.instrument === 'option');
     const expiries = [...new Set(contracts.map((c) => c.contract.expiry))]
       .sort()
       .slice(0, this.o.expiries ?? 2);
@@ -64,7 +64,7 @@ export class KiteChainFeed implements ChainFeed {
         else if (vix && t.instrumentToken === vix.instrumentToken)
           vixLevel = positive(t.lastPrice) ?? vixLevel;
         const c = byToken.get(t.instrumentToken);
-        if (!c || c.strike === null || c.right === 'FUT') continue;
+        if (!c || c.instrument === 'future') continue;
         setQuote(quotes, c.expiry, {
           strike: c.strike,
           right: c.right,

@@ -172,6 +172,19 @@ export class KiteClient {
   margins(): Promise<{ equity?: { net: number; enabled: boolean } }> {
     return this.request('GET', '/user/margins');
   }
+  /**
+   * Margin for a basket of orders with the hedge benefit between them (POST /margins/basket,
+   * a JSON list of orders unlike every other call). With `considerPositions` Kite also offsets
+   * the account's open positions. Answers the raw `data` for engine/margin/kite.ts to read.
+   */
+  basketMargins(orders: readonly object[], considerPositions: boolean): Promise<unknown> {
+    return this.request(
+      'POST',
+      `/margins/basket?consider_positions=${considerPositions ? 'true' : 'false'}`,
+      undefined,
+      { json: orders },
+    );
+  }
 
   /** Step 3 of the login flow: the request_token from the redirect becomes an access token. */
   createSession(apiKey: string, requestToken: string, apiSecret: string): Promise<KiteSession> {
