@@ -1,25 +1,26 @@
 /**
  * The API under load (issue 15): the production app (`npm start`, the built Next server) on
- * loopback against a real Postgres server started here (initdb in a temporary folder), with
+ * loopback against a real Postgres server started here (bench/_postgres.ts), with
  * its workers as separate processes (WORKER_PROCESSES=2), driven by autocannon.
  *  1. `strategies.list` (a tRPC batch GET, signed in, 30 strategies) at 200 connections:
  *     p95 latency (target <= 100 ms) and errors (target: none).
  *  2. `/api/health` req/s (target >= 3,000), beside a plain Node http server answering the same
  *     JSON in this process (the reference, measured in interleaved rounds).
  * CPU time of the app's processes per request is reported beside; figures are medians of the
- * rounds. Postgres needs a non-root user: as root the bench runs it as `postgres` (runuser).
+ * rounds. Postgres is stopped with pg_ctl: a signal to the `runuser` in front of it never reached
+ * the server, and the bench waited for it forever after printing its figures.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import postgres from 'postgres';
-import { freePort, startApp, type RunningApp } from '@/tests/e2e/app-process';
+import { startApp, type RunningApp } from '@/tests/e2e/app-process';
 import { signUpAndIn } from '@/tests/support/app-client';
 import { emit, median, round } from './_harness';
+import { startPrivatePostgres, type PrivatePostgres } from './_postgres';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env.BENCH_API_ROUNDS ?? 3);
@@ -45,41 +46,6 @@ function treeCpu(pid: number): number {
   };
   visit(pid);
   return total;
-}
-
-async function startPostgres(dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const asRoot = process.getuid?.() === 0;
-  const run = (cmd: string, args: string[]) => (asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]) as [string, string[]]; // prettier-ignore
-  if (asRoot) chownSync(dir, Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim()), Number(spawnSync('id', ['-g', 'postgres']).stdout.toString().trim())); // prettier-ignore
-  const data = path.join(dir, 'data');
-  const init = spawnSync(...run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']), { encoding: 'utf8' }); // prettier-ignore
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
-  const port = await freePort();
-  const server: ChildProcess = spawn(
-    ...run('postgres', ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off']), // prettier-ignore
-    { stdio: 'ignore' },
-  );
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  for (let i = 0; ; i++) {
-    const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
-    try {
-      await sql`select 1`;
-      await sql.unsafe('create database strikeflow');
-      await sql.end();
-      break;
-    } catch (err) {
-      await sql.end().catch(() => {});
-      if (i > 50) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/strikeflow`,
-    stop: async () => {
-      server.kill('SIGINT');
-      await new Promise((r) => server.once('exit', r));
-    },
-  };
 }
 
 /**
@@ -123,7 +89,7 @@ async function cannon(opts: autocannon.Options, cpuOf: (() => number) | null): P
 }
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-api-bench-'));
-let pg: Awaited<ReturnType<typeof startPostgres>> | undefined;
+let pg: PrivatePostgres | undefined;
 let app: RunningApp | undefined;
 const plain = http.createServer((_req, res) => {
   const body = JSON.stringify({ status: 'ok', db: 'ok', redis: 'ok', workers: 'ok', version: '0.1.0' }); // prettier-ignore
@@ -131,7 +97,7 @@ const plain = http.createServer((_req, res) => {
   res.end(body);
 });
 try {
-  pg = await startPostgres(tmp);
+  pg = await startPrivatePostgres();
   app = await startApp({
     dataDir: path.join(tmp, 'app'),
     databaseUrl: pg.url,
@@ -206,6 +172,6 @@ try {
 } finally {
   plain.close();
   await app?.stop();
-  await pg?.stop();
+  pg?.stop();
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -103,6 +103,11 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   const proxies = trustedProxies(e.TRUSTED_PROXIES);
   const { getSession } = await import('@/server/auth');
+  const { startSessionCache, stopSessionCache } = await import('@/server/session-cache');
+  startSessionCache();
+  cleanups.push(() => within(stopSessionCache(), 2_000));
+  const { createApiServer } = await import('@/server/http/api-server');
+  const api = createApiServer({ headers: await apiHeaders(), trpc: !dev });
   const serve: http.RequestListener = (req, res) => {
     const view = forwardedView(
       req.socket.remoteAddress,
@@ -111,14 +116,16 @@ async function main(): Promise<void> {
       'encrypted' in req.socket && !!req.socket.encrypted,
     );
     applyForwardedView(req.headers, view);
-    void guardBody(req, res, getSession).then((refused) => {
-      if (refused) return;
-      handle(req, res).catch((err: unknown) => {
+    void guardBody(req, res, getSession)
+      .then(async (refused) => {
+        if (refused || (await api(req, res))) return;
+        await handle(req, res);
+      })
+      .catch((err: unknown) => {
         // The path only: query strings carry user input (tRPC inputs, next=...).
         logger.error({ err, path: req.url?.split('?')[0] }, 'request failed');
         if (!res.headersSent) res.writeHead(500).end('Internal error');
       });
-    });
   };
   // Next loads a route's code on its first request, blocking this thread for a moment: that
   // happens on a private port before the public one opens, so no visitor or monitor waits for it.
@@ -421,13 +428,40 @@ async function runWorkers(e: Env, embedded: boolean): Promise<() => Promise<void
   };
 }
 
-/** Asks for the health check and the sign-in page once, through a throwaway loopback server. */
+/**
+ * The headers next.config gives every /api/ answer (nosniff, no framing, a CSP allowing nothing):
+ * the API answered here, before Next, carries them too.
+ */
+async function apiHeaders(): Promise<[string, string][]> {
+  const config = (await import(pathToFileURL(path.join(root, 'next.config.mjs')).href)) as {
+    default: {
+      headers?: () => Promise<{ source: string; headers: { key: string; value: string }[] }[]>;
+    };
+  };
+  const rules = (await config.default.headers?.()) ?? [];
+  const out = new Map<string, string>();
+  for (const rule of rules) {
+    // Only prefix rules ('/:path*', '/api/:path*') exist; any other form must be taught here.
+    if (!rule.source.endsWith('/:path*'))
+      throw new Error(`next.config headers(): cannot apply ${rule.source} to the API`);
+    const prefix = rule.source.slice(0, -':path*'.length);
+    if ('/api/'.startsWith(prefix)) for (const h of rule.headers) out.set(h.key, h.value);
+  }
+  return [...out];
+}
+
+/**
+ * Asks for the health check, a Next route handler (the auth API: sign-up and sign-in go through
+ * it) and the sign-in page once, through a throwaway loopback server. Health no longer reaches
+ * Next, so without the auth request Next's route-handler code would load on the first sign-in,
+ * blocking this thread for seconds on a busy machine while monitors wait on /api/health.
+ */
 async function warmUp(serve: http.RequestListener): Promise<void> {
   const warm = http.createServer(serve);
   await new Promise<void>((resolve) => warm.listen(0, '127.0.0.1', () => resolve()));
   const { port } = warm.address() as net.AddressInfo;
   await Promise.all(
-    ['/api/health', '/sign-in'].map((p) =>
+    ['/api/health', '/api/auth/get-session', '/sign-in'].map((p) =>
       fetch(`http://127.0.0.1:${port}${p}`, { signal: AbortSignal.timeout(30_000) })
         .then((r) => r.arrayBuffer())
         .catch(() => undefined),

@@ -4,10 +4,12 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { getSessionCookie } from 'better-auth/cookies';
 import { getDb, type Db } from '@/db/client';
 import { env } from '@/db/env';
 import * as schema from '@/db/schema';
 import { guardAuth } from '@/server/auth-guard';
+import { cachedSession, sessionsEnded } from '@/server/session-cache';
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 128;
@@ -46,6 +48,13 @@ export function createAuth(db: Db, options: AuthOptions) {
         '/sign-in/email': { window: 60, max: 10 },
         '/sign-up/email': { window: 60, max: 10 },
       },
+    },
+    // A session cached for the API (server/session-cache.ts) must stop working the moment it
+    // ends: before its row goes (no request finds it cached after) and after (no lookup that read
+    // it just before is stored).
+    databaseHooks: {
+      session: { delete: { before: sessionsEnded, after: sessionsEnded } },
+      user: { update: { after: sessionsEnded } },
     },
     telemetry: { enabled: false },
     // Its warnings (each wrong password) go through when our own log is on.
@@ -111,8 +120,13 @@ export function getAuth(): Promise<Auth> {
   return instance;
 }
 
-/** The signed-in user's session for these request headers, or null. */
+/**
+ * The signed-in user's session for these request headers, or null. With the process's own auth
+ * instance the answer may come from the session cache (a few seconds old at most, emptied by
+ * every sign-out); an instance passed in (tests) is always asked.
+ */
 export async function getSession(headers: Headers, auth?: Auth): Promise<SessionWithUser | null> {
-  const a = auth ?? (await getAuth());
-  return a.api.getSession({ headers });
+  if (auth) return auth.api.getSession({ headers });
+  const a = await getAuth();
+  return cachedSession(getSessionCookie(headers), () => a.api.getSession({ headers }));
 }

@@ -3,6 +3,7 @@
  * ask, so reasons name no address, URL or path (those go to the log), and every check answers
  * within a second: a monitor polling health must not hang when Redis or the database does.
  */
+import pkg from '@/package.json';
 import { getClient, pingDb } from '@/db/client';
 import { env } from '@/db/env';
 import { logger } from '@/db/logger';
@@ -110,4 +111,19 @@ export function cachedHealthReport(now = Date.now()): Promise<HealthReport> {
   const report = healthReport();
   cached = { at: now, report };
   return report;
+}
+
+export type HealthAnswer = { status: 200 | 503; body: string };
+
+/**
+ * GET /api/health's answer from the cached report: 200 when every part is ok, 503 otherwise. The
+ * launcher answers it before a request reaches Next (a monitor's poll costs no route handling);
+ * Next's route gives the same answer to `next dev` and anything else that reaches it directly.
+ */
+export async function healthAnswer(): Promise<HealthAnswer> {
+  const report = await cachedHealthReport();
+  return {
+    status: report.status === 'ok' ? 200 : 503,
+    body: JSON.stringify({ ...report, version: pkg.version }),
+  };
 }

@@ -3,7 +3,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z, ZodError } from 'zod';
 import { AppError, toTRPCError } from '@/server/errors';
-import { getAuth, getSession, type Auth, type SessionWithUser } from '@/server/auth';
+import { getSession, type Auth, type SessionWithUser } from '@/server/auth';
 import { getDb, type Db } from '@/db/client';
 import { logger } from '@/db/logger';
 
@@ -20,8 +20,8 @@ export async function createContext(opts: {
   auth?: Auth;
 }): Promise<Context> {
   const db = opts.db ?? (await getDb());
-  const auth = opts.auth ?? (await getAuth());
-  return { db, session: await getSession(opts.headers, auth) };
+  // Without an instance of its own, the session may come from the process's session cache.
+  return { db, session: await getSession(opts.headers, opts.auth) };
 }
 
 /*

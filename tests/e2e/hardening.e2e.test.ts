@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedDataDir } from '@/datasets/shared-data';
+import { clientFor, signUpAndIn } from '@/tests/support/app-client';
 import { rawRequest } from '@/tests/support/raw-http';
 import { SuiteApp } from './app-process';
 import { fillAuthForm, launchChromium, newPage, screenshots, signUp, type Person } from './browser';
@@ -208,5 +209,52 @@ describe('abuse at the door', () => {
     if (existsSync(url)) expect(readFileSync(url, 'utf8')).toMatch(/^redis:\/\/:[0-9a-f]{48}@/);
     if (existsSync(path.join(suite.app.dataDir, 'pglite')))
       expect(readdirSync(path.join(suite.app.dataDir, 'pglite')).length).toBeGreaterThan(3);
+  });
+});
+
+describe('the API served by the launcher', () => {
+  it('ends a session at sign-out at once, however recently it was used', async () => {
+    const who = await signUpAndIn(base, {
+      email: `sam.${stamp}@example.test`,
+      password: 'iron-condor-at-ten',
+    });
+    const api = clientFor(base, who.cookie);
+    await api.strategies.create.mutate({ name: 'Before sign-out' });
+    // Asked twice so the second answer can come from a session looked up a moment ago.
+    expect(await api.strategies.list.query()).toHaveLength(1);
+    expect(await api.strategies.list.query()).toHaveLength(1);
+    const out = await fetch(`${base}/api/auth/sign-out`, {
+      method: 'POST',
+      headers: { cookie: who.cookie, origin: base, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(out.status).toBe(200);
+    const after = await api.strategies.list.query().then(
+      () => 'answered',
+      (err: { data?: { httpStatus?: number; userMessage?: string } }) => err.data,
+    );
+    expect(after).toMatchObject({
+      httpStatus: 401,
+      userMessage: 'You are signed out. Sign in to continue.',
+    });
+  });
+
+  it('answers tRPC with the security headers, batching and the error contract', async () => {
+    const input = encodeURIComponent(JSON.stringify({ 0: { json: {} }, 1: { json: null } }));
+    const res = await fetch(`${base}/api/trpc/strategies.list,account.session?batch=1&input=${input}`); // prettier-ignore
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
+    const body = (await res.json()) as { result?: { data: { json: unknown } }; error?: { json: { data: { httpStatus: number } } } }[]; // prettier-ignore
+    expect(body).toHaveLength(2);
+    expect(body[0].error?.json.data.httpStatus).toBe(401);
+    expect(body[1].result?.data.json).toBeNull();
+    const bad = await fetch(`${base}/api/trpc/strategies.byId?input=${encodeURIComponent(JSON.stringify({ json: { id: 'nope' } }))}`); // prettier-ignore
+    expect(bad.status).toBe(401);
+    const head = await fetch(`${base}/api/health`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('cache-control')).toBe('no-store');
   });
 });
