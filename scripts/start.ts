@@ -351,16 +351,20 @@ async function guardBody(
 ): Promise<boolean> {
   const verdict = judgeBody(req.method, req.url ?? '/', req.headers);
   const refuse = (status: number, message: string) => {
-    // The client is still sending: closing at once would reset the connection and could lose the
-    // answer before it is read. A little of the body is read and thrown away (never kept), then
-    // the connection is cut, so a 100 MB body costs at most LINGER_BYTES of reading.
+    // The client is still sending. Destroying the socket with its body unread sends a reset, and
+    // a reset makes the client's kernel drop the answer it has not read yet. So a little of the
+    // body is read and thrown away (never kept); past LINGER_BYTES reading stops and the
+    // connection is closed gracefully after the answer (the client reads it, then the close);
+    // only after LINGER_MS is it cut outright. A 100 MB body costs at most LINGER_BYTES.
     let discarded = 0;
-    const cut = () => req.socket.destroy();
     req.on('data', (b: Buffer) => {
       discarded += b.length;
-      if (discarded > LINGER_BYTES) cut();
+      if (discarded > LINGER_BYTES) {
+        req.pause();
+        req.socket.end();
+      }
     });
-    setTimeout(cut, LINGER_MS).unref();
+    setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { message, status } }));
     return true;
