@@ -1,7 +1,7 @@
 // Portfolio risk adds up: the greeks of every group (an expiry, an underlying, a deployment, the
 // whole portfolio) are the sums of its legs' greeks, each leg priced alone; the limits pause on
 // exactly the crossing; the legs a running strategy holds become the positions the book values.
-import { terms, type TermsSpec } from '@/tests/support/contract-terms';
+import { riskLeg } from '@/tests/support/contract-terms';
 import { describe, expect, it } from 'vitest';
 import { straddle, straddleDay } from '../backtest/golden-straddle.ts';
 import { approximateMargin } from '../margin/approximation.ts';
@@ -21,21 +21,7 @@ import { bookGreeks } from './scenario.ts';
 const NIFTY = { spot: 24210, rate: 0.065, div: 0.012, model: 'black-scholes' as const };
 const BANKNIFTY = { spot: 51800, rate: 0.065, div: 0.01, model: 'black-scholes' as const };
 
-function leg(
-  over: Omit<Partial<RiskLeg>, keyof TermsSpec> & TermsSpec & Pick<RiskLeg, 'id' | 'side'>,
-): RiskLeg {
-  const { instrument, right, strike, ...rest } = over;
-  return {
-    underlying: 'NIFTY',
-    qty: 65,
-    entry: 120,
-    expiry: '2026-08-25',
-    t: 7 / 365,
-    iv: 0.11,
-    ...rest,
-    ...terms({ instrument, right, strike }, 24200),
-  };
-}
+const leg = riskLeg;
 
 // Deployment A: a NIFTY condor over two expiries with a futures hedge; B: a BANKNIFTY strangle
 // and a NIFTY calendar leg, so NIFTY's expiry rows hold legs of both deployments.

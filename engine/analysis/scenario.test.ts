@@ -1,6 +1,6 @@
 // The scenario matrix against the pricing layer itself: every cell is the sum of each leg
 // repriced with the scalar pricer at the shocked spot, IV and time; greeks add up over legs.
-import { terms, type TermsSpec } from '@/tests/support/contract-terms';
+import { riskLeg } from '@/tests/support/contract-terms';
 import { describe, expect, it } from 'vitest';
 import { greeks, intrinsic, type Greeks } from '../pricing/index.ts';
 import { netGreeks, pnlToday } from '../payoff/payoff.ts';
@@ -20,21 +20,7 @@ import {
 const NIFTY = { spot: 24210, rate: 0.065, div: 0.012, model: 'black-scholes' as const };
 const BTC = { spot: 47500, rate: 0, div: 0, model: 'black-76' as const };
 
-function leg(
-  over: Omit<Partial<RiskLeg>, keyof TermsSpec> & TermsSpec & Pick<RiskLeg, 'id' | 'side'>,
-): RiskLeg {
-  const { instrument, right, strike, ...rest } = over;
-  return {
-    underlying: 'NIFTY',
-    qty: 65,
-    entry: 120,
-    expiry: '2026-08-25',
-    t: 7 / 365,
-    iv: 0.11,
-    ...rest,
-    ...terms({ instrument, right, strike }, 24200),
-  };
-}
+const leg = riskLeg;
 
 // An iron condor with a calendar and a futures hedge: both rights, both sides, three expiries.
 const niftyBook: RiskBook = {

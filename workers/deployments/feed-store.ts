@@ -93,6 +93,28 @@ export async function snapshotAt(
   return row ? remember(key, decode(row.body)) : undefined;
 }
 
+/**
+ * Time of the newest tick of a feed's underlying, at or before `bound.atOrBefore` or strictly
+ * before `bound.before` when given: the one query behind the three readers below.
+ */
+async function newestTs(
+  db: Db,
+  feedId: string,
+  underlying: string,
+  bound: { atOrBefore?: string; before?: string } = {},
+): Promise<string | undefined> {
+  const conds = [eq(feedSnapshots.feedId, feedId), eq(feedSnapshots.underlying, underlying)];
+  if (bound.atOrBefore) conds.push(lte(feedSnapshots.ts, bound.atOrBefore));
+  if (bound.before) conds.push(lt(feedSnapshots.ts, bound.before));
+  const [row] = await db
+    .select({ ts: feedSnapshots.ts })
+    .from(feedSnapshots)
+    .where(and(...conds))
+    .orderBy(desc(feedSnapshots.ts))
+    .limit(1);
+  return row?.ts;
+}
+
 /** The newest snapshot of a feed's underlying, at or before `ts` when given (decoded once per process). */
 export async function latestSnapshot(
   db: Db,
@@ -100,53 +122,17 @@ export async function latestSnapshot(
   underlying: string,
   atOrBefore?: string,
 ): Promise<ChainSnapshot | undefined> {
-  const conds = [eq(feedSnapshots.feedId, feedId), eq(feedSnapshots.underlying, underlying)];
-  if (atOrBefore) conds.push(lte(feedSnapshots.ts, atOrBefore));
-  const [row] = await db
-    .select({ ts: feedSnapshots.ts })
-    .from(feedSnapshots)
-    .where(and(...conds))
-    .orderBy(desc(feedSnapshots.ts))
-    .limit(1);
-  return row ? snapshotAt(db, feedId, underlying, row.ts) : undefined;
+  const ts = await newestTs(db, feedId, underlying, { atOrBefore });
+  return ts ? snapshotAt(db, feedId, underlying, ts) : undefined;
 }
 
 /** Time of the newest tick of a feed's underlying (no chain is read). */
-export async function newestTickTs(
-  db: Db,
-  feedId: string,
-  underlying: string,
-): Promise<string | undefined> {
-  const [row] = await db
-    .select({ ts: feedSnapshots.ts })
-    .from(feedSnapshots)
-    .where(and(eq(feedSnapshots.feedId, feedId), eq(feedSnapshots.underlying, underlying)))
-    .orderBy(desc(feedSnapshots.ts))
-    .limit(1);
-  return row?.ts;
-}
+export const newestTickTs = (db: Db, feedId: string, underlying: string) =>
+  newestTs(db, feedId, underlying);
 
 /** Time of the feed's tick just before `ts` (none: `ts` is its first). */
-export async function previousTickTs(
-  db: Db,
-  feedId: string,
-  underlying: string,
-  ts: string,
-): Promise<string | undefined> {
-  const [row] = await db
-    .select({ ts: feedSnapshots.ts })
-    .from(feedSnapshots)
-    .where(
-      and(
-        eq(feedSnapshots.feedId, feedId),
-        eq(feedSnapshots.underlying, underlying),
-        lt(feedSnapshots.ts, ts),
-      ),
-    ) // prettier-ignore
-    .orderBy(desc(feedSnapshots.ts))
-    .limit(1);
-  return row?.ts;
-}
+export const previousTickTs = (db: Db, feedId: string, underlying: string, ts: string) =>
+  newestTs(db, feedId, underlying, { before: ts });
 
 /** Ticks of the feed after `after` up to and including `upTo` (ts order), for counting what was skipped. */
 export async function ticksBetween(
