@@ -160,6 +160,19 @@ export const strategies = pgTable(
 );
 
 /**
+ * A counter per owner, raised by a trigger (migration 0012) in the same transaction as every
+ * insert, update or delete of that owner's strategies. The API keeps a served strategies list
+ * with the counter it was read under, and serves it again only while the counter is unchanged:
+ * one indexed read instead of the list query, its mapping and its serialisation, and never a
+ * list older than a committed write, whichever process or path wrote it. No foreign key: the row
+ * may outlive its user for a moment during the cascade that deletes them, and is harmless after.
+ */
+export const strategyListGenerations = pgTable('strategy_list_generations', {
+  ownerId: text('owner_id').primaryKey(),
+  generation: bigint('generation', { mode: 'number' }).notNull().default(0),
+});
+
+/**
  * An immutable snapshot of a strategy as it was when backtested or published. It outlives the
  * strategy (strategy_id becomes null) because templates and backtest reports point at it.
  */

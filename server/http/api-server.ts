@@ -12,6 +12,10 @@ import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
 import { healthAnswer } from '@/server/health';
 import { bodyRule } from '@/server/http/request-limits';
+import { createListCache, type ListCache } from '@/server/http/list-cache';
+import { getSession } from '@/server/auth';
+import { listGeneration } from '@/server/services/strategies';
+import { getDb } from '@/db/client';
 
 export const TRPC_ENDPOINT = '/api/trpc';
 
@@ -20,7 +24,16 @@ export type ApiServerOptions = {
   headers: [string, string][];
   /** Serve tRPC here (production); in development Next's route keeps hot reloading. */
   trpc: boolean;
+  /** Where served strategies lists are kept (default: one for this server, on the process's database and sessions). */
+  listCache?: ListCache;
 };
+
+/** The session cookie alone: all a session check reads. */
+function cookieHeaders(req: http.IncomingMessage): Headers {
+  const headers = new Headers();
+  if (req.headers.cookie) headers.set('cookie', req.headers.cookie);
+  return headers;
+}
 
 /** The request as the fetch-style Headers our context reads (the session cookie). */
 function headersOf(req: http.IncomingMessage): Headers {
@@ -40,6 +53,12 @@ function headersOf(req: http.IncomingMessage): Headers {
 export function createApiServer(
   opts: ApiServerOptions,
 ): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean> {
+  const listCache =
+    opts.listCache ??
+    createListCache({
+      userOf: async (req) => (await getSession(cookieHeaders(req)))?.user.id ?? null,
+      generationOf: async (ownerId) => listGeneration(await getDb(), ownerId),
+    });
   const setHeaders = (res: http.ServerResponse) => {
     for (const [k, v] of opts.headers) res.setHeader(k, v);
   };
@@ -74,16 +93,18 @@ export function createApiServer(
       res.end(JSON.stringify({ error: { message, status: 400 } }));
       return true;
     }
-    await nodeHTTPRequestHandler({
-      router: appRouter,
-      req,
-      res,
-      path: procedures,
-      // The launcher already refused a declared length above these; this stops a body that
-      // sends more than it declared.
-      maxBodySize: bodyRule(url).limit,
-      createContext: () => createContext({ headers: headersOf(req) }),
-    });
+    const answer = () =>
+      nodeHTTPRequestHandler({
+        router: appRouter,
+        req,
+        res,
+        path: procedures,
+        // The launcher already refused a declared length above these; this stops a body that
+        // sends more than it declared.
+        maxBodySize: bodyRule(url).limit,
+        createContext: () => createContext({ headers: headersOf(req) }),
+      });
+    if (!(await listCache.serve(req, res, procedures, answer))) await answer();
     return true;
   };
 }

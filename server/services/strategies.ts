@@ -5,7 +5,13 @@
  */
 import { and, desc, eq, ilike, isNotNull, isNull, max, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { strategies, strategyVersions, type Strategy, type StrategyVersion } from '@/db/schema';
+import {
+  strategies,
+  strategyListGenerations,
+  strategyVersions,
+  type Strategy,
+  type StrategyVersion,
+} from '@/db/schema';
 import { AppError } from '@/server/errors';
 import {
   compileForSave,
@@ -128,6 +134,25 @@ export async function listStrategies(
     .orderBy(desc(strategies.updatedAt));
   return rows;
 }
+
+/**
+ * The owner's strategies-list generation (0 before their first write): raised by a trigger in
+ * every transaction that writes their strategies, so an unchanged number means an unchanged list.
+ * A prepared statement per database: the API reads it on every `strategies.list`.
+ */
+export async function listGeneration(db: Db, ownerId: string): Promise<number> {
+  let q = generationQueries.get(db);
+  if (!q) generationQueries.set(db, (q = prepareGeneration(db)));
+  const rows = await q.execute({ ownerId });
+  return Number(rows[0]?.generation ?? 0);
+}
+const prepareGeneration = (db: Db) =>
+  db
+    .select({ generation: strategyListGenerations.generation })
+    .from(strategyListGenerations)
+    .where(eq(strategyListGenerations.ownerId, sql.placeholder('ownerId')))
+    .prepare('strategy_list_generation');
+const generationQueries = new WeakMap<Db, ReturnType<typeof prepareGeneration>>();
 
 export async function getStrategy(db: Db, ownerId: string, id: string): Promise<StrategyDetail> {
   return detail(await owned(db, ownerId, id));

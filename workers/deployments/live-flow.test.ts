@@ -3,98 +3,40 @@
  * as a paper deployment over recorded ticks (feed → Redis → evaluator → outbox → order router →
  * paper venue → reports → evaluator) must give the backtest's report, order for order; its
  * recorded inputs must replay to the same orders, events and state; and a trader's square-off and
- * kill must reach the venue and the audit log.
+ * kill must reach the venue and the audit log. Every NIFTY example over the real day is in
+ * live-flow.nifty-1 and -2 (two files, so the unit phase's two workers share them).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { schema } from '@/db/client';
 import { auditLog, deploymentEvents, deploymentInputs, orderIntents } from '@/db/schema';
-import { readSnapshots } from '@/datasets/read-snapshots';
-import { sharedDataDir } from '@/datasets/shared-data';
 import { backtestDocument } from '@/engine/backtest/basket';
-import type { BacktestReport } from '@/engine/backtest/backtest';
 import { straddle, straddleDay } from '@/engine/backtest/golden-straddle';
-import { parseDsl, type DslDocument } from '@/engine/dsl';
-import { openTestDb, type TestDb } from '@/tests/setup/db';
-import { testRedisUrl } from '@/tests/setup/redis';
 import { commandDeployment } from '@/server/services/deployments';
-import { startWorkers, type RunningWorkers } from '../index';
-import { closeQueues, createConnection, getQueue, QUEUES } from '../queues';
+import { paperRun } from '@/scripts/paper-run';
+import { useLiveFlowTestbed } from '@/tests/support/live-flow-testbed';
+import { comparable } from '@/tests/support/paper-equals-backtest';
+import { getQueue, QUEUES } from '../queues';
 import { publishTick } from './index';
 import { waitQuiet } from './quiet';
-import { paperRun } from '@/scripts/paper-run';
 import { replayDeployment } from './replay';
 
-let t: TestDb;
-let redis: Redis;
-let workers: RunningWorkers;
-beforeAll(async () => {
-  t = await openTestDb();
-  const url = await testRedisUrl();
-  // The producers (publishTick, nudges) use the process's queues, on REDIS_URL.
-  process.env.REDIS_URL = url;
-  redis = createConnection('client', url);
-  workers = await startWorkers({ url, db: async () => t.db, heartbeatMs: 60_000, sweep: false });
-}, 60_000);
-afterAll(async () => {
-  await workers?.close();
-  await closeQueues();
-  redis?.disconnect();
-  await t?.close();
-});
-
-/** The parts of a report that a paper run and a backtest must share (the data block says where the ticks came from). */
-function comparable(r: BacktestReport) {
-  const { data: _data, ...rest } = r;
-  return rest;
-}
+const bed = useLiveFlowTestbed();
 
 describe('paper = backtest', () => {
   it('the golden straddle: the same orders, fills, trades, P&L and equity as the backtest, and its replay is identical', async () => {
-    const run = await paperRun(t.db, redis, straddle(), straddleDay, { source: 'golden straddle' });
+    const run = await paperRun(bed.db, bed.redis, straddle(), straddleDay, {
+      source: 'golden straddle',
+    });
     expect(run.ticks).toBe(straddleDay.length);
     const backtest = await backtestDocument(straddle(), straddleDay, { deploymentId: run.deploymentId }); // prettier-ignore
     expect(run.report.orders.length).toBeGreaterThan(0);
     expect(comparable(run.report)).toEqual(comparable(backtest));
 
-    const replay = await replayDeployment(t.db, run.deploymentId);
+    const replay = await replayDeployment(bed.db, run.deploymentId);
     expect(replay).toMatchObject({ identical: true, orders: expect.any(Number) });
     if (replay.identical) expect(replay.netPnl).toBeCloseTo(run.report.summary.netPnl, 2);
   }, 120_000);
-
-  const shared = sharedDataDir() ?? path.resolve(import.meta.dirname, '../../../shared/data');
-  const day = path.join(shared, 'chiragaibooks-Option-chain-Parquet/option_chain_20260818.parquet');
-  const examplesDir = path.resolve(import.meta.dirname, '../../engine/dsl/examples');
-  const nifty = readdirSync(examplesDir)
-    .filter((f) => f.startsWith('nifty-') && f.endsWith('.json'))
-    .sort();
-  describe.skipIf(!existsSync(day))('every NIFTY example over the real 2026-08-18 day', () => {
-    let snapshots: Awaited<ReturnType<typeof collect>>;
-    const collect = async () => {
-      const out = [];
-      for await (const s of readSnapshots(day)) out.push(s);
-      return out;
-    };
-    beforeAll(async () => {
-      snapshots = await collect();
-    }, 60_000);
-    for (const file of nifty) {
-      it(`${file}: paper and backtest agree order for order`, async () => {
-        const parsed = parseDsl(JSON.parse(readFileSync(path.join(examplesDir, file), 'utf8')));
-        if (!parsed.ok) throw new Error(`${file}: ${JSON.stringify(parsed.errors)}`);
-        const doc: DslDocument = parsed.value;
-        const run = await paperRun(t.db, redis, doc, snapshots, { source: file });
-        const backtest = await backtestDocument(doc, snapshots, { deploymentId: run.deploymentId }); // prettier-ignore
-        expect(run.report.orders.length).toBe(backtest.orders.length);
-        expect(comparable(run.report)).toEqual(comparable(backtest));
-        const replay = await replayDeployment(t.db, run.deploymentId);
-        expect(replay.identical).toBe(true);
-      }, 300_000);
-    }
-  });
 });
 
 describe('a trader acts on a running deployment', () => {
@@ -104,44 +46,44 @@ describe('a trader acts on a running deployment', () => {
     const later = straddleDay.filter((s) => s.ts > '2026-11-20T09:30:00+05:30');
     expect(later.length).toBeGreaterThanOrEqual(2);
     const ownerId = `trader-${Date.now()}`;
-    await t.db.insert(schema.user).values({ id: ownerId, name: 'trader', email: `${ownerId}@localhost`, emailVerified: false, createdAt: new Date(), updatedAt: new Date() }); // prettier-ignore
-    const run = await paperRun(t.db, redis, straddle(), first, { source: 'first half hour', ownerId, keepFeed: true }); // prettier-ignore
-    const deps = { db: async () => t.db, redis };
-    const places = async () => (await t.db.select().from(orderIntents).where(eq(orderIntents.deploymentId, run.deploymentId))).filter((o) => o.kind === 'place'); // prettier-ignore
+    await bed.db.insert(schema.user).values({ id: ownerId, name: 'trader', email: `${ownerId}@localhost`, emailVerified: false, createdAt: new Date(), updatedAt: new Date() }); // prettier-ignore
+    const run = await paperRun(bed.db, bed.redis, straddle(), first, { source: 'first half hour', ownerId, keepFeed: true }); // prettier-ignore
+    const deps = { db: async () => bed.db, redis: bed.redis };
+    const places = async () => (await bed.db.select().from(orderIntents).where(eq(orderIntents.deploymentId, run.deploymentId))).filter((o) => o.kind === 'place'); // prettier-ignore
     expect(await places()).toHaveLength(2);
 
-    await commandDeployment(t.db, ownerId, run.deploymentId, 'SQUARE_OFF', { strategyId: 's', legId: 'ce' }); // prettier-ignore
-    await waitQuiet(t.db, [run.deploymentId]);
+    await commandDeployment(bed.db, ownerId, run.deploymentId, 'SQUARE_OFF', { strategyId: 's', legId: 'ce' }); // prettier-ignore
+    await waitQuiet(bed.db, [run.deploymentId]);
     await publishTick(deps, run.feedId, later[0]);
-    await waitQuiet(t.db, [run.deploymentId]);
+    await waitQuiet(bed.db, [run.deploymentId]);
     const afterSquareOff = await places();
     expect(afterSquareOff).toHaveLength(3);
     expect(afterSquareOff.filter((o) => o.status === 'sent')).toHaveLength(3);
 
-    await commandDeployment(t.db, ownerId, run.deploymentId, 'KILL');
-    await waitQuiet(t.db, [run.deploymentId]);
+    await commandDeployment(bed.db, ownerId, run.deploymentId, 'KILL');
+    await waitQuiet(bed.db, [run.deploymentId]);
     await publishTick(deps, run.feedId, later[1]);
-    await waitQuiet(t.db, [run.deploymentId]);
+    await waitQuiet(bed.db, [run.deploymentId]);
     const afterKill = await places();
     expect(afterKill).toHaveLength(4);
     expect(afterKill.every((o) => o.status === 'sent')).toBe(true);
 
-    const audit = await t.db.select().from(auditLog).where(eq(auditLog.deploymentId, run.deploymentId)); // prettier-ignore
+    const audit = await bed.db.select().from(auditLog).where(eq(auditLog.deploymentId, run.deploymentId)); // prettier-ignore
     expect(audit.map((a) => a.action)).toEqual(['deploy', 'square_off', 'kill']);
-    const commands = await t.db.select().from(deploymentInputs).where(and(eq(deploymentInputs.deploymentId, run.deploymentId), eq(deploymentInputs.kind, 'command'))).orderBy(asc(deploymentInputs.id)); // prettier-ignore
+    const commands = await bed.db.select().from(deploymentInputs).where(and(eq(deploymentInputs.deploymentId, run.deploymentId), eq(deploymentInputs.kind, 'command'))).orderBy(asc(deploymentInputs.id)); // prettier-ignore
     expect(commands.map((c) => (c.input as { ts: string }).ts)).toEqual([first.at(-1)!.ts, later[0].ts]); // prettier-ignore
-    const events = await t.db.select().from(deploymentEvents).where(eq(deploymentEvents.deploymentId, run.deploymentId)); // prettier-ignore
+    const events = await bed.db.select().from(deploymentEvents).where(eq(deploymentEvents.deploymentId, run.deploymentId)); // prettier-ignore
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['SQUARE_OFF', 'KILL']));
-    expect((await replayDeployment(t.db, run.deploymentId)).identical).toBe(true);
+    expect((await replayDeployment(bed.db, run.deploymentId)).identical).toBe(true);
   }, 120_000);
 
   it('a kill does not wait behind a backlog of ticks: its orders reach the venue while the tick evaluations still queue', async () => {
     const first = straddleDay.filter((s) => s.ts <= '2026-11-20T09:30:00+05:30');
     const later = straddleDay.filter((s) => s.ts > '2026-11-20T09:30:00+05:30').slice(0, 20);
     const ownerId = `killer-${Date.now()}`;
-    await t.db.insert(schema.user).values({ id: ownerId, name: 'killer', email: `${ownerId}@localhost`, emailVerified: false, createdAt: new Date(), updatedAt: new Date() }); // prettier-ignore
-    const run = await paperRun(t.db, redis, straddle(), first, { source: 'kill behind a backlog', ownerId, keepFeed: true }); // prettier-ignore
-    const deps = { db: async () => t.db, redis };
+    await bed.db.insert(schema.user).values({ id: ownerId, name: 'killer', email: `${ownerId}@localhost`, emailVerified: false, createdAt: new Date(), updatedAt: new Date() }); // prettier-ignore
+    const run = await paperRun(bed.db, bed.redis, straddle(), first, { source: 'kill behind a backlog', ownerId, keepFeed: true }); // prettier-ignore
+    const deps = { db: async () => bed.db, redis: bed.redis };
     const ticks = getQueue(QUEUES.deployments);
     // The tick evaluations pile up (as when ticks come faster than they are evaluated).
     await ticks.pause();
@@ -149,8 +91,8 @@ describe('a trader acts on a running deployment', () => {
       for (const s of later) await publishTick(deps, run.feedId, s);
       const backlog = await ticks.getJobCounts('waiting', 'prioritized');
       expect(backlog.waiting + backlog.prioritized).toBeGreaterThanOrEqual(later.length);
-      await commandDeployment(t.db, ownerId, run.deploymentId, 'KILL');
-      const kills = async () => (await t.db.select().from(orderIntents).where(eq(orderIntents.deploymentId, run.deploymentId))).filter((o) => (o.payload as { reason?: string }).reason === 'KILL'); // prettier-ignore
+      await commandDeployment(bed.db, ownerId, run.deploymentId, 'KILL');
+      const kills = async () => (await bed.db.select().from(orderIntents).where(eq(orderIntents.deploymentId, run.deploymentId))).filter((o) => (o.payload as { reason?: string }).reason === 'KILL'); // prettier-ignore
       const until = Date.now() + 20_000;
       while (Date.now() < until && (await kills()).filter((o) => o.status === 'sent').length < 2)
         await new Promise((r) => setTimeout(r, 50));
@@ -160,7 +102,7 @@ describe('a trader acts on a running deployment', () => {
     } finally {
       await ticks.resume();
     }
-    await waitQuiet(t.db, [run.deploymentId]);
-    expect((await replayDeployment(t.db, run.deploymentId)).identical).toBe(true);
+    await waitQuiet(bed.db, [run.deploymentId]);
+    expect((await replayDeployment(bed.db, run.deploymentId)).identical).toBe(true);
   }, 120_000);
 });
