@@ -95,7 +95,9 @@ describe.skipIf(!postgresUrl)(
       const owner = await createTrader(world.db, 'fault-trader');
       for (let i = 0; i < DEPLOYMENTS; i++)
         ids.push(await recordedDeployment(world.db, owner, busyStraddle(i), FEED));
-      for (let i = 0; i < 3; i++) world.workers.spawn();
+      // Four, so that one is nearly always up and ready to kill while the last one killed is
+      // replaced (a worker takes 1-2 s to start): the kills are not spaced by start-ups.
+      for (let i = 0; i < 4; i++) world.workers.spawn();
       await Promise.all([...world.workers.live].map((w) => w.ready));
     }, 120_000);
 
