@@ -34,7 +34,6 @@ const NUMERIC = new Set([
 
 /** The columns of a chunk as JS values: plain numbers straight from DuckDB's vectors, the rest converted. */
 function chunkColumns(chunk: DuckDBDataChunk, types: string[]): ArrayLike<unknown>[] {
-  let converted: unknown[][] | null = null;
   return types.map((type, c) => {
     const v = chunk.getColumnVector(c) as unknown as {
       items?: ArrayLike<number>;
@@ -51,8 +50,8 @@ function chunkColumns(chunk: DuckDBDataChunk, types: string[]): ArrayLike<unknow
       }
       return out;
     }
-    converted ??= chunk.convertColumns(JSDuckDBValueConverter);
-    return converted[c];
+    // Only this column: converting the whole chunk would convert the numeric ones again.
+    return chunk.convertColumnValues(c, JSDuckDBValueConverter);
   });
 }
 

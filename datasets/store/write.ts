@@ -274,8 +274,11 @@ export class ChainStoreWriter {
     mkdirSync(tmp, { mode: DIR_MODE });
     try {
       const optionsFile = path.join(tmp, 'options.parquet');
+      // Snappy, not zstd: a backtest reads a day far more often than it is written, and zstd's
+      // decoding was ~10 % of a year's backtest CPU for files ~25 % smaller (bench/store).
+      // Days stored with zstd read as before: a parquet file names its own codec.
       await connection.run(
-        `COPY ${this.table} TO ${sqlString(optionsFile)} (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION v2, ROW_GROUP_SIZE ${ROW_GROUP})`,
+        `COPY ${this.table} TO ${sqlString(optionsFile)} (FORMAT parquet, COMPRESSION snappy, PARQUET_VERSION v2, ROW_GROUP_SIZE ${ROW_GROUP})`,
       );
       chmodSync(optionsFile, FILE_MODE);
       const snapshotsPath = path.join(tmp, 'snapshots.json');

@@ -3,7 +3,7 @@
  * b = r - q, or 0 on futures): price and five greeks of options [from, to) of structure-of-arrays
  * inputs, written straight into the output arrays. The chain pricer calls it on a whole chain,
  * the one-option API on a chain of one. Written as one flat loop because that is what runs
- * fast here: per option it is one log, three exps and two rational CDFs, and a copy through a
+ * fast here: per option it is one log, three exps, two rational CDFs and one division, and a copy through a
  * scratch row, a per-expiry memo or a call per option cost as much again (bench/pricing).
  * Units follow DESIGN.md: theta per calendar day, vega and rho per 1 percentage point.
  */
@@ -37,6 +37,10 @@ export function priceRange(
 ): void {
   const { price, delta, gamma, theta, vega, rho } = out;
   const b = futures ? 0 : r - q;
+  // Divisions cost several multiplications each: the loop multiplies by reciprocals instead
+  // (one division per option, 1/(σ√T)), which moves results by an ulp or two at most.
+  const invS = 1 / s;
+  const PER_DAY = 1 / DAYS_PER_YEAR;
   for (let i = from; i < to; i++) {
     const k = strikes[i];
     const t = times[i];
@@ -59,10 +63,12 @@ export function priceRange(
     const sd = s * carryDisc;
     const kd = k * disc;
     const volSqrtT = vol * sqrtT;
-    let nd1: number, nd2: number, pdf: number;
+    let p: number;
     if (volSqrtT > 0) {
-      const d1 = (Math.log(s / k) + (b + 0.5 * vol * vol) * t) / volSqrtT;
+      const inv = 1 / volSqrtT;
+      const d1 = (Math.log(s / k) + (b + 0.5 * vol * vol) * t) * inv;
       const d2 = d1 - volSqrtT;
+      let nd1: number, nd2: number, e1: number;
       if (
         d1 <= FAST_CDF_LIMIT &&
         d1 >= -FAST_CDF_LIMIT &&
@@ -70,30 +76,36 @@ export function priceRange(
         d2 >= -FAST_CDF_LIMIT
       ) {
         // One exponential serves both densities: exp(-d2²/2) = exp(-d1²/2)·F/K.
-        const e1 = Math.exp(-0.5 * d1 * d1);
-        pdf = INV_SQRT_2PI * e1;
+        e1 = Math.exp(-0.5 * d1 * d1);
         nd1 = normCdfGivenExp(sign * d1, e1);
         nd2 = normCdfGivenExp(sign * d2, (e1 * sd) / kd);
       } else {
         // N(-d) computed directly for puts keeps deep-ITM/OTM put prices accurate.
         nd1 = normCdf(sign * d1);
         nd2 = normCdf(sign * d2);
-        pdf = INV_SQRT_2PI * Math.exp(-0.5 * d1 * d1);
+        e1 = Math.exp(-0.5 * d1 * d1);
       }
+      const pdf = INV_SQRT_2PI * e1;
+      p = sign * (sd * nd1 - kd * nd2);
+      delta[i] = sign * carryDisc * nd1;
+      gamma[i] = carryDisc * pdf * inv * invS;
+      // -S·e^{-qT}·φ(d1)·σ / (2√T), with 1/√T = σ/(σ√T).
+      const decay = -0.5 * sd * pdf * vol * vol * inv;
+      theta[i] = (decay - sign * (b - r) * sd * nd1 - sign * r * kd * nd2) * PER_DAY;
+      vega[i] = sd * pdf * sqrtT * 0.01;
+      // Black-76 holds the forward fixed, so the rate only discounts: rho = -T·price.
+      rho[i] = futures ? -t * p * 0.01 : sign * t * kd * nd2 * 0.01;
     } else {
       // Zero volatility: the option is worth its discounted forward intrinsic value.
       const m = sd - kd;
-      nd1 = nd2 = m === 0 ? 0.5 : sign * m > 0 ? 1 : 0;
-      pdf = 0;
+      const n = m === 0 ? 0.5 : sign * m > 0 ? 1 : 0;
+      p = sign * (sd - kd) * n;
+      delta[i] = sign * carryDisc * n;
+      gamma[i] = 0;
+      theta[i] = (-sign * (b - r) * sd * n - sign * r * kd * n) * PER_DAY;
+      vega[i] = 0;
+      rho[i] = futures ? -t * p * 0.01 : sign * t * kd * n * 0.01;
     }
-    const p = sign * (sd * nd1 - kd * nd2);
     price[i] = p > 0 ? p : 0;
-    delta[i] = sign * carryDisc * nd1;
-    gamma[i] = volSqrtT > 0 ? (carryDisc * pdf) / (s * volSqrtT) : 0;
-    const decay = volSqrtT > 0 ? (-sd * pdf * vol) / (2 * sqrtT) : 0;
-    theta[i] = (decay - sign * (b - r) * sd * nd1 - sign * r * kd * nd2) / DAYS_PER_YEAR;
-    vega[i] = (sd * pdf * sqrtT) / 100;
-    // Black-76 holds the forward fixed, so the rate only discounts: rho = -T·price.
-    rho[i] = futures ? (-t * p) / 100 : (sign * t * kd * nd2) / 100;
   }
 }

@@ -1,10 +1,11 @@
 /**
  * Which decisions of a running deployment a trader is alerted to (in the app, and on Telegram or
- * a webhook where configured): entries, stops, re-entries, denials, broker errors and kills.
+ * a webhook where configured): entries, stops, re-entries, denials, broker errors and kills,
+ * and a broker's market data going down (entries are blocked until it is back).
  */
 import type { RuntimeEvent, RuntimeEventType } from './types';
 
-export const ALERT_KINDS = ['entry', 'stop', 'reentry', 'denial', 'broker_error', 'kill'] as const;
+export const ALERT_KINDS = ['entry', 'stop', 'reentry', 'denial', 'broker_error', 'kill', 'feed'] as const; // prettier-ignore
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const ALERT_KIND_LABEL: Record<AlertKind, string> = {
@@ -14,6 +15,7 @@ export const ALERT_KIND_LABEL: Record<AlertKind, string> = {
   denial: 'Order denied',
   broker_error: 'Broker error',
   kill: 'Kill',
+  feed: 'Market data down',
 };
 
 const KIND_OF: Partial<Record<RuntimeEventType, AlertKind>> = {

@@ -11,13 +11,13 @@ import { Queue, Worker } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backtests, strategyVersions, user } from '@/db/schema';
+import { backtests, strategyVersions, sweeps, user } from '@/db/schema';
 import { straddle } from '@/engine/backtest/golden-straddle';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { backtestProcessor, processBacktest } from './index';
 import { sweepBacktests } from './sweep';
-import { createConnection, enqueueBacktest, QUEUES } from '../queues';
+import { createConnection, enqueueBacktest, enqueueSweep, QUEUES } from '../queues';
 
 let t: TestDb;
 let url: string;
@@ -158,6 +158,36 @@ describe('rows and jobs converge', () => {
     const again = await sweepBacktests({ db: t.db, queue, dataDir, graceMs: 0, maxRequeues: 1 });
     expect(again.failed).toEqual([r.id]);
     expect((await get(r.id)).error).toMatch(/lost this backtest 2 times/);
+  });
+
+  it('fails a parameter sweep whose job Redis lost, and leaves one whose job waits alone', async () => {
+    const who = await owner();
+    const sweep = async () =>
+      (
+        await t.db
+          .insert(sweeps)
+          .values({
+            ownerId: who.ownerId,
+            strategyVersionId: who.versionId,
+            dataSource: simulator(1),
+            settings: {},
+            spec: { axes: [{ field: 'stopLossPct', values: [20, 30] }], outOfSamplePct: 30 },
+            combinations: 2,
+            status: 'running',
+            updatedAt: new Date(Date.now() - 60_000),
+          })
+          .returning()
+      )[0];
+    const lost = await sweep();
+    const waiting = await sweep();
+    await enqueueSweep(queue, waiting.id);
+    const swept = await sweepBacktests({ db: t.db, queue, dataDir, graceMs: 0 });
+    expect(swept.sweepsFailed).toEqual([lost.id]);
+    const [after] = await t.db.select().from(sweeps).where(eq(sweeps.id, lost.id));
+    expect(after).toMatchObject({ status: 'failed', error: expect.stringMatching(/job queue lost this sweep .* run it again from its page/) }); // prettier-ignore
+    const [untouched] = await t.db.select().from(sweeps).where(eq(sweeps.id, waiting.id));
+    expect(untouched.status).toBe('running');
+    await queue.remove(waiting.id);
   });
 
   it('restarts a run whose worker died mid-way from the beginning, with a visible note', async () => {

@@ -3,7 +3,10 @@
  * when workers start and then on a BullMQ job scheduler) looks up each one's job: a job BullMQ
  * failed (for instance after the worker running it was killed once too often) or finished
  * without settling its row marks the row failed with the reason; a job Redis lost is queued
- * again with a note, a few times at most. It also removes uploads no backtest points at.
+ * again with a note, a few times at most. Parameter sweeps unfinished in Postgres whose job
+ * failed, finished without settling or was lost are marked failed with the reason (a sweep's
+ * combinations are a flow of their own: it is run again from its page, not queued again here).
+ * It also removes uploads no backtest points at.
  */
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +14,7 @@ import type { Queue } from 'bullmq';
 import { and, count, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { logger } from '@/db/logger';
-import { backtests } from '@/db/schema';
+import { backtests, sweeps } from '@/db/schema';
 import { defaultFolders, sanitizeMessage } from './failure';
 import { enqueueBacktest, type BacktestProgressMessage } from '../queues';
 
@@ -32,7 +35,13 @@ export type SweepDeps = {
   now?: number;
 };
 
-export type SweepResult = { requeued: string[]; failed: string[]; uploadsRemoved: number };
+export type SweepResult = {
+  requeued: string[];
+  failed: string[];
+  /** Parameter sweeps marked failed (their job failed, ended unsettled, or was lost). */
+  sweepsFailed: string[];
+  uploadsRemoved: number;
+};
 
 const LIVE = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
 const STALLED = /stalled more than allowable limit/i;
@@ -45,7 +54,7 @@ export async function sweepBacktests(deps: SweepDeps): Promise<SweepResult> {
   const now = deps.now ?? Date.now();
   const maxRequeues = deps.maxRequeues ?? 3;
   const folders = defaultFolders({ dataDir: deps.dataDir });
-  const result: SweepResult = { requeued: [], failed: [], uploadsRemoved: 0 };
+  const result: SweepResult = { requeued: [], failed: [], sweepsFailed: [], uploadsRemoved: 0 };
   const rows = await deps.db
     .select({
       id: backtests.id,
@@ -128,10 +137,55 @@ export async function sweepBacktests(deps: SweepDeps): Promise<SweepResult> {
     result.requeued.push(row.id);
   }
 
+  result.sweepsFailed = await settleLostSweeps(deps, now);
   result.uploadsRemoved = await removeOrphanUploads(deps, now);
-  if (result.requeued.length || result.failed.length || result.uploadsRemoved)
+  if (
+    result.requeued.length ||
+    result.failed.length ||
+    result.sweepsFailed.length ||
+    result.uploadsRemoved
+  )
+    // prettier-ignore
     logger.info(result, 'backtest sweep settled runs');
   return result;
+}
+
+/** Parameter sweeps Postgres says are unfinished while their job is failed, done or gone: failed, with the reason. */
+async function settleLostSweeps(deps: SweepDeps, now: number): Promise<string[]> {
+  const folders = defaultFolders({ dataDir: deps.dataDir });
+  const rows = await deps.db
+    .select({ id: sweeps.id })
+    .from(sweeps)
+    .where(
+      and(
+        inArray(sweeps.status, ['queued', 'running']),
+        lt(sweeps.updatedAt, new Date(now - (deps.graceMs ?? 15_000))),
+      ),
+    )
+    .orderBy(sweeps.updatedAt)
+    .limit(500);
+  const failed: string[] = [];
+  for (const row of rows) {
+    const job = await deps.queue.getJob(row.id);
+    const state = job ? await job.getState() : 'unknown';
+    if (LIVE.has(state)) continue;
+    const reason = job?.failedReason ?? '';
+    const error =
+      state === 'failed'
+        ? STALLED.test(reason)
+          ? `The worker running this sweep stopped ${job?.stalledCounter || 'several'} times (the server was restarted, killed or crashed), so it was not started again. Run it again; if it keeps stopping, sweep fewer combinations or a shorter range.` // prettier-ignore
+          : `The sweep could not run: ${sanitizeMessage(reason || 'no reason was recorded', folders)}`
+        : state === 'completed'
+          ? 'The sweep ended without storing its results (see the server log); run it again.'
+          : 'The job queue lost this sweep (its Redis restarted without its data); run it again from its page.'; // prettier-ignore
+    const [done] = await deps.db
+      .update(sweeps)
+      .set({ status: 'failed', error, finishedAt: new Date(now), updatedAt: new Date(now) })
+      .where(and(eq(sweeps.id, row.id), inArray(sweeps.status, ['queued', 'running'])))
+      .returning({ id: sweeps.id });
+    if (done) failed.push(row.id);
+  }
+  return failed;
 }
 
 /** Files under DATA_DIR/uploads that no backtest row names (its backtest was deleted, or its creation failed). */

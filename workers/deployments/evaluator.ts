@@ -411,10 +411,14 @@ async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<
   await tx.insert(deploymentEvents).values(rows);
   const deps = new Map(withEvents.map((d) => [d.dep.id, d.dep]));
   const alerts = rows.flatMap((row) => {
+    // A broker feed's outage is said once per outage, and blocks entries: the trader hears of
+    // it. A gap is said after the fact, on every deployment that fell behind: the page says it.
     const kind =
-      row.type === FEED_GAP || row.type === FEED_DOWN
-        ? null
-        : alertKindOf({ type: row.type as RuntimeEvent['type'] });
+      row.type === FEED_DOWN
+        ? ('feed' as const)
+        : row.type === FEED_GAP
+          ? null
+          : alertKindOf({ type: row.type as RuntimeEvent['type'] });
     if (!kind) return [];
     const dep = deps.get(row.deploymentId)!;
     // prettier-ignore

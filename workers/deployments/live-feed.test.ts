@@ -9,7 +9,14 @@ import path from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetEnv } from '@/db/env';
-import { deploymentEvents, deploymentInputs, deployments, fills, orders } from '@/db/schema';
+import {
+  deploymentEvents,
+  deploymentInputs,
+  deployments,
+  fills,
+  notifications,
+  orders,
+} from '@/db/schema';
 import { parseDsl } from '@/engine/dsl';
 import example from '@/engine/dsl/examples/nifty-short-straddle-recost.json' with { type: 'json' };
 import { decompile } from '@/engine/graph';
@@ -164,8 +171,12 @@ describe('a live deployment on its broker feed (Kite fake)', () => {
     await new Promise((r) => setTimeout(r, 2_000));
     expect(await atFake(dep.id)).toEqual([]);
     expect(await eventsOf(dep.id, 'ENTRY')).toEqual([]);
-    // Only one notice per outage, however long it lasts.
+    // Only one notice per outage, however long it lasts, and the trader is alerted to it once.
     expect(await eventsOf(dep.id, 'FEED_DOWN')).toHaveLength(1);
+    const alerts = await api.db.select().from(notifications).where(eq(notifications.deploymentId, dep.id)); // prettier-ignore
+    expect(alerts.filter((n) => n.kind === 'feed')).toEqual([
+      expect.objectContaining({ title: expect.stringMatching(/^Market data down · /), message: down.message }), // prettier-ignore
+    ]);
 
     // 09:23: the ticker is back; the gap shows, and the entry happens on the fresh prices.
     at('09:23:00');
