@@ -211,8 +211,22 @@ export function reportOfParts(
   opts: { strategy: string; settings: BacktestSettings; run?: BacktestRun; hedged?: boolean },
 ): BacktestReport {
   const { settings } = opts;
-  const built = buildReport(parts, settings.capital, settings.costModel);
-  const report: BacktestReport = {
+  const report = assembleReport(buildReport(parts, settings.capital, settings.costModel), opts);
+  if (opts.run) report.data.run = opts.run;
+  return report;
+}
+
+/**
+ * The report in DESIGN.md's format from a run's built figures: one assembly for a backtest and
+ * a paper deployment read back from Postgres (workers/deployments/report.ts), so the two
+ * cannot drift apart in shape.
+ */
+export function assembleReport(
+  built: ReturnType<typeof buildReport>,
+  opts: { strategy: string; settings: BacktestSettings; hedged?: boolean },
+): BacktestReport {
+  const { settings } = opts;
+  return {
     strategy: opts.strategy,
     from: built.from,
     to: built.to,
@@ -240,8 +254,6 @@ export function reportOfParts(
     },
     data: { snapshots: built.snapshots, underlyings: built.underlyings },
   };
-  if (opts.run) report.data.run = opts.run;
-  return report;
 }
 
 export async function runBacktest(

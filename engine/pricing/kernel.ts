@@ -3,8 +3,9 @@
  * b = r - q, or 0 on futures): price and five greeks of options [from, to) of structure-of-arrays
  * inputs, written straight into the output arrays. The chain pricer calls it on a whole chain,
  * the one-option API on a chain of one. Written as one flat loop because that is what runs
- * fast here: per option it is one log, three exps, two rational CDFs and one division, and a copy through a
- * scratch row, a per-expiry memo or a call per option cost as much again (bench/pricing).
+ * fast here: per option it is one log, three exps, two rational CDFs and three divisions, and
+ * a copy through a scratch row, a per-expiry memo or a call per option cost as much again
+ * (bench/pricing).
  * Units follow DESIGN.md: theta per calendar day, vega and rho per 1 percentage point.
  */
 import { FAST_CDF_LIMIT, normCdf, normCdfGivenExp } from './normal';
@@ -37,8 +38,9 @@ export function priceRange(
 ): void {
   const { price, delta, gamma, theta, vega, rho } = out;
   const b = futures ? 0 : r - q;
-  // Divisions cost several multiplications each: the loop multiplies by reciprocals instead
-  // (one division per option, 1/(σ√T)), which moves results by an ulp or two at most.
+  // A division costs several multiplications: the loop multiplies by reciprocals instead
+  // (three divisions per option, S/K, F/K and 1/(σ√T), were eight), which moves results by an
+  // ulp or two at most.
   const invS = 1 / s;
   const PER_DAY = 1 / DAYS_PER_YEAR;
   for (let i = from; i < to; i++) {

@@ -14,8 +14,7 @@ import {
   orderIntents,
   strategyVersions,
 } from '@/db/schema';
-import { describeFillModel } from '@/engine/broker/paper/fill-model';
-import type { BacktestReport } from '@/engine/backtest/backtest';
+import { assembleReport, type BacktestReport } from '@/engine/backtest/backtest';
 import { ReportBuilder } from '@/engine/backtest/report';
 import { backtestSettingsFor } from '@/engine/backtest/settings';
 import { parseDsl } from '@/engine/dsl';
@@ -59,34 +58,14 @@ export async function deploymentReport(db: Db, deploymentId: string): Promise<Ba
   const to = pnl.length ? pnl[pnl.length - 1].ts : null;
   builder.close(state, to);
   const built = builder.build();
-  const fillModel = { slippage: settings.slippage, latency: 'none' as const, costModel: settings.costModel, tickSize: settings.tickSize }; // prettier-ignore
-  return {
+  // The paper venue fills at once (no latency model), as a backtest of the same ticks is run.
+  const report = assembleReport(built, {
     strategy: parsed.value.basket.name,
-    from: built.from,
-    to: built.to,
-    summary: built.summary,
-    orders: built.orders,
-    events: built.events,
-    equity: built.equity,
-    settlements: built.settlements,
-    metrics: built.metrics,
-    days: built.days,
-    trades: built.trades,
-    openPositions: built.openPositions,
+    settings: { ...settings, latency: 'none' },
     // The delta hedge's account apart, as a backtest of the same basket reports it.
-    ...(parsed.value.basket.strategies.some((s) => s.deltaHedge) ? { hedge: built.hedge } : {}),
-    notes: built.notes,
-    settings: {
-      fillModel: describeFillModel(fillModel),
-      fillPrice: 'touch',
-      slippage: settings.slippage,
-      latency: 'none',
-      triggerPrice: settings.triggerPrice,
-      costModel: { id: settings.costModel.id, description: settings.costModel.description },
-      capital: settings.capital,
-      riskLimits: settings.riskLimits ?? {},
-      currency: settings.currency,
-    },
-    data: { snapshots: pnl.length, underlyings: built.underlyings },
-  };
+    hedged: parsed.value.basket.strategies.some((s) => s.deltaHedge),
+  });
+  // One P&L point was recorded per tick the deployment saw.
+  report.data.snapshots = pnl.length;
+  return report;
 }

@@ -16,9 +16,9 @@ import {
 import { watchBacktest, type BacktestProgressMessage } from '@/workers/queues';
 import { BacktestOverridesSchema } from '@/engine/backtest/settings';
 import { listSharedDatasets } from '@/datasets/shared-data';
+import { RunSourceInputs, RunStatus } from './run-inputs';
 
 const Id = z.uuid('Backtest id must be a UUID, as shown in the Backtests list.');
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 
 /** Uploads travel as text inside the request; 32 MB is a few trading days of a full chain. */
 const MAX_UPLOAD_CHARS = 32 * 1024 * 1024;
@@ -32,30 +32,15 @@ const DataSourceInput = z.discriminatedUnion('kind', [
       .min(1, 'the uploaded file is empty')
       .max(MAX_UPLOAD_CHARS, 'the file is larger than 32 MB; split it by day'),
   }),
-  z.object({
-    kind: z.literal('simulator'),
-    underlying: z.string().min(1),
-    from: IsoDate,
-    to: IsoDate,
-    seed: z.number().int(),
-    intervalSeconds: z.number().int().min(1).max(3600).optional(),
-  }),
-  z.object({ kind: z.literal('dataset'), path: z.string().min(1).max(300) }),
-  z.object({
-    kind: z.literal('store'),
-    underlying: z.string().min(1).max(30),
-    from: IsoDate,
-    to: IsoDate,
-  }),
+  ...RunSourceInputs,
 ]);
 
-const Status = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 const Row = z.object({
   id: z.string(),
   strategyVersionId: z.string(),
   dataSource: z.record(z.string(), z.unknown()),
   settings: z.record(z.string(), z.unknown()),
-  status: Status,
+  status: RunStatus,
   progress: z.number(),
   error: z.string().nullable(),
   /** What happened on the way (restarts after a crash, a lost job queued again). */

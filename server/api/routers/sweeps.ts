@@ -5,29 +5,12 @@ import type { Sweep } from '@/db/schema';
 import { BacktestOverridesSchema } from '@/engine/backtest/settings';
 import { MAX_COMBINATIONS, MAX_FIELDS, MAX_VALUES, SWEEP_FIELDS, SweepSpecSchema } from '@/engine/sweep/grid'; // prettier-ignore
 import { cancelSweep, createSweep, getSweep, listSweeps } from '@/server/services/sweeps';
+import { RunSourceInputs, RunStatus } from './run-inputs';
 
 const Id = z.uuid('Sweep id must be a UUID, as shown in the Sweeps list.');
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 
-const DataSourceInput = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('simulator'),
-    underlying: z.string().min(1).max(30),
-    from: IsoDate,
-    to: IsoDate,
-    seed: z.number().int(),
-    intervalSeconds: z.number().int().min(1).max(3600).optional(),
-  }),
-  z.object({ kind: z.literal('dataset'), path: z.string().min(1).max(300) }),
-  z.object({
-    kind: z.literal('store'),
-    underlying: z.string().min(1).max(30),
-    from: IsoDate,
-    to: IsoDate,
-  }),
-]);
+const DataSourceInput = z.discriminatedUnion('kind', [...RunSourceInputs]);
 
-const Status = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 const Row = z.object({
   id: z.string(),
   strategyVersionId: z.string(),
@@ -35,7 +18,7 @@ const Row = z.object({
   settings: z.record(z.string(), z.unknown()),
   spec: SweepSpecSchema,
   combinations: z.number(),
-  status: Status,
+  status: RunStatus,
   progress: z.number(),
   error: z.string().nullable(),
   createdAt: z.date(),
