@@ -24,7 +24,7 @@ import {
   sharedDataSetting,
 } from '@/datasets/shared-data';
 import { applyForwardedView, forwardedView, trustedProxies } from '@/server/http/forwarded';
-import { judgeBody } from '@/server/http/request-limits';
+import { cookieHeaders, judgeBody } from '@/server/http/request-limits';
 import type { RunningWorkers } from '@/workers/index';
 import { startRedisServer, type PrivateRedis } from '@/workers/redis-server';
 import { buildNeeded, runNextBuild } from './next-build';
@@ -371,9 +371,7 @@ async function guardBody(
   };
   if (!verdict.ok) return refuse(verdict.status, verdict.message);
   if (!verdict.needsSession) return false;
-  const headers = new Headers();
-  if (req.headers.cookie) headers.set('cookie', req.headers.cookie);
-  const session = await getSession(headers).catch(() => null);
+  const session = await getSession(cookieHeaders(req)).catch(() => null);
   return session ? false : refuse(401, 'Sign in before sending a request this large.');
 }
 

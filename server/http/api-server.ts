@@ -11,7 +11,7 @@ import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
 import { healthAnswer } from '@/server/health';
-import { bodyRule } from '@/server/http/request-limits';
+import { bodyRule, cookieHeaders } from '@/server/http/request-limits';
 import { createListCache, type ListCache } from '@/server/http/list-cache';
 import { getSession } from '@/server/auth';
 import { listGeneration } from '@/server/services/strategies';
@@ -27,13 +27,6 @@ export type ApiServerOptions = {
   /** Where served strategies lists are kept (default: one for this server, on the process's database and sessions). */
   listCache?: ListCache;
 };
-
-/** The session cookie alone: all a session check reads. */
-function cookieHeaders(req: http.IncomingMessage): Headers {
-  const headers = new Headers();
-  if (req.headers.cookie) headers.set('cookie', req.headers.cookie);
-  return headers;
-}
 
 /** The request as the fetch-style Headers our context reads (the session cookie). */
 function headersOf(req: http.IncomingMessage): Headers {

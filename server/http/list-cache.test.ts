@@ -11,6 +11,7 @@ import { strategies } from '@/db/schema';
 import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
 import { createListCache } from '@/server/http/list-cache';
+import { cookieHeaders } from '@/server/http/request-limits';
 import { deleteStrategy, listGeneration, restoreStrategy } from '@/server/services/strategies';
 import { signUp } from '@/server/testing/accounts';
 import { useTestApi } from '@/server/testing/api';
@@ -24,15 +25,9 @@ let answered = 0;
 let beforeAnswer: (() => Promise<void>) | null = null;
 const cache = createListCache({
   userOf: async (req) =>
-    (await api.auth.api.getSession({ headers: cookieOf(req) }))?.user.id ?? null,
+    (await api.auth.api.getSession({ headers: cookieHeaders(req) }))?.user.id ?? null,
   generationOf: (ownerId) => listGeneration(api.db, ownerId),
 });
-
-function cookieOf(req: http.IncomingMessage): Headers {
-  const h = new Headers();
-  if (req.headers.cookie) h.set('cookie', req.headers.cookie);
-  return h;
-}
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -47,7 +42,7 @@ beforeAll(async () => {
         req,
         res,
         path: procedures,
-        createContext: () => createContext({ headers: cookieOf(req), db: api.db, auth: api.auth }), // prettier-ignore
+        createContext: () => createContext({ headers: cookieHeaders(req), db: api.db, auth: api.auth }), // prettier-ignore
       });
     };
     void cache.serve(req, res, procedures, answer).then((kept) => (kept ? undefined : answer()));

@@ -60,3 +60,10 @@ export function judgeBody(
     };
   return { ok: true, needsSession: bytes > ANONYMOUS_BODY_BYTES };
 }
+
+/** The session cookie alone, as fetch-style Headers: all a session check reads. */
+export function cookieHeaders(req: { headers: { cookie?: string } }): Headers {
+  const headers = new Headers();
+  if (req.headers.cookie) headers.set('cookie', req.headers.cookie);
+  return headers;
+}

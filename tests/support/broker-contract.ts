@@ -35,6 +35,20 @@ export type ContractMarket = {
   ts: string;
 };
 
+/** The NIFTY series the Kite fakes list (24000 CE/PE of 2026-11-24, lot 65), first quoted at `ts`. */
+export function niftyContractMarket(ts = '2026-11-20T09:20:00+05:30'): ContractMarket {
+  return {
+    underlying: 'NIFTY',
+    expiry: '2026-11-24',
+    strike: 24000,
+    lotSize: 65,
+    spot: 24010,
+    ce: { bid: 120, ask: 121 },
+    pe: { bid: 110, ask: 111 },
+    ts,
+  };
+}
+
 export type VenueControls = {
   /** Money the account can commit to premium and margin; null lifts the limit. */
   setFunds(amount: number | null): Promise<void>;

@@ -7,6 +7,7 @@ import type { ExecutionReport } from '@/engine/broker/broker';
 import {
   contractOrder,
   contractSnapshot,
+  niftyContractMarket,
   type ContractMarket,
 } from '@/tests/support/broker-contract';
 import { startAlpacaFake } from '@/tests/fakes/alpaca';
@@ -41,16 +42,7 @@ const fast: Partial<LiveBrokerOptions> = { backoffMs: 10, maxBackoffMs: 50, refr
 
 const rigs: Record<string, () => Promise<Rig>> = {
   async kite() {
-    const market: ContractMarket = {
-      underlying: 'NIFTY',
-      expiry: '2026-11-24',
-      strike: 24000,
-      lotSize: 65,
-      spot: 24010,
-      ce: { bid: 120, ask: 121 },
-      pe: { bid: 110, ask: 111 },
-      ts: '2026-11-20T09:20:00+05:30',
-    };
+    const market = niftyContractMarket();
     const fake = await startKiteFake({
       apiKey: 'k',
       apiSecret: 's',

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor as until } from '@/tests/support/wait-for';
 import { resetEnv } from '@/db/env';
 import {
   deploymentEvents,
@@ -23,7 +24,7 @@ import { decompile } from '@/engine/graph';
 import { commandDeployment, createDeployment } from '@/server/services/deployments';
 import { createStrategy } from '@/server/services/strategies';
 import { useTestApi } from '@/server/testing/api';
-import { contractSnapshot, type ContractMarket } from '@/tests/support/broker-contract';
+import { contractSnapshot, niftyContractMarket } from '@/tests/support/broker-contract';
 import { startKiteFake, type KiteFake } from '@/tests/fakes/kite';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { kiteTag } from '@/workers/brokers/kite/tag';
@@ -41,16 +42,7 @@ let dataDir: string;
 let clock = Date.parse('2026-11-20T09:19:00+05:30');
 const at = (hhmmss: string) => (clock = Date.parse(`2026-11-20T${hhmmss}+05:30`));
 
-const market: ContractMarket = {
-  underlying: 'NIFTY',
-  expiry: '2026-11-24',
-  strike: 24000,
-  lotSize: 65,
-  spot: 24010,
-  ce: { bid: 120, ask: 121 },
-  pe: { bid: 110, ask: 111 },
-  ts: '2026-11-20T09:19:00+05:30',
-};
+const market = niftyContractMarket('2026-11-20T09:19:00+05:30');
 const quotes = (ce: { bid: number; ask: number }, pe: { bid: number; ask: number }) =>
   contractSnapshot({ ...market, ce, pe });
 
@@ -97,20 +89,6 @@ afterAll(async () => {
   resetEnv();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | null | undefined | false>,
-  ms = 20_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Our orders of a deployment as the fake received them (matched by tag), oldest first. */
 async function atFake(deploymentId: string) {

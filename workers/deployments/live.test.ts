@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor as until } from '@/tests/support/wait-for';
 import { resetEnv } from '@/db/env';
 import { auditLog, deploymentEvents, deployments, fills, orders } from '@/db/schema';
 import { parseDsl } from '@/engine/dsl';
@@ -75,20 +76,6 @@ afterAll(async () => {
   resetEnv();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | null | undefined | false>,
-  ms = 20_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 let shared: ReturnType<typeof connectTrader> | undefined;
 /** One trader, one Kite login for the file: the tests' deployments share the broker account. */

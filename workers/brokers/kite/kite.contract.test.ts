@@ -1,19 +1,10 @@
 // The broker contract on the Kite adapter, against the local Kite Connect fake.
-import { defineBrokerContract, type ContractMarket } from '@/tests/support/broker-contract';
+import { defineBrokerContract, niftyContractMarket } from '@/tests/support/broker-contract';
 import { startKiteFake } from '@/tests/fakes/kite';
 import { LiveBroker } from '../live-broker';
 import { KiteVenue } from './venue';
 
-const market: ContractMarket = {
-  underlying: 'NIFTY',
-  expiry: '2026-11-24',
-  strike: 24000,
-  lotSize: 65,
-  spot: 24010,
-  ce: { bid: 120, ask: 121 },
-  pe: { bid: 110, ask: 111 },
-  ts: '2026-11-20T09:20:00+05:30',
-};
+const market = niftyContractMarket();
 
 defineBrokerContract('kite (local Kite Connect v3 fake)', async () => {
   const fake = await startKiteFake({
