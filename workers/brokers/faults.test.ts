@@ -39,6 +39,12 @@ type Rig = {
 };
 
 const fast: Partial<LiveBrokerOptions> = { backoffMs: 10, maxBackoffMs: 50, refreshMs: 200 };
+/**
+ * How long an adapter waits for the fake's answer. 400 ms failed once in CI (three test files at
+ * once on two cores): an answer that came late counted as one more failed attempt, so "429 twice"
+ * used up all three. A dropped request costs this long, once per drop.
+ */
+const ANSWER_MS = 1_500;
 
 const rigs: Record<string, () => Promise<Rig>> = {
   async kite() {
@@ -60,7 +66,7 @@ const rigs: Record<string, () => Promise<Rig>> = {
             wsUrl: fake.wsUrl,
             apiKey: 'k',
             accessToken: 't',
-            timeoutMs: 400,
+            timeoutMs: ANSWER_MS,
           }),
           { ...fast, ...o },
         ),
@@ -103,7 +109,7 @@ const rigs: Record<string, () => Promise<Rig>> = {
             apiUrl: fake.url,
             streamUrl: fake.streamUrl,
             credentials,
-            timeoutMs: 400,
+            timeoutMs: ANSWER_MS,
           }),
           { ...fast, ...o },
         ),
@@ -143,7 +149,12 @@ const rigs: Record<string, () => Promise<Rig>> = {
       exchange: fake.exchange,
       broker: (o) =>
         new LiveBroker(
-          new DeribitVenue({ wsUrl: fake.url, credentials, currencies: ['BTC'], timeoutMs: 400 }),
+          new DeribitVenue({
+            wsUrl: fake.url,
+            credentials,
+            currencies: ['BTC'],
+            timeoutMs: ANSWER_MS,
+          }),
           { ...fast, ...o },
         ),
       failPlacement: (f, n) =>
