@@ -38,13 +38,19 @@ const SLICE_DEFAULTS: Partial<OrderSlice> = {
   cancelRequested: false,
 };
 
-const isEmpty = (v: unknown) => typeof v === 'object' && v !== null && Object.keys(v).length === 0;
+/** An object or array with no keys (`for...in` allocates nothing: a live deployment encodes every leg on every tick). */
+function isEmpty(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  for (const _ in v) return false;
+  return true;
+}
 
 function drop<T extends object>(o: T, defaults: Partial<T>): Json {
   const out: Json = {};
-  for (const [k, v] of Object.entries(o)) {
-    const d = (defaults as Json)[k];
-    if (k in defaults && (v === d || (isEmpty(v) && isEmpty(d)))) continue;
+  const d = defaults as Json;
+  for (const k in o) {
+    const v = (o as Json)[k];
+    if (k in d && (v === d[k] || (isEmpty(v) && isEmpty(d[k])))) continue;
     out[k] = v;
   }
   return out;

@@ -12,15 +12,12 @@
  */
 import { and, asc, eq, inArray, isNull, max, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { column, isAnyOf, jsonColumn, recordsOf, rowsOf } from '@/db/columns';
 import {
   deploymentEvents,
   deploymentInputs,
-  deploymentPnl,
   deployments,
-  notifications,
   deploymentState,
-  orderIntents,
-  orders,
   strategyVersions,
   type Deployment,
 } from '@/db/schema';
@@ -182,7 +179,7 @@ export async function evaluateDeployments(
       .select({ st: deploymentState, dep: deployments })
       .from(deploymentState)
       .innerJoin(deployments, eq(deployments.id, deploymentState.deploymentId))
-      .where(inArray(deploymentState.deploymentId, [...ids]))
+      .where(isAnyOf(deploymentState.deploymentId, ids, 'uuid'))
       // One order for every batch's locks: two batches waiting on each other's rows never deadlock.
       .orderBy(asc(deploymentState.deploymentId))
       .for('update', opts.skipLocked ? { of: deploymentState, skipLocked: true } : { of: deploymentState }); // prettier-ignore
@@ -198,7 +195,10 @@ export async function evaluateDeployments(
       .select()
       .from(deploymentInputs)
       .where(
-        and(inArray(deploymentInputs.deploymentId, [...found]), isNull(deploymentInputs.appliedAt)),
+        and(
+          isAnyOf(deploymentInputs.deploymentId, [...found], 'uuid'),
+          isNull(deploymentInputs.appliedAt),
+        ),
       ) // prettier-ignore
       .orderBy(asc(deploymentInputs.id))) {
       const list = inboxes.get(row.deploymentId) ?? [];
@@ -306,13 +306,14 @@ async function writeSteps(tx: Tx, decisions: readonly Decision[]): Promise<void>
   const applied = decisions.flatMap((d) => d.inbox);
   if (applied.length)
     await tx.execute(sql`update deployment_inputs as i set applied_at = now(), applied_seq = v.seq
-      from (values ${sql.join(
-        applied.map((a) => sql`(${a.id}::bigint, ${a.seq}::int)`),
-        sql`, `,
-      )}) as v(id, seq)
+      from unnest(${column(applied.map((a) => a.id))}::bigint[], ${column(applied.map((a) => a.seq))}::int[]) as v(id, seq)
       where i.id = v.id`);
-  const added = decisions.flatMap((d) => d.added.map((a) => ({ deploymentId: d.dep.id, kind: a.kind, input: a.input, appliedAt: new Date(), appliedSeq: a.seq, skipped: a.skipped }))); // prettier-ignore
-  if (added.length) await tx.insert(deploymentInputs).values(added);
+  const added = decisions.flatMap((d) => d.added.map((a) => ({ deploymentId: d.dep.id, ...a })));
+  if (added.length)
+    await tx.execute(sql`insert into deployment_inputs (deployment_id, kind, input, applied_at, applied_seq, skipped)
+      select v.deployment_id, v.kind, v.input, now(), v.seq, v.skipped
+      from unnest(${column(added.map((a) => a.deploymentId))}::uuid[], ${column(added.map((a) => a.kind))}::text[], ${jsonColumn(added.map((a) => a.input))}::jsonb[], ${column(added.map((a) => a.seq))}::int[], ${column(added.map((a) => a.skipped))}::int[])
+        as v(deployment_id, kind, input, seq, skipped)`);
   // The P&L point of the last tick seen: fills of that tick's orders arrive after it, and move it.
   const points = decisions.flatMap((d) => {
     const lastTs = Object.values(d.state.lastSnapshotTs).sort((a, b) => Date.parse(a) - Date.parse(b)).pop(); // prettier-ignore
@@ -321,21 +322,17 @@ async function writeSteps(tx: Tx, decisions: readonly Decision[]): Promise<void>
     return [{ deploymentId: d.dep.id, ts: lastTs, net: p.net, gross: p.gross, costs: p.costs }];
   });
   if (points.length)
-    await tx
-      .insert(deploymentPnl)
-      .values(points)
-      .onConflictDoUpdate({
-        target: [deploymentPnl.deploymentId, deploymentPnl.ts],
-        set: { net: sql`excluded.net`, gross: sql`excluded.gross`, costs: sql`excluded.costs` },
-      });
-  const states = decisions.map((d) => {
+    await tx.execute(sql`insert into deployment_pnl (deployment_id, ts, net, gross, costs)
+      select * from unnest(${column(points.map((p) => p.deploymentId))}::uuid[], ${column(points.map((p) => p.ts))}::text[], ${column(points.map((p) => p.net))}::real[], ${column(points.map((p) => p.gross))}::real[], ${column(points.map((p) => p.costs))}::real[])
+      on conflict (deployment_id, ts) do update set net = excluded.net, gross = excluded.gross, costs = excluded.costs`);
+  const pnls = decisions.map((d) => {
     const p = pnlOf(d.state);
-    const pnl = JSON.stringify({ gross: p.gross, costs: p.costs, net: p.net, day: dayPnl(d.state) }); // prettier-ignore
-    return sql`(${d.dep.id}::uuid, ${encodeState(d.state)}::text, ${d.seq}::int, ${pnl}::jsonb, ${d.version}::int)`; // prettier-ignore
+    return { gross: p.gross, costs: p.costs, net: p.net, day: dayPnl(d.state) };
   });
+  const states = decisions.map((d, i) => ({ id: d.dep.id, state: encodeState(d.state), steps: d.seq, pnl: pnls[i], version: d.version })); // prettier-ignore
   await tx.execute(sql`update deployment_state as s
     set state = v.state, steps = v.steps, pnl = v.pnl, version = s.version + 1, updated_at = now()
-    from (values ${sql.join(states, sql`, `)}) as v(id, state, steps, pnl, version)
+    from jsonb_to_recordset(${recordsOf(states)}) as v(id uuid, state text, steps int, pnl jsonb, version int)
     where s.deployment_id = v.id and s.version = v.version`);
   for (const d of decisions) {
     const halted = d.state.tradingState === 'HALTED' && d.dep.status !== 'killed';
@@ -366,13 +363,17 @@ async function writeOutbox(tx: Tx, decisions: readonly Decision[]): Promise<Map<
   ]);
   const out = new Map<string, string[]>();
   if (rows.length === 0) return out;
-  const added = await tx
-    .insert(orderIntents)
-    .values(rows)
-    .onConflictDoNothing()
-    .returning({ id: orderIntents.id, deploymentId: orderIntents.deploymentId });
-  const places = decisions.flatMap((d) => d.places.map((o) => ({ id: o.id, deploymentId: d.dep.id, intentId: o.intentId, legId: o.legId, side: o.side, contract: contractOf(o), qty: o.qty, status: 'PENDING', reason: o.reason }))); // prettier-ignore
-  if (places.length) await tx.insert(orders).values(places).onConflictDoNothing();
+  const added = rowsOf<{ id: string; deploymentId: string }>(await tx.execute(sql`insert into order_intents (id, deployment_id, kind, payload)
+      select * from unnest(${column(rows.map((r) => r.id))}::text[], ${column(rows.map((r) => r.deploymentId))}::uuid[], ${column(rows.map((r) => r.kind))}::text[], ${jsonColumn(rows.map((r) => r.payload))}::jsonb[])
+      on conflict do nothing
+      returning id, deployment_id as "deploymentId"`)); // prettier-ignore
+  const places = decisions.flatMap((d) => d.places.map((o) => ({ id: o.id, deploymentId: d.dep.id, intentId: o.intentId, legId: o.legId, side: o.side, contract: contractOf(o), qty: o.qty, reason: o.reason }))); // prettier-ignore
+  if (places.length)
+    await tx.execute(sql`insert into orders (id, deployment_id, intent_id, leg_id, side, contract, qty, status, reason)
+      select v.id, v.deployment_id, v.intent_id, v.leg_id, v.side, v.contract, v.qty, 'PENDING', v.reason
+      from unnest(${column(places.map((o) => o.id))}::text[], ${column(places.map((o) => o.deploymentId))}::uuid[], ${column(places.map((o) => o.intentId))}::text[], ${column(places.map((o) => o.legId))}::text[], ${column(places.map((o) => o.side))}::text[], ${column(places.map((o) => o.contract))}::text[], ${column(places.map((o) => o.qty))}::int[], ${column(places.map((o) => o.reason))}::text[])
+        as v(id, deployment_id, intent_id, leg_id, side, contract, qty, reason)
+      on conflict do nothing`);
   // In the order the kernel decided them (the router sends a deployment's rows in that order anyway).
   const byId = new Map(added.map((a) => [a.id, a.deploymentId]));
   for (const r of rows)
@@ -389,9 +390,10 @@ async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<
     .select({ id: deploymentEvents.deploymentId, seq: max(deploymentEvents.seq) })
     .from(deploymentEvents)
     .where(
-      inArray(
+      isAnyOf(
         deploymentEvents.deploymentId,
         withEvents.map((d) => d.dep.id),
+        'uuid',
       ),
     )
     .groupBy(deploymentEvents.deploymentId);
@@ -408,7 +410,8 @@ async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<
       data: e.data ?? null,
     })),
   );
-  await tx.insert(deploymentEvents).values(rows);
+  await tx.execute(sql`insert into deployment_events (deployment_id, seq, ts, type, strategy_id, leg_id, message, data)
+    select * from unnest(${column(rows.map((r) => r.deploymentId))}::uuid[], ${column(rows.map((r) => r.seq))}::int[], ${column(rows.map((r) => r.ts))}::text[], ${column(rows.map((r) => r.type))}::text[], ${column(rows.map((r) => r.strategyId))}::text[], ${column(rows.map((r) => r.legId))}::text[], ${column(rows.map((r) => r.message))}::text[], ${jsonColumn(rows.map((r) => r.data))}::jsonb[])`);
   const deps = new Map(withEvents.map((d) => [d.dep.id, d.dep]));
   const alerts = rows.flatMap((row) => {
     // A broker feed's outage is said once per outage, and blocks entries: the trader hears of
@@ -425,12 +428,15 @@ async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<
     return [{ userId: dep.ownerId, deploymentId: dep.id, key: `${dep.id}:${row.seq}`, kind, title: alertTitle(kind, dep.name), message: row.message }];
   });
   if (alerts.length === 0) return out;
-  const added = await tx
-    .insert(notifications)
-    .values(alerts)
-    .onConflictDoNothing()
-    .returning({ id: notifications.id, deploymentId: notifications.deploymentId });
-  for (const a of added) out.set(a.deploymentId!, [...(out.get(a.deploymentId!) ?? []), a.id]);
+  const added = rowsOf<{ id: string | number; deploymentId: string }>(
+    await tx.execute(sql`insert into notifications (user_id, deployment_id, key, kind, title, message)
+      select * from unnest(${column(alerts.map((a) => a.userId))}::text[], ${column(alerts.map((a) => a.deploymentId))}::uuid[], ${column(alerts.map((a) => a.key))}::text[], ${column(alerts.map((a) => a.kind))}::text[], ${column(alerts.map((a) => a.title))}::text[], ${column(alerts.map((a) => a.message))}::text[])
+      on conflict do nothing
+      returning id, deployment_id as "deploymentId"`),
+  );
+  // A bigserial comes back as text from postgres.js.
+  for (const a of added)
+    out.set(a.deploymentId, [...(out.get(a.deploymentId) ?? []), Number(a.id)]);
   return out;
 }
 
