@@ -157,8 +157,10 @@ async function runRound(
 
 /**
  * What one evaluation costs, in this process with no worker running: every shard of a few ticks
- * evaluated here on a drizzle that counts its queries; CPU from process.cpuUsage. The Redis work
- * of the evaluations (route jobs, pub/sub) is in the CPU; the jobs it queues are left unserved.
+ * evaluated here on a drizzle that counts its queries; CPU from process.cpuUsage. A tick's paper
+ * orders are sent and their fills applied by the evaluate job itself, so they are in the figures,
+ * as is the Redis work (pub/sub, alerts); the jobs it queues (venue ticks, nudges) are left
+ * unserved.
  */
 async function probe(
   world: LiveWorld,

@@ -24,9 +24,25 @@ import {
 export const ACTIVE_STATUSES = ['running', 'paused'] as const;
 
 export async function readPortfolioLimits(db: Db, ownerId: string): Promise<PortfolioLimits> {
-  const [row] = await db.select().from(portfolioLimits).where(eq(portfolioLimits.ownerId, ownerId)); // prettier-ignore
-  const parsed = PortfolioLimitsSchema.safeParse(row?.limits);
-  return parsed.success ? parsed.data : NO_PORTFOLIO_LIMITS;
+  return (await readPortfolioLimitsOf(db, [ownerId])).get(ownerId) ?? NO_PORTFOLIO_LIMITS;
+}
+
+/** The limits of many traders in one query (the check after a tick's evaluations); absent: none set. */
+export async function readPortfolioLimitsOf(
+  db: Db,
+  ownerIds: readonly string[],
+): Promise<Map<string, PortfolioLimits>> {
+  if (ownerIds.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(portfolioLimits)
+    .where(inArray(portfolioLimits.ownerId, [...ownerIds]));
+  const out = new Map<string, PortfolioLimits>();
+  for (const row of rows) {
+    const parsed = PortfolioLimitsSchema.safeParse(row.limits);
+    if (parsed.success) out.set(row.ownerId, parsed.data);
+  }
+  return out;
 }
 
 /** The trader's active deployments (or the one named), with what the portfolio needs of each. */

@@ -45,9 +45,9 @@ import type { FeedDownEvent } from './feed-gap';
 import { FeedSpecSchema, feedTickAt, tickEveryMs } from './feeds';
 import { newestTickTs, previousTickTs, recordTick, snapshotAt } from './feed-store';
 import { liveWorkRemains, pollLiveOrders } from './live-orders';
-import { enforcePortfolioLimits, ownersOf } from './portfolio-limits';
+import { enforcePortfolioLimits } from './portfolio-limits';
 import { reconcileDeployment } from './reconcile';
-import { paperVenueTick, routeIntent, type LiveBrokers } from './router';
+import { paperVenueTick, routeIntent, routePaperDeployments, type LiveBrokers } from './router';
 
 export type LiveFlowDeps = {
   db: () => Promise<Db>;
@@ -66,10 +66,12 @@ const JOB_OPTS = { removeOnComplete: 1000, removeOnFail: 1000, attempts: 10, bac
 async function afterEvaluations(
   deps: LiveFlowDeps,
   all: readonly (EvaluationResult | null)[],
+  /** Deployments whose new rows the caller sends itself (`routePaperDeployments`): no route job. */
+  routedHere: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   const rs = all.filter((r): r is EvaluationResult => !!r && r.applied > 0);
   if (rs.length === 0) return;
-  const routes = rs.flatMap((r) => r.outbox.map((id) => ({ name: DEPLOYMENT_JOBS.route, data: { intentId: id }, opts: { ...JOB_OPTS, jobId: jobIdOf('route', id) } }))); // prettier-ignore
+  const routes = rs.filter((r) => !routedHere.has(r.deploymentId)).flatMap((r) => r.outbox.map((id) => ({ name: DEPLOYMENT_JOBS.route, data: { intentId: id }, opts: { ...JOB_OPTS, jobId: jobIdOf('route', id) } }))); // prettier-ignore
   if (routes.length) await getQueue(QUEUES.orders).addBulk(routes);
   // A lost enqueue is found by the alerts sweep (notifications not dispatched yet).
   for (const r of rs) for (const id of r.notifications) await enqueueAlert(id).catch(() => {});
@@ -208,12 +210,16 @@ export async function evaluateShard(
   const ids = await deploymentsOn(db, job.feedId, job.underlying, { index: job.shard, count: job.shards }); // prettier-ignore
   const previousTs = await previousTickTs(db, job.feedId, job.underlying, tick.ts);
   const evaluated: string[] = [];
+  const owners = new Set<string>();
   const opts = { tick, previousTs };
   const settle = async (results: readonly (EvaluationResult | null)[]) => {
-    await afterEvaluations(deps, results);
+    const latest = await routeHere(deps, db, results);
     const venue: Parameters<ReturnType<typeof getQueue>['addBulk']>[0] = [];
-    for (const r of results) {
-      if (r?.applied) evaluated.push(r.deploymentId);
+    for (const r of latest) {
+      if (r?.applied) {
+        evaluated.push(r.deploymentId);
+        owners.add(r.ownerId);
+      }
       // A paper venue's resting orders (limits, partial fills) meet the tick the runtime just saw.
       if (r?.working && r.paper)
         venue.push({ name: DEPLOYMENT_JOBS.venueTick, data: { deploymentId: r.deploymentId, feedId: job.feedId, underlying: job.underlying, ts: tick.ts }, opts: { ...JOB_OPTS, jobId: jobIdOf('venue', r.deploymentId, tick.ts), priority: TICK_PRIORITY } }); // prettier-ignore
@@ -239,8 +245,49 @@ export async function evaluateShard(
   };
   await Promise.all(Array.from({ length: Math.min(SHARD_LANES, Math.ceil(ids.length / BATCH)) }, lane)); // prettier-ignore
   await deps.redis.set(mark, newest, 'EX', 3_600).catch(() => {});
-  await checkLimits(deps, db, await ownersOf(db, evaluated));
+  await checkLimits(deps, db, [...owners]);
   return ids.length;
+}
+
+/**
+ * After a batch's evaluation: its paper orders are sent to the paper venue here and now, in one
+ * transaction for the batch, and the fills are applied in one more evaluation of the deployments
+ * that got them. That is a tick's fill a few milliseconds after its decision, instead of a route
+ * job, a transaction and an evaluate job per order. Live orders, and anything the second
+ * evaluation decides, go through the router's jobs as always. Should this fail, the rows are
+ * still pending in the outbox: their route jobs are queued (and the sweep finds any a crash
+ * left). Returns each deployment's newest result.
+ */
+async function routeHere(
+  deps: LiveFlowDeps,
+  db: Db,
+  results: readonly (EvaluationResult | null)[],
+): Promise<EvaluationResult[]> {
+  const rs = results.filter((r): r is EvaluationResult => !!r);
+  const paper = new Set(rs.filter((r) => r.paper && r.outbox.length > 0).map((r) => r.deploymentId)); // prettier-ignore
+  await afterEvaluations(deps, rs, paper);
+  if (paper.size === 0) return rs;
+  let filled: string[];
+  try {
+    filled = (await routePaperDeployments(db, [...paper])).filter((r) => r.reports > 0).map((r) => r.deploymentId); // prettier-ignore
+  } catch {
+    await afterEvaluations(
+      deps,
+      rs.filter((r) => paper.has(r.deploymentId)),
+    ); // their route jobs
+    return rs;
+  }
+  if (filled.length === 0) return rs;
+  const again = await evaluateDeployments(db, filled, { skipLocked: true }).catch(() => null);
+  // Reports another evaluation holds the deployment for, or whose step failed: its own job.
+  const missed = again ? [...again.locked, ...again.failed.map((f) => f.deploymentId)] : filled;
+  for (const id of missed) await nudgeDeployment(id, `routed|${Date.now()}`);
+  if (!again) return rs;
+  await afterEvaluations(deps, again.results);
+  const newest = new Map(rs.map((r) => [r.deploymentId, r]));
+  for (const r of again.results)
+    newest.set(r.deploymentId, { ...r, applied: r.applied + (newest.get(r.deploymentId)?.applied ?? 0) }); // prettier-ignore
+  return [...newest.values()];
 }
 
 /**
@@ -325,7 +372,7 @@ export function deploymentsProcessor(deps: LiveFlowDeps) {
         const r = await evaluateDeployment(db, deploymentId);
         await afterEvaluation(deps, r);
         // A fill or a command moves the book as much as a tick does.
-        if (r?.applied) await checkLimits(deps, db, await ownersOf(db, [deploymentId]));
+        if (r?.applied) await checkLimits(deps, db, [r.ownerId]);
         return r?.applied ?? 0;
       }
       case DEPLOYMENT_JOBS.portfolioLimits: {

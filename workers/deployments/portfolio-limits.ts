@@ -5,23 +5,13 @@
  * it like any input (recorded for replay, raised as the deployment's PAUSE event). Exits keep
  * working; the trader resumes once the book is back inside.
  */
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { readPortfolio, readPortfolioLimits } from '@/db/portfolio-reads';
-import { auditLog, deploymentInputs, deployments } from '@/db/schema';
+import { readPortfolio, readPortfolioLimitsOf } from '@/db/portfolio-reads';
+import { auditLog, deploymentInputs } from '@/db/schema';
 import { assemblePortfolio, type PortfolioEntry } from '@/engine/analysis/portfolio';
 import { formatTimestamp } from '@/engine/market/calendar';
 import { getInstrument } from '@/engine/market/instruments';
-
-/** The owners of these deployments, for the check after their evaluation. */
-export async function ownersOf(db: Db, deploymentIds: readonly string[]): Promise<string[]> {
-  if (deploymentIds.length === 0) return [];
-  const rows = await db
-    .selectDistinct({ ownerId: deployments.ownerId })
-    .from(deployments)
-    .where(inArray(deployments.id, [...deploymentIds]));
-  return rows.map((r) => r.ownerId);
-}
 
 /** Pauses the deployments of owners whose limits are crossed; returns the ids it paused. */
 export async function enforcePortfolioLimits(
@@ -30,8 +20,10 @@ export async function enforcePortfolioLimits(
   now: number,
 ): Promise<string[]> {
   const paused: string[] = [];
+  const limitsOf = await readPortfolioLimitsOf(db, ownerIds);
   for (const ownerId of ownerIds) {
-    const limits = await readPortfolioLimits(db, ownerId);
+    const limits = limitsOf.get(ownerId);
+    if (!limits) continue;
     if (limits.maxNetDelta === null && limits.maxVega === null && limits.maxDayLoss === null) continue; // prettier-ignore
     const { entries, rows } = await readPortfolio(db, ownerId);
     for (const section of assemblePortfolio(entries, limits)) {
