@@ -12,6 +12,7 @@ import { useTestApi } from '@/server/testing/api';
 import {
   contractOrder,
   contractSnapshot,
+  niftyContractMarket,
   type ContractMarket,
 } from '@/tests/support/broker-contract';
 import { startKiteFake, type KiteFake } from '@/tests/fakes/kite';
@@ -78,16 +79,7 @@ describe('kite postbacks', () => {
       profile: { userId: 'AB1234' },
     });
     kite.accessTokens.add('t');
-    const m: ContractMarket = {
-      underlying: 'NIFTY',
-      expiry: '2026-11-24',
-      strike: 24000,
-      lotSize: 65,
-      spot: 24000,
-      ce: { bid: 120, ask: 121 },
-      pe: { bid: 110, ask: 111 },
-      ts: '2026-11-20T09:20:00+05:30',
-    };
+    const m: ContractMarket = { ...niftyContractMarket(), spot: 24000 };
     kite.publish(contractSnapshot(m));
     const b = new LiveBroker(
       new KiteVenue({ apiUrl: kite.url, wsUrl: kite.wsUrl, apiKey: 'pbkey', accessToken: 't' }),

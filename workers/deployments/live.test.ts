@@ -18,7 +18,11 @@ import { decompile } from '@/engine/graph';
 import { createDeployment } from '@/server/services/deployments';
 import { createStrategy } from '@/server/services/strategies';
 import { useTestApi } from '@/server/testing/api';
-import { contractSnapshot, type ContractMarket } from '@/tests/support/broker-contract';
+import {
+  contractSnapshot,
+  niftyContractMarket,
+  type ContractMarket,
+} from '@/tests/support/broker-contract';
 import { startKiteFake, type KiteFake } from '@/tests/fakes/kite';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { kiteTag } from '@/workers/brokers/kite/tag';
@@ -34,16 +38,7 @@ let workers: RunningWorkers;
 let deps: LiveFlowDeps;
 let dataDir: string;
 
-const market: ContractMarket = {
-  underlying: 'NIFTY',
-  expiry: '2026-11-24',
-  strike: 24000,
-  lotSize: 65,
-  spot: 24010,
-  ce: { bid: 120, ask: 121 },
-  pe: { bid: 110, ask: 111 },
-  ts: '2026-11-20T09:20:00+05:30',
-};
+const market: ContractMarket = niftyContractMarket();
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-live-'));

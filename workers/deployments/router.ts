@@ -84,7 +84,7 @@ export async function routeIntent(
   const [dep] = await db.select().from(deployments).where(eq(deployments.id, peek.deploymentId));
   if (!dep) return { kind: 'missing' };
   return dep.mode === 'paper'
-    ? routePaper(db, intentId)
+    ? routePaper(db, intentId, dep.id)
     : routeLive(db, intentId, dep, liveBrokers);
 }
 
@@ -97,13 +97,11 @@ const seqOf = (id: string) => Number(id.slice(id.lastIndexOf(':') + 1));
  * gets the deployment's lock first, as a backtest's broker would. The later jobs find their rows
  * sent.
  */
-async function routePaper(db: Db, intentId: string): Promise<RouteOutcome> {
-  const [row] = await db.select({ deploymentId: orderIntents.deploymentId }).from(orderIntents).where(eq(orderIntents.id, intentId)); // prettier-ignore
-  if (!row) return { kind: 'missing' };
-  const [routed] = await routePaperDeployments(db, [row.deploymentId]);
+async function routePaper(db: Db, intentId: string, deploymentId: string): Promise<RouteOutcome> {
+  const [routed] = await routePaperDeployments(db, [deploymentId]);
   return routed?.intents.includes(intentId)
-    ? { kind: 'sent', deploymentId: row.deploymentId, reports: routed.reports }
-    : { kind: 'already-sent', deploymentId: row.deploymentId };
+    ? { kind: 'sent', deploymentId, reports: routed.reports }
+    : { kind: 'already-sent', deploymentId };
 }
 
 export type PaperRouted = { deploymentId: string; intents: string[]; reports: number };
