@@ -5,7 +5,7 @@
  * and its recent messages, so a failing channel is seen here rather than missed.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { EmptyState, ErrorNotice, LoadingRows } from '@/components/ui/page';
 import { ALERT_KIND_LABEL, ALERT_KINDS } from '@/engine/runtime/alert-kinds';
@@ -137,23 +137,54 @@ function AddChannel() {
   );
 }
 
+/** How long the page keeps looking for a test alert's outcome before it leaves the rows as they are. */
+const TEST_WATCH_MS = 90_000;
+
+type Channel = { enabled: boolean; recent: { notificationId: number; status: string }[] };
+
+/** Whether every enabled channel has settled (sent, failed or retrying later) the test alert `id`. */
+function testSettled(channels: Channel[], id: number) {
+  return channels
+    .filter((c) => c.enabled)
+    .every((c) => c.recent.some((r) => r.notificationId === id && r.status !== 'sending'));
+}
+
 export function AlertSettings() {
   const trpc = useTRPC();
   const qc = useQueryClient();
+  // The test alert sent last and when: the page looks again until its delivery settles, however
+  // long the worker takes to pick it up (a busy or restarting worker may take more than seconds).
+  const [watch, setWatch] = useState<{ id: number; since: number; overdue?: true } | null>(null);
+  useEffect(() => {
+    if (!watch || watch.overdue) return;
+    const t = setTimeout(
+      () => setWatch((w) => (w?.id === watch.id ? { ...w, overdue: true } : w)),
+      TEST_WATCH_MS - (Date.now() - watch.since),
+    );
+    return () => clearTimeout(t);
+  }, [watch]);
   const channels = useQuery({
     ...trpc.alerts.channels.queryOptions(),
     // While a message is on its way, look again until it settles (sent, failed or retrying later).
-    refetchInterval: (q) => (q.state.data?.some((c) => c.recent.some((r) => r.status === 'sending')) ? 2_000 : false), // prettier-ignore
+    refetchInterval: (q) => {
+      const data = q.state.data;
+      if (!data) return false;
+      if (watch && !watch.overdue && !testSettled(data, watch.id)) return 1_500;
+      return data.some((c) => c.recent.some((r) => r.status === 'sending')) ? 2_000 : false;
+    },
   });
   const invalidate = () => qc.invalidateQueries({ queryKey: trpc.alerts.channels.queryKey() });
   const setEnabled = useMutation(trpc.alerts.setEnabled.mutationOptions({ onSuccess: invalidate }));
   const remove = useMutation(trpc.alerts.removeChannel.mutationOptions({ onSuccess: invalidate }));
   const test = useMutation(
     trpc.alerts.sendTest.mutationOptions({
-      // The worker sends within a second or two; read the outcome then.
-      onSuccess: () => [1_500, 5_000].forEach((ms) => setTimeout(() => void invalidate(), ms)),
+      onSuccess: ({ id }) => {
+        setWatch({ id, since: Date.now() });
+        void invalidate();
+      },
     }),
   );
+  const unsettled = watch !== null && channels.data !== undefined && !testSettled(channels.data, watch.id); // prettier-ignore
   const error = setEnabled.error ?? remove.error ?? test.error;
   return (
     <div className="grid gap-4 lg:grid-cols-[1fr_360px]">
@@ -184,6 +215,17 @@ export function AlertSettings() {
             >
               {test.isPending ? 'Sending…' : 'Send a test alert'}
             </button>
+            {unsettled && !watch.overdue && (
+              <p className="text-xs text-sky-300" role="status" data-testid="test-alert-waiting">
+                Test alert queued; waiting for the alert worker to deliver it…
+              </p>
+            )}
+            {unsettled && watch.overdue && (
+              <p className="text-xs text-amber-300" role="alert" data-testid="test-alert-overdue">
+                The test alert was not delivered within {TEST_WATCH_MS / 1000} s: the alert worker
+                may be stopped or busy. It stays queued; reload this page later to see its outcome.
+              </p>
+            )}
             <ul className="space-y-2">
               {channels.data.map((c) => (
                 <li

@@ -25,7 +25,15 @@ export type AlertChannelView = {
   lastSentAt: Date | null;
   lastError: string | null;
   lastErrorAt: Date | null;
-  recent: { at: Date; title: string; status: string; attempts: number; detail: string | null }[];
+  /** The newest messages first; `notificationId` lets the page find the delivery of a test it sent. */
+  recent: {
+    notificationId: number;
+    at: Date;
+    title: string;
+    status: string;
+    attempts: number;
+    detail: string | null;
+  }[];
 };
 
 const notFound = (id: string) =>
@@ -41,6 +49,7 @@ export async function listChannels(db: Db, ownerId: string): Promise<AlertChanne
   const recent = await db
     .select({
       channelId: alertDeliveries.channelId,
+      notificationId: alertDeliveries.notificationId,
       at: alertDeliveries.updatedAt,
       status: alertDeliveries.status,
       attempts: alertDeliveries.attempts,
@@ -70,7 +79,7 @@ export async function listChannels(db: Db, ownerId: string): Promise<AlertChanne
     recent: recent
       .filter((d) => d.channelId === r.id)
       .slice(0, 10)
-      .map((d) => ({ at: d.at, title: d.title, status: d.status, attempts: d.attempts, detail: d.lastError ?? d.response })), // prettier-ignore
+      .map((d) => ({ notificationId: d.notificationId, at: d.at, title: d.title, status: d.status, attempts: d.attempts, detail: d.lastError ?? d.response })), // prettier-ignore
   }));
 }
 

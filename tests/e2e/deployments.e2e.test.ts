@@ -88,7 +88,7 @@ describe('paper deployments', () => {
     const channel = page.getByTestId('alert-channel').filter({ hasText: 'My phone' });
     await channel.waitFor();
     await page.getByRole('button', { name: 'Send a test alert' }).click();
-    await channel.locator('[data-testid="delivery-row"][data-status="sent"]').waitFor({ timeout: 20_000 }); // prettier-ignore
+    await channel.locator('[data-testid="delivery-row"][data-status="sent"]').waitFor({ timeout: 45_000 }); // prettier-ignore
     expect(telegram.messages.some((m) => m.chatId === CHAT && m.text.startsWith('Test alert'))).toBe(true); // prettier-ignore
     expect(await page.content()).not.toContain(TOKEN);
     await accessibility(page, 'the alert settings');
