@@ -3,12 +3,27 @@
  * binaries (as .ci/run starts them), a temp data folder, a free loopback port, fsync off.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../workers/redis-server.ts';
 
-export type PrivatePostgres = { url: string; stop: () => void };
+export type PrivatePostgres = {
+  url: string;
+  stop: () => void;
+  /** CPU seconds the server has used so far: the postmaster, its live backends and those that ended. */
+  cpuSeconds: () => number;
+};
+
+/** Fields of /proc/<pid>/stat after the command name: utime, stime, cutime, cstime in clock ticks (1/100 s). */
+function ticksOf(pid: number, withChildren: boolean): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
+  } catch {
+    return 0; // a backend that ended between the listing and the read: its time is in cutime now
+  }
+}
 
 function binDir(): string {
   const base = '/usr/lib/postgresql';
@@ -43,6 +58,11 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       const [exe, ...rest] = [...asPg, path.join(bin, 'pg_ctl'), '-D', data, '-m', 'fast', '-w', 'stop']; // prettier-ignore
       spawnSync(exe, rest, { stdio: 'ignore' });
       rmSync(work, { recursive: true, force: true });
+    },
+    cpuSeconds: () => {
+      const pid = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); // prettier-ignore
+      return (ticksOf(pid, true) + children.reduce((a, c) => a + ticksOf(c, false), 0)) / 100;
     },
   };
 }

@@ -3,7 +3,8 @@
  * Redis and Postgres, a tick of each underlying every second, evaluated and routed by separate
  * `npm run workers` processes. Measures tick → fill latency (the tick's publication in this
  * process to the fill's row in Postgres), evaluations per second per worker process and per CPU
- * second of the workers (their user + system time from /proc), and the scaling from 1 to 2 worker
+ * second of the workers (their user + system time from /proc), the private Postgres server's CPU
+ * per evaluation (its postmaster and backends, from /proc), and the scaling from 1 to 2 worker
  * processes, in interleaved rounds (1, 2, 1, 2, ...) over one continuing session; figures are
  * medians of the rounds. Latency is wall time by nature (what a trader waits); CPU per evaluation
  * is what the pass/fail of the work itself rests on.
@@ -83,6 +84,7 @@ async function runRound(
   feeds: Map<string, ChainSnapshot[]>,
   cursor: { next: number },
   processes: number,
+  dbCpu: (() => number) | null,
 ) {
   for (let i = 0; i < processes; i++) world.workers.spawn();
   await Promise.all([...world.workers.live].map((w) => w.ready));
@@ -106,6 +108,7 @@ async function runRound(
   for (let i = 0; i < WARMUP; i++) await second(tickOnce);
   const pids = [...world.workers.live].map((w) => w.pid);
   const cpu0 = pids.map(cpuOf);
+  const db0 = dbCpu?.() ?? 0;
   const from = new Date();
   const firstMeasured = cursor.next;
   for (let i = 0; i < TICKS; i++) await second(tickOnce);
@@ -114,6 +117,7 @@ async function runRound(
   await waitQuiet(world.db, ids, 120_000).catch(() => {});
   const to = new Date();
   const cpu = pids.map((p, i) => cpuOf(p) - cpu0[i]);
+  const dbSeconds = dbCpu ? dbCpu() - db0 : null;
   const wallS = (to.getTime() - from.getTime()) / 1000;
   const measuredTs = new Set<string>();
   for (const u of UNDERLYINGS)
@@ -151,6 +155,9 @@ async function runRound(
     evaluationsPerSecondPerProcess: round(ev.n / wallS / processes, 1),
     workerCpuSeconds: round(cpuTotal, 2),
     evaluationsPerWorkerCpuSecond: round(ev.n / Math.max(cpuTotal, 1e-9), 1),
+    /** The private Postgres server's CPU over the same span (null with DATABASE_URL: not ours to read). */
+    databaseCpuSeconds: dbSeconds === null ? null : round(dbSeconds, 2),
+    databaseCpuMsPerEvaluation: dbSeconds === null ? null : round((dbSeconds * 1000) / Math.max(ev.n, 1), 3), // prettier-ignore
     wallSeconds: round(wallS, 1),
   };
 }
@@ -218,7 +225,7 @@ async function main() {
     const rounds: Round[] = [];
     for (let r = 0; r < ROUNDS; r++)
       for (const processes of [1, 2]) {
-        const got = await runRound(world, ids, feeds, cursor, processes);
+        const got = await runRound(world, ids, feeds, cursor, processes, pg?.cpuSeconds ?? null);
         console.error(`bench live: ${JSON.stringify(got)}`);
         rounds.push(got);
       }
@@ -230,6 +237,7 @@ async function main() {
         tickToFillP99Ms: median(of.map((r) => r.tickToFillP99Ms)),
         evaluationsPerSecondPerProcess: median(of.map((r) => r.evaluationsPerSecondPerProcess)),
         evaluationsPerWorkerCpuSecond: median(of.map((r) => r.evaluationsPerWorkerCpuSecond)),
+        databaseCpuMsPerEvaluation: pg ? median(of.map((r) => r.databaseCpuMsPerEvaluation ?? NaN)) : null, // prettier-ignore
         evaluationsPerSecond: median(of.map((r) => r.evaluationsPerSecondPerProcess * n)),
         ticksSkipped: median(of.map((r) => r.ticksSkipped)),
       };

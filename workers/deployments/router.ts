@@ -64,11 +64,11 @@ async function paperSettingsOf(tx: Tx, dep: Deployment): Promise<PaperSettings> 
 function restoreVenue(settings: PaperSettings, text: string | null, dep: Deployment): PaperBroker {
   const broker = paperBrokerFor(asPaperDeployment(dep), settings);
   if (!text) return broker;
-  return PaperBroker.restore(settings, { ...(JSON.parse(text) as PaperState), latest: {} });
+  return PaperBroker.restore(settings, { ...(JSON.parse(text) as PaperState), latest: {} }, true);
 }
 
 function saveVenue(venue: PaperBroker): string {
-  const { latest: _market, ...rest } = venue.state();
+  const { latest: _market, ...rest } = venue.state(true);
   return JSON.stringify(rest);
 }
 

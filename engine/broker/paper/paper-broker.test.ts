@@ -243,6 +243,48 @@ describe('paper fill model', () => {
     expect(await again.positions()).toEqual([{ underlying: 'NIFTY', expiry: '2026-11-26', instrument: 'option', strike: 24000, right: 'CE', qty: 65 }]); // prettier-ignore
   });
 
+  it("saves working orders whole, the newest day's final orders without their requests, and positions across days", async () => {
+    const D2 = '2026-11-23T09:20:00+05:30';
+    const b = new PaperBroker(base);
+    await b.onSnapshot(snap(T0, { bid: 120, ask: 121 }));
+    await b.place(contractIntent({ id: 'd:1', ts: T0 })); // fills: long 65
+    await b.place(contractIntent({ id: 'd:2', ts: T0, orderType: 'LIMIT', limitPrice: 100 })); // rests
+    await b.onSnapshot(snap(D2, { bid: 130, ask: 131 })); // d:2 expires with the day
+    await b.place(contractIntent({ id: 'd:3', ts: D2, side: 'SELL', closing: true, qty: 65 })); // flat
+    await b.place(contractIntent({ id: 'd:4', ts: D2 })); // long 65 again
+    await b.place(contractIntent({ id: 'd:5', ts: D2, orderType: 'LIMIT', limitPrice: 100 })); // rests
+    const saved = JSON.parse(JSON.stringify(b.state())) as ReturnType<PaperBroker['state']>;
+    // The day before is over: its orders are not carried; today's final ones are, as views.
+    expect(saved.orders.map((o) => o.orderId)).toEqual(['d:3', 'd:4', 'd:5']);
+    expect(saved.orders.find((o) => o.orderId === 'd:4')).not.toHaveProperty('request');
+    expect(saved.orders.find((o) => o.orderId === 'd:5')).toHaveProperty('request');
+    expect(saved.positions).toEqual([{ underlying: 'NIFTY', expiry: '2026-11-26', instrument: 'option', strike: 24000, right: 'CE', qty: 65 }]); // prettier-ignore
+    const again = PaperBroker.restore(base, saved, true);
+    expect(await again.positions()).toEqual(await b.positions());
+    expect(await again.place(contractIntent({ id: 'd:4', ts: D2 }))).toEqual([]);
+    expect(await again.order('d:4')).toEqual(await b.order('d:4'));
+    expect(again.working().map((o) => o.id)).toEqual(['d:5']);
+    expect(await again.cancel('d:4')).toEqual([]);
+    expect(await again.cancel('d:5')).toMatchObject([{ kind: 'cancelled', orderId: 'd:5' }]);
+    // The saved state is the broker's own only when asked for (`shared`); by default a copy.
+    const before = { positions: await b.positions(), order: await b.order('d:4') };
+    const copy = b.state();
+    copy.positions![0].qty = 0;
+    copy.orders[1].filledQty = 0;
+    expect({ positions: await b.positions(), order: await b.order('d:4') }).toEqual(before);
+  });
+
+  it('restores a state saved before positions were kept: they are summed from its orders', async () => {
+    const b = new PaperBroker(base);
+    await b.onSnapshot(snap(T0, { bid: 120, ask: 121 }));
+    await b.place(contractIntent({ id: 'o:1', ts: T0, qty: 130 }));
+    await b.place(contractIntent({ id: 'o:2', ts: T0, side: 'SELL', closing: true }));
+    const { positions: _new, ...old } = b.state();
+    const orders = [...old.orders]; // every order kept its request then
+    const again = PaperBroker.restore(base, { ...old, orders: orders.map((o) => ('request' in o ? o : { ...o, request: contractIntent({ id: o.orderId, ts: T0, qty: o.orderId === 'o:1' ? 130 : 65, side: o.orderId === 'o:1' ? 'BUY' : 'SELL' }) })) }); // prettier-ignore
+    expect(await again.positions()).toEqual([{ underlying: 'NIFTY', expiry: '2026-11-26', instrument: 'option', strike: 24000, right: 'CE', qty: 65 }]); // prettier-ignore
+  });
+
   it('charges the cost model on each fill', async () => {
     const r = await fillPrice(
       { ...base, costModel: indiaIndexOptions },

@@ -39,30 +39,66 @@ export type PaperSettings = FillModelSettings & {
 
 type PaperOrder = BrokerOrder & { request: OrderRequest };
 
-/** What a paper broker remembers, as plain JSON (see `state()` / `PaperBroker.restore`). */
+/**
+ * A final order as the venue keeps it: what `order()` answers, and the session day it was placed
+ * in. Its request is not kept (its fills are already in the venue's positions).
+ */
+type DoneOrder = BrokerOrder & { day: string };
+
+/**
+ * What a paper broker remembers, as plain JSON (see `state()` / `PaperBroker.restore`): working
+ * orders whole, the final orders of the newest session day as the venue's order book shows them
+ * (so a retried placement finds its order after a restart, as at a real venue), and the net
+ * positions. Final orders of earlier days are not kept: a paper deployment re-entering all day
+ * would otherwise save and read every order it ever placed on every tick (the outbox, not the
+ * venue, is what decides whether an intent was sent). States saved before `positions` existed
+ * carry every order with its request; their positions are summed from those on restore.
+ */
 export type PaperState = {
   seq: number;
   latest: Record<string, ChainSnapshot>;
-  orders: PaperOrder[];
+  orders: (PaperOrder | DoneOrder)[];
+  positions?: BrokerPosition[];
 };
 
 const TERMINAL = new Set(['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED']);
 
-const contractKey = (o: OrderRequest) =>
-  `${o.underlying}|${o.expiry}|${o.instrument}|${o.strike ?? ''}|${o.right ?? ''}`;
+const contractKey = (
+  o: Pick<OrderRequest, 'underlying' | 'expiry' | 'instrument' | 'strike' | 'right'>,
+) => `${o.underlying}|${o.expiry}|${o.instrument}|${o.strike ?? ''}|${o.right ?? ''}`;
+
+/** Books `qty` units of the request's side on its contract. */
+function addTo(net: Map<string, BrokerPosition>, r: OrderRequest, qty: number) {
+  const key = contractKey(r);
+  let p = net.get(key);
+  if (!p) net.set(key, (p = { underlying: r.underlying, expiry: r.expiry, ...termsOf(r), qty: 0 }));
+  p.qty += (r.side === 'BUY' ? 1 : -1) * qty;
+}
+
+/** The session day an order was placed in (its request's exchange-local date). */
+const dayOf = (o: PaperOrder | DoneOrder) => ('request' in o ? o.request.ts.slice(0, 10) : o.day);
+
+/** A final order as the saved state keeps it: the venue's view of it, without its request (shares its executions). */
+function doneOf(o: PaperOrder | DoneOrder): DoneOrder {
+  if (!('request' in o)) return o;
+  const { request, ...view } = o;
+  return { ...view, day: request.ts.slice(0, 10) };
+}
 
 export class PaperBroker implements Broker {
   readonly name = 'paper';
   readonly mode = 'paper' as const;
   private seq = 0;
   private readonly latest = new Map<string, ChainSnapshot>();
-  private readonly orders = new Map<string, PaperOrder>();
+  private readonly orders = new Map<string, PaperOrder | DoneOrder>();
   /**
    * Orders that may still be working (a superset: final ones leave it when next seen). A new
    * snapshot looks at these only, not at every order of a year-long backtest.
    */
   private readonly open = new Map<string, PaperOrder>();
   private readonly outbox: ExecutionReport[] = [];
+  /** Net positions by contract, moved by every execution: the funds check reads these, not the orders. */
+  private readonly net = new Map<string, BrokerPosition>();
 
   private readonly settings: PaperSettings;
 
@@ -75,23 +111,48 @@ export class PaperBroker implements Broker {
     Object.assign(this.settings, change);
   }
 
-  static restore(settings: PaperSettings, s: PaperState): PaperBroker {
+  /**
+   * A broker from its saved state. `owned`: the state was just parsed from JSON and is handed
+   * over, so it is used as it is instead of copied (a paper deployment restores its venue for
+   * every order it sends).
+   */
+  static restore(settings: PaperSettings, s: PaperState, owned = false): PaperBroker {
     const b = new PaperBroker(settings);
     b.seq = s.seq;
     for (const [k, v] of Object.entries(s.latest)) b.latest.set(k, v);
     for (const o of s.orders) {
-      const copy = structuredClone(o);
+      const copy = owned ? o : structuredClone(o);
       b.orders.set(o.orderId, copy);
-      if (!TERMINAL.has(copy.status)) b.open.set(o.orderId, copy);
+      if ('request' in copy && !TERMINAL.has(copy.status)) b.open.set(o.orderId, copy);
     }
+    if (s.positions) for (const p of s.positions) b.net.set(contractKey(p), owned ? p : { ...p });
+    else
+      for (const o of s.orders)
+        if ('request' in o && o.filledQty > 0) addTo(b.net, o.request, o.filledQty);
     return b;
   }
 
-  state(): PaperState {
+  /**
+   * The state to save (see `PaperState`). It shares nothing with the broker, so it may be kept or
+   * changed, unless `shared`: then it is only good for serialising at once (no copies made).
+   */
+  state(shared = false): PaperState {
+    const copy = shared ? <T>(x: T) => x : <T>(x: T) => structuredClone(x);
+    let newest = '';
+    for (const o of this.orders.values()) {
+      const day = dayOf(o);
+      if (day > newest) newest = day;
+    }
+    const orders: PaperState['orders'] = [];
+    for (const o of this.orders.values()) {
+      if (!TERMINAL.has(o.status)) orders.push(copy(o));
+      else if (dayOf(o) === newest) orders.push(copy(doneOf(o)));
+    }
     return {
       seq: this.seq,
       latest: Object.fromEntries(this.latest),
-      orders: [...this.orders.values()].map((o) => structuredClone(o)),
+      orders,
+      positions: [...this.net.values()].filter((p) => p.qty !== 0).map((p) => ({ ...p })),
     };
   }
 
@@ -146,7 +207,8 @@ export class PaperBroker implements Broker {
 
   async cancel(orderId: string): Promise<ExecutionReport[]> {
     const o = this.orders.get(orderId);
-    if (!o || TERMINAL.has(o.status)) return [];
+    // Only working orders carry their request; a final one has nothing left to cancel.
+    if (!o || TERMINAL.has(o.status) || !('request' in o)) return [];
     o.status = 'CANCELLED';
     o.reason = 'cancelled on request';
     const ts = this.latest.get(o.request.underlying)?.ts ?? o.request.ts;
@@ -156,7 +218,7 @@ export class PaperBroker implements Broker {
   async order(orderId: string): Promise<BrokerOrder | null> {
     const o = this.orders.get(orderId);
     if (!o) return null;
-    const { request: _request, ...view } = structuredClone(o);
+    const { request: _request, day: _day, ...view } = structuredClone(o) as PaperOrder & Partial<DoneOrder>; // prettier-ignore
     return view;
   }
 
@@ -164,18 +226,17 @@ export class PaperBroker implements Broker {
     return this.netPositions();
   }
 
-  /** Net positions from the fills, with `extra` as if it had filled whole (for the funds check). */
+  /** Net positions, with `extra` as if it had filled whole (for the funds check). */
   private netPositions(extra?: OrderRequest): BrokerPosition[] {
-    const net = new Map<string, BrokerPosition>();
-    const add = (r: OrderRequest, qty: number) => {
-      const key = contractKey(r);
-      const p = net.get(key) ?? { underlying: r.underlying, expiry: r.expiry, ...termsOf(r), qty: 0 }; // prettier-ignore
-      p.qty += (r.side === 'BUY' ? 1 : -1) * qty;
-      net.set(key, p);
-    };
-    for (const o of this.orders.values()) if (o.filledQty > 0) add(o.request, o.filledQty);
-    if (extra) add(extra, extra.qty);
-    return [...net.values()].filter((p) => p.qty !== 0);
+    const out = [...this.net.values()].map((p) => ({ ...p }));
+    if (extra) {
+      const key = contractKey(extra);
+      const held = out.find((p) => contractKey(p) === key);
+      const signed = (extra.side === 'BUY' ? 1 : -1) * extra.qty;
+      if (held) held.qty += signed;
+      else out.push({ underlying: extra.underlying, expiry: extra.expiry, ...termsOf(extra), qty: signed }); // prettier-ignore
+    }
+    return out.filter((p) => p.qty !== 0);
   }
 
   async poll(): Promise<ExecutionReport[]> {
@@ -249,6 +310,7 @@ export class PaperBroker implements Broker {
     o.averagePrice = ((o.averagePrice ?? 0) * o.filledQty + price * qty) / (o.filledQty + qty);
     o.filledQty += qty;
     o.status = o.filledQty >= o.qty ? 'FILLED' : 'PARTIALLY_FILLED';
+    addTo(this.net, r, qty);
     return [{ kind: 'fill', orderId: o.orderId, ts: snapshot.ts, executionId, qty, price, costs: cost.total, brokerOrderId: o.brokerOrderId }]; // prettier-ignore
   }
 }

@@ -1,0 +1,58 @@
+/**
+ * The evaluator keeps the states it wrote, decoded, and uses one only while the row's version is
+ * the one it wrote: a state written by anyone else (another worker process) is read from the row.
+ * On the test database (PGlite, or Postgres with DATABASE_URL).
+ */
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '@/db/client';
+import { schema } from '@/db/client';
+import { simulateSession } from '@/engine/market/simulator';
+import { decodeState } from '@/engine/runtime/state-codec';
+import { openTestDb, type TestDb } from '@/tests/setup/db';
+import { createTrader, exampleDocument, recordedDeployment } from '@/tests/support/live-world';
+import { evaluateDeployments } from './evaluator';
+import { recordTick } from './feed-store';
+
+let t: TestDb;
+let db: Db;
+beforeAll(async () => {
+  t = await openTestDb();
+  db = t.db;
+}, 60_000);
+afterAll(async () => t?.close());
+
+const { deploymentState } = schema;
+
+describe('the states an evaluator holds decoded', () => {
+  it('are used only at the version written here: a state another process wrote is read from its row', async () => {
+    const owner = await createTrader(db, 'evaluator-cache');
+    const feedId = 'recorded:evaluator-cache';
+    const id = await recordedDeployment(db, owner, exampleDocument('nifty-short-straddle-recost'), feedId); // prettier-ignore
+    const ticks = [...simulateSession({ underlying: 'NIFTY', seed: 4, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 10 })]; // prettier-ignore
+    const row = async () => (await db.select().from(deploymentState).where(eq(deploymentState.deploymentId, id)))[0]; // prettier-ignore
+    let early: Awaited<ReturnType<typeof row>> | undefined;
+    for (const [k, s] of ticks.slice(0, 10).entries()) {
+      await recordTick(db, feedId, s);
+      const r = await evaluateDeployments(db, [id], { tick: s });
+      expect(r.results[0].skipped).toBe(0);
+      if (k === 3) early = await row();
+    }
+    const now = await row();
+    expect(decodeState(now.state).lastSnapshotTs.NIFTY).toBe(ticks[9].ts);
+
+    // Another process rewinds nothing in real life; here it writes tick 3's state as a newer version.
+    await db.execute(sql`update deployment_state set state = ${early!.state}, steps = ${early!.steps}, version = version + 1 where deployment_id = ${id}`); // prettier-ignore
+    await recordTick(db, feedId, ticks[10]);
+    const r = await evaluateDeployments(db, [id], { tick: ticks[10] });
+    // Decided from the row's state (last tick 3), not the one held here (last tick 9).
+    expect(r.results[0].skipped).toBe(6);
+    const after = await row();
+    expect(after.version).toBe(now.version + 2);
+    expect(decodeState(after.state).lastSnapshotTs.NIFTY).toBe(ticks[10].ts);
+
+    // And the state written just now is the one held: the next tick skips nothing.
+    await recordTick(db, feedId, ticks[11]);
+    expect((await evaluateDeployments(db, [id], { tick: ticks[11] })).results[0].skipped).toBe(0);
+  });
+});
