@@ -94,13 +94,21 @@ export const AlertJobSchema = z.strictObject({ notificationId: z.int().positive(
 /** Attempts of a delivery job (Telegram's 429s and a webhook's 5xx are retried with backoff). */
 export const ALERT_ATTEMPTS = 6;
 
+const alertJob = (notificationId: number) => ({
+  name: ALERT_JOBS.deliver,
+  data: { notificationId },
+  opts: { jobId: jobIdOf('alert', notificationId), attempts: ALERT_ATTEMPTS, backoff: { type: 'alert' }, removeOnComplete: 1000, removeOnFail: 1000 }, // prettier-ignore
+});
+
 /** Queues the messages of a notification (idempotent: one job per notification). */
 export async function enqueueAlert(notificationId: number): Promise<void> {
-  await getQueue(QUEUES.alerts).add(
-    ALERT_JOBS.deliver,
-    { notificationId },
-    { jobId: jobIdOf('alert', notificationId), attempts: ALERT_ATTEMPTS, backoff: { type: 'alert' }, removeOnComplete: 1000, removeOnFail: 1000 }, // prettier-ignore
-  );
+  const { name, data, opts } = alertJob(notificationId);
+  await getQueue(QUEUES.alerts).add(name, data, opts);
+}
+
+/** Queues the messages of many notifications in one Redis round trip (a busy tick raises hundreds). */
+export async function enqueueAlerts(notificationIds: readonly number[]): Promise<void> {
+  if (notificationIds.length) await getQueue(QUEUES.alerts).addBulk(notificationIds.map(alertJob));
 }
 
 /** Redis channel telling a user's pages that a notification arrived (the header's bell). */

@@ -10,7 +10,7 @@ import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { openAlertSecret } from '@/db/alert-secrets';
 import { alertChannels, alertDeliveries, notifications } from '@/db/schema';
-import { ALERT_ATTEMPTS, ALERT_JOBS, AlertJobSchema, enqueueAlert } from '../queues';
+import { ALERT_ATTEMPTS, ALERT_JOBS, AlertJobSchema, enqueueAlerts } from '../queues';
 import { sendAlert, type SendOptions, type SendOutcome } from './send';
 
 export type AlertDeps = { db: () => Promise<Db>; send: SendOptions; now?: () => number };
@@ -129,7 +129,7 @@ export async function sweepAlerts(deps: AlertDeps, staleMs = 10_000): Promise<nu
       and(isNull(notifications.dispatchedAt), lt(notifications.createdAt, new Date(now - staleMs))),
     ) // prettier-ignore
     .limit(500);
-  for (const { id } of waiting) await enqueueAlert(id);
+  await enqueueAlerts(waiting.map((w) => w.id));
   const stuck = await db
     .update(alertDeliveries)
     .set({

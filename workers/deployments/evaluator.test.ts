@@ -1,9 +1,10 @@
 /**
  * The evaluator keeps the states it wrote, decoded, and uses one only while the row's version is
  * the one it wrote: a state written by anyone else (another worker process) is read from the row.
+ * Its notifications go to the alert sender only when their owner has a channel to send them to.
  * On the test database (PGlite, or Postgres with DATABASE_URL).
  */
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
 import { schema } from '@/db/client';
@@ -11,6 +12,7 @@ import { simulateSession } from '@/engine/market/simulator';
 import { decodeState } from '@/engine/runtime/state-codec';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { createTrader, exampleDocument, recordedDeployment } from '@/tests/support/live-world';
+import { addChannel } from '@/server/services/alerts';
 import { evaluateDeployments } from './evaluator';
 import { recordTick } from './feed-store';
 
@@ -54,5 +56,40 @@ describe('the states an evaluator holds decoded', () => {
     // And the state written just now is the one held: the next tick skips nothing.
     await recordTick(db, feedId, ticks[11]);
     expect((await evaluateDeployments(db, [id], { tick: ticks[11] })).results[0].skipped).toBe(0);
+  });
+});
+
+describe('the notifications an evaluation raises', () => {
+  it('are handed to the alert sender when the owner has an enabled channel, and stored as dispatched when not', async () => {
+    const feedId = 'recorded:evaluator-alerts';
+    const quiet = await createTrader(db, 'evaluator-no-channel');
+    const told = await createTrader(db, 'evaluator-channel');
+    await addChannel(db, told, {
+      label: 'hook',
+      kind: 'webhook',
+      url: 'http://127.0.0.1:9/alerts',
+    });
+    const doc = exampleDocument('nifty-short-straddle-recost');
+    const ids = [await recordedDeployment(db, quiet, doc, feedId), await recordedDeployment(db, told, doc, feedId)]; // prettier-ignore
+    const ticks = [...simulateSession({ underlying: 'NIFTY', seed: 4, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 10 })]; // prettier-ignore
+    const raised = new Map<string, { ids: number[]; deliveries: number[] }>();
+    for (const s of ticks.slice(0, 12)) {
+      await recordTick(db, feedId, s);
+      for (const r of (await evaluateDeployments(db, ids, { tick: s })).results) {
+        const seen = raised.get(r.deploymentId) ?? { ids: [], deliveries: [] };
+        seen.ids.push(...r.notifications);
+        seen.deliveries.push(...r.deliveries);
+        raised.set(r.deploymentId, seen);
+      }
+    }
+    const [q, t] = ids.map((id) => raised.get(id)!);
+    // Both entered (the straddle's entry is an alert): the bell hears of both.
+    expect(q.ids.length).toBeGreaterThan(0);
+    expect(t.ids.length).toBe(q.ids.length);
+    expect(q.deliveries).toEqual([]);
+    expect(t.deliveries).toEqual(t.ids);
+    const rows = await db.select({ id: schema.notifications.id, userId: schema.notifications.userId, dispatchedAt: schema.notifications.dispatchedAt }).from(schema.notifications).where(inArray(schema.notifications.id, [...q.ids, ...t.ids])); // prettier-ignore
+    expect(rows.filter((r) => r.userId === quiet).every((r) => r.dispatchedAt !== null)).toBe(true);
+    expect(rows.filter((r) => r.userId === told).every((r) => r.dispatchedAt === null)).toBe(true);
   });
 });

@@ -45,8 +45,13 @@ export type EvaluationResult = {
   /** Outbox rows this evaluation added (to hand to the order router). */
   outbox: string[];
   events: RuntimeEvent[];
-  /** Notifications this evaluation raised (entries, stops, kills, ...), for the alert sender. */
+  /** Notifications this evaluation raised (entries, stops, kills, ...): the bell's. */
   notifications: number[];
+  /**
+   * Those of them for the alert sender: the owner has an enabled channel. The others are stored
+   * as dispatched already, so no job and no sweep looks at them again.
+   */
+  deliveries: number[];
   /** The deployment's owner (whose notification stream hears about them). */
   ownerId: string;
   pnl: { gross: number; costs: number; net: number } | null;
@@ -248,7 +253,7 @@ export async function evaluateDeployments(
         const state = st.state === null ? held.get(dep.id)! : decodeState(st.state);
         const d = await decide(tx, { ...st, state }, dep, inboxes.get(dep.id) ?? [], opts, skippedSince); // prettier-ignore
         if (d.inbox.length || d.ticked || opts.dataEnd || d.notes.length) decisions.push(d);
-        else idle.push(resultOf(d, [], []));
+        else idle.push(resultOf(d, [], { ids: [], deliveries: [] }));
       } catch (error) {
         failed.push({ deploymentId: dep.id, error });
       }
@@ -256,7 +261,7 @@ export async function evaluateDeployments(
     const outbox = await writeOutbox(tx, decisions);
     const raised = await writeEvents(tx, decisions);
     await writeSteps(tx, decisions);
-    const results = decisions.map((d) => resultOf(d, outbox.get(d.dep.id) ?? [], raised.get(d.dep.id) ?? [])); // prettier-ignore
+    const results = decisions.map((d) => resultOf(d, outbox.get(d.dep.id) ?? [], raised.get(d.dep.id) ?? { ids: [], deliveries: [] })); // prettier-ignore
     written.push(...decisions);
     return { results: [...results, ...idle], locked, failed };
   });
@@ -322,14 +327,17 @@ async function decide(
   return d;
 }
 
-function resultOf(d: Decision, outbox: string[], notifications: number[]): EvaluationResult {
+type Raised = { ids: number[]; deliveries: number[] };
+
+function resultOf(d: Decision, outbox: string[], raised: Raised): EvaluationResult {
   const changed = d.inbox.length > 0 || d.ticked || d.added.length > 0;
   const pnl = changed ? pnlOf(d.state) : null;
   return {
     deploymentId: d.dep.id,
     outbox,
     events: changed ? d.events : [],
-    notifications,
+    notifications: raised.ids,
+    deliveries: raised.deliveries,
     ownerId: d.dep.ownerId,
     pnl: pnl && { gross: pnl.gross, costs: pnl.costs, net: pnl.net },
     skipped: d.added.find((a) => a.kind === 'snapshot')?.skipped ?? 0,
@@ -421,8 +429,8 @@ async function writeOutbox(tx: Tx, decisions: readonly Decision[]): Promise<Map<
 }
 
 /** A batch's events, each deployment's numbered after its last; the ones a trader is alerted to also become notifications. */
-async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<string, number[]>> {
-  const out = new Map<string, number[]>();
+async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<string, Raised>> {
+  const out = new Map<string, Raised>();
   const withEvents = decisions.filter((d) => d.events.length || d.gap || d.notes.length);
   if (withEvents.length === 0) return out;
   const last = await tx
@@ -467,15 +475,23 @@ async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<
     return [{ userId: dep.ownerId, deploymentId: dep.id, key: `${dep.id}:${row.seq}`, kind, title: alertTitle(kind, dep.name), message: row.message }];
   });
   if (alerts.length === 0) return out;
-  const added = rowsOf<{ id: string | number; deploymentId: string }>(
-    await tx.execute(sql`insert into notifications (user_id, deployment_id, key, kind, title, message)
-      select * from unnest(${column(alerts.map((a) => a.userId))}::text[], ${column(alerts.map((a) => a.deploymentId))}::uuid[], ${column(alerts.map((a) => a.key))}::text[], ${column(alerts.map((a) => a.kind))}::text[], ${column(alerts.map((a) => a.title))}::text[], ${column(alerts.map((a) => a.message))}::text[])
+  // An owner with no enabled channel has nothing to send: the notification is stored dispatched,
+  // so a busy tick does not queue a delivery job per entry and stop that would find no channel.
+  const added = rowsOf<{ id: string | number; deploymentId: string; deliver: boolean }>(
+    await tx.execute(sql`insert into notifications (user_id, deployment_id, key, kind, title, message, dispatched_at)
+      select a.u, a.d, a.k, a.kind, a.t, a.m,
+        case when exists (select 1 from alert_channels c where c.owner_id = a.u and c.enabled) then null else now() end
+      from unnest(${column(alerts.map((a) => a.userId))}::text[], ${column(alerts.map((a) => a.deploymentId))}::uuid[], ${column(alerts.map((a) => a.key))}::text[], ${column(alerts.map((a) => a.kind))}::text[], ${column(alerts.map((a) => a.title))}::text[], ${column(alerts.map((a) => a.message))}::text[]) as a(u, d, k, kind, t, m)
       on conflict do nothing
-      returning id, deployment_id as "deploymentId"`),
+      returning id, deployment_id as "deploymentId", dispatched_at is null as deliver`),
   );
-  // A bigserial comes back as text from postgres.js.
-  for (const a of added)
-    out.set(a.deploymentId, [...(out.get(a.deploymentId) ?? []), Number(a.id)]);
+  for (const a of added) {
+    const r = out.get(a.deploymentId) ?? { ids: [], deliveries: [] };
+    // A bigserial comes back as text from postgres.js.
+    r.ids.push(Number(a.id));
+    if (a.deliver) r.deliveries.push(Number(a.id));
+    out.set(a.deploymentId, r);
+  }
   return out;
 }
 

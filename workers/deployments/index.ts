@@ -22,7 +22,7 @@ import {
   RouteJobSchema,
   VenueTickJobSchema,
   deploymentChannel,
-  enqueueAlert,
+  enqueueAlerts,
   ensureLiveOrdersLoop,
   getQueue,
   jobIdOf,
@@ -74,7 +74,7 @@ async function afterEvaluations(
   const routes = rs.filter((r) => !routedHere.has(r.deploymentId)).flatMap((r) => r.outbox.map((id) => ({ name: DEPLOYMENT_JOBS.route, data: { intentId: id }, opts: { ...JOB_OPTS, jobId: jobIdOf('route', id) } }))); // prettier-ignore
   if (routes.length) await getQueue(QUEUES.orders).addBulk(routes);
   // A lost enqueue is found by the alerts sweep (notifications not dispatched yet).
-  for (const r of rs) for (const id of r.notifications) await enqueueAlert(id).catch(() => {});
+  await enqueueAlerts(rs.flatMap((r) => r.deliveries)).catch(() => {});
   const pub = deps.redis.pipeline();
   for (const r of rs) {
     if (r.notifications.length) pub.publish(notifyChannel(r.ownerId), String(r.notifications.length)); // prettier-ignore
