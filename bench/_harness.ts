@@ -5,11 +5,33 @@
  * interleaved rounds whose order rotates, after warm-up rounds that are thrown away; figures
  * are medians, and ratios are taken between medians of the same run.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 export function cpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
+}
+
+/**
+ * CPU seconds another process has used so far (user + system, every thread), from Linux's
+ * /proc/<pid>/stat in clock ticks of 1/100 s. `reaped`: with its children that ended (a server's
+ * backends come and go). Throws when the process is gone.
+ */
+export function processCpuSeconds(pid: number, reaped = false): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name, which may itself hold spaces and parentheses.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12]) + (reaped ? Number(f[13]) + Number(f[14]) : 0)) / 100;
+}
+
+/** The child processes of `pid` now (those of every thread), from /proc. */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const t of readdirSync(`/proc/${pid}/task`))
+    for (const c of readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(/\s+/))
+      if (c) out.push(Number(c));
+  return out;
 }
 
 export function median(xs: readonly number[]): number {

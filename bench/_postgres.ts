@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../workers/redis-server.ts';
+import { childPids, processCpuSeconds } from './_harness.ts';
 
 export type PrivatePostgres = {
   url: string;
@@ -14,16 +15,6 @@ export type PrivatePostgres = {
   /** CPU seconds the server has used so far: the postmaster, its live backends and those that ended. */
   cpuSeconds: () => number;
 };
-
-/** Fields of /proc/<pid>/stat after the command name: utime, stime, cutime, cstime in clock ticks (1/100 s). */
-function ticksOf(pid: number, withChildren: boolean): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
-  } catch {
-    return 0; // a backend that ended between the listing and the read: its time is in cutime now
-  }
-}
 
 function binDir(): string {
   const base = '/usr/lib/postgresql';
@@ -61,8 +52,14 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     },
     cpuSeconds: () => {
       const pid = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); // prettier-ignore
-      return (ticksOf(pid, true) + children.reduce((a, c) => a + ticksOf(c, false), 0)) / 100;
+      const backend = (c: number) => {
+        try {
+          return processCpuSeconds(c);
+        } catch {
+          return 0; // it ended between the listing and the read: its time is the postmaster's now
+        }
+      };
+      return processCpuSeconds(pid, true) + childPids(pid).reduce((a, c) => a + backend(c), 0);
     },
   };
 }

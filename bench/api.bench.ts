@@ -15,7 +15,7 @@
  * the server, and the bench waited for it forever after printing its figures.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startApp, type RunningApp } from '@/tests/e2e/app-process';
 import { signUpAndIn } from '@/tests/support/app-client';
-import { emit, median, round } from './_harness';
+import { childPids, emit, median, processCpuSeconds, round } from './_harness';
 import { startPrivatePostgres, type PrivatePostgres } from './_postgres';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,12 +38,8 @@ function treeCpu(pid: number): number {
     if (seen.has(p)) return;
     seen.add(p);
     try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(f[11]) + Number(f[12])) / 100;
-      for (const t of readdirSync(`/proc/${p}/task`))
-        for (const c of readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').split(/\s+/))
-          if (c) visit(Number(c));
+      total += processCpuSeconds(p);
+      for (const c of childPids(p)) visit(c);
     } catch {
       // gone
     }

@@ -29,7 +29,7 @@ import { backtestProcessor } from '@/workers/backtests';
 import { computeBacktest } from '@/workers/backtests/compute';
 import { createConnection, enqueueBacktest, enqueueSweep, QUEUES } from '@/workers/queues';
 import { startRedisServer } from '@/workers/redis-server';
-import { cpuSeconds, emit, median, peakRssMb, round } from './_harness';
+import { cpuSeconds, emit, median, peakRssMb, processCpuSeconds, round } from './_harness';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -73,13 +73,6 @@ if (process.argv[2] === '--one-run') {
     }),
   );
   process.exit(0);
-}
-
-/** CPU seconds a process (all its threads) has used so far, from /proc. */
-function processCpu(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'strikeflow-fleet-bench-'));
@@ -139,7 +132,7 @@ try {
     { connection: createConnection('worker', redis.url), concurrency: 2 },
   );
   await parent.waitUntilReady();
-  const fleetCpu = () => cpuSeconds() + children.reduce((s, c) => s + processCpu(c.pid!), 0);
+  const fleetCpu = () => cpuSeconds() + children.reduce((s, c) => s + processCpuSeconds(c.pid!), 0);
 
   const oneRun = () => {
     const r = spawnSync(

@@ -13,7 +13,6 @@
  * Redis: a private redis-server. Knobs: LIVE_DEPLOYMENTS (1000), LIVE_ROUNDS (2 per side),
  * LIVE_TICKS (30 measured ticks a round), LIVE_SHARDS (evaluate jobs a tick fans out to).
  */
-import { readFileSync } from 'node:fs';
 import { and, gte, inArray, lte, sql } from 'drizzle-orm';
 import { schema } from '../db/client.ts';
 import type { DslDocument } from '../engine/dsl/index.ts';
@@ -31,7 +30,7 @@ import {
   startLiveWorld,
   type LiveWorld,
 } from '../tests/support/live-world.ts';
-import { emit, median, round } from './_harness.ts';
+import { emit, median, processCpuSeconds, round } from './_harness.ts';
 import { startPrivatePostgres } from './_postgres.ts';
 
 const DEPLOYMENTS = Number(process.env.LIVE_DEPLOYMENTS ?? 1000);
@@ -61,11 +60,10 @@ function strategyFor(underlying: string, i: number): DslDocument {
   return doc;
 }
 
-/** User + system CPU seconds of a process (Linux /proc, clock ticks of 1/100 s). */
+/** A worker's CPU seconds so far; 0 once it has exited. */
 function cpuOf(pid: number): number {
   try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
+    return processCpuSeconds(pid);
   } catch {
     return 0;
   }

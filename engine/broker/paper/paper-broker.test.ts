@@ -275,13 +275,22 @@ describe('paper fill model', () => {
   });
 
   it('restores a state saved before positions were kept: they are summed from its orders', async () => {
-    const b = new PaperBroker(base);
-    await b.onSnapshot(snap(T0, { bid: 120, ask: 121 }));
-    await b.place(contractIntent({ id: 'o:1', ts: T0, qty: 130 }));
-    await b.place(contractIntent({ id: 'o:2', ts: T0, side: 'SELL', closing: true }));
-    const { positions: _new, ...old } = b.state();
-    const orders = [...old.orders]; // every order kept its request then
-    const again = PaperBroker.restore(base, { ...old, orders: orders.map((o) => ('request' in o ? o : { ...o, request: contractIntent({ id: o.orderId, ts: T0, qty: o.orderId === 'o:1' ? 130 : 65, side: o.orderId === 'o:1' ? 'BUY' : 'SELL' }) })) }); // prettier-ignore
+    // Then every order was saved with its request, final or not, and no positions.
+    const filled = (request: ReturnType<typeof contractIntent>, n: number) => ({
+      orderId: request.id,
+      brokerOrderId: `paper-${n}`,
+      status: 'FILLED' as const,
+      qty: request.qty,
+      filledQty: request.qty,
+      averagePrice: 120.5,
+      executions: [{ executionId: `paper:${request.id}:1`, ts: T0, qty: request.qty, price: 120.5 }], // prettier-ignore
+      request,
+    });
+    const orders = [
+      filled(contractIntent({ id: 'o:1', ts: T0, lots: 2 }), 1), // long 130
+      filled(contractIntent({ id: 'o:2', ts: T0, side: 'SELL', closing: true }), 2), // sells 65
+    ];
+    const again = PaperBroker.restore(base, { seq: 2, latest: {}, orders });
     expect(await again.positions()).toEqual([{ underlying: 'NIFTY', expiry: '2026-11-26', instrument: 'option', strike: 24000, right: 'CE', qty: 65 }]); // prettier-ignore
   });
 
