@@ -94,21 +94,25 @@ export const AlertJobSchema = z.strictObject({ notificationId: z.int().positive(
 /** Attempts of a delivery job (Telegram's 429s and a webhook's 5xx are retried with backoff). */
 export const ALERT_ATTEMPTS = 6;
 
-const alertJob = (notificationId: number) => ({
-  name: ALERT_JOBS.deliver,
-  data: { notificationId },
-  opts: { jobId: jobIdOf('alert', notificationId), attempts: ALERT_ATTEMPTS, backoff: { type: 'alert' }, removeOnComplete: 1000, removeOnFail: 1000 }, // prettier-ignore
-});
+/** A notification to deliver: its row's id, and its key (`<deployment id>:<seq>`, `test:<uuid>`). */
+export type AlertRef = { id: number; key: string };
 
-/** Queues the messages of a notification (idempotent: one job per notification). */
-export async function enqueueAlert(notificationId: number): Promise<void> {
-  const { name, data, opts } = alertJob(notificationId);
-  await getQueue(QUEUES.alerts).add(name, data, opts);
-}
-
-/** Queues the messages of many notifications in one Redis round trip (a busy tick raises hundreds). */
-export async function enqueueAlerts(notificationIds: readonly number[]): Promise<void> {
-  if (notificationIds.length) await getQueue(QUEUES.alerts).addBulk(notificationIds.map(alertJob));
+/**
+ * Queues the messages of notifications, in one Redis round trip however many (a busy tick raises
+ * hundreds). Idempotent: one job per notification, named by its key. Not by its id: that is a
+ * serial of its database, so two databases behind one Redis (a data folder started afresh, each
+ * app of the e2e suite) reuse it, and BullMQ drops a job whose id it still holds as done. The key
+ * carries a UUID.
+ */
+export async function enqueueAlerts(refs: readonly AlertRef[]): Promise<void> {
+  if (refs.length === 0) return;
+  await getQueue(QUEUES.alerts).addBulk(
+    refs.map((n) => ({
+      name: ALERT_JOBS.deliver,
+      data: { notificationId: n.id },
+      opts: { jobId: jobIdOf('alert', n.key), attempts: ALERT_ATTEMPTS, backoff: { type: 'alert' }, removeOnComplete: 1000, removeOnFail: 1000 }, // prettier-ignore
+    })),
+  );
 }
 
 /** Redis channel telling a user's pages that a notification arrived (the header's bell). */

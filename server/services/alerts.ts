@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '@/db/client';
 import { alertHint, sealAlertSecret, type AlertSecret } from '@/db/alert-secrets';
 import { alertChannels, alertDeliveries, notifications } from '@/db/schema';
-import { enqueueAlert } from '@/workers/queues';
+import { enqueueAlerts } from '@/workers/queues';
 import { AppError } from '../errors';
 
 /** Channels one trader may configure. */
@@ -146,8 +146,8 @@ export async function sendTestAlert(db: Db, ownerId: string, now = Date.now()) {
       title: 'Test alert · Strikeflow',
       message: 'Alerts reach this channel: entries, stops, re-entries, denials, broker errors and kills of your deployments will arrive here.', // prettier-ignore
     })
-    .returning({ id: notifications.id });
-  await enqueueAlert(row.id);
+    .returning({ id: notifications.id, key: notifications.key });
+  await enqueueAlerts([row]);
   return { id: row.id };
 }
 

@@ -14,7 +14,7 @@ import { useTestApi } from '@/server/testing/api';
 import { startTelegramFake, type TelegramFake } from '@/tests/fakes/telegram';
 import { startWebhookReceiver, type WebhookReceiver } from '@/tests/fakes/webhook';
 import { testRedisUrl } from '@/tests/setup/redis';
-import { closeQueues, createConnection, enqueueAlert, QUEUES } from '../queues';
+import { closeQueues, createConnection, enqueueAlerts, QUEUES } from '../queues';
 import { alertBackoff, alertsProcessor, deliverNotification, type AlertDeps } from '.';
 
 const api = useTestApi();
@@ -58,8 +58,8 @@ async function notify(userId: string, title = 'Entry · Test straddle') {
       title,
       message: 'CE 24300 entered at 120.5',
     }) // prettier-ignore
-    .returning({ id: notifications.id });
-  return n.id;
+    .returning({ id: notifications.id, key: notifications.key });
+  return n;
 }
 
 async function settled(id: number, channels: number, ms = 15_000) {
@@ -78,9 +78,10 @@ describe('alert delivery', () => {
     await caller.alerts.addChannel({ kind: 'telegram', label: 'Phone', botToken: TOKEN, chatId: CHAT }); // prettier-ignore
     await caller.alerts.addChannel({ kind: 'webhook', label: 'Desk', url: hook.url });
     const before = telegram.messages.length;
-    const id = await notify(userId);
-    await enqueueAlert(id);
-    await enqueueAlert(id); // the same job id: BullMQ keeps one
+    const ref = await notify(userId);
+    const { id } = ref;
+    await enqueueAlerts([ref]);
+    await enqueueAlerts([ref]); // the same job id: BullMQ keeps one
     const rows = await settled(id, 2);
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
     expect(telegram.messages.length - before).toBe(1);
@@ -102,9 +103,10 @@ describe('alert delivery', () => {
     await caller.alerts.addChannel({ kind: 'telegram', label: 'Phone', botToken: TOKEN, chatId: CHAT }); // prettier-ignore
     telegram.floodNext(1, 1);
     const before = telegram.messages.length;
-    const id = await notify(userId, 'Stop · flood test');
+    const ref = await notify(userId, 'Stop · flood test');
+    const { id } = ref;
     const t0 = Date.now();
-    await enqueueAlert(id);
+    await enqueueAlerts([ref]);
     const [row] = await settled(id, 1);
     expect(row.status).toBe('sent');
     expect(row.attempts).toBe(2);
@@ -122,8 +124,9 @@ describe('alert delivery', () => {
     const { caller, userId } = await api.callerFor('alerts-wrong@example.test');
     const wrong = '987654321:AAEwrongTokenWrongTokenWrong_987654';
     await caller.alerts.addChannel({ kind: 'telegram', label: 'Old bot', botToken: wrong, chatId: CHAT }); // prettier-ignore
-    const id = await notify(userId, 'Kill · wrong token');
-    await enqueueAlert(id);
+    const ref = await notify(userId, 'Kill · wrong token');
+    const { id } = ref;
+    await enqueueAlerts([ref]);
     const [row] = await settled(id, 1);
     expect(row.status).toBe('failed');
     const channels = await caller.alerts.channels();
@@ -141,18 +144,35 @@ describe('alert delivery', () => {
     const { caller, userId } = await api.callerFor('alerts-hook@example.test');
     await caller.alerts.addChannel({ kind: 'webhook', label: 'Desk', url: hook.url });
     hook.failNext(1, 503);
-    const id = await notify(userId, 'Re-entry · hook test');
-    await enqueueAlert(id);
+    const ref = await notify(userId, 'Re-entry · hook test');
+    const { id } = ref;
+    await enqueueAlerts([ref]);
     const [row] = await settled(id, 1);
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
     expect(hook.received.filter((r) => r.body.title === 'Re-entry · hook test')).toHaveLength(1);
 
     const strict: AlertDeps = { ...deps, send: { ...deps.send, allowPrivate: false } };
-    const id2 = await notify(userId, 'Denied · private');
+    const { id: id2 } = await notify(userId, 'Denied · private');
     expect(await deliverNotification(strict, id2)).toMatchObject({ failed: 1 });
     const [ch] = await caller.alerts.channels();
     expect(ch.lastError).toMatch(/private or loopback network/);
     expect(JSON.stringify(ch)).not.toContain('/hooks/strikeflow');
+  });
+});
+
+describe('alert jobs across databases', () => {
+  it('delivers a notification whose id a database started afresh reuses, behind the same Redis', async () => {
+    const { caller, userId } = await api.callerFor('alerts-fresh@example.test');
+    await caller.alerts.addChannel({ kind: 'webhook', label: 'Desk', url: hook.url });
+    const first = await notify(userId, 'Entry · first database');
+    await enqueueAlerts([first]);
+    expect((await settled(first.id, 1))[0].status).toBe('sent');
+    // A fresh database numbers its notifications from where the old one did: same id, new key.
+    await api.db.delete(notifications).where(eq(notifications.id, first.id));
+    const [again] = await api.db.insert(notifications).values({ id: first.id, userId, key: `fresh-${Math.random()}`, kind: 'entry', title: 'Entry · fresh database', message: 'CE 24300 entered at 118' }).returning({ id: notifications.id, key: notifications.key }); // prettier-ignore
+    await enqueueAlerts([again]);
+    expect((await settled(again.id, 1))[0].status).toBe('sent');
+    expect(hook.received.filter((r) => r.body.title === 'Entry · fresh database')).toHaveLength(1);
   });
 });
 

@@ -123,13 +123,13 @@ export async function sweepAlerts(deps: AlertDeps, staleMs = 10_000): Promise<nu
   const db = await deps.db();
   const now = (deps.now ?? Date.now)();
   const waiting = await db
-    .select({ id: notifications.id })
+    .select({ id: notifications.id, key: notifications.key })
     .from(notifications)
     .where(
       and(isNull(notifications.dispatchedAt), lt(notifications.createdAt, new Date(now - staleMs))),
     ) // prettier-ignore
     .limit(500);
-  await enqueueAlerts(waiting.map((w) => w.id));
+  await enqueueAlerts(waiting);
   const stuck = await db
     .update(alertDeliveries)
     .set({

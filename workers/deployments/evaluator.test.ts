@@ -78,7 +78,7 @@ describe('the notifications an evaluation raises', () => {
       for (const r of (await evaluateDeployments(db, ids, { tick: s })).results) {
         const seen = raised.get(r.deploymentId) ?? { ids: [], deliveries: [] };
         seen.ids.push(...r.notifications);
-        seen.deliveries.push(...r.deliveries);
+        seen.deliveries.push(...r.deliveries.map((n) => n.id));
         raised.set(r.deploymentId, seen);
       }
     }

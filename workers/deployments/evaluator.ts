@@ -39,6 +39,7 @@ import { dataEndInputs, inputsFor } from '@/engine/session/driver';
 import { FEED_DOWN, FEED_GAP, feedGap, type FeedDownEvent, type FeedGapEvent } from './feed-gap';
 import { FeedMarket, snapshotAt, ticksBetween } from './feed-store';
 import { describeContract, type Contract } from '@/engine/broker/symbols/contract';
+import type { AlertRef } from '@/workers/queues';
 
 export type EvaluationResult = {
   deploymentId: string;
@@ -51,7 +52,7 @@ export type EvaluationResult = {
    * Those of them for the alert sender: the owner has an enabled channel. The others are stored
    * as dispatched already, so no job and no sweep looks at them again.
    */
-  deliveries: number[];
+  deliveries: AlertRef[];
   /** The deployment's owner (whose notification stream hears about them). */
   ownerId: string;
   pnl: { gross: number; costs: number; net: number } | null;
@@ -327,7 +328,7 @@ async function decide(
   return d;
 }
 
-type Raised = { ids: number[]; deliveries: number[] };
+type Raised = { ids: number[]; deliveries: AlertRef[] };
 
 function resultOf(d: Decision, outbox: string[], raised: Raised): EvaluationResult {
   const changed = d.inbox.length > 0 || d.ticked || d.added.length > 0;
@@ -477,19 +478,24 @@ async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<
   if (alerts.length === 0) return out;
   // An owner with no enabled channel has nothing to send: the notification is stored dispatched,
   // so a busy tick does not queue a delivery job per entry and stop that would find no channel.
-  const added = rowsOf<{ id: string | number; deploymentId: string; deliver: boolean }>(
+  const added = rowsOf<{
+    id: string | number;
+    key: string;
+    deploymentId: string;
+    deliver: boolean;
+  }>(
     await tx.execute(sql`insert into notifications (user_id, deployment_id, key, kind, title, message, dispatched_at)
       select a.u, a.d, a.k, a.kind, a.t, a.m,
         case when exists (select 1 from alert_channels c where c.owner_id = a.u and c.enabled) then null else now() end
       from unnest(${column(alerts.map((a) => a.userId))}::text[], ${column(alerts.map((a) => a.deploymentId))}::uuid[], ${column(alerts.map((a) => a.key))}::text[], ${column(alerts.map((a) => a.kind))}::text[], ${column(alerts.map((a) => a.title))}::text[], ${column(alerts.map((a) => a.message))}::text[]) as a(u, d, k, kind, t, m)
       on conflict do nothing
-      returning id, deployment_id as "deploymentId", dispatched_at is null as deliver`),
+      returning id, key, deployment_id as "deploymentId", dispatched_at is null as deliver`),
   );
   for (const a of added) {
     const r = out.get(a.deploymentId) ?? { ids: [], deliveries: [] };
     // A bigserial comes back as text from postgres.js.
     r.ids.push(Number(a.id));
-    if (a.deliver) r.deliveries.push(Number(a.id));
+    if (a.deliver) r.deliveries.push({ id: Number(a.id), key: a.key });
     out.set(a.deploymentId, r);
   }
   return out;
