@@ -11,7 +11,9 @@
  *
  * Postgres: DATABASE_URL when set, else a private server from Debian's postgresql binaries.
  * Redis: a private redis-server. Knobs: LIVE_DEPLOYMENTS (1000), LIVE_ROUNDS (2 per side),
- * LIVE_TICKS (30 measured ticks a round), LIVE_SHARDS (evaluate jobs a tick fans out to).
+ * LIVE_TICKS (30 measured ticks a round), LIVE_SHARDS (evaluate jobs a tick fans out to),
+ * LIVE_PROBE_TICKS and LIVE_PROBE_WARM (the in-process probe's measured and unmeasured ticks:
+ * LIVE_ROUNDS=0 LIVE_PROBE_WARM=60 measures an hour-old session's evaluations in a minute and a half).
  */
 import { and, gte, inArray, lte, sql } from 'drizzle-orm';
 import { schema } from '../db/client.ts';
@@ -171,6 +173,7 @@ async function probe(
   world: LiveWorld,
   feeds: Map<string, ChainSnapshot[]>,
   cursor: { next: number },
+  dbCpu: (() => number) | null,
 ) {
   if (world.client.kind !== 'postgres') throw new Error('bench/live runs on Postgres');
   let queries = 0;
@@ -179,7 +182,20 @@ async function probe(
   let evaluations = 0;
   let cpuUs = 0;
   let q = 0;
+  let dbS = 0;
   const ticks = Number(process.env.LIVE_PROBE_TICKS ?? 5);
+  // Ticks evaluated first and not counted, so that the states have grown (LIVE_ROUNDS=0 and a warm
+  // probe measure a late session's evaluations without the worker rounds).
+  const warm = Number(process.env.LIVE_PROBE_WARM ?? 0);
+  for (let w = 0; w < warm; w++) {
+    const k = cursor.next++;
+    for (const u of UNDERLYINGS) {
+      const feedId = `recorded:bench-${u}`;
+      await recordTick(world.db, feedId, feeds.get(u)![k]);
+      for (let shard = 0; shard < SHARDS; shard++)
+        await evaluateShard(deps, { feedId, underlying: u, shard, shards: SHARDS, ts: feeds.get(u)![k].ts }); // prettier-ignore
+    }
+  }
   for (let i = 0; i < ticks; i++) {
     const k = cursor.next++;
     for (const u of UNDERLYINGS) {
@@ -187,10 +203,12 @@ async function probe(
       const feedId = `recorded:bench-${u}`;
       await recordTick(world.db, feedId, s);
       const q0 = queries;
+      const d0 = dbCpu?.() ?? 0;
       const c0 = process.cpuUsage();
       for (let shard = 0; shard < SHARDS; shard++)
         evaluations += await evaluateShard(deps, { feedId, underlying: u, shard, shards: SHARDS, ts: s.ts }); // prettier-ignore
       const c = process.cpuUsage(c0);
+      dbS += (dbCpu?.() ?? 0) - d0;
       cpuUs += c.user + c.system;
       q += queries - q0;
     }
@@ -199,6 +217,10 @@ async function probe(
     evaluations,
     queriesPerEvaluation: round(q / Math.max(evaluations, 1), 2),
     cpuMsPerEvaluation: round(cpuUs / 1000 / Math.max(evaluations, 1), 3),
+    /** The private Postgres server's CPU over the probe's evaluations (null with DATABASE_URL). */
+    databaseCpuMsPerEvaluation: dbCpu ? round((dbS * 1000) / Math.max(evaluations, 1), 3) : null,
+    /** What a tick of the whole fleet costs, evaluated in this one process: worker and database CPU. */
+    cpuMsPerTick: round((cpuUs / 1000 + dbS * 1000) / Math.max(ticks, 1), 1),
   };
 }
 
@@ -240,7 +262,7 @@ async function main() {
         ticksSkipped: median(of.map((r) => r.ticksSkipped)),
       };
     };
-    const cost = await probe(world, feeds, cursor);
+    const cost = await probe(world, feeds, cursor, pg?.cpuSeconds ?? null);
     console.error(`bench live, cost of an evaluation: ${JSON.stringify(cost)}`);
     const one = side(1);
     const two = side(2);
