@@ -9,8 +9,8 @@ import type { PortfolioEntry, PortfolioLimits } from '@/engine/analysis/portfoli
 import { NO_PORTFOLIO_LIMITS, PortfolioLimitsSchema } from '@/engine/analysis/portfolio';
 import { parseDsl } from '@/engine/dsl';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
-import { decodeState } from '@/engine/runtime/state-codec';
 import type { Db } from './client';
+import { readStates } from './closed-legs';
 import { decodeSnapshot } from './feed-snapshots';
 import {
   deployments,
@@ -67,10 +67,14 @@ export async function readPortfolio(
     .orderBy(deployments.createdAt);
   const chains = new Map<string, ChainSnapshot | null>();
   const entries: PortfolioEntry[] = [];
+  const states = await readStates(
+    db,
+    rows.map((r) => ({ deploymentId: r.d.id, text: r.state })),
+  );
   for (const r of rows) {
     const parsed = parseDsl(r.dsl);
     if (!parsed.ok) continue; // the evaluator stops such a deployment with the reason
-    const state = decodeState(r.state);
+    const { state } = states.get(r.d.id)!;
     const snapshots: ChainSnapshot[] = [];
     for (const [underlying, ts] of Object.entries(state.lastSnapshotTs)) {
       if (!ts) continue;

@@ -526,6 +526,26 @@ export const deploymentState = pgTable('deployment_state', {
 });
 
 /**
+ * A deployment's closed legs of the day, stored apart from its state (engine/runtime/state-codec
+ * `encodeStateApart`): the state names each by its strategy and position, and a leg is written
+ * once, when it closes, instead of with every step of the day after. Rewritten in the same
+ * transaction as the state when a new day's legs take a position over.
+ */
+export const deploymentClosedLegs = pgTable(
+  'deployment_closed_legs',
+  {
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'cascade' }),
+    strategyId: text('strategy_id').notNull(),
+    /** The leg's position among its strategy's legs. */
+    position: integer('position').notNull(),
+    leg: text('leg').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deploymentId, t.strategyId, t.position] })],
+);
+
+/**
  * Every input a deployment received, in order (its inbox and its record for replay). The order
  * router and the API append broker reports and commands (`applied_at` null); the evaluator applies
  * them in id order, then appends the ticks it evaluated (snapshots by reference to feed_snapshots).
@@ -612,6 +632,11 @@ export const orderIntents = pgTable(
     index('order_intents_deployment_idx').on(t.deploymentId, t.createdAt),
     index('order_intents_unsent_idx')
       .on(t.status, t.createdAt)
+      .where(sql`${t.status} in ('pending', 'sending')`),
+    // A deployment's rows waiting to be sent: what the paper router locks on every tick it trades.
+    // The deployment index alone walks every order of the day to find the few pending.
+    index('order_intents_deployment_unsent_idx')
+      .on(t.deploymentId)
       .where(sql`${t.status} in ('pending', 'sending')`),
     uniqueIndex('order_intents_broker_order_uq').on(t.brokerOrderId),
   ],

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { Stepper } from '@/tests/support/stepper';
 import { basket, DAY, leg, snap, strategy } from './golden-fixtures.ts';
 import { createRuntime } from './runtime.ts';
-import { decodeState, encodeState } from './state-codec.ts';
+import {
+  decodeState,
+  decodeStateApart,
+  encodeState,
+  encodeStateApart,
+  type ApartLegs,
+  type KeptLegs,
+} from './state-codec.ts';
+import type { RuntimeState } from './types.ts';
 
 describe('stored state', () => {
   it('decodes to exactly the state it encoded, at every step of a busy day, and is smaller', async () => {
@@ -42,6 +50,86 @@ describe('stored state', () => {
     await st.step({ kind: 'command', command: 'KILL', ts: `${DAY}T10:00:00+05:30` });
     expect(decodeState(encodeState(st.state))).toEqual(st.state);
     expect(checked).toBeGreaterThan(prices.length + 4);
+  });
+
+  it('stores closed legs apart once, and reads the state back exactly with them', async () => {
+    const st = new Stepper(
+      createRuntime(
+        basket([
+          strategy({
+            legs: [
+              leg('CE', {
+                stopLoss: { typeVersion: 1, type: 'pct', value: 10 },
+                target: { typeVersion: 1, type: 'pct', value: 10 },
+                reEntryOnStopLoss: { typeVersion: 1, type: 'asap', count: 20 },
+                reEntryOnTarget: { typeVersion: 1, type: 'asap', count: 20 },
+              }),
+              leg('PE', { instrument: 'option', right: 'PE', hedge: true, side: 'BUY' }),
+            ],
+          }),
+        ]),
+        { deploymentId: '3f2b9c1e-0d4a-4e55-9b7a-1c2d3e4f5a6b' },
+      ),
+    );
+    const apart: ApartLegs = {};
+    let kept: KeptLegs | undefined;
+    const written: string[] = [];
+    const store = (s: RuntimeState) => {
+      const out = encodeStateApart(s, kept);
+      for (const r of out.rows) {
+        (apart[r.strategyId] ??= {})[r.position] = r.leg;
+        written.push(`${r.strategyId}/${r.position}`);
+      }
+      const back = decodeStateApart(out.text, apart);
+      expect(back.state).toEqual(s);
+      kept = back.kept;
+      return out;
+    };
+    let last = { text: '', rows: [] as unknown[] };
+    for (let k = 0; k < 24; k++) {
+      const p = k % 2 ? 100 : 120; // every other minute a 20 % move: a stop or a target, then a re-entry
+      const r = await st.at(snap(`09:${20 + k}`, 24300, { '24300CE': p, '24300PE': 60 }));
+      store(r.state);
+      // Re-entries are decided on the exit's fill: they are filled too, at the same price.
+      for (const queue = [...r.intents]; queue.length;) {
+        const o = queue.shift()!;
+        const f = await st.fill(o, o.legId === 'PE' ? 60 : p);
+        last = store(f.state);
+        queue.push(...f.intents);
+      }
+    }
+    const legs = st.state.strategies.s1.legs;
+    const closed = legs.filter((l) => l.status === 'CLOSED').length;
+    expect(closed).toBeGreaterThan(8);
+    // Each closed leg was written once, when it closed; the state names it by position.
+    expect(written.length).toBe(new Set(written).size);
+    expect(written.length).toBe(closed);
+    // Stored again unchanged, nothing more is written; and the state is the open position's size.
+    expect(encodeStateApart(st.state, kept).rows).toEqual([]);
+    expect(last.text.length).toBeLessThan(encodeState(st.state).length / 3);
+    // A state written before legs were stored apart still reads, and its closed legs go apart on the next write.
+    const whole = encodeState(st.state);
+    expect(decodeState(whole)).toEqual(st.state);
+    expect(encodeStateApart(decodeStateApart(whole).state, decodeStateApart(whole).kept).rows).toHaveLength(closed); // prettier-ignore
+  });
+
+  it('rewrites a position whose closed leg is not the one stored there (a new day), and names a missing one', async () => {
+    const st = new Stepper(
+      createRuntime(
+        basket([strategy({ legs: [leg('CE', { stopLoss: { typeVersion: 1, type: 'pct', value: 10 } })] })]), // prettier-ignore
+        { deploymentId: '3f2b9c1e-0d4a-4e55-9b7a-1c2d3e4f5a6b' },
+      ),
+    );
+    const r = await st.at(snap('09:20', 24300, { '24300CE': 100 }));
+    await st.fill(r.intents[0], 100);
+    const stop = await st.at(snap('09:21', 24300, { '24300CE': 120 }));
+    const done = (await st.fill(stop.intents[0], 120)).state;
+    const first = encodeStateApart(done, undefined);
+    expect(first.rows.map((x) => x.position)).toEqual([0]);
+    // The store holds another leg at that position: it is written again, with this one.
+    const other = { ...done.strategies.s1.legs[0], exitPrice: 99 };
+    expect(encodeStateApart(done, { s1: [other] }).rows).toEqual(first.rows);
+    expect(() => decodeState(first.text, {})).toThrow(/names closed leg 0 of strategy s1.*deployment_closed_legs/); // prettier-ignore
   });
 
   it('reads a state stored before ids were kept short, exactly as the state it was', async () => {

@@ -96,20 +96,98 @@ function pendingLeg(
   return strategies[strategyId]?.legs.find((l) => l.pendingIntentId === intentId);
 }
 
+/**
+ * A deployment's closed legs, stored apart from its state (deployment_closed_legs): by strategy id,
+ * then by the leg's position in the strategy's legs, the leg as `encodeState` writes it (JSON).
+ */
+export type ApartLegs = Record<string, Record<number, string>>;
+
+/** A leg row to write apart: the store's row for that strategy and position now holds `leg`. */
+export type ApartLegRow = { strategyId: string; position: number; leg: string };
+
+/**
+ * The legs the store holds apart for a state, as objects, by strategy id and position: what the
+ * next encoding compares a closed leg with before writing it again.
+ */
+export type KeptLegs = Record<string, readonly (LegState | undefined)[]>;
+
+/** A leg whose instance is over: it changes no more, so it is stored once, apart from the state. */
+const isFinal = (l: LegState) => l.status === 'CLOSED' || l.status === 'CANCELLED';
+
+/**
+ * Whether two legs hold the same values: a step copies every leg of a strategy it changes, so the
+ * closed legs of the next state are equal copies, not the same objects. A leg's nested values
+ * (wait, candle, range, after) are flat records.
+ */
+function sameLeg(a: LegState, b: LegState): boolean {
+  if (a === b) return true;
+  const x = a as unknown as Json;
+  const y = b as unknown as Json;
+  let n = 0;
+  for (const k in x) {
+    n++;
+    const u = x[k];
+    const v = y[k];
+    if (u === v) continue;
+    if (typeof u !== 'object' || typeof v !== 'object' || u === null || v === null) return false;
+    let m = 0;
+    for (const j in u as Json) {
+      m++;
+      if ((u as Json)[j] !== (v as Json)[j]) return false;
+    }
+    for (const _ in v as Json) m--;
+    if (m !== 0) return false;
+  }
+  for (const _ in y) n--;
+  return n === 0;
+}
+
 export function encodeState(s: RuntimeState): string {
+  return encode(s, null).text;
+}
+
+/**
+ * The state with its closed legs apart, as a live deployment stores it after every step: the state
+ * names each closed leg by its position, and only the closed legs the store does not hold yet (or
+ * holds otherwise than `kept` says) come back as rows to write. A busy day's state stays the size
+ * of its open position instead of growing with every re-entry, and what is written per step with it.
+ */
+export function encodeStateApart(
+  s: RuntimeState,
+  kept: KeptLegs | undefined,
+): { text: string; rows: ApartLegRow[]; kept: KeptLegs } {
+  return encode(s, kept ?? {}) as { text: string; rows: ApartLegRow[]; kept: KeptLegs };
+}
+
+function encode(
+  s: RuntimeState,
+  kept: KeptLegs | null,
+): { text: string; rows: ApartLegRow[] | null; kept: KeptLegs | null } {
   const ids = idCodec(s.deploymentId);
   const strategyDefaults = freshStrategy('') as Partial<StrategyState>;
   delete strategyDefaults.strategyId;
   delete strategyDefaults.legs;
   const strategies: Json = {};
+  const rows: ApartLegRow[] | null = kept && [];
+  const keptNow: Record<string, (LegState | undefined)[]> | null = kept && {};
+  const encodeLeg = (l: LegState) => {
+    const out = drop(l, LEG_DEFAULTS);
+    if (l.pendingIntentId !== null) out.pendingIntentId = ids.short(l.pendingIntentId);
+    return out;
+  };
   for (const [id, st] of Object.entries(s.strategies)) {
     const { legs, ...rest } = st;
+    const before = kept?.[id];
+    const now: (LegState | undefined)[] = [];
+    if (keptNow) keptNow[id] = now;
     strategies[id] = {
       ...drop(rest, strategyDefaults as Partial<typeof rest>),
-      legs: legs.map((l) => {
-        const out = drop(l, LEG_DEFAULTS);
-        if (l.pendingIntentId !== null) out.pendingIntentId = ids.short(l.pendingIntentId);
-        return out;
+      legs: legs.map((l, i) => {
+        if (!rows || !isFinal(l)) return encodeLeg(l);
+        const held = before?.[i];
+        if (!held || !sameLeg(l, held)) rows.push({ strategyId: id, position: i, leg: JSON.stringify(encodeLeg(l)) }); // prettier-ignore
+        now[i] = l;
+        return i;
       }),
     };
   }
@@ -141,22 +219,43 @@ export function encodeState(s: RuntimeState): string {
       }),
     };
   }
-  return JSON.stringify({ ...drop({ ...s, orders }, STATE_DEFAULTS), strategies });
+  return { text: JSON.stringify({ ...drop({ ...s, orders }, STATE_DEFAULTS), strategies }), rows, kept: keptNow }; // prettier-ignore
 }
 
-export function decodeState(text: string): RuntimeState {
+/** A stored state; `apart` holds the closed legs it names by position (encodeStateApart). */
+export function decodeState(text: string, apart?: ApartLegs): RuntimeState {
+  return decodeStateApart(text, apart).state;
+}
+
+/** A stored state, and the closed legs its store holds apart (the next `encodeStateApart`'s `kept`). */
+export function decodeStateApart(
+  text: string,
+  apart: ApartLegs = {},
+): { state: RuntimeState; kept: KeptLegs } {
   const raw = restore<RuntimeState>(JSON.parse(text) as Json, STATE_DEFAULTS);
   const ids = idCodec(raw.deploymentId);
   const strategyDefaults = freshStrategy('') as Partial<StrategyState>;
   delete strategyDefaults.legs;
   const strategies: RuntimeState['strategies'] = {};
+  const kept: Record<string, (LegState | undefined)[]> = {};
   for (const [id, st] of Object.entries(raw.strategies as Record<string, Json>)) {
-    const legs = (st.legs as Json[]).map((l) => {
-      const leg = restore<LegState>(l, LEG_DEFAULTS);
+    const held: (LegState | undefined)[] = (kept[id] = []);
+    const legs = (st.legs as (Json | number)[]).map((stored) => {
+      let l = stored;
+      if (typeof stored === 'number') {
+        const text = apart[id]?.[stored];
+        if (text === undefined)
+          throw new Error(
+            `the stored state of deployment ${raw.deploymentId} names closed leg ${stored} of strategy ${id}, which is not among its closed legs (deployment_closed_legs): read them with the state`,
+          );
+        l = JSON.parse(text) as Json;
+      }
+      const leg = restore<LegState>(l as Json, LEG_DEFAULTS);
       // States written before legs named their instrument called a future's right "FUT".
       if ((leg.right as string) === 'FUT')
         Object.assign(leg, { instrument: 'future', right: null });
       if (leg.pendingIntentId !== null) leg.pendingIntentId = ids.long(leg.pendingIntentId);
+      if (typeof stored === 'number') held[stored] = leg;
       return leg;
     });
     strategies[id] = { ...restore<StrategyState>(st, strategyDefaults), strategyId: id, legs };
@@ -189,5 +288,5 @@ export function decodeState(text: string): RuntimeState {
       }),
     };
   }
-  return { ...raw, strategies, orders };
+  return { state: { ...raw, strategies, orders }, kept };
 }

@@ -15,7 +15,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { auditLog, brokerAccounts, deployments, strategies, type Deployment } from '@/db/schema';
-import { decodeState, encodeState } from '@/engine/runtime/state-codec';
+import { encodeState } from '@/engine/runtime/state-codec';
 import { unstreamed } from '@/engine/session/feeds';
 import { nudgeDeployment } from '@/workers/queues';
 import { AppError } from '../errors';
@@ -170,10 +170,10 @@ export async function switchDeploymentMode(
         predecessorId: row.id,
       },
       now,
-      handOver && st
+      handOver && st && state
         ? {
             // The same book under the successor's id: its orders from here on carry its own ids.
-            state: (id) => encodeState({ ...decodeState(st.state), deploymentId: id }),
+            state: (id) => encodeState({ ...state, deploymentId: id }),
             pnl: st.pnl,
           }
         : undefined,

@@ -7,6 +7,7 @@
  */
 import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { readState } from '@/db/closed-legs';
 import { latestSnapshot } from '@/db/feed-snapshots';
 import { legGreeks, type LegGreeks } from '@/engine/market/position-greeks';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
@@ -29,7 +30,7 @@ import { parseDsl } from '@/engine/dsl';
 import { describeLeg } from '@/engine/dsl/describe';
 import { getInstrument } from '@/engine/market/instruments';
 import { createRuntime } from '@/engine/runtime/runtime';
-import { decodeState, encodeState } from '@/engine/runtime/state-codec';
+import { encodeState } from '@/engine/runtime/state-codec';
 import { formatTimestamp, sessionBounds } from '@/engine/market/calendar';
 import type { RuntimeInput, RuntimeState, UserCommand } from '@/engine/runtime/types';
 import {
@@ -304,7 +305,7 @@ export async function bookOf(db: Db, d: Deployment) {
   const [st] = await db.select().from(deploymentState).where(eq(deploymentState.deploymentId, d.id)); // prettier-ignore
   const [version] = await db.select({ dsl: strategyVersions.dsl }).from(strategyVersions).where(eq(strategyVersions.id, d.strategyVersionId)); // prettier-ignore
   const parsed = parseDsl(version?.dsl);
-  const state = st ? decodeState(st.state) : null;
+  const state = st ? await readState(db, d.id, st.state) : null;
   const positions: Position[] = [];
   if (state && parsed.ok) {
     for (const s of parsed.value.basket.strategies) {

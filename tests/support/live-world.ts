@@ -17,7 +17,7 @@ import { resetEnv } from '@/db/env';
 import type { DslDocument } from '@/engine/dsl';
 import { decompile } from '@/engine/graph';
 import { pnlOf } from '@/engine/runtime/runtime';
-import { decodeState } from '@/engine/runtime/state-codec';
+import { readState } from '@/db/closed-legs';
 import { createDeployment } from '@/server/services/deployments';
 import type { LiveFlowDeps } from '@/workers/deployments';
 import { replayDeployment, type ReplayResult } from '@/workers/deployments/replay';
@@ -304,7 +304,7 @@ export async function auditDeployment(
     else cash += (o.side === 'BUY' ? -1 : 1) * f.qty * f.price;
   }
   const [st] = await db.select().from(schema.deploymentState).where(eq(schema.deploymentState.deploymentId, id)); // prettier-ignore
-  const state = decodeState(st.state);
+  const state = await readState(db, id, st.state);
   if (Object.keys(state.orders).length > 0) problems.push(`orders still working in the state: ${Object.keys(state.orders).join(', ')}`); // prettier-ignore
   const held = new Map<string, number>();
   for (const s of Object.values(state.strategies))

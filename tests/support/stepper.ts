@@ -11,7 +11,12 @@ import type {
   RuntimeState,
   StepResult,
 } from '@/engine/runtime/types';
-import { decodeState, encodeState } from '@/engine/runtime/state-codec';
+import {
+  decodeStateApart,
+  encodeStateApart,
+  type ApartLegs,
+  type KeptLegs,
+} from '@/engine/runtime/state-codec';
 import { sessionDayOf } from '@/engine/session/driver';
 import { MarketMemory } from '@/engine/session/market-memory';
 
@@ -32,10 +37,13 @@ export class Stepper {
   state: RuntimeState;
   readonly market = new MarketMemory(sessionDayOf);
   private executions = 0;
+  /** With `roundTrip`: the closed legs stored apart, as deployment_closed_legs holds them. */
+  private readonly apart: ApartLegs = {};
+  private kept: KeptLegs | undefined;
 
   constructor(
     readonly runtime: Runtime,
-    /** Store the state between steps as a deployment does (the codec's JSON). */
+    /** Store the state between steps as a deployment does (the codec's JSON, closed legs apart). */
     private readonly roundTrip = false,
   ) {
     this.state = deepFreeze(runtime.initialState());
@@ -44,8 +52,16 @@ export class Stepper {
   async step(input: RuntimeInput): Promise<StepResult> {
     if (input.kind === 'snapshot') this.market.observe(input.snapshot);
     const r = await this.runtime.step(this.state, input, this.market);
-    this.state = this.roundTrip ? decodeState(encodeState(r.state)) : deepFreeze(r.state);
+    this.state = this.roundTrip ? this.stored(r.state) : deepFreeze(r.state);
     return r;
+  }
+
+  private stored(state: RuntimeState): RuntimeState {
+    const { text, rows } = encodeStateApart(state, this.kept);
+    for (const row of rows) (this.apart[row.strategyId] ??= {})[row.position] = row.leg;
+    const back = decodeStateApart(text, this.apart);
+    this.kept = back.kept;
+    return back.state;
   }
 
   at(snapshot: ChainSnapshot): Promise<StepResult> {

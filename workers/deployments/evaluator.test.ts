@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
 import { schema } from '@/db/client';
 import { simulateSession } from '@/engine/market/simulator';
-import { decodeState } from '@/engine/runtime/state-codec';
+import { readState } from '@/db/closed-legs';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { createTrader, exampleDocument, recordedDeployment } from '@/tests/support/live-world';
 import { addChannel } from '@/server/services/alerts';
@@ -41,7 +41,7 @@ describe('the states an evaluator holds decoded', () => {
       if (k === 3) early = await row();
     }
     const now = await row();
-    expect(decodeState(now.state).lastSnapshotTs.NIFTY).toBe(ticks[9].ts);
+    expect((await readState(db, id, now.state)).lastSnapshotTs.NIFTY).toBe(ticks[9].ts);
 
     // Another process rewinds nothing in real life; here it writes tick 3's state as a newer version.
     await db.execute(sql`update deployment_state set state = ${early!.state}, steps = ${early!.steps}, version = version + 1 where deployment_id = ${id}`); // prettier-ignore
@@ -51,7 +51,7 @@ describe('the states an evaluator holds decoded', () => {
     expect(r.results[0].skipped).toBe(6);
     const after = await row();
     expect(after.version).toBe(now.version + 2);
-    expect(decodeState(after.state).lastSnapshotTs.NIFTY).toBe(ticks[10].ts);
+    expect((await readState(db, id, after.state)).lastSnapshotTs.NIFTY).toBe(ticks[10].ts);
 
     // And the state written just now is the one held: the next tick skips nothing.
     await recordTick(db, feedId, ticks[11]);

@@ -10,11 +10,10 @@
  * commands, clock ticks), then the newest tick of its feed. When ticks come faster than
  * evaluation, the newest is taken and the ones in between are counted as skipped.
  */
-import { and, asc, eq, inArray, isNull, max, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { column, isAnyOf, jsonColumn, recordsOf, rowsOf } from '@/db/columns';
 import {
-  deploymentEvents,
   deploymentInputs,
   deployments,
   deploymentState,
@@ -25,7 +24,13 @@ import { parseDsl } from '@/engine/dsl';
 import { alertKindOf, alertTitle } from '@/engine/runtime/alert-kinds';
 import { RiskLimitsSchema } from '@/engine/backtest/settings';
 import { createRuntime, pnlOf } from '@/engine/runtime/runtime';
-import { decodeState, encodeState } from '@/engine/runtime/state-codec';
+import {
+  decodeStateApart,
+  encodeState,
+  encodeStateApart,
+  type KeptLegs,
+} from '@/engine/runtime/state-codec';
+import { closedLegsOf, writeClosedLegs } from '@/db/closed-legs';
 import type {
   CancelRequest,
   ChainSnapshot,
@@ -71,13 +76,13 @@ export type EvaluationResult = {
  * with version + 1, and an entry is kept only after its transaction committed, so a version that
  * matches is that state. Decoding a busy deployment's state was a fifth of its evaluation.
  */
-const decoded = new Map<string, { version: number; state: RuntimeState }>();
+const decoded = new Map<string, { version: number; state: RuntimeState; kept: KeptLegs }>();
 const MAX_DECODED = 5_000;
 
-function remember(id: string, version: number, state: RuntimeState) {
+function remember(id: string, version: number, state: RuntimeState, kept: KeptLegs) {
   decoded.delete(id); // the newest goes last: the first entry is the one to drop when full
   if (decoded.size >= MAX_DECODED) decoded.delete(decoded.keys().next().value as string);
-  decoded.set(id, { version, state });
+  decoded.set(id, { version, state, kept });
 }
 
 /** Runtimes are built once per deployment and kept: a plan compiles every rule group. */
@@ -169,6 +174,8 @@ type Decision = {
   dep: Deployment;
   version: number;
   state: RuntimeState;
+  /** The closed legs the store holds apart for this deployment (after the write: with the ones it added). */
+  kept: KeptLegs;
   seq: number;
   events: RuntimeEvent[];
   gap: FeedGapEvent | null;
@@ -196,12 +203,12 @@ export async function evaluateDeployments(
 ): Promise<EvaluationBatch> {
   if (ids.length === 0) return { results: [], locked: [], failed: [] };
   const known: Record<string, number> = {};
-  const held = new Map<string, RuntimeState>();
+  const held = new Map<string, { state: RuntimeState; kept: KeptLegs }>();
   for (const id of ids) {
     const c = decoded.get(id);
     if (!c) continue;
     known[id] = c.version;
-    held.set(id, c.state);
+    held.set(id, c);
   }
   const written: Decision[] = [];
   const batch = await db.transaction(async (tx) => {
@@ -245,14 +252,16 @@ export async function evaluateDeployments(
       list.push(row);
       inboxes.set(row.deploymentId, list);
     }
+    // The closed legs of the states this process does not hold, read once for the batch.
+    const apart = await closedLegsOf(tx, rows.flatMap((r) => (r.st.state === null ? [] : [r.dep.id]))); // prettier-ignore
     const skippedSince = new Map<string, Promise<number>>();
     const decisions: Decision[] = [];
     const failed: EvaluationBatch['failed'] = [];
     const idle: EvaluationResult[] = [];
     for (const { st, dep } of rows) {
       try {
-        const state = st.state === null ? held.get(dep.id)! : decodeState(st.state);
-        const d = await decide(tx, { ...st, state }, dep, inboxes.get(dep.id) ?? [], opts, skippedSince); // prettier-ignore
+        const { state, kept } = st.state === null ? held.get(dep.id)! : decodeStateApart(st.state, apart.get(dep.id)); // prettier-ignore
+        const d = await decide(tx, { ...st, state, kept }, dep, inboxes.get(dep.id) ?? [], opts, skippedSince); // prettier-ignore
         if (d.inbox.length || d.ticked || opts.dataEnd || d.notes.length) decisions.push(d);
         else idle.push(resultOf(d, [], { ids: [], deliveries: [] }));
       } catch (error) {
@@ -267,14 +276,14 @@ export async function evaluateDeployments(
     return { results: [...results, ...idle], locked, failed };
   });
   // Committed: these versions are the states just written (writeSteps bumps each by one).
-  for (const d of written) remember(d.dep.id, d.version + 1, d.state);
+  for (const d of written) remember(d.dep.id, d.version + 1, d.state, d.kept);
   return batch;
 }
 
 /** One deployment's steps: its inbox, then the tick (or the data's end). Reads only what caches miss. */
 async function decide(
   tx: Tx,
-  st: { steps: number; version: number; state: RuntimeState },
+  st: { steps: number; version: number; state: RuntimeState; kept: KeptLegs },
   dep: Deployment,
   inbox: (typeof deploymentInputs.$inferSelect)[],
   opts: EvaluateOpts,
@@ -284,7 +293,7 @@ async function decide(
   const market = new FeedMarket(tx as unknown as Db, dep.feedId);
   let state = st.state;
   for (const [u, ts] of Object.entries(state.lastSnapshotTs)) await market.showAt(u, ts);
-  const d: Decision = { dep, version: st.version, state, seq: st.steps, events: [], gap: null, notes: [], places: [], cancels: [], inbox: [], added: [], ticked: false }; // prettier-ignore
+  const d: Decision = { dep, version: st.version, state, kept: st.kept, seq: st.steps, events: [], gap: null, notes: [], places: [], cancels: [], inbox: [], added: [], ticked: false }; // prettier-ignore
   const step = async (input: RuntimeInput) => {
     const r = await runtime.step(state, input, market);
     state = r.state;
@@ -377,7 +386,14 @@ async function writeSteps(tx: Tx, decisions: readonly Decision[]): Promise<void>
     const p = pnlOf(d.state);
     return { gross: p.gross, costs: p.costs, net: p.net, day: dayPnl(d.state) };
   });
-  const states = decisions.map((d, i) => ({ id: d.dep.id, state: encodeState(d.state), steps: d.seq, pnl: pnls[i], version: d.version })); // prettier-ignore
+  const closed: Parameters<typeof writeClosedLegs>[1][number][] = [];
+  const states = decisions.map((d, i) => {
+    const stored = encodeStateApart(d.state, d.kept);
+    for (const r of stored.rows) closed.push({ deploymentId: d.dep.id, ...r });
+    d.kept = stored.kept;
+    return { id: d.dep.id, state: stored.text, steps: d.seq, pnl: pnls[i], version: d.version };
+  });
+  await writeClosedLegs(tx, closed);
   await tx.execute(sql`update deployment_state as s
     set state = v.state, steps = v.steps, pnl = v.pnl, version = s.version + 1, updated_at = now()
     from jsonb_to_recordset(${recordsOf(states)}) as v(id uuid, state text, steps int, pnl jsonb, version int)
@@ -434,17 +450,12 @@ async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<
   const out = new Map<string, Raised>();
   const withEvents = decisions.filter((d) => d.events.length || d.gap || d.notes.length);
   if (withEvents.length === 0) return out;
-  const last = await tx
-    .select({ id: deploymentEvents.deploymentId, seq: max(deploymentEvents.seq) })
-    .from(deploymentEvents)
-    .where(
-      isAnyOf(
-        deploymentEvents.deploymentId,
-        withEvents.map((d) => d.dep.id),
-        'uuid',
-      ),
-    )
-    .groupBy(deploymentEvents.deploymentId);
+  // One look-up of the (deployment, seq) key per deployment: a grouped max over `= any(...)` read
+  // every event of the day of every deployment in the batch.
+  const last = rowsOf<{ id: string; seq: number | null }>(
+    await tx.execute(sql`select v.id, (select max(e.seq) from deployment_events e where e.deployment_id = v.id) as seq
+      from unnest(${column(withEvents.map((d) => d.dep.id))}::uuid[]) as v(id)`),
+  );
   const base = new Map(last.map((r) => [r.id, r.seq ?? 0]));
   const rows = withEvents.flatMap((d) =>
     [...d.events, ...(d.gap ? [d.gap] : []), ...d.notes].map((e, i) => ({

@@ -24,7 +24,7 @@ import {
 import type { BrokerPosition } from '@/engine/broker/broker';
 import { formatTimestamp } from '@/engine/market/calendar';
 import { getInstrument } from '@/engine/market/instruments';
-import { decodeState } from '@/engine/runtime/state-codec';
+import { readState } from '@/db/closed-legs';
 import { FUTURE_TERMS, RightSchema, optionTerms } from '@/engine/market/snapshot';
 import { VenueAuthError, VenueRefusal, VenueUnavailable } from '../brokers/errors';
 import { contractOf, enqueueInput } from './evaluator';
@@ -78,7 +78,10 @@ async function clockOf(db: Db, dep: Deployment, now: number): Promise<string> {
     .select({ state: deploymentState.state })
     .from(deploymentState)
     .where(eq(deploymentState.deploymentId, dep.id));
-  return (st && decodeState(st.state).lastTs) ?? formatTimestamp(Math.floor(now / 1000) * 1000, tz);
+  return (
+    (st && (await readState(db, dep.id, st.state)).lastTs) ??
+    formatTimestamp(Math.floor(now / 1000) * 1000, tz)
+  );
 }
 
 export async function reconcileDeployment(

@@ -19,7 +19,7 @@ import {
 import { RiskLimitsSchema } from '@/engine/backtest/settings';
 import { parseDsl } from '@/engine/dsl';
 import { createRuntime, pnlOf } from '@/engine/runtime/runtime';
-import { decodeState } from '@/engine/runtime/state-codec';
+import { readState } from '@/db/closed-legs';
 import type { RuntimeInput } from '@/engine/runtime/types';
 import { inputsFor } from '@/engine/session/driver';
 import { FEED_GAP } from './feed-gap';
@@ -99,7 +99,7 @@ export async function replayDeployment(db: Db, deploymentId: string): Promise<Re
   if (eventAt !== recordedEvents.length)
     return { identical: false, deploymentId, step: inputs.length, input: null, what: 'events', recorded: recordedEvents.length, replayed: eventAt }; // prettier-ignore
   const [st] = await db.select().from(deploymentState).where(eq(deploymentState.deploymentId, deploymentId)); // prettier-ignore
-  const stored = decodeState(st.state);
+  const stored = await readState(db, deploymentId, st.state);
   if (!isDeepStrictEqual(stored, state))
     return { identical: false, deploymentId, step: inputs.length, input: null, what: 'state', recorded: pnlOf(stored), replayed: pnlOf(state) }; // prettier-ignore
   return {

@@ -18,7 +18,7 @@ import { assembleReport, type BacktestReport } from '@/engine/backtest/backtest'
 import { ReportBuilder } from '@/engine/backtest/report';
 import { backtestSettingsFor } from '@/engine/backtest/settings';
 import { parseDsl } from '@/engine/dsl';
-import { decodeState } from '@/engine/runtime/state-codec';
+import { readState } from '@/db/closed-legs';
 import type { OrderRequest, RuntimeEvent } from '@/engine/runtime/types';
 import { FEED_GAP } from './feed-gap';
 
@@ -54,7 +54,7 @@ export async function deploymentReport(db: Db, deploymentId: string): Promise<Ba
   const underlying = dep.underlyings[0];
   for (const p of pnl) builder.markEquity(p.ts, underlying, p.net);
   const [st] = await db.select().from(deploymentState).where(eq(deploymentState.deploymentId, deploymentId)); // prettier-ignore
-  const state = decodeState(st.state);
+  const state = await readState(db, deploymentId, st.state);
   const to = pnl.length ? pnl[pnl.length - 1].ts : null;
   builder.close(state, to);
   const built = builder.build();

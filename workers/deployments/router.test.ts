@@ -167,5 +167,7 @@ async function liveTwinOf(ownerId: string, paperId: string): Promise<string> {
   await db.insert(deployments).values({ ...dep, id, mode: 'live', brokerAccountId: account });
   const [st] = await db.select().from(deploymentState).where(eq(deploymentState.deploymentId, paperId)); // prettier-ignore
   await db.insert(deploymentState).values({ ...st, deploymentId: id });
+  const closed = await db.select().from(schema.deploymentClosedLegs).where(eq(schema.deploymentClosedLegs.deploymentId, paperId)); // prettier-ignore
+  if (closed.length) await db.insert(schema.deploymentClosedLegs).values(closed.map((c) => ({ ...c, deploymentId: id }))); // prettier-ignore
   return id;
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "order_intents_deployment_unsent_idx" ON "order_intents" USING btree ("deployment_id") WHERE "order_intents"."status" in ('pending', 'sending');
