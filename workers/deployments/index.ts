@@ -253,42 +253,50 @@ export async function evaluateShard(
  * After a batch's evaluation: its paper orders are sent to the paper venue here and now, in one
  * transaction for the batch, and the fills are applied in one more evaluation of the deployments
  * that got them. That is a tick's fill a few milliseconds after its decision, instead of a route
- * job, a transaction and an evaluate job per order. Live orders, and anything the second
- * evaluation decides, go through the router's jobs as always. Should this fail, the rows are
- * still pending in the outbox: their route jobs are queued (and the sweep finds any a crash
- * left). Returns each deployment's newest result.
+ * job, a transaction and an evaluate job per order. What those fills decide in turn (a re-entry
+ * on a stop's fill, the next cycle on the last exit's) is sent the same way, for a few rounds:
+ * through jobs, each re-entry cost a route job, a venue job and an evaluate job of its own, and
+ * filled last. Live orders, and anything still decided after the last round, go through the
+ * router's jobs as always. Should a round fail, its rows are still pending in the outbox: their
+ * route jobs are queued (and the sweep finds any a crash left). Returns each deployment's newest
+ * result.
  */
 async function routeHere(
   deps: LiveFlowDeps,
   db: Db,
   results: readonly (EvaluationResult | null)[],
 ): Promise<EvaluationResult[]> {
-  const rs = results.filter((r): r is EvaluationResult => !!r);
-  const paper = new Set(rs.filter((r) => r.paper && r.outbox.length > 0).map((r) => r.deploymentId)); // prettier-ignore
-  await afterEvaluations(deps, rs, paper);
-  if (paper.size === 0) return rs;
-  let filled: string[];
-  try {
-    filled = (await routePaperDeployments(db, [...paper])).filter((r) => r.reports > 0).map((r) => r.deploymentId); // prettier-ignore
-  } catch {
-    await afterEvaluations(
-      deps,
-      rs.filter((r) => paper.has(r.deploymentId)),
-    ); // their route jobs
-    return rs;
+  let round = results.filter((r): r is EvaluationResult => !!r);
+  const newest = new Map(round.map((r) => [r.deploymentId, r]));
+  for (let pass = 1; ; pass++) {
+    const paper = new Set(pass > ROUTE_ROUNDS ? [] : round.filter((r) => r.paper && r.outbox.length > 0).map((r) => r.deploymentId)); // prettier-ignore
+    await afterEvaluations(deps, round, paper);
+    if (paper.size === 0) break;
+    let filled: string[];
+    try {
+      filled = (await routePaperDeployments(db, [...paper])).filter((r) => r.reports > 0).map((r) => r.deploymentId); // prettier-ignore
+    } catch {
+      await afterEvaluations(
+        deps,
+        round.filter((r) => paper.has(r.deploymentId)),
+      ); // their route jobs
+      break;
+    }
+    if (filled.length === 0) break;
+    const again = await evaluateDeployments(db, filled, { skipLocked: true }).catch(() => null);
+    // Reports another evaluation holds the deployment for, or whose step failed: its own job.
+    const missed = again ? [...again.locked, ...again.failed.map((f) => f.deploymentId)] : filled;
+    for (const id of missed) await nudgeDeployment(id, `routed|${Date.now()}`);
+    if (!again) break;
+    for (const r of again.results)
+      newest.set(r.deploymentId, { ...r, applied: r.applied + (newest.get(r.deploymentId)?.applied ?? 0) }); // prettier-ignore
+    round = again.results;
   }
-  if (filled.length === 0) return rs;
-  const again = await evaluateDeployments(db, filled, { skipLocked: true }).catch(() => null);
-  // Reports another evaluation holds the deployment for, or whose step failed: its own job.
-  const missed = again ? [...again.locked, ...again.failed.map((f) => f.deploymentId)] : filled;
-  for (const id of missed) await nudgeDeployment(id, `routed|${Date.now()}`);
-  if (!again) return rs;
-  await afterEvaluations(deps, again.results);
-  const newest = new Map(rs.map((r) => [r.deploymentId, r]));
-  for (const r of again.results)
-    newest.set(r.deploymentId, { ...r, applied: r.applied + (newest.get(r.deploymentId)?.applied ?? 0) }); // prettier-ignore
   return [...newest.values()];
 }
+
+/** Rounds of paper orders a tick's evaluation sends itself: an exit, the re-entry its fill decides, and one more. */
+const ROUTE_ROUNDS = 3;
 
 /**
  * Deployments evaluated in one transaction, and batches of a shard in flight at once. A batch
