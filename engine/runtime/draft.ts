@@ -39,6 +39,15 @@ function copyLeg(l: Shared<LegState>): LegState {
   return { ...x, wait: copy(x.wait), candle: copy(x.candle), range: copy(x.range), after: copy(x.after) }; // prettier-ignore
 }
 
+/**
+ * A leg instance that is over (closed or cancelled; not the delta hedge's, which reopens): no
+ * step changes it again, so a drafted strategy shares it instead of copying it. A strategy that
+ * re-enters all day holds dozens; copying them on every step was most of a step's allocations.
+ * A step that wrote to one anyway would throw on the frozen states of the runtime tests.
+ */
+const isOver = (l: Shared<LegState>) =>
+  (l.status === 'CLOSED' || l.status === 'CANCELLED') && l.origin !== 'HEDGE';
+
 /** A strategy's own copy, field by field (several times faster than a generic deep clone). */
 export function copyStrategy(s: Shared<StrategyState>): StrategyState {
   const st = s as StrategyState;
@@ -46,7 +55,7 @@ export function copyStrategy(s: Shared<StrategyState>): StrategyState {
   for (const k in st.reentries) reentries[k] = { ...st.reentries[k] };
   return {
     ...st,
-    legs: st.legs.map(copyLeg),
+    legs: st.legs.map((l) => (isOver(l) ? l : copyLeg(l))),
     reentries,
     strategyReentries: { ...st.strategyReentries },
     pendingCycle: copy(st.pendingCycle),
