@@ -11,7 +11,7 @@
  *
  * Postgres: DATABASE_URL when set, else a private server from Debian's postgresql binaries.
  * Redis: a private redis-server. Knobs: LIVE_DEPLOYMENTS (1000), LIVE_ROUNDS (2 per side),
- * LIVE_TICKS (30 measured ticks a round), LIVE_SHARDS (evaluate jobs a tick fans out to),
+ * LIVE_TICKS (30 measured ticks a round), LIVE_SHARDS (evaluate jobs a tick fans out to per underlying; the workers' default),
  * LIVE_PROBE_TICKS and LIVE_PROBE_WARM (the in-process probe's measured and unmeasured ticks:
  * LIVE_ROUNDS=0 LIVE_PROBE_WARM=60 measures an hour-old session's evaluations in a minute and a half).
  */
@@ -22,7 +22,7 @@ import { simulateSession } from '../engine/market/simulator.ts';
 import type { ChainSnapshot } from '../engine/market/snapshot.ts';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Db } from '../db/client.ts';
-import { evaluateShard, publishTick } from '../workers/deployments/index.ts';
+import { DEFAULT_SHARDS, evaluateShard, publishTick } from '../workers/deployments/index.ts';
 import { recordTick } from '../workers/deployments/feed-store.ts';
 import { waitQuiet } from '../workers/deployments/quiet.ts';
 import {
@@ -39,7 +39,7 @@ const DEPLOYMENTS = Number(process.env.LIVE_DEPLOYMENTS ?? 1000);
 const ROUNDS = Number(process.env.LIVE_ROUNDS ?? 2);
 const TICKS = Number(process.env.LIVE_TICKS ?? 30);
 const WARMUP = 3;
-const SHARDS = Number(process.env.LIVE_SHARDS ?? 4);
+const SHARDS = Number(process.env.LIVE_SHARDS ?? DEFAULT_SHARDS);
 const UNDERLYINGS = ['NIFTY', 'BANKNIFTY', 'FINNIFTY', 'MIDCPNIFTY', 'SENSEX'];
 const TARGET_P99_MS = 50;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,7 +3,9 @@
  * Fields still at their default (null, false, 0, an empty record) are left out and put back on
  * reading, and an order's intent does not repeat the deployment id, so a 4-leg deployment's
  * state stays a few kilobytes. `decodeState(encodeState(s))` equals `s` exactly: numbers are
- * never rounded, so a restored deployment decides exactly as one that never stopped.
+ * never rounded, so a restored deployment decides exactly as one that never stopped. A live
+ * deployment stores its closed legs apart (`encodeStateApart`): a strategy re-entering all day
+ * would otherwise rewrite every leg it ever closed on every tick.
  */
 import { FRESH_INSTANCE } from './leg.ts';
 import { freshStrategy } from './runtime.ts';

@@ -212,8 +212,11 @@ export async function evaluateDeployments(
   }
   const written: Decision[] = [];
   const batch = await db.transaction(async (tx) => {
-    // The state row lock serialises evaluations of one deployment across worker processes.
-    const rows = await tx
+    // The state row lock serialises evaluations of one deployment across worker processes. The
+    // inboxes and the closed legs of states this process holds none of are read in the same
+    // round trip: sent after the lock, Postgres runs them once it is taken, so they see what the
+    // last holder committed.
+    const locking = tx
       .select({
         st: {
           deploymentId: deploymentState.deploymentId,
@@ -229,7 +232,27 @@ export async function evaluateDeployments(
       .where(isAnyOf(deploymentState.deploymentId, ids, 'uuid'))
       // One order for every batch's locks: two batches waiting on each other's rows never deadlock.
       .orderBy(asc(deploymentState.deploymentId))
-      .for('update', opts.skipLocked ? { of: deploymentState, skipLocked: true } : { of: deploymentState }); // prettier-ignore
+      .for(
+        'update',
+        opts.skipLocked ? { of: deploymentState, skipLocked: true } : { of: deploymentState },
+      ) // prettier-ignore
+      .then((r) => r);
+    const inboxRows = tx
+      .select()
+      .from(deploymentInputs)
+      .where(
+        and(
+          isAnyOf(deploymentInputs.deploymentId, ids, 'uuid'),
+          isNull(deploymentInputs.appliedAt),
+        ),
+      ) // prettier-ignore
+      .orderBy(asc(deploymentInputs.id))
+      .then((r) => r);
+    const unheld = closedLegsOf(
+      tx,
+      ids.filter((id) => !held.has(id)),
+    );
+    const [rows, pending, apartUnheld] = await Promise.all([locking, inboxRows, unheld]);
     const found = new Set(rows.map((r) => r.dep.id));
     const locked = opts.skipLocked ? ids.filter((id) => !found.has(id)) : [];
     if (rows.length === 0) return { results: [], locked, failed: [] };
@@ -238,22 +261,15 @@ export async function evaluateDeployments(
       rows.map((r) => r.dep),
     );
     const inboxes = new Map<string, (typeof deploymentInputs.$inferSelect)[]>();
-    for (const row of await tx
-      .select()
-      .from(deploymentInputs)
-      .where(
-        and(
-          isAnyOf(deploymentInputs.deploymentId, [...found], 'uuid'),
-          isNull(deploymentInputs.appliedAt),
-        ),
-      ) // prettier-ignore
-      .orderBy(asc(deploymentInputs.id))) {
+    // Only the locked deployments' (another evaluation applies the others').
+    for (const row of pending) {
+      if (!found.has(row.deploymentId)) continue;
       const list = inboxes.get(row.deploymentId) ?? [];
       list.push(row);
       inboxes.set(row.deploymentId, list);
     }
-    // The closed legs of the states this process does not hold, read once for the batch.
-    const apart = await closedLegsOf(tx, rows.flatMap((r) => (r.st.state === null ? [] : [r.dep.id]))); // prettier-ignore
+    // States held here at another version (another process wrote since): their closed legs now.
+    const apart = new Map([...apartUnheld, ...(await closedLegsOf(tx, rows.flatMap((r) => (r.st.state !== null && held.has(r.dep.id) ? [r.dep.id] : []))))]); // prettier-ignore
     const skippedSince = new Map<string, Promise<number>>();
     const decisions: Decision[] = [];
     const failed: EvaluationBatch['failed'] = [];
@@ -268,9 +284,10 @@ export async function evaluateDeployments(
         failed.push({ deploymentId: dep.id, error });
       }
     }
-    const outbox = await writeOutbox(tx, decisions);
-    const raised = await writeEvents(tx, decisions);
-    await writeSteps(tx, decisions);
+    // The writes depend on none of each other's answers: sent together, they travel in a few
+    // packets and one wait instead of a round trip each (postgres.js pipelines a connection's
+    // queries; Postgres runs them in the order sent).
+    const [outbox, raised] = await Promise.all([writeOutbox(tx, decisions), writeEvents(tx, decisions), writeSteps(tx, decisions)]); // prettier-ignore
     const results = decisions.map((d) => resultOf(d, outbox.get(d.dep.id) ?? [], raised.get(d.dep.id) ?? { ids: [], deliveries: [] })); // prettier-ignore
     written.push(...decisions);
     return { results: [...results, ...idle], locked, failed };
@@ -357,20 +374,25 @@ function resultOf(d: Decision, outbox: string[], raised: Raised): EvaluationResu
   };
 }
 
-/** Inputs applied and added, P&L points, states and trading states of a batch: a query each. */
+/** Inputs applied and added, P&L points, states and trading states of a batch: a query each, sent together. */
 async function writeSteps(tx: Tx, decisions: readonly Decision[]): Promise<void> {
   if (decisions.length === 0) return;
+  const sent: PromiseLike<unknown>[] = [];
   const applied = decisions.flatMap((d) => d.inbox);
   if (applied.length)
-    await tx.execute(sql`update deployment_inputs as i set applied_at = now(), applied_seq = v.seq
+    sent.push(
+      tx.execute(sql`update deployment_inputs as i set applied_at = now(), applied_seq = v.seq
       from unnest(${column(applied.map((a) => a.id))}::bigint[], ${column(applied.map((a) => a.seq))}::int[]) as v(id, seq)
-      where i.id = v.id`);
+      where i.id = v.id`),
+    );
   const added = decisions.flatMap((d) => d.added.map((a) => ({ deploymentId: d.dep.id, ...a })));
   if (added.length)
-    await tx.execute(sql`insert into deployment_inputs (deployment_id, kind, input, applied_at, applied_seq, skipped)
+    sent.push(
+      tx.execute(sql`insert into deployment_inputs (deployment_id, kind, input, applied_at, applied_seq, skipped)
       select v.deployment_id, v.kind, v.input, now(), v.seq, v.skipped
       from unnest(${column(added.map((a) => a.deploymentId))}::uuid[], ${column(added.map((a) => a.kind))}::text[], ${jsonColumn(added.map((a) => a.input))}::jsonb[], ${column(added.map((a) => a.seq))}::int[], ${column(added.map((a) => a.skipped))}::int[])
-        as v(deployment_id, kind, input, seq, skipped)`);
+        as v(deployment_id, kind, input, seq, skipped)`),
+    );
   // The P&L point of the last tick seen: fills of that tick's orders arrive after it, and move it.
   const points = decisions.flatMap((d) => {
     const lastTs = Object.values(d.state.lastSnapshotTs).sort((a, b) => Date.parse(a) - Date.parse(b)).pop(); // prettier-ignore
@@ -379,9 +401,11 @@ async function writeSteps(tx: Tx, decisions: readonly Decision[]): Promise<void>
     return [{ deploymentId: d.dep.id, ts: lastTs, net: p.net, gross: p.gross, costs: p.costs }];
   });
   if (points.length)
-    await tx.execute(sql`insert into deployment_pnl (deployment_id, ts, net, gross, costs)
+    sent.push(
+      tx.execute(sql`insert into deployment_pnl (deployment_id, ts, net, gross, costs)
       select * from unnest(${column(points.map((p) => p.deploymentId))}::uuid[], ${column(points.map((p) => p.ts))}::text[], ${column(points.map((p) => p.net))}::real[], ${column(points.map((p) => p.gross))}::real[], ${column(points.map((p) => p.costs))}::real[])
-      on conflict (deployment_id, ts) do update set net = excluded.net, gross = excluded.gross, costs = excluded.costs`);
+      on conflict (deployment_id, ts) do update set net = excluded.net, gross = excluded.gross, costs = excluded.costs`),
+    );
   const pnls = decisions.map((d) => {
     const p = pnlOf(d.state);
     return { gross: p.gross, costs: p.costs, net: p.net, day: dayPnl(d.state) };
@@ -393,22 +417,27 @@ async function writeSteps(tx: Tx, decisions: readonly Decision[]): Promise<void>
     d.kept = stored.kept;
     return { id: d.dep.id, state: stored.text, steps: d.seq, pnl: pnls[i], version: d.version };
   });
-  await writeClosedLegs(tx, closed);
-  await tx.execute(sql`update deployment_state as s
+  sent.push(writeClosedLegs(tx, closed));
+  sent.push(
+    tx.execute(sql`update deployment_state as s
     set state = v.state, steps = v.steps, pnl = v.pnl, version = s.version + 1, updated_at = now()
     from jsonb_to_recordset(${recordsOf(states)}) as v(id uuid, state text, steps int, pnl jsonb, version int)
-    where s.deployment_id = v.id and s.version = v.version`);
+    where s.deployment_id = v.id and s.version = v.version`),
+  );
   for (const d of decisions) {
     const halted = d.state.tradingState === 'HALTED' && d.dep.status !== 'killed';
     if (halted || d.state.tradingState !== d.dep.tradingState)
-      await tx
-        .update(deployments)
-        .set({
-          tradingState: d.state.tradingState,
-          ...(halted ? { status: 'killed' as const, statusReason: d.state.tradingStateReason } : {}), // prettier-ignore
-        })
-        .where(eq(deployments.id, d.dep.id));
+      sent.push(
+        tx
+          .update(deployments)
+          .set({
+            tradingState: d.state.tradingState,
+            ...(halted ? { status: 'killed' as const, statusReason: d.state.tradingStateReason } : {}), // prettier-ignore
+          })
+          .where(eq(deployments.id, d.dep.id)),
+      );
   }
+  await Promise.all(sent);
 }
 
 function dayPnl(state: RuntimeState): number {
@@ -427,17 +456,20 @@ async function writeOutbox(tx: Tx, decisions: readonly Decision[]): Promise<Map<
   ]);
   const out = new Map<string, string[]>();
   if (rows.length === 0) return out;
-  const added = rowsOf<{ id: string; deploymentId: string }>(await tx.execute(sql`insert into order_intents (id, deployment_id, kind, payload)
+  const intents = tx.execute(sql`insert into order_intents (id, deployment_id, kind, payload)
       select * from unnest(${column(rows.map((r) => r.id))}::text[], ${column(rows.map((r) => r.deploymentId))}::uuid[], ${column(rows.map((r) => r.kind))}::text[], ${jsonColumn(rows.map((r) => r.payload))}::jsonb[])
       on conflict do nothing
-      returning id, deployment_id as "deploymentId"`)); // prettier-ignore
+      returning id, deployment_id as "deploymentId"`);
   const places = decisions.flatMap((d) => d.places.map((o) => ({ id: o.id, deploymentId: d.dep.id, intentId: o.intentId, legId: o.legId, side: o.side, contract: contractOf(o), qty: o.qty, reason: o.reason }))); // prettier-ignore
-  if (places.length)
-    await tx.execute(sql`insert into orders (id, deployment_id, intent_id, leg_id, side, contract, qty, status, reason)
+  const orders = places.length
+    ? tx.execute(sql`insert into orders (id, deployment_id, intent_id, leg_id, side, contract, qty, status, reason)
       select v.id, v.deployment_id, v.intent_id, v.leg_id, v.side, v.contract, v.qty, 'PENDING', v.reason
       from unnest(${column(places.map((o) => o.id))}::text[], ${column(places.map((o) => o.deploymentId))}::uuid[], ${column(places.map((o) => o.intentId))}::text[], ${column(places.map((o) => o.legId))}::text[], ${column(places.map((o) => o.side))}::text[], ${column(places.map((o) => o.contract))}::text[], ${column(places.map((o) => o.qty))}::int[], ${column(places.map((o) => o.reason))}::text[])
         as v(id, deployment_id, intent_id, leg_id, side, contract, qty, reason)
-      on conflict do nothing`);
+      on conflict do nothing`)
+    : null;
+  const [inserted] = await Promise.all([intents, orders]);
+  const added = rowsOf<{ id: string; deploymentId: string }>(inserted);
   // In the order the kernel decided them (the router sends a deployment's rows in that order anyway).
   const byId = new Map(added.map((a) => [a.id, a.deploymentId]));
   for (const r of rows)
@@ -469,7 +501,9 @@ async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<
       data: e.data ?? null,
     })),
   );
-  await tx.execute(sql`insert into deployment_events (deployment_id, seq, ts, type, strategy_id, leg_id, message, data)
+  // Sent now and awaited with the notifications (which do not need its answer).
+  const events =
+    tx.execute(sql`insert into deployment_events (deployment_id, seq, ts, type, strategy_id, leg_id, message, data)
     select * from unnest(${column(rows.map((r) => r.deploymentId))}::uuid[], ${column(rows.map((r) => r.seq))}::int[], ${column(rows.map((r) => r.ts))}::text[], ${column(rows.map((r) => r.type))}::text[], ${column(rows.map((r) => r.strategyId))}::text[], ${column(rows.map((r) => r.legId))}::text[], ${column(rows.map((r) => r.message))}::text[], ${jsonColumn(rows.map((r) => r.data))}::jsonb[])`);
   const deps = new Map(withEvents.map((d) => [d.dep.id, d.dep]));
   const alerts = rows.flatMap((row) => {
@@ -486,7 +520,10 @@ async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<
     // prettier-ignore
     return [{ userId: dep.ownerId, deploymentId: dep.id, key: `${dep.id}:${row.seq}`, kind, title: alertTitle(kind, dep.name), message: row.message }];
   });
-  if (alerts.length === 0) return out;
+  if (alerts.length === 0) {
+    await events;
+    return out;
+  }
   // An owner with no enabled channel has nothing to send: the notification is stored dispatched,
   // so a busy tick does not queue a delivery job per entry and stop that would find no channel.
   const added = rowsOf<{
@@ -495,12 +532,17 @@ async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<
     deploymentId: string;
     deliver: boolean;
   }>(
-    await tx.execute(sql`insert into notifications (user_id, deployment_id, key, kind, title, message, dispatched_at)
+    (
+      await Promise.all([
+        tx.execute(sql`insert into notifications (user_id, deployment_id, key, kind, title, message, dispatched_at)
       select a.u, a.d, a.k, a.kind, a.t, a.m,
         case when exists (select 1 from alert_channels c where c.owner_id = a.u and c.enabled) then null else now() end
       from unnest(${column(alerts.map((a) => a.userId))}::text[], ${column(alerts.map((a) => a.deploymentId))}::uuid[], ${column(alerts.map((a) => a.key))}::text[], ${column(alerts.map((a) => a.kind))}::text[], ${column(alerts.map((a) => a.title))}::text[], ${column(alerts.map((a) => a.message))}::text[]) as a(u, d, k, kind, t, m)
       on conflict do nothing
       returning id, key, deployment_id as "deploymentId", dispatched_at is null as deliver`),
+        events,
+      ])
+    )[0],
   );
   for (const a of added) {
     const r = out.get(a.deploymentId) ?? { ids: [], deliveries: [] };

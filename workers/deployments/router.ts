@@ -172,12 +172,15 @@ export async function routePaperDeployments(
       reportsOf.push({ deploymentId: dep.id, reports });
       out.push({ deploymentId: dep.id, intents: rows.map((r) => r.id), reports: reports.length });
     }
-    await tx.execute(sql`update order_intents set status = 'sent', sent_at = now(), attempts = attempts + 1
-      where id = any(${column(out.flatMap((o) => o.intents))}::text[])`);
-    await tx.execute(sql`update deployment_state as s set venue = v.venue
-      from jsonb_to_recordset(${recordsOf(venues)}) as v("deploymentId" uuid, venue text)
-      where s.deployment_id = v."deploymentId"`);
-    await recordReportsOf(tx, reportsOf);
+    // Independent writes, sent together (one wait, not one round trip each).
+    await Promise.all([
+      recordReportsOf(tx, reportsOf),
+      tx.execute(sql`update order_intents set status = 'sent', sent_at = now(), attempts = attempts + 1
+        where id = any(${column(out.flatMap((o) => o.intents))}::text[])`),
+      tx.execute(sql`update deployment_state as s set venue = v.venue
+        from jsonb_to_recordset(${recordsOf(venues)}) as v("deploymentId" uuid, venue text)
+        where s.deployment_id = v."deploymentId"`),
+    ]);
     return out;
   });
 }
@@ -314,8 +317,8 @@ export async function recordReportsOf(
     changes.set(r.orderId, c);
   }
   const c = [...changes];
-  // Acceptance never overwrites a fill or an end that came first.
-  await tx.execute(sql`update orders as o set
+  // Acceptance never overwrites a fill or an end that came first. Sent with the inputs' insert.
+  const orders = tx.execute(sql`update orders as o set
       filled_qty = o.filled_qty + v.qty,
       average_price = case when v.qty > 0 then (coalesce(o.average_price, 0) * o.filled_qty + v.notional) / (o.filled_qty + v.qty) else o.average_price end,
       status = case v.final
@@ -328,9 +331,10 @@ export async function recordReportsOf(
     from unnest(${column(c.map(([id]) => id))}::text[], ${column(c.map(([, x]) => x.qty))}::int[], ${column(c.map(([, x]) => x.notional))}::float8[], ${column(c.map(([, x]) => x.final))}::text[], ${column(c.map(([, x]) => x.broker))}::text[], ${column(c.map(([, x]) => x.message))}::text[])
       as v(id, qty, notional, final, broker, message)
     where o.id = v.id`);
-  await tx.execute(sql`insert into deployment_inputs (deployment_id, kind, input)
+  const inputs = tx.execute(sql`insert into deployment_inputs (deployment_id, kind, input)
     select v.deployment_id, 'report', v.input
     from unnest(${column(kept.map((k) => k.deploymentId))}::uuid[], ${jsonColumn(kept.map((k) => ({ kind: 'report', report: k.r })))}::jsonb[]) as v(deployment_id, input)`);
+  await Promise.all([orders, inputs]);
   return kept.length;
 }
 
