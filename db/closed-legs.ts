@@ -3,13 +3,7 @@
  * (engine/runtime/state-codec `encodeStateApart`): every reader of a state reads both, here.
  */
 import { sql } from 'drizzle-orm';
-import {
-  decodeState,
-  decodeStateApart,
-  type ApartLegRow,
-  type ApartLegs,
-  type KeptLegs,
-} from '@/engine/runtime/state-codec';
+import { decodeState, type ApartLegRow, type ApartLegs } from '@/engine/runtime/state-codec';
 import type { RuntimeState } from '@/engine/runtime/types';
 import type { Db } from './client';
 import { isAnyOf, recordsOf } from './columns';
@@ -45,16 +39,16 @@ export async function readState(
   return decodeState(text, (await closedLegsOf(db, [deploymentId])).get(deploymentId));
 }
 
-/** Stored states of many deployments, whole, with the closed legs each one's store holds. */
+/** Stored states of many deployments, whole. */
 export async function readStates(
   db: Db | Tx,
   rows: readonly { deploymentId: string; text: string }[],
-): Promise<Map<string, { state: RuntimeState; kept: KeptLegs }>> {
+): Promise<Map<string, RuntimeState>> {
   const apart = await closedLegsOf(
     db,
     rows.map((r) => r.deploymentId),
   );
-  return new Map(rows.map((r) => [r.deploymentId, decodeStateApart(r.text, apart.get(r.deploymentId))])); // prettier-ignore
+  return new Map(rows.map((r) => [r.deploymentId, decodeState(r.text, apart.get(r.deploymentId))])); // prettier-ignore
 }
 
 /** Writes closed legs of these deployments (new ones, and positions a new day's legs took over). */

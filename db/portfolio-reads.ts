@@ -74,7 +74,7 @@ export async function readPortfolio(
   for (const r of rows) {
     const parsed = parseDsl(r.dsl);
     if (!parsed.ok) continue; // the evaluator stops such a deployment with the reason
-    const { state } = states.get(r.d.id)!;
+    const state = states.get(r.d.id)!;
     const snapshots: ChainSnapshot[] = [];
     for (const [underlying, ts] of Object.entries(state.lastSnapshotTs)) {
       if (!ts) continue;

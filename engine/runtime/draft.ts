@@ -7,6 +7,7 @@
  * `putOrder` and `dropOrder` change the order book. Everything read without those accessors is
  * typed read-only, so writing to a shared strategy or order does not compile.
  */
+import { isOver } from './leg.ts';
 import type { LegState, OrderState, RuntimeState, StrategyState } from './types.ts';
 
 /** A value that must not be changed (deeply), because the state of an earlier step shares it. */
@@ -40,15 +41,11 @@ function copyLeg(l: Shared<LegState>): LegState {
 }
 
 /**
- * A leg instance that is over (closed or cancelled; not the delta hedge's, which reopens): no
- * step changes it again, so a drafted strategy shares it instead of copying it. A strategy that
- * re-enters all day holds dozens; copying them on every step was most of a step's allocations.
- * A step that wrote to one anyway would throw on the frozen states of the runtime tests.
+ * A strategy's own copy, field by field (several times faster than a generic deep clone). Legs
+ * that are over are shared, not copied: a strategy that re-enters all day holds dozens, and
+ * copying them on every step was most of a step's allocations. A step that wrote to one anyway
+ * would throw on the frozen states of the runtime tests.
  */
-const isOver = (l: Shared<LegState>) =>
-  (l.status === 'CLOSED' || l.status === 'CANCELLED') && l.origin !== 'HEDGE';
-
-/** A strategy's own copy, field by field (several times faster than a generic deep clone). */
 export function copyStrategy(s: Shared<StrategyState>): StrategyState {
   const st = s as StrategyState;
   const reentries: StrategyState['reentries'] = {};

@@ -30,6 +30,13 @@ function expiryMs(instrument: Now['instrument'], expiry: string): number {
 export const isLive = (l: LegState) =>
   l.status === 'OPEN' || l.status === 'PENDING_ENTRY' || l.status === 'PENDING_EXIT';
 export const isActive = (l: LegState) => isLive(l) || l.status === 'WAITING';
+/**
+ * An instance that is over: closed or cancelled, and not the delta hedge's (its instance reopens
+ * when the band asks for a position again). No step changes it again: a step shares it instead of
+ * copying it (draft.ts) and a live deployment stores it once, apart from its state (state-codec.ts).
+ */
+export const isOver = (l: Shared<LegState>) =>
+  (l.status === 'CLOSED' || l.status === 'CANCELLED') && l.origin !== 'HEDGE';
 
 /** Who an instance is and what it trades: everything else starts blank (FRESH_INSTANCE). */
 type InstanceIdentity = Pick<

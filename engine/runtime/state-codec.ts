@@ -7,7 +7,7 @@
  * deployment stores its closed legs apart (`encodeStateApart`): a strategy re-entering all day
  * would otherwise rewrite every leg it ever closed on every tick.
  */
-import { FRESH_INSTANCE } from './leg.ts';
+import { FRESH_INSTANCE, isOver } from './leg.ts';
 import { freshStrategy } from './runtime.ts';
 import type { LegState, OrderSlice, OrderState, RuntimeState, StrategyState } from './types.ts';
 
@@ -113,9 +113,6 @@ export type ApartLegRow = { strategyId: string; position: number; leg: string };
  */
 export type KeptLegs = Record<string, readonly (LegState | undefined)[]>;
 
-/** A leg whose instance is over: it changes no more, so it is stored once, apart from the state. */
-const isFinal = (l: LegState) => l.status === 'CLOSED' || l.status === 'CANCELLED';
-
 /**
  * Whether two legs hold the same values: a step copies every leg of a strategy it changes, so the
  * closed legs of the next state are equal copies, not the same objects. A leg's nested values
@@ -185,7 +182,7 @@ function encode(
     strategies[id] = {
       ...drop(rest, strategyDefaults as Partial<typeof rest>),
       legs: legs.map((l, i) => {
-        if (!rows || !isFinal(l)) return encodeLeg(l);
+        if (!rows || !isOver(l)) return encodeLeg(l);
         const held = before?.[i];
         if (!held || !sameLeg(l, held)) rows.push({ strategyId: id, position: i, leg: JSON.stringify(encodeLeg(l)) }); // prettier-ignore
         now[i] = l;

@@ -235,7 +235,7 @@ export async function evaluateDeployments(
       .for(
         'update',
         opts.skipLocked ? { of: deploymentState, skipLocked: true } : { of: deploymentState },
-      ) // prettier-ignore
+      )
       .then((r) => r);
     const inboxRows = tx
       .select()
@@ -245,7 +245,7 @@ export async function evaluateDeployments(
           isAnyOf(deploymentInputs.deploymentId, ids, 'uuid'),
           isNull(deploymentInputs.appliedAt),
         ),
-      ) // prettier-ignore
+      )
       .orderBy(asc(deploymentInputs.id))
       .then((r) => r);
     const unheld = closedLegsOf(
@@ -268,8 +268,11 @@ export async function evaluateDeployments(
       list.push(row);
       inboxes.set(row.deploymentId, list);
     }
-    // States held here at another version (another process wrote since): their closed legs now.
-    const apart = new Map([...apartUnheld, ...(await closedLegsOf(tx, rows.flatMap((r) => (r.st.state !== null && held.has(r.dep.id) ? [r.dep.id] : []))))]); // prettier-ignore
+    // States held here at another version (another process wrote since) need their closed legs too.
+    const stale = rows
+      .filter((r) => r.st.state !== null && held.has(r.dep.id))
+      .map((r) => r.dep.id);
+    const apart = new Map([...apartUnheld, ...(await closedLegsOf(tx, stale))]);
     const skippedSince = new Map<string, Promise<number>>();
     const decisions: Decision[] = [];
     const failed: EvaluationBatch['failed'] = [];
