@@ -10,10 +10,12 @@
  * is what the pass/fail of the work itself rests on.
  *
  * Postgres: DATABASE_URL when set, else a private server from Debian's postgresql binaries.
- * Redis: a private redis-server. Knobs: LIVE_DEPLOYMENTS (1000), LIVE_ROUNDS (2 per side),
+ * Redis: a private redis-server. Knobs: LIVE_LOAD (busy, the default, or steady: see LOAD),
+ * LIVE_DEPLOYMENTS (1000), LIVE_ROUNDS (2 per side),
  * LIVE_TICKS (30 measured ticks a round), LIVE_SHARDS (evaluate jobs a tick fans out to per underlying; the workers' default),
  * LIVE_PROBE_TICKS and LIVE_PROBE_WARM (the in-process probe's measured and unmeasured ticks:
  * LIVE_ROUNDS=0 LIVE_PROBE_WARM=60 measures an hour-old session's evaluations in a minute and a half).
+ * The worker processes inherit this process's environment: EVALUATE_CONCURRENCY=4 runs them so.
  */
 import { and, gte, inArray, lte, sql } from 'drizzle-orm';
 import { schema } from '../db/client.ts';
@@ -41,6 +43,14 @@ const TICKS = Number(process.env.LIVE_TICKS ?? 30);
 const WARMUP = 3;
 const SHARDS = Number(process.env.LIVE_SHARDS ?? DEFAULT_SHARDS);
 const UNDERLYINGS = ['NIFTY', 'BANKNIFTY', 'FINNIFTY', 'MIDCPNIFTY', 'SENSEX'];
+/**
+ * busy: a minute of market a second and stops of 4-8 % re-entering at once, so about half the
+ * fleet trades on every tick (a stress). steady: a second of market a second, the template's own
+ * stops (25 %), and each round's ticks around a minute when a thirtieth of the fleet enters (the
+ * bursts a session has: entries are set to the minute).
+ */
+const LOAD = (process.env.LIVE_LOAD ?? 'busy') as 'busy' | 'steady';
+if (LOAD !== 'busy' && LOAD !== 'steady') throw new Error(`LIVE_LOAD=${String(LOAD)}: give busy or steady`); // prettier-ignore
 const TARGET_P99_MS = 50;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -53,6 +63,7 @@ function strategyFor(underlying: string, i: number): DslDocument {
   s.underlying = underlying;
   s.entry = { ...s.entry, time: `09:${String(16 + (i % 30)).padStart(2, '0')}` };
   const pct = 4 + (i % 5);
+  if (LOAD === 'steady') return doc;
   for (const leg of s.legs) {
     leg.stopLoss = { typeVersion: 1, type: 'pct', value: pct };
     leg.target = { typeVersion: 1, type: 'pct', value: pct };
@@ -105,6 +116,8 @@ async function runRound(
     await fn();
     await sleep(Math.max(0, 1000 - (Date.now() - at)));
   };
+  // steady: a round's measured ticks run from 5 s before a minute to 24 s after it (that minute's entries).
+  if (LOAD === 'steady') cursor.next = Math.max(cursor.next, 60 * (Math.floor((cursor.next + WARMUP + 5) / 60) + 1) - 5 - WARMUP); // prettier-ignore
   for (let i = 0; i < WARMUP; i++) await second(tickOnce);
   const pids = [...world.workers.live].map((w) => w.pid);
   const cpu0 = pids.map(cpuOf);
@@ -238,8 +251,10 @@ async function main() {
       for (let c = 0; c < batch.length; c += 10)
         ids.push(...(await Promise.all(batch.slice(c, c + 10).map((p) => recordedDeployment(world.db, owner, strategyFor(p.u, p.i), `recorded:bench-${p.u}`))))); // prettier-ignore
     }
+    // steady: the first 20 minutes of a session by the second (the rounds and the probe use less).
+    const take = (it: Iterable<ChainSnapshot>, n: number) => { const out: ChainSnapshot[] = []; for (const x of it) { if (out.length >= n) break; out.push(x); } return out; }; // prettier-ignore
     const feeds = new Map(
-      UNDERLYINGS.map((u) => [u, [...simulateSession({ underlying: u, seed: 5, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 20 })]]), // prettier-ignore
+      UNDERLYINGS.map((u) => [u, take(simulateSession({ underlying: u, seed: 5, date: '2026-08-18', intervalSeconds: LOAD === 'steady' ? 1 : 60, strikesEachSide: 20 }), LOAD === 'steady' ? 1_200 : Infinity)]), // prettier-ignore
     );
     const cursor = { next: 0 };
     const rounds: Round[] = [];
@@ -268,6 +283,7 @@ async function main() {
     const two = side(2);
     emit({
       benchmark: 'live',
+      load: LOAD,
       what: `${DEPLOYMENTS} paper deployments across ${UNDERLYINGS.join(', ')}, one tick of each underlying a second, ${TICKS} measured ticks a round, ${SHARDS} evaluate jobs a tick`,
       database: pg ? 'private Postgres (Debian postgresql, fsync off)' : 'Postgres at DATABASE_URL',
       redis: 'private redis-server on loopback',
