@@ -9,6 +9,11 @@ describe('environment', () => {
     expect(e.REDIS_URL).toBeUndefined();
   });
 
+  it('runs two tick evaluations at once per worker process unless told otherwise', () => {
+    expect(parseEnv({}).EVALUATE_CONCURRENCY).toBe(2);
+    expect(parseEnv({ EVALUATE_CONCURRENCY: '4' }).EVALUATE_CONCURRENCY).toBe(4);
+  });
+
   it('treats a blank variable as unset', () => {
     expect(parseEnv({ PORT: '  ' }).PORT).toBe(3000);
   });
@@ -32,6 +37,10 @@ describe('environment', () => {
       /^Invalid environment variable BETTER_AUTH_SECRET: must be at least 32 characters[^"]*$/,
     ],
     [{ LOG_LEVEL: 'loud' }, /^Invalid environment variable LOG_LEVEL: /],
+    [
+      { EVALUATE_CONCURRENCY: '0' },
+      /^Invalid environment variable EVALUATE_CONCURRENCY: must be a whole number from 1 to 64 \(got "0"\)$/,
+    ],
     [
       { TRUSTED_PROXIES: '10.0.0.1, proxy.internal' },
       /^Invalid environment variable TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDR ranges/,

@@ -79,6 +79,13 @@ const envSchema = z.object({
   SEED_DEMO: flag,
   WORKER_PROCESSES: wholeNumber(0, 64).default(1),
   WORKER_CONCURRENCY: wholeNumber(1, 256).default(4),
+  /**
+   * Tick evaluations one worker process runs at once (at most WORKER_CONCURRENCY). Each already
+   * evaluates its deployments in two batches at a time, so more of them on a machine's cores only
+   * share the same CPU and wait on each other's locks (bench/live: with 4, two processes were
+   * three times slower to fill a tick than with 2).
+   */
+  EVALUATE_CONCURRENCY: wholeNumber(1, 64).default(2),
   HEARTBEAT_INTERVAL_MS: wholeNumber(200, 600_000).default(5_000),
   /** Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs). */
   TRUSTED_PROXIES: z

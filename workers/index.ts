@@ -135,7 +135,7 @@ export async function startWorkers(
   const workers = Object.entries(processors).map(([name, processor]) => {
     const w = new Worker(name, processor, {
       connection: createConnection('worker', url),
-      concurrency,
+      concurrency: name === QUEUES.deployments ? Math.min(concurrency, e.EVALUATE_CONCURRENCY) : concurrency, // prettier-ignore
       name: `${opts.computeOnly ? 'compute' : 'worker'}-${process.pid}`,
       ...(name === QUEUES.backtests || name === QUEUES.compute ? BACKTEST_WORKER : {}),
       ...(name === QUEUES.deployments || name === QUEUES.inbox || name === QUEUES.orders
