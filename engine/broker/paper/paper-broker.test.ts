@@ -143,6 +143,18 @@ describe('paper fill model', () => {
     expect(await fillPrice(base, s, 'SELL')).toMatchObject({ kind: 'fill', price: 120.1 });
   });
 
+  it('fills an order decided between two chains at its own time, at the newest quote, and a resting one at the chain that fills it', async () => {
+    const b = new PaperBroker(base);
+    await b.onSnapshot(snap(T0, { bid: 120, ask: 121 }));
+    // A trader's square-off 22 s after the last chain: not stamped before it was decided.
+    const later = '2026-11-20T09:20:22+05:30';
+    expect(await b.place(contractIntent({ ts: later }))).toMatchObject([{ kind: 'accepted' }, { kind: 'fill', price: 121, ts: later }]); // prettier-ignore
+    const resting = await b.place(contractIntent({ id: 'contract:2', ts: later, orderType: 'LIMIT', limitPrice: 125, side: 'SELL' })); // prettier-ignore
+    expect(resting.map((r) => r.kind)).toEqual(['accepted']);
+    await b.onSnapshot(snap(T1, { bid: 126, ask: 127 }));
+    expect(await b.poll()).toMatchObject([{ kind: 'fill', price: 126, ts: T1 }]);
+  });
+
   it('uses the LTP when that side is not quoted', async () => {
     const s = snap(T0, { ltp: 98.45 });
     expect(await fillPrice(base, s, 'BUY')).toMatchObject({ price: 98.45 });

@@ -306,12 +306,16 @@ export class PaperBroker implements Broker {
       instrument: r.instrument,
     });
     const executionId = `paper:${o.orderId}:${o.executions.length + 1}`;
-    o.executions.push({ executionId, ts: snapshot.ts, qty, price });
+    // At the quote of the newest chain, but not before the order was decided: a trader's
+    // square-off between two chains fills when it was sent, not at the earlier chain's time
+    // (in a backtest every order is decided on a chain, and the two are the same).
+    const ts = Date.parse(r.ts) > Date.parse(snapshot.ts) ? r.ts : snapshot.ts;
+    o.executions.push({ executionId, ts, qty, price });
     o.averagePrice = ((o.averagePrice ?? 0) * o.filledQty + price * qty) / (o.filledQty + qty);
     o.filledQty += qty;
     o.status = o.filledQty >= o.qty ? 'FILLED' : 'PARTIALLY_FILLED';
     addTo(this.net, r, qty);
-    return [{ kind: 'fill', orderId: o.orderId, ts: snapshot.ts, executionId, qty, price, costs: cost.total, brokerOrderId: o.brokerOrderId }]; // prettier-ignore
+    return [{ kind: 'fill', orderId: o.orderId, ts, executionId, qty, price, costs: cost.total, brokerOrderId: o.brokerOrderId }]; // prettier-ignore
   }
 }
 
