@@ -504,7 +504,7 @@ export function pnlOf(state: RuntimeState): PnlSummary {
   const day = basketPnl(state);
   const gross = state.basket.grossBeforeToday + day.gross;
   const costs = state.basket.costsBeforeToday + day.costs;
-  return { gross, costs, net: gross - costs, byStrategy };
+  return { gross, costs, net: gross - costs, dayNet: day.gross - day.costs, byStrategy };
 }
 
 export type { Leg };

@@ -445,6 +445,8 @@ export type PnlSummary = {
   gross: number;
   costs: number;
   net: number;
+  /** Today's net alone (the total less what closed before today's session). */
+  dayNet: number;
   byStrategy: Record<string, { gross: number; costs: number; net: number }>;
 };
 

@@ -213,9 +213,9 @@ export async function evaluateDeployments(
   const written: Decision[] = [];
   const batch = await db.transaction(async (tx) => {
     // The state row lock serialises evaluations of one deployment across worker processes. The
-    // inboxes and the closed legs of states this process holds none of are read in the same
-    // round trip: sent after the lock, Postgres runs them once it is taken, so they see what the
-    // last holder committed.
+    // inboxes and the closed legs of states this process holds none of are issued with it
+    // (`.then` starts a drizzle query); the transaction's connection runs them in that order, so
+    // they read after the lock is taken and see what the last holder committed.
     const locking = tx
       .select({
         st: {
@@ -399,11 +399,16 @@ async function writeSteps(tx: Tx, decisions: readonly Decision[]): Promise<void>
       from unnest(${column(added.map((a) => a.deploymentId))}::uuid[], ${column(added.map((a) => a.kind))}::text[], ${jsonColumn(added.map((a) => a.input))}::jsonb[], ${column(added.map((a) => a.seq))}::int[], ${column(added.map((a) => a.skipped))}::int[])
         as v(deployment_id, kind, input, seq, skipped)`),
     );
+  // Each state's P&L once (it sums every leg the deployment ever traded), for its point and its row.
+  const pnls = decisions.map((d) => {
+    const p = pnlOf(d.state);
+    return { gross: p.gross, costs: p.costs, net: p.net, day: p.dayNet };
+  });
   // The P&L point of the last tick seen: fills of that tick's orders arrive after it, and move it.
-  const points = decisions.flatMap((d) => {
+  const points = decisions.flatMap((d, i) => {
     const lastTs = Object.values(d.state.lastSnapshotTs).sort((a, b) => Date.parse(a) - Date.parse(b)).pop(); // prettier-ignore
     if (!lastTs) return [];
-    const p = pnlOf(d.state);
+    const p = pnls[i];
     return [{ deploymentId: d.dep.id, ts: lastTs, net: p.net, gross: p.gross, costs: p.costs }];
   });
   if (points.length)
@@ -412,10 +417,6 @@ async function writeSteps(tx: Tx, decisions: readonly Decision[]): Promise<void>
       select * from unnest(${column(points.map((p) => p.deploymentId))}::uuid[], ${column(points.map((p) => p.ts))}::text[], ${column(points.map((p) => p.net))}::real[], ${column(points.map((p) => p.gross))}::real[], ${column(points.map((p) => p.costs))}::real[])
       on conflict (deployment_id, ts) do update set net = excluded.net, gross = excluded.gross, costs = excluded.costs`),
     );
-  const pnls = decisions.map((d) => {
-    const p = pnlOf(d.state);
-    return { gross: p.gross, costs: p.costs, net: p.net, day: dayPnl(d.state) };
-  });
   const closed: Parameters<typeof writeClosedLegs>[1][number][] = [];
   const states = decisions.map((d, i) => {
     const stored = encodeStateApart(d.state, d.kept);
@@ -444,11 +445,6 @@ async function writeSteps(tx: Tx, decisions: readonly Decision[]): Promise<void>
       );
   }
   await Promise.all(sent);
-}
-
-function dayPnl(state: RuntimeState): number {
-  const p = pnlOf(state);
-  return p.net - (state.basket.grossBeforeToday - state.basket.costsBeforeToday);
 }
 
 /** A contract as the orders table names it ("NIFTY 2026-11-24 24000 CE", "NIFTY 2026-11-27 FUT"). */
@@ -507,7 +503,7 @@ async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<
       data: e.data ?? null,
     })),
   );
-  // Sent now and awaited with the notifications (which do not need its answer).
+  // Issued now, awaited with the notifications (which do not need its answer).
   const events =
     tx.execute(sql`insert into deployment_events (deployment_id, seq, ts, type, strategy_id, leg_id, message, data)
     select * from unnest(${column(rows.map((r) => r.deploymentId))}::uuid[], ${column(rows.map((r) => r.seq))}::int[], ${column(rows.map((r) => r.ts))}::text[], ${column(rows.map((r) => r.type))}::text[], ${column(rows.map((r) => r.strategyId))}::text[], ${column(rows.map((r) => r.legId))}::text[], ${column(rows.map((r) => r.message))}::text[], ${jsonColumn(rows.map((r) => r.data))}::jsonb[])`);

@@ -172,7 +172,8 @@ export async function routePaperDeployments(
       reportsOf.push({ deploymentId: dep.id, reports });
       out.push({ deploymentId: dep.id, intents: rows.map((r) => r.id), reports: reports.length });
     }
-    // Independent writes, sent together (one wait, not one round trip each).
+    // Independent writes, issued together and awaited once (they still run one by one: see
+    // the evaluator's writes).
     await Promise.all([
       recordReportsOf(tx, reportsOf),
       tx.execute(sql`update order_intents set status = 'sent', sent_at = now(), attempts = attempts + 1
@@ -317,7 +318,7 @@ export async function recordReportsOf(
     changes.set(r.orderId, c);
   }
   const c = [...changes];
-  // Acceptance never overwrites a fill or an end that came first. Sent with the inputs' insert.
+  // Acceptance never overwrites a fill or an end that came first. Issued with the inputs' insert.
   const orders = tx.execute(sql`update orders as o set
       filled_qty = o.filled_qty + v.qty,
       average_price = case when v.qty > 0 then (coalesce(o.average_price, 0) * o.filled_qty + v.notional) / (o.filled_qty + v.qty) else o.average_price end,
