@@ -85,6 +85,8 @@ export async function modeSwitchPreview(
   if (successor) blockers.push('This deployment was already switched; open its successor.');
   if (to === 'live' && (d.feed as { kind?: string }).kind === 'session')
     blockers.push('A simulated session is for paper only; deploy the strategy on the real-time market to go live.'); // prettier-ignore
+  if (to === 'live' && (d.feed as { kind?: string }).kind === 'recorded')
+    blockers.push('Recorded ticks are for paper runs only; deploy the strategy on the real-time market to go live.'); // prettier-ignore
   const accounts =
     to === 'live'
       ? (await db.select().from(brokerAccounts).where(eq(brokerAccounts.ownerId, ownerId))).map((a) => {

@@ -169,6 +169,11 @@ export async function insertDeployment(
     throw new AppError('UNPROCESSABLE', 'mixed calendars', `A simulated session runs on one exchange's clock, and this basket trades ${underlyings.join(', ')} on different exchanges; deploy them apart.`); // prettier-ignore
   if (input.feed === 'session' && input.mode === 'live')
     throw new AppError('INVALID_INPUT', 'live session', 'A simulated session is for paper trading only; a live deployment trades the real market.'); // prettier-ignore
+  // Recorded ticks are a file replayed at any speed (cli paper): real orders on them would trade
+  // at prices the market is not showing. Only a test drives a live deployment with hand-made
+  // ticks, and it has to set the feed in the row itself (workers/deployments/live.test.ts).
+  if (input.feed === 'recorded' && input.mode === 'live')
+    throw new AppError('INVALID_INPUT', 'live on recorded ticks', 'Recorded ticks are for paper runs only; a live deployment trades on its broker\'s own market data: deploy it on the market.'); // prettier-ignore
   const seed = 7;
   // A live deployment trades on its broker's own market data, never on simulated prices.
   const broker = input.mode === 'live' && input.feed === 'market' ? await brokerFeedOf(db, ownerId, input.brokerAccountId!, underlyings) : null; // prettier-ignore

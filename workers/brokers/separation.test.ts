@@ -8,6 +8,7 @@ import { sealCredentials } from '@/db/broker-credentials';
 import { eq, sql } from 'drizzle-orm';
 import { brokerAccounts, deployments } from '@/db/schema';
 import { createDeployment } from '@/server/services/deployments';
+import { modeSwitchPreview, switchDeploymentMode } from '@/server/services/deployment-mode';
 import { insertStrategy } from '@/server/testing/strategies';
 import { useTestApi } from '@/server/testing/api';
 import {
@@ -165,6 +166,19 @@ describe('live deployments and broker accounts', () => {
     await expect(
       createDeployment(api.db, userId, { strategyId, mode: 'live', feed: 'session', brokerAccountId: kite }), // prettier-ignore
     ).rejects.toMatchObject({ userMessage: expect.stringMatching(/simulated session is for paper trading only/) }); // prettier-ignore
+    // Nor on recorded ticks: real orders at a file's prices, whoever asks (the API's schema has no
+    // such feed; the service refuses it too), and a paper run on recorded ticks cannot switch live.
+    await expect(
+      createDeployment(api.db, userId, { strategyId, mode: 'live', feed: 'recorded', source: 'a file', brokerAccountId: kite }), // prettier-ignore
+    ).rejects.toMatchObject({ userMessage: expect.stringMatching(/Recorded ticks are for paper runs only.*deploy it on the market/) }); // prettier-ignore
+    const recorded = await createDeployment(api.db, userId, { strategyId, mode: 'paper', feed: 'recorded', source: 'a file' }); // prettier-ignore
+    const preview = await modeSwitchPreview(api.db, userId, recorded.id);
+    expect(preview.blockers).toContain('Recorded ticks are for paper runs only; deploy the strategy on the real-time market to go live.'); // prettier-ignore
+    await expect(
+      switchDeploymentMode(api.db, userId, { id: recorded.id, to: 'live', brokerAccountId: kite, confirmName: preview.strategyName }), // prettier-ignore
+    ).rejects.toMatchObject({ userMessage: expect.stringMatching(/Recorded ticks are for paper runs only/) }); // prettier-ignore
+    const [still] = await api.db.select().from(deployments).where(eq(deployments.predecessorId, recorded.id)); // prettier-ignore
+    expect(still).toBeUndefined();
   });
 
   it("never builds a broker from someone else's account, nor from a Kite account without today's session", async () => {

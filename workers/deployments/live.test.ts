@@ -15,7 +15,8 @@ import { auditLog, deploymentEvents, deployments, fills, orders } from '@/db/sch
 import { parseDsl } from '@/engine/dsl';
 import example from '@/engine/dsl/examples/nifty-short-straddle-recost.json' with { type: 'json' };
 import { decompile } from '@/engine/graph';
-import { createDeployment } from '@/server/services/deployments';
+import type { Db } from '@/db/client';
+import { createDeployment, insertDeployment, startDeployment } from '@/server/services/deployments';
 import { createStrategy } from '@/server/services/strategies';
 import { useTestApi } from '@/server/testing/api';
 import {
@@ -72,6 +73,23 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/**
+ * A live deployment on the trader's Kite account that takes the ticks this file publishes by hand.
+ * The app refuses live deployments on recorded ticks (real orders at a file's prices); these tests
+ * are about the live order path, not the feed, so the deployment is made on the market (its
+ * broker's feed) and its row pointed at a recorded feed of its own in the same transaction, as
+ * only a test can.
+ */
+async function liveOnTestTicks(t: Awaited<ReturnType<typeof trader>>) {
+  const dep = await api.db.transaction(async (tx) => {
+    const d = await insertDeployment(tx as unknown as Db, t.userId, { strategyId: t.strategyId, mode: 'live', brokerAccountId: t.accountId, feed: 'market' }); // prettier-ignore
+    const [row] = await tx.update(deployments).set({ feed: { kind: 'recorded', underlyings: d.underlyings, source: 'test ticks' }, feedId: `recorded:${d.id}` }).where(eq(deployments.id, d.id)).returning(); // prettier-ignore
+    return row;
+  });
+  await startDeployment(dep);
+  return dep;
+}
+
 let shared: ReturnType<typeof connectTrader> | undefined;
 /** One trader, one Kite login for the file: the tests' deployments share the broker account. */
 const trader = () => (shared ??= connectTrader('live-kite@example.com'));
@@ -124,7 +142,7 @@ async function reconciled(deploymentId: string, after: string) {
 describe('a live deployment on Kite (local fake)', () => {
   it('sends the example straddle to Kite with its tradingsymbols, quantities and tags; kill squares off there; all audited', async () => {
     const t = await trader();
-    const dep = await createDeployment(api.db, t.userId, { strategyId: t.strategyId, mode: 'live', brokerAccountId: t.accountId, feed: 'recorded', source: 'test ticks' }); // prettier-ignore
+    const dep = await liveOnTestTicks(t);
     const snap = contractSnapshot(market, 0);
     kite.publish(snap);
     await publishTick(deps, dep.feedId, snap);
@@ -197,7 +215,7 @@ describe('a live deployment on Kite (local fake)', () => {
     kite.faults.add('POST /orders/regular', { drop: true }, 1);
     try {
       const before = netAtFake().reduce((a, b) => a + Math.abs(b), 0);
-      const dep = await createDeployment(api.db, t.userId, { strategyId: t.strategyId, mode: 'live', brokerAccountId: t.accountId, feed: 'recorded', source: 'test ticks' }); // prettier-ignore
+      const dep = await liveOnTestTicks(t);
       const snap = contractSnapshot(market, 60);
       kite.publish(snap);
       await publishTick(deps, dep.feedId, snap);
@@ -259,7 +277,7 @@ describe('a live deployment on Kite (local fake)', () => {
 
 /** Deploys the example live on the shared account and waits for both legs to be open. */
 async function liveWithPositions(t: Awaited<ReturnType<typeof trader>>, step: number) {
-  const dep = await createDeployment(api.db, t.userId, { strategyId: t.strategyId, mode: 'live', brokerAccountId: t.accountId, feed: 'recorded', source: 'test ticks' }); // prettier-ignore
+  const dep = await liveOnTestTicks(t);
   const snap = contractSnapshot(market, step);
   kite.publish(snap);
   await publishTick(deps, dep.feedId, snap);
@@ -274,7 +292,7 @@ describe('switching a deployment between paper and live', () => {
     const t = await trader();
     const other = await api.callerFor('switch-intruder@example.com');
     const { account: foreign } = await other.caller.brokerAccounts.connect({ broker: 'kite', label: 'Not yours', credentials: { apiKey: 'kitelive1', apiSecret: SECRET } }); // prettier-ignore
-    const paper = await createDeployment(api.db, t.userId, { strategyId: t.strategyId, mode: 'paper', feed: 'recorded', source: 'test ticks', riskLimits: { maxLotsPerOrder: 2 } }); // prettier-ignore
+    const paper = await createDeployment(api.db, t.userId, { strategyId: t.strategyId, mode: 'paper', feed: 'market', riskLimits: { maxLotsPerOrder: 2 } }); // prettier-ignore
 
     const preview = await t.caller.deployments.modeSwitchPreview({ id: paper.id });
     expect(preview).toMatchObject({ mode: 'paper', to: 'live', strategyName: 'NIFTY short straddle', riskLimits: { maxLotsPerOrder: 2 }, blockers: [] }); // prettier-ignore
@@ -371,7 +389,7 @@ describe('when the broker cannot be asked', () => {
   // Last in the file: it ends every Kite session of the fake.
   it('shows why the reconciliation could not run (Kite session ended at 06:00 IST), and says nothing internal', async () => {
     const t = await trader();
-    const dep = await createDeployment(api.db, t.userId, { strategyId: t.strategyId, mode: 'live', brokerAccountId: t.accountId, feed: 'recorded', source: 'test ticks' }); // prettier-ignore
+    const dep = await liveOnTestTicks(t);
     await until('its first reconciliation', async () => {
       const v = await t.caller.deployments.get({ id: dep.id });
       return v.reconciliation.kind === 'checked' && v.reconciliation.status === 'matched';
