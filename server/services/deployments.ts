@@ -394,6 +394,22 @@ export function reconciliationOf(
   };
 }
 
+/** A minute of the P&L series: its points' timestamps to the minute ("2026-11-20T09:21"). */
+const pnlMinute = sql`left(${deploymentPnl.ts}, 16)`;
+
+/**
+ * A deployment's P&L points, newest first. The first view of the chart holds the last point of
+ * each minute: a broker's feed ticks every second, and a day of its points (22,500) would push
+ * the morning out of any limit a page can load; 5,000 minutes are two weeks of sessions. The
+ * stream then sends every point from the newest on (`after`), so the chart moves with each tick.
+ */
+async function pnlSeriesOf(db: Db, id: string, after?: string) {
+  const cols = { ts: deploymentPnl.ts, net: deploymentPnl.net };
+  if (after)
+    return db.select(cols).from(deploymentPnl).where(and(eq(deploymentPnl.deploymentId, id), gte(deploymentPnl.ts, after))).orderBy(desc(deploymentPnl.ts)).limit(5000); // prettier-ignore
+  return db.selectDistinctOn([pnlMinute], cols).from(deploymentPnl).where(eq(deploymentPnl.deploymentId, id)).orderBy(desc(pnlMinute), desc(deploymentPnl.ts)).limit(5000); // prettier-ignore
+}
+
 /** `pnlAfter`: only the P&L points from this time on (its point is rewritten when its fills arrive) (a stream sends the series once, then what is new). */
 export async function getDeployment(
   db: Db,
@@ -406,9 +422,7 @@ export async function getDeployment(
   const [successor] = await db.select({ id: deployments.id, mode: deployments.mode }).from(deployments).where(eq(deployments.predecessorId, id)); // prettier-ignore
   const orderRows = await db.select().from(orders).where(eq(orders.deploymentId, id)).orderBy(desc(orders.createdAt)).limit(200); // prettier-ignore
   const fillRows = await db.select().from(fills).where(eq(fills.deploymentId, id)).orderBy(desc(fills.ts)).limit(200); // prettier-ignore
-  const pnlWhere = opts.pnlAfter ? and(eq(deploymentPnl.deploymentId, id), gte(deploymentPnl.ts, opts.pnlAfter)) : eq(deploymentPnl.deploymentId, id); // prettier-ignore
-  // The newest 5,000 points (a positional deployment's weeks of minutes would be more), oldest first.
-  const pnlSeries = (await db.select({ ts: deploymentPnl.ts, net: deploymentPnl.net }).from(deploymentPnl).where(pnlWhere).orderBy(desc(deploymentPnl.ts)).limit(5000)).reverse(); // prettier-ignore
+  const pnlSeries = (await pnlSeriesOf(db, id, opts.pnlAfter)).reverse();
   const audits = await db.select().from(auditLog).where(eq(auditLog.deploymentId, id)).orderBy(desc(auditLog.at)).limit(100); // prettier-ignore
   return {
     ...summaryOf(d, st?.pnl ?? null),

@@ -9,8 +9,9 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetEnv } from '@/db/env';
-import { strategyVersions } from '@/db/schema';
+import { deploymentPnl, strategyVersions } from '@/db/schema';
 import { straddle } from '@/engine/backtest/golden-straddle';
+import { createDeployment, getDeployment } from '@/server/services/deployments';
 import { insertStrategy } from '@/server/testing/strategies';
 import { useTestApi } from '@/server/testing/api';
 import { testRedisUrl } from '@/tests/setup/redis';
@@ -134,6 +135,23 @@ describe('deployments.*', () => {
     expect((await b.caller.alerts.notifications()).items).toEqual([]);
     const [row] = await a.caller.deployments.list();
     expect(row).toMatchObject({ id, status: 'killed', mode: 'paper' });
+  });
+
+  it("shows a morning of 1-second P&L (a broker's feed) whole, as the last point of each minute, and then every new point", async () => {
+    const a = await api.callerFor('deploy-pnl-seconds@example.test');
+    const dep = await createDeployment(api.db, a.userId, { strategyId: await insertStrategy(api.db, a.userId), mode: 'paper', feed: 'recorded', source: 'seconds' }); // prettier-ignore
+    // 09:15:00 to 12:14:59 IST, a point a second (10,800): more than a page loads point by point.
+    const ts = (s: number) => `2026-11-20T${new Date(Date.UTC(2026, 10, 20, 9, 15, s)).toISOString().slice(11, 19)}+05:30`; // prettier-ignore
+    const points = Array.from({ length: 10_800 }, (_, s) => ({ deploymentId: dep.id, ts: ts(s), net: s, gross: s, costs: 0 })); // prettier-ignore
+    for (let i = 0; i < points.length; i += 2_000) await api.db.insert(deploymentPnl).values(points.slice(i, i + 2_000)); // prettier-ignore
+    const view = await a.caller.deployments.get({ id: dep.id });
+    expect(view.pnlSeries).toHaveLength(180);
+    expect(view.pnlSeries[0]).toEqual({ ts: '2026-11-20T09:15:59+05:30', net: 59 });
+    expect(view.pnlSeries[1]).toEqual({ ts: '2026-11-20T09:16:59+05:30', net: 119 });
+    expect(view.pnlSeries.at(-1)).toEqual({ ts: '2026-11-20T12:14:59+05:30', net: 10_799 });
+    // The stream's next views: every point from the newest one seen on, oldest first.
+    const next = await getDeployment(api.db, a.userId, dep.id, { pnlAfter: '2026-11-20T12:14:00+05:30' }); // prettier-ignore
+    expect(next.pnlSeries.map((p) => p.net)).toEqual(Array.from({ length: 60 }, (_, i) => 10_740 + i)); // prettier-ignore
   });
 
   it('refuses a template version, which belongs to no strategy of the trader', async () => {
