@@ -64,7 +64,9 @@ export function PnlChart({
   return (
     <figure className="space-y-1">
       <figcaption className="flex items-baseline justify-between text-xs text-zinc-400">
-        <span>Net P&amp;L after costs, per tick</span>
+        <span title="Each earlier minute shows its last tick; from the page's opening on, every tick">
+          Net P&amp;L after costs
+        </span>
         <span
           className={`font-mono ${pnlClass(last)}`}
           data-testid="pnl-last"
