@@ -8,6 +8,7 @@
 import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { readState } from '@/db/closed-legs';
+import { rowsOf } from '@/db/columns';
 import { latestSnapshot } from '@/db/feed-snapshots';
 import { legGreeks, type LegGreeks } from '@/engine/market/position-greeks';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
@@ -394,20 +395,34 @@ export function reconciliationOf(
   };
 }
 
-/** A minute of the P&L series: its points' timestamps to the minute ("2026-11-20T09:21"). */
-const pnlMinute = sql`left(${deploymentPnl.ts}, 16)`;
-
 /**
  * A deployment's P&L points, newest first. The first view of the chart holds the last point of
  * each minute: a broker's feed ticks every second, and a day of its points (22,500) would push
  * the morning out of any limit a page can load; 5,000 minutes are two weeks of sessions. The
  * stream then sends every point from the newest on (`after`), so the chart moves with each tick.
+ * Each minute's last point is one step back along the primary key from the minute after it, so
+ * the first view costs 5,000 index look-ups however long the history: `distinct on` the minute
+ * sorted every point, 320 ms for ten days of seconds against 23 ms this way (local Postgres).
  */
-async function pnlSeriesOf(db: Db, id: string, after?: string) {
-  const cols = { ts: deploymentPnl.ts, net: deploymentPnl.net };
+async function pnlSeriesOf(
+  db: Db,
+  id: string,
+  after?: string,
+): Promise<{ ts: string; net: number }[]> {
   if (after)
-    return db.select(cols).from(deploymentPnl).where(and(eq(deploymentPnl.deploymentId, id), gte(deploymentPnl.ts, after))).orderBy(desc(deploymentPnl.ts)).limit(5000); // prettier-ignore
-  return db.selectDistinctOn([pnlMinute], cols).from(deploymentPnl).where(eq(deploymentPnl.deploymentId, id)).orderBy(desc(pnlMinute), desc(deploymentPnl.ts)).limit(5000); // prettier-ignore
+    return db.select({ ts: deploymentPnl.ts, net: deploymentPnl.net }).from(deploymentPnl).where(and(eq(deploymentPnl.deploymentId, id), gte(deploymentPnl.ts, after))).orderBy(desc(deploymentPnl.ts)).limit(5000); // prettier-ignore
+  // A minute's points all start with its first 16 characters ("2026-11-20T09:21"), and that
+  // prefix sorts after every point of the minutes before it.
+  const rows = await db.execute(sql`with recursive minute as (
+      (select ts, net, 1 as n from deployment_pnl where deployment_id = ${id} order by ts desc limit 1)
+      union all
+      select p.ts, p.net, minute.n + 1 from minute, lateral (
+        select ts, net from deployment_pnl where deployment_id = ${id} and ts < left(minute.ts, 16) order by ts desc limit 1
+      ) p
+      where minute.n < 5000
+    )
+    select ts, net from minute order by ts desc`);
+  return rowsOf<{ ts: string; net: number }>(rows).map((r) => ({ ts: r.ts, net: Number(r.net) }));
 }
 
 /** `pnlAfter`: only the P&L points from this time on (its point is rewritten when its fills arrive) (a stream sends the series once, then what is new). */

@@ -152,6 +152,16 @@ describe('deployments.*', () => {
     // The stream's next views: every point from the newest one seen on, oldest first.
     const next = await getDeployment(api.db, a.userId, dep.id, { pnlAfter: '2026-11-20T12:14:00+05:30' }); // prettier-ignore
     expect(next.pnlSeries.map((p) => p.net)).toEqual(Array.from({ length: 60 }, (_, i) => 10_740 + i)); // prettier-ignore
+
+    // A history longer than 5,000 minutes (a point a minute here): the newest 5,000 of them.
+    const long = await createDeployment(api.db, a.userId, { strategyId: await insertStrategy(api.db, a.userId), mode: 'paper', feed: 'recorded', source: 'minutes' }); // prettier-ignore
+    const minute = (m: number) => `${new Date(Date.UTC(2026, 10, 1, 9, 15) + m * 60_000).toISOString().slice(0, 19)}Z`; // prettier-ignore
+    const minutes = Array.from({ length: 5_100 }, (_, m) => ({ deploymentId: long.id, ts: minute(m), net: m, gross: m, costs: 0 })); // prettier-ignore
+    for (let i = 0; i < minutes.length; i += 2_000) await api.db.insert(deploymentPnl).values(minutes.slice(i, i + 2_000)); // prettier-ignore
+    const series = (await a.caller.deployments.get({ id: long.id })).pnlSeries;
+    expect(series).toHaveLength(5_000);
+    expect(series[0]).toEqual({ ts: minute(100), net: 100 });
+    expect(series.at(-1)).toEqual({ ts: minute(5_099), net: 5_099 });
   });
 
   it('refuses a template version, which belongs to no strategy of the trader', async () => {
