@@ -73,6 +73,8 @@ export const EvaluateJobSchema = z.strictObject({
   ts: z.string().min(10).max(40),
   shard: z.int().min(0),
   shards: z.int().min(1),
+  /** Only the deployments this tick makes trade (evaluated first); absent: all of the shard's. */
+  due: z.boolean().optional(),
 });
 export const DeploymentJobSchema = z.strictObject({ deploymentId: z.uuid() });
 export const PortfolioLimitsJobSchema = z.strictObject({ ownerId: z.string().min(1).max(200) });
@@ -141,7 +143,9 @@ export async function nudgeDeployment(deploymentId: string, key: string | number
 
 /**
  * BullMQ serves a queue's jobs without a priority before any prioritized one: jobs that follow the
- * ticks (a paper venue meeting a tick) carry this, so routing an order never waits behind them.
+ * ticks carry this, so that what trades never waits behind them. A paper venue meeting a tick
+ * waits behind routing; the evaluation of a tick's whole shard waits behind the evaluations of
+ * the deployments the tick makes trade, on every underlying.
  */
 export const TICK_PRIORITY = 10;
 

@@ -13,7 +13,7 @@ import { readState } from '@/db/closed-legs';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { createTrader, exampleDocument, recordedDeployment } from '@/tests/support/live-world';
 import { addChannel } from '@/server/services/alerts';
-import { evaluateDeployments } from './evaluator';
+import { aboutToTrade, evaluateDeployments } from './evaluator';
 import { recordTick } from './feed-store';
 
 let t: TestDb;
@@ -91,5 +91,56 @@ describe('the notifications an evaluation raises', () => {
     const rows = await db.select({ id: schema.notifications.id, userId: schema.notifications.userId, dispatchedAt: schema.notifications.dispatchedAt }).from(schema.notifications).where(inArray(schema.notifications.id, [...q.ids, ...t.ids])); // prettier-ignore
     expect(rows.filter((r) => r.userId === quiet).every((r) => r.dispatchedAt !== null)).toBe(true);
     expect(rows.filter((r) => r.userId === told).every((r) => r.dispatchedAt === null)).toBe(true);
+  });
+});
+
+describe('a dry run of the tick (aboutToTrade)', () => {
+  it('names the deployments the tick makes trade, and those this process holds no state of; their evaluation then decides the same orders', async () => {
+    const feedId = 'recorded:evaluator-due';
+    const owner = await createTrader(db, 'evaluator-due');
+    const at = (time: string) => {
+      const doc = exampleDocument('nifty-short-straddle-recost');
+      doc.basket.strategies[0].entry = { ...doc.basket.strategies[0].entry, time };
+      return doc;
+    };
+    const [early, twin, late] = [
+      await recordedDeployment(db, owner, at('09:20'), feedId),
+      await recordedDeployment(db, owner, at('09:20'), feedId),
+      await recordedDeployment(db, owner, at('09:30'), feedId),
+    ];
+    const ticks = [...simulateSession({ underlying: 'NIFTY', seed: 4, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 10 })]; // prettier-ignore
+    const minute = (hhmm: string) => ticks.findIndex((s) => s.ts.slice(11, 16) === hhmm);
+    for (const s of ticks.slice(0, minute('09:20'))) {
+      await recordTick(db, feedId, s);
+      await evaluateDeployments(db, [early, twin, late], { tick: s });
+    }
+    const entry = ticks[minute('09:20')];
+    await recordTick(db, feedId, entry);
+    // Written elsewhere (another process): nothing held here, so it is taken as trading.
+    const stranger = await recordedDeployment(db, owner, at('09:45'), feedId);
+    expect(await aboutToTrade(db, feedId, [early, late, stranger], entry)).toEqual([early, stranger]); // prettier-ignore
+
+    // `early` takes its dry run's steps, `twin` steps afresh: the same orders.
+    const r = await evaluateDeployments(db, [early, twin], { tick: entry });
+    const orders = async (id: string) => {
+      const outbox = r.results.find((x) => x.deploymentId === id)!.outbox;
+      const rows = await db.select().from(schema.orderIntents).where(inArray(schema.orderIntents.id, outbox)); // prettier-ignore
+      return rows.map((o) => {
+        const { id: _id, deploymentId: _d, intentId: _i, ...rest } = o.payload as Record<string, unknown>; // prettier-ignore
+        return rest;
+      });
+    };
+    expect((await orders(early)).length).toBe(2);
+    expect(await orders(early)).toEqual(await orders(twin));
+    // Evaluated at this tick already: nothing more for it to do.
+    expect(await aboutToTrade(db, feedId, [early, twin], entry)).toEqual([]);
+
+    for (const s of ticks.slice(minute('09:20') + 1, minute('09:30'))) {
+      await recordTick(db, feedId, s);
+      await evaluateDeployments(db, [late], { tick: s });
+    }
+    const lateEntry = ticks[minute('09:30')];
+    await recordTick(db, feedId, lateEntry);
+    expect(await aboutToTrade(db, feedId, [late], lateEntry)).toEqual([late]);
   });
 });

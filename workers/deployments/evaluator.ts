@@ -39,6 +39,7 @@ import type {
   RuntimeEvent,
   RuntimeInput,
   RuntimeState,
+  StepResult,
 } from '@/engine/runtime/types';
 import { dataEndInputs, inputsFor } from '@/engine/session/driver';
 import { FEED_DOWN, FEED_GAP, feedGap, type FeedDownEvent, type FeedGapEvent } from './feed-gap';
@@ -343,10 +344,21 @@ async function decide(
       skipped = Math.max(0, (await skippedSince.get(key)!) - 1);
     }
     if (last) d.gap = feedGap(dep.feed, last, tick, skipped);
-    for (const input of inputsFor(state, tick)) {
-      if (input.kind === 'snapshot') await market.show(input.snapshot);
-      await step(input);
-    }
+    const dry = rehearsed.get(dep.id);
+    rehearsed.delete(dep.id);
+    if (dry && dry.from === state && dry.runtime === runtime && dry.ts === tick.ts) {
+      await market.show(tick);
+      for (const r of dry.steps) {
+        state = r.state;
+        d.events.push(...r.events);
+        d.places.push(...r.intents);
+        d.cancels.push(...r.cancels);
+      }
+    } else
+      for (const input of inputsFor(state, tick)) {
+        if (input.kind === 'snapshot') await market.show(input.snapshot);
+        await step(input);
+      }
     d.added.push({ kind: 'snapshot', input: { kind: 'snapshot', underlying: tick.underlying, ts: tick.ts }, seq: ++d.seq, skipped }); // prettier-ignore
     d.ticked = true;
   }
@@ -555,6 +567,64 @@ async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<
   }
   return out;
 }
+
+/**
+ * Those of `ids` that this tick would make trade (place or cancel an order), and those this
+ * process cannot tell of: the tick's evaluation runs them first, so that their orders do not wait
+ * behind the bookkeeping of the deployments the tick only marks to market (recording it, the P&L
+ * point, the state). Each one's steps run here in memory, on the state this process last wrote,
+ * and nothing is written: a dry run. It only orders the work. A wrong guess costs latency, never
+ * an order: every deployment is then evaluated for real, under its lock (evaluateShard). A state
+ * held from an older version (another process wrote since) still answers for the newest tick; a
+ * deployment this process holds no state or runtime of is taken as trading.
+ */
+export async function aboutToTrade(
+  db: Db,
+  feedId: string,
+  ids: readonly string[],
+  tick: ChainSnapshot,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const id of ids) {
+    const held = decoded.get(id);
+    const runtime = runtimes.get(id)?.runtime;
+    if (!held || !runtime) {
+      out.push(id);
+      continue;
+    }
+    let state = held.state;
+    const last = state.lastSnapshotTs[tick.underlying];
+    if (last && Date.parse(tick.ts) <= Date.parse(last)) continue; // evaluated at this tick already
+    const market = new FeedMarket(db, feedId);
+    for (const [u, ts] of Object.entries(state.lastSnapshotTs)) await market.showAt(u, ts);
+    try {
+      const steps: StepResult[] = [];
+      for (const input of inputsFor(state, tick)) {
+        if (input.kind === 'snapshot') await market.show(input.snapshot);
+        steps.push(await runtime.step(state, input, market));
+        state = steps[steps.length - 1].state;
+      }
+      if (steps.some((r) => r.intents.length || r.cancels.length)) {
+        out.push(id);
+        rehearsed.delete(id);
+        if (rehearsed.size >= MAX_DECODED)
+          rehearsed.delete(rehearsed.keys().next().value as string);
+        rehearsed.set(id, { from: held.state, runtime, ts: tick.ts, steps });
+      }
+    } catch {
+      out.push(id); // its real evaluation says what failed
+    }
+  }
+  return out;
+}
+
+/**
+ * The dry runs that traded, until their real evaluation: a step is pure, so from the same state
+ * object (the one held, unchanged since: states are never modified), with the same runtime (a
+ * changed strategy version or risk limits make a new one) and the same tick it gives the same
+ * result, and that evaluation takes it instead of stepping again.
+ */
+const rehearsed = new Map<string, { from: RuntimeState; runtime: Runtime; ts: string; steps: StepResult[] }>(); // prettier-ignore
 
 /** Appends an input to a deployment's inbox (a user command, a clock tick, a broker report). */
 export async function enqueueInput(

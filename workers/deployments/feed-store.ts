@@ -23,7 +23,7 @@ const decode = decodeSnapshot;
 export async function recordTick(db: Db, feedId: string, s: ChainSnapshot): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [prev] = await tx
-      .select({ ts: feedSnapshots.ts, body: feedSnapshots.body })
+      .select({ ts: feedSnapshots.ts })
       .from(feedSnapshots)
       .where(and(eq(feedSnapshots.feedId, feedId), eq(feedSnapshots.underlying, s.underlying)))
       .orderBy(desc(feedSnapshots.ts))
@@ -35,23 +35,26 @@ export async function recordTick(db: Db, feedId: string, s: ChainSnapshot): Prom
       .onConflictDoNothing()
       .returning({ ts: feedSnapshots.ts });
     if (inserted.length === 0) return false;
-    if (prev) {
-      const last = decode(prev.body);
-      const day = sessionDayOf(last);
-      if (day !== sessionDayOf(s)) {
-        const atmIv = sessionAtmIv(last, day, {});
-        await tx
-          .insert(feedCloses)
-          .values({
-            feedId,
-            underlying: s.underlying,
-            day,
-            spot: last.spot,
-            vix: last.vix ?? null,
-            atmIv: atmIv ?? null,
-          }) // prettier-ignore
-          .onConflictDoNothing();
-      }
+    // The previous chain is read (and unzipped) only when it closed a session, not on every tick.
+    if (prev && sessionDayOf({ ...s, ts: prev.ts }) !== sessionDayOf(s)) {
+      const day = sessionDayOf({ ...s, ts: prev.ts });
+      const [row] = await tx
+        .select({ body: feedSnapshots.body })
+        .from(feedSnapshots)
+        .where(and(eq(feedSnapshots.feedId, feedId), eq(feedSnapshots.underlying, s.underlying), eq(feedSnapshots.ts, prev.ts))); // prettier-ignore
+      const last = decode(row.body);
+      const atmIv = sessionAtmIv(last, day, {});
+      await tx
+        .insert(feedCloses)
+        .values({
+          feedId,
+          underlying: s.underlying,
+          day,
+          spot: last.spot,
+          vix: last.vix ?? null,
+          atmIv: atmIv ?? null,
+        }) // prettier-ignore
+        .onConflictDoNothing();
     }
     return true;
   });

@@ -34,6 +34,7 @@ import {
   unscheduleFeed,
 } from '../queues';
 import {
+  aboutToTrade,
   enqueueInput,
   evaluateDeployment,
   evaluateDeployments,
@@ -149,13 +150,16 @@ export async function publishTick(
   const db = await deps.db();
   if (!(await recordTick(db, feedId, snapshot))) return false;
   const shards = deps.shards ?? DEFAULT_SHARDS;
-  const q = getQueue(QUEUES.deployments);
-  for (let shard = 0; shard < shards; shard++)
-    await q.add(
-      DEPLOYMENT_JOBS.evaluate,
-      { feedId, underlying: snapshot.underlying, ts: snapshot.ts, shard, shards },
-      { ...JOB_OPTS, jobId: jobIdOf('eval', feedId, snapshot.underlying, snapshot.ts, shard) },
-    );
+  const data = { feedId, underlying: snapshot.underlying, ts: snapshot.ts, shards };
+  const key = [feedId, snapshot.underlying, snapshot.ts] as const;
+  // Per shard: first the deployments this tick makes trade, then (behind those of every
+  // underlying's tick) the whole shard, which marks the rest to market.
+  await getQueue(QUEUES.deployments).addBulk(
+    Array.from({ length: shards }, (_, shard) => [
+      { name: DEPLOYMENT_JOBS.evaluate, data: { ...data, shard, due: true }, opts: { ...JOB_OPTS, jobId: jobIdOf('due', ...key, shard) } }, // prettier-ignore
+      { name: DEPLOYMENT_JOBS.evaluate, data: { ...data, shard }, opts: { ...JOB_OPTS, jobId: jobIdOf('eval', ...key, shard), priority: TICK_PRIORITY } }, // prettier-ignore
+    ]).flat(),
+  );
   return true;
 }
 
@@ -190,25 +194,34 @@ export async function endFeed(deps: LiveFlowDeps, feedId: string): Promise<void>
   await unscheduleFeed(feedId);
 }
 
-/** One shard of a tick: every deployment of the shard on this feed and underlying, newest tick. */
+/**
+ * One shard of a tick: every deployment of the shard on this feed and underlying, newest tick.
+ * With `due`, only those the tick makes trade (`aboutToTrade`), and only while the job's tick is
+ * the newest: the job without it follows and evaluates the rest (and finds these done).
+ * Returns the deployments evaluated.
+ */
 export async function evaluateShard(
   deps: LiveFlowDeps,
-  job: { feedId: string; underlying: string; shard: number; shards: number; ts?: string },
+  job: { feedId: string; underlying: string; shard: number; shards: number; ts?: string; due?: boolean }, // prettier-ignore
 ): Promise<number> {
   const db = await deps.db();
   // The newest tick, not necessarily the job's: ticks that came faster are skipped and counted.
   // When ticks come faster than evaluation, the jobs of older ticks find it already evaluated
   // by an earlier job and return at once, so a backlog drains (the mark is only a shortcut: lost
   // with Redis, the shard is evaluated again, which repeats nothing).
-  const newest = await newestTickTs(db, job.feedId, job.underlying);
-  if (!newest) return 0;
   const mark = `strikeflow:evaluated:${job.feedId}|${job.underlying}|${job.shard}/${job.shards}`;
-  const done = await deps.redis.get(mark).catch(() => null);
+  const [newest, done] = await Promise.all([newestTickTs(db, job.feedId, job.underlying), deps.redis.get(mark).catch(() => null)]); // prettier-ignore
+  if (!newest) return 0;
   if (job.ts && done && Date.parse(done) >= Date.parse(newest)) return 0;
-  const tick = await snapshotAt(db, job.feedId, job.underlying, newest);
+  // A newer tick has a due job of its own.
+  if (job.due && job.ts !== newest) return 0;
+  const [tick, all, previousTs] = await Promise.all([
+    snapshotAt(db, job.feedId, job.underlying, newest),
+    deploymentsOn(db, job.feedId, job.underlying, { index: job.shard, count: job.shards }),
+    previousTickTs(db, job.feedId, job.underlying, newest),
+  ]);
   if (!tick) return 0;
-  const ids = await deploymentsOn(db, job.feedId, job.underlying, { index: job.shard, count: job.shards }); // prettier-ignore
-  const previousTs = await previousTickTs(db, job.feedId, job.underlying, tick.ts);
+  const ids = job.due ? await aboutToTrade(db, job.feedId, all, tick) : all;
   const evaluated: string[] = [];
   const owners = new Set<string>();
   const opts = { tick, previousTs };
@@ -244,7 +257,7 @@ export async function evaluateShard(
     }
   };
   await Promise.all(Array.from({ length: Math.min(SHARD_LANES, Math.ceil(ids.length / BATCH)) }, lane)); // prettier-ignore
-  await deps.redis.set(mark, newest, 'EX', 3_600).catch(() => {});
+  if (!job.due) await deps.redis.set(mark, newest, 'EX', 3_600).catch(() => {});
   await checkLimits(deps, db, [...owners]);
   return ids.length;
 }
