@@ -6,6 +6,7 @@
  */
 import { and, asc, desc, eq, gt, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { rowsOf } from '@/db/columns';
 import { feedCloses, feedSnapshots } from '@/db/schema';
 import { decodeSnapshot, encodeSnapshot } from '@/db/feed-snapshots';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
@@ -21,43 +22,43 @@ const decode = decodeSnapshot;
  * tick of a new session closes the previous session (its last snapshot is the close).
  */
 export async function recordTick(db: Db, feedId: string, s: ChainSnapshot): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [prev] = await tx
-      .select({ ts: feedSnapshots.ts })
-      .from(feedSnapshots)
-      .where(and(eq(feedSnapshots.feedId, feedId), eq(feedSnapshots.underlying, s.underlying)))
-      .orderBy(desc(feedSnapshots.ts))
-      .limit(1);
-    if (prev && Date.parse(prev.ts) >= Date.parse(s.ts)) return false;
-    const inserted = await tx
-      .insert(feedSnapshots)
-      .values({ feedId, underlying: s.underlying, ts: s.ts, body: encode(s) })
-      .onConflictDoNothing()
-      .returning({ ts: feedSnapshots.ts });
-    if (inserted.length === 0) return false;
-    // The previous chain is read (and unzipped) only when it closed a session, not on every tick.
-    if (prev && sessionDayOf({ ...s, ts: prev.ts }) !== sessionDayOf(s)) {
-      const day = sessionDayOf({ ...s, ts: prev.ts });
-      const [row] = await tx
-        .select({ body: feedSnapshots.body })
-        .from(feedSnapshots)
-        .where(and(eq(feedSnapshots.feedId, feedId), eq(feedSnapshots.underlying, s.underlying), eq(feedSnapshots.ts, prev.ts))); // prettier-ignore
-      const last = decode(row.body);
-      const atmIv = sessionAtmIv(last, day, {});
-      await tx
-        .insert(feedCloses)
-        .values({
-          feedId,
-          underlying: s.underlying,
-          day,
-          spot: last.spot,
-          vix: last.vix ?? null,
-          atmIv: atmIv ?? null,
-        }) // prettier-ignore
-        .onConflictDoNothing();
-    }
-    return true;
-  });
+  // Two statements and no transaction for the usual tick (a feed publishes five underlyings a
+  // second, and each one's evaluations wait for it); the first of a session writes its close in
+  // the same transaction as the tick, since closesBefore keeps a day's closes once read.
+  const prev = await newestTs(db, feedId, s.underlying);
+  if (prev && Date.parse(prev) >= Date.parse(s.ts)) return false;
+  if (prev && sessionDayOf({ ...s, ts: prev }) !== sessionDayOf(s))
+    return db.transaction(async (tx) => {
+      if (!(await insertTick(tx as unknown as Db, feedId, s))) return false;
+      const day = sessionDayOf({ ...s, ts: prev });
+      const last = await snapshotAt(tx as unknown as Db, feedId, s.underlying, prev);
+      if (last)
+        await tx
+          .insert(feedCloses)
+          .values({
+            feedId,
+            underlying: s.underlying,
+            day,
+            spot: last.spot,
+            vix: last.vix ?? null,
+            atmIv: sessionAtmIv(last, day, {}) ?? null,
+          })
+          .onConflictDoNothing();
+      return true;
+    });
+  return insertTick(db, feedId, s);
+}
+
+/** Inserts the tick unless a tick as new is recorded already (another publisher got there first). */
+async function insertTick(db: Db, feedId: string, s: ChainSnapshot): Promise<boolean> {
+  const inserted = rowsOf<{ ts: string }>(
+    await db.execute(sql`insert into feed_snapshots (feed_id, underlying, ts, body)
+      select ${feedId}, ${s.underlying}, ${s.ts}, ${encode(s)}::bytea
+      where not exists (select 1 from feed_snapshots where feed_id = ${feedId} and underlying = ${s.underlying} and ts >= ${s.ts})
+      on conflict do nothing
+      returning ts`),
+  );
+  return inserted.length > 0;
 }
 
 /**
