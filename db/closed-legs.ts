@@ -2,7 +2,7 @@
  * A deployment's stored state is its `deployment_state` row plus the closed legs that row names
  * (engine/runtime/state-codec `encodeStateApart`): every reader of a state reads both, here.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { decodeState, type ApartLegRow, type ApartLegs } from '@/engine/runtime/state-codec';
 import type { RuntimeState } from '@/engine/runtime/types';
 import type { Db } from './client';
@@ -51,14 +51,15 @@ export async function readStates(
   return new Map(rows.map((r) => [r.deploymentId, decodeState(r.text, apart.get(r.deploymentId))])); // prettier-ignore
 }
 
-/** Writes closed legs of these deployments (new ones, and positions a new day's legs took over). */
-export async function writeClosedLegs(
-  tx: Tx,
-  rows: readonly (ApartLegRow & { deploymentId: string })[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.execute(sql`insert into deployment_closed_legs (deployment_id, strategy_id, position, leg)
+/** A closed leg of a deployment as stored apart. */
+export type ClosedLegRow = ApartLegRow & { deploymentId: string };
+
+/**
+ * The statement writing closed legs of these deployments (new ones, and positions a new day's legs
+ * took over): a CTE of the evaluator's one write of a batch.
+ */
+export const closedLegsInsert = (rows: readonly ClosedLegRow[]): SQL =>
+  sql`insert into deployment_closed_legs (deployment_id, strategy_id, position, leg)
     select v."deploymentId", v."strategyId", v.position, v.leg
     from jsonb_to_recordset(${recordsOf(rows)}) as v("deploymentId" uuid, "strategyId" text, position int, leg text)
-    on conflict (deployment_id, strategy_id, position) do update set leg = excluded.leg`);
-}
+    on conflict (deployment_id, strategy_id, position) do update set leg = excluded.leg`;

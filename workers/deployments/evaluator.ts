@@ -10,7 +10,7 @@
  * commands, clock ticks), then the newest tick of its feed. When ticks come faster than
  * evaluation, the newest is taken and the ones in between are counted as skipped.
  */
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { column, isAnyOf, jsonColumn, recordsOf, rowsOf } from '@/db/columns';
 import {
@@ -30,7 +30,7 @@ import {
   encodeStateApart,
   type KeptLegs,
 } from '@/engine/runtime/state-codec';
-import { closedLegsOf, writeClosedLegs } from '@/db/closed-legs';
+import { closedLegsInsert, closedLegsOf, type ClosedLegRow } from '@/db/closed-legs';
 import type {
   CancelRequest,
   ChainSnapshot,
@@ -392,25 +392,26 @@ function resultOf(d: Decision, outbox: string[], raised: Raised): EvaluationResu
   };
 }
 
-/** Inputs applied and added, P&L points, states and trading states of a batch: a query each, sent together. */
+/**
+ * Inputs applied and added, P&L points, closed legs and states of a batch: ONE statement (its
+ * parts are data-modifying CTEs on different rows, so their order does not matter); a trading
+ * state that changed is a statement of its own (rare). Each statement costs two round trips that
+ * nothing else overlaps (see evaluateDeployments), and the batch of a tick's trades waits for them.
+ */
 async function writeSteps(tx: Tx, decisions: readonly Decision[]): Promise<void> {
   if (decisions.length === 0) return;
-  const sent: PromiseLike<unknown>[] = [];
+  const parts: SQL[] = [];
   const applied = decisions.flatMap((d) => d.inbox);
   if (applied.length)
-    sent.push(
-      tx.execute(sql`update deployment_inputs as i set applied_at = now(), applied_seq = v.seq
+    parts.push(sql`applied as (update deployment_inputs as i set applied_at = now(), applied_seq = v.seq
       from unnest(${column(applied.map((a) => a.id))}::bigint[], ${column(applied.map((a) => a.seq))}::int[]) as v(id, seq)
-      where i.id = v.id`),
-    );
+      where i.id = v.id)`);
   const added = decisions.flatMap((d) => d.added.map((a) => ({ deploymentId: d.dep.id, ...a })));
   if (added.length)
-    sent.push(
-      tx.execute(sql`insert into deployment_inputs (deployment_id, kind, input, applied_at, applied_seq, skipped)
+    parts.push(sql`added as (insert into deployment_inputs (deployment_id, kind, input, applied_at, applied_seq, skipped)
       select v.deployment_id, v.kind, v.input, now(), v.seq, v.skipped
       from unnest(${column(added.map((a) => a.deploymentId))}::uuid[], ${column(added.map((a) => a.kind))}::text[], ${jsonColumn(added.map((a) => a.input))}::jsonb[], ${column(added.map((a) => a.seq))}::int[], ${column(added.map((a) => a.skipped))}::int[])
-        as v(deployment_id, kind, input, seq, skipped)`),
-    );
+        as v(deployment_id, kind, input, seq, skipped))`);
   // Each state's P&L once (it sums every leg the deployment ever traded), for its point and its row.
   const pnls = decisions.map((d) => {
     const p = pnlOf(d.state);
@@ -424,25 +425,22 @@ async function writeSteps(tx: Tx, decisions: readonly Decision[]): Promise<void>
     return [{ deploymentId: d.dep.id, ts: lastTs, net: p.net, gross: p.gross, costs: p.costs }];
   });
   if (points.length)
-    sent.push(
-      tx.execute(sql`insert into deployment_pnl (deployment_id, ts, net, gross, costs)
+    parts.push(sql`points as (insert into deployment_pnl (deployment_id, ts, net, gross, costs)
       select * from unnest(${column(points.map((p) => p.deploymentId))}::uuid[], ${column(points.map((p) => p.ts))}::text[], ${column(points.map((p) => p.net))}::real[], ${column(points.map((p) => p.gross))}::real[], ${column(points.map((p) => p.costs))}::real[])
-      on conflict (deployment_id, ts) do update set net = excluded.net, gross = excluded.gross, costs = excluded.costs`),
-    );
-  const closed: Parameters<typeof writeClosedLegs>[1][number][] = [];
+      on conflict (deployment_id, ts) do update set net = excluded.net, gross = excluded.gross, costs = excluded.costs)`);
+  const closed: ClosedLegRow[] = [];
   const states = decisions.map((d, i) => {
     const stored = encodeStateApart(d.state, d.kept);
     for (const r of stored.rows) closed.push({ deploymentId: d.dep.id, ...r });
     d.kept = stored.kept;
     return { id: d.dep.id, state: stored.text, steps: d.seq, pnl: pnls[i], version: d.version };
   });
-  sent.push(writeClosedLegs(tx, closed));
-  sent.push(
-    tx.execute(sql`update deployment_state as s
+  if (closed.length) parts.push(sql`closed as (${closedLegsInsert(closed)})`);
+  parts.push(sql`states as (update deployment_state as s
     set state = v.state, steps = v.steps, pnl = v.pnl, version = s.version + 1, updated_at = now()
     from jsonb_to_recordset(${recordsOf(states)}) as v(id uuid, state text, steps int, pnl jsonb, version int)
-    where s.deployment_id = v.id and s.version = v.version`),
-  );
+    where s.deployment_id = v.id and s.version = v.version)`);
+  const sent: PromiseLike<unknown>[] = [tx.execute(sql`with ${sql.join(parts, sql`, `)} select 1`)];
   for (const d of decisions) {
     const halted = d.state.tradingState === 'HALTED' && d.dep.status !== 'killed';
     if (halted || d.state.tradingState !== d.dep.tradingState)
@@ -470,19 +468,20 @@ async function writeOutbox(tx: Tx, decisions: readonly Decision[]): Promise<Map<
   ]);
   const out = new Map<string, string[]>();
   if (rows.length === 0) return out;
-  const intents = tx.execute(sql`insert into order_intents (id, deployment_id, kind, payload)
-      select * from unnest(${column(rows.map((r) => r.id))}::text[], ${column(rows.map((r) => r.deploymentId))}::uuid[], ${column(rows.map((r) => r.kind))}::text[], ${jsonColumn(rows.map((r) => r.payload))}::jsonb[])
-      on conflict do nothing
-      returning id, deployment_id as "deploymentId"`);
   const places = decisions.flatMap((d) => d.places.map((o) => ({ id: o.id, deploymentId: d.dep.id, intentId: o.intentId, legId: o.legId, side: o.side, contract: contractOf(o), qty: o.qty, reason: o.reason }))); // prettier-ignore
+  // One statement: the orders' rows (a CTE) and the intents'.
   const orders = places.length
-    ? tx.execute(sql`insert into orders (id, deployment_id, intent_id, leg_id, side, contract, qty, status, reason)
+    ? sql`with orders as (insert into orders (id, deployment_id, intent_id, leg_id, side, contract, qty, status, reason)
       select v.id, v.deployment_id, v.intent_id, v.leg_id, v.side, v.contract, v.qty, 'PENDING', v.reason
       from unnest(${column(places.map((o) => o.id))}::text[], ${column(places.map((o) => o.deploymentId))}::uuid[], ${column(places.map((o) => o.intentId))}::text[], ${column(places.map((o) => o.legId))}::text[], ${column(places.map((o) => o.side))}::text[], ${column(places.map((o) => o.contract))}::text[], ${column(places.map((o) => o.qty))}::int[], ${column(places.map((o) => o.reason))}::text[])
         as v(id, deployment_id, intent_id, leg_id, side, contract, qty, reason)
-      on conflict do nothing`)
-    : null;
-  const [inserted] = await Promise.all([intents, orders]);
+      on conflict do nothing) `
+    : sql``;
+  const inserted =
+    await tx.execute(sql`${orders}insert into order_intents (id, deployment_id, kind, payload)
+      select * from unnest(${column(rows.map((r) => r.id))}::text[], ${column(rows.map((r) => r.deploymentId))}::uuid[], ${column(rows.map((r) => r.kind))}::text[], ${jsonColumn(rows.map((r) => r.payload))}::jsonb[])
+      on conflict do nothing
+      returning id, deployment_id as "deploymentId"`);
   const added = rowsOf<{ id: string; deploymentId: string }>(inserted);
   // In the order the kernel decided them (the router sends a deployment's rows in that order anyway).
   const byId = new Map(added.map((a) => [a.id, a.deploymentId]));
@@ -491,53 +490,41 @@ async function writeOutbox(tx: Tx, decisions: readonly Decision[]): Promise<Map<
   return out;
 }
 
-/** A batch's events, each deployment's numbered after its last; the ones a trader is alerted to also become notifications. */
+/**
+ * A batch's events, each deployment's numbered after its last; the ones a trader is alerted to
+ * also become notifications. One statement: the numbering (one look-up of the (deployment, seq)
+ * key per deployment: a grouped max over `= any(...)` read every event of the day of every
+ * deployment in the batch), the events (a CTE) and the notifications, keyed by the events' seq.
+ */
 async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<string, Raised>> {
   const out = new Map<string, Raised>();
   const withEvents = decisions.filter((d) => d.events.length || d.gap || d.notes.length);
   if (withEvents.length === 0) return out;
-  // One look-up of the (deployment, seq) key per deployment: a grouped max over `= any(...)` read
-  // every event of the day of every deployment in the batch.
-  const last = rowsOf<{ id: string; seq: number | null }>(
-    await tx.execute(sql`select v.id, (select max(e.seq) from deployment_events e where e.deployment_id = v.id) as seq
-      from unnest(${column(withEvents.map((d) => d.dep.id))}::uuid[]) as v(id)`),
-  );
-  const base = new Map(last.map((r) => [r.id, r.seq ?? 0]));
   const rows = withEvents.flatMap((d) =>
-    [...d.events, ...(d.gap ? [d.gap] : []), ...d.notes].map((e, i) => ({
-      deploymentId: d.dep.id,
-      seq: (base.get(d.dep.id) ?? 0) + i + 1,
-      ts: e.ts,
-      type: e.type,
-      strategyId: 'strategyId' in e ? (e.strategyId ?? null) : null,
-      legId: 'legId' in e ? (e.legId ?? null) : null,
-      message: e.message,
-      data: e.data ?? null,
-    })),
+    [...d.events, ...(d.gap ? [d.gap] : []), ...d.notes].map((e, i) => {
+      // A broker feed's outage is said once per outage, and blocks entries: the trader hears of
+      // it. A gap is said after the fact, on every deployment that fell behind: the page says it.
+      const kind =
+        e.type === FEED_DOWN
+          ? ('feed' as const)
+          : e.type === FEED_GAP
+            ? null
+            : alertKindOf({ type: e.type as RuntimeEvent['type'] });
+      return {
+        deploymentId: d.dep.id,
+        i: i + 1,
+        ts: e.ts,
+        type: e.type,
+        strategyId: 'strategyId' in e ? (e.strategyId ?? null) : null,
+        legId: 'legId' in e ? (e.legId ?? null) : null,
+        message: e.message,
+        data: e.data ?? null,
+        alert: kind,
+        title: kind ? alertTitle(kind, d.dep.name) : null,
+        ownerId: d.dep.ownerId,
+      };
+    }),
   );
-  // Issued now, awaited with the notifications (which do not need its answer).
-  const events =
-    tx.execute(sql`insert into deployment_events (deployment_id, seq, ts, type, strategy_id, leg_id, message, data)
-    select * from unnest(${column(rows.map((r) => r.deploymentId))}::uuid[], ${column(rows.map((r) => r.seq))}::int[], ${column(rows.map((r) => r.ts))}::text[], ${column(rows.map((r) => r.type))}::text[], ${column(rows.map((r) => r.strategyId))}::text[], ${column(rows.map((r) => r.legId))}::text[], ${column(rows.map((r) => r.message))}::text[], ${jsonColumn(rows.map((r) => r.data))}::jsonb[])`);
-  const deps = new Map(withEvents.map((d) => [d.dep.id, d.dep]));
-  const alerts = rows.flatMap((row) => {
-    // A broker feed's outage is said once per outage, and blocks entries: the trader hears of
-    // it. A gap is said after the fact, on every deployment that fell behind: the page says it.
-    const kind =
-      row.type === FEED_DOWN
-        ? ('feed' as const)
-        : row.type === FEED_GAP
-          ? null
-          : alertKindOf({ type: row.type as RuntimeEvent['type'] });
-    if (!kind) return [];
-    const dep = deps.get(row.deploymentId)!;
-    // prettier-ignore
-    return [{ userId: dep.ownerId, deploymentId: dep.id, key: `${dep.id}:${row.seq}`, kind, title: alertTitle(kind, dep.name), message: row.message }];
-  });
-  if (alerts.length === 0) {
-    await events;
-    return out;
-  }
   // An owner with no enabled channel has nothing to send: the notification is stored dispatched,
   // so a busy tick does not queue a delivery job per entry and stop that would find no channel.
   const added = rowsOf<{
@@ -546,17 +533,25 @@ async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<
     deploymentId: string;
     deliver: boolean;
   }>(
-    (
-      await Promise.all([
-        tx.execute(sql`insert into notifications (user_id, deployment_id, key, kind, title, message, dispatched_at)
-      select a.u, a.d, a.k, a.kind, a.t, a.m,
-        case when exists (select 1 from alert_channels c where c.owner_id = a.u and c.enabled) then null else now() end
-      from unnest(${column(alerts.map((a) => a.userId))}::text[], ${column(alerts.map((a) => a.deploymentId))}::uuid[], ${column(alerts.map((a) => a.key))}::text[], ${column(alerts.map((a) => a.kind))}::text[], ${column(alerts.map((a) => a.title))}::text[], ${column(alerts.map((a) => a.message))}::text[]) as a(u, d, k, kind, t, m)
+    await tx.execute(sql`with v as (
+        select * from unnest(${column(rows.map((_, n) => n))}::int[], ${column(rows.map((r) => r.deploymentId))}::uuid[], ${column(rows.map((r) => r.i))}::int[], ${column(rows.map((r) => r.ts))}::text[], ${column(rows.map((r) => r.type))}::text[], ${column(rows.map((r) => r.strategyId))}::text[], ${column(rows.map((r) => r.legId))}::text[], ${column(rows.map((r) => r.message))}::text[], ${jsonColumn(rows.map((r) => r.data))}::jsonb[], ${column(rows.map((r) => r.alert))}::text[], ${column(rows.map((r) => r.title))}::text[], ${column(rows.map((r) => r.ownerId))}::text[])
+          as v(n, d, i, ts, type, strategy_id, leg_id, message, data, kind, title, owner)
+      ), base as (
+        select x.d, coalesce((select max(e.seq) from deployment_events e where e.deployment_id = x.d), 0) as b
+        from (select distinct d from v) as x
+      ), events as (
+        insert into deployment_events (deployment_id, seq, ts, type, strategy_id, leg_id, message, data)
+        select v.d, base.b + v.i, v.ts, v.type, v.strategy_id, v.leg_id, v.message, v.data
+        from v join base on base.d = v.d
+      )
+      insert into notifications (user_id, deployment_id, key, kind, title, message, dispatched_at)
+      select v.owner, v.d, v.d::text || ':' || (base.b + v.i)::text, v.kind, v.title, v.message,
+        case when exists (select 1 from alert_channels c where c.owner_id = v.owner and c.enabled) then null else now() end
+      from v join base on base.d = v.d
+      where v.kind is not null
+      order by v.n
       on conflict do nothing
       returning id, key, deployment_id as "deploymentId", dispatched_at is null as deliver`),
-        events,
-      ])
-    )[0],
   );
   for (const a of added) {
     const r = out.get(a.deploymentId) ?? { ids: [], deliveries: [] };
