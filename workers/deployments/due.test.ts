@@ -1,18 +1,65 @@
 /**
- * A shard's whole evaluation waits for the due jobs running (the trades of a tick), in any worker
- * process, and never longer than DUE_WAIT_MS: a due job that died is forgotten when its mark
- * expires. On a real Redis.
+ * A tick's due jobs: the deployments it makes trade are evaluated first, then the whole shard; a
+ * shard's whole evaluation waits for the due jobs running (in any worker process), never longer
+ * than DUE_WAIT_MS: a due job that died is forgotten when its mark expires. On the test database
+ * and a real Redis.
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { schema } from '@/db/client';
+import { simulateSession } from '@/engine/market/simulator';
+import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { testRedisUrl } from '@/tests/setup/redis';
-import { DUE_IN_FLIGHT, DUE_WAIT_MS, dueSettled } from './index';
+import { createTrader, exampleDocument, recordedDeployment } from '@/tests/support/live-world';
+import { closeQueues, createConnection } from '../queues';
+import { recordTick } from './feed-store';
+import { DUE_IN_FLIGHT, DUE_WAIT_MS, dueSettled, evaluateShard } from './index';
 
 let redis: Redis;
+let t: TestDb;
+let db: Db;
 beforeAll(async () => {
-  redis = new Redis(await testRedisUrl(), { maxRetriesPerRequest: 1 });
+  const url = await testRedisUrl();
+  process.env.REDIS_URL = url; // the queues the evaluations add to
+  redis = createConnection('client', url);
+  t = await openTestDb();
+  db = t.db;
+}, 60_000);
+afterAll(async () => {
+  await closeQueues();
+  redis?.disconnect();
+  await t?.close();
 });
-afterAll(() => redis?.disconnect());
+
+describe("a tick's due job", () => {
+  it('evaluates the deployments the tick makes trade (all of them while it holds no state), and the whole shard after', async () => {
+    const feedId = 'recorded:due-shard';
+    const owner = await createTrader(db, 'due-shard');
+    const doc = exampleDocument('nifty-short-straddle-recost');
+    doc.basket.strategies[0].entry = { ...doc.basket.strategies[0].entry, time: '09:20' };
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await recordedDeployment(db, owner, doc, feedId));
+    const ticks = [...simulateSession({ underlying: 'NIFTY', seed: 4, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 10 })]; // prettier-ignore
+    const deps = { db: async () => db, redis, shards: 1 };
+    const job = (ts: string, due: boolean) => ({ feedId, underlying: 'NIFTY', shard: 0, shards: 1, ts, due }); // prettier-ignore
+    const tick = async (hhmm: string) => {
+      const s = ticks.find((x) => x.ts.slice(11, 16) === hhmm)!;
+      await recordTick(db, feedId, s);
+      return { due: await evaluateShard(deps, job(s.ts, true)), whole: await evaluateShard(deps, job(s.ts, false)) }; // prettier-ignore
+    };
+    // Nothing held yet: all four are taken as trading and evaluated first; the whole shard's job
+    // finds them done.
+    expect(await tick('09:18')).toEqual({ due: 4, whole: 4 });
+    expect(await tick('09:19')).toEqual({ due: 0, whole: 4 });
+    expect(await tick('09:20')).toEqual({ due: 4, whole: 4 }); // the four entries, first
+    expect(await tick('09:21')).toEqual({ due: 0, whole: 4 });
+    // The entries were filled by the due job: their orders and fills are in.
+    const fills = await db.select({ n: sql<number>`count(*)::int` }).from(schema.fills).innerJoin(schema.orders, eq(schema.orders.id, schema.fills.orderId)).where(inArray(schema.orders.deploymentId, ids)); // prettier-ignore
+    expect(fills[0].n).toBe(8);
+  }, 60_000);
+});
 
 const waited = async () => {
   const at = performance.now();
