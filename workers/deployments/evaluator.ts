@@ -30,6 +30,7 @@ import {
   encodeStateApart,
   type KeptLegs,
 } from '@/engine/runtime/state-codec';
+import { executePrepared } from '@/db/prepared';
 import { closedLegsInsert, closedLegsOf, type ClosedLegRow } from '@/db/closed-legs';
 import type {
   CancelRequest,
@@ -215,8 +216,9 @@ export async function evaluateDeployments(
   const batch = await db.transaction(async (tx) => {
     // The state row lock serialises evaluations of one deployment across worker processes. The
     // inboxes and the closed legs of states this process holds none of are issued with it
-    // (`.then` starts a drizzle query); the transaction's connection runs them in that order, so
-    // they read after the lock is taken and see what the last holder committed.
+    // (`.execute()` starts a query; prepared, they are pipelined: db/prepared.ts); the
+    // transaction's connection runs them in that order, so they read after the lock is taken and
+    // see what the last holder committed.
     const locking = tx
       .select({
         st: {
@@ -237,7 +239,8 @@ export async function evaluateDeployments(
         'update',
         opts.skipLocked ? { of: deploymentState, skipLocked: true } : { of: deploymentState },
       )
-      .then((r) => r);
+      .prepare('evaluate-lock')
+      .execute();
     const inboxRows = tx
       .select()
       .from(deploymentInputs)
@@ -248,7 +251,8 @@ export async function evaluateDeployments(
         ),
       )
       .orderBy(asc(deploymentInputs.id))
-      .then((r) => r);
+      .prepare('evaluate-inbox')
+      .execute();
     const unheld = closedLegsOf(
       tx,
       ids.filter((id) => !held.has(id)),
@@ -288,18 +292,12 @@ export async function evaluateDeployments(
         failed.push({ deploymentId: dep.id, error });
       }
     }
-    // The writes depend on none of each other's answers, so they are issued together and awaited
-    // once. On the wire they still go one after another, each with two round trips: drizzle sends
-    // queries unprepared (drizzle-orm#6096), and postgres.js has the server describe such a
-    // statement before binding it and sends nothing else meanwhile. Prepared statements would
-    // pipeline them (5x less client CPU per query measured), but at a quarter of a query per
-    // evaluation that made no difference bench/live could see, so they are not used.
-    const [outbox, raised] = await Promise.all([writeOutbox(tx, decisions), writeEvents(tx, decisions), writeSteps(tx, decisions)]); // prettier-ignore
+    const { outbox, raised } = await writeDecisions(tx, decisions);
     const results = decisions.map((d) => resultOf(d, outbox.get(d.dep.id) ?? [], raised.get(d.dep.id) ?? { ids: [], deliveries: [] })); // prettier-ignore
     written.push(...decisions);
     return { results: [...results, ...idle], locked, failed };
   });
-  // Committed: these versions are the states just written (writeSteps bumps each by one).
+  // Committed: these versions are the states just written (writeDecisions bumps each by one).
   for (const d of written) remember(d.dep.id, d.version + 1, d.state, d.kept);
   return batch;
 }
@@ -393,13 +391,62 @@ function resultOf(d: Decision, outbox: string[], raised: Raised): EvaluationResu
 }
 
 /**
- * Inputs applied and added, P&L points, closed legs and states of a batch: ONE statement (its
- * parts are data-modifying CTEs on different rows, so their order does not matter); a trading
- * state that changed is a statement of its own (rare). Each statement costs two round trips that
- * nothing else overlaps (see evaluateDeployments), and the batch of a tick's trades waits for them.
+ * Everything a batch's steps decided, in ONE statement: data-modifying CTEs on different rows
+ * (their order does not matter; each sees the rows as they were before the statement), prepared
+ * (db/prepared.ts). Its rows come back as the outbox rows added and the notifications raised. A
+ * trading state that changed is a statement of its own, beside it (rare). An unprepared statement
+ * costs two round trips that nothing else overlaps, and a batch of a tick's trades waits for
+ * them: three statements here (steps, outbox, events) were half of such a batch's transaction.
  */
-async function writeSteps(tx: Tx, decisions: readonly Decision[]): Promise<void> {
-  if (decisions.length === 0) return;
+async function writeDecisions(
+  tx: Tx,
+  decisions: readonly Decision[],
+): Promise<{ outbox: Map<string, string[]>; raised: Map<string, Raised> }> {
+  const outbox = new Map<string, string[]>();
+  const raised = new Map<string, Raised>();
+  if (decisions.length === 0) return { outbox, raised };
+  const parts: SQL[] = [...stepsParts(decisions)];
+  const intents = outboxParts(decisions);
+  const notes = eventsParts(decisions);
+  parts.push(...(intents?.parts ?? []), ...(notes?.parts ?? []));
+  const returned: SQL[] = [];
+  if (intents) returned.push(sql`select 'intent' as k, id, deployment_id::text as d, null::text as key, null::boolean as deliver from intents`); // prettier-ignore
+  if (notes) returned.push(sql`select 'note' as k, id::text as id, deployment_id::text as d, key, dispatched_at is null as deliver from notes`); // prettier-ignore
+  const sent: PromiseLike<unknown>[] = [
+    executePrepared(tx, sql`with ${sql.join(parts, sql`, `)} ${returned.length ? sql.join(returned, sql` union all `) : sql`select 1`}`), // prettier-ignore
+  ];
+  for (const d of decisions) {
+    const halted = d.state.tradingState === 'HALTED' && d.dep.status !== 'killed';
+    if (halted || d.state.tradingState !== d.dep.tradingState)
+      sent.push(
+        tx
+          .update(deployments)
+          .set({
+            tradingState: d.state.tradingState,
+            ...(halted ? { status: 'killed' as const, statusReason: d.state.tradingStateReason } : {}), // prettier-ignore
+          })
+          .where(eq(deployments.id, d.dep.id)),
+      );
+  }
+  const [rows] = await Promise.all(sent);
+  const added = returned.length ? rowsOf<{ k: string; id: string; d: string; key: string | null; deliver: boolean | null }>(rows) : []; // prettier-ignore
+  // Outbox rows in the order the kernel decided them (the router sends a deployment's rows in that order anyway).
+  const addedIntents = new Set(added.filter((a) => a.k === 'intent').map((a) => a.id));
+  for (const r of intents?.rows ?? [])
+    if (addedIntents.has(r.id)) outbox.set(r.deploymentId, [...(outbox.get(r.deploymentId) ?? []), r.id]); // prettier-ignore
+  for (const a of added) {
+    if (a.k !== 'note') continue;
+    const r = raised.get(a.d) ?? { ids: [], deliveries: [] };
+    // A bigserial comes back as text (and is sent as text here).
+    r.ids.push(Number(a.id));
+    if (a.deliver) r.deliveries.push({ id: Number(a.id), key: a.key! });
+    raised.set(a.d, r);
+  }
+  return { outbox, raised };
+}
+
+/** Inputs applied and added, P&L points, closed legs and states of a batch, as CTEs. */
+function stepsParts(decisions: readonly Decision[]): SQL[] {
   const parts: SQL[] = [];
   const applied = decisions.flatMap((d) => d.inbox);
   if (applied.length)
@@ -440,66 +487,43 @@ async function writeSteps(tx: Tx, decisions: readonly Decision[]): Promise<void>
     set state = v.state, steps = v.steps, pnl = v.pnl, version = s.version + 1, updated_at = now()
     from jsonb_to_recordset(${recordsOf(states)}) as v(id uuid, state text, steps int, pnl jsonb, version int)
     where s.deployment_id = v.id and s.version = v.version)`);
-  const sent: PromiseLike<unknown>[] = [tx.execute(sql`with ${sql.join(parts, sql`, `)} select 1`)];
-  for (const d of decisions) {
-    const halted = d.state.tradingState === 'HALTED' && d.dep.status !== 'killed';
-    if (halted || d.state.tradingState !== d.dep.tradingState)
-      sent.push(
-        tx
-          .update(deployments)
-          .set({
-            tradingState: d.state.tradingState,
-            ...(halted ? { status: 'killed' as const, statusReason: d.state.tradingStateReason } : {}), // prettier-ignore
-          })
-          .where(eq(deployments.id, d.dep.id)),
-      );
-  }
-  await Promise.all(sent);
+  return parts;
 }
 
 /** A contract as the orders table names it ("NIFTY 2026-11-24 24000 CE", "NIFTY 2026-11-27 FUT"). */
 export const contractOf = (o: Contract) => describeContract(o);
 
-/** Orders and cancels of a batch into the outbox (ids are deterministic: a repeated step adds nothing). */
-async function writeOutbox(tx: Tx, decisions: readonly Decision[]): Promise<Map<string, string[]>> {
+/** Orders and cancels of a batch into the outbox, as CTEs (ids are deterministic: a repeated step adds nothing). */
+function outboxParts(decisions: readonly Decision[]) {
   const rows = decisions.flatMap((d) => [
     ...d.places.map((o) => ({ id: o.id, deploymentId: d.dep.id, kind: 'place', payload: o })),
     ...d.cancels.map((c) => ({ id: c.id, deploymentId: d.dep.id, kind: 'cancel', payload: c })),
   ]);
-  const out = new Map<string, string[]>();
-  if (rows.length === 0) return out;
+  if (rows.length === 0) return null;
   const places = decisions.flatMap((d) => d.places.map((o) => ({ id: o.id, deploymentId: d.dep.id, intentId: o.intentId, legId: o.legId, side: o.side, contract: contractOf(o), qty: o.qty, reason: o.reason }))); // prettier-ignore
-  // One statement: the orders' rows (a CTE) and the intents'.
-  const orders = places.length
-    ? sql`with orders as (insert into orders (id, deployment_id, intent_id, leg_id, side, contract, qty, status, reason)
+  const parts: SQL[] = [];
+  if (places.length)
+    parts.push(sql`orders as (insert into orders (id, deployment_id, intent_id, leg_id, side, contract, qty, status, reason)
       select v.id, v.deployment_id, v.intent_id, v.leg_id, v.side, v.contract, v.qty, 'PENDING', v.reason
       from unnest(${column(places.map((o) => o.id))}::text[], ${column(places.map((o) => o.deploymentId))}::uuid[], ${column(places.map((o) => o.intentId))}::text[], ${column(places.map((o) => o.legId))}::text[], ${column(places.map((o) => o.side))}::text[], ${column(places.map((o) => o.contract))}::text[], ${column(places.map((o) => o.qty))}::int[], ${column(places.map((o) => o.reason))}::text[])
         as v(id, deployment_id, intent_id, leg_id, side, contract, qty, reason)
-      on conflict do nothing) `
-    : sql``;
-  const inserted =
-    await tx.execute(sql`${orders}insert into order_intents (id, deployment_id, kind, payload)
+      on conflict do nothing)`);
+  parts.push(sql`intents as (insert into order_intents (id, deployment_id, kind, payload)
       select * from unnest(${column(rows.map((r) => r.id))}::text[], ${column(rows.map((r) => r.deploymentId))}::uuid[], ${column(rows.map((r) => r.kind))}::text[], ${jsonColumn(rows.map((r) => r.payload))}::jsonb[])
       on conflict do nothing
-      returning id, deployment_id as "deploymentId"`);
-  const added = rowsOf<{ id: string; deploymentId: string }>(inserted);
-  // In the order the kernel decided them (the router sends a deployment's rows in that order anyway).
-  const byId = new Map(added.map((a) => [a.id, a.deploymentId]));
-  for (const r of rows)
-    if (byId.has(r.id)) out.set(r.deploymentId, [...(out.get(r.deploymentId) ?? []), r.id]);
-  return out;
+      returning id, deployment_id)`);
+  return { parts, rows };
 }
 
 /**
  * A batch's events, each deployment's numbered after its last; the ones a trader is alerted to
- * also become notifications. One statement: the numbering (one look-up of the (deployment, seq)
- * key per deployment: a grouped max over `= any(...)` read every event of the day of every
- * deployment in the batch), the events (a CTE) and the notifications, keyed by the events' seq.
+ * also become notifications, as CTEs: the numbering (one look-up of the (deployment, seq) key per
+ * deployment: a grouped max over `= any(...)` read every event of the day of every deployment in
+ * the batch), the events and the notifications, keyed by the events' seq.
  */
-async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<string, Raised>> {
-  const out = new Map<string, Raised>();
+function eventsParts(decisions: readonly Decision[]): { parts: SQL[] } | null {
   const withEvents = decisions.filter((d) => d.events.length || d.gap || d.notes.length);
-  if (withEvents.length === 0) return out;
+  if (withEvents.length === 0) return null;
   const rows = withEvents.flatMap((d) =>
     [...d.events, ...(d.gap ? [d.gap] : []), ...d.notes].map((e, i) => {
       // A broker feed's outage is said once per outage, and blocks entries: the trader hears of
@@ -527,40 +551,33 @@ async function writeEvents(tx: Tx, decisions: readonly Decision[]): Promise<Map<
   );
   // An owner with no enabled channel has nothing to send: the notification is stored dispatched,
   // so a busy tick does not queue a delivery job per entry and stop that would find no channel.
-  const added = rowsOf<{
-    id: string | number;
-    key: string;
-    deploymentId: string;
-    deliver: boolean;
-  }>(
-    await tx.execute(sql`with v as (
+  return {
+    parts: [
+      sql`ev as (
         select * from unnest(${column(rows.map((_, n) => n))}::int[], ${column(rows.map((r) => r.deploymentId))}::uuid[], ${column(rows.map((r) => r.i))}::int[], ${column(rows.map((r) => r.ts))}::text[], ${column(rows.map((r) => r.type))}::text[], ${column(rows.map((r) => r.strategyId))}::text[], ${column(rows.map((r) => r.legId))}::text[], ${column(rows.map((r) => r.message))}::text[], ${jsonColumn(rows.map((r) => r.data))}::jsonb[], ${column(rows.map((r) => r.alert))}::text[], ${column(rows.map((r) => r.title))}::text[], ${column(rows.map((r) => r.ownerId))}::text[])
           as v(n, d, i, ts, type, strategy_id, leg_id, message, data, kind, title, owner)
-      ), base as (
+      )`,
+      sql`ev_base as (
         select x.d, coalesce((select max(e.seq) from deployment_events e where e.deployment_id = x.d), 0) as b
-        from (select distinct d from v) as x
-      ), events as (
+        from (select distinct d from ev) as x
+      )`,
+      sql`events as (
         insert into deployment_events (deployment_id, seq, ts, type, strategy_id, leg_id, message, data)
-        select v.d, base.b + v.i, v.ts, v.type, v.strategy_id, v.leg_id, v.message, v.data
-        from v join base on base.d = v.d
-      )
-      insert into notifications (user_id, deployment_id, key, kind, title, message, dispatched_at)
-      select v.owner, v.d, v.d::text || ':' || (base.b + v.i)::text, v.kind, v.title, v.message,
-        case when exists (select 1 from alert_channels c where c.owner_id = v.owner and c.enabled) then null else now() end
-      from v join base on base.d = v.d
-      where v.kind is not null
-      order by v.n
-      on conflict do nothing
-      returning id, key, deployment_id as "deploymentId", dispatched_at is null as deliver`),
-  );
-  for (const a of added) {
-    const r = out.get(a.deploymentId) ?? { ids: [], deliveries: [] };
-    // A bigserial comes back as text from postgres.js.
-    r.ids.push(Number(a.id));
-    if (a.deliver) r.deliveries.push({ id: Number(a.id), key: a.key });
-    out.set(a.deploymentId, r);
-  }
-  return out;
+        select ev.d, ev_base.b + ev.i, ev.ts, ev.type, ev.strategy_id, ev.leg_id, ev.message, ev.data
+        from ev join ev_base on ev_base.d = ev.d
+      )`,
+      sql`notes as (
+        insert into notifications (user_id, deployment_id, key, kind, title, message, dispatched_at)
+        select ev.owner, ev.d, ev.d::text || ':' || (ev_base.b + ev.i)::text, ev.kind, ev.title, ev.message,
+          case when exists (select 1 from alert_channels c where c.owner_id = ev.owner and c.enabled) then null else now() end
+        from ev join ev_base on ev_base.d = ev.d
+        where ev.kind is not null
+        order by ev.n
+        on conflict do nothing
+        returning id, key, deployment_id, dispatched_at
+      )`,
+    ],
+  };
 }
 
 /**
@@ -580,7 +597,16 @@ export async function aboutToTrade(
   tick: ChainSnapshot,
 ): Promise<string[]> {
   const out: string[] = [];
+  let ran = performance.now();
   for (const id of ids) {
+    // A dry run's steps are CPU alone (its awaits resolve at once, as microtasks, which run before
+    // any I/O): unbroken, a hundred deployments held this process's other work for 5-15 ms, and
+    // with it the transactions of the trades found a moment earlier, each of whose round trips
+    // waited for the loop. Every millisecond or so, the loop serves them.
+    if (performance.now() - ran > 1) {
+      await new Promise((r) => setImmediate(r));
+      ran = performance.now();
+    }
     const held = decoded.get(id);
     const runtime = runtimes.get(id)?.runtime;
     if (!held || !runtime) {
@@ -599,13 +625,10 @@ export async function aboutToTrade(
         steps.push(await runtime.step(state, input, market));
         state = steps[steps.length - 1].state;
       }
-      if (steps.some((r) => r.intents.length || r.cancels.length)) {
-        out.push(id);
-        rehearsed.delete(id);
-        if (rehearsed.size >= MAX_DECODED)
-          rehearsed.delete(rehearsed.keys().next().value as string);
-        rehearsed.set(id, { from: held.state, runtime, ts: tick.ts, steps });
-      }
+      if (steps.some((r) => r.intents.length || r.cancels.length)) out.push(id);
+      rehearsed.delete(id);
+      if (rehearsed.size >= MAX_DECODED) rehearsed.delete(rehearsed.keys().next().value as string);
+      rehearsed.set(id, { from: held.state, runtime, ts: tick.ts, steps });
     } catch {
       out.push(id); // its real evaluation says what failed
     }
@@ -614,10 +637,11 @@ export async function aboutToTrade(
 }
 
 /**
- * The dry runs that traded, until their real evaluation: a step is pure, so from the same state
- * object (the one held, unchanged since: states are never modified), with the same runtime (a
- * changed strategy version or risk limits make a new one) and the same tick it gives the same
- * result, and that evaluation takes it instead of stepping again.
+ * The dry runs, until their real evaluation: a step is pure, so from the same state object (the
+ * one held, unchanged since: states are never modified), with the same runtime (a changed
+ * strategy version or risk limits make a new one) and the same tick it gives the same result, and
+ * that evaluation takes it instead of stepping again. The quiet ones too: the whole shard's job
+ * that follows in this process then steps none of its deployments a second time.
  */
 const rehearsed = new Map<string, { from: RuntimeState; runtime: Runtime; ts: string; steps: StepResult[] }>(); // prettier-ignore
 
@@ -641,17 +665,46 @@ export async function deploymentsOn(
   underlying: string,
   shard: { index: number; count: number },
 ): Promise<string[]> {
-  const rows = await db
-    .select({ id: deployments.id })
+  return inShard(await runningOn(db, [feedId]), feedId, underlying, shard);
+}
+
+/** Running (and paused) deployments of these feeds, with what they trade: one query for a due job's ticks. */
+export async function runningOn(
+  db: Db,
+  feedIds: readonly string[],
+): Promise<{ id: string; feedId: string; underlyings: string[] }[]> {
+  return db
+    .select({
+      id: deployments.id,
+      feedId: deployments.feedId,
+      underlyings: deployments.underlyings,
+    })
     .from(deployments)
     .where(
       and(
-        eq(deployments.feedId, feedId),
+        isAnyOf(deployments.feedId, feedIds, 'text'),
         inArray(deployments.status, ['running', 'paused']),
-        sql`${underlying} = any(${deployments.underlyings})`,
       ),
-    );
-  return rows.map((r) => r.id).filter((id) => shardOf(id, shard.count) === shard.index);
+    ) // prettier-ignore
+    .prepare('running-on')
+    .execute();
+}
+
+/** Those of `running` on the feed that trade the underlying and fall in the shard. */
+export function inShard(
+  running: readonly { id: string; feedId: string; underlyings: string[] }[],
+  feedId: string,
+  underlying: string,
+  shard: { index: number; count: number },
+): string[] {
+  return running
+    .filter(
+      (r) =>
+        r.feedId === feedId &&
+        r.underlyings.includes(underlying) &&
+        shardOf(r.id, shard.count) === shard.index,
+    ) // prettier-ignore
+    .map((r) => r.id);
 }
 
 /** A stable shard for a deployment id (deployments spread over the evaluate jobs of a tick). */
