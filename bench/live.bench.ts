@@ -24,7 +24,12 @@ import { simulateSession } from '../engine/market/simulator.ts';
 import type { ChainSnapshot } from '../engine/market/snapshot.ts';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Db } from '../db/client.ts';
-import { DEFAULT_SHARDS, evaluateShard, publishTick } from '../workers/deployments/index.ts';
+import {
+  DEFAULT_SHARDS,
+  evaluateDue,
+  evaluateShard,
+  publishTicks,
+} from '../workers/deployments/index.ts';
 import { recordTick } from '../workers/deployments/feed-store.ts';
 import { waitQuiet } from '../workers/deployments/quiet.ts';
 import {
@@ -103,13 +108,10 @@ async function runRound(
   const published = new Map<string, number>();
   const tickOnce = async () => {
     const k = cursor.next++;
-    await Promise.all(
-      UNDERLYINGS.map(async (u) => {
-        const s = feeds.get(u)![k];
-        published.set(`${u}|${s.ts}`, Date.now());
-        await publishTick(deps, `recorded:bench-${u}`, s);
-      }),
-    );
+    // A second of the market: every underlying's tick, published together as a feed worker does.
+    const at = Date.now();
+    for (const u of UNDERLYINGS) published.set(`${u}|${feeds.get(u)![k].ts}`, at);
+    await publishTicks(deps, UNDERLYINGS.map((u) => ({ feedId: `recorded:bench-${u}`, snapshot: feeds.get(u)![k] }))); // prettier-ignore
   };
   const second = async (fn: () => Promise<void>) => {
     const at = Date.now();
@@ -205,9 +207,10 @@ async function probe(
     for (const u of UNDERLYINGS) {
       const feedId = `recorded:bench-${u}`;
       await recordTick(world.db, feedId, feeds.get(u)![k]);
-      for (const due of [true, false])
-        for (let shard = 0; shard < SHARDS; shard++)
-          await evaluateShard(deps, { feedId, underlying: u, shard, shards: SHARDS, ts: feeds.get(u)![k].ts, due }); // prettier-ignore
+      for (let shard = 0; shard < SHARDS; shard++)
+        await evaluateDue(deps, { feedId, underlying: u, ts: feeds.get(u)![k].ts, shard, shards: SHARDS }); // prettier-ignore
+      for (let shard = 0; shard < SHARDS; shard++)
+        await evaluateShard(deps, { feedId, underlying: u, shard, shards: SHARDS, ts: feeds.get(u)![k].ts }); // prettier-ignore
     }
   }
   for (let i = 0; i < ticks; i++) {
@@ -219,10 +222,10 @@ async function probe(
       const q0 = queries;
       const d0 = dbCpu?.() ?? 0;
       const c0 = process.cpuUsage();
-      // A tick's two jobs per shard, as publishTick queues them: the deployments it makes trade,
+      // A tick's two jobs per shard, as publishTicks queues them: the deployments it makes trade,
       // then the whole shard (whose counts are the tick's evaluations).
       for (let shard = 0; shard < SHARDS; shard++)
-        await evaluateShard(deps, { feedId, underlying: u, shard, shards: SHARDS, ts: s.ts, due: true }); // prettier-ignore
+        await evaluateDue(deps, { feedId, underlying: u, ts: s.ts, shard, shards: SHARDS }); // prettier-ignore
       for (let shard = 0; shard < SHARDS; shard++)
         evaluations += await evaluateShard(deps, { feedId, underlying: u, shard, shards: SHARDS, ts: s.ts }); // prettier-ignore
       const c = process.cpuUsage(c0);

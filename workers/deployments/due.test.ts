@@ -13,9 +13,16 @@ import { simulateSession } from '@/engine/market/simulator';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { createTrader, exampleDocument, recordedDeployment } from '@/tests/support/live-world';
-import { closeQueues, createConnection } from '../queues';
+import { closeQueues, createConnection, EvaluateJobSchema, getQueue, QUEUES } from '../queues';
 import { recordTick } from './feed-store';
-import { DUE_IN_FLIGHT, DUE_WAIT_MS, dueSettled, evaluateShard } from './index';
+import {
+  DUE_IN_FLIGHT,
+  DUE_WAIT_MS,
+  dueSettled,
+  evaluateDue,
+  evaluateShard,
+  publishTicks,
+} from './index';
 
 let redis: Redis;
 let t: TestDb;
@@ -58,6 +65,52 @@ describe("a tick's due job", () => {
     // The entries were filled by the due job: their orders and fills are in.
     const fills = await db.select({ n: sql<number>`count(*)::int` }).from(schema.fills).innerJoin(schema.orders, eq(schema.orders.id, schema.fills.orderId)).where(inArray(schema.orders.deploymentId, ids)); // prettier-ignore
     expect(fills[0].n).toBe(8);
+  }, 60_000);
+
+  it("is queued for each tick published together, ahead of the whole shards, and evaluates that tick's trades", async () => {
+    const owner = await createTrader(db, 'due-publication');
+    const nifty = [...simulateSession({ underlying: 'NIFTY', seed: 4, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 10 })]; // prettier-ignore
+    const bank = [...simulateSession({ underlying: 'BANKNIFTY', seed: 4, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 10 })]; // prettier-ignore
+    const feeds = { NIFTY: 'recorded:due-pub-nifty', BANKNIFTY: 'recorded:due-pub-bank' } as const;
+    const ids: string[] = [];
+    for (const [underlying, entry] of [
+      ['NIFTY', '09:20'],
+      ['NIFTY', '09:21'],
+      ['BANKNIFTY', '09:20'],
+    ] as const) {
+      const doc = exampleDocument('nifty-short-straddle-recost');
+      doc.basket.strategies[0].underlying = underlying;
+      doc.basket.strategies[0].entry = { ...doc.basket.strategies[0].entry, time: entry };
+      ids.push(await recordedDeployment(db, owner, doc, feeds[underlying]));
+    }
+    const deps = { db: async () => db, redis, shards: 1 };
+    const queue = getQueue(QUEUES.deployments);
+    const publish = async (hhmm: string) => {
+      const at = (xs: typeof nifty) => xs.find((x) => x.ts.slice(11, 16) === hhmm)!;
+      const items = [{ feedId: feeds.NIFTY, snapshot: at(nifty) }, { feedId: feeds.BANKNIFTY, snapshot: at(bank) }]; // prettier-ignore
+      expect(await publishTicks(deps, items)).toEqual(items);
+      expect(await publishTicks(deps, items)).toEqual([]); // published already: nothing recorded or queued again
+      const jobs = (await queue.getJobs(['waiting', 'prioritized'])).filter((j) => JSON.stringify(j.data).includes(at(nifty).ts)).map((j) => ({ job: j, data: EvaluateJobSchema.parse(j.data), priority: j.opts.priority ?? 0 })); // prettier-ignore
+      const due = jobs.filter((j) => j.data.due);
+      const whole = jobs.filter((j) => !j.data.due);
+      expect(due.map((j) => j.data.feedId).sort()).toEqual([feeds.BANKNIFTY, feeds.NIFTY]);
+      expect(whole.map((j) => j.data.feedId).sort()).toEqual([feeds.BANKNIFTY, feeds.NIFTY]);
+      // A BullMQ priority above 0 runs after every job without one: the whole shards after the due jobs.
+      expect(Math.max(...due.map((j) => j.priority))).toBe(0);
+      expect(Math.min(...whole.map((j) => j.priority))).toBeGreaterThan(0);
+      for (const j of jobs) await j.job.remove();
+      let n = 0;
+      for (const j of due) n += await evaluateDue(deps, { ...j.data, ts: j.data.ts });
+      return n;
+    };
+    // Nothing held yet: all three are evaluated first.
+    expect(await publish('09:18')).toBe(3);
+    expect(await publish('09:19')).toBe(0);
+    // 09:20: the NIFTY entry and the BANKNIFTY entry, of two feeds; 09:21 the other NIFTY entry.
+    expect(await publish('09:20')).toBe(2);
+    expect(await publish('09:21')).toBe(1);
+    const placed = await db.select({ d: schema.orders.deploymentId, n: sql<number>`count(*)::int` }).from(schema.fills).innerJoin(schema.orders, eq(schema.orders.id, schema.fills.orderId)).where(inArray(schema.orders.deploymentId, ids)).groupBy(schema.orders.deploymentId); // prettier-ignore
+    expect(new Map(placed.map((p) => [p.d, p.n]))).toEqual(new Map(ids.map((id) => [id, 2])));
   }, 60_000);
 });
 

@@ -9,7 +9,14 @@ import type { Db } from '@/db/client';
 import { schema } from '@/db/client';
 import { simulateSession } from '@/engine/market/simulator';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
-import { closesBefore, newestTickTs, recordTick, snapshotAt } from './feed-store';
+import {
+  closesBefore,
+  newestTickTs,
+  recordTick,
+  recordTicks,
+  snapshotAt,
+  ticksAround,
+} from './feed-store';
 
 let t: TestDb;
 let db: Db;
@@ -19,7 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => t?.close());
 
-const day = (date: string) => [...simulateSession({ underlying: 'NIFTY', seed: 6, date, intervalSeconds: 60, strikesEachSide: 5 })]; // prettier-ignore
+const day = (date: string, underlying = 'NIFTY') => [...simulateSession({ underlying, seed: 6, date, intervalSeconds: 60, strikesEachSide: 5 })]; // prettier-ignore
 
 describe('recording a feed', () => {
   it('records each tick once and refuses one that is not newer than the newest', async () => {
@@ -52,5 +59,51 @@ describe('recording a feed', () => {
     // The second tick of the session writes nothing more.
     expect(await recordTick(db, feedId, next[1])).toBe(true);
     expect(await closes()).toHaveLength(1);
+  });
+
+  it('records ticks published together in one go: the new ones, each once, in the order given', async () => {
+    const nifty = day('2026-08-18');
+    const bank = day('2026-08-18', 'BANKNIFTY');
+    const item = (feedId: string, snapshot: (typeof nifty)[number]) => ({ feedId, snapshot });
+    const a = 'recorded:feed-store-batch-a';
+    const b = 'recorded:feed-store-batch-b';
+    expect(await recordTicks(db, [item(a, nifty[0]), item(a, bank[0]), item(b, nifty[0])])).toHaveLength(3); // prettier-ignore
+    // Again with one newer tick: only that one; an older one (late) is refused.
+    const again = [item(a, nifty[0]), item(a, bank[1]), item(b, nifty[0])];
+    expect(await recordTicks(db, again)).toEqual([again[1]]);
+    expect(await recordTicks(db, [item(b, nifty[2]), item(b, nifty[1])])).toEqual([
+      item(b, nifty[2]),
+    ]); // the second is older than the first
+    // Two ticks of one underlying in a batch: both, in order.
+    const two = [item(a, nifty[1]), item(a, nifty[2])];
+    expect(await recordTicks(db, two)).toEqual(two);
+    expect(await newestTickTs(db, a, 'NIFTY')).toBe(nifty[2].ts);
+    expect(await newestTickTs(db, a, 'BANKNIFTY')).toBe(bank[1].ts);
+    expect((await snapshotAt(db, a, 'BANKNIFTY', bank[1].ts))?.spot).toBe(bank[1].spot);
+    const around = await ticksAround(db, [{ feedId: a, underlying: 'NIFTY', ts: nifty[1].ts }, { feedId: b, underlying: 'BANKNIFTY', ts: bank[0].ts }]); // prettier-ignore
+    expect(around.get(`${a}|NIFTY|${nifty[1].ts}`)).toEqual({
+      newest: nifty[2].ts,
+      previous: nifty[0].ts,
+    });
+    expect(around.get(`${b}|BANKNIFTY|${bank[0].ts}`)).toEqual({ newest: null, previous: null });
+  });
+
+  it("writes a session's close when a batch holds the next session's first tick", async () => {
+    const feedId = 'recorded:feed-store-batch-close';
+    const first = day('2026-08-18');
+    const next = day('2026-08-19');
+    const bank = day('2026-08-19', 'BANKNIFTY');
+    await recordTicks(
+      db,
+      first.slice(0, 20).map((snapshot) => ({ feedId, snapshot })),
+    );
+    expect(await newestTickTs(db, feedId, 'NIFTY')).toBe(first[19].ts);
+    const got = await recordTicks(db, [
+      { feedId, snapshot: next[0] },
+      { feedId, snapshot: bank[0] },
+    ]);
+    expect(got.map((i) => i.snapshot.underlying)).toEqual(['NIFTY', 'BANKNIFTY']);
+    const closes = await db.select().from(schema.feedCloses).where(eq(schema.feedCloses.feedId, feedId)); // prettier-ignore
+    expect(closes.map((c) => [c.underlying, c.day, c.spot])).toEqual([['NIFTY', '2026-08-18', first[19].spot]]); // prettier-ignore
   });
 });

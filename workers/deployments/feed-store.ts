@@ -6,7 +6,8 @@
  */
 import { and, asc, desc, eq, gt, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { rowsOf } from '@/db/columns';
+import { column, rowsOf } from '@/db/columns';
+import { executePrepared } from '@/db/prepared';
 import { feedCloses, feedSnapshots } from '@/db/schema';
 import { decodeSnapshot, encodeSnapshot } from '@/db/feed-snapshots';
 import type { ChainSnapshot } from '@/engine/market/snapshot';
@@ -49,6 +50,65 @@ export async function recordTick(db: Db, feedId: string, s: ChainSnapshot): Prom
   return insertTick(db, feedId, s);
 }
 
+/**
+ * Records ticks of several feeds or underlyings at once (a feed's second: one tick per
+ * underlying): two statements for the lot (the newest tick of each, then one guarded insert)
+ * instead of two per tick, since every evaluation of the second waits for them. A tick that opens
+ * a session, or a second tick of the same underlying in the batch, goes through `recordTick`
+ * alone, in order. Returns the ticks recorded, in the order given.
+ */
+export async function recordTicks<T extends { feedId: string; snapshot: ChainSnapshot }>(
+  db: Db,
+  items: readonly T[],
+): Promise<T[]> {
+  const pairKey = (i: T) => `${i.feedId}|${i.snapshot.underlying}`;
+  const seen = new Set<string>();
+  const alone = new Set<T>();
+  for (const i of items) {
+    if (seen.has(pairKey(i))) alone.add(i);
+    seen.add(pairKey(i));
+  }
+  const batch = items.filter((i) => !alone.has(i));
+  const newest = new Map<string, string | null>(
+    batch.length === 0
+      ? []
+      : rowsOf<{ f: string; u: string; ts: string | null }>(
+          await executePrepared(
+            db,
+            sql`select v.f, v.u,
+            (select s.ts from feed_snapshots s where s.feed_id = v.f and s.underlying = v.u order by s.ts desc limit 1) as ts
+            from unnest(${column(batch.map((i) => i.feedId))}::text[], ${column(batch.map((i) => i.snapshot.underlying))}::text[]) as v(f, u)`,
+          ),
+        ).map((r) => [`${r.f}|${r.u}`, r.ts] as const),
+  );
+  const together: T[] = [];
+  for (const i of batch) {
+    const prev = newest.get(pairKey(i));
+    if (prev && Date.parse(prev) >= Date.parse(i.snapshot.ts)) continue; // recorded already, or late
+    if (prev && sessionDayOf({ ...i.snapshot, ts: prev }) !== sessionDayOf(i.snapshot))
+      alone.add(i);
+    else together.push(i);
+  }
+  const recorded = new Set<T>();
+  if (together.length) {
+    const inserted = rowsOf<{ f: string; u: string; ts: string }>(
+      await executePrepared(
+        db,
+        sql`insert into feed_snapshots (feed_id, underlying, ts, body)
+        select v.f, v.u, v.ts, decode(v.b, 'base64')
+        from unnest(${column(together.map((i) => i.feedId))}::text[], ${column(together.map((i) => i.snapshot.underlying))}::text[], ${column(together.map((i) => i.snapshot.ts))}::text[], ${column(together.map((i) => encode(i.snapshot).toString('base64')))}::text[]) as v(f, u, ts, b)
+        where not exists (select 1 from feed_snapshots s where s.feed_id = v.f and s.underlying = v.u and s.ts >= v.ts)
+        on conflict do nothing
+        returning feed_id as f, underlying as u, ts`,
+      ),
+    );
+    const got = new Set(inserted.map((r) => `${r.f}|${r.u}|${r.ts}`));
+    for (const i of together) if (got.has(`${pairKey(i)}|${i.snapshot.ts}`)) recorded.add(i);
+  }
+  for (const i of items) if (alone.has(i) && (await recordTick(db, i.feedId, i.snapshot))) recorded.add(i); // prettier-ignore
+  return items.filter((i) => recorded.has(i));
+}
+
 /** Inserts the tick unless a tick as new is recorded already (another publisher got there first). */
 async function insertTick(db: Db, feedId: string, s: ChainSnapshot): Promise<boolean> {
   const inserted = rowsOf<{ ts: string }>(
@@ -84,6 +144,23 @@ export async function snapshotAt(
   const key = `${feedId}|${underlying}|${ts}`;
   const hit = decoded.get(key);
   if (hit) return hit;
+  // A tick's jobs in this process start together: one read and one unzip for all of them.
+  const reading = inFlight.get(key);
+  if (reading) return reading;
+  const read = readSnapshot(db, key, feedId, underlying, ts).finally(() => inFlight.delete(key));
+  inFlight.set(key, read);
+  return read;
+}
+
+const inFlight = new Map<string, Promise<ChainSnapshot | undefined>>();
+
+async function readSnapshot(
+  db: Db,
+  key: string,
+  feedId: string,
+  underlying: string,
+  ts: string,
+): Promise<ChainSnapshot | undefined> {
   const [row] = await db
     .select({ body: feedSnapshots.body })
     .from(feedSnapshots)
@@ -93,7 +170,9 @@ export async function snapshotAt(
         eq(feedSnapshots.underlying, underlying),
         eq(feedSnapshots.ts, ts),
       ),
-    );
+    )
+    .prepare('snapshot-at')
+    .execute();
   return row ? remember(key, decode(row.body)) : undefined;
 }
 
@@ -137,6 +216,23 @@ export const newestTickTs = (db: Db, feedId: string, underlying: string) =>
 /** Time of the feed's tick just before `ts` (none: `ts` is its first). */
 export const previousTickTs = (db: Db, feedId: string, underlying: string, ts: string) =>
   newestTs(db, feedId, underlying, { before: ts });
+
+/**
+ * For each tick, its underlying's newest tick and the tick before it: one statement for the ticks
+ * a due job was given. Keyed `feedId|underlying|ts`.
+ */
+export async function ticksAround(
+  db: Db,
+  ticks: readonly { feedId: string; underlying: string; ts: string }[],
+): Promise<Map<string, { newest: string | null; previous: string | null }>> {
+  const rows = rowsOf<{ f: string; u: string; ts: string; newest: string | null; previous: string | null }>(
+    await executePrepared(db, sql`select v.f, v.u, v.ts,
+      (select s.ts from feed_snapshots s where s.feed_id = v.f and s.underlying = v.u order by s.ts desc limit 1) as newest,
+      (select s.ts from feed_snapshots s where s.feed_id = v.f and s.underlying = v.u and s.ts < v.ts order by s.ts desc limit 1) as previous
+      from unnest(${column(ticks.map((t) => t.feedId))}::text[], ${column(ticks.map((t) => t.underlying))}::text[], ${column(ticks.map((t) => t.ts))}::text[]) as v(f, u, ts)`),
+  ); // prettier-ignore
+  return new Map(rows.map((r) => [`${r.f}|${r.u}|${r.ts}`, { newest: r.newest, previous: r.previous }])); // prettier-ignore
+}
 
 /** Ticks of the feed after `after` up to and including `upTo` (ts order), for counting what was skipped. */
 export async function ticksBetween(
