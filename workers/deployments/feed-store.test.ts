@@ -3,7 +3,7 @@
  * session when the next session's first tick comes. On the test database (PGlite, or Postgres
  * with DATABASE_URL).
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
 import { schema } from '@/db/client';
@@ -106,4 +106,21 @@ describe('recording a feed', () => {
     const closes = await db.select().from(schema.feedCloses).where(eq(schema.feedCloses.feedId, feedId)); // prettier-ignore
     expect(closes.map((c) => [c.underlying, c.day, c.spot])).toEqual([['NIFTY', '2026-08-18', first[19].spot]]); // prettier-ignore
   });
+
+  it('shares a chain being read only on the same handle: a transaction never waits for a read started outside it', async () => {
+    const feedId = 'recorded:feed-store-shared-read';
+    const [a] = day('2026-08-20');
+    await recordTick(db, feedId, a);
+    // A transaction under way, a read of a chain on the pool meanwhile, then the same chain read
+    // inside the transaction. On PGlite (one connection) the pool's read waits for the
+    // transaction to end: had the transaction taken that read's answer, neither would end.
+    let outside: Promise<unknown> | undefined;
+    const inside = await db.transaction(async (tx) => {
+      await tx.execute(sql`select 1`);
+      outside = snapshotAt(db, feedId, 'NIFTY', a.ts);
+      return snapshotAt(tx as unknown as Db, feedId, 'NIFTY', a.ts);
+    });
+    expect(inside?.spot).toBe(a.spot);
+    expect(((await outside) as typeof inside)?.spot).toBe(a.spot);
+  }, 10_000);
 });

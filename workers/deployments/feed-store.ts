@@ -144,15 +144,20 @@ export async function snapshotAt(
   const key = `${feedId}|${underlying}|${ts}`;
   const hit = decoded.get(key);
   if (hit) return hit;
-  // A tick's jobs in this process start together: one read and one unzip for all of them.
-  const reading = inFlight.get(key);
+  // A tick's jobs in this process start together: one read and one unzip for all of them. Only
+  // among callers on the same handle (the pool, or one transaction): on PGlite, one connection,
+  // a transaction that waited for a read started outside it would wait forever, since that read
+  // waits for the transaction to end.
+  const mine = inFlight.get(db) ?? new Map<string, Promise<ChainSnapshot | undefined>>();
+  inFlight.set(db, mine);
+  const reading = mine.get(key);
   if (reading) return reading;
-  const read = readSnapshot(db, key, feedId, underlying, ts).finally(() => inFlight.delete(key));
-  inFlight.set(key, read);
+  const read = readSnapshot(db, key, feedId, underlying, ts).finally(() => mine.delete(key));
+  mine.set(key, read);
   return read;
 }
 
-const inFlight = new Map<string, Promise<ChainSnapshot | undefined>>();
+const inFlight = new WeakMap<Db, Map<string, Promise<ChainSnapshot | undefined>>>();
 
 async function readSnapshot(
   db: Db,
