@@ -90,35 +90,35 @@ export async function recordTicks<T extends { feedId: string; snapshot: ChainSna
     else together.push(i);
   }
   const recorded = new Set<T>();
-  if (together.length) {
-    const inserted = rowsOf<{ f: string; u: string; ts: string }>(
-      await executePrepared(
-        db,
-        sql`insert into feed_snapshots (feed_id, underlying, ts, body)
-        select v.f, v.u, v.ts, decode(v.b, 'base64')
-        from unnest(${column(together.map((i) => i.feedId))}::text[], ${column(together.map((i) => i.snapshot.underlying))}::text[], ${column(together.map((i) => i.snapshot.ts))}::text[], ${column(together.map((i) => encode(i.snapshot).toString('base64')))}::text[]) as v(f, u, ts, b)
-        where not exists (select 1 from feed_snapshots s where s.feed_id = v.f and s.underlying = v.u and s.ts >= v.ts)
-        on conflict do nothing
-        returning feed_id as f, underlying as u, ts`,
-      ),
-    );
-    const got = new Set(inserted.map((r) => `${r.f}|${r.u}|${r.ts}`));
-    for (const i of together) if (got.has(`${pairKey(i)}|${i.snapshot.ts}`)) recorded.add(i);
-  }
+  for (const i of await insertTicks(db, together)) recorded.add(i);
   for (const i of items) if (alone.has(i) && (await recordTick(db, i.feedId, i.snapshot))) recorded.add(i); // prettier-ignore
   return items.filter((i) => recorded.has(i));
 }
 
 /** Inserts the tick unless a tick as new is recorded already (another publisher got there first). */
 async function insertTick(db: Db, feedId: string, s: ChainSnapshot): Promise<boolean> {
-  const inserted = rowsOf<{ ts: string }>(
-    await db.execute(sql`insert into feed_snapshots (feed_id, underlying, ts, body)
-      select ${feedId}, ${s.underlying}, ${s.ts}, ${encode(s)}::bytea
-      where not exists (select 1 from feed_snapshots where feed_id = ${feedId} and underlying = ${s.underlying} and ts >= ${s.ts})
+  return (await insertTicks(db, [{ feedId, snapshot: s }])).length > 0;
+}
+
+/** Inserts ticks, each unless a tick as new of its underlying is recorded already; returns those inserted. */
+async function insertTicks<T extends { feedId: string; snapshot: ChainSnapshot }>(
+  db: Db,
+  items: readonly T[],
+): Promise<T[]> {
+  if (items.length === 0) return [];
+  const inserted = rowsOf<{ f: string; u: string; ts: string }>(
+    await executePrepared(
+      db,
+      sql`insert into feed_snapshots (feed_id, underlying, ts, body)
+      select v.f, v.u, v.ts, decode(v.b, 'base64')
+      from unnest(${column(items.map((i) => i.feedId))}::text[], ${column(items.map((i) => i.snapshot.underlying))}::text[], ${column(items.map((i) => i.snapshot.ts))}::text[], ${column(items.map((i) => encode(i.snapshot).toString('base64')))}::text[]) as v(f, u, ts, b)
+      where not exists (select 1 from feed_snapshots s where s.feed_id = v.f and s.underlying = v.u and s.ts >= v.ts)
       on conflict do nothing
-      returning ts`),
+      returning feed_id as f, underlying as u, ts`,
+    ),
   );
-  return inserted.length > 0;
+  const got = new Set(inserted.map((r) => `${r.f}|${r.u}|${r.ts}`));
+  return items.filter((i) => got.has(`${i.feedId}|${i.snapshot.underlying}|${i.snapshot.ts}`));
 }
 
 /**

@@ -236,9 +236,10 @@ export async function evaluateShard(
     const [newest, at] = await Promise.all([newestTickTs(db, job.feedId, job.underlying), deps.redis.get(mark).catch(() => null)]); // prettier-ignore
     return { newest, done: !newest || (!!job.ts && !!at && Date.parse(at) >= Date.parse(newest)) };
   };
-  if ((await done()).done) return 0;
-  await dueSettled(deps.redis);
-  const { newest, done: evaluated } = await done();
+  const first = await done();
+  if (first.done) return 0;
+  // Looked at again only when it waited: a due job may have evaluated it meanwhile.
+  const { newest, done: evaluated } = (await dueSettled(deps.redis)) ? await done() : first;
   if (evaluated || !newest) return 0;
   const [tick, ids, previousTs] = await Promise.all([
     snapshotAt(db, job.feedId, job.underlying, newest),
@@ -286,9 +287,10 @@ export const DUE_IN_FLIGHT = 'strikeflow:due-in-flight';
 const DUE_TTL_MS = 2_000;
 export const DUE_WAIT_MS = 300;
 
-export async function dueSettled(redis: Redis): Promise<void> {
+/** Waits for the running due jobs; true when it waited (there were some). */
+export async function dueSettled(redis: Redis): Promise<boolean> {
   const until = Date.now() + DUE_WAIT_MS;
-  while (Date.now() < until) {
+  for (let waited = false; Date.now() < until; waited = true) {
     const left = await redis
       .multi()
       .zremrangebyscore(DUE_IN_FLIGHT, '-inf', Date.now())
@@ -296,9 +298,10 @@ export async function dueSettled(redis: Redis): Promise<void> {
       .exec()
       .then((r) => Number(r?.[1]?.[1] ?? 0))
       .catch(() => 0);
-    if (left === 0) return;
+    if (left === 0) return waited;
     await new Promise((r) => setTimeout(r, 5));
   }
+  return true;
 }
 
 async function evaluateDueNow(
