@@ -7,7 +7,7 @@
  * deployment stores its closed legs apart (`encodeStateApart`): a strategy re-entering all day
  * would otherwise rewrite every leg it ever closed on every tick.
  */
-import { FRESH_INSTANCE, isOver } from './leg.ts';
+import { FRESH_INSTANCE, isOver, legFrom } from './leg.ts';
 import { freshStrategy } from './runtime.ts';
 import type { LegState, OrderSlice, OrderState, RuntimeState, StrategyState } from './types.ts';
 
@@ -249,7 +249,8 @@ export function decodeStateApart(
           );
         l = JSON.parse(text) as Json;
       }
-      const leg = restore<LegState>(l as Json, LEG_DEFAULTS);
+      const restored = restore<LegState>(l as Json, LEG_DEFAULTS);
+      const leg = legFrom(restored, restored); // the shape of every other leg (legFrom)
       // States written before legs named their instrument called a future's right "FUT".
       if ((leg.right as string) === 'FUT')
         Object.assign(leg, { instrument: 'future', right: null });
