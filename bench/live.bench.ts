@@ -12,7 +12,10 @@
  * Postgres: DATABASE_URL when set, else a private server from Debian's postgresql binaries.
  * Redis: a private redis-server. Knobs: LIVE_LOAD (busy, the default, or steady: see LOAD),
  * LIVE_DEPLOYMENTS (1000), LIVE_ROUNDS (2 per side),
- * LIVE_TICKS (30 measured ticks a round), LIVE_SHARDS (evaluate jobs a tick fans out to per underlying; the workers' default),
+ * LIVE_TICKS (30 measured ticks a round), LIVE_WARMUP (3 unmeasured ticks a round first: the
+ * round's worker processes are new, so their code is cold for what the measured ticks do first;
+ * LIVE_WARMUP=65 gives them the previous minute's entries too, as a worker that has served the
+ * session so far has seen), LIVE_SHARDS (evaluate jobs a tick fans out to per underlying; the workers' default),
  * LIVE_PROBE_TICKS and LIVE_PROBE_WARM (the in-process probe's measured and unmeasured ticks:
  * LIVE_ROUNDS=0 LIVE_PROBE_WARM=60 measures an hour-old session's evaluations in a minute and a half).
  * The worker processes inherit this process's environment: EVALUATE_CONCURRENCY=4 runs them so.
@@ -45,7 +48,7 @@ import { startPrivatePostgres } from './_postgres.ts';
 const DEPLOYMENTS = Number(process.env.LIVE_DEPLOYMENTS ?? 1000);
 const ROUNDS = Number(process.env.LIVE_ROUNDS ?? 2);
 const TICKS = Number(process.env.LIVE_TICKS ?? 30);
-const WARMUP = 3;
+const WARMUP = Number(process.env.LIVE_WARMUP ?? 3);
 const SHARDS = Number(process.env.LIVE_SHARDS ?? DEFAULT_SHARDS);
 const UNDERLYINGS = ['NIFTY', 'BANKNIFTY', 'FINNIFTY', 'MIDCPNIFTY', 'SENSEX'];
 /**
