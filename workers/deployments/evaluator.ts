@@ -314,7 +314,7 @@ async function decide(
   const runtime = runtimeFor(dep.id, dep.strategyVersionId, undefined, dep.riskLimits);
   const market = new FeedMarket(tx as unknown as Db, dep.feedId);
   let state = st.state;
-  for (const [u, ts] of Object.entries(state.lastSnapshotTs)) await market.showAt(u, ts);
+  await market.showLast(state);
   const d: Decision = { dep, version: st.version, state, kept: st.kept, seq: st.steps, events: [], gap: null, notes: [], places: [], cancels: [], inbox: [], added: [], ticked: false }; // prettier-ignore
   const step = async (input: RuntimeInput) => {
     const r = await runtime.step(state, input, market);
@@ -344,19 +344,14 @@ async function decide(
     if (last) d.gap = feedGap(dep.feed, last, tick, skipped);
     const dry = rehearsed.get(dep.id);
     rehearsed.delete(dep.id);
-    if (dry && dry.from === state && dry.runtime === runtime && dry.ts === tick.ts) {
-      await market.show(tick);
-      for (const r of dry.steps) {
-        state = r.state;
-        d.events.push(...r.events);
-        d.places.push(...r.intents);
-        d.cancels.push(...r.cancels);
-      }
-    } else
-      for (const input of inputsFor(state, tick)) {
-        if (input.kind === 'snapshot') await market.show(input.snapshot);
-        await step(input);
-      }
+    const rehearsedHere = dry && dry.from === state && dry.runtime === runtime && dry.ts === tick.ts; // prettier-ignore
+    if (rehearsedHere) await market.show(tick);
+    for (const r of rehearsedHere ? dry.steps : await stepTick(runtime, state, tick, market)) {
+      state = r.state;
+      d.events.push(...r.events);
+      d.places.push(...r.intents);
+      d.cancels.push(...r.cancels);
+    }
     d.added.push({ kind: 'snapshot', input: { kind: 'snapshot', underlying: tick.underlying, ts: tick.ts }, seq: ++d.seq, skipped }); // prettier-ignore
     d.ticked = true;
   }
@@ -613,18 +608,12 @@ export async function aboutToTrade(
       out.push(id);
       continue;
     }
-    let state = held.state;
-    const last = state.lastSnapshotTs[tick.underlying];
+    const last = held.state.lastSnapshotTs[tick.underlying];
     if (last && Date.parse(tick.ts) <= Date.parse(last)) continue; // evaluated at this tick already
     const market = new FeedMarket(db, feedId);
-    for (const [u, ts] of Object.entries(state.lastSnapshotTs)) await market.showAt(u, ts);
+    await market.showLast(held.state);
     try {
-      const steps: StepResult[] = [];
-      for (const input of inputsFor(state, tick)) {
-        if (input.kind === 'snapshot') await market.show(input.snapshot);
-        steps.push(await runtime.step(state, input, market));
-        state = steps[steps.length - 1].state;
-      }
+      const steps = await stepTick(runtime, held.state, tick, market);
       if (steps.some((r) => r.intents.length || r.cancels.length)) out.push(id);
       rehearsed.delete(id);
       if (rehearsed.size >= MAX_DECODED) rehearsed.delete(rehearsed.keys().next().value as string);
@@ -634,6 +623,25 @@ export async function aboutToTrade(
     }
   }
   return out;
+}
+
+/**
+ * A tick's steps from `state` (the end of the previous session first, when the tick starts a new
+ * one), each input's chain shown to the market before its step: the one sequence of a dry run and
+ * of a real evaluation, so that the real one can take the dry run's steps.
+ */
+async function stepTick(
+  runtime: Runtime,
+  state: RuntimeState,
+  tick: ChainSnapshot,
+  market: FeedMarket,
+): Promise<StepResult[]> {
+  const steps: StepResult[] = [];
+  for (const input of inputsFor(state, tick)) {
+    if (input.kind === 'snapshot') await market.show(input.snapshot);
+    steps.push(await runtime.step(steps.at(-1)?.state ?? state, input, market));
+  }
+  return steps;
 }
 
 /**

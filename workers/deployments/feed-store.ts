@@ -69,21 +69,11 @@ export async function recordTicks<T extends { feedId: string; snapshot: ChainSna
     seen.add(pairKey(i));
   }
   const batch = items.filter((i) => !alone.has(i));
-  const newest = new Map<string, string | null>(
-    batch.length === 0
-      ? []
-      : rowsOf<{ f: string; u: string; ts: string | null }>(
-          await executePrepared(
-            db,
-            sql`select v.f, v.u,
-            (select s.ts from feed_snapshots s where s.feed_id = v.f and s.underlying = v.u order by s.ts desc limit 1) as ts
-            from unnest(${column(batch.map((i) => i.feedId))}::text[], ${column(batch.map((i) => i.snapshot.underlying))}::text[]) as v(f, u)`,
-          ),
-        ).map((r) => [`${r.f}|${r.u}`, r.ts] as const),
-  );
+  // The newest tick of each one's underlying (ticksAround's `previous` is not needed here).
+  const around = batch.length ? await ticksAround(db, batch.map((i) => ({ feedId: i.feedId, underlying: i.snapshot.underlying, ts: i.snapshot.ts }))) : new Map(); // prettier-ignore
   const together: T[] = [];
   for (const i of batch) {
-    const prev = newest.get(pairKey(i));
+    const prev = around.get(`${pairKey(i)}|${i.snapshot.ts}`)?.newest;
     if (prev && Date.parse(prev) >= Date.parse(i.snapshot.ts)) continue; // recorded already, or late
     if (prev && sessionDayOf({ ...i.snapshot, ts: prev }) !== sessionDayOf(i.snapshot))
       alone.add(i);
@@ -317,8 +307,13 @@ export class FeedMarket implements MarketView {
       this.closeRows.set(key, await closesBefore(this.db, this.feedId, s.underlying, day));
   }
 
+  /** Shows the chain of every underlying at the time the state last saw it. */
+  async showLast(state: { lastSnapshotTs: Record<string, string> }): Promise<void> {
+    for (const [u, ts] of Object.entries(state.lastSnapshotTs)) await this.showAt(u, ts);
+  }
+
   /** Shows the chain at `ts` (the last the deployment saw), when there is one. */
-  async showAt(underlying: string, ts: string | undefined): Promise<void> {
+  private async showAt(underlying: string, ts: string | undefined): Promise<void> {
     if (!ts || this.chains.get(underlying)?.ts === ts) return;
     const s = await snapshotAt(this.db, this.feedId, underlying, ts);
     if (s) await this.show(s);
