@@ -4,10 +4,11 @@
  * `npm run workers` processes. Measures tick → fill latency (the tick's publication in this
  * process to the fill's row in Postgres), evaluations per second per worker process and per CPU
  * second of the workers (their user + system time from /proc), the private Postgres server's CPU
- * per evaluation (its postmaster and backends, from /proc), and the scaling from 1 to 2 worker
- * processes, in interleaved rounds (1, 2, 2, 1, ...) over one continuing session; figures are
- * medians of the rounds. Latency is wall time by nature (what a trader waits); CPU per evaluation
- * is what the pass/fail of the work itself rests on.
+ * per evaluation (its postmaster and backends, from /proc), where a fill's time went (stagesMs:
+ * recording the tick, reaching the deciding transaction, deciding and writing), and the scaling
+ * from 1 to 2 worker processes, in interleaved rounds (1, 2, 2, 1, ...) over one continuing
+ * session; figures are medians of the rounds. Latency is wall time by nature (what a trader
+ * waits); CPU per evaluation is what the pass/fail of the work itself rests on.
  *
  * Postgres: DATABASE_URL when set, else a private server from Debian's postgresql binaries.
  * Redis: a private redis-server. Knobs: LIVE_LOAD (busy, the default, or steady: see LOAD),
@@ -20,8 +21,9 @@
  * LIVE_ROUNDS=0 LIVE_PROBE_WARM=60 measures an hour-old session's evaluations in a minute and a half).
  * The worker processes inherit this process's environment: EVALUATE_CONCURRENCY=4 runs them so.
  */
-import { and, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, gte, lte, sql } from 'drizzle-orm';
 import { schema } from '../db/client.ts';
+import { column, rowsOf } from '../db/columns.ts';
 import type { DslDocument } from '../engine/dsl/index.ts';
 import { simulateSession } from '../engine/market/simulator.ts';
 import type { ChainSnapshot } from '../engine/market/snapshot.ts';
@@ -141,19 +143,31 @@ async function runRound(
   for (const u of UNDERLYINGS)
     for (let k = firstMeasured; k <= lastMeasured; k++) measuredTs.add(feeds.get(u)![k].ts);
 
-  const fills = await world.db
-    .select({
-      ts: schema.fills.ts,
-      createdAt: schema.fills.createdAt,
-      contract: schema.orders.contract,
-    }) // prettier-ignore
-    .from(schema.fills)
-    .innerJoin(schema.orders, sql`${schema.orders.id} = ${schema.fills.orderId}`)
-    .where(inArray(schema.fills.ts, [...measuredTs]));
+  // Each fill with the two moments between its tick's publication and its row: the tick's row
+  // (feed_snapshots, recorded before any job is queued) and the transaction that decided the
+  // order (order_intents.created_at is that transaction's start, before its locks).
+  const fills = rowsOf<{ ts: string; contract: string; fillAt: number; decidedAt: number; tickAt: number }>(
+    await world.db.execute(sql`select f.ts, o.contract,
+        extract(epoch from f.created_at) * 1000 as "fillAt",
+        extract(epoch from i.created_at) * 1000 as "decidedAt",
+        extract(epoch from s.created_at) * 1000 as "tickAt"
+      from fills f
+      join orders o on o.id = f.order_id
+      join order_intents i on i.id = o.intent_id
+      join feed_snapshots s on s.feed_id = 'recorded:bench-' || split_part(o.contract, ' ', 1)
+        and s.underlying = split_part(o.contract, ' ', 1) and s.ts = f.ts
+      where f.ts = any(${column([...measuredTs])}::text[])`),
+  ); // prettier-ignore
   const latencies: number[] = [];
+  const stages = { publicationToTickRow: [] as number[], tickRowToDecision: [] as number[], decisionToFill: [] as number[] }; // prettier-ignore
   for (const f of fills) {
     const at = published.get(`${f.contract.split(' ')[0]}|${f.ts}`);
-    if (at !== undefined) latencies.push(f.createdAt.getTime() - at);
+    if (at === undefined) continue;
+    const [fillAt, decidedAt, tickAt] = [Number(f.fillAt), Number(f.decidedAt), Number(f.tickAt)];
+    latencies.push(fillAt - at);
+    stages.publicationToTickRow.push(tickAt - at);
+    stages.tickRowToDecision.push(decidedAt - tickAt);
+    stages.decisionToFill.push(fillAt - decidedAt);
   }
   const [ev] = await world.db
     .select({ n: sql<number>`count(*)::int`, skipped: sql<number>`coalesce(sum(${schema.deploymentInputs.skipped}), 0)::int` }) // prettier-ignore
@@ -168,6 +182,14 @@ async function runRound(
     tickToFillP50Ms: round(pct(latencies, 50), 1),
     tickToFillP99Ms: round(pct(latencies, 99), 1),
     tickToFillMaxMs: round(Math.max(...latencies), 1),
+    /**
+     * Where a fill's time went, p50 and p99 of each stage (Postgres's clock for the rows, this
+     * process's for the publication): publication → the tick's row (recording it); → the start of
+     * the transaction that decided the order (queueing the jobs, a job's wait for a worker, its
+     * reads and dry run); → the start of the transaction that filled it (locks, steps, the write,
+     * the commit).
+     */
+    stagesMs: Object.fromEntries(Object.entries(stages).map(([k, xs]) => [k, { p50: round(pct(xs, 50), 1), p99: round(pct(xs, 99), 1) }])), // prettier-ignore
     evaluations: ev.n,
     ticksSkipped: ev.skipped,
     evaluationsPerSecondPerProcess: round(ev.n / wallS / processes, 1),
