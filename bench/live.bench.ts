@@ -154,7 +154,8 @@ async function runRound(
       from fills f
       join orders o on o.id = f.order_id
       join order_intents i on i.id = o.intent_id
-      join feed_snapshots s on s.feed_id = 'recorded:bench-' || split_part(o.contract, ' ', 1)
+      join deployments d on d.id = f.deployment_id
+      join feed_snapshots s on s.feed_id = d.feed_id
         and s.underlying = split_part(o.contract, ' ', 1) and s.ts = f.ts
       where f.ts = any(${column([...measuredTs])}::text[])`),
   ); // prettier-ignore

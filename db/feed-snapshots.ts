@@ -4,7 +4,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { and, desc, eq, lte } from 'drizzle-orm';
-import type { ChainSnapshot } from '@/engine/market/snapshot';
+import type { ChainSnapshot, ExpiryChain, OptionQuote } from '@/engine/market/snapshot';
 import type { Db } from './client';
 import { feedSnapshots } from './schema';
 
@@ -63,20 +63,20 @@ function columnar(s: ChainSnapshot): Buffer | null {
 function fromColumnar(b: Buffer): ChainSnapshot {
   const length = b.readUInt32LE(4);
   const head = JSON.parse(b.toString('utf8', 8, 8 + length)) as Omit<ChainSnapshot, 'expiries'> & {
-    expiries: (Omit<ChainSnapshot['expiries'][number], 'options'> & { options: number })[];
+    expiries: (Omit<ExpiryChain, 'options'> & { options: number })[];
   };
   const view = new DataView(b.buffer, b.byteOffset, b.length);
   let o = 8 + length;
   const expiries = head.expiries.map((e) => {
     const n = e.options;
-    const options: ChainSnapshot['expiries'][number]['options'] = new Array(n);
+    const options: OptionQuote[] = new Array(n);
     for (let k = 0; k < n; k++) {
       const q: Record<string, unknown> = { strike: view.getFloat64(o + 1, true), right: b[o] === 0 ? 'CE' : 'PE' }; // prettier-ignore
       for (let i = 0; i < QUOTES.length; i++) {
         const v = view.getFloat64(o + 9 + 8 * i, true);
         if (!Number.isNaN(v)) q[QUOTES[i]] = v;
       }
-      options[k] = q as ChainSnapshot['expiries'][number]['options'][number];
+      options[k] = q as OptionQuote;
       o += OPTION_BYTES;
     }
     return { ...e, options };
