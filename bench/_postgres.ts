@@ -1,6 +1,7 @@
 /**
  * A throwaway Postgres server for a bench when DATABASE_URL is not set: Debian's postgresql
- * binaries (as .ci/run starts them), a temp data folder, a free loopback port, fsync off.
+ * binaries (as .ci/run starts them), a temp data folder, a free loopback port, fsync off, commit
+ * timestamps kept (bench/live times a fill by its transaction's commit).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -41,7 +42,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   };
   if (asPg.length) execFileSync('chown', ['postgres:postgres', work]);
   run('initdb', ['-D', data, '-U', 'strikeflow', '-A', 'trust', '--no-sync']);
-  run('pg_ctl', ['-D', data, '-w', '-l', path.join(work, 'pg.log'), '-o', `-p ${port} -k ${work} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`, 'start']); // prettier-ignore
+  run('pg_ctl', ['-D', data, '-w', '-l', path.join(work, 'pg.log'), '-o', `-p ${port} -k ${work} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c track_commit_timestamp=on`, 'start']); // prettier-ignore
   run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'strikeflow', 'strikeflow']);
   return {
     url: `postgres://strikeflow@127.0.0.1:${port}/strikeflow`,

@@ -2,7 +2,7 @@
  * The live flow under load (issue 10): 1,000 paper deployments across 5 underlyings on loopback
  * Redis and Postgres, a tick of each underlying every second, evaluated and routed by separate
  * `npm run workers` processes. Measures tick → fill latency (the tick's publication in this
- * process to the fill's row in Postgres), evaluations per second per worker process and per CPU
+ * process to the commit of the fill's row in Postgres), evaluations per second per worker process and per CPU
  * second of the workers (their user + system time from /proc), the private Postgres server's CPU
  * per evaluation (its postmaster and backends, from /proc), where a fill's time went (stagesMs:
  * recording the tick, reaching the deciding transaction, deciding and writing), and the scaling
@@ -99,6 +99,9 @@ const pct = (xs: number[], p: number) => {
 
 type Round = Awaited<ReturnType<typeof runRound>>;
 
+/** What a fill is timed by: its transaction's commit where the server keeps commit timestamps, else its row's stamp. */
+let fillClock: 'commit' | 'row' = 'row';
+
 async function runRound(
   world: LiveWorld,
   ids: string[],
@@ -145,10 +148,12 @@ async function runRound(
 
   // Each fill with the two moments between its tick's publication and its row: the tick's row
   // (feed_snapshots, recorded before any job is queued) and the transaction that decided the
-  // order (order_intents.created_at is that transaction's start, before its locks).
+  // order (order_intents.created_at is that transaction's start, before its locks). A fill is
+  // timed by the commit of the transaction that wrote it (when anything else can see it), where
+  // the server keeps commit timestamps (the private one does); else by its row's stamp.
   const fills = rowsOf<{ ts: string; contract: string; fillAt: number; decidedAt: number; tickAt: number }>(
     await world.db.execute(sql`select f.ts, o.contract,
-        extract(epoch from f.created_at) * 1000 as "fillAt",
+        extract(epoch from ${sql.raw(fillClock === 'commit' ? 'pg_xact_commit_timestamp(f.xmin)' : 'f.created_at')}) * 1000 as "fillAt",
         extract(epoch from i.created_at) * 1000 as "decidedAt",
         extract(epoch from s.created_at) * 1000 as "tickAt"
       from fills f
@@ -178,6 +183,7 @@ async function runRound(
   const cpuTotal = cpu.reduce((a, b) => a + b, 0);
   return {
     processes,
+    fillClock,
     ticks: TICKS,
     fills: latencies.length,
     tickToFillP50Ms: round(pct(latencies, 50), 1),
@@ -187,8 +193,8 @@ async function runRound(
      * Where a fill's time went, p50 and p99 of each stage (Postgres's clock for the rows, this
      * process's for the publication): publication → the tick's row (recording it); → the start of
      * the transaction that decided the order (queueing the jobs, a job's wait for a worker, its
-     * reads and dry run); → the start of the transaction that filled it (locks, steps, the write,
-     * the commit).
+     * reads and dry run); → the fill (fillClock: the commit of the transaction that wrote it, which
+     * for a paper order is the one that decided it: locks, steps, the venue, the write, the commit).
      */
     stagesMs: Object.fromEntries(Object.entries(stages).map(([k, xs]) => [k, { p50: round(pct(xs, 50), 1), p99: round(pct(xs, 99), 1) }])), // prettier-ignore
     evaluations: ev.n,
@@ -275,6 +281,8 @@ async function main() {
   const pg = process.env.DATABASE_URL?.trim() ? null : await startPrivatePostgres();
   const world = await startLiveWorld(pg?.url ?? process.env.DATABASE_URL!.trim());
   try {
+    const [tracked] = rowsOf<{ on: string }>(await world.db.execute(sql`select current_setting('track_commit_timestamp') as on`)); // prettier-ignore
+    fillClock = tracked?.on === 'on' ? 'commit' : 'row';
     const ids: string[] = [];
     const perOwner = 50; // MAX_ACTIVE_DEPLOYMENTS
     let owner = '';
