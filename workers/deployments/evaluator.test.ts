@@ -4,7 +4,7 @@
  * Its notifications go to the alert sender only when their owner has a channel to send them to.
  * On the test database (PGlite, or Postgres with DATABASE_URL).
  */
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
 import { schema } from '@/db/client';
@@ -122,9 +122,11 @@ describe('a dry run of the tick (aboutToTrade)', () => {
 
     // `early` takes its dry run's steps, `twin` steps afresh: the same orders.
     const r = await evaluateDeployments(db, [early, twin], { tick: entry });
+    // Paper orders are filled in the transaction that decided them: nothing is left for the router.
+    expect(r.results.map((x) => x.outbox)).toEqual([[], []]);
     const orders = async (id: string) => {
-      const outbox = r.results.find((x) => x.deploymentId === id)!.outbox;
-      const rows = await db.select().from(schema.orderIntents).where(inArray(schema.orderIntents.id, outbox)); // prettier-ignore
+      const rows = await db.select().from(schema.orderIntents).where(eq(schema.orderIntents.deploymentId, id)); // prettier-ignore
+      expect(rows.every((o) => o.status === 'sent' && o.attempts === 1)).toBe(true);
       return rows.map((o) => {
         const { id: _id, deploymentId: _d, intentId: _i, ...rest } = o.payload as Record<string, unknown>; // prettier-ignore
         return rest;
@@ -132,6 +134,12 @@ describe('a dry run of the tick (aboutToTrade)', () => {
     };
     expect((await orders(early)).length).toBe(2);
     expect(await orders(early)).toEqual(await orders(twin));
+    const filled = await db.select().from(schema.fills).where(inArray(schema.fills.deploymentId, [early, twin])); // prettier-ignore
+    expect(filled).toHaveLength(4);
+    // The fills were stepped as the deployments' next inputs, in the same transaction.
+    const applied = await db.select().from(schema.deploymentInputs).where(and(eq(schema.deploymentInputs.deploymentId, early), eq(schema.deploymentInputs.kind, 'report'))); // prettier-ignore
+    expect(applied.filter((a) => a.appliedSeq === null)).toEqual([]);
+    expect(applied.filter((a) => (a.input as { report: { kind: string } }).report.kind === 'fill')).toHaveLength(2); // prettier-ignore
     // Evaluated at this tick already: nothing more for it to do.
     expect(await aboutToTrade(db, feedId, [early, twin], entry)).toEqual([]);
 

@@ -17,6 +17,7 @@ import {
   deploymentInputs,
   deployments,
   deploymentState,
+  orderIntents,
   strategyVersions,
   type Deployment,
 } from '@/db/schema';
@@ -46,6 +47,16 @@ import { dataEndInputs, inputsFor } from '@/engine/session/driver';
 import { FEED_DOWN, FEED_GAP, feedGap, type FeedDownEvent, type FeedGapEvent } from './feed-gap';
 import { FeedMarket, snapshotAt, ticksBetween } from './feed-store';
 import { describeContract, type Contract } from '@/engine/broker/symbols/contract';
+import type { ExecutionReport } from '@/engine/broker/broker';
+import {
+  foldReports,
+  notePaperSettings,
+  ordersUpdate,
+  paperVenueOf,
+  saveVenue,
+  sendToVenue,
+  seqOf,
+} from './router';
 import type { AlertRef } from '@/workers/queues';
 
 export type EvaluationResult = {
@@ -128,14 +139,18 @@ function runtimeFor(deploymentId: string, versionId: string, dsl: unknown, risk:
     deploymentId,
     risk: RiskLimitsSchema.parse(risk ?? {}),
   });
+  if (versionId !== INITIAL) notePaperSettings(versionId, parsed.value);
   if (runtimes.size >= MAX_RUNTIMES) runtimes.delete(runtimes.keys().next().value as string);
   runtimes.set(deploymentId, { key, runtime });
   return runtime;
 }
 
+/** The version id a deployment's first state is made under (before its row exists): no real version's. */
+const INITIAL = 'initial';
+
 /** The first state of a deployment: written when it is created, in the same transaction. */
 export function initialDeploymentState(deploymentId: string, dsl: unknown, risk: unknown): string {
-  return encodeState(runtimeFor(deploymentId, 'initial', dsl, risk).initialState());
+  return encodeState(runtimeFor(deploymentId, INITIAL, dsl, risk).initialState());
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -188,6 +203,11 @@ type Decision = {
   inbox: { id: number; seq: number | null }[];
   added: { kind: string; input: RuntimeInput | { kind: 'snapshot'; underlying: string; ts: string }; seq: number; skipped: number }[]; // prettier-ignore
   ticked: boolean;
+  /** What stepped it (the report inputs of its paper fills step on them too). */
+  runtime: Runtime;
+  market: FeedMarket;
+  /** Paper fills in this transaction (`fillAtDecision`): the outbox rows sent, the venue's answers, its state. */
+  filled: { sent: Set<string>; reports: ExecutionReport[]; venue: string } | null;
 };
 
 /**
@@ -292,6 +312,7 @@ export async function evaluateDeployments(
         failed.push({ deploymentId: dep.id, error });
       }
     }
+    await fillAtDecision(tx, decisions);
     const { outbox, raised } = await writeDecisions(tx, decisions);
     const results = decisions.map((d) => resultOf(d, outbox.get(d.dep.id) ?? [], raised.get(d.dep.id) ?? { ids: [], deliveries: [] })); // prettier-ignore
     written.push(...decisions);
@@ -315,7 +336,7 @@ async function decide(
   const market = new FeedMarket(tx as unknown as Db, dep.feedId);
   let state = st.state;
   await market.showLast(state);
-  const d: Decision = { dep, version: st.version, state, kept: st.kept, seq: st.steps, events: [], gap: null, notes: [], places: [], cancels: [], inbox: [], added: [], ticked: false }; // prettier-ignore
+  const d: Decision = { dep, version: st.version, state, kept: st.kept, seq: st.steps, events: [], gap: null, notes: [], places: [], cancels: [], inbox: [], added: [], ticked: false, runtime, market, filled: null }; // prettier-ignore
   const step = async (input: RuntimeInput) => {
     const r = await runtime.step(state, input, market);
     state = r.state;
@@ -366,6 +387,80 @@ async function decide(
 }
 
 type Raised = { ids: number[]; deliveries: AlertRef[] };
+
+/**
+ * Rounds of a paper deployment's orders filled in the transaction that decided them: an order,
+ * what its fill decides (a re-entry on a stop's fill, the next cycle on the last exit's), and so
+ * on. Rows still decided after the last round are left to the router.
+ */
+const FILL_ROUNDS = 5;
+
+/**
+ * A paper deployment's orders are sent to its venue in the transaction that decided them, and the
+ * venue's answers (acceptances, fills) are stepped at once as its next inputs, recorded applied in
+ * that order: a fill is committed with the decision, with no transaction of its own to wait for
+ * (bench/live: a burst of entries waited 25-70 ms for a routing transaction and an evaluation of
+ * the fills after the deciding one). The rows of an earlier evaluation still pending go first, in
+ * the kernel's order, as the router would send them. It is the router's paper path
+ * (`sendToVenue`, the same venue state and chains), so nothing else changes: the outbox rows are
+ * written sent, with the orders, fills and venue state, all or none. A live deployment never gets
+ * here; its rows go to the router. Should a deployment's venue fail, its rows are written pending
+ * as before and the router sends them (and says why if it fails again).
+ */
+async function fillAtDecision(tx: Tx, decisions: readonly Decision[]): Promise<void> {
+  const trading = decisions.filter((d) => d.dep.mode === 'paper' && d.places.length + d.cancels.length > 0); // prettier-ignore
+  if (trading.length === 0) return;
+  const ids = trading.map((d) => d.dep.id);
+  // The state rows are locked already (the batch's lock); the pending rows after them, as the router takes them.
+  const [saved, older] = await Promise.all([
+    tx.select({ id: deploymentState.deploymentId, venue: deploymentState.venue }).from(deploymentState).where(isAnyOf(deploymentState.deploymentId, ids, 'uuid')).prepare('fill-venues').execute(), // prettier-ignore
+    tx.select({ id: orderIntents.id, deploymentId: orderIntents.deploymentId, kind: orderIntents.kind, payload: orderIntents.payload }).from(orderIntents).where(and(isAnyOf(orderIntents.deploymentId, ids, 'uuid'), eq(orderIntents.status, 'pending'))).for('update').prepare('fill-pending').execute(), // prettier-ignore
+  ]);
+  const venues = new Map(saved.map((r) => [r.id, r.venue]));
+  type Row = { id: string; kind: string; payload: OrderRequest | CancelRequest };
+  const bySeq = (a: Row, b: Row) => seqOf(a.id) - seqOf(b.id);
+  const rowsOf = (places: readonly OrderRequest[], cancels: readonly CancelRequest[]): Row[] => [
+    ...places.map((o) => ({ id: o.id, kind: 'place', payload: o })),
+    ...cancels.map((c) => ({ id: c.id, kind: 'cancel', payload: c })),
+  ];
+  for (const d of trading) {
+    try {
+      const venue = await paperVenueOf(tx, d.dep, venues.get(d.dep.id) ?? null);
+      const earlier = older.filter((r) => r.deploymentId === d.dep.id);
+      let rows = [...earlier, ...rowsOf(d.places, d.cancels)].sort(bySeq);
+      let { state, seq } = d;
+      const more = { events: [] as RuntimeEvent[], places: [] as OrderRequest[], cancels: [] as CancelRequest[], added: [] as Decision['added'] }; // prettier-ignore
+      const sent = new Set<string>();
+      const reports: ExecutionReport[] = [];
+      for (let round = 0; rows.length > 0 && round < FILL_ROUNDS; round++) {
+        const answers = await sendToVenue(tx, venue, d.dep.feedId, rows);
+        for (const r of rows) sent.add(r.id);
+        reports.push(...answers);
+        const next: Row[] = [];
+        for (const report of answers) {
+          const input: RuntimeInput = { kind: 'report', report };
+          const r = await d.runtime.step(state, input, d.market);
+          state = r.state;
+          more.events.push(...r.events);
+          more.places.push(...r.intents);
+          more.cancels.push(...r.cancels);
+          more.added.push({ kind: 'report', input, seq: ++seq, skipped: 0 });
+          next.push(...rowsOf(r.intents, r.cancels));
+        }
+        rows = next.sort(bySeq);
+      }
+      d.state = state;
+      d.seq = seq;
+      d.events.push(...more.events);
+      d.places.push(...more.places);
+      d.cancels.push(...more.cancels);
+      d.added.push(...more.added);
+      d.filled = { sent, reports, venue: saveVenue(venue) };
+    } catch {
+      // Nothing of the fills is kept: the rows are written pending and the router sends them.
+    }
+  }
+}
 
 function resultOf(d: Decision, outbox: string[], raised: Raised): EvaluationResult {
   const changed = d.inbox.length > 0 || d.ticked || d.added.length > 0;
@@ -423,12 +518,14 @@ async function writeDecisions(
           .where(eq(deployments.id, d.dep.id)),
       );
   }
+  const reports = decisions.flatMap((d) => (d.filled?.reports ?? []).map((r) => ({ deploymentId: d.dep.id, r }))); // prettier-ignore
+  if (reports.length) sent.push(executePrepared(tx, fillsParts(reports)));
   const [rows] = await Promise.all(sent);
   const added = returned.length ? rowsOf<{ k: string; id: string; d: string; key: string | null; deliver: boolean | null }>(rows) : []; // prettier-ignore
   // Outbox rows in the order the kernel decided them (the router sends a deployment's rows in that order anyway).
   const addedIntents = new Set(added.filter((a) => a.k === 'intent').map((a) => a.id));
   for (const r of intents?.rows ?? [])
-    if (addedIntents.has(r.id)) outbox.set(r.deploymentId, [...(outbox.get(r.deploymentId) ?? []), r.id]); // prettier-ignore
+    if (addedIntents.has(r.id) && !r.sent) outbox.set(r.deploymentId, [...(outbox.get(r.deploymentId) ?? []), r.id]); // prettier-ignore
   for (const a of added) {
     if (a.k !== 'note') continue;
     const r = raised.get(a.d) ?? { ids: [], deliveries: [] };
@@ -438,6 +535,21 @@ async function writeDecisions(
     raised.set(a.d, r);
   }
   return { outbox, raised };
+}
+
+/**
+ * The fills of a batch's paper orders (`fillAtDecision`) and what their reports do to the order
+ * rows, as one statement after the batch's (whose orders it updates). A fill's row is stamped when
+ * it is written, just before the commit, not at the transaction's start. Its execution id is new
+ * by construction (the venue's state is saved with its fills): a repeat fails the batch rather
+ * than reach the book twice.
+ */
+function fillsParts(reports: readonly { deploymentId: string; r: ExecutionReport }[]): SQL {
+  const fills = reports.flatMap(({ deploymentId, r }) => (r.kind === 'fill' ? [{ deploymentId, r }] : [])); // prettier-ignore
+  return sql`with fills_in as (insert into fills (execution_id, order_id, deployment_id, ts, qty, price, costs, created_at)
+      select v.*, clock_timestamp() from unnest(${column(fills.map((f) => f.r.executionId))}::text[], ${column(fills.map((f) => f.r.orderId))}::text[], ${column(fills.map((f) => f.deploymentId))}::uuid[], ${column(fills.map((f) => f.r.ts))}::text[], ${column(fills.map((f) => f.r.qty))}::int[], ${column(fills.map((f) => f.r.price))}::real[], ${column(fills.map((f) => f.r.costs))}::real[])
+        as v(execution_id, order_id, deployment_id, ts, qty, price, costs))
+    ${ordersUpdate(foldReports(reports.map((x) => x.r)))}`;
 }
 
 /** Inputs applied and added, P&L points, closed legs and states of a batch, as CTEs. */
@@ -475,12 +587,12 @@ function stepsParts(decisions: readonly Decision[]): SQL[] {
     const stored = encodeStateApart(d.state, d.kept);
     for (const r of stored.rows) closed.push({ deploymentId: d.dep.id, ...r });
     d.kept = stored.kept;
-    return { id: d.dep.id, state: stored.text, steps: d.seq, pnl: pnls[i], version: d.version };
+    return { id: d.dep.id, state: stored.text, steps: d.seq, pnl: pnls[i], version: d.version, venue: d.filled?.venue ?? null }; // prettier-ignore
   });
   if (closed.length) parts.push(sql`closed as (${closedLegsInsert(closed)})`);
   parts.push(sql`states as (update deployment_state as s
-    set state = v.state, steps = v.steps, pnl = v.pnl, version = s.version + 1, updated_at = now()
-    from jsonb_to_recordset(${recordsOf(states)}) as v(id uuid, state text, steps int, pnl jsonb, version int)
+    set state = v.state, steps = v.steps, pnl = v.pnl, version = s.version + 1, updated_at = now(), venue = coalesce(v.venue, s.venue)
+    from jsonb_to_recordset(${recordsOf(states)}) as v(id uuid, state text, steps int, pnl jsonb, version int, venue text)
     where s.deployment_id = v.id and s.version = v.version)`);
   return parts;
 }
@@ -490,9 +602,10 @@ export const contractOf = (o: Contract) => describeContract(o);
 
 /** Orders and cancels of a batch into the outbox, as CTEs (ids are deterministic: a repeated step adds nothing). */
 function outboxParts(decisions: readonly Decision[]) {
+  const sentHere = (d: Decision, id: string) => d.filled?.sent.has(id) ?? false;
   const rows = decisions.flatMap((d) => [
-    ...d.places.map((o) => ({ id: o.id, deploymentId: d.dep.id, kind: 'place', payload: o })),
-    ...d.cancels.map((c) => ({ id: c.id, deploymentId: d.dep.id, kind: 'cancel', payload: c })),
+    ...d.places.map((o) => ({ id: o.id, deploymentId: d.dep.id, kind: 'place', payload: o, sent: sentHere(d, o.id) })), // prettier-ignore
+    ...d.cancels.map((c) => ({ id: c.id, deploymentId: d.dep.id, kind: 'cancel', payload: c, sent: sentHere(d, c.id) })), // prettier-ignore
   ]);
   if (rows.length === 0) return null;
   const places = decisions.flatMap((d) => d.places.map((o) => ({ id: o.id, deploymentId: d.dep.id, intentId: o.intentId, legId: o.legId, side: o.side, contract: contractOf(o), qty: o.qty, reason: o.reason }))); // prettier-ignore
@@ -503,10 +616,20 @@ function outboxParts(decisions: readonly Decision[]) {
       from unnest(${column(places.map((o) => o.id))}::text[], ${column(places.map((o) => o.deploymentId))}::uuid[], ${column(places.map((o) => o.intentId))}::text[], ${column(places.map((o) => o.legId))}::text[], ${column(places.map((o) => o.side))}::text[], ${column(places.map((o) => o.contract))}::text[], ${column(places.map((o) => o.qty))}::int[], ${column(places.map((o) => o.reason))}::text[])
         as v(id, deployment_id, intent_id, leg_id, side, contract, qty, reason)
       on conflict do nothing)`);
-  parts.push(sql`intents as (insert into order_intents (id, deployment_id, kind, payload)
-      select * from unnest(${column(rows.map((r) => r.id))}::text[], ${column(rows.map((r) => r.deploymentId))}::uuid[], ${column(rows.map((r) => r.kind))}::text[], ${jsonColumn(rows.map((r) => r.payload))}::jsonb[])
+  // Rows filled here (`fillAtDecision`) are written sent, and so are the earlier ones it sent.
+  parts.push(sql`intents as (insert into order_intents (id, deployment_id, kind, payload, status, sent_at, attempts)
+      select v.id, v.deployment_id, v.kind, v.payload, (case when v.sent = 1 then 'sent' else 'pending' end)::intent_status, case when v.sent = 1 then now() end, v.sent
+      from unnest(${column(rows.map((r) => r.id))}::text[], ${column(rows.map((r) => r.deploymentId))}::uuid[], ${column(rows.map((r) => r.kind))}::text[], ${jsonColumn(rows.map((r) => r.payload))}::jsonb[], ${column(rows.map((r) => (r.sent ? 1 : 0)))}::int[])
+        as v(id, deployment_id, kind, payload, sent)
       on conflict do nothing
       returning id, deployment_id)`);
+  const fresh = new Set(rows.map((r) => r.id));
+  const earlier = decisions.flatMap((d) =>
+    [...(d.filled?.sent ?? [])].filter((id) => !fresh.has(id)),
+  );
+  if (earlier.length)
+    parts.push(sql`sent_earlier as (update order_intents set status = 'sent', sent_at = now(), attempts = attempts + 1
+      where id = any(${column(earlier)}::text[]) and status = 'pending')`);
   return { parts, rows };
 }
 

@@ -1,8 +1,8 @@
 /**
  * The live flow's job processors (DESIGN.md "Live flow"): feed ticks record the chain and fan out
- * evaluate jobs per shard; evaluations write state, outbox and events in one transaction and hand
- * the new outbox rows to the order router; the router sends them and writes the broker's answers
- * back as the deployment's inputs; a minute clock and a sweep keep everything converging after
+ * evaluate jobs per shard; evaluations write state, outbox and events in one transaction (a paper
+ * deployment's orders filled in it) and hand the outbox rows left to send to the order router; the
+ * router sends them and writes the broker's answers back as the deployment's inputs; a minute clock and a sweep keep everything converging after
  * crashes. Updates go out on Redis pub/sub for the deployment pages.
  */
 import type { Job } from 'bullmq';
@@ -161,7 +161,7 @@ export async function publishTick(
 /**
  * Records ticks published together (a feed's second: a tick per underlying; or several feeds'),
  * in two statements for all of them, and queues each one's evaluations. Per tick and shard, first
- * a due job (no priority): the deployments it makes trade, evaluated, routed and filled
+ * a due job (no priority): the deployments it makes trade, evaluated and filled
  * (`evaluateDue`). Then, behind the due jobs of every tick, a job that evaluates the whole shard
  * and marks the rest to market. A due job per tick, not one for the ticks of a publication: one
  * job dry-ran every underlying before it reached the one that traded, and tick → fill p99 in
@@ -256,9 +256,9 @@ export async function evaluateShard(
 
 /**
  * A due job: one shard of a tick's deployments, stepped first in memory on the states this process
- * holds (`aboutToTrade`, a dry run that writes nothing); those the tick makes trade are evaluated,
- * routed and filled now. Only while the tick is its underlying's newest: a newer one has a due job
- * of its own. The whole shard's job follows and finds these evaluated. Returns the deployments
+ * holds (`aboutToTrade`, a dry run that writes nothing); those the tick makes trade are evaluated
+ * and filled now. Only while the tick is its underlying's newest: a newer one has a due job of its
+ * own. The whole shard's job follows and finds these evaluated. Returns the deployments
  * evaluated.
  */
 export async function evaluateDue(
@@ -323,8 +323,9 @@ async function evaluateDueNow(
 }
 
 /**
- * Evaluates `ids` at a tick, in batches (a few queries for each), and settles each batch: its paper
- * orders routed and filled here, the paper venue's resting orders given the tick. Deployments
+ * Evaluates `ids` at a tick, in batches (a few queries for each; a paper deployment's orders are
+ * filled in its batch's transaction), and settles each batch: any paper rows it could not fill
+ * sent here, the paper venue's resting orders given the tick. Deployments
  * another evaluation holds are not waited for in a batch; they follow it. Adds the owners of the
  * deployments evaluated (whose portfolio limits the caller checks).
  */
@@ -367,16 +368,13 @@ async function evaluateTick(
 }
 
 /**
- * After a batch's evaluation: its paper orders are sent to the paper venue here and now, in one
- * transaction for the batch, and the fills are applied in one more evaluation of the deployments
- * that got them. That is a tick's fill a few milliseconds after its decision, instead of a route
- * job, a transaction and an evaluate job per order. What those fills decide in turn (a re-entry
- * on a stop's fill, the next cycle on the last exit's) is sent the same way, for a few rounds:
- * through jobs, each re-entry cost a route job, a venue job and an evaluate job of its own, and
- * filled last. Live orders, and anything still decided after the last round, go through the
- * router's jobs as always. Should a round fail, its rows are still pending in the outbox: their
- * route jobs are queued (and the sweep finds any a crash left). Returns each deployment's newest
- * result.
+ * After a batch's evaluation: the paper rows its transaction could not fill (a venue that failed,
+ * or more rounds of re-entries than `fillAtDecision` takes) are sent to the paper venue here, in
+ * one transaction for the batch, and the fills are applied in one more evaluation of the
+ * deployments that got them, for a few rounds. Live orders, and anything still decided after the
+ * last round, go through the router's jobs as always. Should a round fail, its rows are still
+ * pending in the outbox: their route jobs are queued (and the sweep finds any a crash left).
+ * Returns each deployment's newest result.
  */
 async function routeHere(
   deps: LiveFlowDeps,

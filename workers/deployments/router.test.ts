@@ -5,7 +5,7 @@
  * them on the paper venue once, leave a live deployment's rows for its broker, and leave nothing
  * for a later route job to send again.
  */
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
 import { sealCredentials } from '@/db/broker-credentials';
@@ -107,7 +107,7 @@ describe('recording broker reports', () => {
 });
 
 describe('sending a batch of paper deployments', () => {
-  it('fills every pending row once on the paper venue, leaves a live deployment alone, and a later route job sends nothing', async () => {
+  it('takes the rows an evaluation could not fill, fills each once on the paper venue, leaves a live deployment alone, and a later route job sends nothing', async () => {
     const owner = await createTrader(db, 'router-batch');
     const feedId = 'recorded:router-batch';
     const paper = [await deploymentOf(owner, feedId), await deploymentOf(owner, feedId)];
@@ -115,6 +115,9 @@ describe('sending a batch of paper deployments', () => {
     // The file's other test wrote rows of its own deployments.
     const mine = <T extends { deploymentId: string }>(rows: T[]) => rows.filter((r) => [...paper, live].includes(r.deploymentId)); // prettier-ignore
     const ticks = [...simulateSession({ underlying: 'NIFTY', seed: 3, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 10 })]; // prettier-ignore
+    // Venues that cannot be read: the evaluation that decides the entry cannot fill it, and writes
+    // its rows pending (the decision is kept) for the router.
+    await db.update(deploymentState).set({ venue: '{not json' }).where(inArray(deploymentState.deploymentId, paper)); // prettier-ignore
     // Up to the straddle's entry: both paper deployments decide their sells.
     for (const s of ticks) {
       await recordTick(db, feedId, s);
@@ -124,6 +127,9 @@ describe('sending a batch of paper deployments', () => {
     }
     const pending = mine(await db.select().from(orderIntents).where(eq(orderIntents.status, 'pending'))); // prettier-ignore
     expect(pending.map((p) => p.deploymentId).sort()).toEqual([...paper, ...paper].sort());
+    expect(mine(await db.select().from(fills))).toEqual([]);
+    // Put right (a venue starts afresh), the router sends them.
+    await db.update(deploymentState).set({ venue: null }).where(inArray(deploymentState.deploymentId, paper)); // prettier-ignore
     // The live twin has a row of its own waiting for its broker.
     const [first] = pending.filter((p) => p.deploymentId === paper[0]);
     await db.insert(orderIntents).values({ id: `${live}:1`, deploymentId: live, kind: 'place', payload: { ...(first.payload as object), id: `${live}:1` } as never }); // prettier-ignore

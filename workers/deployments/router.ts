@@ -8,7 +8,7 @@
  * as the row's status (so a crash repeats both or neither); a live deployment's broker comes from
  * workers/brokers/live.ts, and only a deployment created live can reach it.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { column, isAnyOf, jsonColumn, recordsOf, rowsOf } from '@/db/columns';
 import {
@@ -21,7 +21,7 @@ import {
 import type { Broker, BrokerOrder, ExecutionReport } from '@/engine/broker/broker';
 import { backtestSettingsFor } from '@/engine/backtest/settings';
 import { PaperBroker, type PaperSettings, type PaperState } from '@/engine/broker/paper/paper-broker'; // prettier-ignore
-import { parseDsl } from '@/engine/dsl';
+import { parseDsl, type DslDocument } from '@/engine/dsl';
 import type { CancelRequest, ChainSnapshot, OrderRequest } from '@/engine/runtime/types';
 import { asLiveDeployment, asPaperDeployment } from '../brokers/deployment-kind';
 import { paperBrokerFor } from '../brokers/paper';
@@ -52,12 +52,58 @@ async function paperSettingsOf(tx: Tx, dep: Deployment): Promise<PaperSettings> 
     .where(eq(strategyVersions.id, dep.strategyVersionId));
   const parsed = parseDsl(v?.dsl);
   if (!parsed.ok) throw new Error(`deployment ${dep.id}: its strategy version is not valid`);
-  const s = backtestSettingsFor(parsed.value);
+  return { ...notePaperSettings(dep.strategyVersionId, parsed.value), funds };
+}
+
+/**
+ * Keeps a strategy version's fill model, from its parsed document: the evaluator calls it when it
+ * builds a deployment's runtime, so that the orders its first trade sends in this process do not
+ * read and parse the version again, one deployment after another, inside the deciding transaction.
+ */
+export function notePaperSettings(
+  versionId: string,
+  doc: DslDocument,
+): Omit<PaperSettings, 'funds'> {
+  const s = backtestSettingsFor(doc);
   const settings = { slippage: s.slippage, latency: 'none' as const, costModel: s.costModel, tickSize: s.tickSize }; // prettier-ignore
-  if (paperSettings.size >= 5_000)
+  if (paperSettings.size >= 5_000 && !paperSettings.has(versionId))
     paperSettings.delete(paperSettings.keys().next().value as string);
-  paperSettings.set(dep.strategyVersionId, settings);
-  return { ...settings, funds };
+  paperSettings.set(versionId, settings);
+  return settings;
+}
+
+/** A paper deployment's venue as saved in its state row (null: none yet), with its fill model. */
+export async function paperVenueOf(
+  tx: Tx,
+  dep: Deployment,
+  saved: string | null,
+): Promise<PaperBroker> {
+  return restoreVenue(await paperSettingsOf(tx, dep), saved, dep);
+}
+
+/**
+ * Outbox rows of one paper deployment sent to its venue, in the order given (the kernel's): the
+ * venue's answers. A place is shown the chain it was decided on first: a market order fills at
+ * its touch (as in a backtest), and resting orders meet that chain before it.
+ */
+export async function sendToVenue(
+  tx: Tx,
+  venue: PaperBroker,
+  feedId: string,
+  rows: readonly { kind: string; payload: OrderRequest | CancelRequest }[],
+): Promise<ExecutionReport[]> {
+  const reports: ExecutionReport[] = [];
+  for (const r of rows) {
+    if (r.kind === 'place') {
+      const order = r.payload as OrderRequest;
+      const s = await chainOf(tx, feedId, order.underlying, order.ts);
+      if (s) await venue.onSnapshot(s);
+      reports.push(...(await venue.poll()), ...(await venue.place(order)));
+    } else {
+      reports.push(...(await venue.cancel((r.payload as CancelRequest).orderId)));
+    }
+  }
+  return reports;
 }
 
 /** Saved venue state carries no market data: the router shows it the chain each order was decided on. */
@@ -67,7 +113,7 @@ function restoreVenue(settings: PaperSettings, text: string | null, dep: Deploym
   return PaperBroker.restore(settings, { ...(JSON.parse(text) as PaperState), latest: {} }, true);
 }
 
-function saveVenue(venue: PaperBroker): string {
+export function saveVenue(venue: PaperBroker): string {
   const { latest: _market, ...rest } = venue.state(true);
   return JSON.stringify(rest);
 }
@@ -89,7 +135,7 @@ export async function routeIntent(
 }
 
 /** An intent's place in its deployment's decisions (ids are `${deploymentId}:${seq}`). */
-const seqOf = (id: string) => Number(id.slice(id.lastIndexOf(':') + 1));
+export const seqOf = (id: string) => Number(id.slice(id.lastIndexOf(':') + 1));
 
 /**
  * A paper row is sent together with every row of its deployment still pending, in the order the
@@ -107,11 +153,12 @@ async function routePaper(db: Db, intentId: string, deploymentId: string): Promi
 export type PaperRouted = { deploymentId: string; intents: string[]; reports: number };
 
 /**
- * Sends every pending row of these paper deployments to their paper venues in ONE transaction:
- * the evaluate job calls it for the batch it just evaluated, so a tick's orders are filled a few
- * milliseconds after they were decided, in a handful of queries for the lot, instead of a route
- * job and a transaction per order. The route job (`routeIntent`) does the same for one
- * deployment; whichever comes first sends, the other finds the rows sent. Each deployment's
+ * Sends every pending row of these paper deployments to their paper venues in ONE transaction.
+ * The evaluator fills a paper deployment's orders in the transaction that decides them
+ * (`fillAtDecision`, through `sendToVenue` as here); rows it could not fill are left pending, and
+ * the evaluate job calls this for them, in a handful of queries for the lot. The route job
+ * (`routeIntent`) does the same for one deployment; whichever comes first sends, the other finds
+ * the rows sent. Each deployment's
  * venue state is saved with its rows' status, so a crash repeats both or neither. Deployments
  * that are not paper are left alone: their rows go to their broker through the route job only.
  */
@@ -155,19 +202,8 @@ export async function routePaperDeployments(
     for (const { dep, venue: saved } of paper) {
       const rows = (rowsOf.get(dep.id) ?? []).sort((a, b) => seqOf(a.id) - seqOf(b.id));
       if (rows.length === 0) continue;
-      const venue = restoreVenue(await paperSettingsOf(tx, dep), saved, dep);
-      const reports: ExecutionReport[] = [];
-      for (const r of rows) {
-        if (r.kind === 'place') {
-          const order = r.payload as OrderRequest;
-          // The chain the order was decided on: a market order fills at its touch (as in a backtest).
-          const s = await chainOf(tx, dep.feedId, order.underlying, order.ts);
-          if (s) await venue.onSnapshot(s);
-          reports.push(...(await venue.poll()), ...(await venue.place(order)));
-        } else {
-          reports.push(...(await venue.cancel((r.payload as CancelRequest).orderId)));
-        }
-      }
+      const venue = await paperVenueOf(tx, dep, saved);
+      const reports = await sendToVenue(tx, venue, dep.feedId, rows);
       venues.push({ deploymentId: dep.id, venue: saveVenue(venue) });
       reportsOf.push({ deploymentId: dep.id, reports });
       out.push({ deploymentId: dep.id, intents: rows.map((r) => r.id), reports: reports.length });
@@ -266,7 +302,7 @@ export async function recordReports(
 }
 
 /** What a batch's reports do to one order row, folded in the order they came. */
-type OrderChange = {
+export type OrderChange = {
   qty: number;
   notional: number;
   /** The status the last report leaves: a fill's (from the quantities) or an end's; an acceptance only moves PENDING. */
@@ -274,6 +310,48 @@ type OrderChange = {
   broker: string | null;
   message: string | null;
 };
+
+/** Reports folded by order, in the order they came. */
+export function foldReports(reports: readonly ExecutionReport[]): Map<string, OrderChange> {
+  const changes = new Map<string, OrderChange>();
+  for (const r of reports) {
+    const c = changes.get(r.orderId) ?? { qty: 0, notional: 0, final: 'accepted', broker: null, message: null }; // prettier-ignore
+    if (r.kind === 'fill') {
+      c.qty += r.qty;
+      c.notional += r.price * r.qty;
+      c.final = 'fill';
+      c.broker = r.brokerOrderId ?? c.broker;
+    } else if (r.kind === 'accepted') {
+      c.broker = r.brokerOrderId ?? c.broker;
+    } else {
+      c.final = ({ rejected: 'REJECTED', cancelled: 'CANCELLED', expired: 'EXPIRED' } as const)[r.kind]; // prettier-ignore
+      c.message = r.reason;
+    }
+    changes.set(r.orderId, c);
+  }
+  return changes;
+}
+
+/**
+ * The order rows' update for folded reports (a statement, or the body of a CTE). Acceptance never
+ * overwrites a fill or an end that came first.
+ */
+export function ordersUpdate(changes: ReadonlyMap<string, OrderChange>): SQL {
+  const c = [...changes];
+  return sql`update orders as o set
+      filled_qty = o.filled_qty + v.qty,
+      average_price = case when v.qty > 0 then (coalesce(o.average_price, 0) * o.filled_qty + v.notional) / (o.filled_qty + v.qty) else o.average_price end,
+      status = case v.final
+        when 'fill' then case when o.filled_qty + v.qty >= o.qty then 'FILLED' else 'PARTIALLY_FILLED' end
+        when 'accepted' then case when o.status = 'PENDING' then 'ACCEPTED' else o.status end
+        else v.final end,
+      broker_order_id = coalesce(v.broker, o.broker_order_id),
+      message = coalesce(v.message, o.message),
+      updated_at = now()
+    from unnest(${column(c.map(([id]) => id))}::text[], ${column(c.map(([, x]) => x.qty))}::int[], ${column(c.map(([, x]) => x.notional))}::float8[], ${column(c.map(([, x]) => x.final))}::text[], ${column(c.map(([, x]) => x.broker))}::text[], ${column(c.map(([, x]) => x.message))}::text[])
+      as v(id, qty, notional, final, broker, message)
+    where o.id = v.id`;
+}
 
 /**
  * `recordReports` for many deployments at once, in a few queries for the lot: the fills (new
@@ -301,37 +379,8 @@ export async function recordReportsOf(
   // A fill reaches the book once: the first report of a new execution id, never a repeat.
   const kept = all.filter((x) => x.r.kind !== 'fill' || fresh.delete(x.r.executionId));
   if (kept.length === 0) return 0;
-  const changes = new Map<string, OrderChange>();
-  for (const { r } of kept) {
-    const c = changes.get(r.orderId) ?? { qty: 0, notional: 0, final: 'accepted', broker: null, message: null }; // prettier-ignore
-    if (r.kind === 'fill') {
-      c.qty += r.qty;
-      c.notional += r.price * r.qty;
-      c.final = 'fill';
-      c.broker = r.brokerOrderId ?? c.broker;
-    } else if (r.kind === 'accepted') {
-      c.broker = r.brokerOrderId ?? c.broker;
-    } else {
-      c.final = ({ rejected: 'REJECTED', cancelled: 'CANCELLED', expired: 'EXPIRED' } as const)[r.kind]; // prettier-ignore
-      c.message = r.reason;
-    }
-    changes.set(r.orderId, c);
-  }
-  const c = [...changes];
-  // Acceptance never overwrites a fill or an end that came first. Issued with the inputs' insert.
-  const orders = tx.execute(sql`update orders as o set
-      filled_qty = o.filled_qty + v.qty,
-      average_price = case when v.qty > 0 then (coalesce(o.average_price, 0) * o.filled_qty + v.notional) / (o.filled_qty + v.qty) else o.average_price end,
-      status = case v.final
-        when 'fill' then case when o.filled_qty + v.qty >= o.qty then 'FILLED' else 'PARTIALLY_FILLED' end
-        when 'accepted' then case when o.status = 'PENDING' then 'ACCEPTED' else o.status end
-        else v.final end,
-      broker_order_id = coalesce(v.broker, o.broker_order_id),
-      message = coalesce(v.message, o.message),
-      updated_at = now()
-    from unnest(${column(c.map(([id]) => id))}::text[], ${column(c.map(([, x]) => x.qty))}::int[], ${column(c.map(([, x]) => x.notional))}::float8[], ${column(c.map(([, x]) => x.final))}::text[], ${column(c.map(([, x]) => x.broker))}::text[], ${column(c.map(([, x]) => x.message))}::text[])
-      as v(id, qty, notional, final, broker, message)
-    where o.id = v.id`);
+  // Issued with the inputs' insert.
+  const orders = tx.execute(ordersUpdate(foldReports(kept.map((k) => k.r))));
   const inputs = tx.execute(sql`insert into deployment_inputs (deployment_id, kind, input)
     select v.deployment_id, 'report', v.input
     from unnest(${column(kept.map((k) => k.deploymentId))}::uuid[], ${jsonColumn(kept.map((k) => ({ kind: 'report', report: k.r })))}::jsonb[]) as v(deployment_id, input)`);
