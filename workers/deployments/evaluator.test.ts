@@ -13,7 +13,8 @@ import { readState } from '@/db/closed-legs';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { createTrader, exampleDocument, recordedDeployment } from '@/tests/support/live-world';
 import { addChannel } from '@/server/services/alerts';
-import { aboutToTrade, evaluateDeployments } from './evaluator';
+import type { ExecutionReport } from '@/engine/broker/broker';
+import { aboutToTrade, enqueueInput, evaluateDeployments } from './evaluator';
 import { recordTick } from './feed-store';
 
 let t: TestDb;
@@ -150,5 +151,55 @@ describe('a dry run of the tick (aboutToTrade)', () => {
     const lateEntry = ticks[minute('09:30')];
     await recordTick(db, feedId, lateEntry);
     expect(await aboutToTrade(db, feedId, [late], lateEntry)).toEqual([late]);
+  });
+});
+
+describe('paper orders filled in the transaction that decided them (fillAtDecision)', () => {
+  it("sends an earlier evaluation's pending rows first, then the new ones, in the kernel's order, and steps what the fills decide", async () => {
+    const owner = await createTrader(db, 'evaluator-fill-order');
+    const feedId = 'recorded:evaluator-fill-order';
+    const doc = exampleDocument('nifty-short-straddle-recost');
+    doc.basket.strategies[0].entry = { ...doc.basket.strategies[0].entry, time: '09:20' };
+    const id = await recordedDeployment(db, owner, doc, feedId);
+    const ticks = [...simulateSession({ underlying: 'NIFTY', seed: 4, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 10 })]; // prettier-ignore
+    const intents = () => db.select().from(schema.orderIntents).where(eq(schema.orderIntents.deploymentId, id)); // prettier-ignore
+    // A venue that cannot be read: the entry is decided, and its rows are left pending.
+    await db.update(deploymentState).set({ venue: '{not json' }).where(eq(deploymentState.deploymentId, id)); // prettier-ignore
+    const entry = ticks.findIndex((s) => s.ts.slice(11, 16) === '09:20');
+    for (const s of ticks.slice(0, entry + 1)) {
+      await recordTick(db, feedId, s);
+      await evaluateDeployments(db, [id], { tick: s });
+    }
+    const pending = await intents();
+    expect(pending.map((r) => [r.status, (r.payload as { reason?: string }).reason])).toEqual([['pending', 'ENTRY'], ['pending', 'ENTRY']]); // prettier-ignore
+    // Put right, the venue takes them with the trader's square-off: the entries first, then the
+    // exits the kernel decides once their fills are stepped (a later round of the same transaction).
+    await db.update(deploymentState).set({ venue: null }).where(eq(deploymentState.deploymentId, id)); // prettier-ignore
+    await enqueueInput(db, id, { kind: 'command', command: 'SQUARE_OFF', ts: ticks[entry].ts });
+    const r = await evaluateDeployments(db, [id]);
+    expect(r.results[0].outbox).toEqual([]);
+    const all = await intents();
+    expect(all.every((x) => x.status === 'sent' && x.attempts === 1)).toBe(true);
+    const filled = await db
+      .select({ orderId: schema.fills.orderId, qty: schema.fills.qty })
+      .from(schema.fills)
+      .where(eq(schema.fills.deploymentId, id));
+    const orders = await db.select().from(schema.orders).where(eq(schema.orders.deploymentId, id));
+    const reasonOf = new Map(orders.map((o) => [o.id, o.reason]));
+    // Each entry filled, and each leg closed by an order of its own, all filled.
+    expect(filled.map((f) => reasonOf.get(f.orderId)).sort()).toEqual(['ENTRY', 'ENTRY', ...orders.filter((o) => o.reason !== 'ENTRY').map((o) => o.reason)].sort()); // prettier-ignore
+    expect(orders.length).toBeGreaterThanOrEqual(4);
+    expect(orders.every((o) => o.status === 'FILLED' && o.filledQty === o.qty)).toBe(true);
+    // The venue filled them in the kernel's order: the entries' executions before the exits'.
+    const seq = (orderId: string) => Number(orderId.slice(orderId.lastIndexOf(':') + 1));
+    const inputs = await db.select().from(schema.deploymentInputs).where(and(eq(schema.deploymentInputs.deploymentId, id), eq(schema.deploymentInputs.kind, 'report'))).orderBy(schema.deploymentInputs.appliedSeq); // prettier-ignore
+    const fillOrder = inputs.map((i) => (i.input as { report: ExecutionReport }).report).filter((x) => x.kind === 'fill').map((x) => seq(x.orderId)); // prettier-ignore
+    expect(fillOrder).toEqual([...fillOrder].sort((a, b) => a - b));
+    // Flat: the state holds no open leg.
+    const [st] = await db.select().from(deploymentState).where(eq(deploymentState.deploymentId, id)); // prettier-ignore
+    const state = await readState(db, id, st.state);
+    const legs = Object.values(state.strategies).flatMap((s) => s.legs);
+    expect(legs.length).toBeGreaterThan(0);
+    expect(legs.every((l) => l.status === 'CLOSED')).toBe(true);
   });
 });

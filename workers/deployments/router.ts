@@ -158,9 +158,9 @@ export type PaperRouted = { deploymentId: string; intents: string[]; reports: nu
  * (`fillAtDecision`, through `sendToVenue` as here); rows it could not fill are left pending, and
  * the evaluate job calls this for them, in a handful of queries for the lot. The route job
  * (`routeIntent`) does the same for one deployment; whichever comes first sends, the other finds
- * the rows sent. Each deployment's
- * venue state is saved with its rows' status, so a crash repeats both or neither. Deployments
- * that are not paper are left alone: their rows go to their broker through the route job only.
+ * the rows sent. Each deployment's venue state is saved with its rows' status, so a crash repeats
+ * both or neither. Deployments that are not paper are left alone: their rows go to their broker
+ * through the route job only.
  */
 export async function routePaperDeployments(
   db: Db,
