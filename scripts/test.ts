@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildNeeded, runNextBuild } from './next-build';
 import { RedisMissingError, ensureRedisServer } from './redis-install';
+import type { UnhandledError } from './unhandled-errors-reporter';
 
 const root = path.resolve(import.meta.dirname, '..');
 type Totals = { passed: number; failed: number; skipped: number };
@@ -61,6 +62,7 @@ function vitest(
   reportFile: string,
   suite: string,
 ): Promise<{ code: number; totals: Totals; failures: Failure[] }> {
+  const unhandledFile = reportFile.replace(/\.json$/, '.unhandled.json');
   return new Promise((resolve, reject) => {
     const bin = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
     const child = spawn(
@@ -71,9 +73,14 @@ function vitest(
         ...args,
         '--reporter=default',
         '--reporter=json',
+        `--reporter=${path.join(root, 'scripts', 'unhandled-errors-reporter.ts')}`,
         `--outputFile.json=${reportFile}`,
       ],
-      { cwd: root, stdio: 'inherit', env: process.env },
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, STRIKEFLOW_UNHANDLED_FILE: unhandledFile },
+      },
     );
     child.on('error', reject);
     child.on('exit', (code, signal) => {
@@ -96,13 +103,38 @@ function vitest(
       let failed = r.numFailedTests;
       // A file that cannot even load fails no single test, but it is a failure all the same.
       if (exit !== 0 && failed === 0) failed = Math.max(1, r.numFailedTestSuites);
+      const failures = failuresOf(r, suite);
+      // An error thrown outside any test fails the run with every test passed: name it too.
+      for (const e of unhandledOf(unhandledFile)) {
+        failures.push({
+          suite,
+          name: `unhandled error (${e.origin})`,
+          message: firstLines(e.message, 10),
+        });
+      }
+      if (exit !== 0 && failures.length === 0) {
+        failures.push({
+          suite,
+          name: '(vitest)',
+          message: `vitest exited with ${exit} with no failed test named: see its output above`,
+        });
+      }
       resolve({
         code: exit,
         totals: { passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests },
-        failures: failuresOf(r, suite),
+        failures,
       });
     });
   });
+}
+
+function unhandledOf(file: string): UnhandledError[] {
+  if (!existsSync(file)) return [];
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as UnhandledError[];
+  } catch {
+    return [{ origin: 'unknown', message: `${file} did not read as JSON` }];
+  }
 }
 
 async function main(): Promise<number> {
