@@ -487,6 +487,13 @@ function resultOf(d: Decision, outbox: string[], raised: Raised): EvaluationResu
  * trading state that changed is a statement of its own, beside it (rare). An unprepared statement
  * costs two round trips that nothing else overlaps, and a batch of a tick's trades waits for
  * them: three statements here (steps, outbox, events) were half of such a batch's transaction.
+ *
+ * Every CTE is there whatever the batch decided (with no rows when it has none: orders, events,
+ * closed legs), so the statement has one text, which every connection prepares in the first
+ * seconds (each tick's batches write through it). When the text left out what a batch did not
+ * write, a burst of entries was a text most connections had not seen: prepared and planned then,
+ * at bind, 6-12 ms on the server in bench/live (log_min_duration_statement), before every fill
+ * of the burst.
  */
 async function writeDecisions(
   tx: Tx,
@@ -498,12 +505,14 @@ async function writeDecisions(
   const parts: SQL[] = [...stepsParts(decisions)];
   const intents = outboxParts(decisions);
   const notes = eventsParts(decisions);
-  parts.push(...(intents?.parts ?? []), ...(notes?.parts ?? []));
-  const returned: SQL[] = [];
-  if (intents) returned.push(sql`select 'intent' as k, id, deployment_id::text as d, null::text as key, null::boolean as deliver from intents`); // prettier-ignore
-  if (notes) returned.push(sql`select 'note' as k, id::text as id, deployment_id::text as d, key, dispatched_at is null as deliver from notes`); // prettier-ignore
+  parts.push(...intents.parts, ...notes.parts);
   const sent: PromiseLike<unknown>[] = [
-    executePrepared(tx, sql`with ${sql.join(parts, sql`, `)} ${returned.length ? sql.join(returned, sql` union all `) : sql`select 1`}`), // prettier-ignore
+    executePrepared(
+      tx,
+      sql`with ${sql.join(parts, sql`, `)}
+      select 'intent' as k, id, deployment_id::text as d, null::text as key, null::boolean as deliver from intents
+      union all select 'note' as k, id::text as id, deployment_id::text as d, key, dispatched_at is null as deliver from notes`,
+    ),
   ];
   for (const d of decisions) {
     const halted = d.state.tradingState === 'HALTED' && d.dep.status !== 'killed';
@@ -521,10 +530,10 @@ async function writeDecisions(
   const reports = decisions.flatMap((d) => (d.filled?.reports ?? []).map((r) => ({ deploymentId: d.dep.id, r }))); // prettier-ignore
   if (reports.length) sent.push(executePrepared(tx, fillsParts(reports)));
   const [rows] = await Promise.all(sent);
-  const added = returned.length ? rowsOf<{ k: string; id: string; d: string; key: string | null; deliver: boolean | null }>(rows) : []; // prettier-ignore
+  const added = rowsOf<{ k: string; id: string; d: string; key: string | null; deliver: boolean | null }>(rows); // prettier-ignore
   // Outbox rows in the order the kernel decided them (the router sends a deployment's rows in that order anyway).
   const addedIntents = new Set(added.filter((a) => a.k === 'intent').map((a) => a.id));
-  for (const r of intents?.rows ?? [])
+  for (const r of intents.rows)
     if (addedIntents.has(r.id) && !r.sent) outbox.set(r.deploymentId, [...(outbox.get(r.deploymentId) ?? []), r.id]); // prettier-ignore
   for (const a of added) {
     if (a.k !== 'note') continue;
@@ -556,13 +565,11 @@ function fillsParts(reports: readonly { deploymentId: string; r: ExecutionReport
 function stepsParts(decisions: readonly Decision[]): SQL[] {
   const parts: SQL[] = [];
   const applied = decisions.flatMap((d) => d.inbox);
-  if (applied.length)
-    parts.push(sql`applied as (update deployment_inputs as i set applied_at = now(), applied_seq = v.seq
+  parts.push(sql`applied as (update deployment_inputs as i set applied_at = now(), applied_seq = v.seq
       from unnest(${column(applied.map((a) => a.id))}::bigint[], ${column(applied.map((a) => a.seq))}::int[]) as v(id, seq)
       where i.id = v.id)`);
   const added = decisions.flatMap((d) => d.added.map((a) => ({ deploymentId: d.dep.id, ...a })));
-  if (added.length)
-    parts.push(sql`added as (insert into deployment_inputs (deployment_id, kind, input, applied_at, applied_seq, skipped)
+  parts.push(sql`added as (insert into deployment_inputs (deployment_id, kind, input, applied_at, applied_seq, skipped)
       select v.deployment_id, v.kind, v.input, now(), v.seq, v.skipped
       from unnest(${column(added.map((a) => a.deploymentId))}::uuid[], ${column(added.map((a) => a.kind))}::text[], ${jsonColumn(added.map((a) => a.input))}::jsonb[], ${column(added.map((a) => a.seq))}::int[], ${column(added.map((a) => a.skipped))}::int[])
         as v(deployment_id, kind, input, seq, skipped))`);
@@ -578,8 +585,7 @@ function stepsParts(decisions: readonly Decision[]): SQL[] {
     const p = pnls[i];
     return [{ deploymentId: d.dep.id, ts: lastTs, net: p.net, gross: p.gross, costs: p.costs }];
   });
-  if (points.length)
-    parts.push(sql`points as (insert into deployment_pnl (deployment_id, ts, net, gross, costs)
+  parts.push(sql`points as (insert into deployment_pnl (deployment_id, ts, net, gross, costs)
       select * from unnest(${column(points.map((p) => p.deploymentId))}::uuid[], ${column(points.map((p) => p.ts))}::text[], ${column(points.map((p) => p.net))}::real[], ${column(points.map((p) => p.gross))}::real[], ${column(points.map((p) => p.costs))}::real[])
       on conflict (deployment_id, ts) do update set net = excluded.net, gross = excluded.gross, costs = excluded.costs)`);
   const closed: ClosedLegRow[] = [];
@@ -589,7 +595,7 @@ function stepsParts(decisions: readonly Decision[]): SQL[] {
     d.kept = stored.kept;
     return { id: d.dep.id, state: stored.text, steps: d.seq, pnl: pnls[i], version: d.version, venue: d.filled?.venue ?? null }; // prettier-ignore
   });
-  if (closed.length) parts.push(sql`closed as (${closedLegsInsert(closed)})`);
+  parts.push(sql`closed as (${closedLegsInsert(closed)})`);
   parts.push(sql`states as (update deployment_state as s
     set state = v.state, steps = v.steps, pnl = v.pnl, version = s.version + 1, updated_at = now(), venue = coalesce(v.venue, s.venue)
     from jsonb_to_recordset(${recordsOf(states)}) as v(id uuid, state text, steps int, pnl jsonb, version int, venue text)
@@ -607,11 +613,9 @@ function outboxParts(decisions: readonly Decision[]) {
     ...d.places.map((o) => ({ id: o.id, deploymentId: d.dep.id, kind: 'place', payload: o, sent: sentHere(d, o.id) })), // prettier-ignore
     ...d.cancels.map((c) => ({ id: c.id, deploymentId: d.dep.id, kind: 'cancel', payload: c, sent: sentHere(d, c.id) })), // prettier-ignore
   ]);
-  if (rows.length === 0) return null;
   const places = decisions.flatMap((d) => d.places.map((o) => ({ id: o.id, deploymentId: d.dep.id, intentId: o.intentId, legId: o.legId, side: o.side, contract: contractOf(o), qty: o.qty, reason: o.reason }))); // prettier-ignore
   const parts: SQL[] = [];
-  if (places.length)
-    parts.push(sql`orders as (insert into orders (id, deployment_id, intent_id, leg_id, side, contract, qty, status, reason)
+  parts.push(sql`orders as (insert into orders (id, deployment_id, intent_id, leg_id, side, contract, qty, status, reason)
       select v.id, v.deployment_id, v.intent_id, v.leg_id, v.side, v.contract, v.qty, 'PENDING', v.reason
       from unnest(${column(places.map((o) => o.id))}::text[], ${column(places.map((o) => o.deploymentId))}::uuid[], ${column(places.map((o) => o.intentId))}::text[], ${column(places.map((o) => o.legId))}::text[], ${column(places.map((o) => o.side))}::text[], ${column(places.map((o) => o.contract))}::text[], ${column(places.map((o) => o.qty))}::int[], ${column(places.map((o) => o.reason))}::text[])
         as v(id, deployment_id, intent_id, leg_id, side, contract, qty, reason)
@@ -627,8 +631,7 @@ function outboxParts(decisions: readonly Decision[]) {
   const earlier = decisions.flatMap((d) =>
     [...(d.filled?.sent ?? [])].filter((id) => !fresh.has(id)),
   );
-  if (earlier.length)
-    parts.push(sql`sent_earlier as (update order_intents set status = 'sent', sent_at = now(), attempts = attempts + 1
+  parts.push(sql`sent_earlier as (update order_intents set status = 'sent', sent_at = now(), attempts = attempts + 1
       where id = any(${column(earlier)}::text[]) and status = 'pending')`);
   return { parts, rows };
 }
@@ -639,9 +642,8 @@ function outboxParts(decisions: readonly Decision[]) {
  * deployment: a grouped max over `= any(...)` read every event of the day of every deployment in
  * the batch), the events and the notifications, keyed by the events' seq.
  */
-function eventsParts(decisions: readonly Decision[]): { parts: SQL[] } | null {
+function eventsParts(decisions: readonly Decision[]): { parts: SQL[] } {
   const withEvents = decisions.filter((d) => d.events.length || d.gap || d.notes.length);
-  if (withEvents.length === 0) return null;
   const rows = withEvents.flatMap((d) =>
     [...d.events, ...(d.gap ? [d.gap] : []), ...d.notes].map((e, i) => {
       // A broker feed's outage is said once per outage, and blocks entries: the trader hears of
