@@ -5,14 +5,12 @@
  * On the test database (PGlite, or Postgres with DATABASE_URL).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
 import { schema } from '@/db/client';
 import { simulateSession } from '@/engine/market/simulator';
 import { readState } from '@/db/closed-legs';
-import { openTestDb, type TestDb } from '@/tests/setup/db';
+import { loggedDb, openTestDb, type TestDb } from '@/tests/setup/db';
 import { createTrader, exampleDocument, recordedDeployment } from '@/tests/support/live-world';
 import { addChannel } from '@/server/services/alerts';
 import type { ExecutionReport } from '@/engine/broker/broker';
@@ -212,10 +210,7 @@ describe("a batch's write", () => {
     // statement each connection prepared and planned anew when a burst of entries came, 6-12 ms of
     // planning on the server in bench/live, on the path of every entry's fill.
     const texts: string[] = [];
-    const logged =
-      (t.client.kind === 'pglite'
-        ? drizzlePglite({ client: t.client.client, schema, logger: { logQuery: (q) => void texts.push(q) } }) // prettier-ignore
-        : drizzlePostgres({ client: t.client.client, schema, logger: { logQuery: (q) => void texts.push(q) } })) as unknown as Db; // prettier-ignore
+    const logged = loggedDb(t, (q) => void texts.push(q));
     const owner = await createTrader(db, 'evaluator-one-write');
     const feedId = 'recorded:evaluator-one-write';
     const id = await recordedDeployment(db, owner, exampleDocument('nifty-short-straddle-recost'), feedId); // prettier-ignore

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
 import { schema } from '@/db/client';
 import { simulateSession } from '@/engine/market/simulator';
-import { openTestDb, type TestDb } from '@/tests/setup/db';
+import { loggedDb, openTestDb, type TestDb } from '@/tests/setup/db';
 import {
   closesBefore,
   newestTickTs,
@@ -86,6 +86,28 @@ describe('recording a feed', () => {
       previous: nifty[0].ts,
     });
     expect(around.get(`${b}|BANKNIFTY|${bank[0].ts}`)).toEqual({ newest: null, previous: null });
+  });
+
+  it('reads the newest tick back only when this handle recorded none of the session, and still refuses a tick another publisher made late', async () => {
+    const feedId = 'recorded:feed-store-recorded-here';
+    const nifty = day('2026-08-18');
+    const next = day('2026-08-19');
+    const sent: string[] = [];
+    const here = loggedDb(t, (q) => void sent.push(q));
+    const reads = () => sent.filter((q) => q.includes('(select s.ts from feed_snapshots s')).length;
+    expect(await recordTicks(here, [{ feedId, snapshot: nifty[0] }])).toHaveLength(1);
+    expect(reads()).toBe(1); // nothing recorded here yet: the newest is read
+    expect(await recordTicks(here, [{ feedId, snapshot: nifty[1] }])).toHaveLength(1);
+    expect(reads()).toBe(1); // a tick of the same session recorded here a moment ago: no read
+    // Another publisher (another handle) records a newer tick; this one's next is then late.
+    expect(await recordTicks(db, [{ feedId, snapshot: nifty[3] }])).toHaveLength(1);
+    expect(await recordTicks(here, [{ feedId, snapshot: nifty[2] }])).toEqual([]);
+    expect(await newestTickTs(db, feedId, 'NIFTY')).toBe(nifty[3].ts);
+    // The next session's first tick reads the newest back and closes the session it ends.
+    expect(await recordTicks(here, [{ feedId, snapshot: next[0] }])).toHaveLength(1);
+    expect(reads()).toBe(2);
+    const closes = await db.select().from(schema.feedCloses).where(eq(schema.feedCloses.feedId, feedId)); // prettier-ignore
+    expect(closes.map((c) => [c.day, c.spot])).toEqual([['2026-08-18', nifty[3].spot]]);
   });
 
   it("writes a session's close when a batch holds the next session's first tick", async () => {
