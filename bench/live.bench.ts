@@ -22,13 +22,11 @@
  * The worker processes inherit this process's environment: EVALUATE_CONCURRENCY=4 runs them so.
  */
 import { and, gte, lte, sql } from 'drizzle-orm';
-import { schema } from '../db/client.ts';
+import { schema, wrap } from '../db/client.ts';
 import { column, rowsOf } from '../db/columns.ts';
 import type { DslDocument } from '../engine/dsl/index.ts';
 import { simulateSession } from '../engine/market/simulator.ts';
 import type { ChainSnapshot } from '../engine/market/snapshot.ts';
-import { drizzle } from 'drizzle-orm/postgres-js';
-import type { Db } from '../db/client.ts';
 import {
   DEFAULT_SHARDS,
   evaluateDue,
@@ -224,7 +222,7 @@ async function probe(
 ) {
   if (world.client.kind !== 'postgres') throw new Error('bench/live runs on Postgres');
   let queries = 0;
-  const counted = drizzle({ client: world.client.client, schema, logger: { logQuery: () => void queries++ } }) as unknown as Db; // prettier-ignore
+  const counted = wrap(world.client, { logQuery: () => void queries++ });
   const deps = { ...world.deps, db: async () => counted, shards: SHARDS };
   let evaluations = 0;
   let cpuUs = 0;

@@ -95,10 +95,11 @@ export async function openClient(target: DbTarget): Promise<DbClient> {
   }
 }
 
-export function wrap(c: DbClient): Db {
+/** A drizzle handle on the client; `logger` sees every statement's text (tests of what code sends). */
+export function wrap(c: DbClient, logger?: { logQuery: (query: string) => void }): Db {
   return (c.kind === 'pglite'
-    ? drizzlePglite({ client: c.client, schema })
-    : drizzlePostgres({ client: c.client, schema })) as unknown as Db;
+    ? drizzlePglite({ client: c.client, schema, logger })
+    : drizzlePostgres({ client: c.client, schema, logger })) as unknown as Db;
 }
 
 /** Fails within a few seconds with a message naming the database when it cannot be reached. */

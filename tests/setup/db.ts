@@ -6,17 +6,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import {
-  closeClient,
-  migrateDb,
-  openClient,
-  schema,
-  wrap,
-  type Db,
-  type DbClient,
-} from '@/db/client';
+import { closeClient, migrateDb, openClient, wrap, type Db, type DbClient } from '@/db/client';
 
 export type TestDb = {
   db: Db;
@@ -69,8 +59,5 @@ async function openPostgresTestDb(url: string): Promise<TestDb> {
  * logger): for tests of which statements a piece of code sends.
  */
 export function loggedDb(t: TestDb, onQuery: (text: string) => void): Db {
-  const logger = { logQuery: (q: string) => onQuery(q) };
-  return (t.client.kind === 'pglite'
-    ? drizzlePglite({ client: t.client.client, schema, logger })
-    : drizzlePostgres({ client: t.client.client, schema, logger })) as unknown as Db;
+  return wrap(t.client, { logQuery: onQuery });
 }
