@@ -64,9 +64,9 @@ const RECORDED_MAX = 1_024;
  * Records ticks of several feeds or underlyings at once (a feed's second: one tick per
  * underlying): one guarded insert for the lot, after a read of the newest tick of those this
  * handle recorded no tick of the same session for (`recordedHere`), instead of two statements per
- * tick, since every evaluation of the second waits for them. A tick that opens
- * a session, or a second tick of the same underlying in the batch, goes through `recordTick`
- * alone, in order. Returns the ticks recorded, in the order given.
+ * tick, since every evaluation of the second waits for them. A tick that opens a session, or a
+ * second tick of the same underlying in the batch, goes through `recordTick` alone, in order.
+ * Returns the ticks recorded, in the order given.
  */
 export async function recordTicks<T extends { feedId: string; snapshot: ChainSnapshot }>(
   db: Db,
