@@ -425,13 +425,27 @@ async function pnlSeriesOf(
   return rowsOf<{ ts: string; net: number }>(rows).map((r) => ({ ts: r.ts, net: Number(r.net) }));
 }
 
-/** `pnlAfter`: only the P&L points from this time on (its point is rewritten when its fills arrive) (a stream sends the series once, then what is new). */
+/**
+ * `pnlAfter`: only the P&L points from this time on (its point is rewritten when its fills arrive) (a stream sends the series once, then what is new).
+ *
+ * Every read is of one snapshot (a read-only, repeatable-read transaction): the evaluator commits
+ * a deployment's row (trading state, status) with its runtime state, orders and fills, and a page
+ * read between two of its queries would otherwise show half of a commit, e.g. entries halted over
+ * a reconciliation difference while the trading state still says ACTIVE (CI saw exactly that).
+ */
 export async function getDeployment(
   db: Db,
   ownerId: string,
   id: string,
   opts: { pnlAfter?: string } = {},
 ) {
+  return db.transaction((tx) => deploymentView(tx as unknown as Db, ownerId, id, opts), {
+    isolationLevel: 'repeatable read',
+    accessMode: 'read only',
+  });
+}
+
+async function deploymentView(db: Db, ownerId: string, id: string, opts: { pnlAfter?: string }) {
   const d = await owned(db, ownerId, id);
   const { st, state, positions, chains } = await bookOf(db, d);
   const [successor] = await db.select({ id: deployments.id, mode: deployments.mode }).from(deployments).where(eq(deployments.predecessorId, id)); // prettier-ignore
