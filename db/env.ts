@@ -83,7 +83,8 @@ const envSchema = z.object({
    * Tick evaluations one worker process runs at once (at most WORKER_CONCURRENCY). Each already
    * evaluates its deployments in two batches at a time, so more of them on a machine's cores only
    * share the same CPU and wait on each other's locks (bench/live: with 4, two processes were
-   * three times slower to fill a tick than with 2).
+   * three times slower to fill a tick than with 2). Split over the shard queues the process
+   * serves (one each when it holds both leases).
    */
   EVALUATE_CONCURRENCY: wholeNumber(1, 64).default(2),
   HEARTBEAT_INTERVAL_MS: wholeNumber(200, 600_000).default(5_000),

@@ -9,7 +9,9 @@ import { HEARTBEAT_JOB, answerHeartbeat, scheduleHeartbeat } from './heartbeat';
 import {
   ALERT_JOBS,
   QUEUES,
+  SHARD_QUEUES,
   createConnection,
+  shardQueueName,
   getQueue,
   publishBacktestProgress,
   redisUrl,
@@ -28,6 +30,7 @@ import {
   type LiveFlowDeps,
 } from './deployments';
 import { liveBrokersOf } from './deployments/live-brokers';
+import { holdShardLeases, type ShardLeases } from './deployments/shard-lease';
 import { BrokerFeeds, type BrokerFeedsOptions } from './deployments/broker-feeds';
 import { alertBackoff, alertsProcessor } from './alerts';
 import { sharedDataDir } from '@/datasets/source';
@@ -132,13 +135,19 @@ export async function startWorkers(
     ? { [QUEUES.compute]: compute }
     : { ...opts.extra, ...own };
 
-  const workers = Object.entries(processors).map(([name, processor]) => {
+  const evaluating = Math.min(concurrency, e.EVALUATE_CONCURRENCY);
+  /** `shard`: a shard queue's worker, with the concurrency its lease keeper gives it. */
+  const serve = (
+    name: string,
+    processor: Processor,
+    shard: { concurrency: number } | null = null,
+  ) => {
     const w = new Worker(name, processor, {
       connection: createConnection('worker', url),
-      concurrency: name === QUEUES.deployments ? Math.min(concurrency, e.EVALUATE_CONCURRENCY) : concurrency, // prettier-ignore
+      concurrency: shard ? shard.concurrency : name === QUEUES.deployments ? evaluating : concurrency, // prettier-ignore
       name: `${opts.computeOnly ? 'compute' : 'worker'}-${process.pid}`,
       ...(name === QUEUES.backtests || name === QUEUES.compute ? BACKTEST_WORKER : {}),
-      ...(name === QUEUES.deployments || name === QUEUES.inbox || name === QUEUES.orders
+      ...(name === QUEUES.deployments || name === QUEUES.inbox || name === QUEUES.orders || shard
         ? LIVE_WORKER
         : {}),
       ...(name === QUEUES.alerts ? { settings: { backoffStrategy: alertBackoff } } : {}),
@@ -155,8 +164,11 @@ export async function startWorkers(
     });
     w.on('ready', () => (warned = false));
     return w;
-  });
+  };
+  const workers = Object.entries(processors).map(([name, processor]) => serve(name, processor));
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  // The shard queues of tick evaluations: a worker for each one whose lease this process holds.
+  const leases: ShardLeases | null = opts.computeOnly ? null : holdShardLeases(client, SHARD_QUEUES, (q, n) => serve(shardQueueName(q), own[QUEUES.deployments], { concurrency: n }), { concurrency: evaluating }); // prettier-ignore
   const scheduler = new Queue(QUEUES.system, { connection: client });
   scheduler.on('error', () => {});
   // A compute-only process serves backtest day ranges and arms nothing.
@@ -212,6 +224,8 @@ export async function startWorkers(
     close: (closeOpts = {}) =>
       (closing ??= (async () => {
         closed = true;
+        // The leases first: the other processes take this one's shards at once.
+        await leases?.close(closeOpts.force);
         // Worker.close() stops taking jobs and waits for the running ones to finish; with Redis
         // gone that wait never ends, so the launcher forces it (the jobs restart elsewhere).
         await Promise.all(workers.map((w) => w.close(closeOpts.force)));

@@ -35,7 +35,22 @@ export const QUEUES = {
   alerts: 'strikeflow-alerts',
 } as const;
 
-export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES] | ShardQueueName;
+
+/**
+ * Queues of tick evaluations, one per shard: the evaluate jobs of shard k (of however many a
+ * publisher fans out to) go to queue k % SHARD_QUEUES. Each is served by one worker process at a
+ * time, the holder of its lease (workers/deployments/shard-lease.ts), so a shard's deployments
+ * are evaluated where their states are held decoded. With one shared queue, a shard's jobs went
+ * to whichever process was free, and half of the evaluations found the other process had written
+ * the state since (bench/live, 2 processes: 48-51 %): the state read again as text and decoded,
+ * the closed legs read again, the dry run thrown away.
+ */
+export const SHARD_QUEUES = 2;
+export type ShardQueueName = `${typeof QUEUES.deployments}-shard-${number}`;
+export const shardQueueName = (shard: number): ShardQueueName =>
+  `${QUEUES.deployments}-shard-${shard % SHARD_QUEUES}`;
+export const SHARD_QUEUE_NAMES: readonly ShardQueueName[] = Array.from({ length: SHARD_QUEUES }, (_, q) => shardQueueName(q)); // prettier-ignore
 
 /** The backtests queue's one job: its payload is the backtest id; the worker reloads the rest. */
 export const BACKTEST_JOB = 'run-backtest';

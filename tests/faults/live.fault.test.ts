@@ -21,7 +21,7 @@ import { createDeployment } from '@/server/services/deployments';
 import { endFeed, publishTick } from '@/workers/deployments';
 import { FEED_GAP } from '@/workers/deployments/feed-gap';
 import { waitQuiet } from '@/workers/deployments/quiet';
-import { QUEUES, createConnection } from '@/workers/queues';
+import { QUEUES, SHARD_QUEUE_NAMES, createConnection } from '@/workers/queues';
 import {
   freePort,
   privateDatabaseUrl,
@@ -109,12 +109,14 @@ describe.skipIf(!postgresUrl)(
       const rng = createRng(20261129);
       // Jobs a dead worker left active and BullMQ gave to another: the kills hit work in flight.
       let stalled = 0;
-      const watchers = [QUEUES.deployments, QUEUES.inbox, QUEUES.orders].map((q) => {
-        const e = new QueueEvents(q, { connection: createConnection('worker', world.redis.url) });
-        e.on('stalled', () => stalled++);
-        e.on('error', () => {});
-        return e;
-      });
+      const watchers = [QUEUES.deployments, ...SHARD_QUEUE_NAMES, QUEUES.inbox, QUEUES.orders].map(
+        (q) => {
+          const e = new QueueEvents(q, { connection: createConnection('worker', world.redis.url) });
+          e.on('stalled', () => stalled++);
+          e.on('error', () => {});
+          return e;
+        },
+      );
       await Promise.all(watchers.map((w) => w.waitUntilReady()));
 
       let next = 0;

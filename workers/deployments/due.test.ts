@@ -13,7 +13,14 @@ import { simulateSession } from '@/engine/market/simulator';
 import { openTestDb, type TestDb } from '@/tests/setup/db';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { createTrader, exampleDocument, recordedDeployment } from '@/tests/support/live-world';
-import { closeQueues, createConnection, EvaluateJobSchema, getQueue, QUEUES } from '../queues';
+import {
+  closeQueues,
+  createConnection,
+  EvaluateJobSchema,
+  getQueue,
+  SHARD_QUEUES,
+  shardQueueName,
+} from '../queues';
 import { recordTick } from './feed-store';
 import {
   DUE_IN_FLIGHT,
@@ -84,7 +91,7 @@ describe("a tick's due job", () => {
       ids.push(await recordedDeployment(db, owner, doc, feeds[underlying]));
     }
     const deps = { db: async () => db, redis, shards: 1 };
-    const queue = getQueue(QUEUES.deployments);
+    const queue = getQueue(shardQueueName(0)); // shard 0 of 1
     const publish = async (hhmm: string) => {
       const at = (xs: typeof nifty) => xs.find((x) => x.ts.slice(11, 16) === hhmm)!;
       const items = [{ feedId: feeds.NIFTY, snapshot: at(nifty) }, { feedId: feeds.BANKNIFTY, snapshot: at(bank) }]; // prettier-ignore
@@ -112,6 +119,20 @@ describe("a tick's due job", () => {
     const placed = await db.select({ d: schema.orders.deploymentId, n: sql<number>`count(*)::int` }).from(schema.fills).innerJoin(schema.orders, eq(schema.orders.id, schema.fills.orderId)).where(inArray(schema.orders.deploymentId, ids)).groupBy(schema.orders.deploymentId); // prettier-ignore
     expect(new Map(placed.map((p) => [p.d, p.n]))).toEqual(new Map(ids.map((id) => [id, 2])));
   }, 60_000);
+});
+
+describe("a tick's evaluate jobs", () => {
+  it("go to their shard's queue, which one worker process serves (its lease's holder)", async () => {
+    const feedId = 'recorded:due-queues';
+    const [first] = simulateSession({ underlying: 'NIFTY', seed: 6, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 4 }); // prettier-ignore
+    const deps = { db: async () => db, redis, shards: SHARD_QUEUES };
+    await publishTicks(deps, [{ feedId, snapshot: first }]);
+    for (let shard = 0; shard < SHARD_QUEUES; shard++) {
+      const jobs = (await getQueue(shardQueueName(shard)).getJobs(['waiting', 'prioritized'])).filter((j) => (j.data as { feedId: string }).feedId === feedId); // prettier-ignore
+      expect(jobs.map((j) => ({ shard: EvaluateJobSchema.parse(j.data).shard, due: !!EvaluateJobSchema.parse(j.data).due })).sort((a, b) => Number(a.due) - Number(b.due))).toEqual([{ shard, due: false }, { shard, due: true }]); // prettier-ignore
+      for (const j of jobs) await j.remove();
+    }
+  });
 });
 
 const waited = async () => {

@@ -30,6 +30,8 @@ import {
   notifyChannel,
   nudgeDeployment,
   scheduleFeed,
+  SHARD_QUEUES,
+  shardQueueName,
   TICK_PRIORITY,
   stopLiveOrdersLoop,
   unscheduleFeed,
@@ -177,11 +179,15 @@ export async function publishTicks<
   const shards = deps.shards ?? DEFAULT_SHARDS;
   const ticks = recorded.map((i) => ({ feedId: i.feedId, underlying: i.snapshot.underlying, ts: i.snapshot.ts })); // prettier-ignore
   const key = (t: (typeof ticks)[number]) => [t.feedId, t.underlying, t.ts] as const;
-  const each = (f: (t: (typeof ticks)[number], shard: number) => Parameters<ReturnType<typeof getQueue>['addBulk']>[0][number]) => ticks.flatMap((t) => Array.from({ length: shards }, (_, shard) => f(t, shard))); // prettier-ignore
-  await getQueue(QUEUES.deployments).addBulk([
-    ...each((t, shard) => ({ name: DEPLOYMENT_JOBS.evaluate, data: { ...t, shard, shards, due: true }, opts: { ...JOB_OPTS, jobId: jobIdOf('due', ...key(t), shard) } })), // prettier-ignore
-    ...each((t, shard) => ({ name: DEPLOYMENT_JOBS.evaluate, data: { ...t, shard, shards }, opts: { ...JOB_OPTS, jobId: jobIdOf('eval', ...key(t), shard), priority: TICK_PRIORITY } })), // prettier-ignore
-  ]);
+  // Each shard's jobs on its shard's queue, which the process holding its lease serves.
+  await Promise.all(
+    Array.from({ length: shards }, (_, shard) =>
+      getQueue(shardQueueName(shard)).addBulk([
+        ...ticks.map((t) => ({ name: DEPLOYMENT_JOBS.evaluate, data: { ...t, shard, shards, due: true }, opts: { ...JOB_OPTS, jobId: jobIdOf('due', ...key(t), shard) } })), // prettier-ignore
+        ...ticks.map((t) => ({ name: DEPLOYMENT_JOBS.evaluate, data: { ...t, shard, shards }, opts: { ...JOB_OPTS, jobId: jobIdOf('eval', ...key(t), shard), priority: TICK_PRIORITY } })), // prettier-ignore
+      ]),
+    ),
+  );
   return recorded;
 }
 
@@ -415,10 +421,11 @@ async function routeHere(
 }
 
 /**
- * Evaluate jobs a tick fans out to per underlying: two, so that two worker processes share an
- * underlying's deployments while each job still evaluates them in batches of a hundred.
+ * Evaluate jobs a tick fans out to per underlying: one per shard queue (two), so that two worker
+ * processes share an underlying's deployments while each job still evaluates them in batches of a
+ * hundred.
  */
-export const DEFAULT_SHARDS = 2;
+export const DEFAULT_SHARDS = SHARD_QUEUES;
 
 /** Rounds of paper orders a tick's evaluation sends itself: an exit, the re-entry its fill decides, and one more. */
 const ROUTE_ROUNDS = 3;

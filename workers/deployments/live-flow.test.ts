@@ -16,7 +16,7 @@ import { commandDeployment } from '@/server/services/deployments';
 import { paperRun } from '@/scripts/paper-run';
 import { useLiveFlowTestbed } from '@/tests/support/live-flow-testbed';
 import { comparable } from '@/tests/support/paper-equals-backtest';
-import { getQueue, QUEUES } from '../queues';
+import { getQueue, SHARD_QUEUE_NAMES } from '../queues';
 import { publishTick } from './index';
 import { waitQuiet } from './quiet';
 import { replayDeployment } from './replay';
@@ -84,23 +84,23 @@ describe('a trader acts on a running deployment', () => {
     await bed.db.insert(schema.user).values({ id: ownerId, name: 'killer', email: `${ownerId}@localhost`, emailVerified: false, createdAt: new Date(), updatedAt: new Date() }); // prettier-ignore
     const run = await paperRun(bed.db, bed.redis, straddle(), first, { source: 'kill behind a backlog', ownerId, keepFeed: true }); // prettier-ignore
     const deps = { db: async () => bed.db, redis: bed.redis };
-    const ticks = getQueue(QUEUES.deployments);
+    const ticks = SHARD_QUEUE_NAMES.map((q) => getQueue(q));
+    const queued = async () => (await Promise.all(ticks.map((q) => q.getJobCounts('waiting', 'prioritized')))).reduce((n, c) => n + c.waiting + c.prioritized, 0); // prettier-ignore
     // The tick evaluations pile up (as when ticks come faster than they are evaluated).
-    await ticks.pause();
+    await Promise.all(ticks.map((q) => q.pause()));
     try {
       for (const s of later) await publishTick(deps, run.feedId, s);
-      const backlog = await ticks.getJobCounts('waiting', 'prioritized');
-      expect(backlog.waiting + backlog.prioritized).toBeGreaterThanOrEqual(later.length);
+      const backlog = await queued();
+      expect(backlog).toBeGreaterThanOrEqual(later.length);
       await commandDeployment(bed.db, ownerId, run.deploymentId, 'KILL');
       const kills = async () => (await bed.db.select().from(orderIntents).where(eq(orderIntents.deploymentId, run.deploymentId))).filter((o) => (o.payload as { reason?: string }).reason === 'KILL'); // prettier-ignore
       const until = Date.now() + 20_000;
       while (Date.now() < until && (await kills()).filter((o) => o.status === 'sent').length < 2)
         await new Promise((r) => setTimeout(r, 50));
       expect((await kills()).map((o) => o.status)).toEqual(['sent', 'sent']);
-      const still = await ticks.getJobCounts('waiting', 'prioritized');
-      expect(still.waiting + still.prioritized).toBe(backlog.waiting + backlog.prioritized);
+      expect(await queued()).toBe(backlog);
     } finally {
-      await ticks.resume();
+      await Promise.all(ticks.map((q) => q.resume()));
     }
     await waitQuiet(bed.db, [run.deploymentId]);
     expect((await replayDeployment(bed.db, run.deploymentId)).identical).toBe(true);

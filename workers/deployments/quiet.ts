@@ -6,10 +6,10 @@
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { deploymentInputs, orderIntents } from '@/db/schema';
-import { getQueue, QUEUES } from '../queues';
+import { getQueue, QUEUES, SHARD_QUEUE_NAMES } from '../queues';
 
 async function busy(db: Db, deploymentIds: readonly string[]): Promise<boolean> {
-  for (const name of [QUEUES.deployments, QUEUES.inbox, QUEUES.orders]) {
+  for (const name of [QUEUES.deployments, ...SHARD_QUEUE_NAMES, QUEUES.inbox, QUEUES.orders]) {
     const q = getQueue(name);
     const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     if (c.waiting + c.active + c.prioritized > 0) return true;

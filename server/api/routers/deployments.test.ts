@@ -16,7 +16,7 @@ import { insertStrategy } from '@/server/testing/strategies';
 import { useTestApi } from '@/server/testing/api';
 import { testRedisUrl } from '@/tests/setup/redis';
 import { deploymentsProcessor, ordersProcessor, type LiveFlowDeps } from '@/workers/deployments';
-import { closeQueues, createConnection, QUEUES } from '@/workers/queues';
+import { closeQueues, createConnection, QUEUES, SHARD_QUEUE_NAMES } from '@/workers/queues';
 
 const api = useTestApi();
 let workers: Worker[] = [];
@@ -31,7 +31,7 @@ beforeAll(async () => {
   publisher = createConnection('client', process.env.REDIS_URL);
   const deps: LiveFlowDeps = { db: async () => api.db, redis: publisher, shards: 2 };
   workers = [
-    new Worker(QUEUES.deployments, deploymentsProcessor(deps), { connection: createConnection('worker', process.env.REDIS_URL), concurrency: 2 }), // prettier-ignore
+    ...[QUEUES.deployments, ...SHARD_QUEUE_NAMES].map((q) => new Worker(q, deploymentsProcessor(deps), { connection: createConnection('worker', process.env.REDIS_URL), concurrency: 2 })), // prettier-ignore
     new Worker(QUEUES.inbox, deploymentsProcessor(deps), { connection: createConnection('worker', process.env.REDIS_URL), concurrency: 2 }), // prettier-ignore
     new Worker(QUEUES.orders, ordersProcessor(deps), { connection: createConnection('worker', process.env.REDIS_URL), concurrency: 2 }), // prettier-ignore
   ];
