@@ -82,6 +82,8 @@ export const DEPLOYMENT_JOBS = {
 } as const;
 
 export const FeedTickJobSchema = z.strictObject({ feedId: z.string().min(1).max(200) });
+/** Ticks one due job takes at most (a publication with more has more due jobs). */
+export const DUE_TICKS_MAX = 64;
 export const EvaluateJobSchema = z.strictObject({
   feedId: z.string().min(1).max(200),
   underlying: z.string().min(1).max(40),
@@ -90,6 +92,21 @@ export const EvaluateJobSchema = z.strictObject({
   shards: z.int().min(1),
   /** Only the deployments this tick makes trade (evaluated first); absent: all of the shard's. */
   due: z.boolean().optional(),
+  /**
+   * A due job's ticks when a publication had more than one (the fields above are its first): one
+   * job finds the trades of them all, those each tick is likely to move first (`evaluateDue`).
+   */
+  ticks: z
+    .array(
+      z.strictObject({
+        feedId: z.string().min(1).max(200),
+        underlying: z.string().min(1).max(40),
+        ts: z.string().min(10).max(40),
+      }),
+    )
+    .min(1)
+    .max(DUE_TICKS_MAX)
+    .optional(),
 });
 export const DeploymentJobSchema = z.strictObject({ deploymentId: z.uuid() });
 export const PortfolioLimitsJobSchema = z.strictObject({ ownerId: z.string().min(1).max(200) });

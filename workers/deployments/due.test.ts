@@ -1,8 +1,8 @@
 /**
- * A tick's due jobs: the deployments it makes trade are evaluated first, then the whole shard; a
- * shard's whole evaluation waits for the due jobs running (in any worker process), never longer
- * than DUE_WAIT_MS: a due job that died is forgotten when its mark expires. On the test database
- * and a real Redis.
+ * A publication's due jobs: the deployments its ticks make trade are evaluated first, then each
+ * tick's whole shard; a shard's whole evaluation waits for the due jobs running (in any worker
+ * process), never longer than DUE_WAIT_MS: a due job that died is forgotten when its mark
+ * expires. On the test database and a real Redis.
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,7 +74,7 @@ describe("a tick's due job", () => {
     expect(fills[0].n).toBe(8);
   }, 60_000);
 
-  it("is queued for each tick published together, ahead of the whole shards, and evaluates that tick's trades", async () => {
+  it('is one for the ticks published together, queued ahead of their whole shards, and evaluates the trades of each tick', async () => {
     const owner = await createTrader(db, 'due-publication');
     const nifty = [...simulateSession({ underlying: 'NIFTY', seed: 4, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 10 })]; // prettier-ignore
     const bank = [...simulateSession({ underlying: 'BANKNIFTY', seed: 4, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 10 })]; // prettier-ignore
@@ -100,7 +100,8 @@ describe("a tick's due job", () => {
       const jobs = (await queue.getJobs(['waiting', 'prioritized'])).filter((j) => JSON.stringify(j.data).includes(at(nifty).ts)).map((j) => ({ job: j, data: EvaluateJobSchema.parse(j.data), priority: j.opts.priority ?? 0 })); // prettier-ignore
       const due = jobs.filter((j) => j.data.due);
       const whole = jobs.filter((j) => !j.data.due);
-      expect(due.map((j) => j.data.feedId).sort()).toEqual([feeds.BANKNIFTY, feeds.NIFTY]);
+      expect(due).toHaveLength(1);
+      expect(due[0].data.ticks?.map((t) => [t.feedId, t.underlying, t.ts])).toEqual(items.map((i) => [i.feedId, i.snapshot.underlying, i.snapshot.ts])); // prettier-ignore
       expect(whole.map((j) => j.data.feedId).sort()).toEqual([feeds.BANKNIFTY, feeds.NIFTY]);
       // A BullMQ priority above 0 runs after every job without one: the whole shards after the due jobs.
       expect(Math.max(...due.map((j) => j.priority))).toBe(0);
@@ -119,6 +120,25 @@ describe("a tick's due job", () => {
     const placed = await db.select({ d: schema.orders.deploymentId, n: sql<number>`count(*)::int` }).from(schema.fills).innerJoin(schema.orders, eq(schema.orders.id, schema.fills.orderId)).where(inArray(schema.orders.deploymentId, ids)).groupBy(schema.orders.deploymentId); // prettier-ignore
     expect(new Map(placed.map((p) => [p.d, p.n]))).toEqual(new Map(ids.map((id) => [id, 2])));
   }, 60_000);
+});
+
+describe("a publication's due job", () => {
+  it("takes each underlying's newest tick only: a replay catching up publishes older ones too", async () => {
+    const feedId = 'recorded:due-catch-up';
+    const [a, b, c] = simulateSession({ underlying: 'NIFTY', seed: 6, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 4 }); // prettier-ignore
+    const [bank] = simulateSession({ underlying: 'BANKNIFTY', seed: 6, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 4 }); // prettier-ignore
+    const deps = { db: async () => db, redis, shards: 1 };
+    const items = [a, b, bank, c].map((snapshot) => ({ feedId, snapshot }));
+    expect(await publishTicks(deps, items)).toEqual(items);
+    const jobs = (await getQueue(shardQueueName(0)).getJobs(['waiting', 'prioritized'])).filter((j) => (j.data as { feedId: string }).feedId === feedId); // prettier-ignore
+    const data = jobs.map((j) => EvaluateJobSchema.parse(j.data));
+    const due = data.filter((d) => d.due);
+    expect(due).toHaveLength(1);
+    expect(due[0].ticks?.map((t) => `${t.underlying} ${t.ts}`)).toEqual([`NIFTY ${c.ts}`, `BANKNIFTY ${bank.ts}`]); // prettier-ignore
+    // Every tick still has its whole-shard job (what a skipped one was counts there).
+    expect(data.filter((d) => !d.due).map((d) => d.ts).sort()).toEqual([a.ts, b.ts, bank.ts, c.ts].sort()); // prettier-ignore
+    for (const j of jobs) await j.remove();
+  });
 });
 
 describe("a tick's evaluate jobs", () => {

@@ -14,7 +14,7 @@ import { loggedDb, openTestDb, type TestDb } from '@/tests/setup/db';
 import { createTrader, exampleDocument, recordedDeployment } from '@/tests/support/live-world';
 import { addChannel } from '@/server/services/alerts';
 import type { ExecutionReport } from '@/engine/broker/broker';
-import { aboutToTrade, enqueueInput, evaluateDeployments } from './evaluator';
+import { aboutToTrade, enqueueInput, evaluateDeployments, likelyFirst, trading } from './evaluator';
 import { recordTick } from './feed-store';
 
 let t: TestDb;
@@ -119,6 +119,8 @@ describe('a dry run of the tick (aboutToTrade)', () => {
     await recordTick(db, feedId, entry);
     // Written elsewhere (another process): nothing held here, so it is taken as trading.
     const stranger = await recordedDeployment(db, owner, at('09:45'), feedId);
+    // The entry minute's deployments are dry-run first, with those it cannot tell of.
+    expect(likelyFirst([early, late, stranger], entry)).toEqual({ likely: [early, stranger], rest: [late] }); // prettier-ignore
     expect(await aboutToTrade(db, feedId, [early, late, stranger], entry)).toEqual([early, stranger]); // prettier-ignore
 
     // `early` takes its dry run's steps, `twin` steps afresh: the same orders.
@@ -151,6 +153,39 @@ describe('a dry run of the tick (aboutToTrade)', () => {
     const lateEntry = ticks[minute('09:30')];
     await recordTick(db, feedId, lateEntry);
     expect(await aboutToTrade(db, feedId, [late], lateEntry)).toEqual([late]);
+  });
+});
+
+describe('dry runs that yield to trades (yieldToTrades)', () => {
+  it('wait while this process has trades in hand, and go on once they are done', async () => {
+    const feedId = 'recorded:evaluator-yield';
+    const owner = await createTrader(db, 'evaluator-yield');
+    const id = await recordedDeployment(db, owner, exampleDocument('nifty-short-straddle-recost'), feedId); // prettier-ignore
+    const ticks = [...simulateSession({ underlying: 'NIFTY', seed: 4, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 10 })]; // prettier-ignore
+    for (const s of ticks.slice(0, 3)) {
+      await recordTick(db, feedId, s);
+      await evaluateDeployments(db, [id], { tick: s });
+    }
+    await recordTick(db, feedId, ticks[3]);
+    // Hundreds of dry runs of one held state: many milliseconds of steps, so many turns to yield.
+    const many = Array.from({ length: 400 }, () => id);
+    let release = () => {};
+    const held = trading(() => new Promise<void>((r) => (release = r)));
+    let done = false;
+    const dry = aboutToTrade(db, feedId, many, ticks[3], { yieldToTrades: true }).then((x) => {
+      done = true;
+      return x;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    // Unheld, 400 dry runs take well under 300 ms; held, a turn of a millisecond every 100 ms.
+    expect(done).toBe(false);
+    release();
+    await held;
+    expect(await dry).toEqual([]);
+    // Without trades in hand, nothing waits.
+    const t0 = performance.now();
+    await aboutToTrade(db, feedId, many, ticks[3], { yieldToTrades: true });
+    expect(performance.now() - t0).toBeLessThan(300);
   });
 });
 

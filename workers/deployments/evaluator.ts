@@ -25,6 +25,8 @@ import { parseDsl } from '@/engine/dsl';
 import { alertKindOf, alertTitle } from '@/engine/runtime/alert-kinds';
 import { RiskLimitsSchema } from '@/engine/backtest/settings';
 import { createRuntime, pnlOf } from '@/engine/runtime/runtime';
+import { likelyToAct } from '@/engine/runtime/likely-to-act';
+import type { BasketPlan } from '@/engine/runtime/plan';
 import {
   decodeStateApart,
   encodeState,
@@ -99,7 +101,7 @@ function remember(id: string, version: number, state: RuntimeState, kept: KeptLe
 }
 
 /** Runtimes are built once per deployment and kept: a plan compiles every rule group. */
-const runtimes = new Map<string, { key: string; runtime: Runtime }>();
+const runtimes = new Map<string, { key: string; runtime: Runtime & { plan: BasketPlan } }>();
 const MAX_RUNTIMES = 5_000;
 
 const runtimeKey = (versionId: string, risk: unknown) => `${versionId}|${JSON.stringify(risk)}`;
@@ -126,7 +128,13 @@ async function runtimesOf(
   }
 }
 
-function runtimeFor(deploymentId: string, versionId: string, dsl: unknown, risk: unknown): Runtime {
+function runtimeFor(
+  deploymentId: string,
+  versionId: string,
+  dsl: unknown,
+  risk: unknown,
+): Runtime & { plan: BasketPlan } {
+  // prettier-ignore
   const key = runtimeKey(versionId, risk);
   const cached = runtimes.get(deploymentId);
   if (cached?.key === key) return cached.runtime;
@@ -709,12 +717,16 @@ function eventsParts(decisions: readonly Decision[]): { parts: SQL[] } {
  * an order: every deployment is then evaluated for real, under its lock (evaluateShard). A state
  * held from an older version (another process wrote since) still answers for the newest tick; a
  * deployment this process holds no state or runtime of is taken as trading.
+ *
+ * `yieldToTrades`: the dry runs of deployments the tick is not likely to move (`likelyFirst`)
+ * wait, every millisecond or so, while this process has trades in hand (`trading`).
  */
 export async function aboutToTrade(
   db: Db,
   feedId: string,
   ids: readonly string[],
   tick: ChainSnapshot,
+  opts: { yieldToTrades?: boolean } = {},
 ): Promise<string[]> {
   const out: string[] = [];
   let ran = performance.now();
@@ -725,6 +737,7 @@ export async function aboutToTrade(
     // waited for the loop. Every millisecond or so, the loop serves them.
     if (performance.now() - ran > 1) {
       await new Promise((r) => setImmediate(r));
+      if (opts.yieldToTrades) await tradesDone();
       ran = performance.now();
     }
     const held = decoded.get(id);
@@ -748,6 +761,68 @@ export async function aboutToTrade(
     }
   }
   return out;
+}
+
+/**
+ * `ids` in two: those the tick is likely to move (engine/runtime/likely-to-act.ts: an entry or
+ * exit time reached, a stop or target within reach, a wait, an order working) or that this process
+ * holds no state or runtime of, and the rest. A minute's entries are a thirtieth of a fleet, and
+ * dry-running them first, ahead of the rest of their shard and of the other underlyings' shards
+ * (`yieldToTrades`), is what gets their orders out while the tick is fresh.
+ */
+export function likelyFirst(
+  ids: readonly string[],
+  tick: ChainSnapshot,
+): { likely: string[]; rest: string[] } {
+  const likely: string[] = [];
+  const rest: string[] = [];
+  for (const id of ids) {
+    const held = decoded.get(id);
+    const runtime = runtimes.get(id)?.runtime;
+    let first = true;
+    try {
+      first = !held || !runtime || likelyToAct(runtime.plan, held.state, tick);
+    } catch {
+      // its dry run and evaluation say what is wrong
+    }
+    (first ? likely : rest).push(id);
+  }
+  return { likely, rest };
+}
+
+/**
+ * Trades in hand in this process (`trading`): while there are any, the dry runs of deployments a
+ * tick is not likely to move wait (`tradesDone`), so that one event loop serves a tick's orders
+ * before the bookkeeping of the other underlyings. Never longer than TRADES_WAIT_MS at a time: a
+ * trade stuck on a lock does not stop the rest from being found.
+ */
+let trades = 0;
+let quiet: { done: Promise<void>; resolve: () => void } | null = null;
+const TRADES_WAIT_MS = 100;
+
+/** Runs `fn` (finding or evaluating a tick's trades) as trades in hand. */
+export async function trading<T>(fn: () => Promise<T>): Promise<T> {
+  trades++;
+  try {
+    return await fn();
+  } finally {
+    if (--trades === 0 && quiet) {
+      quiet.resolve();
+      quiet = null;
+    }
+  }
+}
+
+async function tradesDone(): Promise<void> {
+  if (trades === 0) return;
+  if (!quiet) {
+    let resolve = () => {};
+    const done = new Promise<void>((r) => (resolve = r));
+    quiet = { done, resolve };
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([quiet.done, new Promise<void>((r) => (timer = setTimeout(r, TRADES_WAIT_MS)))]); // prettier-ignore
+  clearTimeout(timer);
 }
 
 /**

@@ -15,6 +15,7 @@ import { formatTimestamp } from '@/engine/market/calendar';
 import { getInstrument } from '@/engine/market/instruments';
 import {
   DEPLOYMENT_JOBS,
+  DUE_TICKS_MAX,
   DeploymentJobSchema,
   EvaluateJobSchema,
   FeedTickJobSchema,
@@ -38,6 +39,8 @@ import {
 } from '../queues';
 import {
   aboutToTrade,
+  likelyFirst,
+  trading,
   enqueueInput,
   evaluateDeployment,
   evaluateDeployments,
@@ -162,12 +165,14 @@ export async function publishTick(
 
 /**
  * Records ticks published together (a feed's second: a tick per underlying; or several feeds'),
- * in two statements for all of them, and queues each one's evaluations. Per tick and shard, first
- * a due job (no priority): the deployments it makes trade, evaluated and filled
- * (`evaluateDue`). Then, behind the due jobs of every tick, a job that evaluates the whole shard
- * and marks the rest to market. A due job per tick, not one for the ticks of a publication: one
- * job dry-ran every underlying before it reached the one that traded, and tick → fill p99 in
- * bench/live was 30-70 ms longer with one worker process. Returns the ticks recorded (those not
+ * in two statements for all of them, and queues their evaluations. Per shard, first one due job
+ * (no priority) for all of them: the deployments they make trade, evaluated and filled
+ * (`evaluateDue`). Then, behind it, a job per tick that evaluates the whole shard and marks the
+ * rest to market. One due job for a publication, not one per tick: a BullMQ worker took the first
+ * job alone and fetched the others only as it went (one round trip each, answered between its
+ * steps), so a minute's entries on the fifth underlying started 30-50 ms after the first
+ * underlying's due job in bench/live; the one job dry-runs first, across the ticks, the
+ * deployments each tick is likely to move (`likelyFirst`). Returns the ticks recorded (those not
  * recorded already).
  */
 export async function publishTicks<
@@ -179,11 +184,15 @@ export async function publishTicks<
   const shards = deps.shards ?? DEFAULT_SHARDS;
   const ticks = recorded.map((i) => ({ feedId: i.feedId, underlying: i.snapshot.underlying, ts: i.snapshot.ts })); // prettier-ignore
   const key = (t: (typeof ticks)[number]) => [t.feedId, t.underlying, t.ts] as const;
+  // Only each underlying's newest tick can make a deployment trade now (the due job of an older one
+  // finds a newer tick and does nothing: a replay catching up publishes many), DUE_TICKS_MAX a job.
+  const newest = [...new Map(ticks.map((t) => [`${t.feedId}|${t.underlying}`, t])).values()];
+  const due = Array.from({ length: Math.ceil(newest.length / DUE_TICKS_MAX) }, (_, k) => newest.slice(k * DUE_TICKS_MAX, (k + 1) * DUE_TICKS_MAX)); // prettier-ignore
   // Each shard's jobs on its shard's queue, which the process holding its lease serves.
   await Promise.all(
     Array.from({ length: shards }, (_, shard) =>
       getQueue(shardQueueName(shard)).addBulk([
-        ...ticks.map((t) => ({ name: DEPLOYMENT_JOBS.evaluate, data: { ...t, shard, shards, due: true }, opts: { ...JOB_OPTS, jobId: jobIdOf('due', ...key(t), shard) } })), // prettier-ignore
+        ...due.map((d) => ({ name: DEPLOYMENT_JOBS.evaluate, data: { ...d[0], shard, shards, due: true, ...(d.length > 1 ? { ticks: d } : {}) }, opts: { ...JOB_OPTS, jobId: jobIdOf('due', ...key(d[0]), shard) } })), // prettier-ignore
         ...ticks.map((t) => ({ name: DEPLOYMENT_JOBS.evaluate, data: { ...t, shard, shards }, opts: { ...JOB_OPTS, jobId: jobIdOf('eval', ...key(t), shard), priority: TICK_PRIORITY } })), // prettier-ignore
       ]),
     ),
@@ -229,7 +238,7 @@ export async function endFeed(deps: LiveFlowDeps, feedId: string): Promise<void>
  */
 export async function evaluateShard(
   deps: LiveFlowDeps,
-  job: { feedId: string; underlying: string; shard: number; shards: number; ts?: string; due?: boolean }, // prettier-ignore
+  job: { feedId: string; underlying: string; shard: number; shards: number; ts?: string; due?: boolean; ticks?: Tick[] }, // prettier-ignore
 ): Promise<number> {
   if (job.due && job.ts) return evaluateDue(deps, { ...job, ts: job.ts });
   const db = await deps.db();
@@ -261,15 +270,15 @@ export async function evaluateShard(
 }
 
 /**
- * A due job: one shard of a tick's deployments, stepped first in memory on the states this process
- * holds (`aboutToTrade`, a dry run that writes nothing); those the tick makes trade are evaluated
- * and filled now. Only while the tick is its underlying's newest: a newer one has a due job of its
- * own. The whole shard's job follows and finds these evaluated. Returns the deployments
- * evaluated.
+ * A due job: one shard of a publication's ticks (`ticks`, else the one tick of the job), each
+ * tick's deployments stepped first in memory on the states this process holds (`aboutToTrade`, a
+ * dry run that writes nothing); those a tick makes trade are evaluated and filled now. A tick
+ * only while it is its underlying's newest: a newer one has a due job of its own. Each tick's
+ * whole-shard job follows and finds these evaluated. Returns the deployments evaluated.
  */
 export async function evaluateDue(
   deps: LiveFlowDeps,
-  job: { feedId: string; underlying: string; ts: string; shard: number; shards: number },
+  job: { feedId: string; underlying: string; ts: string; shard: number; shards: number; ticks?: Tick[] }, // prettier-ignore
 ): Promise<number> {
   const member = jobIdOf(job.feedId, job.underlying, job.ts, job.shard, job.shards);
   try {
@@ -310,22 +319,52 @@ export async function dueSettled(redis: Redis): Promise<boolean> {
   return true;
 }
 
+type Tick = { feedId: string; underlying: string; ts: string };
+
 async function evaluateDueNow(
   deps: LiveFlowDeps,
   job: Parameters<typeof evaluateDue>[1],
 ): Promise<number> {
   const db = await deps.db();
-  // One wave of queries: the newest tick and the one before it, the feed's deployments, the chain.
-  const [around, running, tick] = await Promise.all([ticksAround(db, [job]), runningOn(db, [job.feedId]), snapshotAt(db, job.feedId, job.underlying, job.ts)]); // prettier-ignore
-  const at = around.get(`${job.feedId}|${job.underlying}|${job.ts}`);
-  if (!tick || at?.newest !== job.ts) return 0;
-  const all = inShard(running, job.feedId, job.underlying, { index: job.shard, count: job.shards }); // prettier-ignore
-  const ids = await aboutToTrade(db, job.feedId, all, tick);
-  if (ids.length === 0) return 0;
+  const ticks = job.ticks ?? [job];
+  const shard = { index: job.shard, count: job.shards };
+  // One wave of queries: the newest tick and the one before each, the feeds' deployments, the chains.
+  const [around, running, chains] = await Promise.all([
+    ticksAround(db, ticks),
+    runningOn(db, [...new Set(ticks.map((t) => t.feedId))]),
+    Promise.all(ticks.map((t) => snapshotAt(db, t.feedId, t.underlying, t.ts))),
+  ]);
+  // A tick only while it is its underlying's newest: a newer one has a due job of its own.
+  const work = ticks.flatMap((t, i) => {
+    const at = around.get(`${t.feedId}|${t.underlying}|${t.ts}`);
+    const tick = chains[i];
+    if (!tick || at?.newest !== t.ts) return [];
+    const where = { feedId: t.feedId, tick, previousTs: at.previous ?? undefined };
+    return [{ where, ...likelyFirst(inShard(running, t.feedId, t.underlying, shard), tick) }];
+  });
   const owners = new Set<string>();
-  await evaluateTick(deps, db, { feedId: job.feedId, tick, previousTs: at.previous ?? undefined }, ids, owners); // prettier-ignore
-  await checkLimits(deps, db, [...owners]);
-  return ids.length;
+  let n = 0;
+  const trade = async (w: (typeof work)[number], ids: string[]) => {
+    if (ids.length === 0) return;
+    await trading(() => evaluateTick(deps, db, w.where, ids, owners));
+    n += ids.length;
+  };
+  // First, across the ticks, the deployments each one is likely to move (a minute's entries, a
+  // stop within reach): dry-run, then evaluated and filled, as trades in hand, so that the dry runs
+  // of the rest (of this job, and of any other due job in this process) wait for them. bench/live:
+  // a minute's entries waited 55-115 ms for the dry runs of every underlying's deployments, one
+  // event loop taking them in turns, before their transaction began.
+  const found = await trading(async () => {
+    const out: string[][] = [];
+    for (const w of work) out.push(await aboutToTrade(db, w.where.feedId, w.likely, w.where.tick));
+    return out;
+  });
+  await Promise.all(work.map((w, i) => trade(w, found[i])));
+  // Then the rest, tick by tick: a wrong hint costs latency, never an order.
+  for (const w of work)
+    await trade(w, await aboutToTrade(db, w.where.feedId, w.rest, w.where.tick, { yieldToTrades: true })); // prettier-ignore
+  if (n > 0) await checkLimits(deps, db, [...owners]);
+  return n;
 }
 
 /**
