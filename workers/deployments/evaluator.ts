@@ -134,7 +134,6 @@ function runtimeFor(
   dsl: unknown,
   risk: unknown,
 ): Runtime & { plan: BasketPlan } {
-  // prettier-ignore
   const key = runtimeKey(versionId, risk);
   const cached = runtimes.get(deploymentId);
   if (cached?.key === key) return cached.runtime;

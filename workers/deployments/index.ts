@@ -170,8 +170,8 @@ export async function publishTick(
  * (`evaluateDue`). Then, behind it, a job per tick that evaluates the whole shard and marks the
  * rest to market. One due job for a publication, not one per tick: a BullMQ worker took the first
  * job alone and fetched the others only as it went (one round trip each, answered between its
- * steps), so a minute's entries on the fifth underlying started 30-50 ms after the first
- * underlying's due job in bench/live; the one job dry-runs first, across the ticks, the
+ * steps), so in bench/live the other underlyings' due jobs started together after the first one
+ * ended, 40-70 ms after the publication; the one job dry-runs first, across the ticks, the
  * deployments each tick is likely to move (`likelyFirst`). Returns the ticks recorded (those not
  * recorded already).
  */
@@ -351,9 +351,9 @@ async function evaluateDueNow(
   };
   // First, across the ticks, the deployments each one is likely to move (a minute's entries, a
   // stop within reach): dry-run, then evaluated and filled, as trades in hand, so that the dry runs
-  // of the rest (of this job, and of any other due job in this process) wait for them. bench/live:
-  // a minute's entries waited 55-115 ms for the dry runs of every underlying's deployments, one
-  // event loop taking them in turns, before their transaction began.
+  // of the rest (of this job, and of any other due job in this process) wait for them. A burst's
+  // orders then wait neither for the dry runs of hundreds of deployments that only mark to
+  // market, nor for the other underlyings' ticks.
   const found = await trading(async () => {
     const out: string[][] = [];
     for (const w of work) out.push(await aboutToTrade(db, w.where.feedId, w.likely, w.where.tick));
