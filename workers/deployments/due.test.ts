@@ -30,6 +30,7 @@ import {
   evaluateShard,
   publishTicks,
 } from './index';
+import { shardOf } from './evaluator';
 
 let redis: Redis;
 let t: TestDb;
@@ -139,6 +140,55 @@ describe("a publication's due job", () => {
     expect(data.filter((d) => !d.due).map((d) => d.ts).sort()).toEqual([a.ts, b.ts, bank.ts, c.ts].sort()); // prettier-ignore
     for (const j of jobs) await j.remove();
   });
+});
+
+/** At least four deployments entering at 09:20 on one NIFTY feed, on both shards of two. */
+async function entriesOnBothShards(feedId: string) {
+  const owner = await createTrader(db, feedId.replace('recorded:', ''));
+  const doc = exampleDocument('nifty-short-straddle-recost');
+  doc.basket.strategies[0].entry = { ...doc.basket.strategies[0].entry, time: '09:20' };
+  const ids: string[] = [];
+  while (ids.length < 4 || new Set(ids.map((id) => shardOf(id, 2))).size < 2)
+    ids.push(await recordedDeployment(db, owner, doc, feedId));
+  const ticks = [...simulateSession({ underlying: 'NIFTY', seed: 4, date: '2026-08-18', intervalSeconds: 60, strikesEachSide: 10 })]; // prettier-ignore
+  return { ids, ticks, deps: { db: async () => db, redis, shards: 2 } };
+}
+
+describe("one process's due jobs of a publication", () => {
+  it("trade together: the shards' due jobs started together read once and their entries commit in one transaction", async () => {
+    const feedId = 'recorded:due-pass';
+    const { ids, ticks, deps } = await entriesOnBothShards(feedId);
+    const minute = async (hhmm: string) => {
+      const s = ticks.find((x) => x.ts.slice(11, 16) === hhmm)!;
+      await recordTick(db, feedId, s);
+      const job = (shard: number, due: boolean) => ({ feedId, underlying: 'NIFTY', shard, shards: 2, ts: s.ts, due }); // prettier-ignore
+      // As one worker process holding both shard queues gets them: together.
+      const due = await Promise.all([evaluateShard(deps, job(0, true)), evaluateShard(deps, job(1, true))]); // prettier-ignore
+      const whole = [await evaluateShard(deps, job(0, false)), await evaluateShard(deps, job(1, false))]; // prettier-ignore
+      return { due: due[0] + due[1], whole: whole[0] + whole[1], at: s.ts };
+    };
+    expect(await minute('09:18')).toMatchObject({ due: ids.length, whole: ids.length }); // none held yet: all first
+    expect(await minute('09:19')).toMatchObject({ due: 0, whole: ids.length });
+    const entry = await minute('09:20');
+    expect(entry).toMatchObject({ due: ids.length, whole: ids.length });
+    // Every entry's outbox rows were written by one transaction (its start is their created_at).
+    const decided = await db.selectDistinct({ at: schema.orderIntents.createdAt }).from(schema.orderIntents).where(inArray(schema.orderIntents.deploymentId, ids)); // prettier-ignore
+    expect(decided).toHaveLength(1);
+    const fills = await db.select({ n: sql<number>`count(*)::int` }).from(schema.fills).where(inArray(schema.fills.deploymentId, ids)); // prettier-ignore
+    expect(fills[0].n).toBe(2 * ids.length);
+  }, 60_000);
+
+  it('joins only while the first one reads: a later one runs on its own, and trades its shard', async () => {
+    const feedId = 'recorded:due-pass-late';
+    const { ids, ticks, deps } = await entriesOnBothShards(feedId);
+    const s = ticks.find((x) => x.ts.slice(11, 16) === '09:20')!;
+    await recordTick(db, feedId, s);
+    const job = (shard: number) => ({ feedId, underlying: 'NIFTY', shard, shards: 2, ts: s.ts, due: true }); // prettier-ignore
+    const counts = [await evaluateShard(deps, job(0)), await evaluateShard(deps, job(1))];
+    expect(counts).toEqual([0, 1].map((k) => ids.filter((id) => shardOf(id, 2) === k).length));
+    const decided = await db.selectDistinct({ at: schema.orderIntents.createdAt }).from(schema.orderIntents).where(inArray(schema.orderIntents.deploymentId, ids)); // prettier-ignore
+    expect(decided).toHaveLength(2);
+  }, 60_000);
 });
 
 describe("a tick's evaluate jobs", () => {

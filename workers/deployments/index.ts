@@ -274,7 +274,10 @@ export async function evaluateShard(
  * tick's deployments stepped first in memory on the states this process holds (`aboutToTrade`, a
  * dry run that writes nothing); those a tick makes trade are evaluated and filled now. A tick
  * only while it is its underlying's newest: a newer one has a due job of its own. Each tick's
- * whole-shard job follows and finds these evaluated. Returns the deployments evaluated.
+ * whole-shard job follows and finds these evaluated. The due jobs of other shards of the same
+ * publication that this process starts while the first still reads join its pass (`joinDuePass`):
+ * one set of reads, and their trades in one transaction a tick. Returns the deployments evaluated
+ * (a pass's trades counted by the job that ran it).
  */
 export async function evaluateDue(
   deps: LiveFlowDeps,
@@ -326,45 +329,114 @@ async function evaluateDueNow(
   job: Parameters<typeof evaluateDue>[1],
 ): Promise<number> {
   const db = await deps.db();
-  const ticks = job.ticks ?? [job];
-  const shard = { index: job.shard, count: job.shards };
-  // One wave of queries: the newest tick and the one before each, the feeds' deployments, the chains.
-  const [around, running, chains] = await Promise.all([
-    ticksAround(db, ticks),
-    runningOn(db, [...new Set(ticks.map((t) => t.feedId))]),
-    Promise.all(ticks.map((t) => snapshotAt(db, t.feedId, t.underlying, t.ts))),
-  ]);
-  // A tick only while it is its underlying's newest: a newer one has a due job of its own.
-  const work = ticks.flatMap((t, i) => {
-    const at = around.get(`${t.feedId}|${t.underlying}|${t.ts}`);
-    const tick = chains[i];
-    if (!tick || at?.newest !== t.ts) return [];
-    const where = { feedId: t.feedId, tick, previousTs: at.previous ?? undefined };
-    return [{ where, ...likelyFirst(inShard(running, t.feedId, t.underlying, shard), tick) }];
-  });
+  const pass = joinDuePass(deps, db, job);
+  const { work, n: traded } = await pass.result.then((r) => ({ work: r.work.get(job.shard) ?? [], n: pass.first ? r.n : 0 })); // prettier-ignore
   const owners = new Set<string>();
-  let n = 0;
-  const trade = async (w: (typeof work)[number], ids: string[]) => {
-    if (ids.length === 0) return;
+  let n = traded;
+  // Then the rest of this shard, tick by tick: a wrong hint costs latency, never an order.
+  for (const w of work) {
+    const ids = await aboutToTrade(db, w.where.feedId, w.rest, w.where.tick, { yieldToTrades: true }); // prettier-ignore
+    if (ids.length === 0) continue;
     await trading(() => evaluateTick(deps, db, w.where, ids, owners));
     n += ids.length;
-  };
-  // First, across the ticks, the deployments each one is likely to move (a minute's entries, a
-  // stop within reach): dry-run, then evaluated and filled, as trades in hand, so that the dry runs
-  // of the rest (of this job, and of any other due job in this process) wait for them. A burst's
-  // orders then wait neither for the dry runs of hundreds of deployments that only mark to
-  // market, nor for the other underlyings' ticks.
+  }
+  if (owners.size > 0) await checkLimits(deps, db, [...owners]);
+  return n;
+}
+
+type DueWork = {
+  where: { feedId: string; tick: ChainSnapshot; previousTs: string | undefined };
+  likely: string[];
+  rest: string[];
+};
+
+/**
+ * A publication's due pass in this process: the reads, and the dry runs and trades of the
+ * deployments its ticks are likely to move, of every shard whose due job joined it. One worker
+ * process that holds several shard queues gets their due jobs together; each alone read the same
+ * ticks, chains and running list, and their dry runs and transactions took turns on the one event
+ * loop (bench/live, one process: the second shard's trades committed 15-20 ms after the first's).
+ * A due job joins while the pass is still reading; later, it runs a pass of its own. Deployments
+ * of a shard this process may have lost the lease of meanwhile are safe to evaluate: every
+ * evaluation is under the deployment's lock. Keyed by the shard count and the ticks.
+ */
+type Joining = { shards: Set<number>; joinable: boolean };
+type DuePass = { joining: Joining; result: Promise<{ work: Map<number, DueWork[]>; n: number }> };
+const duePasses = new Map<string, DuePass>();
+
+function joinDuePass(
+  deps: LiveFlowDeps,
+  db: Db,
+  job: Parameters<typeof evaluateDue>[1],
+): { result: DuePass['result']; first: boolean } {
+  const ticks = job.ticks ?? [job];
+  const key = `${job.shards}|${ticks.map((t) => `${t.feedId}|${t.underlying}|${t.ts}`).join(',')}`;
+  const open = duePasses.get(key);
+  if (open?.joining.joinable && !open.joining.shards.has(job.shard)) {
+    open.joining.shards.add(job.shard);
+    return { result: open.result, first: false };
+  }
+  // A shard's own job again (a retry) or one too late to join: a pass of its own.
+  const joining: Joining = { shards: new Set([job.shard]), joinable: true };
+  const pass: DuePass = { joining, result: runDuePass(deps, db, ticks, job.shards, joining) };
+  void pass.result.then(settled, settled);
+  function settled() {
+    if (duePasses.get(key) === pass) duePasses.delete(key);
+  }
+  duePasses.set(key, pass);
+  return { result: pass.result, first: true };
+}
+
+async function runDuePass(
+  deps: LiveFlowDeps,
+  db: Db,
+  ticks: readonly Tick[],
+  count: number,
+  pass: Joining,
+): DuePass['result'] {
+  // One wave of queries: the newest tick and the one before each, the feeds' deployments, the chains.
+  let reads;
+  try {
+    reads = await Promise.all([
+      ticksAround(db, ticks),
+      runningOn(db, [...new Set(ticks.map((t) => t.feedId))]),
+      Promise.all(ticks.map((t) => snapshotAt(db, t.feedId, t.underlying, t.ts))),
+    ]);
+  } finally {
+    pass.joinable = false;
+  }
+  const [around, running, chains] = reads;
+  const shards = [...pass.shards];
+  const work = new Map<number, DueWork[]>(shards.map((s) => [s, []]));
+  const likely: { where: DueWork['where']; ids: string[] }[] = [];
+  ticks.forEach((t, i) => {
+    // A tick only while it is its underlying's newest: a newer one has a due job of its own.
+    const at = around.get(`${t.feedId}|${t.underlying}|${t.ts}`);
+    const tick = chains[i];
+    if (!tick || at?.newest !== t.ts) return;
+    const where = { feedId: t.feedId, tick, previousTs: at.previous ?? undefined };
+    const ids: string[] = [];
+    for (const s of shards) {
+      const w = { where, ...likelyFirst(inShard(running, t.feedId, t.underlying, { index: s, count }), tick) }; // prettier-ignore
+      work.get(s)!.push(w);
+      ids.push(...w.likely);
+    }
+    likely.push({ where, ids });
+  });
+  // First, across the ticks and the shards, the deployments each tick is likely to move (a
+  // minute's entries, a stop within reach): dry-run, then evaluated and filled, as trades in hand,
+  // so that the dry runs of the rest (of this pass, and of any other due job in this process) wait
+  // for them. A burst's orders then wait neither for the dry runs of hundreds of deployments that
+  // only mark to market, nor for the other underlyings' ticks.
   const found = await trading(async () => {
     const out: string[][] = [];
-    for (const w of work) out.push(await aboutToTrade(db, w.where.feedId, w.likely, w.where.tick));
+    for (const l of likely) out.push(await aboutToTrade(db, l.where.feedId, l.ids, l.where.tick));
     return out;
   });
-  await Promise.all(work.map((w, i) => trade(w, found[i])));
-  // Then the rest, tick by tick: a wrong hint costs latency, never an order.
-  for (const w of work)
-    await trade(w, await aboutToTrade(db, w.where.feedId, w.rest, w.where.tick, { yieldToTrades: true })); // prettier-ignore
-  if (n > 0) await checkLimits(deps, db, [...owners]);
-  return n;
+  const owners = new Set<string>();
+  await Promise.all(likely.map((l, i) => (found[i].length ? trading(() => evaluateTick(deps, db, l.where, found[i], owners)) : null))); // prettier-ignore
+  if (owners.size > 0) await checkLimits(deps, db, [...owners]);
+  return { work, n: found.reduce((a, f) => a + f.length, 0) };
 }
 
 /**
