@@ -155,7 +155,7 @@ async function entriesOnBothShards(feedId: string) {
 }
 
 describe("one process's due jobs of a publication", () => {
-  it("trade together: the shards' due jobs started together read once and their entries commit in one transaction", async () => {
+  it("trade together: the shards' due jobs started together commit their entries in one transaction", async () => {
     const feedId = 'recorded:due-pass';
     const { ids, ticks, deps } = await entriesOnBothShards(feedId);
     const minute = async (hhmm: string) => {

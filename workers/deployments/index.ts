@@ -330,11 +330,11 @@ async function evaluateDueNow(
 ): Promise<number> {
   const db = await deps.db();
   const pass = joinDuePass(deps, db, job);
-  const { work, n: traded } = await pass.result.then((r) => ({ work: r.work.get(job.shard) ?? [], n: pass.first ? r.n : 0 })); // prettier-ignore
+  const { work, n: traded } = await pass.result;
   const owners = new Set<string>();
-  let n = traded;
+  let n = pass.first ? traded : 0;
   // Then the rest of this shard, tick by tick: a wrong hint costs latency, never an order.
-  for (const w of work) {
+  for (const w of work.get(job.shard) ?? []) {
     const ids = await aboutToTrade(db, w.where.feedId, w.rest, w.where.tick, { yieldToTrades: true }); // prettier-ignore
     if (ids.length === 0) continue;
     await trading(() => evaluateTick(deps, db, w.where, ids, owners));
@@ -346,7 +346,6 @@ async function evaluateDueNow(
 
 type DueWork = {
   where: { feedId: string; tick: ChainSnapshot; previousTs: string | undefined };
-  likely: string[];
   rest: string[];
 };
 
@@ -360,8 +359,12 @@ type DueWork = {
  * of a shard this process may have lost the lease of meanwhile are safe to evaluate: every
  * evaluation is under the deployment's lock. Keyed by the shard count and the ticks.
  */
-type Joining = { shards: Set<number>; joinable: boolean };
-type DuePass = { joining: Joining; result: Promise<{ work: Map<number, DueWork[]>; n: number }> };
+type DuePass = {
+  shards: Set<number>;
+  /** Until the pass's reads are in: a later due job runs its own. */
+  joinable: boolean;
+  result: Promise<{ work: Map<number, DueWork[]>; n: number }>;
+};
 const duePasses = new Map<string, DuePass>();
 
 function joinDuePass(
@@ -372,18 +375,16 @@ function joinDuePass(
   const ticks = job.ticks ?? [job];
   const key = `${job.shards}|${ticks.map((t) => `${t.feedId}|${t.underlying}|${t.ts}`).join(',')}`;
   const open = duePasses.get(key);
-  if (open?.joining.joinable && !open.joining.shards.has(job.shard)) {
-    open.joining.shards.add(job.shard);
+  if (open?.joinable && !open.shards.has(job.shard)) {
+    open.shards.add(job.shard);
     return { result: open.result, first: false };
   }
   // A shard's own job again (a retry) or one too late to join: a pass of its own.
-  const joining: Joining = { shards: new Set([job.shard]), joinable: true };
-  const pass: DuePass = { joining, result: runDuePass(deps, db, ticks, job.shards, joining) };
-  void pass.result.then(settled, settled);
-  function settled() {
-    if (duePasses.get(key) === pass) duePasses.delete(key);
-  }
+  const pass = { shards: new Set([job.shard]), joinable: true } as DuePass;
+  pass.result = runDuePass(deps, db, ticks, job.shards, pass);
   duePasses.set(key, pass);
+  // Its jobs see its failure (and are retried); here it is only forgotten.
+  pass.result.finally(() => duePasses.get(key) === pass && duePasses.delete(key)).catch(() => {}); // prettier-ignore
   return { result: pass.result, first: true };
 }
 
@@ -392,7 +393,7 @@ async function runDuePass(
   db: Db,
   ticks: readonly Tick[],
   count: number,
-  pass: Joining,
+  pass: Pick<DuePass, 'shards' | 'joinable'>,
 ): DuePass['result'] {
   // One wave of queries: the newest tick and the one before each, the feeds' deployments, the chains.
   let reads;
@@ -417,9 +418,9 @@ async function runDuePass(
     const where = { feedId: t.feedId, tick, previousTs: at.previous ?? undefined };
     const ids: string[] = [];
     for (const s of shards) {
-      const w = { where, ...likelyFirst(inShard(running, t.feedId, t.underlying, { index: s, count }), tick) }; // prettier-ignore
-      work.get(s)!.push(w);
-      ids.push(...w.likely);
+      const { likely: first, rest } = likelyFirst(inShard(running, t.feedId, t.underlying, { index: s, count }), tick); // prettier-ignore
+      work.get(s)!.push({ where, rest });
+      ids.push(...first);
     }
     likely.push({ where, ids });
   });
